@@ -1,0 +1,203 @@
+package shop
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Chinese plates begin with the province's one-character abbreviation.
+const plateProvinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+
+// plateSuffixes end special plates: driving school, police, trailer, Hong
+// Kong and Macau crossings.
+const plateSuffixes = "学警挂港澳领试超"
+
+// ParsePlate checks a licence plate and returns it in the shop's written
+// form. Chinese plates are written 京A·12345 (京AD12345 for new-energy cars,
+// 京A·1234学 for special plates); separators and case in the input do not
+// matter. Plates of other countries are 2 to 10 letters and digits with at
+// least one digit, with single spaces or hyphens between groups.
+func ParsePlate(in string) (string, bool) {
+	s := strings.TrimSpace(in)
+	if s == "" || len(s) > 40 {
+		return "", false
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	if strings.ContainsRune(plateProvinces, first) {
+		return parseChinesePlate(s)
+	}
+	return parseLatinPlate(s)
+}
+
+func parseChinesePlate(s string) (string, bool) {
+	var rs []rune
+	for _, r := range s {
+		switch r {
+		case '·', '•', '・', '.', '-', ' ', '\u00a0', '\u3000':
+			continue
+		}
+		rs = append(rs, unicode.ToUpper(r))
+	}
+	if len(rs) < 7 || len(rs) > 8 {
+		return "", false
+	}
+	if !strings.ContainsRune(plateProvinces, rs[0]) {
+		return "", false
+	}
+	if rs[1] < 'A' || rs[1] > 'Z' {
+		return "", false
+	}
+	tail := rs[2:]
+	last := tail[len(tail)-1]
+	suffix := strings.ContainsRune(plateSuffixes, last)
+	body := tail
+	if suffix {
+		body = tail[:len(tail)-1]
+		if len(body) != 4 {
+			return "", false
+		}
+	} else if len(body) != 5 && len(body) != 6 {
+		return "", false
+	}
+	for _, r := range body {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z') || r == 'I' || r == 'O' {
+			return "", false
+		}
+	}
+	if len(body) == 6 {
+		// New-energy plates: no separator dot.
+		return string(rs), true
+	}
+	return string(rs[:2]) + "·" + string(tail), true
+}
+
+func parseLatinPlate(s string) (string, bool) {
+	var b strings.Builder
+	n, digits := 0, 0
+	lastSep := true
+	for _, r := range strings.ToUpper(s) {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			n++
+		case r >= '0' && r <= '9':
+			n++
+			digits++
+		case r == ' ' || r == '-':
+			if lastSep {
+				return "", false
+			}
+			lastSep = true
+			b.WriteRune(r)
+			continue
+		default:
+			return "", false
+		}
+		lastSep = false
+		b.WriteRune(r)
+	}
+	if lastSep || n < 2 || n > 10 || digits == 0 {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// MaskPlate hides all of a plate but its region and last two characters, for
+// screens the public can see: 京A·12345 → 京A·***45.
+func MaskPlate(plate string) string {
+	rs := []rune(plate)
+	if len(rs) <= 4 {
+		return strings.Repeat("*", len(rs))
+	}
+	head := 2
+	if len(rs) > 2 && rs[2] == '·' {
+		head = 3
+	}
+	out := string(rs[:head])
+	for i := head; i < len(rs)-2; i++ {
+		if rs[i] == ' ' || rs[i] == '-' {
+			out += string(rs[i])
+			continue
+		}
+		out += "*"
+	}
+	return out + string(rs[len(rs)-2:])
+}
+
+// vinValues are the transliteration values of ISO 3779 letters.
+var vinValues = map[rune]int{
+	'A': 1, 'B': 2, 'C': 3, 'D': 4, 'E': 5, 'F': 6, 'G': 7, 'H': 8,
+	'J': 1, 'K': 2, 'L': 3, 'M': 4, 'N': 5, 'P': 7, 'R': 9,
+	'S': 2, 'T': 3, 'U': 4, 'V': 5, 'W': 6, 'X': 7, 'Y': 8, 'Z': 9,
+}
+
+var vinWeights = [17]int{8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2}
+
+// ParseVIN checks a 17-character vehicle identification number, including
+// its check digit (position 9), which both GB 16735 and FMVSS 115 require.
+func ParseVIN(in string) (string, bool) {
+	s := strings.ToUpper(strings.TrimSpace(in))
+	if len(s) != 17 {
+		return "", false
+	}
+	sum := 0
+	for i, r := range s {
+		var v int
+		switch {
+		case r >= '0' && r <= '9':
+			v = int(r - '0')
+		default:
+			var ok bool
+			if v, ok = vinValues[r]; !ok {
+				return "", false // I, O, Q and anything else
+			}
+		}
+		sum += v * vinWeights[i]
+	}
+	check := byte('0' + sum%11)
+	if sum%11 == 10 {
+		check = 'X'
+	}
+	if s[8] != check {
+		return "", false
+	}
+	return s, true
+}
+
+// ParsePhone checks a phone number and returns it without separators: a
+// Chinese mobile (13812345678, +86 optional), a landline with its area code
+// (010-12345678), or an international number (+44 20 7946 0958).
+func ParsePhone(in string) (string, bool) {
+	s := strings.TrimSpace(in)
+	if s == "" || len(s) > 32 {
+		return "", false
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '(' || r == ')':
+		default:
+			return "", false
+		}
+	}
+	d := b.String()
+	if strings.HasPrefix(d, "+86") {
+		d = d[3:]
+	} else if strings.HasPrefix(d, "+") {
+		if n := len(d) - 1; n >= 8 && n <= 15 && d[1] != '0' {
+			return d, true
+		}
+		return "", false
+	}
+	switch {
+	case len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9':
+		return d, true
+	case d != "" && d[0] == '0' && len(d) >= 10 && len(d) <= 12:
+		return d, true
+	}
+	return "", false
+}

@@ -1,0 +1,297 @@
+package shop
+
+import "time"
+
+// Money is an amount in the shop currency's minor unit (fen, cents).
+type Money int64
+
+// Settings describes the shop itself.
+type Settings struct {
+	Name        string        `json:"name"`
+	Address     string        `json:"address"`
+	Phone       string        `json:"phone"`
+	SealText    string        `json:"seal_text"`
+	OpensAt     string        `json:"opens_at"`  // "08:00", shop-local
+	ClosesAt    string        `json:"closes_at"` // "18:00"
+	Language    string        `json:"language"`  // "zh-CN" or "en"
+	Currency    string        `json:"currency"`  // ISO 4217, "CNY"
+	TimeZone    string        `json:"time_zone"` // IANA, "Asia/Shanghai"
+	BaseURL     string        `json:"base_url"`  // for QR codes
+	QCMinutes   int           `json:"qc_minutes"`
+	WashMinutes int           `json:"wash_minutes"`
+	RiskMargin  time.Duration `json:"risk_margin_ns"`
+	Demo        bool          `json:"demo"`
+}
+
+// BayKind says what work a bay is equipped for.
+type BayKind string
+
+const (
+	BayQuickService BayKind = "quick_service"
+	BayGeneral      BayKind = "general"
+	BayAlignment    BayKind = "alignment"
+	BayBody         BayKind = "body"
+	BayPaint        BayKind = "paint"
+	BayWash         BayKind = "wash"
+	BayDiagnosis    BayKind = "diagnosis"
+)
+
+// BayKinds lists the kinds in display order.
+var BayKinds = []BayKind{BayQuickService, BayGeneral, BayAlignment, BayDiagnosis, BayBody, BayPaint, BayWash}
+
+type Bay struct {
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Kind   BayKind `json:"kind"`
+	Active bool    `json:"active"`
+}
+
+type Team struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	LeaderID string `json:"leader_id,omitempty"`
+}
+
+type Technician struct {
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	TeamID string   `json:"team_id"`
+	Skills []string `json:"skills"`
+	// UserID links the technician to the account that signs in with the badge.
+	UserID string `json:"user_id"`
+	Active bool   `json:"active"`
+}
+
+// Role is what a signed-in person may do.
+type Role string
+
+const (
+	RoleManager    Role = "manager"
+	RoleAdvisor    Role = "advisor"
+	RoleController Role = "controller"
+	RoleTeamLeader Role = "team_leader"
+	RoleTechnician Role = "technician"
+	RoleQC         Role = "qc_inspector"
+	RoleParts      Role = "parts_clerk"
+	RoleWasher     Role = "washer"
+	RoleCashier    Role = "cashier"
+	RoleFollowUp   Role = "followup"
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleManager, RoleAdvisor, RoleController, RoleTeamLeader, RoleTechnician, RoleQC, RoleParts, RoleWasher, RoleCashier, RoleFollowUp}
+
+// User is a person who signs in. Secrets are stored hashed.
+type User struct {
+	ID           string `json:"id"`
+	Login        string `json:"login"`
+	Name         string `json:"name"`
+	Phone        string `json:"phone,omitempty"`
+	Roles        []Role `json:"roles"`
+	PasswordHash string `json:"password_hash,omitempty"`
+	BadgeCode    string `json:"badge_code,omitempty"`
+	PINHash      string `json:"pin_hash,omitempty"`
+	Active       bool   `json:"active"`
+}
+
+// Has reports whether the user holds role r.
+func (u *User) Has(r Role) bool {
+	for _, have := range u.Roles {
+		if have == r {
+			return true
+		}
+	}
+	return false
+}
+
+type Customer struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+	Key   bool   `json:"key_customer"`
+}
+
+type Vehicle struct {
+	ID         string `json:"id"`
+	CustomerID string `json:"customer_id"`
+	Plate      string `json:"plate"`
+	VIN        string `json:"vin,omitempty"`
+	Model      string `json:"model"`
+	MileageKM  int    `json:"mileage_km"`
+}
+
+// AppointmentStatus is where a booking stands.
+type AppointmentStatus string
+
+const (
+	ApptBooked    AppointmentStatus = "booked"
+	ApptArrived   AppointmentStatus = "arrived"
+	ApptNoShow    AppointmentStatus = "no_show"
+	ApptCancelled AppointmentStatus = "cancelled"
+)
+
+type Appointment struct {
+	ID         string            `json:"id"`
+	At         time.Time         `json:"at"`
+	CustomerID string            `json:"customer_id"`
+	VehicleID  string            `json:"vehicle_id"`
+	Requested  string            `json:"requested"`
+	AdvisorID  string            `json:"advisor_id"`
+	Prep       Prep              `json:"prep"`
+	Status     AppointmentStatus `json:"status"`
+	JobID      string            `json:"job_id,omitempty"`
+}
+
+// Prep is the checklist done the day before an appointment.
+type Prep struct {
+	PartsStaged     bool `json:"parts_staged"`
+	BayAssigned     bool `json:"bay_assigned"`
+	AdvisorAssigned bool `json:"advisor_assigned"`
+	Reminded24h     bool `json:"reminded_24h"`
+	Reminded1h      bool `json:"reminded_1h"`
+}
+
+// Labour is one labour operation with the hours sold to the customer.
+type Labour struct {
+	Code      string  `json:"code,omitempty"`
+	Name      string  `json:"name"`
+	SoldHours float64 `json:"sold_hours"`
+	Price     Money   `json:"price"`
+}
+
+// PartLine is a part on the estimate or the settlement.
+type PartLine struct {
+	Number    string  `json:"number,omitempty"`
+	Name      string  `json:"name"`
+	Quantity  float64 `json:"quantity"`
+	UnitPrice Money   `json:"unit_price"`
+}
+
+// Total is quantity × unit price, rounded to the minor unit.
+func (p PartLine) Total() Money { return Money(p.Quantity*float64(p.UnitPrice) + 0.5) }
+
+// ClockSession is one stretch of a technician's work on a job.
+type ClockSession struct {
+	TechID string     `json:"tech_id"`
+	Start  time.Time  `json:"start"`
+	End    *time.Time `json:"end,omitempty"`
+	Note   string     `json:"note,omitempty"`
+}
+
+// QCStep names the three checks of seed 002 §10.
+type QCStep string
+
+const (
+	QCSelf  QCStep = "self"
+	QCTeam  QCStep = "team"
+	QCFinal QCStep = "final"
+)
+
+type QCResult struct {
+	Step   QCStep    `json:"step"`
+	Pass   bool      `json:"pass"`
+	Reason string    `json:"reason,omitempty"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// StageChange records when a job entered a stage.
+type StageChange struct {
+	Stage Stage     `json:"stage"`
+	At    time.Time `json:"at"`
+}
+
+// Job is a repair order (维修工单).
+type Job struct {
+	ID            string         `json:"id"` // also its number: 20261123-0007
+	AppointmentID string         `json:"appointment_id,omitempty"`
+	CustomerID    string         `json:"customer_id"`
+	VehicleID     string         `json:"vehicle_id"`
+	AdvisorID     string         `json:"advisor_id"`
+	Stage         Stage          `json:"stage"`
+	PauseReason   string         `json:"pause_reason,omitempty"`
+	Requests      string         `json:"requests"` // in the customer's words
+	Labour        []Labour       `json:"labour"`
+	Parts         []PartLine     `json:"parts"`
+	PromisedAt    time.Time      `json:"promised_at"`
+	Wash          bool           `json:"wash"`
+	KeepOldParts  bool           `json:"keep_old_parts"`
+	WalkAround    WalkAround     `json:"walk_around"`
+	TeamID        string         `json:"team_id,omitempty"`
+	TechIDs       []string       `json:"tech_ids,omitempty"`
+	BayID         string         `json:"bay_id,omitempty"`
+	Priority      int            `json:"priority"` // higher goes first
+	QC            []QCResult     `json:"qc,omitempty"`
+	Reworks       int            `json:"reworks"`
+	Clock         []ClockSession `json:"clock,omitempty"`
+	Stages        []StageChange  `json:"stages"`
+	FollowUpAt    *time.Time     `json:"follow_up_at,omitempty"` // customer's preferred time
+	NextServiceAt *time.Time     `json:"next_service_at,omitempty"`
+	NextServiceKM int            `json:"next_service_km,omitempty"`
+	CreatedAt     time.Time      `json:"created_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
+}
+
+// WalkAround is the reception check done with the customer (环车检查).
+type WalkAround struct {
+	FuelPercent int    `json:"fuel_percent"`
+	MileageKM   int    `json:"mileage_km"`
+	Damage      string `json:"damage,omitempty"`
+	Valuables   string `json:"valuables,omitempty"`
+	CoversOn    bool   `json:"covers_on"`
+	Notes       string `json:"notes,omitempty"`
+}
+
+// PartsStatus is where a parts request stands.
+type PartsStatus string
+
+const (
+	PartsRequested PartsStatus = "requested"
+	PartsPicked    PartsStatus = "picked"
+	PartsIssued    PartsStatus = "issued"
+	PartsOnOrder   PartsStatus = "on_order"
+	PartsCancelled PartsStatus = "cancelled"
+)
+
+type PartsRequest struct {
+	ID          string      `json:"id"`
+	JobID       string      `json:"job_id"`
+	Number      string      `json:"number,omitempty"`
+	Description string      `json:"description"`
+	Quantity    float64     `json:"quantity"`
+	Status      PartsStatus `json:"status"`
+	ETA         *time.Time  `json:"eta,omitempty"`
+	RequestedBy string      `json:"requested_by"`
+	RequestedAt time.Time   `json:"requested_at"`
+	UpdatedAt   time.Time   `json:"updated_at"`
+}
+
+// Open reports whether the part is still awaited by the job.
+func (p *PartsRequest) Open() bool {
+	return p.Status == PartsRequested || p.Status == PartsPicked || p.Status == PartsOnOrder
+}
+
+// FindingStatus is the customer's decision on extra work.
+type FindingStatus string
+
+const (
+	FindingAwaiting FindingStatus = "awaiting"
+	FindingApproved FindingStatus = "approved"
+	FindingDeclined FindingStatus = "declined"
+)
+
+// Finding is extra work proposed during repair (增项).
+type Finding struct {
+	ID          string        `json:"id"`
+	JobID       string        `json:"job_id"`
+	Description string        `json:"description"`
+	Hours       float64       `json:"hours"`
+	Parts       []PartLine    `json:"parts,omitempty"`
+	Price       Money         `json:"price"`
+	Status      FindingStatus `json:"status"`
+	ReportedBy  string        `json:"reported_by"`
+	ReportedAt  time.Time     `json:"reported_at"`
+	DecidedBy   string        `json:"decided_by,omitempty"` // "customer" or a user id
+	DecidedVia  string        `json:"decided_via,omitempty"`
+	DecidedAt   *time.Time    `json:"decided_at,omitempty"`
+}
