@@ -116,7 +116,7 @@ func DecodeStrict(data []byte, v any) error {
 func invalidJSON(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	if ok := asType(err, &typeErr); ok {
-		field := typeErr.Field
+		field := jsonPath(typeErr.Field)
 		if field == "" {
 			field = "(body)"
 		}
@@ -128,6 +128,19 @@ func invalidJSON(err error) error {
 		return &Error{Code: CodeInvalid, Message: "the request has an unknown field", Fields: []FieldError{{Field: name, Message: "unknown field"}}}
 	}
 	return &Error{Code: CodeInvalid, Message: "the body is not valid JSON: " + strings.TrimPrefix(msg, "json: ")}
+}
+
+// jsonPath drops the Go names of embedded structs from a decoder's field
+// path, leaving the JSON path a client sent: "JobRef.job_id" → "job_id".
+func jsonPath(p string) string {
+	var keep []string
+	for _, seg := range strings.Split(p, ".") {
+		if seg != "" && seg[0] >= 'A' && seg[0] <= 'Z' {
+			continue
+		}
+		keep = append(keep, seg)
+	}
+	return strings.Join(keep, ".")
 }
 
 func asType(err error, target **json.UnmarshalTypeError) bool {

@@ -1,0 +1,334 @@
+package shop
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+var system = Actor{System: true}
+
+// fixture is a small shop: one team, two technicians with accounts, a bay,
+// an advisor, a customer and a car.
+type fixture struct {
+	state *State
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{state: NewState()}
+	f.must(t, system, &PutUser{User: User{Login: "advisor", Name: "王顾问", Roles: []Role{RoleAdvisor}, Active: true}})
+	f.must(t, system, &PutUser{User: User{Login: "li", Name: "李师傅", Roles: []Role{RoleTechnician}, Active: true}})
+	f.must(t, system, &PutUser{User: User{Login: "lead", Name: "赵班长", Roles: []Role{RoleTeamLeader, RoleTechnician}, Active: true}})
+	f.must(t, system, &PutUser{User: User{Login: "qc", Name: "孙质检", Roles: []Role{RoleQC}, Active: true}})
+	f.must(t, system, &PutTeam{Team: Team{Name: "一组"}})
+	f.must(t, system, &PutTechnician{Technician: Technician{Name: "李师傅", TeamID: "team-1", UserID: "user-2", Active: true}})
+	f.must(t, system, &PutTechnician{Technician: Technician{Name: "赵班长", TeamID: "team-1", UserID: "user-3", Active: true}})
+	f.must(t, system, &PutBay{Bay: Bay{Name: "1号工位", Kind: BayGeneral, Active: true}})
+	f.must(t, system, &PutCustomer{Customer: Customer{Name: "张先生", Phone: "138 1234 5678"}})
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-1", Plate: "京a12345", Model: "Sonata", MileageKM: 30000}})
+	return f
+}
+
+func (f *fixture) apply(a Actor, c Command) error {
+	d := NewDraft(f.state)
+	_, err := d.Apply(a, c, t0)
+	if err == nil {
+		f.state = d.Publish()
+	}
+	return err
+}
+
+func (f *fixture) must(t *testing.T, a Actor, c Command) {
+	t.Helper()
+	if err := f.apply(a, c); err != nil {
+		t.Fatalf("%s: %v", c.CommandType(), err)
+	}
+}
+
+func (f *fixture) openJob(t *testing.T) *Job {
+	t.Helper()
+	f.must(t, Actor{UserID: "user-1", Roles: []Role{RoleAdvisor}}, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{
+		Requests: "保养，刹车有异响", PromisedAt: t0.Add(4 * time.Hour),
+		Labour:   []Labour{{Name: "更换机油", SoldHours: 1, Price: 20000}, {Name: "检查刹车", SoldHours: 1, Price: 15000}},
+		Parts:    []PartLine{{Name: "Oil filter 机油滤清器", Quantity: 1, UnitPrice: 12800}},
+		Wash:     true}})
+	return f.state.Jobs["20261123-0001"]
+}
+
+var (
+	advisor = Actor{UserID: "user-1", Roles: []Role{RoleAdvisor}}
+	tech    = Actor{UserID: "user-2", Roles: []Role{RoleTechnician}}
+	lead    = Actor{UserID: "user-3", Roles: []Role{RoleTeamLeader, RoleTechnician}}
+	qc      = Actor{UserID: "user-4", Roles: []Role{RoleQC}}
+)
+
+func TestJobGoesThroughTheWholeServiceProcess(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t)
+	if j == nil || j.Stage != StageReception {
+		t.Fatalf("job after open: %+v", j)
+	}
+	steps := []struct {
+		actor Actor
+		cmd   Command
+		want  Stage
+	}{
+		{advisor, &Submit{JobRef: JobRef{j.ID}}, StageWaitingDispatch},
+		{advisor, &Dispatch{JobID: j.ID, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"}, StageDispatched},
+		{tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}, StageInProgress},
+		{tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts, Parts: []PartItem{{Description: "刹车片", Quantity: 1}}}, StageWaitingParts},
+		{tech, &Resume{JobRef: JobRef{j.ID}}, StageInProgress},
+		{tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}, StageInProgress},
+		{tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}, SelfCheck: []string{"扭矩"}}, StageQualityCheck},
+		{lead, &QC{JobID: j.ID, Step: QCTeam, Pass: true}, StageQualityCheck},
+		{qc, &QC{JobID: j.ID, Step: QCFinal, Pass: false, Reason: "刹车异响仍在"}, StageInProgress},
+		{tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}}, StageQualityCheck},
+		{lead, &QC{JobID: j.ID, Step: QCTeam, Pass: true}, StageQualityCheck},
+		{qc, &QC{JobID: j.ID, Step: QCFinal, Pass: true}, StageWashing},
+		{Actor{System: true}, &WashDone{JobRef: JobRef{j.ID}}, StageReady},
+		{advisor, &Deliver{JobID: j.ID}, StageDelivered},
+	}
+	for i, s := range steps {
+		f.must(t, s.actor, s.cmd)
+		if got := f.state.Jobs[j.ID].Stage; got != s.want {
+			t.Fatalf("step %d %s: stage %s, want %s", i, s.cmd.CommandType(), got, s.want)
+		}
+	}
+	j = f.state.Jobs[j.ID]
+	if j.Reworks != 1 {
+		t.Errorf("reworks = %d, want 1", j.Reworks)
+	}
+	if len(j.Stages) != len(steps)+1-3 { // team check and the second clock-on and team check again do not move
+		t.Logf("stages: %v", j.Stages)
+	}
+	if got := len(f.state.JobParts(j.ID)); got != 1 {
+		t.Errorf("parts requests = %d, want 1", got)
+	}
+}
+
+func TestIllegalMoveNamesTheAllowedMoves(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t)
+	err := f.apply(advisor, &Deliver{JobID: j.ID})
+	var m *IllegalMoveError
+	if !errors.As(err, &m) {
+		t.Fatalf("err = %v, want an illegal move", err)
+	}
+	if !strings.Contains(err.Error(), "allowed: waiting_dispatch, cancelled") {
+		t.Errorf("message %q does not name the allowed moves", err)
+	}
+	if f.state.Jobs[j.ID].Stage != StageReception {
+		t.Errorf("a refused move changed the stage")
+	}
+}
+
+func TestFailedCommandChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t)
+	d := NewDraft(f.state)
+	if _, err := d.Apply(advisor, &Submit{JobRef: JobRef{j.ID}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	// The second command fails halfway (the bay does not exist): the first
+	// stays, the second leaves no trace.
+	_, err := d.Apply(advisor, &Dispatch{JobID: j.ID, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-9"}, t0)
+	if CodeOf(err) != CodeInvalid {
+		t.Fatalf("err = %v, want invalid", err)
+	}
+	if got := d.Job(j.ID).Stage; got != StageWaitingDispatch {
+		t.Errorf("stage in draft = %s, want waiting_dispatch", got)
+	}
+	if len(d.Events()) != 1 {
+		t.Errorf("events = %d, want 1", len(d.Events()))
+	}
+	if f.state.Jobs[j.ID].Stage != StageReception {
+		t.Errorf("the published state changed before Publish")
+	}
+}
+
+func TestClockingOnAnotherJobClocksOffTheFirst(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t)
+	f.must(t, system, &PutCustomer{Customer: Customer{Name: "Ms Lee", Phone: "+44 20 7946 0958"}})
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-2", Plate: "沪B·88888"}})
+	f.must(t, advisor, &OpenJob{CustomerID: "cu-2", VehicleID: "ve-2", Estimate: Estimate{Requests: "tyres", PromisedAt: t0.Add(time.Hour)}})
+	f.must(t, system, &PutBay{Bay: Bay{Name: "2", Kind: BayGeneral, Active: true}})
+	for _, id := range []string{j.ID, "20261123-0002"} {
+		bay := map[string]string{j.ID: "bay-1"}[id]
+		if bay == "" {
+			bay = "bay-2"
+		}
+		f.must(t, advisor, &Submit{JobRef: JobRef{id}})
+		f.must(t, advisor, &Dispatch{JobID: id, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: bay})
+	}
+	f.must(t, tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}})
+	f.must(t, tech, &ClockOn{TechRef: TechRef{"20261123-0002", "tech-1"}})
+	first := f.state.Jobs[j.ID]
+	if first.clockedOn("tech-1") || !strings.Contains(first.Clock[0].Note, "20261123-0002") {
+		t.Errorf("first job's session: %+v", first.Clock)
+	}
+	if !f.state.Jobs["20261123-0002"].clockedOn("tech-1") {
+		t.Errorf("not clocked on the second job")
+	}
+	// A technician cannot clock on for a colleague; the team leader can.
+	if err := f.apply(tech, &ClockOn{TechRef: TechRef{j.ID, "tech-2"}}); CodeOf(err) != CodeForbidden {
+		t.Errorf("tech clocking a colleague: %v", err)
+	}
+	f.must(t, lead, &ClockOn{TechRef: TechRef{j.ID, "tech-2"}})
+}
+
+func TestRolesAreChecked(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t)
+	washer := Actor{UserID: "x", Roles: []Role{RoleWasher}}
+	if err := f.apply(washer, &Submit{JobRef: JobRef{j.ID}}); CodeOf(err) != CodeForbidden {
+		t.Errorf("washer submitting: %v", err)
+	}
+	if err := f.apply(Actor{Customer: true, CustomerJob: j.ID}, &Cancel{JobID: j.ID, Reason: "x"}); CodeOf(err) != CodeForbidden {
+		t.Errorf("customer cancelling: %v", err)
+	}
+	if err := f.apply(tech, &QC{JobID: j.ID, Step: QCFinal, Pass: true}); CodeOf(err) != CodeForbidden {
+		t.Errorf("technician doing final QC: %v", err)
+	}
+}
+
+func TestCustomerDecidesOnlyTheirOwnFinding(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t)
+	f.must(t, advisor, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "前刹车盘磨损", Hours: 1, Price: 80000,
+		Parts: []PartLine{{Name: "刹车盘", Quantity: 2, UnitPrice: 25000}}}})
+	other := Actor{Customer: true, CustomerJob: "20261123-0009"}
+	if err := f.apply(other, &DecideFinding{FindingID: "fi-1", Approve: true, Via: "customer_page"}); CodeOf(err) != CodeNotFound {
+		t.Errorf("another customer deciding: %v", err)
+	}
+	if err := f.apply(advisor, &DecideFinding{FindingID: "fi-1", Approve: true, Via: "customer_page"}); CodeOf(err) != CodeForbidden {
+		t.Errorf("advisor posing as the customer page: %v", err)
+	}
+	owner := Actor{Customer: true, CustomerJob: j.ID}
+	f.must(t, owner, &DecideFinding{FindingID: "fi-1", Approve: true, Via: "customer_page"})
+	j = f.state.Jobs[j.ID]
+	if len(j.Labour) != 3 || j.Labour[2].Price != 30000 || len(j.Parts) != 2 {
+		t.Errorf("approved work not on the job: %+v %+v", j.Labour, j.Parts)
+	}
+	if f.state.Findings["fi-1"].DecidedBy != "customer" {
+		t.Errorf("decided by %q", f.state.Findings["fi-1"].DecidedBy)
+	}
+	if err := f.apply(owner, &DecideFinding{FindingID: "fi-1", Approve: false, Via: "customer_page"}); CodeOf(err) != CodeConflict {
+		t.Errorf("deciding twice: %v", err)
+	}
+}
+
+func TestETA(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t) // 2 sold hours, wash, promised in 4 h
+	p := f.state.Progress(j, t0)
+	// 2 h of work + 20 min QC + 25 min wash.
+	if want := t0.Add(2*time.Hour + 45*time.Minute); !p.ETA.Equal(want) {
+		t.Errorf("ETA = %v, want %v", p.ETA, want)
+	}
+	if p.AtRisk || p.Late {
+		t.Errorf("flags %+v", p)
+	}
+	f.must(t, advisor, &Submit{JobRef: JobRef{j.ID}})
+	f.must(t, advisor, &Dispatch{JobID: j.ID, TeamID: "team-1", TechIDs: []string{"tech-1", "tech-2"}, BayID: "bay-1"})
+	p = f.state.Progress(f.state.Jobs[j.ID], t0)
+	if want := t0.Add(time.Hour + 45*time.Minute); !p.ETA.Equal(want) {
+		t.Errorf("two technicians: ETA = %v, want %v", p.ETA, want)
+	}
+	f.must(t, tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}})
+	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts, Parts: []PartItem{{Description: "刹车片", Quantity: 1}}})
+	due := t0.Add(5 * time.Hour)
+	f.must(t, Actor{UserID: "p", Roles: []Role{RoleParts}}, &UpdateParts{RequestID: "pr-1", Status: PartsOnOrder, ETA: &due})
+	p = f.state.Progress(f.state.Jobs[j.ID], t0)
+	if !p.AtRisk || p.Late || !p.PartsETA.Equal(due) {
+		t.Errorf("parts 5 h away: %+v", p)
+	}
+	p = f.state.Progress(f.state.Jobs[j.ID], t0.Add(4*time.Hour+time.Minute))
+	if !p.Late || p.AtRisk {
+		t.Errorf("after the promise: %+v", p)
+	}
+}
+
+func TestPlates(t *testing.T) {
+	good := map[string]string{
+		"京A12345":  "京A·12345",
+		"京a·12345": "京A·12345",
+		"沪 B-8888 8": "沪B·88888",
+		"粤BD12345": "粤BD12345",
+		"京A·1234学": "京A·1234学",
+		"AB12 CDE":  "AB12 CDE",
+		"7abc123":   "7ABC123",
+	}
+	for in, want := range good {
+		if got, ok := ParsePlate(in); !ok || got != want {
+			t.Errorf("ParsePlate(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "京", "京A1234", "京1A2345", "京AI2345", "哈A12345", "ABCDEF", "A  B1", "京A·123456789", "AB12<script>"} {
+		if got, ok := ParsePlate(in); ok {
+			t.Errorf("ParsePlate(%q) = %q, accepted", in, got)
+		}
+	}
+	if got := MaskPlate("京A·12345"); got != "京A·***45" {
+		t.Errorf("MaskPlate = %q", got)
+	}
+	if got := MaskPlate("粤BD12345"); got != "粤B****45" {
+		t.Errorf("MaskPlate new energy = %q", got)
+	}
+}
+
+func TestVINs(t *testing.T) {
+	for _, in := range []string{"1M8GDM9AXKP042788", "lsvag2180e2100001"} {
+		if _, ok := ParseVIN(in); !ok && in == "1M8GDM9AXKP042788" {
+			t.Errorf("ParseVIN(%q) refused", in)
+		}
+	}
+	for _, in := range []string{"", "1M8GDM9A1KP042788", "1M8GDM9AXKP04278", "IM8GDM9AXKP042788"} {
+		if _, ok := ParseVIN(in); ok {
+			t.Errorf("ParseVIN(%q) accepted", in)
+		}
+	}
+}
+
+func TestPhones(t *testing.T) {
+	good := map[string]string{"138 1234 5678": "13812345678", "+86 13812345678": "13812345678", "010-12345678": "01012345678", "+44 20 7946 0958": "+442079460958"}
+	for in, want := range good {
+		if got, ok := ParsePhone(in); !ok || got != want {
+			t.Errorf("ParsePhone(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "12345", "23812345678", "+0123456789", "138-1234-567a", "++8613812345678"} {
+		if got, ok := ParsePhone(in); ok {
+			t.Errorf("ParsePhone(%q) = %q, accepted", in, got)
+		}
+	}
+}
+
+func TestDecodeCommandIsStrict(t *testing.T) {
+	cases := map[string]string{
+		`{"type":"submit","job_id":"x","extra":1}`: "extra",
+		`{"type":"submit","job_id":5}`:              "job_id",
+		`{"type":"nope"}`:                           "type",
+		`{"type":"submit","job_id":"x"} {}`:         "",
+		`not json`:                                  "",
+	}
+	for in, field := range cases {
+		_, err := DecodeCommand([]byte(in))
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeInvalid {
+			t.Errorf("%s: err = %v, want invalid", in, err)
+			continue
+		}
+		if field != "" && (len(e.Fields) == 0 || e.Fields[0].Field != field) {
+			t.Errorf("%s: fields %+v, want %s", in, e.Fields, field)
+		}
+	}
+	c, err := DecodeCommand([]byte(`{"type":"clock_on","job_id":"j","tech_id":"t"}`))
+	if err != nil || c.(*ClockOn).TechID != "t" {
+		t.Fatalf("clock_on: %v %+v", err, c)
+	}
+}
