@@ -179,14 +179,10 @@ func (d *Draft) Job(id string) *Job { return d.jobs.get(id) }
 
 // Apply checks and applies one command. On error nothing is changed.
 func (d *Draft) Apply(a Actor, c Command, now time.Time) (ev Event, err error) {
-	mark, evMark := len(d.undo), len(d.events)
+	sp := d.Savepoint()
 	defer func() {
 		if err != nil {
-			for i := len(d.undo) - 1; i >= mark; i-- {
-				d.undo[i]()
-			}
-			d.undo = d.undo[:mark]
-			d.events = d.events[:evMark]
+			d.Rollback(sp)
 		}
 	}()
 	if err := Authorize(a, c); err != nil {
@@ -213,6 +209,21 @@ func actorName(a Actor) string {
 		return "customer"
 	}
 	return a.UserID
+}
+
+// Savepoint marks a draft's changes so far.
+type Savepoint struct{ undo, events int }
+
+// Savepoint returns a mark to roll back to.
+func (d *Draft) Savepoint() Savepoint { return Savepoint{len(d.undo), len(d.events)} }
+
+// Rollback takes back every change made since the savepoint.
+func (d *Draft) Rollback(sp Savepoint) {
+	for i := len(d.undo) - 1; i >= sp.undo; i-- {
+		d.undo[i]()
+	}
+	d.undo = d.undo[:sp.undo]
+	d.events = d.events[:sp.events]
 }
 
 // Empty reports whether the draft holds no change.

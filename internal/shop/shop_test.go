@@ -53,9 +53,9 @@ func (f *fixture) openJob(t *testing.T) *Job {
 	t.Helper()
 	f.must(t, Actor{UserID: "user-1", Roles: []Role{RoleAdvisor}}, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{
 		Requests: "保养，刹车有异响", PromisedAt: t0.Add(4 * time.Hour),
-		Labour:   []Labour{{Name: "更换机油", SoldHours: 1, Price: 20000}, {Name: "检查刹车", SoldHours: 1, Price: 15000}},
-		Parts:    []PartLine{{Name: "Oil filter 机油滤清器", Quantity: 1, UnitPrice: 12800}},
-		Wash:     true}})
+		Labour: []Labour{{Name: "更换机油", SoldHours: 1, Price: 20000}, {Name: "检查刹车", SoldHours: 1, Price: 15000}},
+		Parts:  []PartLine{{Name: "Oil filter 机油滤清器", Quantity: 1, UnitPrice: 12800}},
+		Wash:   true}})
 	return f.state.Jobs["20261123-0001"]
 }
 
@@ -255,13 +255,13 @@ func TestETA(t *testing.T) {
 
 func TestPlates(t *testing.T) {
 	good := map[string]string{
-		"京A12345":  "京A·12345",
-		"京a·12345": "京A·12345",
+		"京A12345":    "京A·12345",
+		"京a·12345":   "京A·12345",
 		"沪 B-8888 8": "沪B·88888",
-		"粤BD12345": "粤BD12345",
-		"京A·1234学": "京A·1234学",
-		"AB12 CDE":  "AB12 CDE",
-		"7abc123":   "7ABC123",
+		"粤BD12345":   "粤BD12345",
+		"京A·1234学":   "京A·1234学",
+		"AB12 CDE":   "AB12 CDE",
+		"7abc123":    "7ABC123",
 	}
 	for in, want := range good {
 		if got, ok := ParsePlate(in); !ok || got != want {
@@ -311,10 +311,10 @@ func TestPhones(t *testing.T) {
 func TestDecodeCommandIsStrict(t *testing.T) {
 	cases := map[string]string{
 		`{"type":"submit","job_id":"x","extra":1}`: "extra",
-		`{"type":"submit","job_id":5}`:              "job_id",
-		`{"type":"nope"}`:                           "type",
-		`{"type":"submit","job_id":"x"} {}`:         "",
-		`not json`:                                  "",
+		`{"type":"submit","job_id":5}`:             "job_id",
+		`{"type":"nope"}`:                          "type",
+		`{"type":"submit","job_id":"x"} {}`:        "",
+		`not json`:                                 "",
 	}
 	for in, field := range cases {
 		_, err := DecodeCommand([]byte(in))

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"encoding/binary"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	bucketMeta       = []byte("meta")
+	bucketRecords    = []byte("records")
+	bucketEvents     = []byte("events")
+	bucketJobEvents  = []byte("job_events")
+	bucketOpenJobs   = []byte("open_jobs")
+	bucketClosedJobs = []byte("closed_jobs")
+	bucketAuth       = []byte("auth")
+
+	keySchemaVersion = []byte("schema_version")
+	keySecret        = []byte("secret")
+)
+
+// present is the value of index keys: bbolt's Get cannot tell an empty
+// value from a missing key, so indexes store one byte.
+var present = []byte{1}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func getU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+// records returns the bucket of one record kind, creating it when the
+// transaction is writable.
+func records(tx *bolt.Tx, kind string) *bolt.Bucket {
+	root := tx.Bucket(bucketRecords)
+	if b := root.Bucket([]byte(kind)); b != nil || !tx.Writable() {
+		return b
+	}
+	b, _ := root.CreateBucket([]byte(kind))
+	return b
+}
+
+func authBucket(tx *bolt.Tx, kind string) *bolt.Bucket {
+	root := tx.Bucket(bucketAuth)
+	if b := root.Bucket([]byte(kind)); b != nil || !tx.Writable() {
+		return b
+	}
+	b, _ := root.CreateBucket([]byte(kind))
+	return b
+}

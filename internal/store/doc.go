@@ -1,0 +1,28 @@
+// Package store keeps the shop in one bbolt file: the current state of every
+// object, the append-only event history, and the small indexes that let the
+// server start without replaying history. It is the only package that
+// imports bbolt.
+//
+// The bucket tree:
+//
+//	meta/
+//	    schema_version   uint64, big-endian
+//	    secret           the shop's random secret (signing QR tokens, sessions)
+//	records/
+//	    <kind>/          one bucket per record kind (bays, jobs, users, …)
+//	        <id>         the object as JSON
+//	events/
+//	    <seq>            uint64 big-endian → event JSON; seq counts from 1
+//	job_events/
+//	    <job id>/
+//	        <seq>        1: the events of one job, in order
+//	open_jobs/
+//	    <job id>         1: jobs not yet delivered or cancelled
+//	closed_jobs/
+//	    <closed at><id>  RFC 3339 time + job id → 1: closed jobs by time
+//	auth/
+//	    <kind>/<key>     sessions, devices and API tokens of the web layer
+//
+// Every change is written with its events in one transaction, and Commit
+// returns only after that transaction is durably on disk.
+package store

@@ -1,0 +1,419 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"bayboard/internal/shop"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	// ErrLocked means another process has the data file open.
+	ErrLocked = errors.New("data file is in use by another process")
+	// ErrNewerSchema means the file was written by a newer bayboard.
+	ErrNewerSchema = errors.New("data file is newer than this bayboard")
+)
+
+// LockWait is how long Open waits for another process to let go of the
+// file: long enough for a restarting server to close it, short enough that
+// a second server fails at once instead of hanging.
+const LockWait = time.Second
+
+// RecentClosed is how long a delivered or cancelled job stays in the live
+// state after it closes: the follow-up calls of the next days need it.
+const RecentClosed = 7 * 24 * time.Hour
+
+// Store is an open data file.
+type Store struct {
+	db   *bolt.DB
+	path string
+}
+
+// Open opens (creating if needed) a data file and brings its schema up to
+// date.
+func Open(path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, err
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, FreelistType: bolt.FreelistMapType})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open data file %s: %w", path, err)
+	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// Close closes the file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the data file's path.
+func (s *Store) Path() string { return s.path }
+
+// Secret returns the shop's random secret.
+func (s *Store) Secret() []byte {
+	var out []byte
+	s.db.View(func(tx *bolt.Tx) error {
+		out = append(out, tx.Bucket(bucketMeta).Get(keySecret)...)
+		return nil
+	})
+	return out
+}
+
+// Load reads the live state: every record but jobs, the open jobs, the jobs
+// closed since now-RecentClosed, and the parts and findings of those jobs.
+// It does not replay the event history, so start-up does not grow with it.
+func (s *Store) Load(now time.Time) (*shop.State, error) {
+	st := shop.NewState()
+	err := s.db.View(func(tx *bolt.Tx) error {
+		jobs := records(tx, shop.KindJob)
+		loadJob := func(id []byte) error {
+			if jobs == nil {
+				return nil
+			}
+			v := jobs.Get(id)
+			if v == nil {
+				return fmt.Errorf("index names job %s, which is missing", id)
+			}
+			j := &shop.Job{}
+			if err := json.Unmarshal(v, j); err != nil {
+				return fmt.Errorf("job %s: %w", id, err)
+			}
+			st.Put(shop.Record{Kind: shop.KindJob, ID: j.ID, Value: j})
+			return nil
+		}
+		if err := tx.Bucket(bucketOpenJobs).ForEach(func(k, _ []byte) error { return loadJob(k) }); err != nil {
+			return err
+		}
+		c := tx.Bucket(bucketClosedJobs).Cursor()
+		from := []byte(now.Add(-RecentClosed).UTC().Format(time.RFC3339))
+		for k, _ := c.Seek(from); k != nil; k, _ = c.Next() {
+			if len(k) > len(time.RFC3339) {
+				if err := loadJob(k[len(from):]); err != nil {
+					return err
+				}
+			}
+		}
+		for _, kind := range shop.RecordKinds {
+			if kind == shop.KindJob {
+				continue
+			}
+			b := records(tx, kind)
+			if b == nil {
+				continue
+			}
+			err := b.ForEach(func(k, v []byte) error {
+				val := shop.NewRecord(kind)
+				if err := json.Unmarshal(v, val); err != nil {
+					return fmt.Errorf("%s %s: %w", kind, k, err)
+				}
+				st.Put(shop.Record{Kind: kind, ID: string(k), Value: val})
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Parts requests and findings of jobs no longer live stay on disk only.
+	for id, p := range st.PartsRequests {
+		if st.Jobs[p.JobID] == nil {
+			delete(st.PartsRequests, id)
+		}
+	}
+	for id, f := range st.Findings {
+		if st.Jobs[f.JobID] == nil {
+			delete(st.Findings, id)
+		}
+	}
+	return st, nil
+}
+
+// encoded is a record marshalled before the transaction starts, so that the
+// write lock is held for as short a time as possible.
+type encoded struct {
+	kind, id string
+	data     []byte
+	job      *shop.Job
+}
+
+// Commit writes changed records and their events in one transaction and
+// returns the events numbered, once the transaction is on disk.
+func (s *Store) Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, error) {
+	encs := make([]encoded, len(recs))
+	for i, r := range recs {
+		data, err := json.Marshal(r.Value)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s %s: %w", r.Kind, r.ID, err)
+		}
+		encs[i] = encoded{kind: r.Kind, id: r.ID, data: data}
+		if j, ok := r.Value.(*shop.Job); ok {
+			encs[i].job = j
+		}
+	}
+	out := make([]shop.Event, len(events))
+	copy(out, events)
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, e := range encs {
+			if err := records(tx, e.kind).Put([]byte(e.id), e.data); err != nil {
+				return err
+			}
+			if e.job != nil {
+				if err := indexJob(tx, e.job); err != nil {
+					return err
+				}
+			}
+		}
+		evb := tx.Bucket(bucketEvents)
+		idx := tx.Bucket(bucketJobEvents)
+		for i := range out {
+			seq, err := evb.NextSequence()
+			if err != nil {
+				return err
+			}
+			out[i].Seq = seq
+			data, err := json.Marshal(&out[i])
+			if err != nil {
+				return err
+			}
+			key := u64(seq)
+			if err := evb.Put(key, data); err != nil {
+				return err
+			}
+			if id := out[i].JobID; id != "" {
+				b, err := idx.CreateBucketIfNotExists([]byte(id))
+				if err != nil {
+					return err
+				}
+				if err := b.Put(key, present); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// indexJob keeps open_jobs and closed_jobs in step with a job's stage.
+func indexJob(tx *bolt.Tx, j *shop.Job) error {
+	open := tx.Bucket(bucketOpenJobs)
+	if j.Stage.Open() {
+		return open.Put([]byte(j.ID), present)
+	}
+	if open.Get([]byte(j.ID)) == nil {
+		return nil // closed before: its closed_jobs key is written already
+	}
+	if err := open.Delete([]byte(j.ID)); err != nil {
+		return err
+	}
+	key := append([]byte(j.UpdatedAt.UTC().Format(time.RFC3339)), j.ID...)
+	return tx.Bucket(bucketClosedJobs).Put(key, present)
+}
+
+// Job reads one job from disk, live or not.
+func (s *Store) Job(id string) (*shop.Job, error) {
+	var j *shop.Job
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := records(tx, shop.KindJob)
+		if b == nil {
+			return nil
+		}
+		if v := b.Get([]byte(id)); v != nil {
+			j = &shop.Job{}
+			return json.Unmarshal(v, j)
+		}
+		return nil
+	})
+	return j, err
+}
+
+// JobHistory returns every event of one job, oldest first.
+func (s *Store) JobHistory(jobID string) ([]shop.Event, error) {
+	var out []shop.Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bucketJobEvents).Bucket([]byte(jobID))
+		if idx == nil {
+			return nil
+		}
+		evb := tx.Bucket(bucketEvents)
+		return idx.ForEach(func(k, _ []byte) error {
+			var ev shop.Event
+			if err := json.Unmarshal(evb.Get(k), &ev); err != nil {
+				return err
+			}
+			out = append(out, ev)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Events calls fn for each event with at <= ev.At < to, in order. Events are
+// appended in time order, so the scan starts by seeking near the start.
+func (s *Store) Events(from, to time.Time, fn func(shop.Event) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var ev shop.Event
+			if err := json.Unmarshal(v, &ev); err != nil {
+				return err
+			}
+			if ev.At.Before(from) {
+				continue
+			}
+			if !ev.At.Before(to) {
+				return nil
+			}
+			if err := fn(ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LastSeq is the number of the newest event.
+func (s *Store) LastSeq() uint64 {
+	var seq uint64
+	s.db.View(func(tx *bolt.Tx) error {
+		seq = tx.Bucket(bucketEvents).Sequence()
+		return nil
+	})
+	return seq
+}
+
+// PutAuth stores a web-layer value (session, device, token).
+func (s *Store) PutAuth(kind, key string, value []byte) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return authBucket(tx, kind).Put([]byte(key), value)
+	})
+}
+
+// GetAuth reads a web-layer value, nil when absent.
+func (s *Store) GetAuth(kind, key string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if b := authBucket(tx, kind); b != nil {
+			if v := b.Get([]byte(key)); v != nil {
+				out = append([]byte(nil), v...)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeleteAuth removes a web-layer value.
+func (s *Store) DeleteAuth(kind, key string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return authBucket(tx, kind).Delete([]byte(key))
+	})
+}
+
+// EachAuth calls fn for every value of a kind.
+func (s *Store) EachAuth(kind string, fn func(key string, value []byte) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b := authBucket(tx, kind)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error { return fn(string(k), v) })
+	})
+}
+
+// Backup writes a consistent copy of the file while the server keeps
+// serving (a read transaction sees one moment).
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// Check runs bbolt's consistency check over the whole file.
+func (s *Store) Check() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// Restore replaces the data file at path by a backup, after checking that
+// the backup is a sound bayboard file this code can read. It refuses while
+// a server holds the data file.
+func Restore(backup, path string) error {
+	tmp := path + ".restore"
+	if err := copyFile(backup, tmp); err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	b, err := Open(tmp)
+	if err != nil {
+		return fmt.Errorf("the backup cannot be used: %w", err)
+	}
+	err = b.Check()
+	b.Close()
+	if err != nil {
+		return fmt.Errorf("the backup fails the consistency check: %w", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		// Holding the live file's lock proves no server is using it.
+		live, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
+		if errors.Is(err, bolt.ErrTimeout) {
+			return fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
+		}
+		if err == nil {
+			live.Close()
+		}
+	}
+	return os.Rename(tmp, path)
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,221 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bayboard/internal/shop"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func open(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// apply runs commands through a draft and commits them as the engine does.
+func apply(t *testing.T, s *Store, st *shop.State, at time.Time, cmds ...shop.Command) *shop.State {
+	t.Helper()
+	d := shop.NewDraft(st)
+	for _, c := range cmds {
+		if _, err := d.Apply(shop.Actor{System: true}, c, at); err != nil {
+			t.Fatalf("%s: %v", c.CommandType(), err)
+		}
+	}
+	if _, err := s.Commit(d.Records(), d.Events()); err != nil {
+		t.Fatal(err)
+	}
+	return d.Publish()
+}
+
+func seed(t *testing.T, s *Store) *shop.State {
+	st := shop.NewState()
+	return apply(t, s, st, t0,
+		&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12345"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A54321"}},
+		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: shop.Estimate{Requests: "保养", PromisedAt: t0.Add(time.Hour)}},
+		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-2", Estimate: shop.Estimate{Requests: "洗车", PromisedAt: t0.Add(time.Hour)}},
+	)
+}
+
+func TestCommitThenLoadGivesTheSameState(t *testing.T) {
+	s := open(t)
+	st := seed(t, s)
+	st = apply(t, s, st, t0.Add(time.Minute), &shop.Cancel{JobID: "20261123-0002", Reason: "客户改期"})
+	got, err := s.Load(t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Jobs) != 2 || got.Jobs["20261123-0002"].Stage != shop.StageCancelled {
+		t.Fatalf("jobs after load: %v", got.Jobs)
+	}
+	if got.Vehicles["ve-1"].Plate != "京A·12345" || got.Counters["job:20261123"] != 2 {
+		t.Errorf("vehicle or counter lost: %+v %v", got.Vehicles["ve-1"], got.Counters)
+	}
+	// A week later the cancelled job is history: not live, still on disk.
+	later, err := s.Load(t0.Add(RecentClosed + time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(later.Jobs) != 1 {
+		t.Errorf("live jobs a week later: %d, want 1", len(later.Jobs))
+	}
+	if j, _ := s.Job("20261123-0002"); j == nil || j.Stage != shop.StageCancelled {
+		t.Errorf("closed job not on disk: %+v", j)
+	}
+	h, err := s.JobHistory("20261123-0002")
+	if err != nil || len(h) != 2 || h[0].Type != "open_job" || h[1].Type != "cancel" || h[1].Seq <= h[0].Seq {
+		t.Errorf("history: %+v %v", h, err)
+	}
+	if s.LastSeq() != 6 {
+		t.Errorf("last seq %d, want 6", s.LastSeq())
+	}
+	_ = st
+}
+
+func TestSecondOpenFailsAtOnceWithAClearMessage(t *testing.T) {
+	s := open(t)
+	start := time.Now()
+	_, err := Open(s.Path())
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "another bayboard") {
+		t.Fatalf("err = %v", err)
+	}
+	if time.Since(start) > 10*LockWait {
+		t.Errorf("second open hung for %v", time.Since(start))
+	}
+}
+
+func TestNewerSchemaIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error {
+		b, _ := tx.CreateBucket(bucketMeta)
+		return b.Put(keySchemaVersion, u64(SchemaVersion+1))
+	})
+	db.Close()
+	if _, err := Open(path); !errors.Is(err, ErrNewerSchema) {
+		t.Fatalf("err = %v, want ErrNewerSchema", err)
+	}
+}
+
+// Each migration has a test; this guard fails when one is added without.
+func TestEveryMigrationIsTested(t *testing.T) {
+	if len(migrationTests) != len(migrations) {
+		t.Fatalf("%d migrations, %d migration tests", len(migrations), len(migrationTests))
+	}
+	for i, test := range migrationTests {
+		t.Run(string(rune('1'+i)), test)
+	}
+}
+
+var migrationTests = []func(t *testing.T){
+	func(t *testing.T) {
+		db := rawDB(t)
+		db.Update(func(tx *bolt.Tx) error {
+			tx.CreateBucket(bucketMeta)
+			if err := migrations[0](tx); err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range [][]byte{bucketRecords, bucketEvents, bucketOpenJobs, bucketClosedJobs, bucketAuth} {
+				if tx.Bucket(b) == nil {
+					t.Errorf("bucket %s missing", b)
+				}
+			}
+			if len(tx.Bucket(bucketMeta).Get(keySecret)) != 32 {
+				t.Errorf("no secret")
+			}
+			return nil
+		})
+	},
+	func(t *testing.T) {
+		db := rawDB(t)
+		db.Update(func(tx *bolt.Tx) error {
+			tx.CreateBucket(bucketMeta)
+			migrations[0](tx)
+			ev := tx.Bucket(bucketEvents)
+			ev.Put(u64(1), []byte(`{"seq":1,"type":"open_job","job_id":"J1"}`))
+			ev.Put(u64(2), []byte(`{"seq":2,"type":"put_bay","subject":"bay-1"}`))
+			ev.Put(u64(3), []byte(`{"seq":3,"type":"submit","job_id":"J1"}`))
+			if err := migrations[1](tx); err != nil {
+				t.Fatal(err)
+			}
+			b := tx.Bucket(bucketJobEvents).Bucket([]byte("J1"))
+			if b == nil || !has(b, u64(1)) || !has(b, u64(3)) || has(b, u64(2)) {
+				t.Errorf("job J1 index wrong")
+			}
+			return nil
+		})
+	},
+}
+
+// has reports whether a key is present; bbolt's Get returns nil for an
+// empty value too.
+func has(b *bolt.Bucket, key []byte) bool {
+	k, _ := b.Cursor().Seek(key)
+	return bytes.Equal(k, key)
+}
+
+func rawDB(t *testing.T) *bolt.DB {
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "raw.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestBackupAndRestore(t *testing.T) {
+	s := open(t)
+	seed(t, s)
+	var buf bytes.Buffer
+	if _, err := s.Backup(&buf); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	backup := filepath.Join(dir, "backup.db")
+	os.WriteFile(backup, buf.Bytes(), 0o600)
+
+	// Restoring over a file a server holds is refused.
+	if err := Restore(backup, s.Path()); !errors.Is(err, ErrLocked) {
+		t.Fatalf("restore over a live file: %v", err)
+	}
+	target := filepath.Join(dir, "restored.db")
+	if err := Restore(backup, target); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	st, err := r.Load(t0)
+	if err != nil || len(st.Jobs) != 2 || r.Check() != nil {
+		t.Fatalf("restored file: %v jobs, %v", len(st.Jobs), err)
+	}
+	// A file that is not a data file is refused and changes nothing.
+	junk := filepath.Join(dir, "junk.db")
+	os.WriteFile(junk, []byte("not a database"), 0o600)
+	if err := Restore(junk, target); err == nil {
+		t.Fatal("restoring junk succeeded")
+	}
+	if st, err := r.Load(t0); err != nil || len(st.Jobs) != 2 {
+		t.Fatalf("target changed by a refused restore")
+	}
+}
