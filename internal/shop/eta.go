@@ -56,6 +56,10 @@ func (j *Job) EnteredStage(s Stage) time.Time {
 // technicians on it, after the awaited parts arrive, then the shop's QC and
 // wash times.
 func (s *State) Progress(j *Job, now time.Time) Progress {
+	return s.progress(j, s.JobParts(j.ID), now)
+}
+
+func (s *State) progress(j *Job, parts []*PartsRequest, now time.Time) Progress {
 	p := Progress{SoldHours: j.SoldHours(), ClockedHours: j.ClockedHours(now)}
 	switch j.Stage {
 	case StageReady, StageDelivered, StageCancelled:
@@ -67,8 +71,8 @@ func (s *State) Progress(j *Job, now time.Time) Progress {
 		return p
 	}
 	start := now
-	for _, pr := range s.PartsRequests {
-		if pr.JobID != j.ID || !pr.Open() {
+	for _, pr := range parts {
+		if !pr.Open() {
 			continue
 		}
 		due := now.Add(PartsCounterLead)

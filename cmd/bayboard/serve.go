@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"bayboard/internal/demo"
+	"bayboard/internal/engine"
+	"bayboard/internal/shop"
+	"bayboard/internal/store"
+	"bayboard/internal/web"
+)
+
+// Config is everything serve is told, from flags and BAYBOARD_* variables.
+type Config struct {
+	Addr      string
+	Data      string
+	Demo      bool
+	DemoSpeed float64
+	LogLevel  string
+}
+
+const (
+	// DefaultAddr listens on every interface: the shop's TVs and phones
+	// reach the box over the LAN.
+	DefaultAddr = ":8080"
+	// DefaultData is beside the binary, where an operator looks first.
+	DefaultData = "./bayboard.db"
+	// DefaultDemoData keeps the demo away from a real shop's file.
+	DefaultDemoData = "./bayboard-demo.db"
+	// DefaultDemoSpeed runs the demo day 30 times faster than the clock: a
+	// working day in about twenty minutes, slow enough to follow on a board.
+	DefaultDemoSpeed = 30
+	// ShutdownGrace is how long requests under way get to finish.
+	ShutdownGrace = 10 * time.Second
+)
+
+func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	fs := newFlags("serve", stderr)
+	cfg := Config{}
+	fs.StringVar(&cfg.Addr, "addr", envDefault(getenv, "BAYBOARD_ADDR", DefaultAddr), "address to listen on (BAYBOARD_ADDR)")
+	fs.StringVar(&cfg.Data, "data", getenv("BAYBOARD_DATA"), "data file (BAYBOARD_DATA; default "+DefaultData+", or "+DefaultDemoData+" with --demo)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "run a demo shop with a simulated day, in its own data file")
+	fs.Float64Var(&cfg.DemoSpeed, "speed", DefaultDemoSpeed, "demo clock speed (simulated seconds per second)")
+	fs.StringVar(&cfg.LogLevel, "log-level", envDefault(getenv, "BAYBOARD_LOG_LEVEL", "info"), "debug, info, warn or error")
+	if err := parse(fs, args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, usageError{"unexpected arguments: " + strings.Join(fs.Args(), " ")}
+	}
+	if cfg.Data == "" {
+		cfg.Data = DefaultData
+		if cfg.Demo {
+			cfg.Data = DefaultDemoData
+		}
+	}
+	if cfg.DemoSpeed < 1 || cfg.DemoSpeed > 3600 {
+		return cfg, usageError{"--speed must be between 1 and 3600"}
+	}
+	return cfg, nil
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError{"--log-level: " + err.Error()}
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := serveConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg.LogLevel, stderr)
+	if err != nil {
+		return err
+	}
+	log.Info("starting", "version", buildVersion(), "addr", cfg.Addr, "data", cfg.Data, "demo", cfg.Demo)
+	if cfg.Demo {
+		// The demo day is built around today: start from a fresh file.
+		if err := removeDemoFile(cfg.Data); err != nil {
+			return err
+		}
+	}
+	st, err := store.Open(cfg.Data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	clock := time.Now
+	var sim *demo.Clock
+	if cfg.Demo {
+		sim = demo.NewClock(time.Now(), cfg.DemoSpeed)
+		clock = sim.Now
+	}
+	state, err := st.Load(clock())
+	if err != nil {
+		return fmt.Errorf("load %s: %w", cfg.Data, err)
+	}
+	state.Loc = shopLocation(state.Settings, log)
+	if cfg.Demo {
+		if state, err = demo.Seed(st, state, clock()); err != nil {
+			return fmt.Errorf("seed the demo shop: %w", err)
+		}
+	}
+	eng := engine.New(st, state, clock)
+	defer eng.Close()
+
+	var demoToken string
+	switch {
+	case cfg.Demo:
+		if demoToken, err = web.IssueToken(st, demo.ManagerID, "demo scripts", clock()); err != nil {
+			return err
+		}
+	case len(state.Users) == 0:
+		if err := firstAdmin(ctx, eng, cfg, stdout); err != nil {
+			return err
+		}
+	}
+
+	srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st},
+		web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	url := localURL(ln.Addr())
+	fmt.Fprintf(stdout, "bayboard %s serving on %s (data: %s)\n", buildVersion(), url, cfg.Data)
+	if cfg.Demo {
+		printDemo(stdout, url, demoToken, cfg.DemoSpeed)
+		simulator := demo.NewSimulator(eng, sim, log)
+		go simulator.Run(ctx)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Warn("shutdown", "error", err)
+	}
+	return nil
+}
+
+func removeDemoFile(path string) error {
+	if strings.TrimSuffix(path, ".db") == strings.TrimSuffix(DefaultData, ".db") {
+		return usageError{"the demo will not use the real shop's data file " + path}
+	}
+	err := os.Remove(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+func shopLocation(s shop.Settings, log *slog.Logger) *time.Location {
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		log.Warn("unknown time zone in settings; using UTC", "time_zone", s.TimeZone)
+		return time.UTC
+	}
+	return loc
+}
+
+// firstAdmin creates the manager account of a new shop with a random
+// password, shown once on the console.
+func firstAdmin(ctx context.Context, eng *engine.Engine, cfg Config, stdout io.Writer) error {
+	password := web.NewPassword()
+	_, err := eng.Do(ctx, shop.Actor{System: true}, &shop.PutUser{User: shop.User{
+		Login: "admin", Name: "Administrator", Roles: []shop.Role{shop.RoleManager},
+		PasswordHash: web.HashSecret(password), Active: true}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nNew shop: created the manager account.\n  login:    admin\n  password: %s\nSign in and change the password; this is the only time it is shown.\n\n", password)
+	return nil
+}
+
+func localURL(a net.Addr) string {
+	host, port, _ := net.SplitHostPort(a.String())
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
+func printDemo(w io.Writer, url, token string, speed float64) {
+	fmt.Fprintf(w, `
+DEMO SHOP — not a real shop's data. The simulated day runs %s× faster than the clock.
+Sign in at %s with any of (password "demo-password" for staff, PIN 1234 for technicians):
+`, strconv.FormatFloat(speed, 'f', -1, 64), url)
+	for _, s := range demo.SignIns {
+		fmt.Fprintf(w, "  %-14s %s\n", s.Login, s.Role)
+	}
+	fmt.Fprintf(w, "API token for scripts (Authorization: Bearer …):\n  %s\n\n", token)
+}

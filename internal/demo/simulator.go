@@ -1,0 +1,358 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"bayboard/internal/shop"
+)
+
+// Doer applies commands; the engine implements it.
+type Doer interface {
+	Do(ctx context.Context, a shop.Actor, c shop.Command) (shop.Event, error)
+	State() *shop.State
+	Now() time.Time
+}
+
+// Simulator moves the demo day forward: customers arrive, the controller
+// dispatches, technicians clock on and finish, parts arrive late, QC fails
+// now and then, cars are washed and delivered. Every move is a command with
+// the permissions of the person who would make it.
+type Simulator struct {
+	shop  Doer
+	clock *Clock
+	log   *slog.Logger
+	rng   *rand.Rand
+	last  time.Time
+	// Tick is how often (in wall time) the simulator looks at the shop.
+	Tick time.Duration
+}
+
+// NewSimulator returns a simulator over a shop.
+func NewSimulator(d Doer, clock *Clock, log *slog.Logger) *Simulator {
+	return &Simulator{shop: d, clock: clock, log: log, rng: rand.New(rand.NewPCG(7, 11)), Tick: time.Second}
+}
+
+// Run steps until ctx ends.
+func (s *Simulator) Run(ctx context.Context) {
+	t := time.NewTicker(s.Tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.Step(ctx)
+		}
+	}
+}
+
+// chance returns true with probability p per simulated hour, scaled to the
+// time since the last step.
+func (s *Simulator) chance(perHour float64, dt time.Duration) bool {
+	return s.rng.Float64() < perHour*dt.Hours()
+}
+
+func (s *Simulator) do(ctx context.Context, a shop.Actor, c shop.Command) bool {
+	if _, err := s.shop.Do(ctx, a, c); err != nil {
+		s.log.Debug("demo move refused", "command", c.CommandType(), "error", err)
+		return false
+	}
+	return true
+}
+
+// Step makes the moves due at the shop's current time.
+func (s *Simulator) Step(ctx context.Context) {
+	now := s.shop.Now()
+	dt := now.Sub(s.last)
+	if s.last.IsZero() || dt <= 0 || dt > time.Hour {
+		dt = time.Minute
+	}
+	s.last = now
+	st := s.shop.State()
+	s.arrivals(ctx, st, now, dt)
+	st = s.shop.State()
+	busyBays, busyTechs := occupancy(st)
+	for _, j := range st.OpenJobs() {
+		s.advance(ctx, st, j, now, dt, busyBays, busyTechs)
+	}
+}
+
+func occupancy(st *shop.State) (map[string]bool, map[string]bool) {
+	bays, techs := map[string]bool{}, map[string]bool{}
+	for _, j := range st.Jobs {
+		if j.Stage == shop.StageDispatched || j.Stage == shop.StageInProgress || j.Stage.Paused() {
+			bays[j.BayID] = true
+			for _, t := range j.TechIDs {
+				techs[t] = true
+			}
+		}
+	}
+	return bays, techs
+}
+
+// arrivals opens jobs for booked customers whose time has come, marks
+// no-shows, and lets a walk-in arrive now and then during opening hours.
+func (s *Simulator) arrivals(ctx context.Context, st *shop.State, now time.Time, dt time.Duration) {
+	for _, ap := range st.Appointments {
+		if ap.Status != shop.ApptBooked || ap.At.After(now) {
+			continue
+		}
+		if now.Sub(ap.At) > time.Hour {
+			s.do(ctx, asAdvisor, &shop.UpdateAppointment{ID: ap.ID, Status: shop.ApptNoShow})
+			continue
+		}
+		if s.rng.IntN(10) == 0 && now.Sub(ap.At) < 2*time.Minute {
+			continue // late; most come later, some not at all
+		}
+		s.open(ctx, now, ap.CustomerID, ap.VehicleID, ap.ID)
+	}
+	hour := now.In(Location()).Hour()
+	if hour >= 8 && hour < 17 && s.chance(1.5, dt) {
+		st := s.shop.State()
+		for _, v := range st.Vehicles {
+			if !hasOpenJob(st, v.ID) && s.rng.IntN(4) == 0 {
+				s.open(ctx, now, v.CustomerID, v.ID, "")
+				break
+			}
+		}
+	}
+	if hour == 18 && s.chance(4, dt) {
+		s.bookTomorrow(ctx, now)
+	}
+}
+
+func hasOpenJob(st *shop.State, vehicleID string) bool {
+	for _, j := range st.Jobs {
+		if j.VehicleID == vehicleID && j.Stage.Open() {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Simulator) open(ctx context.Context, now time.Time, customerID, vehicleID, appointmentID string) {
+	w := works[s.rng.IntN(len(works))]
+	hours := 0.0
+	for _, l := range w.labour {
+		hours += l.SoldHours
+	}
+	promised := now.Add(time.Duration((hours + 1.5 + s.rng.Float64()) * float64(time.Hour))).Truncate(15 * time.Minute).Add(15 * time.Minute)
+	s.do(ctx, asAdvisor, &shop.OpenJob{AppointmentID: appointmentID, CustomerID: customerID, VehicleID: vehicleID, Estimate: shop.Estimate{
+		Requests: w.request, Labour: w.labour, Parts: w.parts, PromisedAt: promised, Wash: s.rng.IntN(4) != 0,
+		KeepOldParts: s.rng.IntN(3) == 0, WalkAround: shop.WalkAround{FuelPercent: 10 + s.rng.IntN(90), CoversOn: true}}})
+}
+
+// bookTomorrow books a few of tomorrow's slots in the evening.
+func (s *Simulator) bookTomorrow(ctx context.Context, now time.Time) {
+	st := s.shop.State()
+	loc := Location()
+	y, m, d := now.In(loc).Date()
+	for _, v := range st.Vehicles {
+		if hasOpenJob(st, v.ID) || s.rng.IntN(5) != 0 {
+			continue
+		}
+		at := time.Date(y, m, d+1, 8+s.rng.IntN(8), 30*s.rng.IntN(2), 0, 0, loc)
+		w := works[s.rng.IntN(len(works))]
+		s.do(ctx, asAdvisor, &shop.BookAppointment{At: at, CustomerID: v.CustomerID, VehicleID: v.ID, Requested: w.request, AdvisorID: "user-2"})
+		return
+	}
+}
+
+// advance makes the next move of one job if it is due.
+func (s *Simulator) advance(ctx context.Context, st *shop.State, j *shop.Job, now time.Time, dt time.Duration, busyBays, busyTechs map[string]bool) {
+	since := now.Sub(j.UpdatedAt)
+	ref := shop.JobRef{JobID: j.ID}
+	switch j.Stage {
+	case shop.StageReception:
+		if since > 10*time.Minute {
+			s.do(ctx, asAdvisor, &shop.Submit{JobRef: ref})
+		}
+	case shop.StageWaitingDispatch:
+		if since > 5*time.Minute {
+			s.dispatch(ctx, st, j, busyBays, busyTechs)
+		}
+	case shop.StageDispatched:
+		if since > 5*time.Minute {
+			for _, t := range j.TechIDs {
+				s.do(ctx, techActor(t), &shop.ClockOn{TechRef: shop.TechRef{JobID: j.ID, TechID: t}})
+			}
+		}
+	case shop.StageInProgress:
+		s.work(ctx, st, j, now, dt)
+	case shop.StageWaitingParts:
+		s.parts(ctx, st, j, now)
+	case shop.StageWaitingApproval:
+		for _, f := range st.JobFindings(j.ID) {
+			if f.Status == shop.FindingAwaiting && now.Sub(f.ReportedAt) > 20*time.Minute {
+				s.do(ctx, asAdvisor, &shop.DecideFinding{FindingID: f.ID, Approve: s.rng.IntN(5) != 0, Via: "phone"})
+			}
+		}
+		if len(awaiting(st, j.ID)) == 0 {
+			s.resume(ctx, j)
+		}
+	case shop.StagePaused:
+		if since > 15*time.Minute {
+			s.resume(ctx, j)
+		}
+	case shop.StageQualityCheck:
+		s.qc(ctx, j, since)
+	case shop.StageWashing:
+		if since > time.Duration(st.Settings.WashMinutes)*time.Minute {
+			s.do(ctx, asWasher, &shop.WashDone{JobRef: ref})
+		}
+	case shop.StageReady:
+		if since > 20*time.Minute && (now.After(j.PromisedAt.Add(-30*time.Minute)) || since > time.Hour) {
+			next := now.AddDate(0, 6, 0)
+			s.do(ctx, asAdvisor, &shop.Deliver{JobID: j.ID, NextServiceAt: &next, NextServiceKM: j.WalkAround.MileageKM + 10000})
+		}
+	}
+}
+
+func awaiting(st *shop.State, jobID string) []*shop.Finding {
+	var out []*shop.Finding
+	for _, f := range st.JobFindings(jobID) {
+		if f.Status == shop.FindingAwaiting {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// bayFor says which bay kinds suit a job's first labour code.
+func bayFor(j *shop.Job) []shop.BayKind {
+	code := ""
+	if len(j.Labour) > 0 {
+		code = j.Labour[0].Code
+	}
+	switch {
+	case code == "":
+		return []shop.BayKind{shop.BayGeneral}
+	case code[0] == 'M':
+		return []shop.BayKind{shop.BayQuickService, shop.BayGeneral}
+	case code[0] == 'A':
+		return []shop.BayKind{shop.BayAlignment, shop.BayGeneral}
+	case code[0] == 'D':
+		return []shop.BayKind{shop.BayDiagnosis, shop.BayGeneral}
+	case code[0] == 'P':
+		return []shop.BayKind{shop.BayBody, shop.BayPaint}
+	}
+	return []shop.BayKind{shop.BayGeneral, shop.BayQuickService}
+}
+
+// dispatch puts a job on a free bay of a suitable kind with a free
+// technician whose team has the skill.
+func (s *Simulator) dispatch(ctx context.Context, st *shop.State, j *shop.Job, busyBays, busyTechs map[string]bool) {
+	for _, kind := range bayFor(j) {
+		for id, b := range st.Bays {
+			if b.Kind != kind || !b.Active || busyBays[id] {
+				continue
+			}
+			for tid, t := range st.Technicians {
+				if busyTechs[tid] || !t.Active || !hasSkill(t, string(kind)) {
+					continue
+				}
+				if s.do(ctx, asController, &shop.Dispatch{JobID: j.ID, TeamID: t.TeamID, TechIDs: []string{tid}, BayID: id}) {
+					busyBays[id], busyTechs[tid] = true, true
+				}
+				return
+			}
+		}
+	}
+}
+
+func hasSkill(t *shop.Technician, kind string) bool {
+	for _, sk := range t.Skills {
+		if sk == kind || (sk == "general" && kind == "quick_service") {
+			return true
+		}
+	}
+	return false
+}
+
+// work finishes a job when its sold hours are clocked, and now and then
+// stops it for parts or a finding.
+func (s *Simulator) work(ctx context.Context, st *shop.State, j *shop.Job, now time.Time, dt time.Duration) {
+	if len(j.TechIDs) == 0 {
+		return
+	}
+	tech := j.TechIDs[0]
+	clocked := false
+	for _, c := range j.Clock {
+		clocked = clocked || c.End == nil
+	}
+	if !clocked {
+		s.do(ctx, techActor(tech), &shop.ClockOn{TechRef: shop.TechRef{JobID: j.ID, TechID: tech}})
+		return
+	}
+	switch {
+	case j.ClockedHours(now) >= j.SoldHours()*(0.8+0.4*s.rng.Float64()):
+		s.do(ctx, techActor(tech), &shop.Finish{TechRef: shop.TechRef{JobID: j.ID, TechID: tech}, SelfCheck: []string{"扭矩复查", "油液位", "工具清点"}})
+	case s.chance(0.25, dt):
+		s.do(ctx, techActor(tech), &shop.Pause{JobID: j.ID, Reason: shop.PauseWaitingParts,
+			Parts: []shop.PartItem{{Number: fmt.Sprintf("%05d-%05d", s.rng.IntN(99999), s.rng.IntN(99999)), Description: "密封垫 Gasket", Quantity: 1}}})
+	case s.chance(0.12, dt):
+		s.do(ctx, techActor(tech), &shop.Pause{JobID: j.ID, Reason: shop.PauseWaitingApproval,
+			Finding: &shop.FindingInput{Description: "雨刮片老化，建议更换 Wiper blades worn", Hours: 0.2, Price: 16000,
+				Parts: []shop.PartLine{{Name: "雨刮片 Wiper blade", Quantity: 2, UnitPrice: 5500}}}})
+	case s.chance(0.05, dt):
+		s.do(ctx, techActor(tech), &shop.Pause{JobID: j.ID, Reason: shop.PauseBreak})
+	}
+}
+
+// parts is the parts counter: pick, then issue, sometimes order with an
+// ETA; when nothing is awaited the technician resumes.
+func (s *Simulator) parts(ctx context.Context, st *shop.State, j *shop.Job, now time.Time) {
+	open := 0
+	for _, p := range st.JobParts(j.ID) {
+		if !p.Open() {
+			continue
+		}
+		open++
+		age := now.Sub(p.UpdatedAt)
+		switch {
+		case p.Status == shop.PartsRequested && age > 5*time.Minute:
+			if s.rng.IntN(5) == 0 {
+				eta := now.Add(time.Duration(1+s.rng.IntN(3)) * time.Hour)
+				s.do(ctx, asParts, &shop.UpdateParts{RequestID: p.ID, Status: shop.PartsOnOrder, ETA: &eta})
+			} else {
+				s.do(ctx, asParts, &shop.UpdateParts{RequestID: p.ID, Status: shop.PartsPicked})
+			}
+		case p.Status == shop.PartsPicked && age > 5*time.Minute:
+			s.do(ctx, asParts, &shop.UpdateParts{RequestID: p.ID, Status: shop.PartsIssued})
+		case p.Status == shop.PartsOnOrder && p.ETA != nil && now.After(*p.ETA):
+			s.do(ctx, asParts, &shop.UpdateParts{RequestID: p.ID, Status: shop.PartsIssued})
+		}
+	}
+	if open == 0 {
+		s.resume(ctx, j)
+	}
+}
+
+func (s *Simulator) resume(ctx context.Context, j *shop.Job) {
+	if s.do(ctx, asController, &shop.Resume{JobRef: shop.JobRef{JobID: j.ID}}) && len(j.TechIDs) > 0 {
+		t := j.TechIDs[0]
+		s.do(ctx, techActor(t), &shop.ClockOn{TechRef: shop.TechRef{JobID: j.ID, TechID: t}})
+	}
+}
+
+// qc runs the team check and the final inspection; one in twenty fails.
+func (s *Simulator) qc(ctx context.Context, j *shop.Job, since time.Duration) {
+	done := map[shop.QCStep]bool{}
+	for _, r := range j.CurrentQC() {
+		done[r.Step] = r.Pass
+	}
+	switch {
+	case !done[shop.QCTeam] && since > 8*time.Minute:
+		s.do(ctx, asLeader, &shop.QC{JobID: j.ID, Step: shop.QCTeam, Pass: true})
+	case done[shop.QCTeam] && since > 10*time.Minute:
+		if s.rng.IntN(20) == 0 {
+			s.do(ctx, asQC, &shop.QC{JobID: j.ID, Step: shop.QCFinal, Pass: false, Reason: "异响未排除 Noise persists"})
+		} else {
+			s.do(ctx, asQC, &shop.QC{JobID: j.ID, Step: shop.QCFinal, Pass: true})
+		}
+	}
+}

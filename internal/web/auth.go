@@ -1,0 +1,298 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"bayboard/internal/shop"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// AuthStore keeps sessions, tokens and devices; the store implements it.
+type AuthStore interface {
+	PutAuth(kind, key string, value []byte) error
+	GetAuth(kind, key string) ([]byte, error)
+	DeleteAuth(kind, key string) error
+	EachAuth(kind string, fn func(key string, value []byte) error) error
+}
+
+// Auth record kinds.
+const (
+	authSessions = "sessions"
+	authTokens   = "tokens"
+	authDevices  = "devices"
+)
+
+// Session lengths: staff sign in once a shift; a kiosk session of a
+// technician ends sooner, since the tablet is shared.
+const (
+	StaffSessionTTL = 12 * time.Hour
+	KioskSessionTTL = 30 * time.Minute
+)
+
+// session is one signed-in browser or kiosk.
+type session struct {
+	UserID   string    `json:"user_id"`
+	CSRF     string    `json:"csrf"`
+	DeviceID string    `json:"device_id,omitempty"`
+	Expires  time.Time `json:"expires"`
+	Idle     int64     `json:"idle_ns,omitempty"` // kiosk sessions: extended on use
+}
+
+// apiToken is a bearer token for scripts, acting as a user.
+type apiToken struct {
+	UserID  string    `json:"user_id"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+}
+
+// Device is a screen or kiosk. It pairs with a short code that a manager
+// approves; its token then opens only the views it was given.
+type Device struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Code     string    `json:"code,omitempty"` // pairing code while pending
+	Approved bool      `json:"approved"`
+	Views    []string  `json:"views"`
+	Lang     string    `json:"lang"`
+	TokenKey string    `json:"token_key,omitempty"`
+	PollKey  string    `json:"poll_key,omitempty"`
+	Created  time.Time `json:"created"`
+	Token    string    `json:"-"` // handed over once, never stored
+	Kiosk    bool      `json:"kiosk"`
+	Revoked  bool      `json:"revoked"`
+}
+
+// CanView reports whether the device may show a view.
+func (d *Device) CanView(view string) bool {
+	if !d.Approved || d.Revoked {
+		return false
+	}
+	for _, v := range d.Views {
+		if v == view || v == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// guard slows and then locks repeated failed sign-ins, per account and per
+// address. It lives in memory: a restart forgives, which an attacker cannot
+// cause.
+type guard struct {
+	mu    sync.Mutex
+	fails map[string]*failures
+}
+
+type failures struct {
+	count int
+	until time.Time
+}
+
+// Lockout policy: after maxFailures in a row, the key is locked for
+// lockFor, doubled at each further lock.
+const (
+	maxFailures = 5
+	lockFor     = 5 * time.Minute
+)
+
+func newGuard() *guard { return &guard{fails: map[string]*failures{}} }
+
+// locked reports whether any of the keys is locked now, and until when.
+func (g *guard) locked(now time.Time, keys ...string) (time.Time, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, k := range keys {
+		if f := g.fails[k]; f != nil && now.Before(f.until) {
+			return f.until, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// failed counts a failure and returns how long to slow the answer.
+func (g *guard) failed(now time.Time, keys ...string) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	worst := 0
+	for _, k := range keys {
+		f := g.fails[k]
+		if f == nil {
+			f = &failures{}
+			g.fails[k] = f
+		}
+		f.count++
+		if f.count%maxFailures == 0 {
+			f.until = now.Add(lockFor << min(f.count/maxFailures-1, 6))
+		}
+		worst = max(worst, f.count)
+	}
+	// Jitter keeps timing from telling a wrong login from a wrong password.
+	return time.Duration(worst)*200*time.Millisecond + time.Duration(rand.IntN(100))*time.Millisecond
+}
+
+func (g *guard) succeeded(keys ...string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, k := range keys {
+		delete(g.fails, k)
+	}
+}
+
+// who is the caller of a request, as the middleware found them.
+type who struct {
+	user    *shop.User
+	session *session
+	sessKey string
+	device  *Device
+	token   bool // bearer API token: no CSRF needed
+	actor   shop.Actor
+}
+
+func (s *Server) loadSession(token string, now time.Time) (*session, string) {
+	if token == "" {
+		return nil, ""
+	}
+	key := tokenKey(token)
+	raw, err := s.auth.GetAuth(authSessions, key)
+	if err != nil || raw == nil {
+		return nil, ""
+	}
+	var ses session
+	if json.Unmarshal(raw, &ses) != nil || now.After(ses.Expires) {
+		s.auth.DeleteAuth(authSessions, key)
+		return nil, ""
+	}
+	if ses.Idle > 0 && ses.Expires.Sub(now) < time.Duration(ses.Idle)-time.Minute {
+		// A kiosk session lives while it is used.
+		ses.Expires = now.Add(time.Duration(ses.Idle))
+		if raw, err := json.Marshal(ses); err == nil {
+			s.auth.PutAuth(authSessions, key, raw)
+		}
+	}
+	return &ses, key
+}
+
+func (s *Server) loadToken(token string) *apiToken {
+	raw, err := s.auth.GetAuth(authTokens, tokenKey(token))
+	if err != nil || raw == nil {
+		return nil
+	}
+	var t apiToken
+	if json.Unmarshal(raw, &t) != nil {
+		return nil
+	}
+	return &t
+}
+
+func (s *Server) loadDevice(token string) *Device {
+	if token == "" {
+		return nil
+	}
+	var found *Device
+	key := tokenKey(token)
+	s.auth.EachAuth(authDevices, func(_ string, v []byte) error {
+		var d Device
+		if json.Unmarshal(v, &d) == nil && d.TokenKey == key && !d.Revoked {
+			found = &d
+		}
+		return nil
+	})
+	return found
+}
+
+// identify is the middleware that decides who is asking. It never refuses:
+// handlers ask for what they need with requireUser / requireView.
+func (s *Server) identify(c *fiber.Ctx) error {
+	now := s.eng.Now()
+	st := s.eng.State()
+	w := &who{}
+	if bearer := bearerToken(c); bearer != "" {
+		if t := s.loadToken(bearer); t != nil {
+			w.user, w.token = st.Users[t.UserID], true
+			w.actor.DeviceID = "token:" + t.Name
+		} else if d := s.loadDevice(bearer); d != nil {
+			w.device = d
+		}
+	}
+	if w.user == nil {
+		if ses, key := s.loadSession(c.Cookies(cookieSession), now); ses != nil {
+			w.user, w.session, w.sessKey = st.Users[ses.UserID], ses, key
+			w.actor.DeviceID = ses.DeviceID
+			if w.actor.DeviceID == "" {
+				w.actor.DeviceID = "browser:" + key[:8]
+			}
+		}
+	}
+	if w.device == nil {
+		w.device = s.loadDevice(c.Cookies(cookieDevice))
+		if w.device != nil && w.actor.DeviceID == "" {
+			w.actor.DeviceID = w.device.ID
+		}
+	}
+	if w.user != nil && !w.user.Active {
+		w.user = nil
+	}
+	if w.user != nil {
+		w.actor.UserID, w.actor.Roles = w.user.ID, w.user.Roles
+	}
+	c.Locals("who", w)
+	return c.Next()
+}
+
+func whoOf(c *fiber.Ctx) *who {
+	if w, ok := c.Locals("who").(*who); ok {
+		return w
+	}
+	return &who{}
+}
+
+func bearerToken(c *fiber.Ctx) string {
+	const prefix = "Bearer "
+	h := c.Get(fiber.HeaderAuthorization)
+	if len(h) > len(prefix) && h[:len(prefix)] == prefix {
+		return h[len(prefix):]
+	}
+	return ""
+}
+
+// requireUser refuses requests without a signed-in person, and checks the
+// CSRF token of cookie-authenticated changes.
+func (s *Server) requireUser(c *fiber.Ctx) error {
+	w := whoOf(c)
+	if w.user == nil {
+		return problem(c, "unauthorized", "sign in with a password, a badge and PIN, or an API token")
+	}
+	if !w.token && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		if got := c.Get(headerCSRF); got == "" || w.session == nil || got != w.session.CSRF {
+			return problem(c, "csrf", "send the X-CSRF-Token header given at sign-in")
+		}
+	}
+	return c.Next()
+}
+
+// requireRole refuses users without one of the roles (the manager passes).
+func requireRole(roles ...shop.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		w := whoOf(c)
+		if w.user.Has(shop.RoleManager) {
+			return c.Next()
+		}
+		for _, r := range roles {
+			if w.user.Has(r) {
+				return c.Next()
+			}
+		}
+		return problem(c, shop.CodeForbidden, fmt.Sprintf("this needs one of the roles %v", roles))
+	}
+}
+
+const (
+	cookieSession = "bb_session"
+	cookieDevice  = "bb_device"
+	headerCSRF    = "X-CSRF-Token"
+)

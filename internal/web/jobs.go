@@ -1,0 +1,180 @@
+package web
+
+import (
+	"sort"
+	"strings"
+
+	"bayboard/internal/shop"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// decodeBody reads a JSON body strictly: the one decoder of the API.
+func decodeBody(c *fiber.Ctx, v any) error {
+	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return problem(c, "unsupported_media", "Content-Type must be application/json")
+	}
+	return shop.DecodeStrict(c.Body(), v)
+}
+
+// command applies one command: POST /api/v1/commands with the command's
+// JSON. It answers once the change is on disk.
+func (s *Server) command(c *fiber.Ctx) error {
+	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return problem(c, "unsupported_media", "Content-Type must be application/json")
+	}
+	cmd, err := shop.DecodeCommand(c.Body())
+	if err != nil {
+		return err
+	}
+	if pu, ok := cmd.(*shop.PutUser); ok && (pu.User.PasswordHash != "" || pu.User.PINHash != "") {
+		return problem(c, shop.CodeInvalid, "set passwords and PINs through POST /api/v1/users",
+			shop.FieldError{Field: "user.password_hash", Message: "not accepted here"})
+	}
+	ev, err := s.eng.Do(c.Context(), whoOf(c).actor, cmd)
+	if err != nil {
+		return err
+	}
+	out := fiber.Map{"event": ev}
+	if ev.JobID != "" {
+		st := s.eng.State()
+		if j := st.Jobs[ev.JobID]; j != nil {
+			out["job"] = st.JobStatus(j, s.eng.Now())
+		}
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) workshop(c *fiber.Ctx) error {
+	return c.JSON(s.eng.State().Workshop(s.eng.Now()))
+}
+
+// listJobs returns the live jobs with their board details; ?stage= filters.
+func (s *Server) listJobs(c *fiber.Ctx) error {
+	st := s.eng.State()
+	now := s.eng.Now()
+	stage := shop.Stage(c.Query("stage"))
+	if stage != "" && !stage.Valid() {
+		return problem(c, shop.CodeInvalid, "unknown stage", shop.FieldError{Field: "stage", Message: "not a stage"})
+	}
+	out := []shop.JobStatus{}
+	for _, j := range st.OpenJobs() {
+		if stage == "" || j.Stage == stage {
+			out = append(out, st.JobStatus(j, now))
+		}
+	}
+	return c.JSON(out)
+}
+
+type jobDetail struct {
+	shop.JobStatus
+	Parts    []*shop.PartsRequest `json:"parts_requests"`
+	Findings []*shop.Finding      `json:"findings"`
+	Moves    []shop.Stage         `json:"moves"`
+}
+
+func (s *Server) getJob(c *fiber.Ctx) error {
+	st := s.eng.State()
+	id := c.Params("id")
+	j := st.Jobs[id]
+	if j == nil && s.history != nil {
+		old, err := s.history.Job(id)
+		if err != nil {
+			return err
+		}
+		j = old
+	}
+	if j == nil {
+		return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
+	}
+	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(id), Findings: st.JobFindings(id), Moves: shop.MovesFrom(j.Stage)}
+	if d.Parts == nil {
+		d.Parts = []*shop.PartsRequest{}
+	}
+	if d.Findings == nil {
+		d.Findings = []*shop.Finding{}
+	}
+	if d.Moves == nil {
+		d.Moves = []shop.Stage{}
+	}
+	return c.JSON(d)
+}
+
+func (s *Server) jobHistory(c *fiber.Ctx) error {
+	evs, err := s.history.JobHistory(c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if len(evs) == 0 {
+		return problem(c, shop.CodeNotFound, "job "+c.Params("id")+" has no history")
+	}
+	return c.JSON(evs)
+}
+
+func (s *Server) getSettings(c *fiber.Ctx) error { return c.JSON(s.eng.State().Settings) }
+
+// listOf serves a list read from the live state.
+func listOf(read func(*shop.State) any) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		s := c.Locals("server").(*Server)
+		return c.JSON(read(s.eng.State()))
+	}
+}
+
+// sortedValues returns a map's values ordered by key, short keys first so
+// bay-2 precedes bay-10.
+func sortedValues[T any](m map[string]*T) []*T {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if len(keys[a]) != len(keys[b]) {
+			return len(keys[a]) < len(keys[b])
+		}
+		return keys[a] < keys[b]
+	})
+	out := make([]*T, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// listCustomers finds customers by ?q= (name or phone, partial).
+func (s *Server) listCustomers(c *fiber.Ctx) error {
+	q := strings.TrimSpace(c.Query("q"))
+	out := []*shop.Customer{}
+	for _, cu := range sortedValues(s.eng.State().Customers) {
+		if q == "" || strings.Contains(cu.Name, q) || strings.Contains(cu.Phone, q) {
+			out = append(out, cu)
+			if len(out) == 200 {
+				break
+			}
+		}
+	}
+	return c.JSON(out)
+}
+
+// listVehicles finds vehicles by ?plate= (any separators) or ?customer_id=.
+func (s *Server) listVehicles(c *fiber.Ctx) error {
+	plate := strings.ToUpper(strings.NewReplacer("·", "", " ", "", "-", "").Replace(c.Query("plate")))
+	customer := c.Query("customer_id")
+	out := []*shop.Vehicle{}
+	for _, v := range sortedValues(s.eng.State().Vehicles) {
+		bare := strings.NewReplacer("·", "", " ", "", "-", "").Replace(v.Plate)
+		if (plate == "" || strings.Contains(bare, plate)) && (customer == "" || v.CustomerID == customer) {
+			out = append(out, v)
+			if len(out) == 200 {
+				break
+			}
+		}
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) listAppointments(c *fiber.Ctx) error {
+	out := sortedValues(s.eng.State().Appointments)
+	sort.SliceStable(out, func(a, b int) bool { return out[a].At.Before(out[b].At) })
+	return c.JSON(out)
+}

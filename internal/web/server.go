@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"bayboard/internal/engine"
+	"bayboard/internal/shop"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Backuper writes a hot copy of the data file; the store implements it.
+type Backuper interface {
+	Backup(w io.Writer) (int64, error)
+}
+
+// History reads what is no longer live; the store implements it.
+type History interface {
+	JobHistory(jobID string) ([]shop.Event, error)
+	Job(id string) (*shop.Job, error)
+}
+
+// Options configure the server.
+type Options struct {
+	// Demo lets screens show boards without pairing.
+	Demo bool
+	// BodyLimit bounds a request body; the largest real one, an estimate
+	// with a few hundred lines, is far below the default.
+	BodyLimit int
+	Logger    *slog.Logger
+	Version   string
+}
+
+// DefaultBodyLimit is 1 MiB.
+const DefaultBodyLimit = 1 << 20
+
+// Deps are the parts the server is built from.
+type Deps struct {
+	Engine  *engine.Engine
+	Auth    AuthStore
+	Backup  Backuper
+	History History
+	Extra   []func(app *fiber.App, s *Server) // routes added by board, kiosk, printing
+}
+
+// Server is the HTTP server.
+type Server struct {
+	app     *fiber.App
+	eng     *engine.Engine
+	auth    AuthStore
+	backup  Backuper
+	history History
+	opts    Options
+	log     *slog.Logger
+	guard   *guard
+	metrics *metrics
+	started time.Time
+}
+
+// New builds the server and its routes.
+func New(d Deps, opts Options) *Server {
+	if opts.BodyLimit == 0 {
+		opts.BodyLimit = DefaultBodyLimit
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, opts: opts, log: opts.Logger,
+		guard: newGuard(), metrics: newMetrics(), started: time.Now()}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "bayboard",
+		BodyLimit:             opts.BodyLimit,
+		DisableStartupMessage: true,
+		Immutable:             true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		ErrorHandler:          func(c *fiber.Ctx, err error) error { return fail(c, err) },
+		JSONEncoder:           json.Marshal,
+		JSONDecoder:           json.Unmarshal,
+	})
+	s.routes(d.Extra)
+	return s
+}
+
+// App exposes the fiber app to packages that add routes.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve serves on a listener until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops taking requests and waits for those under way.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// logRequests logs each request once, with its problem code if any.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		err = fail(c, err)
+	}
+	status := c.Response().StatusCode()
+	s.metrics.request(status, time.Since(start))
+	path := c.Path()
+	if path == "/metrics" || path == "/healthz" || strings.HasPrefix(path, "/assets/") {
+		return err
+	}
+	attrs := []any{"method", c.Method(), "path", path, "status", status, "ms", float64(time.Since(start).Microseconds()) / 1000}
+	if code, ok := c.Locals("problem").(string); ok {
+		attrs = append(attrs, "problem", code)
+	}
+	if msg, ok := c.Locals("error").(string); ok {
+		s.log.Error("request failed", append(attrs, "error", msg)...)
+	} else {
+		s.log.Debug("request", attrs...)
+	}
+	return err
+}
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"encoding/json"
+	"time"
+
+	"bayboard/internal/shop"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+type signInRequest struct {
+	Login    string `json:"login,omitempty"`
+	Password string `json:"password,omitempty"`
+	Badge    string `json:"badge,omitempty"`
+	PIN      string `json:"pin,omitempty"`
+}
+
+type signInResponse struct {
+	User userView `json:"user"`
+	CSRF string   `json:"csrf"`
+}
+
+type userView struct {
+	ID           string      `json:"id"`
+	Login        string      `json:"login"`
+	Name         string      `json:"name"`
+	Roles        []shop.Role `json:"roles"`
+	Badge        string      `json:"badge_code,omitempty"`
+	Active       bool        `json:"active"`
+	TechnicianID string      `json:"technician_id,omitempty"`
+}
+
+func viewUser(st *shop.State, u *shop.User) userView {
+	v := userView{ID: u.ID, Login: u.Login, Name: u.Name, Roles: u.Roles, Badge: u.BadgeCode, Active: u.Active}
+	if t := st.TechnicianOfUser(u.ID); t != nil {
+		v.TechnicianID = t.ID
+	}
+	return v
+}
+
+// signIn takes a login and password (staff) or a badge code and PIN
+// (technicians at a kiosk). Failures are slowed, then locked.
+func (s *Server) signIn(c *fiber.Ctx) error {
+	var req signInRequest
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	now := s.eng.Now()
+	st := s.eng.State()
+	var user *shop.User
+	var secret, stored, key string
+	ttl := StaffSessionTTL
+	switch {
+	case req.Login != "" && req.Password != "" && req.Badge == "" && req.PIN == "":
+		key = "login:" + req.Login
+		user = st.UserByLogin(req.Login)
+		secret = req.Password
+		if user != nil {
+			stored = user.PasswordHash
+		}
+	case req.Badge != "" && req.PIN != "" && req.Login == "" && req.Password == "":
+		key = "badge:" + req.Badge
+		user = st.UserByBadge(req.Badge)
+		secret, ttl = req.PIN, KioskSessionTTL
+		if user != nil {
+			stored = user.PINHash
+		}
+	default:
+		return problem(c, shop.CodeInvalid, "send login and password, or badge and pin",
+			shop.FieldError{Field: "login", Message: "login and password, or badge and pin"})
+	}
+	keys := []string{key, "ip:" + c.IP()}
+	if until, locked := s.guard.locked(time.Now(), keys...); locked {
+		c.Set(fiber.HeaderRetryAfter, until.Sub(time.Now()).Round(time.Second).String())
+		return problem(c, "locked", "try again after "+until.Format(time.RFC3339))
+	}
+	if user == nil || stored == "" || !CheckSecret(secret, stored) {
+		time.Sleep(s.guard.failed(time.Now(), keys...))
+		return problem(c, "unauthorized", "wrong sign-in details")
+	}
+	s.guard.succeeded(keys...)
+	token := NewToken()
+	ses := session{UserID: user.ID, CSRF: NewToken(), Expires: now.Add(ttl)}
+	if ttl == KioskSessionTTL {
+		ses.Idle = int64(ttl)
+	}
+	if d := whoOf(c).device; d != nil {
+		ses.DeviceID = d.ID
+	}
+	raw, _ := json.Marshal(ses)
+	if err := s.auth.PutAuth(authSessions, tokenKey(token), raw); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Now().Add(ttl)})
+	return c.JSON(signInResponse{User: viewUser(st, user), CSRF: ses.CSRF})
+}
+
+func (s *Server) signOut(c *fiber.Ctx) error {
+	w := whoOf(c)
+	if w.session != nil {
+		if c.Get(headerCSRF) != w.session.CSRF {
+			return problem(c, "csrf", "send the X-CSRF-Token header given at sign-in")
+		}
+		s.auth.DeleteAuth(authSessions, w.sessKey)
+	}
+	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Unix(0, 0)})
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) me(c *fiber.Ctx) error {
+	w := whoOf(c)
+	out := struct {
+		User userView `json:"user"`
+		CSRF string   `json:"csrf,omitempty"`
+	}{User: viewUser(s.eng.State(), w.user)}
+	if w.session != nil {
+		out.CSRF = w.session.CSRF
+	}
+	return c.JSON(out)
+}
+
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	var req struct {
+		Old string `json:"old"`
+		New string `json:"new"`
+	}
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	w := whoOf(c)
+	if !CheckSecret(req.Old, w.user.PasswordHash) {
+		time.Sleep(s.guard.failed(time.Now(), "login:"+w.user.Login))
+		return problem(c, shop.CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
+	}
+	if err := checkPassword(req.New); err != nil {
+		return err
+	}
+	u := *w.user
+	u.PasswordHash = HashSecret(req.New)
+	if _, err := s.eng.Do(c.Context(), w.actor, &shop.PutUser{User: u}); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func checkPassword(p string) error {
+	if len(p) < 10 || len(p) > 200 {
+		return &shop.Error{Code: shop.CodeInvalid, Message: "choose a longer password", Fields: []shop.FieldError{{Field: "password", Message: "10 to 200 characters"}}}
+	}
+	return nil
+}
+
+func checkPIN(p string) error {
+	ok := len(p) >= 4 && len(p) <= 8
+	for _, r := range p {
+		ok = ok && r >= '0' && r <= '9'
+	}
+	if !ok {
+		return &shop.Error{Code: shop.CodeInvalid, Message: "a PIN is 4 to 8 digits", Fields: []shop.FieldError{{Field: "pin", Message: "4 to 8 digits"}}}
+	}
+	return nil
+}
