@@ -1,0 +1,430 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bayboard/internal/engine"
+	"bayboard/internal/shop"
+	"bayboard/internal/store"
+)
+
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+// testShop is a real server on 127.0.0.1:0 over a real data file, with one
+// user per role, each with an API token.
+type testShop struct {
+	url    string
+	eng    *engine.Engine
+	store  *store.Store
+	tokens map[shop.Role]string
+	users  map[shop.Role]string
+}
+
+const testPassword = "correct horse battery"
+
+func newTestShop(t *testing.T) *testShop {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, _ := st.Load(t0)
+	clock := t0
+	eng := engine.New(st, state, func() time.Time { return clock })
+	ts := &testShop{eng: eng, store: st, tokens: map[shop.Role]string{}, users: map[shop.Role]string{}}
+	hash := HashSecret(testPassword)
+	pin := HashSecret("2468")
+	sys := shop.Actor{System: true}
+	ctx := context.Background()
+	for _, r := range shop.Roles {
+		u := shop.User{Login: string(r), Name: string(r), Roles: []shop.Role{r}, PasswordHash: hash, Active: true}
+		if r == shop.RoleTechnician {
+			u.BadgeCode, u.PINHash = "B42", pin
+		}
+		ev, err := eng.Do(ctx, sys, &shop.PutUser{User: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts.users[r] = ev.Subject
+		if ts.tokens[r], err = IssueToken(st, ev.Subject, "test", t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []shop.Command{
+		&shop.PutTeam{Team: shop.Team{Name: "一组"}},
+		&shop.PutTechnician{Technician: shop.Technician{Name: "李师傅", TeamID: "team-1", UserID: ts.users[shop.RoleTechnician], Active: true}},
+		&shop.PutBay{Bay: shop.Bay{Name: "1号", Kind: shop.BayGeneral, Active: true}},
+		&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12345", Model: "Sonata"}},
+		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: shop.Estimate{Requests: "保养", PromisedAt: t0.Add(3 * time.Hour),
+			Labour: []shop.Labour{{Name: "保养", SoldHours: 1, Price: 20000}}}},
+	} {
+		if _, err := eng.Do(ctx, sys, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st}, Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	ts.url = "http://" + ln.Addr().String()
+	t.Cleanup(func() {
+		srv.Shutdown(context.Background())
+		eng.Close()
+		st.Close()
+	})
+	return ts
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("body %s: %v", r.body, err)
+	}
+}
+
+func (r response) problem(t *testing.T) Problem {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, body %s", ct, r.body)
+	}
+	var p Problem
+	r.json(t, &p)
+	return p
+}
+
+// call sends a request; auth is a bearer token, or nil.
+func (ts *testShop) call(t *testing.T, client *http.Client, method, path, token string, body any, headers ...string) response {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		rd = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequest(method, ts.url+path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return response{resp.StatusCode, resp.Header, raw}
+}
+
+// Every role × every command: the API refuses exactly what the permission
+// table refuses, and a refused command changes nothing.
+func TestEveryRoleAgainstEveryCommand(t *testing.T) {
+	ts := newTestShop(t)
+	for _, role := range shop.Roles {
+		for _, typ := range shop.CommandTypes() {
+			allowed := role == shop.RoleManager
+			for _, r := range shop.Permissions[typ] {
+				allowed = allowed || r == role
+			}
+			before := ts.store.LastSeq()
+			r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[role], fmt.Sprintf(`{"type":%q}`, typ))
+			if got := r.status == http.StatusForbidden; got == allowed {
+				t.Errorf("%s × %s: status %d (%s), allowed=%v", role, typ, r.status, r.body, allowed)
+			}
+			if r.status >= 400 {
+				r.problem(t)
+			}
+			if r.status >= 400 && ts.store.LastSeq() != before {
+				t.Errorf("%s × %s: refused but changed the log", role, typ)
+			}
+		}
+	}
+	// The other changing endpoints are the manager's.
+	for _, role := range shop.Roles {
+		for _, ep := range []struct{ method, path, body string }{
+			{"POST", "/api/v1/users", `{"user":{"login":"new","name":"新人","roles":["washer"],"active":true},"password":"a-long-password"}`},
+			{"POST", "/api/v1/tokens", `{"name":"script"}`},
+			{"POST", "/api/v1/devices/approve", `{"code":"000000","name":"TV","views":["lounge"],"lang":"zh-CN"}`},
+			{"DELETE", "/api/v1/devices/dev-nothing", ``},
+		} {
+			var body any
+			if ep.body != "" {
+				body = ep.body
+			}
+			r := ts.call(t, nil, ep.method, ep.path, ts.tokens[role], body)
+			if (r.status == http.StatusForbidden) == (role == shop.RoleManager) {
+				t.Errorf("%s %s %s: status %d", role, ep.method, ep.path, r.status)
+			}
+		}
+	}
+}
+
+func TestBadInputGetsAProblemAndChangesNothing(t *testing.T) {
+	ts := newTestShop(t)
+	tok := ts.tokens[shop.RoleAdvisor]
+	cases := []struct {
+		name, body string
+		status     int
+		field      string
+	}{
+		{"unknown field", `{"type":"submit","job_id":"20261123-0001","hurry":true}`, 400, "hurry"},
+		{"wrong type", `{"type":"submit","job_id":7}`, 400, "job_id"},
+		{"bad plate", `{"type":"put_vehicle","vehicle":{"customer_id":"cu-1","plate":"京A12"}}`, 400, "vehicle.plate"},
+		{"bad VIN", `{"type":"put_vehicle","vehicle":{"customer_id":"cu-1","plate":"京B12345","vin":"1M8GDM9A1KP042788"}}`, 400, "vehicle.vin"},
+		{"bad phone", `{"type":"put_customer","customer":{"name":"李","phone":"12345"}}`, 400, "customer.phone"},
+		{"impossible time", `{"type":"update_estimate","job_id":"20261123-0001","requests":"x","promised_at":"2020-01-01T00:00:00Z"}`, 400, "promised_at"},
+		{"not JSON", `{"type":`, 400, ""},
+		{"illegal move", `{"type":"deliver","job_id":"20261123-0001"}`, 409, ""},
+		{"no such job", `{"type":"submit","job_id":"20991231-0001"}`, 404, ""},
+	}
+	for _, c := range cases {
+		before := ts.store.LastSeq()
+		r := ts.call(t, nil, "POST", "/api/v1/commands", tok, c.body)
+		p := r.problem(t)
+		if r.status != c.status {
+			t.Errorf("%s: status %d, want %d (%s)", c.name, r.status, c.status, r.body)
+		}
+		if c.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != c.field) {
+			t.Errorf("%s: errors %+v, want field %s", c.name, p.Errors, c.field)
+		}
+		if ts.store.LastSeq() != before {
+			t.Errorf("%s: changed the log", c.name)
+		}
+	}
+	r := ts.call(t, nil, "POST", "/api/v1/commands", tok, `{"type":"deliver","job_id":"20261123-0001"}`)
+	if p := r.problem(t); p.Code != "illegal_move" || len(p.Allowed) != 2 || !strings.Contains(p.Detail, "waiting_dispatch") {
+		t.Errorf("illegal move problem: %+v", p)
+	}
+	// An oversize body is refused from its declared length, before it is
+	// read; the client may still be writing, so speak HTTP by hand.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /api/v1/commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", tok, 2<<20)
+	head := make([]byte, 12)
+	io.ReadFull(conn, head)
+	conn.Close()
+	if string(head) != "HTTP/1.1 413" {
+		t.Errorf("oversize body: %q", head)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", tok, nil); r.status != http.StatusUnsupportedMediaType {
+		t.Errorf("no content type: %d", r.status)
+	}
+	if r := ts.call(t, nil, "GET", "/api/v1/nothing", tok, nil); r.status != 404 || r.problem(t).Code != "route_not_found" {
+		t.Errorf("unknown route: %d %s", r.status, r.body)
+	}
+}
+
+func TestCommandIsAcknowledgedWithItsEvent(t *testing.T) {
+	ts := newTestShop(t)
+	r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor], `{"type":"submit","job_id":"20261123-0001"}`)
+	var out struct {
+		Event shop.Event     `json:"event"`
+		Job   shop.JobStatus `json:"job"`
+	}
+	r.json(t, &out)
+	if r.status != 200 || out.Event.Seq == 0 || out.Job.Job.Stage != shop.StageWaitingDispatch || out.Job.Plate != "京A·12345" {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	h := ts.call(t, nil, "GET", "/api/v1/jobs/20261123-0001/history", ts.tokens[shop.RoleAdvisor], nil)
+	var evs []shop.Event
+	h.json(t, &evs)
+	if len(evs) != 2 || evs[1].Type != "submit" || evs[1].Actor != ts.users[shop.RoleAdvisor] || evs[1].Device != "token:test" {
+		t.Errorf("history: %s", h.body)
+	}
+}
+
+func cookieClient() *http.Client {
+	jar := &jar{cookies: map[string]*http.Cookie{}}
+	return &http.Client{Jar: jar}
+}
+
+// jar is a minimal cookie jar for one host.
+type jar struct{ cookies map[string]*http.Cookie }
+
+func (j *jar) SetCookies(_ *urlT, cs []*http.Cookie) {
+	for _, c := range cs {
+		j.cookies[c.Name] = c
+	}
+}
+func (j *jar) Cookies(_ *urlT) []*http.Cookie {
+	var out []*http.Cookie
+	for _, c := range j.cookies {
+		if c.Value != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func TestSessionCookieNeedsCSRFForChanges(t *testing.T) {
+	ts := newTestShop(t)
+	client := cookieClient()
+	r := ts.call(t, client, "POST", "/api/v1/session", "", map[string]string{"login": "advisor", "password": testPassword})
+	var in signInResponse
+	r.json(t, &in)
+	if r.status != 200 || in.CSRF == "" {
+		t.Fatalf("sign in: %d %s", r.status, r.body)
+	}
+	sc := r.header.Get("Set-Cookie")
+	if !strings.Contains(sc, "HttpOnly") || !strings.Contains(strings.ToLower(sc), "samesite=strict") {
+		t.Errorf("session cookie %q", sc)
+	}
+	if r := ts.call(t, client, "GET", "/api/v1/me", "", nil); r.status != 200 {
+		t.Errorf("me: %d", r.status)
+	}
+	cmd := `{"type":"submit","job_id":"20261123-0001"}`
+	if r := ts.call(t, client, "POST", "/api/v1/commands", "", cmd); r.status != 403 || r.problem(t).Code != "csrf" {
+		t.Errorf("change without CSRF: %d %s", r.status, r.body)
+	}
+	if r := ts.call(t, client, "POST", "/api/v1/commands", "", cmd, headerCSRF, "forged"); r.status != 403 {
+		t.Errorf("change with a wrong CSRF token: %d", r.status)
+	}
+	if r := ts.call(t, client, "POST", "/api/v1/commands", "", cmd, headerCSRF, in.CSRF); r.status != 200 {
+		t.Errorf("change with CSRF: %d %s", r.status, r.body)
+	}
+	if r := ts.call(t, client, "DELETE", "/api/v1/session", "", nil, headerCSRF, in.CSRF); r.status != 204 {
+		t.Errorf("sign out: %d", r.status)
+	}
+	if r := ts.call(t, client, "GET", "/api/v1/me", "", nil); r.status != 401 {
+		t.Errorf("me after sign out: %d", r.status)
+	}
+}
+
+func TestBadPINsAreSlowedThenLocked(t *testing.T) {
+	ts := newTestShop(t)
+	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "2468"}); r.status != 200 {
+		t.Fatalf("badge sign-in: %d %s", r.status, r.body)
+	}
+	start := time.Now()
+	for i := 0; i < maxFailures; i++ {
+		if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "0000"}); r.status != 401 {
+			t.Fatalf("wrong PIN %d: %d", i, r.status)
+		}
+	}
+	if time.Since(start) < 2*time.Second {
+		t.Errorf("five wrong PINs answered in %v: not slowed", time.Since(start))
+	}
+	r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "2468"})
+	if r.status != http.StatusTooManyRequests || r.problem(t).Code != "locked" {
+		t.Errorf("right PIN while locked: %d %s", r.status, r.body)
+	}
+}
+
+func TestScreenPairsWithACodeAManagerApproves(t *testing.T) {
+	ts := newTestShop(t)
+	r := ts.call(t, nil, "POST", "/api/v1/devices/pair", "", `{"name":"休息区电视"}`)
+	var pair struct {
+		DeviceID   string `json:"device_id"`
+		Code       string `json:"code"`
+		PollSecret string `json:"poll_secret"`
+	}
+	r.json(t, &pair)
+	if r.status != 201 || len(pair.Code) != 6 {
+		t.Fatalf("pair: %d %s", r.status, r.body)
+	}
+	poll := func(secret string) response {
+		return ts.call(t, nil, "GET", "/api/v1/devices/pair/"+pair.DeviceID, "", nil, "X-Pair-Secret", secret)
+	}
+	if r := poll("guess"); r.status != 404 {
+		t.Errorf("poll with a wrong secret: %d", r.status)
+	}
+	if r := poll(pair.PollSecret); r.status != 200 || !strings.Contains(string(r.body), `"approved":false`) {
+		t.Errorf("poll before approval: %s", r.body)
+	}
+	mgr := ts.tokens[shop.RoleManager]
+	bad := ts.call(t, nil, "POST", "/api/v1/devices/approve", mgr, `{"code":"`+pair.Code+`","name":"TV","views":["kitchen"],"lang":"zh-CN"}`)
+	if bad.status != 400 {
+		t.Errorf("approve with a bad view: %d", bad.status)
+	}
+	ok := ts.call(t, nil, "POST", "/api/v1/devices/approve", mgr, `{"code":"`+pair.Code+`","name":"休息区电视","views":["lounge"],"lang":"zh-CN"}`)
+	if ok.status != 200 {
+		t.Fatalf("approve: %d %s", ok.status, ok.body)
+	}
+	r = poll(pair.PollSecret)
+	var got struct {
+		Approved bool     `json:"approved"`
+		Token    string   `json:"token"`
+		Views    []string `json:"views"`
+	}
+	r.json(t, &got)
+	if !got.Approved || got.Token == "" || len(got.Views) != 1 || !strings.Contains(r.header.Get("Set-Cookie"), cookieDevice) {
+		t.Fatalf("poll after approval: %s", r.body)
+	}
+	if r := poll(pair.PollSecret); r.status != 404 {
+		t.Errorf("the token was handed out twice: %d", r.status)
+	}
+	// A screen's token opens views, not the staff API.
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", got.Token, `{"type":"submit","job_id":"20261123-0001"}`); r.status != 401 {
+		t.Errorf("device token changing a job: %d", r.status)
+	}
+	if r := ts.call(t, nil, "DELETE", "/api/v1/devices/"+pair.DeviceID, mgr, nil); r.status != 204 {
+		t.Errorf("revoke: %d", r.status)
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	ts := newTestShop(t)
+	if r := ts.call(t, nil, "GET", "/healthz", "", nil); r.status != 200 || !strings.Contains(string(r.body), `"status":"ok"`) {
+		t.Errorf("healthz: %d %s", r.status, r.body)
+	}
+	r := ts.call(t, nil, "GET", "/metrics", "", nil)
+	for _, want := range []string{"bayboard_http_requests_total{status=\"200\"}", `bayboard_jobs{stage="reception"} 1`} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("metrics lack %q:\n%s", want, r.body)
+		}
+	}
+}
+
+func TestBackupDownloadIsAUsableFile(t *testing.T) {
+	ts := newTestShop(t)
+	r := ts.call(t, nil, "GET", "/api/v1/backup", ts.tokens[shop.RoleManager], nil)
+	if r.status != 200 || len(r.body) < 4096 {
+		t.Fatalf("backup: %d, %d bytes", r.status, len(r.body))
+	}
+	path := filepath.Join(t.TempDir(), "copy.db")
+	if err := writeFile(path, r.body); err != nil {
+		t.Fatal(err)
+	}
+	copyStore, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyStore.Close()
+	st, err := copyStore.Load(t0)
+	if err != nil || len(st.Jobs) != 1 || copyStore.Check() != nil {
+		t.Fatalf("backup contents: %v %v", st, err)
+	}
+}
