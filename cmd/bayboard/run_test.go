@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"bayboard/internal/store"
+)
+
+func runArgs(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code := run(ctx, args, func(k string) string { return env[k] }, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "shop.db")
+	held, err := store.Open(filepath.Join(dir, "held.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	cases := []struct {
+		name   string
+		args   []string
+		env    map[string]string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"no command", nil, nil, 2, "", "Usage:"},
+		{"version", []string{"version"}, nil, 0, "bayboard ", ""},
+		{"help", []string{"help"}, nil, 0, "bayboard serve", ""},
+		{"unknown command", []string{"fly"}, nil, 2, "", `unknown command "fly"`},
+		{"bad flag", []string{"serve", "--colour"}, nil, 2, "", "flag provided but not defined"},
+		{"bad speed", []string{"serve", "--demo", "--speed", "0"}, nil, 2, "", "--speed"},
+		{"stray argument", []string{"serve", "now"}, nil, 2, "", "unexpected arguments"},
+		{"data file in use", []string{"serve", "--addr", "127.0.0.1:0"}, map[string]string{"BAYBOARD_DATA": held.Path()}, 1, "", "in use by another process"},
+		{"backup needs --out", []string{"backup", "--data", data}, nil, 2, "", "--out is required"},
+		{"backup of a file in use", []string{"backup", "--data", held.Path(), "--out", filepath.Join(dir, "b.db")}, nil, 1, "", "--url and --token"},
+		{"restore needs a file", []string{"restore", "--data", data}, nil, 2, "", "name one backup file"},
+		{"restore from nothing", []string{"restore", "--data", data, filepath.Join(dir, "missing.db")}, nil, 1, "", "no such file"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runArgs(t, c.env, c.args...)
+			if code != c.code || !strings.Contains(out, c.stdout) || !strings.Contains(errs, c.stderr) {
+				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, c.code, out, errs)
+			}
+		})
+	}
+}
+
+// A new shop creates its manager once, with a random password; a second
+// start does not.
+func TestFirstStartCreatesTheManagerOnce(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "shop.db")
+	serveBriefly := func() string {
+		var out, errb syncBuffer
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int)
+		go func() {
+			done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, func(string) string { return "" }, &out, &errb)
+		}()
+		deadline := time.Now().Add(20 * time.Second)
+		for !strings.Contains(out.String(), "serving on") && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+		if code := <-done; code != 0 {
+			t.Fatalf("serve exited %d: %s", code, errb.String())
+		}
+		return out.String()
+	}
+	first := serveBriefly()
+	if !strings.Contains(first, "login:    admin") || !strings.Contains(first, "password: ") {
+		t.Fatalf("first start output:\n%s", first)
+	}
+	pw := strings.TrimSpace(strings.SplitN(strings.SplitN(first, "password: ", 2)[1], "\n", 2)[0])
+	if len(pw) < 16 || pw == "admin" {
+		t.Errorf("password %q is guessable", pw)
+	}
+	if second := serveBriefly(); strings.Contains(second, "password:") {
+		t.Errorf("second start printed a password again:\n%s", second)
+	}
+	// The file can be backed up and restored from the command line.
+	dir := filepath.Dir(data)
+	backupFile := filepath.Join(dir, "backup.db")
+	if code, out, errs := runArgs(t, nil, "backup", "--data", data, "--out", backupFile); code != 0 || !strings.Contains(out, "backup written") {
+		t.Fatalf("backup: %d %s %s", code, out, errs)
+	}
+	os.Remove(data)
+	if code, out, errs := runArgs(t, nil, "restore", "--data", data, backupFile); code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("restore: %d %s %s", code, out, errs)
+	}
+	if second := serveBriefly(); strings.Contains(second, "password:") {
+		t.Errorf("the restored shop lost its manager:\n%s", second)
+	}
+}
+
+// syncBuffer is a buffer a test may read while the server writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
