@@ -49,6 +49,7 @@ Usage:
   bayboard backup  [--data ./bayboard.db] --out FILE
   bayboard backup  --url http://host:8080 --token TOKEN --out FILE
   bayboard restore [--data ./bayboard.db] BACKUP
+  bayboard health   [--url http://127.0.0.1:8080]
   bayboard version
 
 Every flag can also be set by its environment variable: BAYBOARD_ADDR,
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = backup(ctx, args[1:], getenv, stdout)
 	case "restore":
 		err = restore(args[1:], getenv, stdout)
+	case "health":
+		err = health(ctx, args[1:], getenv, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bayboard", buildVersion())
 		return 0

@@ -106,6 +106,9 @@ func TestFirstStartCreatesTheManagerOnce(t *testing.T) {
 	if second := serveBriefly(); strings.Contains(second, "password:") {
 		t.Errorf("the restored shop lost its manager:\n%s", second)
 	}
+	if code, _, errs := runArgs(t, nil, "health", "--url", "http://127.0.0.1:1"); code != 1 || !strings.Contains(errs, "refused") {
+		t.Errorf("health of nothing: %d %s", code, errs)
+	}
 }
 
 // syncBuffer is a buffer a test may read while the server writes to it.
