@@ -22,6 +22,13 @@ type Change struct {
 	Events []shop.Event
 }
 
+// KeepClosed is how long a closed job stays in the live state; after that
+// it is read from disk when asked for. It matches the store's start-up rule.
+const KeepClosed = 7 * 24 * time.Hour
+
+// pruneEvery is how often (in engine time) old closed jobs leave the state.
+const pruneEvery = time.Hour
+
 // MaxBatch bounds one group commit, so one transaction stays short.
 const MaxBatch = 256
 
@@ -51,6 +58,8 @@ type Engine struct {
 
 	mu   sync.Mutex
 	subs []func(Change)
+
+	lastPrune time.Time // engine goroutine only
 }
 
 // New starts an engine over a loaded state. now is the clock (the demo
@@ -179,6 +188,10 @@ func (e *Engine) commit(batch []request) {
 			}
 		} else {
 			next := d.Publish()
+			if now.Sub(e.lastPrune) > pruneEvery {
+				next = next.WithoutClosedBefore(now.Add(-KeepClosed))
+				e.lastPrune = now
+			}
 			e.state.Store(next)
 			for i, span := range accepted {
 				if span[0] >= 0 {

@@ -161,3 +161,37 @@ func TestClosedEngineRefuses(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestOldClosedJobsLeaveTheLiveState(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := t0
+	state, _ := st.Load(t0)
+	e := New(st, state, func() time.Time { return now })
+	defer e.Close()
+	ctx := context.Background()
+	for _, c := range []shop.Command{
+		&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12345"}},
+		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: shop.Estimate{Requests: "x", PromisedAt: t0.Add(time.Hour)}},
+		&shop.Cancel{JobID: "20261123-0001", Reason: "改期"},
+	} {
+		if _, err := e.Do(ctx, sys, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(e.State().Jobs) != 1 {
+		t.Fatal("the closed job left too early")
+	}
+	now = t0.Add(KeepClosed + 2*time.Hour)
+	e.Do(ctx, sys, &shop.PutBay{Bay: shop.Bay{Name: "x", Kind: shop.BayGeneral}})
+	if len(e.State().Jobs) != 0 {
+		t.Errorf("a job closed a week ago is still live")
+	}
+	if j, _ := st.Job("20261123-0001"); j == nil {
+		t.Errorf("the job left the disk too")
+	}
+}

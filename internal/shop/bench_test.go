@@ -26,7 +26,7 @@ func busyShop(b *testing.B) *State {
 		j := &Job{ID: fmt.Sprintf("20261123-%04d", i), CustomerID: cu.ID, VehicleID: ve.ID, Stage: open[i%len(open)],
 			PromisedAt: t0.Add(time.Duration(i%240) * time.Minute), Wash: i%2 == 0, BayID: fmt.Sprint("bay-", 1+i%40), TeamID: "team-1",
 			TechIDs: []string{fmt.Sprint("tech-", 1+i%60)}, Labour: []Labour{{Name: "保养", SoldHours: 1.5}, {Name: "刹车", SoldHours: 1}},
-			Clock:  []ClockSession{{TechID: fmt.Sprint("tech-", 1+i%60), Start: start}}, CreatedAt: start, UpdatedAt: start,
+			Clock: []ClockSession{{TechID: fmt.Sprint("tech-", 1+i%60), Start: start}}, CreatedAt: start, UpdatedAt: start,
 			Stages: []StageChange{{Stage: StageReception, At: start}}}
 		s.Jobs[j.ID] = j
 		if i%5 == 0 {

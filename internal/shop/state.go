@@ -241,3 +241,39 @@ func (s *State) VehicleByPlate(plate string) *Vehicle {
 	}
 	return nil
 }
+
+// WithoutClosedBefore returns the state without the jobs closed before a
+// time, and their parts requests and findings: they stay on disk, out of
+// the live state, so a server running for months does not grow. It returns
+// s itself when nothing is that old.
+func (s *State) WithoutClosedBefore(before time.Time) *State {
+	old := map[string]bool{}
+	for id, j := range s.Jobs {
+		if !j.Stage.Open() && j.UpdatedAt.Before(before) {
+			old[id] = true
+		}
+	}
+	if len(old) == 0 {
+		return s
+	}
+	n := *s
+	n.Jobs = make(map[string]*Job, len(s.Jobs)-len(old))
+	for id, j := range s.Jobs {
+		if !old[id] {
+			n.Jobs[id] = j
+		}
+	}
+	n.PartsRequests = make(map[string]*PartsRequest, len(s.PartsRequests))
+	for id, p := range s.PartsRequests {
+		if !old[p.JobID] {
+			n.PartsRequests[id] = p
+		}
+	}
+	n.Findings = make(map[string]*Finding, len(s.Findings))
+	for id, f := range s.Findings {
+		if !old[f.JobID] {
+			n.Findings[id] = f
+		}
+	}
+	return &n
+}
