@@ -22,10 +22,6 @@ type Change struct {
 	Events []shop.Event
 }
 
-// KeepClosed is how long a closed job stays in the live state; after that
-// it is read from disk when asked for. It matches the store's start-up rule.
-const KeepClosed = 7 * 24 * time.Hour
-
 // pruneEvery is how often (in engine time) old closed jobs leave the state.
 const pruneEvery = time.Hour
 
@@ -189,7 +185,7 @@ func (e *Engine) commit(batch []request) {
 		} else {
 			next := d.Publish()
 			if now.Sub(e.lastPrune) > pruneEvery {
-				next = next.WithoutClosedBefore(now.Add(-KeepClosed))
+				next = next.WithoutClosedBefore(now.Add(-shop.KeepClosed))
 				e.lastPrune = now
 			}
 			e.state.Store(next)

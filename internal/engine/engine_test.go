@@ -186,7 +186,7 @@ func TestOldClosedJobsLeaveTheLiveState(t *testing.T) {
 	if len(e.State().Jobs) != 1 {
 		t.Fatal("the closed job left too early")
 	}
-	now = t0.Add(KeepClosed + 2*time.Hour)
+	now = t0.Add(shop.KeepClosed + 2*time.Hour)
 	e.Do(ctx, sys, &shop.PutBay{Bay: shop.Bay{Name: "x", Kind: shop.BayGeneral}})
 	if len(e.State().Jobs) != 0 {
 		t.Errorf("a job closed a week ago is still live")

@@ -242,6 +242,11 @@ func (s *State) VehicleByPlate(plate string) *Vehicle {
 	return nil
 }
 
+// KeepClosed is how long a delivered or cancelled job stays in the live
+// state after it closes: the follow-up calls of the next days need it.
+// Older jobs are read from disk when asked for.
+const KeepClosed = 7 * 24 * time.Hour
+
 // WithoutClosedBefore returns the state without the jobs closed before a
 // time, and their parts requests and findings: they stay on disk, out of
 // the live state, so a server running for months does not grow. It returns

@@ -26,10 +26,6 @@ var (
 // a second server fails at once instead of hanging.
 const LockWait = time.Second
 
-// RecentClosed is how long a delivered or cancelled job stays in the live
-// state after it closes: the follow-up calls of the next days need it.
-const RecentClosed = 7 * 24 * time.Hour
-
 // Store is an open data file.
 type Store struct {
 	db   *bolt.DB
@@ -75,7 +71,7 @@ func (s *Store) Secret() []byte {
 }
 
 // Load reads the live state: every record but jobs, the open jobs, the jobs
-// closed since now-RecentClosed, and the parts and findings of those jobs.
+// closed since now-shop.KeepClosed, and the parts and findings of those jobs.
 // It does not replay the event history, so start-up does not grow with it.
 func (s *Store) Load(now time.Time) (*shop.State, error) {
 	st := shop.NewState()
@@ -100,7 +96,7 @@ func (s *Store) Load(now time.Time) (*shop.State, error) {
 			return err
 		}
 		c := tx.Bucket(bucketClosedJobs).Cursor()
-		from := []byte(now.Add(-RecentClosed).UTC().Format(time.RFC3339))
+		from := []byte(now.Add(-shop.KeepClosed).UTC().Format(time.RFC3339))
 		for k, _ := c.Seek(from); k != nil; k, _ = c.Next() {
 			if len(k) > len(time.RFC3339) {
 				if err := loadJob(k[len(from):]); err != nil {

@@ -67,7 +67,7 @@ func TestCommitThenLoadGivesTheSameState(t *testing.T) {
 		t.Errorf("vehicle or counter lost: %+v %v", got.Vehicles["ve-1"], got.Counters)
 	}
 	// A week later the cancelled job is history: not live, still on disk.
-	later, err := s.Load(t0.Add(RecentClosed + time.Hour))
+	later, err := s.Load(t0.Add(shop.KeepClosed + time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
