@@ -300,9 +300,32 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.QCMinutes < 0 || s.QCMinutes > 600 || s.WashMinutes < 0 || s.WashMinutes > 600 {
 		p.add("settings.qc_minutes", "QC and wash minutes must be between 0 and 600")
 	}
+	if s.LabelWidthMM < 20 || s.LabelWidthMM > 210 || s.LabelHeightMM < 15 || s.LabelHeightMM > 297 {
+		p.add("settings.label_width_mm", "labels must be 20–210 mm wide and 15–297 mm high")
+	}
+	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
+		p.add("settings.time_zone", "must be an IANA time zone such as Asia/Shanghai")
+	}
+	names := map[string]bool{}
+	for i, pr := range s.Printers {
+		f := fmt.Sprintf("settings.printers[%d]", i)
+		checkText(&p, f+".name", pr.Name, 40, true)
+		if names[pr.Name] {
+			p.add(f+".name", "is used twice")
+		}
+		names[pr.Name] = true
+		if !strings.HasPrefix(pr.URI, "ipp://") && !strings.HasPrefix(pr.URI, "ipps://") && !strings.HasPrefix(pr.URI, "http://") && !strings.HasPrefix(pr.URI, "https://") {
+			p.add(f+".uri", "must be an ipp://, ipps://, http:// or https:// address")
+		}
+		checkText(&p, f+".media", pr.Media, 60, false)
+		if pr.Use != PrinterA4 && pr.Use != PrinterLabel {
+			p.add(f+".use", "must be a4 or label")
+		}
+	}
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	s.Printers = append([]Printer{}, s.Printers...)
 	prev := d.settings
 	d.settings = &s
 	d.undo = append(d.undo, func() { d.settings = prev })

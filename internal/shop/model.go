@@ -7,20 +7,41 @@ type Money int64
 
 // Settings describes the shop itself.
 type Settings struct {
-	Name        string        `json:"name"`
-	Address     string        `json:"address"`
-	Phone       string        `json:"phone"`
-	SealText    string        `json:"seal_text"`
-	OpensAt     string        `json:"opens_at"`  // "08:00", shop-local
-	ClosesAt    string        `json:"closes_at"` // "18:00"
-	Language    string        `json:"language"`  // "zh-CN" or "en"
-	Currency    string        `json:"currency"`  // ISO 4217, "CNY"
-	TimeZone    string        `json:"time_zone"` // IANA, "Asia/Shanghai"
-	BaseURL     string        `json:"base_url"`  // for QR codes
-	QCMinutes   int           `json:"qc_minutes"`
-	WashMinutes int           `json:"wash_minutes"`
-	RiskMargin  time.Duration `json:"risk_margin_ns"`
-	Demo        bool          `json:"demo"`
+	Name        string `json:"name"`
+	Address     string `json:"address"`
+	Phone       string `json:"phone"`
+	SealText    string `json:"seal_text"`
+	OpensAt     string `json:"opens_at"`  // "08:00", shop-local
+	ClosesAt    string `json:"closes_at"` // "18:00"
+	Language    string `json:"language"`  // "zh-CN" or "en"
+	Currency    string `json:"currency"`  // ISO 4217, "CNY"
+	TimeZone    string `json:"time_zone"` // IANA, "Asia/Shanghai"
+	BaseURL     string `json:"base_url"`  // for QR codes
+	QCMinutes   int    `json:"qc_minutes"`
+	WashMinutes int    `json:"wash_minutes"`
+	Demo        bool   `json:"demo"`
+	// Printers receive documents by IPP; the label printer takes seat
+	// labels, the A4 printer the rest, unless the advisor picks another.
+	Printers []Printer `json:"printers"`
+	// LabelWidthMM and LabelHeightMM are the shop's seat-label stock.
+	LabelWidthMM  int `json:"label_width_mm"`
+	LabelHeightMM int `json:"label_height_mm"`
+}
+
+// PrinterUse says which documents go to a printer by default.
+type PrinterUse string
+
+const (
+	PrinterA4    PrinterUse = "a4"
+	PrinterLabel PrinterUse = "label"
+)
+
+// Printer is a CUPS queue or an IPP printer on the LAN.
+type Printer struct {
+	Name  string     `json:"name"`
+	URI   string     `json:"uri"` // ipp://host:631/printers/queue, or http(s)://…
+	Media string     `json:"media,omitempty"`
+	Use   PrinterUse `json:"use"`
 }
 
 // BayKind says what work a bay is equipped for.

@@ -332,3 +332,21 @@ func TestDecodeCommandIsStrict(t *testing.T) {
 		t.Fatalf("clock_on: %v %+v", err, c)
 	}
 }
+
+func TestSettingsAreChecked(t *testing.T) {
+	f := newFixture(t)
+	s := DefaultSettings()
+	s.Printers = []Printer{{Name: "前台A4", URI: "ipp://127.0.0.1:631/printers/a4", Use: PrinterA4}, {Name: "标签", URI: "ftp://x", Use: "poster"}}
+	s.TimeZone = "Mars/Olympus"
+	err := f.apply(system, &SetSettings{Settings: s})
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) != 3 {
+		t.Fatalf("err = %v", err)
+	}
+	s.Printers[1] = Printer{Name: "标签", URI: "ipp://127.0.0.1:631/printers/label", Media: "om_60x40mm", Use: PrinterLabel}
+	s.TimeZone = "Asia/Shanghai"
+	f.must(t, system, &SetSettings{Settings: s})
+	if len(f.state.Settings.Printers) != 2 {
+		t.Errorf("printers not kept")
+	}
+}
