@@ -859,13 +859,7 @@ func (c *Dispatch) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	default:
 		return result{}, &IllegalMoveError{From: j.Stage, To: StageDispatched, Allowed: moves[j.Stage]}
 	}
-	var busy string
-	d.jobs.each(func(o *Job) {
-		if o.ID != j.ID && o.BayID == c.BayID && o.Stage.Open() && o.Stage != StageReception && o.Stage != StageWaitingDispatch && o.Stage != StageQualityCheck && o.Stage != StageWashing && o.Stage != StageReady {
-			busy = o.ID
-		}
-	})
-	if busy != "" {
+	if busy := d.bayTakenBy(c.BayID, j.ID); busy != "" {
 		return result{}, conflict("bay %s is taken by job %s", c.BayID, busy)
 	}
 	j.TeamID, j.BayID = c.TeamID, c.BayID
@@ -874,6 +868,17 @@ func (c *Dispatch) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		j.Priority = *c.Priority
 	}
 	return jobResult(j), nil
+}
+
+// bayTakenBy returns the job other than except that occupies a bay, or "".
+func (d *Draft) bayTakenBy(bayID, except string) string {
+	var busy string
+	d.jobs.each(func(o *Job) {
+		if o.ID != except && o.BayID == bayID && OnBay(o.Stage) {
+			busy = o.ID
+		}
+	})
+	return busy
 }
 
 // Undispatch takes a dispatched job back to the queue.
@@ -1237,8 +1242,12 @@ func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	switch {
 	case !c.Pass:
 		j.Reworks++
-		if err := j.moveTo(StageInProgress, now); err != nil {
-			return result{}, err
+		if busy := d.bayTakenBy(j.BayID, j.ID); j.BayID == "" || busy != "" {
+			// The bay has a new car: the rework waits, first in the queue.
+			j.BayID, j.Priority = "", max(j.Priority, 8)
+			err = j.moveTo(StageWaitingDispatch, now)
+		} else {
+			err = j.moveTo(StageDispatched, now)
 		}
 	case c.Step == QCFinal && j.Wash:
 		err = j.moveTo(StageWashing, now)

@@ -32,9 +32,10 @@ var Stages = []Stage{
 }
 
 // moves is the service process as a graph: from each stage, the stages a job
-// may move to. Quality check goes back to in_progress when a check fails
-// (rework); washing is skipped when the customer declined the wash, which
-// Move enforces beyond this table.
+// may move to. A failed quality check sends the job back as rework: to its
+// bay and technicians (dispatched) when the bay is still free, otherwise to
+// the front of the dispatch queue. Washing is skipped when the customer
+// declined the wash.
 var moves = map[Stage][]Stage{
 	StageReception:       {StageWaitingDispatch, StageCancelled},
 	StageWaitingDispatch: {StageDispatched, StageCancelled},
@@ -43,7 +44,7 @@ var moves = map[Stage][]Stage{
 	StageWaitingParts:    {StageInProgress, StageCancelled},
 	StageWaitingApproval: {StageInProgress, StageCancelled},
 	StagePaused:          {StageInProgress},
-	StageQualityCheck:    {StageInProgress, StageWashing, StageReady},
+	StageQualityCheck:    {StageDispatched, StageWaitingDispatch, StageWashing, StageReady},
 	StageWashing:         {StageReady},
 	StageReady:           {StageDelivered},
 	StageDelivered:       nil,

@@ -85,7 +85,8 @@ func TestJobGoesThroughTheWholeServiceProcess(t *testing.T) {
 		{tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}, StageInProgress},
 		{tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}, SelfCheck: []string{"扭矩"}}, StageQualityCheck},
 		{lead, &QC{JobID: j.ID, Step: QCTeam, Pass: true}, StageQualityCheck},
-		{qc, &QC{JobID: j.ID, Step: QCFinal, Pass: false, Reason: "刹车异响仍在"}, StageInProgress},
+		{qc, &QC{JobID: j.ID, Step: QCFinal, Pass: false, Reason: "刹车异响仍在"}, StageDispatched},
+		{tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}, StageInProgress},
 		{tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}}, StageQualityCheck},
 		{lead, &QC{JobID: j.ID, Step: QCTeam, Pass: true}, StageQualityCheck},
 		{qc, &QC{JobID: j.ID, Step: QCFinal, Pass: true}, StageWashing},
@@ -348,5 +349,26 @@ func TestSettingsAreChecked(t *testing.T) {
 	f.must(t, system, &SetSettings{Settings: s})
 	if len(f.state.Settings.Printers) != 2 {
 		t.Errorf("printers not kept")
+	}
+}
+
+// A failed check whose bay has since taken another car waits first in the
+// dispatch queue instead of sharing the bay.
+func TestReworkDoesNotShareABay(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t)
+	f.must(t, advisor, &Submit{JobRef: JobRef{j.ID}})
+	f.must(t, advisor, &Dispatch{JobID: j.ID, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"})
+	f.must(t, tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}})
+	f.must(t, tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}})
+	f.must(t, system, &PutCustomer{Customer: Customer{Name: "Ms Lee", Phone: "13912345678"}})
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-2", Plate: "沪B·88888"}})
+	f.must(t, advisor, &OpenJob{CustomerID: "cu-2", VehicleID: "ve-2", Estimate: Estimate{Requests: "tyres", PromisedAt: t0.Add(time.Hour)}})
+	f.must(t, advisor, &Submit{JobRef: JobRef{"20261123-0002"}})
+	f.must(t, advisor, &Dispatch{JobID: "20261123-0002", TeamID: "team-1", TechIDs: []string{"tech-2"}, BayID: "bay-1"})
+	f.must(t, lead, &QC{JobID: j.ID, Step: QCTeam, Pass: false, Reason: "螺栓未紧固"})
+	got := f.state.Jobs[j.ID]
+	if got.Stage != StageWaitingDispatch || got.BayID != "" || got.Priority < 8 || got.Reworks != 1 {
+		t.Errorf("rework with its bay taken: stage %s bay %q priority %d reworks %d", got.Stage, got.BayID, got.Priority, got.Reworks)
 	}
 }

@@ -62,8 +62,8 @@ type PartsWaiting struct {
 	Bay     string        `json:"bay"`
 }
 
-// onBay reports whether a job occupies its bay in this stage.
-func onBay(s Stage) bool {
+// OnBay reports whether a job occupies its bay in this stage.
+func OnBay(s Stage) bool {
 	return s == StageDispatched || s == StageInProgress || s.Paused()
 }
 
@@ -102,7 +102,7 @@ func (s *State) Workshop(now time.Time) *Workshop {
 		case StageReady:
 			c.Ready++
 		}
-		if onBay(j.Stage) {
+		if OnBay(j.Stage) {
 			c.InRepair++
 		}
 		if j.Stage == StageWaitingParts {
@@ -132,7 +132,7 @@ func (s *State) Workshop(now time.Time) *Workshop {
 		if js.Job.Stage == StageWaitingDispatch {
 			w.Queue = append(w.Queue, *js)
 		}
-		if onBay(js.Job.Stage) && js.Job.BayID != "" {
+		if OnBay(js.Job.Stage) && js.Job.BayID != "" {
 			byBay[js.Job.BayID] = js
 		}
 		for _, p := range partsByJob[js.Job.ID] {
