@@ -1,0 +1,87 @@
+package printing
+
+import (
+	"io"
+	"math"
+	"strings"
+
+	"bayboard/internal/shop"
+)
+
+// Estimate writes the stamped cost and time estimate (费用和时间预估) on A4
+// or A5: the lines and total the customer agrees to before work starts, the
+// promised time, a customer signature line under the red "费用和时间预估"
+// seal, and the customer's QR code to follow the car.
+func (r *Renderer) Estimate(w io.Writer, d JobDoc, paper Paper) error {
+	doc := r.newDoc(d.Lang, d.Shop, d.Now)
+	job, _, _ := d.parts()
+	f, err := newForm(doc, d.Shop, paper, doc.t("estimate_title"), job.ID, d.CustomerURL, doc.t("scan_customer"))
+	if err != nil {
+		return err
+	}
+	f.customerAndVehicle(d, false)
+	// The customer's own words are on the job card; the A5 estimate keeps
+	// to the figures so that it fits one sheet.
+	if paper != A5 && strings.TrimSpace(job.Requests) != "" {
+		f.gap(3)
+		f.section(f.t("requests"))
+		f.box(job.Requests, 1, 6)
+	}
+	f.gap(3)
+	f.jobLines(job.Labour, job.Parts)
+	f.estimateTotals(TotalsOf(job.Labour, job.Parts), "estimate_total")
+	f.highlight(f.t("promised"), f.dateTime(job.PromisedAt))
+	f.gap(2)
+	f.choices(d)
+	f.gap(3)
+	f.note(f.t("estimate_note"))
+	f.stampedSignature(d.Shop, 0, f.t("seal_estimate"), f.t("sign_customer"), f.t("sign_date"))
+	f.finishPages()
+	return doc.finish(w, f.info(d.Shop, job))
+}
+
+// highlight draws one important line in a shaded band: the promised time.
+func (f *form) highlight(label, value string) {
+	st := f.boldStyle(f.base + 2)
+	h := st.lineHeight() + 3
+	f.ensure(h + 1)
+	f.y += 1
+	f.fillRect(f.left, f.y, f.width(), h, shade)
+	lab := textStyle{size: f.base, color: ink}
+	f.text(f.left+3, f.y+h/2+st.em()*0.35, 0, lab, left, label)
+	f.text(f.left+3+f.book.width(f.book.clean(label), regular, lab.size)+4, f.y+h/2+st.em()*0.35, 0, st, left, value)
+	f.y += h
+}
+
+// stampedSignature draws the customer's signature lines with the shop's
+// seal stamped at their right end, reaching up over the text above as a
+// real stamp does (it is multiplied over, so that text stays readable).
+// The seal sits lower, clear of the text above, when the page has room to
+// spare beyond reserve millimetres kept free at its foot.
+func (f *form) stampedSignature(s shop.Settings, reserve float64, purpose string, captions ...string) {
+	r := 20.0
+	if f.pw < 200 {
+		r = 16
+	}
+	f.ensure(r + 14)
+	cy := math.Max(f.y+5, f.contentTop+r)
+	if room := f.bottom - reserve - (cy + r + 1); room > 0 {
+		cy += math.Min(room, r*0.45)
+	}
+	lineY := cy + 4
+	sigW := f.width() - 2*r - 10
+	gap := 6.0
+	w := (sigW - gap*float64(len(captions)-1)) / float64(len(captions))
+	for i, c := range captions {
+		x := f.left + float64(i)*(w+gap)
+		f.line(x, lineY, x+w, lineY, 0.3, ink)
+		f.text(x, lineY+3.5, 0, textStyle{size: f.base - 1.5, color: muted}, left, c)
+	}
+	name := s.SealText
+	if strings.TrimSpace(name) == "" {
+		name = s.Name
+	}
+	f.seal(f.right-r-4, cy, r, name, purpose, f.shortDate(f.now))
+	f.y = lineY + 6
+	f.floor = cy + r + 1
+}

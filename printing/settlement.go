@@ -1,0 +1,140 @@
+package printing
+
+import (
+	"io"
+	"math"
+	"strings"
+
+	"bayboard/internal/shop"
+)
+
+// Settlement writes the settlement (结算单) explained to the customer at
+// delivery: the final labour and parts, the totals against the signed
+// estimate, the next service and the preferred follow-up time, the red
+// "费用解释和洗车满意度确认" seal over the signature line, the customer's QR
+// code, and an exit-pass stub (出门证) below a dashed cut line.
+func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
+	doc := r.newDoc(d.Lang, d.Shop, d.Now)
+	job, _, _ := d.parts()
+	f, err := newForm(doc, d.Shop, A4, doc.t("settlement_title"), job.ID, d.CustomerURL, doc.t("scan_customer"))
+	if err != nil {
+		return err
+	}
+	f.customerAndVehicle(d.JobDoc, false)
+	f.gap(3)
+	f.jobLines(job.Labour, job.Parts)
+	final := TotalsOf(job.Labour, job.Parts)
+	if len(d.Findings) > 0 {
+		f.gap(3)
+		f.findings(d.Findings)
+	}
+	f.gap(3)
+	f.fields(
+		field{label: f.t("next_service"), value: f.nextService(job), span: 3.2},
+		field{label: f.t("follow_up"), value: f.dateTime(nonZero(job.FollowUpAt)), span: 2},
+		field{label: f.t("wash"), value: f.yesNo(job.Wash), span: 0.8},
+		field{label: f.t("old_parts"), value: f.oldParts(job.KeepOldParts), span: 1.2},
+	)
+	f.gap(3)
+	f.comparison(d.Estimate, final)
+	f.highlight(f.t("amount_due"), f.money(final.Total))
+	f.gap(2)
+	f.note(f.t("settlement_consent"))
+	f.stampedSignature(d.Shop, exitPassHeight+1, f.t("seal_settlement"), f.t("sign_customer"), f.t("sign_date"))
+	f.exitPass(d.JobDoc)
+	f.finishPages()
+	return doc.finish(w, f.info(d.Shop, job))
+}
+
+// comparison sets the estimate beside the final figures, so the customer
+// sees at once what changed.
+func (f *form) comparison(est, final Totals) {
+	diff := func(a, b shop.Money) string {
+		d := b - a
+		if d > 0 {
+			return "+" + f.money(d)
+		}
+		return f.money(d)
+	}
+	f.table(f.t("compare"), []column{
+		{title: f.t("col_item"), width: 3},
+		{title: f.t("col_estimate"), width: 2, align: right},
+		{title: f.t("col_final"), width: 2, align: right},
+		{title: f.t("col_difference"), width: 2, align: right},
+	}, [][]string{
+		{f.t("labour_total"), f.money(est.Labour), f.money(final.Labour), diff(est.Labour, final.Labour)},
+		{f.t("parts_total"), f.money(est.Parts), f.money(final.Parts), diff(est.Parts, final.Parts)},
+		{f.t("total"), f.money(est.Total), f.money(final.Total), diff(est.Total, final.Total)},
+	}, "")
+}
+
+func (f *form) nextService(job *shop.Job) string {
+	var parts []string
+	if job.NextServiceAt != nil {
+		parts = append(parts, f.date(*job.NextServiceAt))
+	}
+	if job.NextServiceKM > 0 {
+		parts = append(parts, formatKM(job.NextServiceKM, f.lang))
+	}
+	s := strings.Join(parts, " "+f.t("next_service_or")+" ")
+	if len(parts) == 2 {
+		s += f.t("whichever_first")
+	}
+	return s
+}
+
+func (f *form) yesNo(b bool) string {
+	if b {
+		return f.t("yes")
+	}
+	return f.t("no")
+}
+
+func (f *form) oldParts(kept bool) string {
+	if kept {
+		return f.t("old_parts_kept")
+	}
+	return f.t("old_parts_left")
+}
+
+// The exit pass: its title band, its row of cells, and the cut line with its
+// caption above it.
+const (
+	exitBand       = 7.0
+	exitCells      = 12.0
+	exitPassHeight = exitBand + exitCells + 4.5
+)
+
+// exitPass draws the stub the customer hands to the gate, at the foot of
+// the last page below a dashed cut line.
+func (f *form) exitPass(d JobDoc) {
+	job, cust, veh := d.parts()
+	h := exitPassHeight
+	if math.Max(f.y, f.floor)+h+1 > f.bottom {
+		f.newPage()
+	}
+	band, cells := exitBand, exitCells
+	top := f.bottom - band - cells
+	cutY := top - 4.5
+	f.dashedLine(f.left-f.m+3, cutY, f.right+f.m-3, cutY, 0.3, muted, 1.6)
+	cutText := f.t("cut_here")
+	if f.book.has('✂') {
+		cutText = "✂ " + cutText
+	}
+	f.text(f.left, cutY+3.2, 0, textStyle{size: f.base - 2.5, color: muted}, left, cutText)
+
+	f.fillRect(f.left, top, f.width(), band, shade)
+	f.text(f.left+3, top+band*0.72, 0, f.boldStyle(f.base+2), left, f.t("exit_pass"))
+	f.text(f.left, top+band*0.7, f.width()-3, textStyle{size: f.base - 1, color: muted}, right, f.t("exit_note"))
+	f.strokeRect(f.left, top, f.width(), band+cells, 0.4, ink)
+	f.y = top + band
+	f.fieldsOfHeight(cells,
+		field{label: f.t("plate"), value: veh.Plate, span: 1.3, bold: true},
+		field{label: f.t("job_no"), value: job.ID, span: 1.4},
+		field{label: f.t("customer"), value: cust.Name},
+		field{label: f.t("date"), value: f.shortDate(f.now)},
+		field{label: f.t("cashier"), value: ""},
+		field{label: f.t("guard"), value: ""},
+	)
+	f.y = top + band + cells
+}
