@@ -174,7 +174,8 @@ func (s *seeder) timeline(sc scenario, vehicle int, open time.Time) []step {
 	if sc.stage == shop.StageReady {
 		return steps
 	}
-	next(15*time.Minute, asAdvisor, &shop.Deliver{JobID: jobID})
+	next(15*time.Minute, asAdvisor, &shop.Deliver{JobID: jobID, WorkShown: true, SeatRestored: true, CarClean: est.Wash,
+		Paid: shop.TotalOf(est.Labour, est.Parts), PaymentMethod: "wechat"})
 	return steps
 }
 

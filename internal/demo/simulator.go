@@ -206,8 +206,7 @@ func (s *Simulator) advance(ctx context.Context, st *shop.State, j *shop.Job, no
 		}
 	case shop.StageReady:
 		if since > 20*time.Minute && (now.After(j.PromisedAt.Add(-30*time.Minute)) || since > time.Hour) {
-			next := now.AddDate(0, 6, 0)
-			s.do(ctx, asAdvisor, &shop.Deliver{JobID: j.ID, NextServiceAt: &next, NextServiceKM: j.WalkAround.MileageKM + 10000})
+			s.do(ctx, asAdvisor, delivery(j, now))
 		}
 	}
 }
@@ -355,4 +354,20 @@ func (s *Simulator) qc(ctx context.Context, j *shop.Job, since time.Duration) {
 			s.do(ctx, asQC, &shop.QC{JobID: j.ID, Step: shop.QCFinal, Pass: true})
 		}
 	}
+}
+
+// delivery is the advisor's handover: checklist done, settlement explained
+// when it differs from the signed estimate, paid by a common method.
+func delivery(j *shop.Job, now time.Time) *shop.Deliver {
+	next := now.AddDate(0, 6, 0)
+	d := &shop.Deliver{JobID: j.ID, NextServiceAt: &next, NextServiceKM: j.WalkAround.MileageKM + 10000,
+		WorkShown: true, OldPartsShown: j.KeepOldParts, CarClean: j.Wash, SeatRestored: true,
+		Paid: j.Total(), PaymentMethod: []string{"wechat", "alipay", "card", "cash"}[len(j.ID)%4]}
+	if j.Total() != j.Estimated {
+		d.Explanation = "客户电话确认的增项已加入结算 Extra work approved by the customer is included"
+	}
+	if d.Paid == 0 {
+		d.PaymentMethod = ""
+	}
+	return d
 }

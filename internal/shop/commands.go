@@ -51,6 +51,8 @@ var commandTypes = map[string]func() Command{
 	"update_parts":       func() Command { return &UpdateParts{} },
 	"report_finding":     func() Command { return &ReportFinding{} },
 	"decide_finding":     func() Command { return &DecideFinding{} },
+	"record_followup":    func() Command { return &RecordFollowUp{} },
+	"close_complaint":    func() Command { return &CloseComplaint{} },
 }
 
 // CommandTypes returns every command type, for documentation and tests.
@@ -793,7 +795,16 @@ type Submit struct {
 
 func (c *Submit) CommandType() string { return "submit" }
 func (c *Submit) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	return moveJob(d, c.JobID, StageWaitingDispatch, now)
+	r, err := moveJob(d, c.JobID, StageWaitingDispatch, now)
+	if err != nil {
+		return r, err
+	}
+	// Submitting is the customer's signature on the work order: the
+	// estimate is fixed here, to compare the settlement with.
+	j := d.jobs.get(c.JobID)
+	at := now
+	j.SignedAt, j.Estimated = &at, j.Total()
+	return r, nil
 }
 
 func moveJob(d *Draft, id string, to Stage, now time.Time) (result, error) {
@@ -1271,12 +1282,20 @@ func (c *WashDone) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	return moveJob(d, c.JobID, StageReady, now)
 }
 
-// Deliver hands the car back to the customer.
+// Deliver hands the car back to the customer: the checklist, the
+// settlement explained, the payment, and the next service due.
 type Deliver struct {
 	kind
 	JobID         string     `json:"job_id"`
 	NextServiceAt *time.Time `json:"next_service_at,omitempty"`
 	NextServiceKM int        `json:"next_service_km,omitempty"`
+	WorkShown     bool       `json:"work_shown"`
+	OldPartsShown bool       `json:"old_parts_shown"`
+	CarClean      bool       `json:"car_clean"`
+	SeatRestored  bool       `json:"seat_restored"`
+	Explanation   string     `json:"explanation,omitempty"`
+	Paid          Money      `json:"paid"`
+	PaymentMethod string     `json:"payment_method,omitempty"` // cash, card, wechat, alipay, transfer, account
 }
 
 func (c *Deliver) CommandType() string { return "deliver" }
@@ -1284,8 +1303,24 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if c.NextServiceKM < 0 || c.NextServiceKM > 3_000_000 {
 		return result{}, (&problems{{Field: "next_service_km", Message: "must be between 0 and 3000000"}}).err()
 	}
+	var p problems
 	if c.NextServiceAt != nil && !c.NextServiceAt.After(now) {
-		return result{}, (&problems{{Field: "next_service_at", Message: "must be in the future"}}).err()
+		p.add("next_service_at", "must be in the future")
+	}
+	checkText(&p, "explanation", c.Explanation, maxText, false)
+	if c.Paid < 0 {
+		p.add("paid", "must not be negative")
+	}
+	switch c.PaymentMethod {
+	case "", "cash", "card", "wechat", "alipay", "transfer", "account":
+	default:
+		p.add("payment_method", "must be cash, card, wechat, alipay, transfer or account")
+	}
+	if c.Paid > 0 && c.PaymentMethod == "" {
+		p.add("payment_method", "is required with a payment")
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
 	}
 	r, err := moveJob(d, c.JobID, StageDelivered, now)
 	if err != nil {
@@ -1293,6 +1328,11 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	}
 	j := d.jobs.get(c.JobID)
 	j.NextServiceAt, j.NextServiceKM = c.NextServiceAt, c.NextServiceKM
+	j.Delivery = &Delivery{WorkShown: c.WorkShown, OldPartsShown: c.OldPartsShown, CarClean: c.CarClean, SeatRestored: c.SeatRestored,
+		Explanation: c.Explanation, Total: j.Total(), Paid: c.Paid, PaymentMethod: c.PaymentMethod, At: now, By: actorName(a)}
+	if j.Estimated != j.Total() && c.Explanation == "" {
+		return result{}, (&problems{{Field: "explanation", Message: "explain why the settlement differs from the estimate"}}).err()
+	}
 	return r, nil
 }
 
@@ -1484,4 +1524,69 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 		j.Parts = append(j.Parts, f.Parts...)
 	}
 	return result{subject: f.ID, job: f.JobID}, nil
+}
+
+// RecordFollowUp records the call after delivery (回访). An unreachable
+// customer may be called again; a complaint stays open until closed.
+type RecordFollowUp struct {
+	kind
+	JobID   string `json:"job_id"`
+	Outcome string `json:"outcome"`
+	Notes   string `json:"notes,omitempty"`
+}
+
+func (c *RecordFollowUp) CommandType() string { return "record_followup" }
+func (c *RecordFollowUp) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	switch c.Outcome {
+	case FollowUpSatisfied, FollowUpUnreachable:
+		checkText(&p, "notes", c.Notes, maxText, false)
+	case FollowUpComplaint:
+		checkText(&p, "notes", c.Notes, maxText, true)
+	default:
+		p.add("outcome", "must be satisfied, complaint or unreachable")
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	if j.Stage != StageDelivered {
+		return result{}, conflict("job %s is %s; follow-up comes after delivery", j.ID, j.Stage)
+	}
+	if j.FollowUp != nil && j.FollowUp.Outcome != FollowUpUnreachable {
+		return result{}, conflict("job %s was followed up already", j.ID)
+	}
+	j.FollowUp = &FollowUp{At: now, By: actorName(a), Outcome: c.Outcome, Notes: c.Notes, ComplaintOpen: c.Outcome == FollowUpComplaint}
+	return jobResult(j), nil
+}
+
+// CloseComplaint closes a complaint with what was done about it.
+type CloseComplaint struct {
+	kind
+	JobID      string `json:"job_id"`
+	Resolution string `json:"resolution"`
+}
+
+func (c *CloseComplaint) CommandType() string { return "close_complaint" }
+func (c *CloseComplaint) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	checkText(&p, "resolution", c.Resolution, maxText, true)
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	if j.FollowUp == nil || !j.FollowUp.ComplaintOpen {
+		return result{}, conflict("job %s has no open complaint", j.ID)
+	}
+	f := *j.FollowUp
+	at := now
+	f.ComplaintOpen, f.Resolution, f.ClosedAt = false, c.Resolution, &at
+	j.FollowUp = &f
+	return jobResult(j), nil
 }

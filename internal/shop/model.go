@@ -249,8 +249,62 @@ type Job struct {
 	FollowUpAt    *time.Time     `json:"follow_up_at,omitempty"` // customer's preferred time
 	NextServiceAt *time.Time     `json:"next_service_at,omitempty"`
 	NextServiceKM int            `json:"next_service_km,omitempty"`
-	CreatedAt     time.Time      `json:"created_at"`
-	UpdatedAt     time.Time      `json:"updated_at"`
+	// Estimated is the total the customer signed for at reception; the
+	// settlement is compared with it (estimate accuracy).
+	Estimated Money      `json:"estimated"`
+	SignedAt  *time.Time `json:"signed_at,omitempty"`
+	Delivery  *Delivery  `json:"delivery,omitempty"`
+	FollowUp  *FollowUp  `json:"follow_up,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// Total is the job's current labour and parts total.
+func (j *Job) Total() Money { return TotalOf(j.Labour, j.Parts) }
+
+// TotalOf sums labour and parts lines.
+func TotalOf(labour []Labour, parts []PartLine) Money {
+	var t Money
+	for _, l := range labour {
+		t += l.Price
+	}
+	for _, p := range parts {
+		t += p.Total()
+	}
+	return t
+}
+
+// Delivery is the handover of seed 002 §6: the checklist walked with the
+// customer, the settlement explained and the payment taken.
+type Delivery struct {
+	WorkShown     bool      `json:"work_shown"`
+	OldPartsShown bool      `json:"old_parts_shown"`
+	CarClean      bool      `json:"car_clean"`
+	SeatRestored  bool      `json:"seat_restored"`
+	Explanation   string    `json:"explanation,omitempty"` // differences from the estimate
+	Total         Money     `json:"total"`
+	Paid          Money     `json:"paid"`
+	PaymentMethod string    `json:"payment_method,omitempty"`
+	At            time.Time `json:"at"`
+	By            string    `json:"by"`
+}
+
+// Follow-up outcomes (回访).
+const (
+	FollowUpSatisfied   = "satisfied"
+	FollowUpComplaint   = "complaint"
+	FollowUpUnreachable = "unreachable"
+)
+
+// FollowUp is the call after delivery; a complaint stays open until closed.
+type FollowUp struct {
+	At            time.Time  `json:"at"`
+	By            string     `json:"by"`
+	Outcome       string     `json:"outcome"`
+	Notes         string     `json:"notes,omitempty"`
+	ComplaintOpen bool       `json:"complaint_open,omitempty"`
+	Resolution    string     `json:"resolution,omitempty"`
+	ClosedAt      *time.Time `json:"closed_at,omitempty"`
 }
 
 // WalkAround is the reception check done with the customer (环车检查).

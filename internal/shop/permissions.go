@@ -31,6 +31,8 @@ var Permissions = map[string][]Role{
 	"update_parts":       {RoleManager, RoleParts},
 	"report_finding":     {RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor},
 	"decide_finding":     {RoleManager, RoleAdvisor},
+	"record_followup":    {RoleManager, RoleFollowUp, RoleAdvisor},
+	"close_complaint":    {RoleManager, RoleFollowUp},
 }
 
 // Authorize checks that the actor may give the command at all; commands
