@@ -1,0 +1,173 @@
+package shop
+
+import "time"
+
+// KPIs are the figures the seeds name, for one period. Rates are fractions
+// (0.03 is 3%); a rate with nothing to count is zero, with its count zero.
+type KPIs struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+
+	Delivered        int     `json:"delivered"`
+	OnTime           float64 `json:"on_time"`           // ready by the promised time
+	ReworkRate       float64 `json:"rework_rate"`       // failed a quality check (target ≤ 3%)
+	ComebackRate     float64 `json:"comeback_rate"`     // the car was back within 30 days
+	FirstTimeFix     float64 `json:"first_time_fix"`    // neither rework nor comeback
+	EstimateAccuracy float64 `json:"estimate_accuracy"` // settled within ±10% of the signed estimate
+	EstimateRatio    float64 `json:"estimate_ratio"`    // settled total over signed total
+	Opened           int     `json:"opened"`
+	AppointmentShare float64 `json:"appointment_share"` // jobs opened from an appointment
+	Appointments     int     `json:"appointments"`      // due in the period, not cancelled
+	NoShowRate       float64 `json:"no_show_rate"`
+	FollowUpIn3Days  float64 `json:"follow_up_in_3_days"` // of deliveries at least 3 days old or followed up
+	OpenComplaints   int     `json:"open_complaints"`
+	PartsWaitHours   float64 `json:"parts_wait_hours"`
+	SoldHours        float64 `json:"sold_hours"`
+	ClockedHours     float64 `json:"clocked_hours"`
+	Efficiency       float64 `json:"efficiency"`      // sold over clocked hours
+	BayUtilisation   float64 `json:"bay_utilisation"` // time jobs held bays over bays × opening hours
+}
+
+// ComebackWindow is how soon a car's return counts against the last repair.
+const ComebackWindow = 30 * 24 * time.Hour
+
+// ComputeKPIs computes the period [from, to) from jobs (every job that
+// touches the period, and the 30 days before it for comebacks) and
+// appointments. openHoursPerDay and bays give the capacity for bay
+// utilisation; now bounds the follow-up window of recent deliveries.
+func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bays int, openHoursPerDay float64) KPIs {
+	k := KPIs{From: from, To: to}
+	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(to) }
+	lastDelivery := map[string][]time.Time{}
+	for _, j := range jobs {
+		if d := j.EnteredStage(StageDelivered); !d.IsZero() {
+			lastDelivery[j.VehicleID] = append(lastDelivery[j.VehicleID], d)
+		}
+	}
+	var onTime, rework, comeback, ftf, accurate, followed, followable int
+	var estSum, setSum Money
+	var bayTime time.Duration
+	until := to // time in a stage counts up to now, not to the end of the period
+	if now.Before(until) {
+		until = now
+	}
+	for _, j := range jobs {
+		if in(j.CreatedAt) {
+			k.Opened++
+			if j.AppointmentID != "" {
+				k.AppointmentShare++
+			}
+		}
+		k.PartsWaitHours += stageTime(j, StageWaitingParts, from, until).Hours()
+		for _, s := range []Stage{StageDispatched, StageInProgress, StageWaitingParts, StageWaitingApproval, StagePaused} {
+			bayTime += stageTime(j, s, from, until)
+		}
+		if j.FollowUp != nil && j.FollowUp.ComplaintOpen {
+			k.OpenComplaints++
+		}
+		delivered := j.EnteredStage(StageDelivered)
+		if !in(delivered) {
+			continue
+		}
+		k.Delivered++
+		if ready := j.EnteredStage(StageReady); !ready.IsZero() && !ready.After(j.PromisedAt) {
+			onTime++
+		}
+		back := false
+		for _, prev := range lastDelivery[j.VehicleID] {
+			if j.CreatedAt.After(prev) && j.CreatedAt.Sub(prev) <= ComebackWindow {
+				back = true
+			}
+		}
+		if j.Reworks > 0 {
+			rework++
+		}
+		if back {
+			comeback++
+		}
+		if j.Reworks == 0 && !back {
+			ftf++
+		}
+		if j.Delivery != nil && j.Estimated > 0 {
+			estSum += j.Estimated
+			setSum += j.Delivery.Total
+			diff := float64(j.Delivery.Total-j.Estimated) / float64(j.Estimated)
+			if diff >= -0.1 && diff <= 0.1 {
+				accurate++
+			}
+		}
+		if j.FollowUp != nil && j.FollowUp.Outcome != FollowUpUnreachable && j.FollowUp.At.Sub(delivered) <= 72*time.Hour {
+			followed++
+			followable++
+		} else if now.Sub(delivered) >= 72*time.Hour {
+			followable++
+		}
+		k.SoldHours += j.SoldHours()
+		k.ClockedHours += j.ClockedHours(delivered)
+	}
+	for _, a := range appts {
+		if !in(a.At) || a.Status == ApptCancelled || a.Status == ApptBooked {
+			continue
+		}
+		k.Appointments++
+		if a.Status == ApptNoShow {
+			k.NoShowRate++
+		}
+	}
+	k.OnTime = ratio(onTime, k.Delivered)
+	k.ReworkRate = ratio(rework, k.Delivered)
+	k.ComebackRate = ratio(comeback, k.Delivered)
+	k.FirstTimeFix = ratio(ftf, k.Delivered)
+	withEstimate := 0
+	for _, j := range jobs {
+		if in(j.EnteredStage(StageDelivered)) && j.Delivery != nil && j.Estimated > 0 {
+			withEstimate++
+		}
+	}
+	k.EstimateAccuracy = ratio(accurate, withEstimate)
+	if estSum > 0 {
+		k.EstimateRatio = float64(setSum) / float64(estSum)
+	}
+	k.AppointmentShare = ratio(int(k.AppointmentShare), k.Opened)
+	k.NoShowRate = ratio(int(k.NoShowRate), k.Appointments)
+	k.FollowUpIn3Days = ratio(followed, followable)
+	if k.ClockedHours > 0 {
+		k.Efficiency = k.SoldHours / k.ClockedHours
+	}
+	capacity := float64(bays) * openHoursPerDay * to.Sub(from).Hours() / 24
+	if capacity > 0 {
+		k.BayUtilisation = bayTime.Hours() / capacity
+	}
+	return k
+}
+
+func ratio(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// stageTime is how long a job spent in a stage within [from, to).
+func stageTime(j *Job, s Stage, from, to time.Time) time.Duration {
+	var total time.Duration
+	for i, sc := range j.Stages {
+		if sc.Stage != s {
+			continue
+		}
+		start, end := sc.At, to
+		if i+1 < len(j.Stages) {
+			end = j.Stages[i+1].At
+		}
+		if start.Before(from) {
+			start = from
+		}
+		if end.After(to) {
+			end = to
+		}
+		if end.After(start) {
+			total += end.Sub(start)
+		}
+	}
+	return total
+}

@@ -1,0 +1,87 @@
+package shop
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func at(day, hour, minute int) time.Time {
+	return time.Date(2026, 11, day, hour, minute, 0, 0, time.UTC)
+}
+
+func stages(pairs ...any) []StageChange {
+	var out []StageChange
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, StageChange{Stage: pairs[i].(Stage), At: pairs[i+1].(time.Time)})
+	}
+	return out
+}
+
+func session(tech string, from, to time.Time) ClockSession {
+	return ClockSession{TechID: tech, Start: from, End: &to}
+}
+
+// The figures below were worked out by hand from this fixture; the
+// comments show the sums.
+func TestKPIsAgainstAHandComputedDay(t *testing.T) {
+	followed := at(24, 10, 0)
+	jobs := []*Job{
+		{ // A: on time, no rework, settled +5%, followed up next day.
+			ID: "A", VehicleID: "V1", AppointmentID: "ap1", CreatedAt: at(23, 8, 0), PromisedAt: at(23, 12, 0),
+			Labour: []Labour{{Name: "保养", SoldHours: 2}}, Estimated: 10000,
+			Delivery: &Delivery{Total: 10500}, FollowUp: &FollowUp{At: followed, Outcome: FollowUpSatisfied},
+			Clock: []ClockSession{session("t1", at(23, 9, 0), at(23, 11, 0))},
+			Stages: stages(StageReception, at(23, 8, 0), StageDispatched, at(23, 8, 30), StageInProgress, at(23, 9, 0),
+				StageQualityCheck, at(23, 11, 0), StageReady, at(23, 11, 30), StageDelivered, at(23, 12, 0)),
+		},
+		{ // B: late, one rework, waited 2 h for parts, settled +50%, no call, a comeback of C.
+			ID: "B", VehicleID: "V2", CreatedAt: at(23, 9, 0), PromisedAt: at(23, 14, 0), Reworks: 1,
+			Labour: []Labour{{Name: "刹车", SoldHours: 3}}, Estimated: 20000, Delivery: &Delivery{Total: 30000},
+			Clock: []ClockSession{session("t2", at(23, 9, 30), at(23, 10, 0)), session("t2", at(23, 12, 0), at(23, 13, 0)),
+				session("t2", at(23, 13, 40), at(23, 14, 40))},
+			Stages: stages(StageReception, at(23, 9, 0), StageDispatched, at(23, 9, 10), StageInProgress, at(23, 9, 30),
+				StageWaitingParts, at(23, 10, 0), StageInProgress, at(23, 12, 0), StageQualityCheck, at(23, 13, 0),
+				StageDispatched, at(23, 13, 30), StageInProgress, at(23, 13, 40), StageQualityCheck, at(23, 14, 40),
+				StageReady, at(23, 15, 0), StageDelivered, at(23, 16, 0)),
+		},
+		{ // C: V2's earlier visit, outside the period.
+			ID: "C", VehicleID: "V2", CreatedAt: at(10, 8, 0), PromisedAt: at(10, 12, 0),
+			Stages: stages(StageReception, at(10, 8, 0), StageDelivered, at(10, 12, 0)),
+		},
+		{ // D: arrived in the evening from an appointment, still in reception.
+			ID: "D", VehicleID: "V3", AppointmentID: "ap2", CreatedAt: at(23, 17, 0), PromisedAt: at(24, 12, 0),
+			Stages: stages(StageReception, at(23, 17, 0)),
+		},
+	}
+	appts := []*Appointment{
+		{ID: "ap1", At: at(23, 8, 0), Status: ApptArrived}, {ID: "ap2", At: at(23, 17, 0), Status: ApptArrived},
+		{ID: "ap3", At: at(23, 10, 0), Status: ApptNoShow}, {ID: "ap4", At: at(23, 11, 0), Status: ApptCancelled},
+		{ID: "ap5", At: at(24, 9, 0), Status: ApptNoShow},
+	}
+	k := ComputeKPIs(jobs, appts, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, 10)
+	want := map[string][2]float64{
+		"delivered":           {float64(k.Delivered), 2},
+		"on time":             {k.OnTime, 0.5},           // A ready 11:30 ≤ 12:00; B ready 15:00 > 14:00
+		"rework":              {k.ReworkRate, 0.5},       // B
+		"comeback":            {k.ComebackRate, 0.5},     // B, 13 days after C
+		"first-time fix":      {k.FirstTimeFix, 0.5},     // A
+		"estimate accuracy":   {k.EstimateAccuracy, 0.5}, // A within ±10%, B not
+		"estimate ratio":      {k.EstimateRatio, 1.35},   // (10500+30000)/(10000+20000)
+		"opened":              {float64(k.Opened), 3},    // A, B, D
+		"appointment share":   {k.AppointmentShare, 2.0 / 3},
+		"appointments":        {float64(k.Appointments), 3}, // ap1, ap2, ap3 (ap4 cancelled, ap5 another day)
+		"no-show":             {k.NoShowRate, 1.0 / 3},
+		"follow-up in 3 days": {k.FollowUpIn3Days, 0.5}, // A yes; B due and not called
+		"parts wait hours":    {k.PartsWaitHours, 2},
+		"sold hours":          {k.SoldHours, 5},
+		"clocked hours":       {k.ClockedHours, 4.5}, // A 2 h; B 0.5 + 1 + 1
+		"efficiency":          {k.Efficiency, 5 / 4.5},
+		"bay utilisation":     {k.BayUtilisation, 7.5 / 20}, // A 2.5 h + B 5 h over 2 bays × 10 h
+	}
+	for name, v := range want {
+		if math.Abs(v[0]-v[1]) > 1e-9 {
+			t.Errorf("%s = %v, want %v", name, v[0], v[1])
+		}
+	}
+}
