@@ -266,8 +266,9 @@ func (s *Store) JobHistory(jobID string) ([]shop.Event, error) {
 	return out, err
 }
 
-// Events calls fn for each event with at <= ev.At < to, in order. Events are
-// appended in time order, so the scan starts by seeking near the start.
+// Events calls fn for each event with from <= ev.At < to, in log order.
+// It reads the whole log: events are not strictly in time order (a batch
+// imported or seeded carries its own times), and exports are rare.
 func (s *Store) Events(from, to time.Time, fn func(shop.Event) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketEvents).Cursor()
@@ -276,11 +277,8 @@ func (s *Store) Events(from, to time.Time, fn func(shop.Event) error) error {
 			if err := json.Unmarshal(v, &ev); err != nil {
 				return err
 			}
-			if ev.At.Before(from) {
+			if ev.At.Before(from) || !ev.At.Before(to) {
 				continue
-			}
-			if !ev.At.Before(to) {
-				return nil
 			}
 			if err := fn(ev); err != nil {
 				return err
@@ -412,4 +410,39 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// JobsClosedSince returns the jobs closed at or after a time, oldest
+// closing first, and every open job: what a report over a period needs.
+func (s *Store) JobsClosedSince(since time.Time) ([]*shop.Job, error) {
+	var out []*shop.Job
+	err := s.db.View(func(tx *bolt.Tx) error {
+		jobs := records(tx, shop.KindJob)
+		if jobs == nil {
+			return nil
+		}
+		decode := func(id []byte) error {
+			v := jobs.Get(id)
+			if v == nil {
+				return fmt.Errorf("index names job %s, which is missing", id)
+			}
+			j := &shop.Job{}
+			if err := json.Unmarshal(v, j); err != nil {
+				return err
+			}
+			out = append(out, j)
+			return nil
+		}
+		c := tx.Bucket(bucketClosedJobs).Cursor()
+		from := []byte(since.UTC().Format(time.RFC3339))
+		for k, _ := c.Seek(from); k != nil; k, _ = c.Next() {
+			if len(k) > len(from) {
+				if err := decode(k[len(from):]); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketOpenJobs).ForEach(func(k, _ []byte) error { return decode(k) })
+	})
+	return out, err
 }

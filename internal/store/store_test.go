@@ -219,3 +219,17 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatalf("target changed by a refused restore")
 	}
 }
+
+func TestJobsClosedSince(t *testing.T) {
+	s := open(t)
+	st := seed(t, s)
+	apply(t, s, st, t0.Add(time.Hour), &shop.Cancel{JobID: "20261123-0002", Reason: "改期"})
+	all, err := s.JobsClosedSince(t0)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("since t0: %d, %v", len(all), err)
+	}
+	later, _ := s.JobsClosedSince(t0.Add(2 * time.Hour))
+	if len(later) != 1 || later[0].ID != "20261123-0001" {
+		t.Errorf("since after the cancel: %v", later)
+	}
+}

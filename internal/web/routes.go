@@ -47,6 +47,10 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/parts-requests", listOf(func(st *shop.State) any { return sortedValues(st.PartsRequests) }))
 	staff("GET", "/findings", listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
 
+	api.Add("GET", "/kpis", s.requireUser, requireRole(shop.RoleAdvisor, shop.RoleController), s.kpis)
+	manager("GET", "/export/jobs.csv", s.exportJobsCSV)
+	manager("GET", "/export/jobs.json", s.exportJobsJSON)
+	manager("GET", "/export/events.json", s.exportEvents)
 	manager("GET", "/users", s.listUsers)
 	manager("POST", "/users", s.putUser)
 	manager("POST", "/tokens", s.createToken)

@@ -24,6 +24,8 @@ type Backuper interface {
 type History interface {
 	JobHistory(jobID string) ([]shop.Event, error)
 	Job(id string) (*shop.Job, error)
+	JobsClosedSince(since time.Time) ([]*shop.Job, error)
+	Events(from, to time.Time, fn func(shop.Event) error) error
 }
 
 // Options configure the server.

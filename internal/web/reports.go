@@ -1,0 +1,215 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"bayboard/internal/shop"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// MaxReportDays bounds one report or export: a year.
+const MaxReportDays = 366
+
+// period reads ?from=YYYY-MM-DD&to=YYYY-MM-DD in the shop's time zone; to is
+// inclusive, so from=to is one day. The default is the last 30 days.
+func (s *Server) period(c *fiber.Ctx) (time.Time, time.Time, error) {
+	st := s.eng.State()
+	now := s.eng.Now().In(st.Loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, st.Loc)
+	from, to := today.AddDate(0, 0, -29), today.AddDate(0, 0, 1)
+	var fields []shop.FieldError
+	if v := c.Query("from"); v != "" {
+		d, err := time.ParseInLocation("2006-01-02", v, st.Loc)
+		if err != nil {
+			fields = append(fields, shop.FieldError{Field: "from", Message: "a date such as 2026-11-01"})
+		}
+		from = d
+	}
+	if v := c.Query("to"); v != "" {
+		d, err := time.ParseInLocation("2006-01-02", v, st.Loc)
+		if err != nil {
+			fields = append(fields, shop.FieldError{Field: "to", Message: "a date such as 2026-11-30"})
+		}
+		to = d.AddDate(0, 0, 1)
+	}
+	if len(fields) == 0 && (!to.After(from) || to.Sub(from) > MaxReportDays*24*time.Hour) {
+		fields = append(fields, shop.FieldError{Field: "to", Message: fmt.Sprintf("must be on or after from, at most %d days later", MaxReportDays)})
+	}
+	if len(fields) > 0 {
+		return from, to, &shop.Error{Code: shop.CodeInvalid, Message: "the period is invalid", Fields: fields}
+	}
+	return from, to, nil
+}
+
+// reportJobs returns the jobs a period's report needs, with those of the
+// 30 days before it (comebacks).
+func (s *Server) reportJobs(from time.Time) ([]*shop.Job, error) {
+	jobs, err := s.history.JobsClosedSince(from.Add(-shop.ComebackWindow))
+	if err != nil {
+		return nil, err
+	}
+	// The live state is newer than nothing on disk, but may hold a change
+	// committed after the read above: prefer it.
+	live := s.eng.State().Jobs
+	for i, j := range jobs {
+		if l := live[j.ID]; l != nil {
+			jobs[i] = l
+		}
+	}
+	return jobs, nil
+}
+
+func (s *Server) kpis(c *fiber.Ctx) error {
+	from, to, err := s.period(c)
+	if err != nil {
+		return err
+	}
+	jobs, err := s.reportJobs(from)
+	if err != nil {
+		return err
+	}
+	st := s.eng.State()
+	appts := make([]*shop.Appointment, 0, len(st.Appointments))
+	for _, a := range st.Appointments {
+		appts = append(appts, a)
+	}
+	bays := 0
+	for _, b := range st.Bays {
+		if b.Active && b.Kind != shop.BayWash {
+			bays++
+		}
+	}
+	return c.JSON(shop.ComputeKPIs(jobs, appts, from, to, s.eng.Now(), bays, openHours(st.Settings)))
+}
+
+// openHours is the length of the shop's day from its settings.
+func openHours(set shop.Settings) float64 {
+	o, err1 := time.Parse("15:04", set.OpensAt)
+	cl, err2 := time.Parse("15:04", set.ClosesAt)
+	if err1 != nil || err2 != nil || !cl.After(o) {
+		return 10
+	}
+	return cl.Sub(o).Hours()
+}
+
+// jobsCreatedIn returns the jobs opened in [from, to), oldest first.
+func (s *Server) jobsCreatedIn(from, to time.Time) ([]*shop.Job, error) {
+	jobs, err := s.reportJobs(from)
+	if err != nil {
+		return nil, err
+	}
+	out := jobs[:0]
+	for _, j := range jobs {
+		if !j.CreatedAt.Before(from) && j.CreatedAt.Before(to) {
+			out = append(out, j)
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
+	return out, nil
+}
+
+func attachment(c *fiber.Ctx, name, contentType string) {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+}
+
+func (s *Server) exportJobsJSON(c *fiber.Ctx) error {
+	from, to, err := s.period(c)
+	if err != nil {
+		return err
+	}
+	jobs, err := s.jobsCreatedIn(from, to)
+	if err != nil {
+		return err
+	}
+	attachment(c, fmt.Sprintf("jobs-%s-%s.json", from.Format("20060102"), to.AddDate(0, 0, -1).Format("20060102")), fiber.MIMEApplicationJSON)
+	return c.JSON(jobs)
+}
+
+// exportJobsCSV writes one row a job, for a spreadsheet. A UTF-8 byte
+// order mark first, so that Excel shows the Chinese right.
+func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
+	from, to, err := s.period(c)
+	if err != nil {
+		return err
+	}
+	jobs, err := s.jobsCreatedIn(from, to)
+	if err != nil {
+		return err
+	}
+	st := s.eng.State()
+	attachment(c, fmt.Sprintf("jobs-%s-%s.csv", from.Format("20060102"), to.AddDate(0, 0, -1).Format("20060102")), "text/csv; charset=utf-8")
+	w := c.Response().BodyWriter()
+	w.Write([]byte("\ufeff"))
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"job", "stage", "created_at", "promised_at", "ready_at", "delivered_at", "plate", "model", "customer", "advisor",
+		"sold_hours", "clocked_hours", "estimated", "settled", "reworks", "follow_up"})
+	timeOf := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(st.Loc).Format("2006-01-02 15:04")
+	}
+	money := func(m shop.Money) string { return strconv.FormatFloat(float64(m)/100, 'f', 2, 64) }
+	for _, j := range jobs {
+		plate, model, customer, advisor := "", "", "", ""
+		if v := st.Vehicles[j.VehicleID]; v != nil {
+			plate, model = v.Plate, v.Model
+		}
+		if cu := st.Customers[j.CustomerID]; cu != nil {
+			customer = cu.Name
+		}
+		if u := st.Users[j.AdvisorID]; u != nil {
+			advisor = u.Name
+		}
+		settled, follow := "", ""
+		if j.Delivery != nil {
+			settled = money(j.Delivery.Total)
+		}
+		if j.FollowUp != nil {
+			follow = j.FollowUp.Outcome
+		}
+		end := j.EnteredStage(shop.StageDelivered)
+		if end.IsZero() {
+			end = s.eng.Now()
+		}
+		cw.Write([]string{j.ID, string(j.Stage), timeOf(j.CreatedAt), timeOf(j.PromisedAt), timeOf(j.EnteredStage(shop.StageReady)),
+			timeOf(j.EnteredStage(shop.StageDelivered)), plate, model, customer, advisor,
+			strconv.FormatFloat(j.SoldHours(), 'f', 2, 64), strconv.FormatFloat(j.ClockedHours(end), 'f', 2, 64),
+			money(j.Estimated), settled, strconv.Itoa(j.Reworks), follow})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// exportEvents streams the events of the period as a JSON array.
+func (s *Server) exportEvents(c *fiber.Ctx) error {
+	from, to, err := s.period(c)
+	if err != nil {
+		return err
+	}
+	attachment(c, fmt.Sprintf("events-%s-%s.json", from.Format("20060102"), to.AddDate(0, 0, -1).Format("20060102")), fiber.MIMEApplicationJSON)
+	w := c.Response().BodyWriter()
+	w.Write([]byte("["))
+	first := true
+	err = s.history.Events(from, to, func(ev shop.Event) error {
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		if !first {
+			w.Write([]byte(",\n"))
+		}
+		first = false
+		_, err = w.Write(raw)
+		return err
+	})
+	w.Write([]byte("]\n"))
+	return err
+}
