@@ -372,3 +372,38 @@ func TestReworkDoesNotShareABay(t *testing.T) {
 		t.Errorf("rework with its bay taken: stage %s bay %q priority %d reworks %d", got.Stage, got.BayID, got.Priority, got.Reworks)
 	}
 }
+
+func TestRemindersAndFollowUpsDue(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, advisor, &BookAppointment{At: t0.Add(30 * time.Minute), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养", AdvisorID: "user-1"})
+	f.must(t, advisor, &BookAppointment{At: t0.Add(20 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "轮胎", AdvisorID: "user-1"})
+	f.must(t, advisor, &BookAppointment{At: t0.Add(30 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "洗车", AdvisorID: "user-1"})
+	r := f.state.RemindersDue(t0)
+	if len(r) != 2 || r[0].Kind != "1h" || r[1].Kind != "24h" {
+		t.Fatalf("reminders: %+v", r)
+	}
+	f.must(t, advisor, &UpdateAppointment{ID: "ap-1", Prep: &Prep{Reminded1h: true}})
+	if r := f.state.RemindersDue(t0); len(r) != 1 {
+		t.Errorf("a reminder made is still due: %+v", r)
+	}
+	j := f.openJob(t)
+	j = cloneJob(j)
+	j.Stage, j.Stages = StageDelivered, append(j.Stages, StageChange{StageDelivered, t0})
+	f.state.Jobs[j.ID] = j
+	due, _ := f.state.FollowUpsDue(t0.Add(24 * time.Hour))
+	if len(due) != 1 {
+		t.Fatalf("follow-ups due: %d", len(due))
+	}
+	f.must(t, Actor{UserID: "x", Roles: []Role{RoleFollowUp}}, &RecordFollowUp{JobID: j.ID, Outcome: FollowUpComplaint, Notes: "等待时间太长"})
+	due, complaints := f.state.FollowUpsDue(t0.Add(25 * time.Hour))
+	if len(due) != 0 || len(complaints) != 1 {
+		t.Errorf("after a complaint: due %d, complaints %d", len(due), len(complaints))
+	}
+	f.must(t, Actor{UserID: "x", Roles: []Role{RoleFollowUp}}, &CloseComplaint{JobID: j.ID, Resolution: "经理致电道歉，赠送保养一次"})
+	if _, complaints := f.state.FollowUpsDue(t0.Add(26 * time.Hour)); len(complaints) != 0 {
+		t.Errorf("a closed complaint is still open")
+	}
+	if err := f.apply(Actor{UserID: "x", Roles: []Role{RoleFollowUp}}, &RecordFollowUp{JobID: j.ID, Outcome: FollowUpSatisfied}); CodeOf(err) != CodeConflict {
+		t.Errorf("a second follow-up: %v", err)
+	}
+}

@@ -213,3 +213,21 @@ func (s *Server) exportEvents(c *fiber.Ctx) error {
 	w.Write([]byte("]\n"))
 	return err
 }
+
+func (s *Server) reminders(c *fiber.Ctx) error {
+	return c.JSON(s.eng.State().RemindersDue(s.eng.Now()))
+}
+
+func (s *Server) followUps(c *fiber.Ctx) error {
+	st := s.eng.State()
+	now := s.eng.Now()
+	due, complaints := st.FollowUpsDue(now)
+	status := func(jobs []*shop.Job) []shop.JobStatus {
+		out := make([]shop.JobStatus, len(jobs))
+		for i, j := range jobs {
+			out[i] = st.JobStatus(j, now)
+		}
+		return out
+	}
+	return c.JSON(fiber.Map{"due": status(due), "complaints": status(complaints)})
+}

@@ -45,6 +45,8 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/vehicles", s.listVehicles)
 	staff("GET", "/appointments", s.listAppointments)
 	staff("GET", "/parts-requests", listOf(func(st *shop.State) any { return sortedValues(st.PartsRequests) }))
+	staff("GET", "/reminders", s.reminders)
+	staff("GET", "/follow-ups", s.followUps)
 	staff("GET", "/findings", listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
 
 	api.Add("GET", "/kpis", s.requireUser, requireRole(shop.RoleAdvisor, shop.RoleController), s.kpis)
