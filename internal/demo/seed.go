@@ -172,6 +172,14 @@ func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
 			}
 		}
 	}
+	for _, w := range works {
+		for _, l := range w.labour {
+			s.do(sys, early, &shop.PutOperation{Operation: shop.Operation{Code: l.Code, Name: l.Name, SoldHours: l.SoldHours, Price: l.Price, Active: true}})
+		}
+		for _, p := range w.parts {
+			s.do(sys, early, &shop.PutCatalogPart{Part: shop.CatalogPart{Number: p.Number, Name: p.Name, UnitPrice: p.UnitPrice, Active: true}})
+		}
+	}
 	for i := 0; i < 40; i++ {
 		s.customer(early)
 	}

@@ -53,6 +53,8 @@ var commandTypes = map[string]func() Command{
 	"decide_finding":     func() Command { return &DecideFinding{} },
 	"record_followup":    func() Command { return &RecordFollowUp{} },
 	"close_complaint":    func() Command { return &CloseComplaint{} },
+	"put_operation":      func() Command { return &PutOperation{} },
+	"put_catalog_part":   func() Command { return &PutCatalogPart{} },
 }
 
 // CommandTypes returns every command type, for documentation and tests.
@@ -1589,4 +1591,51 @@ func (c *CloseComplaint) apply(d *Draft, a Actor, now time.Time) (result, error)
 	f.ComplaintOpen, f.Resolution, f.ClosedAt = false, c.Resolution, &at
 	j.FollowUp = &f
 	return jobResult(j), nil
+}
+
+// PutOperation adds or changes a catalogue operation, by its code.
+type PutOperation struct {
+	kind
+	Operation Operation `json:"operation"`
+}
+
+func (c *PutOperation) CommandType() string { return "put_operation" }
+func (c *PutOperation) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	o := c.Operation
+	checkText(&p, "operation.code", o.Code, 20, true)
+	checkText(&p, "operation.name", o.Name, maxName, true)
+	if o.SoldHours < 0 || o.SoldHours > 200 {
+		p.add("operation.sold_hours", "must be between 0 and 200")
+	}
+	if o.Price < 0 {
+		p.add("operation.price", "must not be negative")
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	set(d, &d.operations, o.Code, &o)
+	return result{subject: o.Code}, nil
+}
+
+// PutCatalogPart adds or changes a catalogue part, by its number.
+type PutCatalogPart struct {
+	kind
+	Part CatalogPart `json:"part"`
+}
+
+func (c *PutCatalogPart) CommandType() string { return "put_catalog_part" }
+func (c *PutCatalogPart) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	cp := c.Part
+	checkText(&p, "part.number", cp.Number, 40, true)
+	checkText(&p, "part.name", cp.Name, maxName, true)
+	if cp.UnitPrice < 0 {
+		p.add("part.unit_price", "must not be negative")
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	set(d, &d.catalogParts, cp.Number, &cp)
+	return result{subject: cp.Number}, nil
 }

@@ -98,6 +98,8 @@ type Draft struct {
 	jobs         layer[Job]
 	parts        layer[PartsRequest]
 	findings     layer[Finding]
+	operations   layer[Operation]
+	catalogParts layer[CatalogPart]
 	counters     map[string]int
 	undo         []func()
 	events       []Event
@@ -118,6 +120,8 @@ func NewDraft(s *State) *Draft {
 		jobs:         layer[Job]{base: s.Jobs},
 		parts:        layer[PartsRequest]{base: s.PartsRequests},
 		findings:     layer[Finding]{base: s.Findings},
+		operations:   layer[Operation]{base: s.Operations},
+		catalogParts: layer[CatalogPart]{base: s.CatalogParts},
 	}
 }
 
@@ -249,6 +253,8 @@ func (d *Draft) Records() []Record {
 	rs = appendRecords(rs, KindJob, &d.jobs, func(v *Job) string { return v.ID })
 	rs = appendRecords(rs, KindPartsRequest, &d.parts, func(v *PartsRequest) string { return v.ID })
 	rs = appendRecords(rs, KindFinding, &d.findings, func(v *Finding) string { return v.ID })
+	rs = appendRecords(rs, KindOperation, &d.operations, func(v *Operation) string { return v.Code })
+	rs = appendRecords(rs, KindCatalogPart, &d.catalogParts, func(v *CatalogPart) string { return v.Number })
 	for name, v := range d.counters {
 		rs = append(rs, Record{KindCounter, name, &Counter{Name: name, Value: v}})
 	}
@@ -279,6 +285,8 @@ func (d *Draft) Publish() *State {
 	s.Jobs = d.jobs.merged()
 	s.PartsRequests = d.parts.merged()
 	s.Findings = d.findings.merged()
+	s.Operations = d.operations.merged()
+	s.CatalogParts = d.catalogParts.merged()
 	if len(d.counters) > 0 {
 		s.Counters = make(map[string]int, len(d.base.Counters)+len(d.counters))
 		for k, v := range d.base.Counters {

@@ -370,3 +370,21 @@ type Finding struct {
 	DecidedVia  string        `json:"decided_via,omitempty"`
 	DecidedAt   *time.Time    `json:"decided_at,omitempty"`
 }
+
+// Operation is a labour operation in the shop's catalogue, offered when an
+// estimate is built.
+type Operation struct {
+	Code      string  `json:"code"`
+	Name      string  `json:"name"`
+	SoldHours float64 `json:"sold_hours"`
+	Price     Money   `json:"price"`
+	Active    bool    `json:"active"`
+}
+
+// CatalogPart is a part in the shop's catalogue.
+type CatalogPart struct {
+	Number    string `json:"number"`
+	Name      string `json:"name"`
+	UnitPrice Money  `json:"unit_price"`
+	Active    bool   `json:"active"`
+}

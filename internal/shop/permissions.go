@@ -33,6 +33,8 @@ var Permissions = map[string][]Role{
 	"decide_finding":     {RoleManager, RoleAdvisor},
 	"record_followup":    {RoleManager, RoleFollowUp, RoleAdvisor},
 	"close_complaint":    {RoleManager, RoleFollowUp},
+	"put_operation":      {RoleManager},
+	"put_catalog_part":   {RoleManager, RoleParts},
 }
 
 // Authorize checks that the actor may give the command at all; commands

@@ -19,6 +19,8 @@ const (
 	KindPartsRequest = "parts_requests"
 	KindFinding      = "findings"
 	KindCounter      = "counters"
+	KindOperation    = "operations"
+	KindCatalogPart  = "catalog_parts"
 )
 
 // State is the live shop: everything the boards, kiosks and desks read. Values
@@ -37,6 +39,8 @@ type State struct {
 	PartsRequests map[string]*PartsRequest
 	Findings      map[string]*Finding
 	Counters      map[string]int
+	Operations    map[string]*Operation   // by code
+	CatalogParts  map[string]*CatalogPart // by part number
 	// Loc is the shop's time zone, for job numbers and "today".
 	Loc *time.Location
 }
@@ -56,6 +60,8 @@ func NewState() *State {
 		PartsRequests: map[string]*PartsRequest{},
 		Findings:      map[string]*Finding{},
 		Counters:      map[string]int{},
+		Operations:    map[string]*Operation{},
+		CatalogParts:  map[string]*CatalogPart{},
 		Loc:           time.UTC,
 	}
 }
@@ -98,6 +104,10 @@ func (s *State) Put(r Record) {
 		s.Findings[v.ID] = v
 	case *Counter:
 		s.Counters[v.Name] = v.Value
+	case *Operation:
+		s.Operations[v.Code] = v
+	case *CatalogPart:
+		s.CatalogParts[v.Number] = v
 	}
 }
 
@@ -141,12 +151,16 @@ func NewRecord(kind string) any {
 		return &Finding{}
 	case KindCounter:
 		return &Counter{}
+	case KindOperation:
+		return &Operation{}
+	case KindCatalogPart:
+		return &CatalogPart{}
 	}
 	return nil
 }
 
 // RecordKinds lists every kind the store keeps.
-var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter}
+var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart}
 
 // OpenJobs returns the jobs still in the shop, highest priority first, then
 // oldest first.

@@ -45,6 +45,8 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/vehicles", s.listVehicles)
 	staff("GET", "/appointments", s.listAppointments)
 	staff("GET", "/parts-requests", listOf(func(st *shop.State) any { return sortedValues(st.PartsRequests) }))
+	staff("GET", "/operations", listOf(func(st *shop.State) any { return sortedValues(st.Operations) }))
+	staff("GET", "/catalog-parts", listOf(func(st *shop.State) any { return sortedValues(st.CatalogParts) }))
 	staff("GET", "/reminders", s.reminders)
 	staff("GET", "/follow-ups", s.followUps)
 	staff("GET", "/findings", listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
