@@ -111,3 +111,63 @@ func (s *State) progress(j *Job, parts []*PartsRequest, now time.Time) Progress 
 	p.AtRisk = !p.Late && p.ETA.After(j.PromisedAt)
 	return p
 }
+
+// SuggestPromise proposes a promised time for new work of soldHours at
+// reception: after the work already waiting for the shop's free hands,
+// plus QC and the wash, rounded up to the quarter hour and kept within
+// opening hours (work that would end after closing continues the next
+// morning). The advisor may change it.
+func (s *State) SuggestPromise(soldHours float64, wash bool, now time.Time) time.Time {
+	techs := 0
+	for _, t := range s.Technicians {
+		if t.Active {
+			techs++
+		}
+	}
+	if techs == 0 {
+		techs = 1
+	}
+	var queued float64
+	for _, j := range s.Jobs {
+		if j.Stage == StageReception || j.Stage == StageWaitingDispatch {
+			queued += j.SoldHours()
+		}
+	}
+	// The queue is shared by every technician; the new job by one.
+	work := queued/float64(techs) + soldHours
+	extra := time.Duration(s.Settings.QCMinutes) * time.Minute
+	if wash {
+		extra += time.Duration(s.Settings.WashMinutes) * time.Minute
+	}
+	loc := s.Loc
+	opens, err1 := time.Parse("15:04", s.Settings.OpensAt)
+	closes, err2 := time.Parse("15:04", s.Settings.ClosesAt)
+	at := now.In(loc)
+	remaining := time.Duration(work*float64(time.Hour)) + extra
+	if err1 == nil && err2 == nil && closes.After(opens) {
+		for day := 0; day < 30 && remaining > 0; day++ {
+			y, m, d := at.Date()
+			open := time.Date(y, m, d, opens.Hour(), opens.Minute(), 0, 0, loc)
+			close := time.Date(y, m, d, closes.Hour(), closes.Minute(), 0, 0, loc)
+			if at.Before(open) {
+				at = open
+			}
+			if left := close.Sub(at); left >= remaining {
+				at = at.Add(remaining)
+				remaining = 0
+			} else {
+				if left > 0 {
+					remaining -= left
+				}
+				at = open.AddDate(0, 0, 1)
+			}
+		}
+	} else {
+		at = at.Add(remaining)
+	}
+	rounded := at.Truncate(15 * time.Minute)
+	if rounded.Before(at) {
+		rounded = rounded.Add(15 * time.Minute)
+	}
+	return rounded
+}

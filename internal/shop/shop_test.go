@@ -407,3 +407,19 @@ func TestRemindersAndFollowUpsDue(t *testing.T) {
 		t.Errorf("a second follow-up: %v", err)
 	}
 }
+
+func TestSuggestPromise(t *testing.T) {
+	f := newFixture(t) // two technicians, QC 20 min, wash 25 min, open 08:00–18:00 UTC here
+	s := f.state
+	if got, want := s.SuggestPromise(1.5, true, t0), t0.Add(2*time.Hour+15*time.Minute); !got.Equal(want) {
+		t.Errorf("empty shop: %v, want %v (1.5 h + 45 min, rounded up)", got, want)
+	}
+	f.openJob(t) // 2 sold hours waiting: shared by two technicians, one more hour
+	if got, want := f.state.SuggestPromise(1.5, false, t0), t0.Add(3*time.Hour); !got.Equal(want) {
+		t.Errorf("with a queue: %v, want %v (1 h queue + 1.5 h + 20 min QC = 2 h 50, rounded up)", got, want)
+	}
+	late := time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC)
+	if got, want := f.state.SuggestPromise(1.5, false, late), time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("near closing: %v, want %v (2 h 50 of work: 1 h today, 1 h 50 tomorrow from 08:00, rounded up)", got, want)
+	}
+}

@@ -231,3 +231,13 @@ func (s *Server) followUps(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"due": status(due), "complaints": status(complaints)})
 }
+
+// suggestPromise proposes a promised time: ?hours=2.5&wash=true.
+func (s *Server) suggestPromise(c *fiber.Ctx) error {
+	hours, err := strconv.ParseFloat(c.Query("hours"), 64)
+	if err != nil || hours < 0 || hours > 200 {
+		return problem(c, shop.CodeInvalid, "hours must be a number from 0 to 200", shop.FieldError{Field: "hours", Message: "0 to 200"})
+	}
+	wash := c.Query("wash") == "true"
+	return c.JSON(fiber.Map{"promised_at": s.eng.State().SuggestPromise(hours, wash, s.eng.Now())})
+}

@@ -47,6 +47,7 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/parts-requests", listOf(func(st *shop.State) any { return sortedValues(st.PartsRequests) }))
 	staff("GET", "/operations", listOf(func(st *shop.State) any { return sortedValues(st.Operations) }))
 	staff("GET", "/catalog-parts", listOf(func(st *shop.State) any { return sortedValues(st.CatalogParts) }))
+	staff("GET", "/promise", s.suggestPromise)
 	staff("GET", "/reminders", s.reminders)
 	staff("GET", "/follow-ups", s.followUps)
 	staff("GET", "/findings", listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
