@@ -17,6 +17,7 @@ import (
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 	"bayboard/internal/web"
+	"bayboard/kiosk"
 )
 
 // Config is everything serve is told, from flags and BAYBOARD_* variables.
@@ -130,7 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st},
+	srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: kiosk.NewTokens(st.Secret())},
 		web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -24,37 +24,38 @@ type result struct {
 
 // commandTypes maps each command's type to a constructor, for the decoder.
 var commandTypes = map[string]func() Command{
-	"set_settings":       func() Command { return &SetSettings{} },
-	"put_bay":            func() Command { return &PutBay{} },
-	"put_team":           func() Command { return &PutTeam{} },
-	"put_technician":     func() Command { return &PutTechnician{} },
-	"put_user":           func() Command { return &PutUser{} },
-	"put_customer":       func() Command { return &PutCustomer{} },
-	"put_vehicle":        func() Command { return &PutVehicle{} },
-	"book_appointment":   func() Command { return &BookAppointment{} },
-	"update_appointment": func() Command { return &UpdateAppointment{} },
-	"open_job":           func() Command { return &OpenJob{} },
-	"update_estimate":    func() Command { return &UpdateEstimate{} },
-	"submit":             func() Command { return &Submit{} },
-	"dispatch":           func() Command { return &Dispatch{} },
-	"undispatch":         func() Command { return &Undispatch{} },
-	"clock_on":           func() Command { return &ClockOn{} },
-	"clock_off":          func() Command { return &ClockOff{} },
-	"pause":              func() Command { return &Pause{} },
-	"resume":             func() Command { return &Resume{} },
-	"finish":             func() Command { return &Finish{} },
-	"qc":                 func() Command { return &QC{} },
-	"wash_done":          func() Command { return &WashDone{} },
-	"deliver":            func() Command { return &Deliver{} },
-	"cancel":             func() Command { return &Cancel{} },
-	"request_parts":      func() Command { return &RequestParts{} },
-	"update_parts":       func() Command { return &UpdateParts{} },
-	"report_finding":     func() Command { return &ReportFinding{} },
-	"decide_finding":     func() Command { return &DecideFinding{} },
-	"record_followup":    func() Command { return &RecordFollowUp{} },
-	"close_complaint":    func() Command { return &CloseComplaint{} },
-	"put_operation":      func() Command { return &PutOperation{} },
-	"put_catalog_part":   func() Command { return &PutCatalogPart{} },
+	"set_settings":         func() Command { return &SetSettings{} },
+	"put_bay":              func() Command { return &PutBay{} },
+	"put_team":             func() Command { return &PutTeam{} },
+	"put_technician":       func() Command { return &PutTechnician{} },
+	"put_user":             func() Command { return &PutUser{} },
+	"put_customer":         func() Command { return &PutCustomer{} },
+	"put_vehicle":          func() Command { return &PutVehicle{} },
+	"book_appointment":     func() Command { return &BookAppointment{} },
+	"update_appointment":   func() Command { return &UpdateAppointment{} },
+	"open_job":             func() Command { return &OpenJob{} },
+	"update_estimate":      func() Command { return &UpdateEstimate{} },
+	"submit":               func() Command { return &Submit{} },
+	"dispatch":             func() Command { return &Dispatch{} },
+	"undispatch":           func() Command { return &Undispatch{} },
+	"clock_on":             func() Command { return &ClockOn{} },
+	"clock_off":            func() Command { return &ClockOff{} },
+	"pause":                func() Command { return &Pause{} },
+	"resume":               func() Command { return &Resume{} },
+	"finish":               func() Command { return &Finish{} },
+	"qc":                   func() Command { return &QC{} },
+	"wash_done":            func() Command { return &WashDone{} },
+	"deliver":              func() Command { return &Deliver{} },
+	"cancel":               func() Command { return &Cancel{} },
+	"request_parts":        func() Command { return &RequestParts{} },
+	"update_parts":         func() Command { return &UpdateParts{} },
+	"report_finding":       func() Command { return &ReportFinding{} },
+	"decide_finding":       func() Command { return &DecideFinding{} },
+	"record_followup":      func() Command { return &RecordFollowUp{} },
+	"close_complaint":      func() Command { return &CloseComplaint{} },
+	"put_operation":        func() Command { return &PutOperation{} },
+	"put_catalog_part":     func() Command { return &PutCatalogPart{} },
+	"revoke_customer_link": func() Command { return &RevokeCustomerLink{} },
 }
 
 // CommandTypes returns every command type, for documentation and tests.
@@ -306,6 +307,9 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	}
 	if s.LabelWidthMM < 20 || s.LabelWidthMM > 210 || s.LabelHeightMM < 15 || s.LabelHeightMM > 297 {
 		p.add("settings.label_width_mm", "labels must be 20–210 mm wide and 15–297 mm high")
+	}
+	if s.CustomerLinkDays < 1 || s.CustomerLinkDays > 365 {
+		p.add("settings.customer_link_days", "must be between 1 and 365")
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
 		p.add("settings.time_zone", "must be an IANA time zone such as Asia/Shanghai")
@@ -1638,4 +1642,21 @@ func (c *PutCatalogPart) apply(d *Draft, a Actor, now time.Time) (result, error)
 	}
 	set(d, &d.catalogParts, cp.Number, &cp)
 	return result{subject: cp.Number}, nil
+}
+
+// RevokeCustomerLink stops every customer QR link printed so far for a job;
+// documents printed afterwards carry a new one.
+type RevokeCustomerLink struct {
+	kind
+	JobRef
+}
+
+func (c *RevokeCustomerLink) CommandType() string { return "revoke_customer_link" }
+func (c *RevokeCustomerLink) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	j.CustomerLinkGen++
+	return jobResult(j), nil
 }

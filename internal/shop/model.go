@@ -26,6 +26,9 @@ type Settings struct {
 	// LabelWidthMM and LabelHeightMM are the shop's seat-label stock.
 	LabelWidthMM  int `json:"label_width_mm"`
 	LabelHeightMM int `json:"label_height_mm"`
+	// CustomerLinkDays is how long after delivery the customer's QR link
+	// keeps working.
+	CustomerLinkDays int `json:"customer_link_days"`
 }
 
 // PrinterUse says which documents go to a printer by default.
@@ -255,8 +258,10 @@ type Job struct {
 	SignedAt  *time.Time `json:"signed_at,omitempty"`
 	Delivery  *Delivery  `json:"delivery,omitempty"`
 	FollowUp  *FollowUp  `json:"follow_up,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	// CustomerLinkGen is bumped to revoke the customer's QR links.
+	CustomerLinkGen int       `json:"customer_link_gen,omitempty"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // Total is the job's current labour and parts total.

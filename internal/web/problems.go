@@ -31,6 +31,7 @@ var problemTypes = map[string]problemType{
 	"route_not_found":    {fiber.StatusNotFound, "No such endpoint"},
 	"method_not_allowed": {fiber.StatusMethodNotAllowed, "Method not allowed"},
 	"shutting_down":      {fiber.StatusServiceUnavailable, "The server is shutting down"},
+	"bad_link":           {fiber.StatusForbidden, "This link does not open anything"},
 	"internal":           {fiber.StatusInternalServerError, "Internal error"},
 }
 

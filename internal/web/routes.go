@@ -21,6 +21,8 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	api.Delete("/session", s.signOut)
 	api.Post("/devices/pair", s.pairStart)
 	api.Get("/devices/pair/:id", s.pairPoll)
+	api.Get("/customer/:token", s.customerJob)
+	api.Post("/customer/:token/findings/:id", s.customerDecides)
 
 	// Guards are attached per route, not to groups: a group's middleware
 	// would also run for unknown paths and hide the 404.

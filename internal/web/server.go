@@ -11,6 +11,7 @@ import (
 
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
+	"bayboard/kiosk"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -48,7 +49,9 @@ type Deps struct {
 	Auth    AuthStore
 	Backup  Backuper
 	History History
-	Extra   []func(app *fiber.App, s *Server) // routes added by board, kiosk, printing
+	// Tokens signs and checks the QR links (kiosk and customer pages).
+	Tokens *kiosk.Tokens
+	Extra  []func(app *fiber.App, s *Server) // routes added by board, kiosk, printing
 }
 
 // Server is the HTTP server.
@@ -58,6 +61,7 @@ type Server struct {
 	auth    AuthStore
 	backup  Backuper
 	history History
+	tokens  *kiosk.Tokens
 	opts    Options
 	log     *slog.Logger
 	guard   *guard
@@ -73,7 +77,7 @@ func New(d Deps, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, opts: opts, log: opts.Logger,
+	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, opts: opts, log: opts.Logger,
 		guard: newGuard(), metrics: newMetrics(), started: time.Now()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",

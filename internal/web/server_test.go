@@ -16,6 +16,7 @@ import (
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
+	"bayboard/kiosk"
 )
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -28,6 +29,8 @@ type testShop struct {
 	store  *store.Store
 	tokens map[shop.Role]string
 	users  map[shop.Role]string
+	// qr signs the QR links of this shop.
+	qr *kiosk.Tokens
 }
 
 const testPassword = "correct horse battery"
@@ -73,7 +76,8 @@ func newTestShop(t *testing.T) *testShop {
 			t.Fatal(err)
 		}
 	}
-	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st}, Options{})
+	ts.qr = kiosk.NewTokens(st.Secret())
+	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr}, Options{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,116 @@
+package kiosk
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"bayboard/internal/shop"
+)
+
+// ErrRevoked means the advisor revoked the link, or the car was delivered
+// longer ago than the shop keeps links open.
+var ErrRevoked = errors.New("the link no longer works")
+
+// URLs builds the ASCII URLs printed as QR codes, on the shop's base URL.
+// Short paths keep the codes small.
+type URLs struct {
+	Base   string
+	Tokens *Tokens
+}
+
+func (u URLs) base() string { return strings.TrimRight(u.Base, "/") }
+
+// Bay opens the kiosk page of a bay.
+func (u URLs) Bay(bayID string) string {
+	return u.base() + "/k/bay/" + u.Tokens.Sign(PurposeBay, bayID, time.Time{}, 0)
+}
+
+// Job opens a job's kiosk page.
+func (u URLs) Job(jobID string) string {
+	return u.base() + "/k/job/" + u.Tokens.Sign(PurposeJob, jobID, time.Time{}, 0)
+}
+
+// Badge signs a technician in on the device that scans it.
+func (u URLs) Badge(userID string) string {
+	return u.base() + "/k/badge/" + u.Tokens.Sign(PurposeBadge, userID, time.Time{}, 0)
+}
+
+// Customer opens the customer's own page for a job. The link's life is
+// checked against the job when it is used (days after delivery, revoked).
+func (u URLs) Customer(j *shop.Job) string {
+	return u.base() + "/c/" + u.Tokens.Sign(PurposeCustomer, j.ID, time.Time{}, j.CustomerLinkGen)
+}
+
+// CustomerJob checks a customer link and returns its job. find looks a job
+// up, live or from history.
+func CustomerJob(t *Tokens, set shop.Settings, token string, now time.Time, find func(id string) *shop.Job) (*shop.Job, error) {
+	id, gen, err := t.Verify(PurposeCustomer, token, now)
+	if err != nil {
+		return nil, err
+	}
+	j := find(id)
+	if j == nil {
+		return nil, ErrForged
+	}
+	if gen != j.CustomerLinkGen {
+		return nil, ErrRevoked
+	}
+	if closed := j.EnteredStage(shop.StageDelivered); !j.Stage.Open() {
+		if closed.IsZero() {
+			closed = j.UpdatedAt
+		}
+		if now.Sub(closed) > time.Duration(set.CustomerLinkDays)*24*time.Hour {
+			return nil, ErrExpired
+		}
+	}
+	return j, nil
+}
+
+// CustomerView is all the customer's page may show: their car, its stages
+// and ETA, their advisor, and the extra work awaiting their decision. It
+// holds nothing of other customers and no staff notes.
+type CustomerView struct {
+	ShopName   string             `json:"shop_name"`
+	ShopPhone  string             `json:"shop_phone"`
+	JobID      string             `json:"job_id"`
+	Plate      string             `json:"plate"`
+	Model      string             `json:"model"`
+	Stage      shop.Stage         `json:"stage"`
+	Timeline   []shop.StageChange `json:"timeline"`
+	PromisedAt time.Time          `json:"promised_at"`
+	ETA        time.Time          `json:"eta"`
+	Late       bool               `json:"late"`
+	Advisor    string             `json:"advisor"`
+	AdvisorTel string             `json:"advisor_phone,omitempty"`
+	Findings   []CustomerFinding  `json:"findings"`
+	Currency   string             `json:"currency"`
+}
+
+// CustomerFinding is extra work as the customer sees it.
+type CustomerFinding struct {
+	ID          string             `json:"id"`
+	Description string             `json:"description"`
+	Hours       float64            `json:"hours"`
+	Price       shop.Money         `json:"price"`
+	Status      shop.FindingStatus `json:"status"`
+	DecidedAt   *time.Time         `json:"decided_at,omitempty"`
+}
+
+// ViewForCustomer builds the customer's page of a job.
+func ViewForCustomer(st *shop.State, j *shop.Job, now time.Time) CustomerView {
+	p := st.Progress(j, now)
+	v := CustomerView{ShopName: st.Settings.Name, ShopPhone: st.Settings.Phone, JobID: j.ID, Stage: j.Stage,
+		Timeline: j.Stages, PromisedAt: j.PromisedAt, ETA: p.ETA, Late: p.Late, Currency: st.Settings.Currency,
+		Findings: []CustomerFinding{}}
+	if ve := st.Vehicles[j.VehicleID]; ve != nil {
+		v.Plate, v.Model = ve.Plate, ve.Model
+	}
+	if u := st.Users[j.AdvisorID]; u != nil {
+		v.Advisor, v.AdvisorTel = u.Name, u.Phone
+	}
+	for _, f := range st.JobFindings(j.ID) {
+		v.Findings = append(v.Findings, CustomerFinding{ID: f.ID, Description: f.Description, Hours: f.Hours, Price: f.Price, Status: f.Status, DecidedAt: f.DecidedAt})
+	}
+	return v
+}
