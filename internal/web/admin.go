@@ -164,6 +164,9 @@ func (s *Server) pairPoll(c *fiber.Ctx) error {
 	if err := s.putDevice(d); err != nil {
 		return err
 	}
+	if err := s.auth.PutAuth(authDeviceTokens, d.TokenKey, []byte(d.ID)); err != nil {
+		return err
+	}
 	c.Cookie(&fiber.Cookie{Name: cookieDevice, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(5, 0, 0)})
 	return c.JSON(fiber.Map{"approved": true, "token": token, "views": d.Views, "lang": d.Lang, "name": d.Name})
 }
@@ -239,6 +242,11 @@ func (s *Server) revokeDevice(c *fiber.Ctx) error {
 	}
 	if d == nil {
 		return problem(c, shop.CodeNotFound, "no such device")
+	}
+	if d.TokenKey != "" {
+		if err := s.auth.DeleteAuth(authDeviceTokens, d.TokenKey); err != nil {
+			return err
+		}
 	}
 	d.Revoked, d.TokenKey, d.PollKey = true, "", ""
 	if err := s.putDevice(d); err != nil {

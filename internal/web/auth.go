@@ -25,6 +25,8 @@ const (
 	authSessions = "sessions"
 	authTokens   = "tokens"
 	authDevices  = "devices"
+	// authDeviceTokens maps a device token's hash to the device's id.
+	authDeviceTokens = "device_tokens"
 )
 
 // Session lengths: staff sign in once a shift; a kiosk session of a
@@ -189,20 +191,22 @@ func (s *Server) loadToken(token string) *apiToken {
 	return &t
 }
 
+// loadDevice finds the screen a device token belongs to, through the
+// token index: a TV asks on every request.
 func (s *Server) loadDevice(token string) *Device {
 	if token == "" {
 		return nil
 	}
-	var found *Device
 	key := tokenKey(token)
-	s.auth.EachAuth(authDevices, func(_ string, v []byte) error {
-		var d Device
-		if json.Unmarshal(v, &d) == nil && d.TokenKey == key && !d.Revoked {
-			found = &d
-		}
+	id, err := s.auth.GetAuth(authDeviceTokens, key)
+	if err != nil || id == nil {
 		return nil
-	})
-	return found
+	}
+	d, err := s.getDevice(string(id))
+	if err != nil || d == nil || d.Revoked || d.TokenKey != key {
+		return nil
+	}
+	return d
 }
 
 // identify is the middleware that decides who is asking. It never refuses:

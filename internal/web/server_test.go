@@ -390,12 +390,22 @@ func TestScreenPairsWithACodeAManagerApproves(t *testing.T) {
 	if r := poll(pair.PollSecret); r.status != 404 {
 		t.Errorf("the token was handed out twice: %d", r.status)
 	}
+	if d := (&Server{auth: ts.store}).loadDevice(got.Token); d == nil || d.ID != pair.DeviceID || !d.CanView("lounge") || d.CanView("workshop") {
+		t.Errorf("device from its token: %+v", d)
+	}
 	// A screen's token opens views, not the staff API.
 	if r := ts.call(t, nil, "POST", "/api/v1/commands", got.Token, `{"type":"submit","job_id":"20261123-0001"}`); r.status != 401 {
 		t.Errorf("device token changing a job: %d", r.status)
 	}
+	if r := ts.call(t, nil, "GET", "/api/v1/me", got.Token, nil); r.status != 401 {
+		t.Errorf("device token reading the staff API: %d", r.status)
+	}
 	if r := ts.call(t, nil, "DELETE", "/api/v1/devices/"+pair.DeviceID, mgr, nil); r.status != 204 {
 		t.Errorf("revoke: %d", r.status)
+	}
+	srv := &Server{auth: ts.store}
+	if d := srv.loadDevice(got.Token); d != nil {
+		t.Errorf("a revoked device's token still names it")
 	}
 }
 
