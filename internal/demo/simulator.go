@@ -363,7 +363,7 @@ func delivery(j *shop.Job, now time.Time) *shop.Deliver {
 	d := &shop.Deliver{JobID: j.ID, NextServiceAt: &next, NextServiceKM: j.WalkAround.MileageKM + 10000,
 		WorkShown: true, OldPartsShown: j.KeepOldParts, CarClean: j.Wash, SeatRestored: true,
 		Paid: j.Total(), PaymentMethod: []string{"wechat", "alipay", "card", "cash"}[len(j.ID)%4]}
-	if j.Total() != j.Estimated {
+	if j.Total() != j.Estimated.Total {
 		d.Explanation = "客户电话确认的增项已加入结算 Extra work approved by the customer is included"
 	}
 	if d.Paid == 0 {

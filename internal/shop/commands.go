@@ -305,8 +305,8 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.QCMinutes < 0 || s.QCMinutes > 600 || s.WashMinutes < 0 || s.WashMinutes > 600 {
 		p.add("settings.qc_minutes", "QC and wash minutes must be between 0 and 600")
 	}
-	if s.LabelWidthMM < 20 || s.LabelWidthMM > 210 || s.LabelHeightMM < 15 || s.LabelHeightMM > 297 {
-		p.add("settings.label_width_mm", "labels must be 20–210 mm wide and 15–297 mm high")
+	if s.LabelWidthMM < 30 || s.LabelWidthMM > 150 || s.LabelHeightMM < 20 || s.LabelHeightMM > 150 {
+		p.add("settings.label_width_mm", "labels must be 30–150 mm wide and 20–150 mm high")
 	}
 	if s.CustomerLinkDays < 1 || s.CustomerLinkDays > 365 {
 		p.add("settings.customer_link_days", "must be between 1 and 365")
@@ -809,7 +809,7 @@ func (c *Submit) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	// estimate is fixed here, to compare the settlement with.
 	j := d.jobs.get(c.JobID)
 	at := now
-	j.SignedAt, j.Estimated = &at, j.Total()
+	j.SignedAt, j.Estimated = &at, TotalsOf(j.Labour, j.Parts)
 	return r, nil
 }
 
@@ -1336,7 +1336,7 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	j.NextServiceAt, j.NextServiceKM = c.NextServiceAt, c.NextServiceKM
 	j.Delivery = &Delivery{WorkShown: c.WorkShown, OldPartsShown: c.OldPartsShown, CarClean: c.CarClean, SeatRestored: c.SeatRestored,
 		Explanation: c.Explanation, Total: j.Total(), Paid: c.Paid, PaymentMethod: c.PaymentMethod, At: now, By: actorName(a)}
-	if j.Estimated != j.Total() && c.Explanation == "" {
+	if j.Estimated.Total != j.Total() && c.Explanation == "" {
 		return result{}, (&problems{{Field: "explanation", Message: "explain why the settlement differs from the estimate"}}).err()
 	}
 	return r, nil

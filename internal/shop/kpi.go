@@ -88,10 +88,10 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 		if j.Reworks == 0 && !back {
 			ftf++
 		}
-		if j.Delivery != nil && j.Estimated > 0 {
-			estSum += j.Estimated
+		if j.Delivery != nil && j.Estimated.Total > 0 {
+			estSum += j.Estimated.Total
 			setSum += j.Delivery.Total
-			diff := float64(j.Delivery.Total-j.Estimated) / float64(j.Estimated)
+			diff := float64(j.Delivery.Total-j.Estimated.Total) / float64(j.Estimated.Total)
 			if diff >= -0.1 && diff <= 0.1 {
 				accurate++
 			}
@@ -120,7 +120,7 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	k.FirstTimeFix = ratio(ftf, k.Delivered)
 	withEstimate := 0
 	for _, j := range jobs {
-		if in(j.EnteredStage(StageDelivered)) && j.Delivery != nil && j.Estimated > 0 {
+		if in(j.EnteredStage(StageDelivered)) && j.Delivery != nil && j.Estimated.Total > 0 {
 			withEstimate++
 		}
 	}

@@ -29,7 +29,7 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 	jobs := []*Job{
 		{ // A: on time, no rework, settled +5%, followed up next day.
 			ID: "A", VehicleID: "V1", AppointmentID: "ap1", CreatedAt: at(23, 8, 0), PromisedAt: at(23, 12, 0),
-			Labour: []Labour{{Name: "保养", SoldHours: 2}}, Estimated: 10000,
+			Labour: []Labour{{Name: "保养", SoldHours: 2}}, Estimated: Totals{Total: 10000},
 			Delivery: &Delivery{Total: 10500}, FollowUp: &FollowUp{At: followed, Outcome: FollowUpSatisfied},
 			Clock: []ClockSession{session("t1", at(23, 9, 0), at(23, 11, 0))},
 			Stages: stages(StageReception, at(23, 8, 0), StageDispatched, at(23, 8, 30), StageInProgress, at(23, 9, 0),
@@ -37,7 +37,7 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 		},
 		{ // B: late, one rework, waited 2 h for parts, settled +50%, no call, a comeback of C.
 			ID: "B", VehicleID: "V2", CreatedAt: at(23, 9, 0), PromisedAt: at(23, 14, 0), Reworks: 1,
-			Labour: []Labour{{Name: "刹车", SoldHours: 3}}, Estimated: 20000, Delivery: &Delivery{Total: 30000},
+			Labour: []Labour{{Name: "刹车", SoldHours: 3}}, Estimated: Totals{Total: 20000}, Delivery: &Delivery{Total: 30000},
 			Clock: []ClockSession{session("t2", at(23, 9, 30), at(23, 10, 0)), session("t2", at(23, 12, 0), at(23, 13, 0)),
 				session("t2", at(23, 13, 40), at(23, 14, 40))},
 			Stages: stages(StageReception, at(23, 9, 0), StageDispatched, at(23, 9, 10), StageInProgress, at(23, 9, 30),

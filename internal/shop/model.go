@@ -252,9 +252,9 @@ type Job struct {
 	FollowUpAt    *time.Time     `json:"follow_up_at,omitempty"` // customer's preferred time
 	NextServiceAt *time.Time     `json:"next_service_at,omitempty"`
 	NextServiceKM int            `json:"next_service_km,omitempty"`
-	// Estimated is the total the customer signed for at reception; the
+	// Estimated is what the customer signed for at reception; the
 	// settlement is compared with it (estimate accuracy).
-	Estimated Money      `json:"estimated"`
+	Estimated Totals     `json:"estimated"`
 	SignedAt  *time.Time `json:"signed_at,omitempty"`
 	Delivery  *Delivery  `json:"delivery,omitempty"`
 	FollowUp  *FollowUp  `json:"follow_up,omitempty"`
@@ -268,14 +268,27 @@ type Job struct {
 func (j *Job) Total() Money { return TotalOf(j.Labour, j.Parts) }
 
 // TotalOf sums labour and parts lines.
-func TotalOf(labour []Labour, parts []PartLine) Money {
-	var t Money
+func TotalOf(labour []Labour, parts []PartLine) Money { return TotalsOf(labour, parts).Total }
+
+// Totals sums a set of job lines.
+type Totals struct {
+	Labour Money   `json:"labour"`
+	Parts  Money   `json:"parts"`
+	Total  Money   `json:"total"`
+	Hours  float64 `json:"hours"`
+}
+
+// TotalsOf sums labour and parts lines.
+func TotalsOf(labour []Labour, parts []PartLine) Totals {
+	var t Totals
 	for _, l := range labour {
-		t += l.Price
+		t.Labour += l.Price
+		t.Hours += l.SoldHours
 	}
 	for _, p := range parts {
-		t += p.Total()
+		t.Parts += p.Total()
 	}
+	t.Total = t.Labour + t.Parts
 	return t
 }
 

@@ -182,7 +182,7 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 		cw.Write([]string{j.ID, string(j.Stage), timeOf(j.CreatedAt), timeOf(j.PromisedAt), timeOf(j.EnteredStage(shop.StageReady)),
 			timeOf(j.EnteredStage(shop.StageDelivered)), plate, model, customer, advisor,
 			strconv.FormatFloat(j.SoldHours(), 'f', 2, 64), strconv.FormatFloat(j.ClockedHours(end), 'f', 2, 64),
-			money(j.Estimated), settled, strconv.Itoa(j.Reworks), follow})
+			money(j.Estimated.Total), settled, strconv.Itoa(j.Reworks), follow})
 	}
 	cw.Flush()
 	return cw.Error()
