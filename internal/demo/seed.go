@@ -125,6 +125,13 @@ func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
 	settings.Phone = "010-65881234"
 	settings.SealText = "北京朝阳现代汽车特约服务站"
 	settings.Demo = true
+	// The demo prints to a local CUPS queue when there is one (.ci/cups.sh
+	// sets up cups-pdf as bayboard-pdf); without it a print says the
+	// printer is unreachable and the PDF is still there to download.
+	settings.Printers = []shop.Printer{
+		{Name: "前台A4 Front desk", URI: "http://127.0.0.1:631/printers/bayboard-pdf", Use: shop.PrinterA4},
+		{Name: "标签 Labels", URI: "http://127.0.0.1:631/printers/bayboard-pdf", Use: shop.PrinterLabel},
+	}
 	s.do(sys, early, &shop.SetSettings{Settings: settings})
 
 	staff := []struct {
