@@ -43,9 +43,9 @@ func (r *Renderer) Estimate(w io.Writer, d JobDoc, paper Paper) error {
 // highlight draws one important line in a shaded band: the promised time.
 func (f *form) highlight(label, value string) {
 	st := f.boldStyle(f.base + 2)
-	h := st.lineHeight() + 3
+	h := st.lineHeight() + 1.8
 	f.ensure(h + 1)
-	f.y += 1
+	f.y += 0.8
 	f.fillRect(f.left, f.y, f.width(), h, shade)
 	lab := textStyle{size: f.base, color: ink}
 	f.text(f.left+3, f.y+h/2+st.em()*0.35, 0, lab, left, label)
@@ -59,12 +59,12 @@ func (f *form) highlight(label, value string) {
 // The seal sits lower, clear of the text above, when the page has room to
 // spare beyond reserve millimetres kept free at its foot.
 func (f *form) stampedSignature(s shop.Settings, reserve float64, purpose string, captions ...string) {
-	r := 20.0
+	r := 19.0
 	if f.pw < 200 {
 		r = 16
 	}
 	f.ensure(r + 14)
-	cy := math.Max(f.y+5, f.contentTop+r)
+	cy := math.Max(f.y+2, f.contentTop+r)
 	if room := f.bottom - reserve - (cy + r + 1); room > 0 {
 		cy += math.Min(room, r*0.45)
 	}

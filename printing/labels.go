@@ -70,8 +70,11 @@ var catalog = map[string]map[string]string{
 		"jobcard_consent": "本人已确认以上维修项目、预估费用及交车时间，同意委托维修。增项须经本人同意后方可施工。",
 		"scan_job":        "扫码查看工单",
 
-		"seat_title": "座椅位置已记录",
-		"seat_note":  "交车时将为您把座椅恢复到原来的位置",
+		"seat_title":   "座椅位置已记录",
+		"seat_note":    "交车时将为您把座椅恢复到原来的位置",
+		"seat_job":     "工单号",
+		"seat_date":    "日期",
+		"seat_advisor": "服务顾问",
 
 		"estimate_title": "费用和时间预估",
 		"estimate_note":  "以上为预估费用，最终费用以结算单为准；如需增加项目，我们将先征得您的同意。",
@@ -175,8 +178,11 @@ var catalog = map[string]map[string]string{
 		"jobcard_consent": "I have checked the work, the estimated cost and the promised time above and authorise the repair. Extra work is done only after I approve it.",
 		"scan_job":        "Scan for this job",
 
-		"seat_title": "Seat position recorded",
-		"seat_note":  "We will put your seat back here when we return the car",
+		"seat_title":   "Seat position saved",
+		"seat_note":    "We will put your seat back here when we return the car",
+		"seat_job":     "Job",
+		"seat_date":    "Date",
+		"seat_advisor": "Advisor",
 
 		"estimate_title": "Cost and time estimate",
 		"estimate_note":  "These amounts are estimates; the settlement shows the final ones. We will ask you before doing any extra work.",

@@ -63,7 +63,11 @@ func (d *doc) seatLabel(jd JobDoc, size LabelSize) {
 	colW := qx - m - 0.5*s
 
 	title := textStyle{size: 7.5 * s, bold: true, color: black}
-	d.text(m, m+2.9*s, 0, title, left, d.book.fit(d.book.clean(d.t("seat_title")), bold, title.size, colW))
+	titleText := d.book.clean(d.t("seat_title"))
+	for title.size > 5.5*s && d.book.width(titleText, bold, title.size) > colW {
+		title.size -= 0.25 * s
+	}
+	d.text(m, m+2.9*s, 0, title, left, d.book.fit(titleText, bold, title.size, colW))
 	d.line(m, m+4.4*s, m+colW, m+4.4*s, 0.25*s, black)
 
 	plate := textStyle{size: 15 * s, bold: true, color: black}
@@ -75,9 +79,9 @@ func (d *doc) seatLabel(jd JobDoc, size LabelSize) {
 
 	lab := textStyle{size: 5.8 * s, color: black}
 	rows := [][2]string{
-		{d.t("job_no"), job.ID},
-		{d.t("date"), d.shortDate(d.now)},
-		{d.t("advisor"), jd.AdvisorName},
+		{d.t("seat_job"), job.ID},
+		{d.t("seat_date"), d.shortDate(d.now)},
+		{d.t("seat_advisor"), jd.AdvisorName},
 	}
 	labW := 0.0
 	for _, r := range rows {

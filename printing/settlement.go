@@ -28,7 +28,7 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 		f.gap(3)
 		f.findings(d.Findings)
 	}
-	f.gap(3)
+	f.gap(2)
 	f.fields(
 		field{label: f.t("next_service"), value: f.nextService(job), span: 3.2},
 		field{label: f.t("follow_up"), value: f.dateTime(nonZero(job.FollowUpAt)), span: 2},
@@ -38,7 +38,7 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	f.gap(3)
 	f.comparison(d.Estimate, final)
 	f.highlight(f.t("amount_due"), f.money(final.Total))
-	f.gap(2)
+	f.gap(1)
 	f.note(f.t("settlement_consent"))
 	f.stampedSignature(d.Shop, exitPassHeight+1, f.t("seal_settlement"), f.t("sign_customer"), f.t("sign_date"))
 	f.exitPass(d.JobDoc)
@@ -101,7 +101,7 @@ func (f *form) oldParts(kept bool) string {
 // caption above it.
 const (
 	exitBand       = 7.0
-	exitCells      = 12.0
+	exitCells      = 11.0
 	exitPassHeight = exitBand + exitCells + 4.5
 )
 
@@ -110,7 +110,7 @@ const (
 func (f *form) exitPass(d JobDoc) {
 	job, cust, veh := d.parts()
 	h := exitPassHeight
-	if math.Max(f.y, f.floor)+h+1 > f.bottom {
+	if math.Max(f.y, f.floor)+h > f.bottom {
 		f.newPage()
 	}
 	band, cells := exitBand, exitCells
