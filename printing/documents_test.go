@@ -23,8 +23,14 @@ func sampleSettlement() SettlementDoc {
 	job.Parts = append(slices.Clone(job.Parts), shop.PartLine{Number: "54830-D3000", Name: "Stabiliser link 稳定杆连杆", Quantity: 1, UnitPrice: 20000})
 	d.Job = &job
 	d.Now = time.Date(2026, 11, 23, 16, 40, 0, 0, shanghai)
+	job.Delivery = &shop.Delivery{
+		WorkShown: true, OldPartsShown: true, CarClean: true, SeatRestored: true,
+		Explanation: "增项：前稳定杆连杆磨损，经客户电话同意后更换（+¥380.00）",
+		Total:       shop.TotalOf(job.Labour, job.Parts), Paid: shop.TotalOf(job.Labour, job.Parts), PaymentMethod: "wechat",
+		At: d.Now,
+	}
 	est := sampleJob().Job
-	return SettlementDoc{JobDoc: d, Estimate: TotalsOf(est.Labour, est.Parts)}
+	return SettlementDoc{JobDoc: d, Estimate: shop.TotalsOf(est.Labour, est.Parts)}
 }
 
 func sampleBays() BaySheet {
@@ -102,7 +108,7 @@ func docCases() []docCase {
 			qr:     []string{set.CustomerURL},
 			text: append([]string{"结算单", "京A·12345", "张先生", "Replace stabiliser link 更换前稳定杆连杆",
 				"Stabiliser link 稳定杆连杆", "¥1,402.00", "¥1,782.00", "+¥380.00", "20,236 公里",
-				"2026年11月25日 19:00", "出门证", "费用解释和洗车满意度确认"}, lines...),
+				"2026年11月25日 19:00", "出门证", "费用解释和洗车满意度确认", "经客户电话同意后更换", "微信支付"}, lines...),
 		},
 		{
 			name:   "bay sheet",

@@ -29,7 +29,7 @@ func (r *Renderer) Estimate(w io.Writer, d JobDoc, paper Paper) error {
 	}
 	f.gap(3)
 	f.jobLines(job.Labour, job.Parts)
-	f.estimateTotals(TotalsOf(job.Labour, job.Parts), "estimate_total")
+	f.estimateTotals(shop.TotalsOf(job.Labour, job.Parts), "estimate_total")
 	f.highlight(f.t("promised"), f.dateTime(job.PromisedAt))
 	f.gap(2)
 	f.choices(d)

@@ -26,7 +26,7 @@ func (r *Renderer) JobCard(w io.Writer, d JobDoc) error {
 	f.box(job.Requests, 2, 10)
 	f.gap(3)
 	f.jobLines(job.Labour, job.Parts)
-	f.estimateTotals(TotalsOf(job.Labour, job.Parts), "estimate_total")
+	f.estimateTotals(shop.TotalsOf(job.Labour, job.Parts), "estimate_total")
 	f.gap(1)
 	f.choices(d)
 	f.gap(3)

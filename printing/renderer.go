@@ -75,31 +75,13 @@ type JobDoc struct {
 	Now time.Time
 }
 
-// Totals sums a set of job lines.
-type Totals struct {
-	Labour shop.Money `json:"labour"`
-	Parts  shop.Money `json:"parts"`
-	Total  shop.Money `json:"total"`
-	Hours  float64    `json:"hours"`
-}
-
-// TotalsOf sums labour and parts lines; the estimate's totals are these
-// figures taken when the customer signs the job card.
-func TotalsOf(labour []shop.Labour, parts []shop.PartLine) Totals {
-	var t Totals
-	for _, l := range labour {
-		t.Labour += l.Price
-		t.Hours += l.SoldHours
-	}
-	for _, p := range parts {
-		t.Parts += p.Total()
-	}
-	t.Total = t.Labour + t.Parts
-	return t
-}
+// Totals is the sums of a set of job lines, as the domain keeps them for
+// the signed estimate (shop.Job.Estimated).
+type Totals = shop.Totals
 
 // SettlementDoc is a job at delivery: its final lines are the job's, and
-// Estimate is what the signed estimate said, to compare against.
+// Estimate is what the signed estimate said (shop.Job.Estimated), to
+// compare against.
 type SettlementDoc struct {
 	JobDoc
 	Estimate Totals

@@ -20,10 +20,10 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	if err != nil {
 		return err
 	}
-	f.customerAndVehicle(d.JobDoc, false)
+	f.settlementParties(d.JobDoc)
 	f.gap(3)
 	f.jobLines(job.Labour, job.Parts)
-	final := TotalsOf(job.Labour, job.Parts)
+	final := shop.TotalsOf(job.Labour, job.Parts)
 	if len(d.Findings) > 0 {
 		f.gap(3)
 		f.findings(d.Findings)
@@ -38,12 +38,49 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	f.gap(3)
 	f.comparison(d.Estimate, final)
 	f.highlight(f.t("amount_due"), f.money(final.Total))
+	if dl := job.Delivery; dl != nil && (strings.TrimSpace(dl.Explanation) != "" || dl.Paid != 0) {
+		paid := ""
+		if dl.Paid != 0 {
+			paid = f.money(dl.Paid)
+		}
+		f.fields(
+			field{label: f.t("explanation"), value: dl.Explanation, span: 4},
+			field{label: f.t("paid"), value: paid, span: 1.2},
+			field{label: f.t("payment_method"), value: f.paymentMethod(dl.PaymentMethod), span: 1.2},
+		)
+	}
 	f.gap(1)
 	f.note(f.t("settlement_consent"))
 	f.stampedSignature(d.Shop, exitPassHeight+1, f.t("seal_settlement"), f.t("sign_customer"), f.t("sign_date"))
 	f.exitPass(d.JobDoc)
 	f.finishPages()
 	return doc.finish(w, f.info(d.Shop, job))
+}
+
+// settlementParties is the customer and vehicle grid cut to what matters at
+// delivery, in two rows so the exit pass still fits the page.
+func (f *form) settlementParties(d JobDoc) {
+	job, cust, veh := d.parts()
+	km := job.WalkAround.MileageKM
+	if km == 0 {
+		km = veh.MileageKM
+	}
+	mileage := ""
+	if km > 0 {
+		mileage = formatKM(km, f.lang)
+	}
+	f.fields(
+		field{label: f.t("customer"), value: cust.Name, span: 1.5, bold: true},
+		field{label: f.t("phone"), value: cust.Phone, span: 1.4},
+		field{label: f.t("plate"), value: veh.Plate, span: 1.3, bold: true},
+		field{label: f.t("advisor"), value: d.AdvisorName, span: 1.2},
+	)
+	f.fields(
+		field{label: f.t("model"), value: veh.Model, span: 1.9},
+		field{label: f.t("vin"), value: veh.VIN, span: 1.6},
+		field{label: f.t("mileage"), value: mileage, span: 1},
+		field{label: f.t("promised"), value: f.dateTime(job.PromisedAt), span: 1.4},
+	)
 }
 
 // comparison sets the estimate beside the final figures, so the customer
@@ -81,6 +118,17 @@ func (f *form) nextService(job *shop.Job) string {
 		s += f.t("whichever_first")
 	}
 	return s
+}
+
+// paymentMethod names the domain's payment methods; others print as given.
+func (f *form) paymentMethod(m string) string {
+	if m == "" {
+		return ""
+	}
+	if s := f.t("pay_" + m); s != "pay_"+m {
+		return s
+	}
+	return m
 }
 
 func (f *form) yesNo(b bool) string {
