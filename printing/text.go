@@ -34,7 +34,7 @@ func (b *fontBook) clean(s string) string {
 		if r == '\n' {
 			continue
 		}
-		if r < 0x20 || (r >= 0x7F && r < 0xA0) || ignorable(r) || !b.has(r) {
+		if r < 0x20 || (r >= 0x7F && r < 0xA0) || r == utf8.RuneError || ignorable(r) || !b.has(r) {
 			ok = false
 			break
 		}
