@@ -215,14 +215,14 @@ func TestMergedFontReadsBack(t *testing.T) {
 func TestClean(t *testing.T) {
 	b := testRenderer(t).book
 	for in, want := range map[string]string{
-		"京A·12345":              "京A·12345",
-		"张先生😀":                  "张先生?",
-		"👍🏽 ok":                  "? ok",
-		"👨‍👩‍👧":                    "???",
-		"a\tb\x00c\u200bd\r":     "a bcd",
-		"line1\nline2":           "line1\nline2",
+		"京A·12345":            "京A·12345",
+		"张先生😀":                "张先生?",
+		"👍🏽 ok":               "? ok",
+		"👨‍👩‍👧":               "???",
+		"a\tb\x00c\u200bd\r":  "a bcd",
+		"line1\nline2":        "line1\nline2",
 		"Oil filter 机油滤清器 ×1": "Oil filter 机油滤清器 ×1",
-		"\xff":                   "?",
+		"\xff":                "?",
 	} {
 		if got := b.clean(in); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)
