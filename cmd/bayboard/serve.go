@@ -12,12 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"bayboard/assets"
 	"bayboard/internal/demo"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 	"bayboard/internal/web"
 	"bayboard/kiosk"
+	"bayboard/printing"
 )
 
 // Config is everything serve is told, from flags and BAYBOARD_* variables.
@@ -131,7 +133,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: kiosk.NewTokens(st.Secret())},
+	renderer, err := printing.NewRenderer(assets.Fonts)
+	if err != nil {
+		return fmt.Errorf("load the printing fonts: %w", err)
+	}
+	srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: kiosk.NewTokens(st.Secret()), Printing: renderer},
 		web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

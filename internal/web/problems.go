@@ -32,6 +32,7 @@ var problemTypes = map[string]problemType{
 	"method_not_allowed": {fiber.StatusMethodNotAllowed, "Method not allowed"},
 	"shutting_down":      {fiber.StatusServiceUnavailable, "The server is shutting down"},
 	"bad_link":           {fiber.StatusForbidden, "This link does not open anything"},
+	"print_failed":       {fiber.StatusBadGateway, "The printer did not take the document"},
 	"internal":           {fiber.StatusInternalServerError, "Internal error"},
 }
 
@@ -45,6 +46,8 @@ type Problem struct {
 	Errors []shop.FieldError `json:"errors,omitempty"`
 	// Allowed lists the stages a job may move to, on illegal_move.
 	Allowed []shop.Stage `json:"allowed,omitempty"`
+	// Reason is why a print failed: unreachable, rejected or timeout.
+	Reason string `json:"reason,omitempty"`
 }
 
 // problem writes a problem document for a code.

@@ -58,6 +58,14 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	manager("GET", "/export/jobs.csv", s.exportJobsCSV)
 	manager("GET", "/export/jobs.json", s.exportJobsJSON)
 	manager("GET", "/export/events.json", s.exportEvents)
+	desk := func(method, path string, h fiber.Handler) {
+		api.Add(method, path, s.requireUser, requireRole(shop.RoleAdvisor, shop.RoleCashier, shop.RoleController), h)
+	}
+	desk("GET", "/jobs/:id/documents/:file", s.jobDocument)
+	desk("POST", "/jobs/:id/print", s.printJob)
+	desk("GET", "/documents/seat-labels.pdf", s.seatLabels)
+	manager("GET", "/documents/bay-sheet.pdf", s.baySheet)
+	manager("GET", "/documents/badges.pdf", s.badges)
 	manager("GET", "/users", s.listUsers)
 	manager("POST", "/users", s.putUser)
 	manager("POST", "/tokens", s.createToken)

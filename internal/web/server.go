@@ -12,6 +12,7 @@ import (
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
+	"bayboard/printing"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -51,22 +52,25 @@ type Deps struct {
 	History History
 	// Tokens signs and checks the QR links (kiosk and customer pages).
 	Tokens *kiosk.Tokens
-	Extra  []func(app *fiber.App, s *Server) // routes added by board, kiosk, printing
+	// Printing draws the documents.
+	Printing *printing.Renderer
+	Extra    []func(app *fiber.App, s *Server) // routes added by board, kiosk, printing
 }
 
 // Server is the HTTP server.
 type Server struct {
-	app     *fiber.App
-	eng     *engine.Engine
-	auth    AuthStore
-	backup  Backuper
-	history History
-	tokens  *kiosk.Tokens
-	opts    Options
-	log     *slog.Logger
-	guard   *guard
-	metrics *metrics
-	started time.Time
+	app      *fiber.App
+	eng      *engine.Engine
+	auth     AuthStore
+	backup   Backuper
+	history  History
+	tokens   *kiosk.Tokens
+	printing *printing.Renderer
+	opts     Options
+	log      *slog.Logger
+	guard    *guard
+	metrics  *metrics
+	started  time.Time
 }
 
 // New builds the server and its routes.
@@ -77,7 +81,7 @@ func New(d Deps, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, opts: opts, log: opts.Logger,
+	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
 		guard: newGuard(), metrics: newMetrics(), started: time.Now()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",

@@ -77,7 +77,7 @@ func newTestShop(t *testing.T) *testShop {
 		}
 	}
 	ts.qr = kiosk.NewTokens(st.Secret())
-	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr}, Options{})
+	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t)}, Options{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

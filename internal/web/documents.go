@@ -1,0 +1,271 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"bayboard/internal/shop"
+	"bayboard/kiosk"
+	"bayboard/printing"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// MaxLabelsPerRequest bounds one batch of seat labels: a morning's
+// appointments with room to spare.
+const MaxLabelsPerRequest = 100
+
+func (s *Server) urls() kiosk.URLs {
+	return kiosk.URLs{Base: s.eng.State().Settings.BaseURL, Tokens: s.tokens}
+}
+
+// lang picks the document language: ?lang= or the shop's.
+func lang(c *fiber.Ctx, st *shop.State) (string, error) {
+	switch l := c.Query("lang"); l {
+	case "":
+		return st.Settings.Language, nil
+	case "zh-CN", "en":
+		return l, nil
+	}
+	return "", &shop.Error{Code: shop.CodeInvalid, Message: "unknown language", Fields: []shop.FieldError{{Field: "lang", Message: "zh-CN or en"}}}
+}
+
+// jobDoc gathers what a job's documents print.
+func (s *Server) jobDoc(st *shop.State, j *shop.Job, language string) printing.JobDoc {
+	u := s.urls()
+	d := printing.JobDoc{Shop: st.Settings, Job: j, Customer: st.Customers[j.CustomerID], Vehicle: st.Vehicles[j.VehicleID],
+		Findings: st.JobFindings(j.ID), JobURL: u.Job(j.ID), CustomerURL: u.Customer(j), Lang: language, Now: s.eng.Now()}
+	if a := st.Users[j.AdvisorID]; a != nil {
+		d.AdvisorName = a.Name
+	}
+	if t := st.Teams[j.TeamID]; t != nil {
+		d.TeamName = t.Name
+	}
+	if b := st.Bays[j.BayID]; b != nil {
+		d.BayName = b.Name
+	}
+	for _, id := range j.TechIDs {
+		if t := st.Technicians[id]; t != nil {
+			d.TechNames = append(d.TechNames, t.Name)
+		}
+	}
+	return d
+}
+
+// renderJobDocument draws one of a job's documents.
+func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kind, paper printing.Paper) ([]byte, error) {
+	st := s.eng.State()
+	j := s.job(jobID)
+	if j == nil {
+		return nil, &shop.Error{Code: shop.CodeNotFound, Message: "job " + jobID + " does not exist"}
+	}
+	language, err := lang(c, st)
+	if err != nil {
+		return nil, err
+	}
+	doc := s.jobDoc(st, j, language)
+	var buf bytes.Buffer
+	switch kind {
+	case printing.KindJobCard:
+		err = s.printing.JobCard(&buf, doc)
+	case printing.KindSeatLabel:
+		err = s.printing.SeatLabel(&buf, doc, printing.LabelSizeOf(st.Settings))
+	case printing.KindEstimate:
+		err = s.printing.Estimate(&buf, doc, paper)
+	case printing.KindSettlement:
+		if j.Stage != shop.StageReady && j.Stage != shop.StageDelivered {
+			return nil, &shop.Error{Code: shop.CodeConflict, Message: fmt.Sprintf("job %s is %s; the settlement prints when the car is ready", j.ID, j.Stage)}
+		}
+		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated)})
+	}
+	return buf.Bytes(), err
+}
+
+func paperOf(v string) (printing.Paper, error) {
+	switch strings.ToUpper(v) {
+	case "", "A4":
+		return printing.A4, nil
+	case "A5":
+		return printing.A5, nil
+	}
+	return "", &shop.Error{Code: shop.CodeInvalid, Message: "unknown paper", Fields: []shop.FieldError{{Field: "paper", Message: "A4 or A5"}}}
+}
+
+func sendPDF(c *fiber.Ctx, name string, pdf []byte) error {
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(pdf)
+}
+
+// jobDocument serves GET /api/v1/jobs/{id}/documents/{kind}.pdf for the
+// browser's print dialog.
+func (s *Server) jobDocument(c *fiber.Ctx) error {
+	file := c.Params("file")
+	kind, ok := printing.ParseKind(strings.TrimSuffix(file, ".pdf"))
+	if !ok || !strings.HasSuffix(file, ".pdf") {
+		return problem(c, shop.CodeNotFound, "no document "+file+"; job-card.pdf, seat-label.pdf, estimate.pdf or settlement.pdf")
+	}
+	paper, err := paperOf(c.Query("paper"))
+	if err != nil {
+		return err
+	}
+	pdf, err := s.renderJobDocument(c, c.Params("id"), kind, paper)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, c.Params("id")+"-"+file, pdf)
+}
+
+// printJob sends a job's document to a printer by IPP and reports the
+// printer's answer; a failed print says why and may simply be sent again.
+func (s *Server) printJob(c *fiber.Ctx) error {
+	var req struct {
+		Kind    string `json:"kind"`
+		Printer string `json:"printer,omitempty"`
+		Paper   string `json:"paper,omitempty"`
+		Copies  int    `json:"copies,omitempty"`
+	}
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	kind, ok := printing.ParseKind(req.Kind)
+	if !ok {
+		return problem(c, shop.CodeInvalid, "unknown document", shop.FieldError{Field: "kind", Message: "job-card, seat-label, estimate or settlement"})
+	}
+	if req.Copies < 0 || req.Copies > 10 {
+		return problem(c, shop.CodeInvalid, "copies must be 1 to 10", shop.FieldError{Field: "copies", Message: "1 to 10"})
+	}
+	paper, err := paperOf(req.Paper)
+	if err != nil {
+		return err
+	}
+	printer, err := choosePrinter(s.eng.State().Settings, req.Printer, kind)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.renderJobDocument(c, c.Params("id"), kind, paper)
+	if err != nil {
+		return err
+	}
+	p := printing.PrinterFrom(printer)
+	if kind == printing.KindSeatLabel && p.Media == "" {
+		p.Media = printing.LabelMedia(printing.LabelSizeOf(s.eng.State().Settings))
+	}
+	user, _, _ := Who(c)
+	res, err := p.Print(c.Context(), pdf, printing.PrintOptions{JobName: c.Params("id") + " " + string(kind), User: user.Login, Copies: req.Copies})
+	if err != nil {
+		s.log.Warn("print failed", "job", c.Params("id"), "kind", kind, "printer", printer.Name, "error", err)
+		reason := "rejected"
+		switch {
+		case errors.Is(err, printing.ErrPrinterUnreachable):
+			reason = "unreachable"
+		case errors.Is(err, printing.ErrPrinterTimeout):
+			reason = "timeout"
+		}
+		c.Locals("print_reason", reason)
+		return writeProblem(c, Problem{Type: "urn:bayboard:problem:print_failed", Title: problemTypes["print_failed"].Title,
+			Status: problemTypes["print_failed"].Status, Code: "print_failed", Detail: err.Error(), Reason: reason})
+	}
+	s.log.Info("printed", "job", c.Params("id"), "kind", kind, "printer", printer.Name, "ipp_job", res.JobID)
+	return c.JSON(fiber.Map{"printer": printer.Name, "job_id": res.JobID, "job_state": res.JobState, "status": res.Status, "message": res.Message})
+}
+
+// choosePrinter finds a printer by name, or the default for the document:
+// labels to the label printer, the rest to the A4 printer.
+func choosePrinter(set shop.Settings, name string, kind printing.Kind) (shop.Printer, error) {
+	use := shop.PrinterA4
+	if kind == printing.KindSeatLabel {
+		use = shop.PrinterLabel
+	}
+	for _, p := range set.Printers {
+		if (name != "" && p.Name == name) || (name == "" && p.Use == use) {
+			return p, nil
+		}
+	}
+	if name != "" {
+		return shop.Printer{}, &shop.Error{Code: shop.CodeInvalid, Message: "no such printer", Fields: []shop.FieldError{{Field: "printer", Message: fmt.Sprintf("%q is not set up", name)}}}
+	}
+	return shop.Printer{}, &shop.Error{Code: shop.CodeConflict, Message: fmt.Sprintf("no %s printer is set up; add one in the settings or use the PDF", use)}
+}
+
+// seatLabels serves many jobs' seat labels in one PDF: ?jobs=id,id,…
+func (s *Server) seatLabels(c *fiber.Ctx) error {
+	ids := strings.Split(c.Query("jobs"), ",")
+	if c.Query("jobs") == "" || len(ids) > MaxLabelsPerRequest {
+		return problem(c, shop.CodeInvalid, "name the jobs", shop.FieldError{Field: "jobs", Message: fmt.Sprintf("1 to %d job ids, comma-separated", MaxLabelsPerRequest)})
+	}
+	st := s.eng.State()
+	language, err := lang(c, st)
+	if err != nil {
+		return err
+	}
+	docs := make([]printing.JobDoc, 0, len(ids))
+	for _, id := range ids {
+		j := s.job(strings.TrimSpace(id))
+		if j == nil {
+			return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
+		}
+		docs = append(docs, s.jobDoc(st, j, language))
+	}
+	var buf bytes.Buffer
+	if err := s.printing.SeatLabels(&buf, docs, printing.LabelSizeOf(st.Settings)); err != nil {
+		return err
+	}
+	return sendPDF(c, "seat-labels.pdf", buf.Bytes())
+}
+
+// baySheet prints every active bay's QR poster.
+func (s *Server) baySheet(c *fiber.Ctx) error {
+	st := s.eng.State()
+	language, err := lang(c, st)
+	if err != nil {
+		return err
+	}
+	u := s.urls()
+	sheet := printing.BaySheet{Shop: st.Settings, Lang: language, Now: s.eng.Now()}
+	for _, b := range sortedValues(st.Bays) {
+		if b.Active {
+			sheet.Bays = append(sheet.Bays, printing.BayCard{Name: b.Name, Kind: b.Kind, URL: u.Bay(b.ID)})
+		}
+	}
+	if len(sheet.Bays) == 0 {
+		return problem(c, shop.CodeConflict, "there are no active bays to print")
+	}
+	var buf bytes.Buffer
+	if err := s.printing.BaySheet(&buf, sheet); err != nil {
+		return err
+	}
+	return sendPDF(c, "bays.pdf", buf.Bytes())
+}
+
+// badges prints the technicians' badge cards.
+func (s *Server) badges(c *fiber.Ctx) error {
+	st := s.eng.State()
+	language, err := lang(c, st)
+	if err != nil {
+		return err
+	}
+	u := s.urls()
+	sheet := printing.BadgeSheet{Shop: st.Settings, Lang: language, Now: s.eng.Now()}
+	for _, t := range sortedValues(st.Technicians) {
+		if !t.Active || t.UserID == "" {
+			continue
+		}
+		team := ""
+		if tm := st.Teams[t.TeamID]; tm != nil {
+			team = tm.Name
+		}
+		sheet.Badges = append(sheet.Badges, printing.Badge{Name: t.Name, Team: team, URL: u.Badge(t.UserID)})
+	}
+	if len(sheet.Badges) == 0 {
+		return problem(c, shop.CodeConflict, "there are no technicians with accounts to print badges for")
+	}
+	var buf bytes.Buffer
+	if err := s.printing.Badges(&buf, sheet); err != nil {
+		return err
+	}
+	return sendPDF(c, "badges.pdf", buf.Bytes())
+}
