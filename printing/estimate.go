@@ -35,7 +35,7 @@ func (r *Renderer) Estimate(w io.Writer, d JobDoc, paper Paper) error {
 	f.choices(d)
 	f.gap(3)
 	f.note(f.t("estimate_note"))
-	f.stampedSignature(d.Shop, 0, f.t("seal_estimate"), f.t("sign_customer"), f.t("sign_date"))
+	f.stampedSignature(d.Shop, 19, 0, f.t("seal_estimate"), f.t("sign_customer"), f.t("sign_date"))
 	f.finishPages()
 	return doc.finish(w, f.info(d.Shop, job))
 }
@@ -58,13 +58,12 @@ func (f *form) highlight(label, value string) {
 // real stamp does (it is multiplied over, so that text stays readable).
 // The seal sits lower, clear of the text above, when the page has room to
 // spare beyond reserve millimetres kept free at its foot.
-func (f *form) stampedSignature(s shop.Settings, reserve float64, purpose string, captions ...string) {
-	r := 19.0
-	if f.pw < 200 {
-		r = 16
+func (f *form) stampedSignature(s shop.Settings, r, reserve float64, purpose string, captions ...string) {
+	if f.pw < 200 { // A5
+		r *= 0.84
 	}
 	f.ensure(r + 14)
-	cy := math.Max(f.y+2, f.contentTop+r)
+	cy := math.Max(f.y+4, f.contentTop+r)
 	if room := f.bottom - reserve - (cy + r + 1); room > 0 {
 		cy += math.Min(room, r*0.45)
 	}

@@ -35,9 +35,6 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 		field{label: f.t("wash"), value: f.yesNo(job.Wash), span: 0.8},
 		field{label: f.t("old_parts"), value: f.oldParts(job.KeepOldParts), span: 1.2},
 	)
-	f.gap(3)
-	f.comparison(d.Estimate, final)
-	f.highlight(f.t("amount_due"), f.money(final.Total))
 	if dl := job.Delivery; dl != nil && (strings.TrimSpace(dl.Explanation) != "" || dl.Paid != 0) {
 		paid := ""
 		if dl.Paid != 0 {
@@ -49,9 +46,14 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 			field{label: f.t("payment_method"), value: f.paymentMethod(dl.PaymentMethod), span: 1.2},
 		)
 	}
+	f.gap(2)
+	// The comparison and the amount due come last, just above the seal,
+	// whose top reaches into the amount-due band's empty right-hand side.
+	f.comparison(d.Estimate, final)
+	f.highlight(f.t("amount_due"), f.money(final.Total))
 	f.gap(1)
 	f.note(f.t("settlement_consent"))
-	f.stampedSignature(d.Shop, exitPassHeight+1, f.t("seal_settlement"), f.t("sign_customer"), f.t("sign_date"))
+	f.stampedSignature(d.Shop, 18, exitPassHeight+1, f.t("seal_settlement"), f.t("sign_customer"), f.t("sign_date"))
 	f.exitPass(d.JobDoc)
 	f.finishPages()
 	return doc.finish(w, f.info(d.Shop, job))
@@ -148,8 +150,8 @@ func (f *form) oldParts(kept bool) string {
 // The exit pass: its title band, its row of cells, and the cut line with its
 // caption above it.
 const (
-	exitBand       = 7.0
-	exitCells      = 11.0
+	exitBand       = 6.5
+	exitCells      = 10.5
 	exitPassHeight = exitBand + exitCells + 4.5
 )
 
