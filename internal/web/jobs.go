@@ -87,7 +87,12 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 	if j == nil {
 		return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
 	}
-	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(id), Findings: st.JobFindings(id), Moves: shop.MovesFrom(j.Stage)}
+	return c.JSON(s.detail(st, j))
+}
+
+// detail is a job with its parts requests, findings and allowed moves.
+func (s *Server) detail(st *shop.State, j *shop.Job) jobDetail {
+	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage)}
 	if d.Parts == nil {
 		d.Parts = []*shop.PartsRequest{}
 	}
@@ -97,7 +102,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 	if d.Moves == nil {
 		d.Moves = []shop.Stage{}
 	}
-	return c.JSON(d)
+	return d
 }
 
 func (s *Server) jobHistory(c *fiber.Ctx) error {

@@ -33,6 +33,8 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 		api.Add(method, path, s.requireUser, requireRole(shop.RoleManager), h)
 	}
 	staff("GET", "/me", s.me)
+	staff("GET", "/kiosk/bay/:token", s.kioskBay)
+	staff("GET", "/kiosk/job/:token", s.kioskJob)
 	staff("POST", "/me/password", s.changePassword)
 	staff("POST", "/commands", s.command)
 	staff("GET", "/workshop", s.workshop)

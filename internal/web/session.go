@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"bayboard/internal/shop"
+	"bayboard/kiosk"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -13,7 +14,10 @@ type signInRequest struct {
 	Login    string `json:"login,omitempty"`
 	Password string `json:"password,omitempty"`
 	Badge    string `json:"badge,omitempty"`
-	PIN      string `json:"pin,omitempty"`
+	// BadgeToken is the signed token of a scanned badge QR code
+	// (/k/badge/{token}); it stands for the badge code.
+	BadgeToken string `json:"badge_token,omitempty"`
+	PIN        string `json:"pin,omitempty"`
 }
 
 type signInResponse struct {
@@ -59,6 +63,17 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		if user != nil {
 			stored = user.PasswordHash
 		}
+	case req.BadgeToken != "" && req.PIN != "" && req.Badge == "" && req.Login == "" && req.Password == "":
+		id, _, err := s.tokens.Verify(kiosk.PurposeBadge, req.BadgeToken, now)
+		if err != nil {
+			return problem(c, "bad_link", "this badge code is not valid here")
+		}
+		key = "badge-user:" + id
+		if u := st.Users[id]; u != nil && u.Active {
+			user = u
+			stored = u.PINHash
+		}
+		secret, ttl = req.PIN, KioskSessionTTL
 	case req.Badge != "" && req.PIN != "" && req.Login == "" && req.Password == "":
 		key = "badge:" + req.Badge
 		user = st.UserByBadge(req.Badge)
@@ -67,7 +82,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 			stored = user.PINHash
 		}
 	default:
-		return problem(c, shop.CodeInvalid, "send login and password, or badge and pin",
+		return problem(c, shop.CodeInvalid, "send login and password, or badge (or badge_token) and pin",
 			shop.FieldError{Field: "login", Message: "login and password, or badge and pin"})
 	}
 	keys := []string{key, "ip:" + c.IP()}
