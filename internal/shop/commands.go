@@ -361,13 +361,19 @@ func (c *PutBay) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
-	if b.ID == "" {
-		b.ID = d.newID("bay")
-	} else if d.bays.get(b.ID) == nil {
-		return result{}, notFound("bay", b.ID)
+	return upsert(d, &d.bays, "bay", "bay", &b.ID, &b)
+}
+
+// upsert stores a created object under a new id, or a changed one under
+// its id once it is known to exist.
+func upsert[T any](d *Draft, l *layer[T], what, prefix string, id *string, v *T) (result, error) {
+	if *id == "" {
+		*id = d.newID(prefix)
+	} else if l.get(*id) == nil {
+		return result{}, notFound(what, *id)
 	}
-	set(d, &d.bays, b.ID, &b)
-	return result{subject: b.ID}, nil
+	set(d, l, *id, v)
+	return result{subject: *id}, nil
 }
 
 // PutTeam creates or changes a team.
@@ -387,13 +393,7 @@ func (c *PutTeam) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
-	if t.ID == "" {
-		t.ID = d.newID("team")
-	} else if d.teams.get(t.ID) == nil {
-		return result{}, notFound("team", t.ID)
-	}
-	set(d, &d.teams, t.ID, &t)
-	return result{subject: t.ID}, nil
+	return upsert(d, &d.teams, "team", "team", &t.ID, &t)
 }
 
 // PutTechnician creates or changes a technician.
@@ -420,13 +420,7 @@ func (c *PutTechnician) apply(d *Draft, a Actor, now time.Time) (result, error) 
 		return result{}, err
 	}
 	t.Skills = append([]string(nil), t.Skills...)
-	if t.ID == "" {
-		t.ID = d.newID("tech")
-	} else if d.technicians.get(t.ID) == nil {
-		return result{}, notFound("technician", t.ID)
-	}
-	set(d, &d.technicians, t.ID, &t)
-	return result{subject: t.ID}, nil
+	return upsert(d, &d.technicians, "technician", "tech", &t.ID, &t)
 }
 
 // PutUser creates or changes a user. Secrets arrive already hashed: the web
@@ -512,13 +506,7 @@ func (c *PutCustomer) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
-	if cu.ID == "" {
-		cu.ID = d.newID("cu")
-	} else if d.customers.get(cu.ID) == nil {
-		return result{}, notFound("customer", cu.ID)
-	}
-	set(d, &d.customers, cu.ID, &cu)
-	return result{subject: cu.ID}, nil
+	return upsert(d, &d.customers, "customer", "cu", &cu.ID, &cu)
 }
 
 // PutVehicle creates or changes a vehicle.
@@ -558,13 +546,7 @@ func (c *PutVehicle) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
-	if v.ID == "" {
-		v.ID = d.newID("ve")
-	} else if d.vehicles.get(v.ID) == nil {
-		return result{}, notFound("vehicle", v.ID)
-	}
-	set(d, &d.vehicles, v.ID, &v)
-	return result{subject: v.ID}, nil
+	return upsert(d, &d.vehicles, "vehicle", "ve", &v.ID, &v)
 }
 
 // ---- appointments ----

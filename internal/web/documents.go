@@ -35,23 +35,10 @@ func lang(c *fiber.Ctx, st *shop.State) (string, error) {
 // jobDoc gathers what a job's documents print.
 func (s *Server) jobDoc(st *shop.State, j *shop.Job, language string) printing.JobDoc {
 	u := s.urls()
-	d := printing.JobDoc{Shop: st.Settings, Job: j, Customer: st.Customers[j.CustomerID], Vehicle: st.Vehicles[j.VehicleID],
+	names := st.JobStatus(j, s.eng.Now())
+	return printing.JobDoc{Shop: st.Settings, Job: j, Customer: st.Customers[j.CustomerID], Vehicle: st.Vehicles[j.VehicleID],
+		AdvisorName: names.Advisor, TeamName: names.Team, BayName: names.Bay, TechNames: names.Techs,
 		Findings: st.JobFindings(j.ID), JobURL: u.Job(j.ID), CustomerURL: u.Customer(j), Lang: language, Now: s.eng.Now()}
-	if a := st.Users[j.AdvisorID]; a != nil {
-		d.AdvisorName = a.Name
-	}
-	if t := st.Teams[j.TeamID]; t != nil {
-		d.TeamName = t.Name
-	}
-	if b := st.Bays[j.BayID]; b != nil {
-		d.BayName = b.Name
-	}
-	for _, id := range j.TechIDs {
-		if t := st.Technicians[id]; t != nil {
-			d.TechNames = append(d.TechNames, t.Name)
-		}
-	}
-	return d
 }
 
 // renderJobDocument draws one of a job's documents.

@@ -114,6 +114,11 @@ func (s *Server) jobsCreatedIn(from, to time.Time) ([]*shop.Job, error) {
 	return out, nil
 }
 
+// periodFile names an export by its period: jobs-20261101-20261130.csv.
+func periodFile(what string, from, to time.Time, ext string) string {
+	return fmt.Sprintf("%s-%s-%s.%s", what, from.Format("20060102"), to.AddDate(0, 0, -1).Format("20060102"), ext)
+}
+
 func attachment(c *fiber.Ctx, name, contentType string) {
 	c.Set(fiber.HeaderContentType, contentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
@@ -128,7 +133,7 @@ func (s *Server) exportJobsJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	attachment(c, fmt.Sprintf("jobs-%s-%s.json", from.Format("20060102"), to.AddDate(0, 0, -1).Format("20060102")), fiber.MIMEApplicationJSON)
+	attachment(c, periodFile("jobs", from, to, "json"), fiber.MIMEApplicationJSON)
 	return c.JSON(jobs)
 }
 
@@ -144,7 +149,7 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 		return err
 	}
 	st := s.eng.State()
-	attachment(c, fmt.Sprintf("jobs-%s-%s.csv", from.Format("20060102"), to.AddDate(0, 0, -1).Format("20060102")), "text/csv; charset=utf-8")
+	attachment(c, periodFile("jobs", from, to, "csv"), "text/csv; charset=utf-8")
 	w := c.Response().BodyWriter()
 	w.Write([]byte("\ufeff"))
 	cw := csv.NewWriter(w)
@@ -194,7 +199,7 @@ func (s *Server) exportEvents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	attachment(c, fmt.Sprintf("events-%s-%s.json", from.Format("20060102"), to.AddDate(0, 0, -1).Format("20060102")), fiber.MIMEApplicationJSON)
+	attachment(c, periodFile("events", from, to, "json"), fiber.MIMEApplicationJSON)
 	w := c.Response().BodyWriter()
 	w.Write([]byte("["))
 	first := true
