@@ -34,7 +34,7 @@ func (r *Renderer) Estimate(w io.Writer, d JobDoc, paper Paper) error {
 	f.gap(2)
 	f.choices(d)
 	f.gap(3)
-	f.note(f.t("estimate_note"))
+	f.noteWithin(f.t("estimate_note"), f.sealClear(19))
 	f.stampedSignature(d.Shop, 19, 0, f.t("seal_estimate"), f.t("sign_customer"), f.t("sign_date"))
 	f.finishPages()
 	return doc.finish(w, f.info(d.Shop, job))
@@ -53,12 +53,22 @@ func (f *form) highlight(label, value string) {
 	f.y += h
 }
 
+// sealClear is the width left of a seal of radius r stamped by
+// stampedSignature: text just above the seal wraps within it.
+func (f *form) sealClear(r float64) float64 {
+	if f.pw < 200 {
+		r *= 0.84
+	}
+	return f.width() - 2*r - 10
+}
+
 // stampedSignature draws the customer's signature lines with the shop's
 // seal stamped at their right end, reaching up over the text above as a
 // real stamp does (it is multiplied over, so that text stays readable).
 // The seal sits lower, clear of the text above, when the page has room to
 // spare beyond reserve millimetres kept free at its foot.
 func (f *form) stampedSignature(s shop.Settings, r, reserve float64, purpose string, captions ...string) {
+	sigW := f.sealClear(r)
 	if f.pw < 200 { // A5
 		r *= 0.84
 	}
@@ -68,7 +78,6 @@ func (f *form) stampedSignature(s shop.Settings, r, reserve float64, purpose str
 		cy += math.Min(room, r*0.45)
 	}
 	lineY := cy + 4
-	sigW := f.width() - 2*r - 10
 	gap := 6.0
 	w := (sigW - gap*float64(len(captions)-1)) / float64(len(captions))
 	for i, c := range captions {

@@ -323,10 +323,13 @@ func (f *form) signatures(captions ...string) {
 	f.y += h
 }
 
-// note draws a wrapped line of small print.
-func (f *form) note(text string) {
+// note draws a wrapped line of small print across the page.
+func (f *form) note(text string) { f.noteWithin(text, f.width()) }
+
+// noteWithin draws small print wrapped at width millimetres.
+func (f *form) noteWithin(text string, width float64) {
 	st := textStyle{size: f.base - 1, color: muted}
-	lines := f.book.wrap(f.book.clean(text), regular, st.size, f.width())
+	lines := f.book.wrap(f.book.clean(text), regular, st.size, width)
 	f.ensure(float64(len(lines))*st.lineHeight() + 1)
 	for _, l := range lines {
 		f.text(f.left, f.y+st.em(), 0, st, left, l)

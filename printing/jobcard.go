@@ -147,15 +147,37 @@ func (f *form) choices(d JobDoc) {
 	h := f.base * 0.95
 	f.ensure(h)
 	f.strokeRect(f.left, f.y, f.width(), h, 0.2, rule)
-	colW := f.width() / float64(len(groups))
 	lab := textStyle{size: f.base - 1, color: muted}
 	st := f.style(f.base)
+	// Each group takes its natural width plus a share of what is left;
+	// long labels (English) shrink the type until all three fit.
+	natural := func() ([]float64, float64) {
+		ws := make([]float64, len(groups))
+		total := 0.0
+		for i, g := range groups {
+			w := 4 + f.book.width(f.book.clean(g.label), regular, lab.size) + 3
+			for _, o := range g.options {
+				w += st.em()*0.85 + 1.2 + f.book.width(f.book.clean(o.text), regular, st.size) + 3.5
+			}
+			ws[i] = w
+			total += w
+		}
+		return ws, total
+	}
+	ws, total := natural()
+	for total > f.width() && st.size > f.base-2.5 {
+		st.size -= 0.25
+		lab.size -= 0.25
+		ws, total = natural()
+	}
+	extra := max(0, (f.width()-total)/float64(len(groups)))
 	box := st.em() * 0.85
 	base := f.y + h/2 + st.em()*0.35
+	x0 := f.left
 	for i, g := range groups {
-		x := f.left + float64(i)*colW + 2
+		x := x0 + 2
 		if i > 0 {
-			f.line(x-2, f.y, x-2, f.y+h, 0.2, rule)
+			f.line(x0, f.y, x0, f.y+h, 0.2, rule)
 		}
 		f.text(x, base, 0, lab, left, g.label)
 		x += f.book.width(f.book.clean(g.label), regular, lab.size) + 3
@@ -165,6 +187,7 @@ func (f *form) choices(d JobDoc) {
 			f.text(x, base, 0, st, left, o.text)
 			x += f.book.width(f.book.clean(o.text), regular, st.size) + 3.5
 		}
+		x0 += ws[i] + extra
 	}
 	f.y += h
 }

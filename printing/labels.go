@@ -210,7 +210,7 @@ var catalog = map[string]map[string]string{
 		"whichever_first":    " (whichever comes first)",
 		"follow_up":          "Follow-up call",
 		"seal_settlement":    "COSTS EXPLAINED · WASH CONFIRMED",
-		"settlement_consent": "The charges above have been explained to me item by item, and I am satisfied with the car's cleanliness.",
+		"settlement_consent": "Charges explained to me item by item; I am satisfied the car is clean.",
 		"explanation":        "Why it differs",
 		"paid":               "Paid",
 		"payment_method":     "Payment",

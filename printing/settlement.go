@@ -52,7 +52,7 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	f.comparison(d.Estimate, final)
 	f.highlight(f.t("amount_due"), f.money(final.Total))
 	f.gap(1)
-	f.note(f.t("settlement_consent"))
+	f.noteWithin(f.t("settlement_consent"), f.sealClear(18))
 	f.stampedSignature(d.Shop, 18, exitPassHeight+1, f.t("seal_settlement"), f.t("sign_customer"), f.t("sign_date"))
 	f.exitPass(d.JobDoc)
 	f.finishPages()
