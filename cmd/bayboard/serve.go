@@ -150,6 +150,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		simulator := demo.NewSimulator(eng, sim, log)
 		go simulator.Run(ctx)
 	}
+	go sweep(ctx, srv, clock, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -217,4 +218,22 @@ Sign in at %s with any of (password "demo-password" for staff, PIN 1234 for tech
 		fmt.Fprintf(w, "  %-14s %s\n", s.Login, s.Role)
 	}
 	fmt.Fprintf(w, "API token for scripts (Authorization: Bearer …):\n  %s\n\n", token)
+}
+
+// sweep clears expired sessions once an hour.
+func sweep(ctx context.Context, srv *web.Server, clock func() time.Time, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := srv.SweepSessions(clock()); err != nil {
+				log.Warn("sweeping sessions", "error", err)
+			} else if n > 0 {
+				log.Info("expired sessions removed", "count", n)
+			}
+		}
+	}
 }

@@ -300,3 +300,25 @@ const (
 	cookieDevice  = "bb_device"
 	headerCSRF    = "X-CSRF-Token"
 )
+
+// SweepSessions deletes expired sessions, so that a shop's file does not
+// keep every sign-in of every shift. The server calls it now and then.
+func (s *Server) SweepSessions(now time.Time) (int, error) {
+	var expired []string
+	err := s.auth.EachAuth(authSessions, func(key string, v []byte) error {
+		var ses session
+		if json.Unmarshal(v, &ses) != nil || now.After(ses.Expires) {
+			expired = append(expired, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, key := range expired {
+		if err := s.auth.DeleteAuth(authSessions, key); err != nil {
+			return 0, err
+		}
+	}
+	return len(expired), nil
+}

@@ -442,3 +442,19 @@ func TestBackupDownloadIsAUsableFile(t *testing.T) {
 		t.Fatalf("backup contents: %v %v", st, err)
 	}
 }
+
+func TestExpiredSessionsAreSwept(t *testing.T) {
+	ts := newTestShop(t)
+	for i := 0; i < 2; i++ {
+		if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "advisor", "password": testPassword}); r.status != 200 {
+			t.Fatal(r.status)
+		}
+	}
+	srv := &Server{auth: ts.store}
+	if n, err := srv.SweepSessions(t0.Add(time.Hour)); n != 0 || err != nil {
+		t.Errorf("swept live sessions: %d %v", n, err)
+	}
+	if n, err := srv.SweepSessions(t0.Add(StaffSessionTTL + time.Minute)); n != 2 || err != nil {
+		t.Errorf("swept %d expired sessions, want 2 (%v)", n, err)
+	}
+}
