@@ -49,7 +49,7 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 		}
 		u.PINHash = HashSecret(req.PIN)
 	}
-	ev, err := s.eng.Do(c.Context(), whoOf(c).actor, &shop.PutUser{User: u})
+	ev, err := s.eng.Do(c.UserContext(), whoOf(c).actor, &shop.PutUser{User: u})
 	if err != nil {
 		return err
 	}

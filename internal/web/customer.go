@@ -68,7 +68,7 @@ func (s *Server) customerDecides(c *fiber.Ctx) error {
 	}
 	sum := sha256.Sum256([]byte(c.IP() + "\x00" + c.Get(fiber.HeaderUserAgent)))
 	actor := shop.Actor{Customer: true, CustomerJob: j.ID, DeviceID: "customer:" + hex.EncodeToString(sum[:6])}
-	if _, err := s.eng.Do(c.Context(), actor, &shop.DecideFinding{FindingID: c.Params("id"), Approve: *req.Approve, Via: "customer_page"}); err != nil {
+	if _, err := s.eng.Do(c.UserContext(), actor, &shop.DecideFinding{FindingID: c.Params("id"), Approve: *req.Approve, Via: "customer_page"}); err != nil {
 		return err
 	}
 	return c.JSON(kiosk.ViewForCustomer(s.eng.State(), s.job(j.ID), s.eng.Now()))

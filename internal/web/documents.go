@@ -142,7 +142,7 @@ func (s *Server) printJob(c *fiber.Ctx) error {
 		p.Media = printing.LabelMedia(printing.LabelSizeOf(s.eng.State().Settings))
 	}
 	user, _, _ := Who(c)
-	res, err := p.Print(c.Context(), pdf, printing.PrintOptions{JobName: c.Params("id") + " " + string(kind), User: user.Login, Copies: req.Copies})
+	res, err := p.Print(c.UserContext(), pdf, printing.PrintOptions{JobName: c.Params("id") + " " + string(kind), User: user.Login, Copies: req.Copies})
 	if err != nil {
 		s.log.Warn("print failed", "job", c.Params("id"), "kind", kind, "printer", printer.Name, "error", err)
 		reason := "rejected"

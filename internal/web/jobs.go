@@ -31,7 +31,7 @@ func (s *Server) command(c *fiber.Ctx) error {
 		return problem(c, shop.CodeInvalid, "set passwords and PINs through POST /api/v1/users",
 			shop.FieldError{Field: "user.password_hash", Message: "not accepted here"})
 	}
-	ev, err := s.eng.Do(c.Context(), whoOf(c).actor, cmd)
+	ev, err := s.eng.Do(c.UserContext(), whoOf(c).actor, cmd)
 	if err != nil {
 		return err
 	}

@@ -153,7 +153,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	}
 	u := *w.user
 	u.PasswordHash = HashSecret(req.New)
-	if _, err := s.eng.Do(c.Context(), w.actor, &shop.PutUser{User: u}); err != nil {
+	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.PutUser{User: u}); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
