@@ -4,4 +4,8 @@
 // problem+json errors, metrics and the websocket upgrade. It is the only
 // package that imports fiber; it holds no business rules of its own — the
 // domain decides what is allowed, the engine makes it durable.
+//
+// Handlers pass c.UserContext(), never c.Context(), to code that waits on a
+// context: fasthttp's RequestCtx.Done reads server state that Shutdown
+// writes without a lock, which the race detector reports.
 package web
