@@ -282,6 +282,7 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	checkText(&p, "settings.name", s.Name, maxName, true)
 	checkText(&p, "settings.address", s.Address, 200, false)
 	checkText(&p, "settings.seal_text", s.SealText, 40, false)
+	checkText(&p, "settings.lounge_message", s.LoungeMessage, 120, false)
 	if s.Phone != "" {
 		if _, ok := ParsePhone(s.Phone); !ok {
 			p.add("settings.phone", "is not a phone number")

@@ -29,6 +29,9 @@ type Settings struct {
 	// CustomerLinkDays is how long after delivery the customer's QR link
 	// keeps working.
 	CustomerLinkDays int `json:"customer_link_days"`
+	// LoungeMessage is a line the lounge TVs show the customers waiting
+	// there (an offer, a notice); empty shows none.
+	LoungeMessage string `json:"lounge_message,omitempty"`
 }
 
 // PrinterUse says which documents go to a printer by default.
