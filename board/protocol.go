@@ -1,0 +1,97 @@
+package board
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// The feed speaks JSON text messages, each an envelope
+//
+//	{"type":…, "view":…, "epoch":…, "seq":…, "event":…, "reason":…, "data":…}
+//
+// Message types, server to screen:
+//
+//   - snapshot: data is the whole view ({"head":…,"lists":…}); seq is the
+//     change it includes. reason says why a snapshot was sent: "connect"
+//     (no resume was asked), "restart" (the epoch the screen knew is gone:
+//     the server restarted) or "too_old" (the ring no longer holds the
+//     changes the screen missed).
+//   - resumed: the screen's epoch and seq were still known; the changes it
+//     missed follow at once, and seq is the last of them. data says how
+//     many: {"from":12,"replayed":3}.
+//   - change: data is a diff (see diff); seq is one more than the last.
+//   - beat: sent every second to every screen, with the shop's clock in
+//     data ({"now":"2026-11-23T10:42:05+08:00"}); a screen that hears
+//     nothing for a few seconds knows its link is down.
+//
+// A connection starts with a beat (so the screen shows the shop's time at
+// once), then the snapshot, or "resumed" and the missed changes. event is
+// the number of the last shop event the view reflects, so a client that
+// made a change through the API can tell when a screen shows it. A screen
+// resumes by connecting with ?epoch=…&seq=… (see Resume); it sends
+// nothing else.
+const (
+	TypeSnapshot = "snapshot"
+	TypeResumed  = "resumed"
+	TypeChange   = "change"
+	TypeBeat     = "beat"
+)
+
+// Reasons for a snapshot.
+const (
+	ReasonConnect = "connect"
+	ReasonRestart = "restart"
+	ReasonTooOld  = "too_old"
+)
+
+// Envelope is one message of the feed.
+type Envelope struct {
+	Type   string          `json:"type"`
+	View   string          `json:"view,omitempty"`
+	Epoch  string          `json:"epoch"`
+	Seq    uint64          `json:"seq"`
+	Event  uint64          `json:"event,omitempty"`
+	Reason string          `json:"reason,omitempty"`
+	Data   json.RawMessage `json:"data"`
+}
+
+// Resume is what a reconnecting screen knows: the epoch it was in and the
+// last seq it applied. The zero Resume asks for a snapshot.
+type Resume struct {
+	Epoch string
+	Seq   uint64
+}
+
+// ParseResume reads the epoch and seq query parameters; anything malformed
+// is a plain connect, which is always safe.
+func ParseResume(epoch, seq string) Resume {
+	n, err := strconv.ParseUint(seq, 10, 64)
+	if err != nil || epoch == "" || len(epoch) > 64 {
+		return Resume{}
+	}
+	return Resume{Epoch: epoch, Seq: n}
+}
+
+// message is one encoded envelope, shared by every screen it goes to.
+type message struct {
+	seq  uint64
+	data []byte
+}
+
+func encodeMessage(e Envelope) *message {
+	raw, err := json.Marshal(e)
+	if err != nil {
+		// Every field is a string, a number or JSON this package produced.
+		panic("board: encoding an envelope: " + err.Error())
+	}
+	return &message{seq: e.Seq, data: raw}
+}
+
+// beatData is the shop's clock, in its time zone.
+func beatData(now time.Time) json.RawMessage {
+	raw, _ := json.Marshal(struct {
+		Now string `json:"now"`
+	}{now.Format(time.RFC3339)})
+	return raw
+}
