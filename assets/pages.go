@@ -1,0 +1,33 @@
+package assets
+
+import (
+	"embed"
+	"io/fs"
+)
+
+// pages holds what the shop's screens load, served under /assets/ (the
+// HTML templates are rendered by the server instead):
+//
+//   - board.html and pair.html: the page of every board, and the page an
+//     unpaired screen shows its pairing code on;
+//   - feed.js: the live feed client every screen shares (snapshot, changes,
+//     resume, reconnection with jittered backoff, link watch);
+//   - i18n.js and i18n/*.json: the zh-CN and en message catalogs; no text
+//     is written into a page or script in either language;
+//   - board/: one ES module per screen, the helpers they share, and the
+//     stylesheet with its themes (dark for TVs, light for desks).
+//
+// Plain HTML, CSS and JavaScript modules: there is no build step and
+// nothing is fetched from the internet, so a shop LAN without one works.
+//
+//go:embed pages
+var pages embed.FS
+
+// Pages is the tree under assets/pages.
+func Pages() fs.FS {
+	sub, err := fs.Sub(pages, "pages")
+	if err != nil {
+		panic(err) // the directory is embedded above
+	}
+	return sub
+}

@@ -1,0 +1,156 @@
+package assets_test
+
+import (
+	"encoding/json"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"bayboard/assets"
+	"bayboard/board"
+	"bayboard/internal/shop"
+)
+
+var languages = []string{"zh-CN", "en"}
+
+func catalog(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	raw, err := fs.ReadFile(assets.Pages(), "i18n/"+lang+".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]string
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatalf("%s: %v", lang, err)
+	}
+	return c
+}
+
+var (
+	// t("key"), t('key'), t(`key`) and {key: "fig.x"} name a message
+	// outright; data-i18n="key" in a page too.
+	literalKey = regexp.MustCompile("\\bt\\(\\s*[\"'`]([a-z_]+\\.[a-z0-9_]+)[\"'`]|\\bkey:\\s*\"([a-z_]+\\.[a-z0-9_]+)\"|data-i18n=\"([a-z_]+\\.[a-z0-9_]+)\"")
+	// t(`stage.${…}`) builds a key from a value the server sends.
+	builtKey    = regexp.MustCompile("\\bt\\(\\s*`([a-z_]+)\\.\\$\\{")
+	placeholder = regexp.MustCompile(`\{(\w+)\}`)
+)
+
+// builtKeys lists, for each prefix of a built key, every value the server
+// may send there.
+func builtKeys() map[string][]string {
+	stages := make([]string, len(shop.Stages))
+	for i, s := range shop.Stages {
+		stages[i] = string(s)
+	}
+	return map[string][]string{
+		"stage": stages,
+		"flag":  board.Flags,
+		"phase": board.Phases,
+		"view":  board.Views,
+		"pause": {shop.PauseBreak, shop.PauseOther, shop.PauseWaitingParts, shop.PauseWaitingApproval},
+		"parts": {string(shop.PartsRequested), string(shop.PartsPicked), string(shop.PartsIssued), string(shop.PartsOnOrder), string(shop.PartsCancelled)},
+		"appts": board.ApptStatuses,
+		"wash":  board.WashStates,
+	}
+}
+
+// Every message a page or script uses is in both catalogs, with the same
+// placeholders; the catalogs hold the same keys and no empty message.
+func TestEveryMessageIsInBothCatalogs(t *testing.T) {
+	used := map[string][]string{} // key → files
+	built := builtKeys()
+	err := fs.WalkDir(assets.Pages(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".js") || strings.HasSuffix(path, ".html")) {
+			return err
+		}
+		raw, err := fs.ReadFile(assets.Pages(), path)
+		if err != nil {
+			return err
+		}
+		for _, m := range literalKey.FindAllStringSubmatch(string(raw), -1) {
+			key := m[1] + m[2] + m[3]
+			used[key] = append(used[key], path)
+		}
+		for _, m := range builtKey.FindAllStringSubmatch(string(raw), -1) {
+			values, ok := built[m[1]]
+			if !ok {
+				t.Errorf("%s builds message keys %s.${…}, and the test does not know their values: add them to builtKeys", path, m[1])
+			}
+			for _, v := range values {
+				used[m[1]+"."+v] = append(used[m[1]+"."+v], path)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(used) < 50 {
+		t.Fatalf("only %d message keys found in the pages: the scan is broken", len(used))
+	}
+	catalogs := map[string]map[string]string{}
+	for _, lang := range languages {
+		catalogs[lang] = catalog(t, lang)
+	}
+	var keys []string
+	for k := range used {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, lang := range languages {
+			if _, ok := catalogs[lang][k]; !ok {
+				t.Errorf("%s has no message %q (used in %s)", lang, k, strings.Join(used[k], ", "))
+			}
+		}
+	}
+	zh, en := catalogs["zh-CN"], catalogs["en"]
+	for k, v := range zh {
+		other, ok := en[k]
+		if !ok {
+			t.Errorf("en lacks %q, which zh-CN has", k)
+			continue
+		}
+		if strings.TrimSpace(v) == "" || strings.TrimSpace(other) == "" {
+			t.Errorf("%q is empty in a catalog", k)
+		}
+		if a, b := placeholders(v), placeholders(other); a != b {
+			t.Errorf("%q has placeholders %s in zh-CN and %s in en", k, a, b)
+		}
+		if _, ok := used[k]; !ok {
+			t.Errorf("%q is in the catalogs but no page uses it", k)
+		}
+	}
+	for k := range en {
+		if _, ok := zh[k]; !ok {
+			t.Errorf("zh-CN lacks %q, which en has", k)
+		}
+	}
+}
+
+func placeholders(s string) string {
+	var names []string
+	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+		names = append(names, m[1])
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+// No page loads anything from outside the shop's box.
+func TestPagesLoadNothingFromTheInternet(t *testing.T) {
+	fs.WalkDir(assets.Pages(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		raw, _ := fs.ReadFile(assets.Pages(), path)
+		for _, bad := range []string{"http://", "https://", "//cdn", "@import url("} {
+			if strings.Contains(string(raw), bad) {
+				t.Errorf("%s mentions %q", path, bad)
+			}
+		}
+		return nil
+	})
+}
