@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"bayboard/assets"
+	"bayboard/board"
 	"bayboard/internal/demo"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
@@ -137,8 +138,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("load the printing fonts: %w", err)
 	}
-	srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: kiosk.NewTokens(st.Secret()), Printing: renderer},
-		web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
+	deps := web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: kiosk.NewTokens(st.Secret()), Printing: renderer}
+	hub := board.New(eng, board.Options{Logger: log})
+	eng.Subscribe(func(c engine.Change) { hub.Changed(c.State, c.Events) })
+	go hub.Run(ctx)
+	boards, err := web.Boards(hub, assets.Pages())
+	if err != nil {
+		return fmt.Errorf("load the board pages: %w", err)
+	}
+	deps.Extra = append(deps.Extra, boards)
+	srv := web.New(deps, web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -164,6 +173,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := srv.Shutdown(shutdown); err != nil {
 		log.Warn("shutdown", "error", err)
 	}
+	// Websockets outlive the HTTP shutdown: tell the screens to come back.
+	hub.Close(shutdown)
 	return nil
 }
 
