@@ -163,8 +163,12 @@ func TestAReconnectingScreenIsReplayedWhatItMissed(t *testing.T) {
 	held := s.r
 	s.conn.Close()
 
+	// The hub folds a burst of commits into one recompute; wait for each
+	// change to be numbered before the next, so that none cancels out.
 	resumeJob(t, ds, j)
+	waitSeq(t, h, board.ViewWorkshop, held.Seq+1)
 	pauseJob(t, ds, j)
+	waitSeq(t, h, board.ViewWorkshop, held.Seq+2)
 	resumeJob(t, ds, j)
 	waitSeq(t, h, board.ViewWorkshop, held.Seq+3)
 
@@ -203,11 +207,12 @@ func TestAScreenTooFarBehindOrFromAnotherRunGetsASnapshot(t *testing.T) {
 	s := dial(t, base, board.ViewWorkshop, board.Resume{})
 	s.next()
 	j := someJob(t, ds.eng.State(), shop.StageInProgress)
-	for range 2 {
+	for i := range uint64(2) {
 		pauseJob(t, ds, j)
+		waitSeq(t, h, board.ViewWorkshop, 2*i+1)
 		resumeJob(t, ds, j)
+		waitSeq(t, h, board.ViewWorkshop, 2*i+2)
 	}
-	waitSeq(t, h, board.ViewWorkshop, 4)
 	cases := []struct {
 		name   string
 		resume board.Resume
