@@ -50,6 +50,7 @@ Usage:
   bayboard backup  --url http://host:8080 --token TOKEN --out FILE
   bayboard restore [--data ./bayboard.db] BACKUP
   bayboard health   [--url http://127.0.0.1:8080]
+  bayboard watch   VIEW [--url http://127.0.0.1:8080] [--token TOKEN] [--json] [--once]
   bayboard version
 
 Every flag can also be set by its environment variable: BAYBOARD_ADDR,
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = restore(args[1:], getenv, stdout)
 	case "health":
 		err = health(ctx, args[1:], getenv, stdout)
+	case "watch":
+		err = watch(ctx, args[1:], getenv, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bayboard", buildVersion())
 		return 0
