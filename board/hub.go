@@ -97,6 +97,11 @@ type Hub struct {
 
 	latest atomic.Pointer[update]
 	wake   chan struct{}
+	// lastBeat is the latest beat, which a joining screen is sent first.
+	// It is encoded by the hub's goroutine, not by the screens': encoding
+	// JSON grows a goroutine's stack, and a screen's stays as grown for
+	// as long as the screen is connected.
+	lastBeat atomic.Pointer[message]
 
 	closed  atomic.Bool
 	screens atomic.Int64
@@ -142,6 +147,7 @@ func New(s Shop, opts Options) *Hub {
 		h.views[name] = c
 	}
 	h.lastCompute = sc.now
+	h.lastBeat.Store(h.beatMessage())
 	return h
 }
 
@@ -236,6 +242,11 @@ func (h *Hub) publish(c *channel, next *frame, event uint64, data json.RawMessag
 	c.frame, c.event = next, event
 	clear(c.snaps)
 	c.ring.push(m)
+	h.fanOut(c, m)
+}
+
+// fanOut queues a message for every screen of a view. Called under c.mu.
+func (h *Hub) fanOut(c *channel, m *message) {
 	for s := range c.screens {
 		if s.enqueue(m) {
 			h.dropped.Add(1)
@@ -250,14 +261,11 @@ func (h *Hub) beatMessage() *message {
 // beat tells every screen the shop's time.
 func (h *Hub) beat() {
 	m := h.beatMessage()
+	h.lastBeat.Store(m)
 	for _, name := range Views {
 		c := h.views[name]
 		c.mu.Lock()
-		for s := range c.screens {
-			if s.enqueue(m) {
-				h.dropped.Add(1)
-			}
-		}
+		h.fanOut(c, m)
 		c.mu.Unlock()
 	}
 }
@@ -272,7 +280,7 @@ func (c *channel) join(h *Hub, s *screen, r Resume) ([]*message, bool) {
 		return nil, false
 	}
 	c.screens[s] = struct{}{}
-	beat := h.beatMessage()
+	beat := h.lastBeat.Load()
 	switch {
 	case r.Epoch == "":
 		return []*message{beat, c.snapshot(h, ReasonConnect)}, true

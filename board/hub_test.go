@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -44,6 +45,8 @@ type testScreen struct {
 	t    *testing.T
 	conn *websocket.Conn
 	r    board.Replica
+	// pending holds the envelopes of a message read but not yet returned.
+	pending [][]byte
 }
 
 func dial(t *testing.T, base, view string, r board.Resume) *testScreen {
@@ -60,15 +63,28 @@ func dial(t *testing.T, base, view string, r board.Resume) *testScreen {
 	return &testScreen{t: t, conn: conn}
 }
 
-// next returns the next message that is not a beat, applied to the replica.
-func (s *testScreen) next() board.Envelope {
+// envelope returns the next envelope of the feed.
+func (s *testScreen) envelope() []byte {
 	s.t.Helper()
-	for {
+	for len(s.pending) == 0 {
 		s.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 		_, raw, err := s.conn.ReadMessage()
 		if err != nil {
 			s.t.Fatalf("reading the feed: %v", err)
 		}
+		s.pending = board.Split(raw)
+	}
+	raw := s.pending[0]
+	s.pending = s.pending[1:]
+	return raw
+}
+
+// next returns the next envelope that is not a beat, applied to the
+// replica.
+func (s *testScreen) next() board.Envelope {
+	s.t.Helper()
+	for {
+		raw := s.envelope()
 		e := decodeEnvelope(s.t, raw)
 		if e.Type == board.TypeBeat {
 			continue
@@ -255,10 +271,11 @@ func TestASlowScreenIsDroppedAndNeverDelaysTheOthers(t *testing.T) {
 		n := 0
 		fast.conn.SetReadDeadline(time.Now().Add(20 * time.Second))
 		for n < 40 {
-			if _, _, err := fast.conn.ReadMessage(); err != nil {
+			_, raw, err := fast.conn.ReadMessage()
+			if err != nil {
 				break
 			}
-			n++
+			n += len(board.Split(raw))
 		}
 		received <- n
 	}()
@@ -351,12 +368,7 @@ func TestScreensHearTheClockAndAreToldWhenTheServerStops(t *testing.T) {
 	s := dial(t, base, board.ViewAppointments, board.Resume{})
 	var beat board.Envelope
 	for beat.Type != board.TypeBeat {
-		s.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-		_, raw, err := s.conn.ReadMessage()
-		if err != nil {
-			t.Fatal(err)
-		}
-		beat = decodeEnvelope(t, raw)
+		beat = decodeEnvelope(t, s.envelope())
 	}
 	var clock struct{ Now time.Time }
 	if err := json.Unmarshal(beat.Data, &clock); err != nil || !clock.Now.Equal(ds.clock.Now().Truncate(time.Second)) {
@@ -404,7 +416,16 @@ func (f *fakeConn) WriteMessage(_ int, p []byte) error {
 	f.mu.Unlock()
 	return nil
 }
-func (f *fakeConn) Close() error { f.once.Do(func() { close(f.closed) }); return nil }
+
+// NextWriter records each piece of a batched message as it is handed
+// over, so that the test sees whose bytes they are.
+func (f *fakeConn) NextWriter(int) (io.WriteCloser, error) { return fakeWriter{f}, nil }
+
+type fakeWriter struct{ f *fakeConn }
+
+func (w fakeWriter) Write(p []byte) (int, error) { return len(p), w.f.WriteMessage(0, p) }
+func (w fakeWriter) Close() error                { return nil }
+func (f *fakeConn) Close() error                 { f.once.Do(func() { close(f.closed) }); return nil }
 
 func (f *fakeConn) written() [][]byte {
 	f.mu.Lock()

@@ -1,6 +1,7 @@
 package board
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -24,6 +25,10 @@ import (
 //   - beat: sent every second to every screen, with the shop's clock in
 //     data ({"now":"2026-11-23T10:42:05+08:00"}); a screen that hears
 //     nothing for a few seconds knows its link is down.
+//
+// One websocket message usually carries one envelope. A screen that has
+// fallen a little behind is sent what is queued for it in one message, the
+// envelopes one per line (JSON never holds a raw newline): Split them.
 //
 // A connection starts with a beat (so the screen shows the shop's time at
 // once), then the snapshot, or "resumed" and the missed changes. event is
@@ -54,6 +59,23 @@ type Envelope struct {
 	Event  uint64          `json:"event,omitempty"`
 	Reason string          `json:"reason,omitempty"`
 	Data   json.RawMessage `json:"data"`
+}
+
+// Split returns the envelopes of one websocket message.
+func Split(msg []byte) [][]byte {
+	var out [][]byte
+	for len(msg) > 0 {
+		i := bytes.IndexByte(msg, '\n')
+		if i < 0 {
+			out = append(out, msg)
+			break
+		}
+		if i > 0 {
+			out = append(out, msg[:i])
+		}
+		msg = msg[i+1:]
+	}
+	return out
 }
 
 // Resume is what a reconnecting screen knows: the epoch it was in and the

@@ -1,6 +1,7 @@
 package board
 
 import (
+	"io"
 	"sync"
 	"time"
 )
@@ -17,6 +18,7 @@ type Conn interface {
 	SetPongHandler(h func(appData string) error)
 	ReadMessage() (messageType int, p []byte, err error)
 	WriteMessage(messageType int, data []byte) error
+	NextWriter(messageType int) (io.WriteCloser, error)
 	WriteControl(messageType int, data []byte, deadline time.Time) error
 	Close() error
 }
@@ -35,6 +37,9 @@ const (
 	CloseGoingAway = 1001 // the server is shutting down: reconnect soon
 	CloseTooSlow   = 4001 // the screen fell behind and was dropped: reconnect and resume
 )
+
+// maxBatch bounds how many queued messages one write carries.
+const maxBatch = 32
 
 // maxIncoming bounds what a screen may send. It sends nothing but pongs and
 // close frames; anything big is a misbehaving client.
@@ -60,7 +65,7 @@ func newScreen(conn Conn, queue int) *screen {
 // reconnects and resumes instead of holding up anyone else. Its writer is
 // stuck in a write to a full socket, where no close frame would get
 // through, so the connection is cut at once; that also frees the writer.
-// It reports whether the screen was dropped.
+// It reports whether this message dropped the screen.
 func (s *screen) enqueue(m *message) bool {
 	select {
 	case s.send <- m:
@@ -92,17 +97,33 @@ func (s *screen) stop(code int, text string) bool {
 // returns, which also ends the reader.
 func (s *screen) write(first []*message, o Options) {
 	defer s.conn.Close()
-	for _, m := range first {
-		if !s.writeMessage(m, o.WriteWait) {
-			return
-		}
+	if !s.writeBatch(first, o.WriteWait) {
+		return
 	}
 	ping := time.NewTicker(o.PingEvery)
 	defer ping.Stop()
+	var batch [maxBatch]*message
 	for {
 		select {
 		case m := <-s.send:
-			if !s.writeMessage(m, o.WriteWait) {
+			// What else is queued goes in the same write: a screen that
+			// fell a little behind catches up in one system call instead
+			// of one per message.
+			n := 1
+			batch[0] = m
+		more:
+			for n < maxBatch {
+				select {
+				case next := <-s.send:
+					batch[n] = next
+					n++
+				default:
+					break more
+				}
+			}
+			ok := s.writeBatch(batch[:n], o.WriteWait)
+			clear(batch[:n])
+			if !ok {
 				return
 			}
 		case <-ping.C:
@@ -119,12 +140,37 @@ func (s *screen) write(first []*message, o Options) {
 	}
 }
 
-func (s *screen) writeMessage(m *message, wait time.Duration) bool {
+// writeBatch writes messages in one websocket message, one envelope per
+// line (see Split). A single message is written as it is, shared bytes
+// and all.
+func (s *screen) writeBatch(ms []*message, wait time.Duration) bool {
+	if len(ms) == 0 {
+		return true
+	}
 	if s.conn.SetWriteDeadline(time.Now().Add(wait)) != nil {
 		return false
 	}
-	return s.conn.WriteMessage(textMessage, m.data) == nil
+	if len(ms) == 1 {
+		return s.conn.WriteMessage(textMessage, ms[0].data) == nil
+	}
+	w, err := s.conn.NextWriter(textMessage)
+	if err != nil {
+		return false
+	}
+	for i, m := range ms {
+		if i > 0 {
+			if _, err := w.Write(newline); err != nil {
+				return false
+			}
+		}
+		if _, err := w.Write(m.data); err != nil {
+			return false
+		}
+	}
+	return w.Close() == nil
 }
+
+var newline = []byte{'\n'}
 
 // read reads until the connection fails or closes. A screen sends nothing
 // but pongs: each one, like any message, proves it is alive and pushes the

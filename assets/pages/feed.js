@@ -61,14 +61,20 @@ export class Feed {
     ws.onmessage = (ev) => {
       if (ws !== this.ws) return;
       this.lastHeard = Date.now();
-      let msg;
-      try {
-        msg = JSON.parse(ev.data);
-      } catch (err) {
-        this.restart();
-        return;
+      // A message carries one envelope, or several one per line when the
+      // screen had fallen a little behind.
+      for (const line of ev.data.split("\n")) {
+        if (!line) continue;
+        let msg;
+        try {
+          msg = JSON.parse(line);
+        } catch (err) {
+          this.restart();
+          return;
+        }
+        this.receive(msg);
+        if (ws !== this.ws) return;
       }
-      this.receive(msg);
     };
     ws.onclose = () => {
       if (ws === this.ws) this.down();

@@ -157,19 +157,21 @@ func (w *watcher) session(ctx context.Context) error {
 	for {
 		// Beats come every second: silence means the link is gone.
 		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-		_, raw, err := conn.ReadMessage()
+		_, msg, err := conn.ReadMessage()
 		if err != nil {
 			return err
 		}
-		var e board.Envelope
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return fmt.Errorf("a message that is not JSON: %w", err)
-		}
-		if err := w.show(e, raw); err != nil {
-			return err
-		}
-		if w.cfg.Once && e.Type == board.TypeSnapshot {
-			return errDone
+		for _, raw := range board.Split(msg) {
+			var e board.Envelope
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return fmt.Errorf("a message that is not JSON: %w", err)
+			}
+			if err := w.show(e, raw); err != nil {
+				return err
+			}
+			if w.cfg.Once && e.Type == board.TypeSnapshot {
+				return errDone
+			}
 		}
 	}
 }

@@ -61,6 +61,7 @@ func Boards(hub *board.Hub, pages fs.FS) (func(*fiber.App, *Server), error) {
 		s.Gauge("go_goroutines", "Goroutines that currently exist.", func() float64 { return float64(runtime.NumGoroutine()) })
 		s.Gauge("go_heap_live_bytes", "Heap memory occupied by live objects, as of the last GC.", readMetric("/gc/heap/live:bytes"))
 		s.Gauge("go_stack_bytes", "Memory used by goroutine stacks.", readMetric("/memory/classes/heap/stacks:bytes"))
+		s.Gauge("go_gc_cycles", "Garbage collections since start.", readMetric("/gc/cycles/total:gc-cycles"))
 	}, nil
 }
 

@@ -180,11 +180,9 @@ func TestBoardFeedsOpenOnlyForWhoMayView(t *testing.T) {
 			}
 			defer conn.Close()
 			var e board.Envelope
+			f := &feed{conn: conn}
 			for e.Type != board.TypeSnapshot {
-				conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-				if err := conn.ReadJSON(&e); err != nil {
-					t.Fatal(err)
-				}
+				e = readEnvelope(t, f)
 			}
 			if e.View != c.view || e.Epoch != bs.hub.Epoch() {
 				t.Errorf("snapshot of %s in %s", e.View, e.Epoch)
@@ -207,14 +205,10 @@ func TestAChangeThroughTheAPIReachesTheScreen(t *testing.T) {
 	}
 	defer conn.Close()
 	var r board.Replica
-	next := func(c *websocket.Conn) board.Envelope {
+	next := func(f *feed) board.Envelope {
 		t.Helper()
 		for {
-			var e board.Envelope
-			c.SetReadDeadline(time.Now().Add(5 * time.Second))
-			if err := c.ReadJSON(&e); err != nil {
-				t.Fatal(err)
-			}
+			e := readEnvelope(t, f)
 			if e.Type == board.TypeBeat {
 				continue
 			}
@@ -224,14 +218,15 @@ func TestAChangeThroughTheAPIReachesTheScreen(t *testing.T) {
 			return e
 		}
 	}
-	next(conn)
+	first := &feed{conn: conn}
+	next(first)
 	saved := bs.testShop.url
 	bs.testShop.url = bs.url
 	res := bs.call(t, nil, "POST", "/api/v1/commands", bs.tokens[shop.RoleAdvisor], `{"type":"submit","job_id":"20261123-0001"}`)
 	bs.testShop.url = saved
 	var done struct{ Event shop.Event }
 	res.json(t, &done)
-	e := next(conn)
+	e := next(first)
 	if e.Type != board.TypeChange || e.Seq != 1 || e.Event != done.Event.Seq {
 		t.Fatalf("after the API call: %+v, event %d", e, done.Event.Seq)
 	}
@@ -241,7 +236,7 @@ func TestAChangeThroughTheAPIReachesTheScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer again.Close()
-	if e := next(again); e.Type != board.TypeResumed || e.Seq != 1 {
+	if e := next(&feed{conn: again}); e.Type != board.TypeResumed || e.Seq != 1 {
 		t.Errorf("resume: %+v", e)
 	}
 	if got, want := string(r.Snapshot()), bs.hubView(t, "workshop"); got != want {
@@ -257,16 +252,38 @@ func (bs *boardShop) hubView(t *testing.T, view string) string {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	f := &feed{conn: conn}
 	for {
-		var e board.Envelope
-		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if err := conn.ReadJSON(&e); err != nil {
-			t.Fatal(err)
-		}
-		if e.Type == board.TypeSnapshot {
+		if e := readEnvelope(t, f); e.Type == board.TypeSnapshot {
 			return string(e.Data)
 		}
 	}
+}
+
+// feed reads a connection's envelopes; a message may carry several, one
+// per line, and pending holds those not yet returned.
+type feed struct {
+	conn    *websocket.Conn
+	pending [][]byte
+}
+
+func readEnvelope(t *testing.T, f *feed) board.Envelope {
+	t.Helper()
+	for len(f.pending) == 0 {
+		f.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, raw, err := f.conn.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.pending = board.Split(raw)
+	}
+	raw := f.pending[0]
+	f.pending = f.pending[1:]
+	var e board.Envelope
+	if err := json.Unmarshal(raw, &e); err != nil {
+		t.Fatalf("%v: %s", err, raw)
+	}
+	return e
 }
 
 func TestBoardAssetsAreServedWithETags(t *testing.T) {
