@@ -362,8 +362,11 @@ func (l *load) latency(ctx context.Context) error {
 		return err
 	}
 	baseRSS := l.rss()
-	l.printf("before: %d screens, %.0f goroutines, heap+stacks %.1f MB, RSS %.1f MB",
-		int(base["bayboard_board_screens"]), base["go_goroutines"], heap(base)/1e6, baseRSS/1e6)
+	l.printf("before: %d screens, %.0f goroutines, heap+stacks %.1f MB",
+		int(base["bayboard_board_screens"]), base["go_goroutines"], heap(base)/1e6)
+	if cfg.PID != 0 {
+		l.printf("before: RSS %.1f MB", baseRSS/1e6)
+	}
 
 	var dropped atomic.Int64
 	screens := make([]*screen, 0, cfg.Screens)
