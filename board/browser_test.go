@@ -12,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +25,9 @@ import (
 	"bayboard/internal/store"
 	"bayboard/internal/web"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -78,6 +83,8 @@ type liveServer struct {
 	demo  bool
 	clock *demo.Clock
 	token string
+	// simulate runs the demo's simulator while the server runs.
+	simulate bool
 
 	st     *store.Store
 	eng    *engine.Engine
@@ -88,13 +95,19 @@ type liveServer struct {
 }
 
 func newLiveServer(t *testing.T, demoMode bool) *liveServer {
+	return newLiveServerAt(t, demoMode, 1, false)
+}
+
+// newLiveServerAt starts a server whose shop clock runs speed times the
+// wall's, with the simulator moving the shop when simulate is set.
+func newLiveServerAt(t *testing.T, demoMode bool, speed float64, simulate bool) *liveServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	ls := &liveServer{t: t, data: filepath.Join(t.TempDir(), "shop.db"), addr: addr, demo: demoMode, clock: demo.NewClock(time.Now(), 1)}
+	ls := &liveServer{t: t, data: filepath.Join(t.TempDir(), "shop.db"), addr: addr, demo: demoMode, clock: demo.NewClock(time.Now(), speed), simulate: simulate}
 	ls.start()
 	t.Cleanup(ls.stop)
 	return ls
@@ -130,6 +143,11 @@ func (ls *liveServer) start() {
 	var ctx context.Context
 	ctx, ls.cancel = context.WithCancel(context.Background())
 	go ls.hub.Run(ctx)
+	if ls.simulate {
+		sim := demo.NewSimulator(ls.eng, ls.clock, quiet)
+		sim.Tick = 200 * time.Millisecond
+		go sim.Run(ctx)
+	}
 	boards, err := web.Boards(ls.hub, assets.Pages())
 	if err != nil {
 		t.Fatal(err)
@@ -394,4 +412,142 @@ func TestAnUnpairedScreenPairsWithACode(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the refusal", `document.getElementById("denied") && document.getElementById("denied").textContent.includes("休息区电视")`, 10*time.Second)
+}
+
+// proxy forwards TCP between the browser and the server, and can stop
+// forwarding without closing anything: a link that goes silent, as when a
+// switch loses power, which no TCP error reports.
+type proxy struct {
+	ln     net.Listener
+	target string
+	paused atomic.Bool
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln, target: target}
+	var conns sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); conns.Wait() })
+	var mu sync.Mutex
+	var open []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				mu.Lock()
+				for _, o := range open {
+					o.Close()
+				}
+				mu.Unlock()
+				return
+			}
+			s, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			mu.Lock()
+			open = append(open, c, s)
+			mu.Unlock()
+			conns.Add(2)
+			go func() { defer conns.Done(); p.pipe(s, c) }()
+			go func() { defer conns.Done(); p.pipe(c, s) }()
+		}
+	}()
+	return p
+}
+
+func (p *proxy) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		for p.paused.Load() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// A link that goes silent (no FIN, no RST: a switch without power) shows
+// as down within three seconds, from the missing beats; the board comes
+// back by itself when the link does.
+func TestABoardNoticesASilentLink(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	ls := newLiveServer(t, true)
+	p := newProxy(t, ls.addr)
+	ctx := browser(t, 1920, 1080)
+	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+p.ln.Addr().String()+"/board/lounge")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the lounge", drawn[board.ViewLounge], 10*time.Second)
+	time.Sleep(1500 * time.Millisecond)
+	p.paused.Store(true)
+	took := waitFor(t, ctx, "the link notice", `!document.getElementById("link").hidden`, 4*time.Second)
+	t.Logf("a silent link showed as down after %v", took)
+	if took > 3*time.Second {
+		t.Errorf("the silent link showed as down only after %v", took)
+	}
+	p.paused.Store(false)
+	took = waitFor(t, ctx, "the link back", `document.getElementById("link").hidden`, 30*time.Second)
+	t.Logf("the board was back %v after the link", took)
+}
+
+// A board left showing a busy shop for a while keeps the same number of
+// elements and no more memory: nothing accumulates as changes stream in.
+func TestABoardDoesNotGrowAsChangesStreamIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	ls := newLiveServerAt(t, true, 600, true)
+	ctx := browser(t, 1920, 1080)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ls.url("/board/workshop"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the workshop", drawn[board.ViewWorkshop], 10*time.Second)
+	measure := func() (float64, int) {
+		t.Helper()
+		err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+			_, err := cdp.Call(ctx, target, heapprofiler.CollectGarbage, cdp.Empty{})
+			return err
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		usage, err := chromedp.Run(ctx, chromedp.Action[cdpruntime.GetHeapUsageResult](func(ctx context.Context, target *chromedp.Target) (cdpruntime.GetHeapUsageResult, error) {
+			return cdp.Call(ctx, target, cdpruntime.GetHeapUsage, cdp.Empty{})
+		}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return usage.UsedSize, eval[int](t, ctx, `document.getElementsByTagName("*").length`)
+	}
+	time.Sleep(5 * time.Second)
+	seq0 := ls.hub.Seq(board.ViewWorkshop)
+	heap0, nodes0 := measure()
+	time.Sleep(25 * time.Second)
+	heap1, nodes1 := measure()
+	changes := ls.hub.Seq(board.ViewWorkshop) - seq0
+	t.Logf("%d changes: JS heap %.0f → %.0f KB, %d → %d elements", changes, heap0/1024, heap1/1024, nodes0, nodes1)
+	if changes < 20 {
+		t.Fatalf("only %d changes: the test saw too little", changes)
+	}
+	if heap1 > heap0*1.25+256<<10 {
+		t.Errorf("the page's heap grew from %.0f to %.0f KB over %d changes", heap0/1024, heap1/1024, changes)
+	}
+	if nodes1 > nodes0+50 {
+		t.Errorf("the page grew from %d to %d elements", nodes0, nodes1)
+	}
 }

@@ -101,6 +101,20 @@ func (bs *boardShop) pairScreen(t *testing.T, views ...string) string {
 	return got.Token
 }
 
+// signIn signs staff in with a password and returns their session cookie.
+func (bs *boardShop) signIn(t *testing.T, role shop.Role) string {
+	t.Helper()
+	saved := bs.testShop.url
+	bs.testShop.url = bs.url
+	defer func() { bs.testShop.url = saved }()
+	r := bs.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": string(role), "password": testPassword})
+	cookie, _, _ := strings.Cut(r.header.Get("Set-Cookie"), ";")
+	if r.status != 200 || !strings.HasPrefix(cookie, cookieSession+"=") {
+		t.Fatalf("sign in: %d %s", r.status, r.body)
+	}
+	return cookie
+}
+
 func isPairing(r response) bool { return strings.Contains(string(r.body), `id="code"`) }
 func isBoard(r response) bool   { return strings.Contains(string(r.body), `id="clock"`) }
 
@@ -110,6 +124,7 @@ func TestBoardPagesOpenForPairedScreensAndStaff(t *testing.T) {
 	bs := newBoardShop(t, false)
 	lounge := bs.pairScreen(t, "lounge")
 	staff := "Bearer " + bs.tokens[shop.RoleTechnician]
+	session := bs.signIn(t, shop.RoleController)
 	cases := []struct {
 		name    string
 		path    string
@@ -124,6 +139,7 @@ func TestBoardPagesOpenForPairedScreensAndStaff(t *testing.T) {
 		{"paired, language asked", "/board/lounge?lang=zh-CN", []string{"Cookie", cookieDevice + "=" + lounge}, true, false, "zh-CN"},
 		{"paired for another view", "/board/workshop", []string{"Cookie", cookieDevice + "=" + lounge}, false, true, "en"},
 		{"staff", "/board/workshop", []string{"Authorization", staff}, true, false, "zh-CN"},
+		{"signed-in staff", "/board/parts", []string{"Cookie", session}, true, false, "zh-CN"},
 		{"a token that is not one", "/board/workshop", []string{"Authorization", "Bearer nonsense"}, false, false, "zh-CN"},
 	}
 	for _, c := range cases {
@@ -154,12 +170,14 @@ func TestBoardFeedsOpenOnlyForWhoMayView(t *testing.T) {
 	noLeaks(t)
 	bs := newBoardShop(t, false)
 	lounge := bs.pairScreen(t, "lounge")
+	session := bs.signIn(t, shop.RoleParts)
 	cases := []struct {
 		name    string
 		view    string
 		headers []string
 		status  int
 	}{
+		{"signed-in staff", "parts", []string{"Cookie", session}, 101},
 		{"unpaired", "lounge", nil, 401},
 		{"paired for it", "lounge", []string{"Authorization", "Bearer " + lounge}, 101},
 		{"paired by cookie", "lounge", []string{"Cookie", cookieDevice + "=" + lounge}, 101},
