@@ -51,7 +51,7 @@ func (h *Hub) SnapshotMessage(view string) []byte {
 // had changed; only for a hub whose Run is not running.
 func (h *Hub) PublishRaw(view string, data json.RawMessage) {
 	c := h.views[view]
-	h.publish(c, c.frame, 0, data)
+	h.publish(c, c.frame, 0, "", data)
 }
 
 // Listed is how many screens a view lists.

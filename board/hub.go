@@ -121,14 +121,17 @@ type update struct {
 // screens showing it. The hub's goroutine alone computes frames; mu guards
 // what screens joining read.
 type channel struct {
-	name    string
-	mu      sync.Mutex
-	frame   *frame
-	seq     uint64
-	event   uint64
-	ring    *ring
-	snaps   map[string]*message // snapshot by reason, at seq
-	screens map[*screen]struct{}
+	name string
+	// changedAt is when (wall time) a change was last sent: the screens of
+	// a view that changes all the time need no beat. Run's goroutine only.
+	changedAt time.Time
+	mu        sync.Mutex
+	frame     *frame
+	seq       uint64
+	event     uint64
+	ring      *ring
+	snaps     map[string]*message // snapshot by reason, at seq
+	screens   map[*screen]struct{}
 }
 
 // New builds the hub and computes every view from the shop's current state.
@@ -218,6 +221,7 @@ func (h *Hub) recompute() {
 	}
 	sc := h.scene(st)
 	h.lastCompute = sc.now
+	now := clock(sc.now, st.Loc)
 	for _, name := range Views {
 		c := h.views[name]
 		next, err := compute(name, sc).encode()
@@ -226,7 +230,7 @@ func (h *Hub) recompute() {
 			continue
 		}
 		if data := diff(c.frame, next); data != nil {
-			h.publish(c, next, event, data)
+			h.publish(c, next, event, now, data)
 		}
 	}
 }
@@ -234,11 +238,12 @@ func (h *Hub) recompute() {
 // publish numbers a change, keeps it in the ring and queues it for every
 // screen of the view. Queueing never blocks, so the lock is held only for
 // as long as it takes to hand one pointer to each screen.
-func (h *Hub) publish(c *channel, next *frame, event uint64, data json.RawMessage) {
+func (h *Hub) publish(c *channel, next *frame, event uint64, now string, data json.RawMessage) {
+	c.changedAt = time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seq++
-	m := encodeMessage(Envelope{Type: TypeChange, View: c.name, Epoch: h.epoch, Seq: c.seq, Event: event, Data: data})
+	m := encodeMessage(Envelope{Type: TypeChange, View: c.name, Epoch: h.epoch, Seq: c.seq, Event: event, Now: now, Data: data})
 	c.frame, c.event = next, event
 	clear(c.snaps)
 	c.ring.push(m)
@@ -255,15 +260,21 @@ func (h *Hub) fanOut(c *channel, m *message) {
 }
 
 func (h *Hub) beatMessage() *message {
-	return encodeMessage(Envelope{Type: TypeBeat, Epoch: h.epoch, Data: beatData(h.shop.Now().In(h.shop.State().Loc))})
+	return encodeMessage(Envelope{Type: TypeBeat, Epoch: h.epoch, Now: clock(h.shop.Now(), h.shop.State().Loc), Data: empty})
 }
 
-// beat tells every screen the shop's time.
+// beat tells the screens the shop's time and that their link is up. The
+// screens of a view that changed within the last beat have just heard
+// both from the change: sparing them the beat spares a busy server a
+// write per screen per second.
 func (h *Hub) beat() {
 	m := h.beatMessage()
 	h.lastBeat.Store(m)
 	for _, name := range Views {
 		c := h.views[name]
+		if time.Since(c.changedAt) < h.opts.BeatEvery*9/10 {
+			continue
+		}
 		c.mu.Lock()
 		h.fanOut(c, m)
 		c.mu.Unlock()

@@ -22,9 +22,13 @@ import (
 //     missed follow at once, and seq is the last of them. data says how
 //     many: {"from":12,"replayed":3}.
 //   - change: data is a diff (see diff); seq is one more than the last.
-//   - beat: sent every second to every screen, with the shop's clock in
-//     data ({"now":"2026-11-23T10:42:05+08:00"}); a screen that hears
-//     nothing for a few seconds knows its link is down.
+//   - beat: sent every second to the screens of every view that had no
+//     change in that second; data is {}. A screen that hears nothing for a
+//     few seconds knows its link is down.
+//
+// Changes and beats carry the shop's clock in "now"
+// ("2026-11-23T10:42:05+08:00"): screens show the shop's time, which in
+// the demo runs faster than the wall's.
 //
 // One websocket message usually carries one envelope. A screen that has
 // fallen a little behind is sent what is queued for it in one message, the
@@ -58,6 +62,7 @@ type Envelope struct {
 	Seq    uint64          `json:"seq"`
 	Event  uint64          `json:"event,omitempty"`
 	Reason string          `json:"reason,omitempty"`
+	Now    string          `json:"now,omitempty"`
 	Data   json.RawMessage `json:"data"`
 }
 
@@ -110,10 +115,7 @@ func encodeMessage(e Envelope) *message {
 	return &message{seq: e.Seq, data: raw}
 }
 
-// beatData is the shop's clock, in its time zone.
-func beatData(now time.Time) json.RawMessage {
-	raw, _ := json.Marshal(struct {
-		Now string `json:"now"`
-	}{now.Format(time.RFC3339)})
-	return raw
-}
+// clock writes the shop's time as screens read it, in the shop's zone.
+func clock(now time.Time, loc *time.Location) string { return now.In(loc).Format(time.RFC3339) }
+
+var empty = json.RawMessage(`{}`)

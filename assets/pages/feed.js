@@ -1,7 +1,8 @@
 // The live feed of one board view, shared by every screen.
 //
 // The server sends a snapshot of the view on connect, then each change
-// with the next seq; every second a beat carries the shop's clock. When
+// with the next seq; a view that did not change for a second gets a beat.
+// Changes and beats carry the shop's clock. When
 // the link drops, the screen keeps showing what it last knew, says so
 // plainly, and reconnects by itself with a jittered backoff, sending the
 // epoch and seq it holds: the server replays what was missed, or sends a
@@ -85,9 +86,10 @@ export class Feed {
   }
 
   receive(msg) {
+    // Beats and changes carry the shop's clock.
+    if (msg.now) this.handlers.onBeat?.(msg.now);
     switch (msg.type) {
       case "beat":
-        this.handlers.onBeat?.(msg.data.now);
         this.up();
         return;
       case "snapshot":
