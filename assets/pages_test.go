@@ -3,6 +3,7 @@ package assets_test
 import (
 	"encoding/json"
 	"io/fs"
+	"path"
 	"regexp"
 	"sort"
 	"strings"
@@ -15,25 +16,49 @@ import (
 
 var languages = []string{"zh-CN", "en"}
 
+// catalog merges the shared catalog of a language with every area's
+// (i18n/{area}/{lang}.json). An area's keys start with its name, so no
+// key is in two files.
 func catalog(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	raw, err := fs.ReadFile(assets.Pages(), "i18n/"+lang+".json")
+	files := []string{"i18n/" + lang + ".json"}
+	areas, err := fs.Glob(assets.Pages(), "i18n/*/"+lang+".json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c map[string]string
-	if err := json.Unmarshal(raw, &c); err != nil {
-		t.Fatalf("%s: %v", lang, err)
+	files = append(files, areas...)
+	c := map[string]string{}
+	for _, name := range files {
+		raw, err := fs.ReadFile(assets.Pages(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var part map[string]string
+		if err := json.Unmarshal(raw, &part); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		area := path.Base(path.Dir(name))
+		for k, v := range part {
+			if area != "i18n" && !strings.HasPrefix(k, area+".") {
+				t.Errorf("%s: key %q does not start with %q", name, k, area+".")
+			}
+			if _, dup := c[k]; dup {
+				t.Errorf("%s: key %q is in another catalog too", name, k)
+			}
+			c[k] = v
+		}
 	}
 	return c
 }
 
 var (
 	// t("key"), t('key'), t(`key`) and {key: "fig.x"} name a message
-	// outright; data-i18n="key" in a page too.
-	literalKey = regexp.MustCompile("\\bt\\(\\s*[\"'`]([a-z_]+\\.[a-z0-9_]+)[\"'`]|\\bkey:\\s*\"([a-z_]+\\.[a-z0-9_]+)\"|data-i18n=\"([a-z_]+\\.[a-z0-9_]+)\"")
-	// t(`stage.${…}`) builds a key from a value the server sends.
-	builtKey    = regexp.MustCompile("\\bt\\(\\s*`([a-z_]+)\\.\\$\\{")
+	// outright; data-i18n="key" in a page too (and its -placeholder,
+	// -title and -label forms).
+	literalKey = regexp.MustCompile("\\bt\\(\\s*[\"'`]([a-z_]+(?:\\.[a-z0-9_]+)+)[\"'`]|\\bkey:\\s*\"([a-z_]+(?:\\.[a-z0-9_]+)+)\"|data-i18n(?:-placeholder|-title|-label)?=\"([a-z_]+(?:\\.[a-z0-9_]+)+)\"")
+	// t(`stage.${…}`) builds a key from a value the server sends; an
+	// area's keys may have more parts (t(`kiosk.action.${…}`)).
+	builtKey    = regexp.MustCompile("\\bt\\(\\s*`([a-z_]+(?:\\.[a-z0-9_]+)*)\\.\\$\\{")
 	placeholder = regexp.MustCompile(`\{(\w+)\}`)
 )
 

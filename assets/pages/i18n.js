@@ -2,13 +2,26 @@
 // none is written into a page or a script. A test checks that every key
 // used here and in the screens is in both catalogs.
 
+//
+// The shared catalog (i18n/{lang}.json) holds what every screen says; an
+// area of pages (kiosk, staff …) keeps its own words in
+// i18n/{area}/{lang}.json, every key starting with "{area}.", so that
+// areas never collide.
+
 let catalog = {};
 let language = "zh-CN";
 
-export async function loadCatalog(lang) {
+async function fetchCatalog(path) {
+  const res = await fetch(path);
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return res.json();
+}
+
+export async function loadCatalog(lang, area) {
   language = lang === "en" ? "en" : "zh-CN";
-  const res = await fetch(`/assets/i18n/${language}.json`);
-  catalog = await res.json();
+  const parts = [fetchCatalog(`/assets/i18n/${language}.json`)];
+  if (area) parts.push(fetchCatalog(`/assets/i18n/${area}/${language}.json`));
+  catalog = Object.assign({}, ...(await Promise.all(parts)));
   document.documentElement.lang = language;
   return language;
 }
@@ -31,9 +44,16 @@ export function t(key, params) {
   return s;
 }
 
-// translate fills every element with data-i18n="key" with its message.
+// translate fills every element with data-i18n="key" with its message,
+// and sets the placeholder, title and aria-label of those that name one
+// with data-i18n-placeholder, data-i18n-title and data-i18n-label.
 export function translate(root) {
   for (const el of root.querySelectorAll("[data-i18n]")) {
     el.textContent = t(el.dataset.i18n);
+  }
+  const attrs = { i18nPlaceholder: "placeholder", i18nTitle: "title", i18nLabel: "aria-label" };
+  for (const [data, attr] of Object.entries(attrs)) {
+    const sel = "[data-" + data.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()) + "]";
+    for (const el of root.querySelectorAll(sel)) el.setAttribute(attr, t(el.dataset[data]));
   }
 }
