@@ -1,29 +1,18 @@
 package board_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
 	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"bayboard/assets"
 	"bayboard/board"
-	"bayboard/internal/demo"
-	"bayboard/internal/engine"
+	"bayboard/internal/livetest"
 	"bayboard/internal/shop"
-	"bayboard/internal/store"
-	"bayboard/internal/web"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/heapprofiler"
@@ -31,234 +20,35 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-var screenshots = flag.Bool("screenshots", false, "save a screenshot of each board to docs/screenshots")
-
-// chromium finds Debian's Chromium. Without it the browser tests skip,
-// except under CI=true, where a missing browser is a failure.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("the browser tests need Chromium (apt-get install chromium)")
-	}
-	t.Skip("Chromium is not installed (apt-get install chromium); skipping the browser tests")
-	return ""
-}
-
-// browser starts a headless Chromium with a fresh profile.
-func browser(t *testing.T, width, height int) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
-}
-
-// liveServer is the whole server in this process — store, engine, hub,
-// web — on a fixed address, so that it can be stopped and started again
-// on the same data file while a browser keeps the page open.
-type liveServer struct {
-	t     *testing.T
-	data  string
-	addr  string
-	demo  bool
-	clock *demo.Clock
-	token string
-	// simulate runs the demo's simulator while the server runs.
-	simulate bool
-
-	st     *store.Store
-	eng    *engine.Engine
-	hub    *board.Hub
-	srv    *web.Server
-	cancel context.CancelFunc
-	served chan error
-}
+type liveServer = livetest.Server
 
 func newLiveServer(t *testing.T, demoMode bool) *liveServer {
-	return newLiveServerAt(t, demoMode, 1, false)
+	return livetest.Start(t, livetest.Options{Demo: demoMode})
 }
 
 // newLiveServerAt starts a server whose shop clock runs speed times the
 // wall's, with the simulator moving the shop when simulate is set.
 func newLiveServerAt(t *testing.T, demoMode bool, speed float64, simulate bool) *liveServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	ls := &liveServer{t: t, data: filepath.Join(t.TempDir(), "shop.db"), addr: addr, demo: demoMode, clock: demo.NewClock(time.Now(), speed), simulate: simulate}
-	ls.start()
-	t.Cleanup(ls.stop)
-	return ls
+	return livetest.Start(t, livetest.Options{Demo: demoMode, Speed: speed, Simulate: simulate})
 }
 
-func (ls *liveServer) url(path string) string { return "http://" + ls.addr + path }
-
-// start opens the data file (seeding the demo shop the first time) and
-// serves it, as `bayboard serve` does.
-func (ls *liveServer) start() {
-	t := ls.t
-	t.Helper()
-	var err error
-	if ls.st, err = store.Open(ls.data); err != nil {
-		t.Fatal(err)
-	}
-	state, err := ls.st.Load(ls.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(state.Bays) == 0 {
-		if state, err = demo.Seed(ls.st, state, ls.clock.Now()); err != nil {
-			t.Fatal(err)
-		}
-		if ls.token, err = web.IssueToken(ls.st, demo.ManagerID, "browser test", ls.clock.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	state.Loc = demo.Location()
-	ls.eng = engine.New(ls.st, state, ls.clock.Now)
-	ls.hub = board.New(ls.eng, board.Options{})
-	ls.eng.Subscribe(func(c engine.Change) { ls.hub.Changed(c.State, c.Events) })
-	var ctx context.Context
-	ctx, ls.cancel = context.WithCancel(context.Background())
-	go ls.hub.Run(ctx)
-	if ls.simulate {
-		sim := demo.NewSimulator(ls.eng, ls.clock, quiet)
-		sim.Tick = 200 * time.Millisecond
-		go sim.Run(ctx)
-	}
-	boards, err := web.Boards(ls.hub, assets.Pages())
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := web.Deps{Engine: ls.eng, Auth: ls.st, Backup: ls.st, History: ls.st}
-	deps.Extra = append(deps.Extra, boards)
-	ls.srv = web.New(deps, web.Options{Demo: ls.demo})
-	var ln net.Listener
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if ln, err = net.Listen("tcp", ls.addr); err == nil || time.Now().After(deadline) {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	ls.served = make(chan error, 1)
-	go func() { ls.served <- ls.srv.Serve(ln) }()
+func browser(t *testing.T, width, height int) context.Context {
+	return livetest.Browser(t, width, height)
 }
 
-// stop shuts the server down as serve does on SIGTERM.
-func (ls *liveServer) stop() {
-	if ls.srv == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	ls.srv.Shutdown(ctx)
-	ls.hub.Close(ctx)
-	ls.cancel()
-	<-ls.served
-	ls.eng.Close()
-	ls.st.Close()
-	ls.srv = nil
-}
-
-// command gives a command through the API, as the manager.
-func (ls *liveServer) command(c map[string]any) {
-	ls.t.Helper()
-	body, _ := json.Marshal(c)
-	req, _ := http.NewRequest("POST", ls.url("/api/v1/commands"), bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+ls.token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ls.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != 200 {
-		var p map[string]any
-		json.NewDecoder(res.Body).Decode(&p)
-		ls.t.Fatalf("%s: %d %v", body, res.StatusCode, p)
-	}
-}
-
-func (ls *liveServer) post(path string, v any) *http.Response {
-	ls.t.Helper()
-	body, _ := json.Marshal(v)
-	req, _ := http.NewRequest("POST", ls.url(path), bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+ls.token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		ls.t.Fatal(err)
-	}
-	return res
-}
-
-// waitFor polls a JavaScript condition in the page until it holds.
 func waitFor(t *testing.T, ctx context.Context, what, cond string, timeout time.Duration) time.Duration {
 	t.Helper()
-	start := time.Now()
-	for {
-		// A page that reloads (as after pairing) ends a poll; poll again.
-		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(time.Until(start.Add(timeout)))))
-		if err == nil {
-			return time.Since(start)
-		}
-		if time.Since(start) >= timeout {
-			text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 600) : ""`))
-			t.Fatalf("waiting for %s (%s): %v\npage: %s", what, cond, err, text)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return livetest.WaitFor(t, ctx, what, cond, timeout)
 }
 
 func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
-	if err != nil {
-		t.Fatalf("%s: %v", js, err)
-	}
-	return v
+	return livetest.Eval[T](t, ctx, js)
 }
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	if !*screenshots {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join("..", "docs", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	livetest.Screenshot(t, ctx, name)
 }
 
 // drawn is, per board, a condition that holds once the page shows its
@@ -282,7 +72,7 @@ func TestEveryBoardShowsTheDemoShop(t *testing.T) {
 	ctx := browser(t, 1920, 1080)
 	for _, view := range board.Views {
 		for _, lang := range []string{"zh-CN", "en"} {
-			if err := chromedp.Do(ctx, chromedp.Navigate(ls.url("/board/"+view+"?lang="+lang))); err != nil {
+			if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/"+view+"?lang="+lang))); err != nil {
 				t.Fatal(err)
 			}
 			waitFor(t, ctx, view+" drawn", drawn[view], 10*time.Second)
@@ -318,14 +108,14 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 	}
 	ls := newLiveServer(t, true)
 	ctx := browser(t, 1920, 1080)
-	if err := chromedp.Do(ctx, chromedp.Navigate(ls.url("/board/workshop"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/workshop"))); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the workshop", drawn[board.ViewWorkshop], 10*time.Second)
 	eval[bool](t, ctx, `window.sameDocument = true`)
 
 	var job *shop.Job
-	for _, j := range ls.eng.State().OpenJobs() {
+	for _, j := range ls.Engine.State().OpenJobs() {
 		if j.Stage == shop.StageInProgress && j.BayID != "" {
 			job = j
 			break
@@ -338,13 +128,13 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 	if got := eval[string](t, ctx, tile+`.textContent`); got != "维修中" {
 		t.Fatalf("the tile of %s says %q", job.ID, got)
 	}
-	ls.command(map[string]any{"type": "pause", "job_id": job.ID, "reason": "waiting_parts",
+	ls.Command(map[string]any{"type": "pause", "job_id": job.ID, "reason": "waiting_parts",
 		"parts": []map[string]any{{"description": "前刹车片 Front brake pads", "quantity": 1}}})
 	took := waitFor(t, ctx, "the pause on the tile", tile+`.textContent === "停工待料"`, 5*time.Second)
 	t.Logf("the change reached the page in %v", took)
 	waitFor(t, ctx, "the part in the parts list", `document.querySelector(".parts .rows").innerText.includes("前刹车片")`, 5*time.Second)
 
-	ls.stop()
+	ls.Stop()
 	took = waitFor(t, ctx, "the link notice", `!document.getElementById("link").hidden`, 3*time.Second)
 	t.Logf("the link notice showed %v after the server stopped", took)
 	if eval[int](t, ctx, `document.querySelectorAll(".tile").length`) == 0 {
@@ -353,14 +143,14 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 	screenshot(t, ctx, "workshop-offline")
 
 	time.Sleep(2 * time.Second)
-	ls.start()
+	ls.Restart()
 	took = waitFor(t, ctx, "the board back", `document.getElementById("link").hidden`, 30*time.Second)
 	t.Logf("the board was back %v after the server started", took)
 	if !eval[bool](t, ctx, `window.sameDocument === true`) {
 		t.Error("the page reloaded")
 	}
 	// The restarted server's state, through the new epoch's snapshot.
-	ls.command(map[string]any{"type": "resume", "job_id": job.ID})
+	ls.Command(map[string]any{"type": "resume", "job_id": job.ID})
 	waitFor(t, ctx, "the resume after the restart", tile+`.textContent === "维修中"`, 5*time.Second)
 }
 
@@ -371,7 +161,7 @@ func TestA4KScreenGetsALargerBoard(t *testing.T) {
 	}
 	ls := newLiveServer(t, true)
 	ctx := browser(t, 3840, 2160)
-	if err := chromedp.Do(ctx, chromedp.Navigate(ls.url("/board/workshop"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/workshop"))); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the workshop", drawn[board.ViewWorkshop], 10*time.Second)
@@ -392,13 +182,13 @@ func TestAnUnpairedScreenPairsWithACode(t *testing.T) {
 	}
 	ls := newLiveServer(t, false)
 	ctx := browser(t, 1920, 1080)
-	if err := chromedp.Do(ctx, chromedp.Navigate(ls.url("/board/lounge"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/lounge"))); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the pairing code", `/^\d{3} \d{3}$/.test(document.getElementById("code").textContent)`, 10*time.Second)
 	screenshot(t, ctx, "pairing")
 	code := strings.ReplaceAll(eval[string](t, ctx, `document.getElementById("code").textContent`), " ", "")
-	res := ls.post("/api/v1/devices/approve", map[string]any{"code": code, "name": "休息区电视", "views": []string{"lounge"}, "lang": "en"})
+	res := ls.Post("/api/v1/devices/approve", map[string]any{"code": code, "name": "休息区电视", "views": []string{"lounge"}, "lang": "en"})
 	res.Body.Close()
 	if res.StatusCode != 200 {
 		t.Fatalf("approve: %d", res.StatusCode)
@@ -408,7 +198,7 @@ func TestAnUnpairedScreenPairsWithACode(t *testing.T) {
 		t.Errorf("the paired screen speaks %s, want en as approved", lang)
 	}
 	// Its token opens the lounge only.
-	if err := chromedp.Do(ctx, chromedp.Navigate(ls.url("/board/workshop"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/workshop"))); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the refusal", `document.getElementById("denied") && document.getElementById("denied").textContent.includes("休息区电视")`, 10*time.Second)
@@ -487,7 +277,7 @@ func TestABoardNoticesASilentLink(t *testing.T) {
 		t.Skip("browser test")
 	}
 	ls := newLiveServer(t, true)
-	p := newProxy(t, ls.addr)
+	p := newProxy(t, ls.Addr)
 	ctx := browser(t, 1920, 1080)
 	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+p.ln.Addr().String()+"/board/lounge")); err != nil {
 		t.Fatal(err)
@@ -513,7 +303,7 @@ func TestABoardDoesNotGrowAsChangesStreamIn(t *testing.T) {
 	}
 	ls := newLiveServerAt(t, true, 600, true)
 	ctx := browser(t, 1920, 1080)
-	if err := chromedp.Do(ctx, chromedp.Navigate(ls.url("/board/workshop"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/workshop"))); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the workshop", drawn[board.ViewWorkshop], 10*time.Second)
@@ -535,11 +325,11 @@ func TestABoardDoesNotGrowAsChangesStreamIn(t *testing.T) {
 		return usage.UsedSize, eval[int](t, ctx, `document.getElementsByTagName("*").length`)
 	}
 	time.Sleep(5 * time.Second)
-	seq0 := ls.hub.Seq(board.ViewWorkshop)
+	seq0 := ls.Hub.Seq(board.ViewWorkshop)
 	heap0, nodes0 := measure()
 	time.Sleep(25 * time.Second)
 	heap1, nodes1 := measure()
-	changes := ls.hub.Seq(board.ViewWorkshop) - seq0
+	changes := ls.Hub.Seq(board.ViewWorkshop) - seq0
 	t.Logf("%d changes: JS heap %.0f → %.0f KB, %d → %d elements", changes, heap0/1024, heap1/1024, nodes0, nodes1)
 	if changes < 20 {
 		t.Fatalf("only %d changes: the test saw too little", changes)

@@ -1,0 +1,210 @@
+package livetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"bayboard/assets"
+	"bayboard/board"
+	"bayboard/internal/demo"
+	"bayboard/internal/engine"
+	"bayboard/internal/store"
+	"bayboard/internal/web"
+	"bayboard/kiosk"
+	"bayboard/printing"
+)
+
+// Options says what kind of shop a Server runs.
+type Options struct {
+	// Demo marks the server as the demo, as `serve --demo` does. The shop
+	// is seeded with the demo's data either way.
+	Demo bool
+	// Speed is how many times faster than the wall the shop's clock runs;
+	// 0 means 1.
+	Speed float64
+	// Simulate runs the demo's simulator while the server runs.
+	Simulate bool
+}
+
+// Server is the whole server in the test's process — store, engine, hub,
+// kiosk tokens, printing, web — wired as `bayboard serve` wires it, on a
+// fixed address, so that it can be stopped and started again on the same
+// data file while a browser keeps its pages open.
+type Server struct {
+	T     testing.TB
+	Data  string
+	Addr  string
+	Clock *demo.Clock
+	// Token is an API token of the demo's manager.
+	Token string
+	opts  Options
+
+	Store  *store.Store
+	Engine *engine.Engine
+	Hub    *board.Hub
+	Web    *web.Server
+	Tokens *kiosk.Tokens
+
+	cancel context.CancelFunc
+	served chan error
+}
+
+// Quiet is a logger that writes nowhere.
+var Quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// Start seeds a demo shop in a fresh data file and serves it until the
+// test ends.
+func Start(t testing.TB, opts Options) *Server {
+	t.Helper()
+	if opts.Speed == 0 {
+		opts.Speed = 1
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	s := &Server{T: t, Data: filepath.Join(t.TempDir(), "shop.db"), Addr: addr, Clock: demo.NewClock(time.Now(), opts.Speed), opts: opts}
+	s.Restart()
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// URL is the address of a path on the server.
+func (s *Server) URL(path string) string { return "http://" + s.Addr + path }
+
+// Restart opens the data file (seeding the demo shop the first time) and
+// serves it; after Stop, it brings the same shop back on the same address.
+func (s *Server) Restart() {
+	t := s.T
+	t.Helper()
+	var err error
+	if s.Store, err = store.Open(s.Data); err != nil {
+		t.Fatal(err)
+	}
+	state, err := s.Store.Load(s.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(state.Bays) == 0 {
+		if state, err = demo.Seed(s.Store, state, s.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if s.Token, err = web.IssueToken(s.Store, demo.ManagerID, "live test", s.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state.Loc = demo.Location()
+	s.Engine = engine.New(s.Store, state, s.Clock.Now)
+	s.Hub = board.New(s.Engine, board.Options{Logger: Quiet})
+	s.Engine.Subscribe(func(c engine.Change) { s.Hub.Changed(c.State, c.Events) })
+	var ctx context.Context
+	ctx, s.cancel = context.WithCancel(context.Background())
+	go s.Hub.Run(ctx)
+	if s.opts.Simulate {
+		sim := demo.NewSimulator(s.Engine, s.Clock, Quiet)
+		sim.Tick = 200 * time.Millisecond
+		go sim.Run(ctx)
+	}
+	renderer, err := printing.NewRenderer(assets.Fonts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Tokens = kiosk.NewTokens(s.Store.Secret())
+	boards, err := web.Boards(s.Hub, assets.Pages())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := web.Deps{Engine: s.Engine, Auth: s.Store, Backup: s.Store, History: s.Store, Tokens: s.Tokens, Printing: renderer}
+	deps.Extra = append(deps.Extra, boards)
+	s.Web = web.New(deps, web.Options{Demo: s.opts.Demo, Logger: Quiet})
+	var ln net.Listener
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if ln, err = net.Listen("tcp", s.Addr); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.served = make(chan error, 1)
+	go func() { s.served <- s.Web.Serve(ln) }()
+}
+
+// Stop shuts the server down as serve does on SIGTERM.
+func (s *Server) Stop() {
+	if s.Web == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.Web.Shutdown(ctx)
+	s.Hub.Close(ctx)
+	s.cancel()
+	<-s.served
+	s.Engine.Close()
+	s.Store.Close()
+	s.Web = nil
+}
+
+// Command gives a command through the API as the manager and fails the
+// test unless it is accepted.
+func (s *Server) Command(c map[string]any) {
+	s.T.Helper()
+	res := s.Post("/api/v1/commands", c)
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		var p map[string]any
+		json.NewDecoder(res.Body).Decode(&p)
+		body, _ := json.Marshal(c)
+		s.T.Fatalf("%s: %d %v", body, res.StatusCode, p)
+	}
+}
+
+// Post sends v as JSON to a path, as the manager.
+func (s *Server) Post(path string, v any) *http.Response {
+	s.T.Helper()
+	body, _ := json.Marshal(v)
+	return s.Do("POST", path, bytes.NewReader(body))
+}
+
+// Get reads a path as the manager and decodes its JSON answer into v.
+func (s *Server) Get(path string, v any) {
+	s.T.Helper()
+	res := s.Do("GET", path, nil)
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		raw, _ := io.ReadAll(res.Body)
+		s.T.Fatalf("GET %s: %d %s", path, res.StatusCode, raw)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		s.T.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+// Do sends a request as the manager.
+func (s *Server) Do(method, path string, body io.Reader) *http.Response {
+	s.T.Helper()
+	req, err := http.NewRequest(method, s.URL(path), body)
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+s.Token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.T.Fatal(err)
+	}
+	return res
+}
