@@ -3,6 +3,7 @@ package web
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"bayboard/internal/shop"
 
@@ -31,7 +32,35 @@ func (s *Server) command(c *fiber.Ctx) error {
 		return problem(c, shop.CodeInvalid, "set passwords and PINs through POST /api/v1/users",
 			shop.FieldError{Field: "user.password_hash", Message: "not accepted here"})
 	}
-	ev, err := s.eng.Do(c.UserContext(), whoOf(c).actor, cmd)
+	actor := whoOf(c).actor
+	key := c.Get(headerIdempotency)
+	if key == "" {
+		return s.do(c, actor, cmd)
+	}
+	if !validKey(key) {
+		return problem(c, shop.CodeInvalid, "Idempotency-Key must be 1 to 100 printable ASCII characters",
+			shop.FieldError{Field: headerIdempotency, Message: "1 to 100 printable ASCII characters"})
+	}
+	// Keys are per user (or token, or device): one's key never answers another.
+	key = actor.UserID + "\x00" + actor.DeviceID + "\x00" + key
+	body, first, err := s.replays.begin(c.UserContext(), key, time.Now())
+	if err != nil {
+		return err
+	}
+	if !first {
+		c.Set(headerIdempotency+"-Replayed", "true")
+		c.Type("json")
+		return c.Send(body)
+	}
+	err = s.do(c, actor, cmd)
+	s.replays.finish(key, err == nil, append([]byte(nil), c.Response().Body()...))
+	return err
+}
+
+// do carries a command out and answers with its event and, for a job,
+// the job's status after it.
+func (s *Server) do(c *fiber.Ctx, actor shop.Actor, cmd shop.Command) error {
+	ev, err := s.eng.Do(c.UserContext(), actor, cmd)
 	if err != nil {
 		return err
 	}

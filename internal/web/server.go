@@ -70,6 +70,7 @@ type Server struct {
 	log      *slog.Logger
 	guard    *guard
 	metrics  *metrics
+	replays  *replays
 	started  time.Time
 }
 
@@ -82,7 +83,7 @@ func New(d Deps, opts Options) *Server {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
-		guard: newGuard(), metrics: newMetrics(), started: time.Now()}
+		guard: newGuard(), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",
 		BodyLimit:             opts.BodyLimit,
