@@ -1,6 +1,9 @@
 package shop
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // KPIs are the figures the seeds name, for one period. Rates are fractions
 // (0.03 is 3%); a rate with nothing to count is zero, with its count zero.
@@ -26,6 +29,32 @@ type KPIs struct {
 	ClockedHours     float64 `json:"clocked_hours"`
 	Efficiency       float64 `json:"efficiency"`      // sold over clocked hours
 	BayUtilisation   float64 `json:"bay_utilisation"` // time jobs held bays over bays × opening hours
+
+	// Technicians and Bays break efficiency and utilisation down, for the
+	// KPI page's charts; ordered by id, names filled in by the caller.
+	Technicians []TechnicianKPI `json:"technicians"`
+	Bays        []BayKPI        `json:"bays"`
+}
+
+// TechnicianKPI is one technician's share of the delivered jobs: the sold
+// hours of each job are shared among its technicians by the time each
+// clocked on it (evenly when nobody clocked), so the shares add up to the
+// shop's sold hours.
+type TechnicianKPI struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	SoldHours    float64 `json:"sold_hours"`
+	ClockedHours float64 `json:"clocked_hours"`
+	Efficiency   float64 `json:"efficiency"`
+}
+
+// BayKPI is how long jobs held one bay in the period, and that over the
+// bay's opening hours.
+type BayKPI struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Hours       float64 `json:"hours"`
+	Utilisation float64 `json:"utilisation"`
 }
 
 // ComebackWindow is how soon a car's return counts against the last repair.
@@ -47,6 +76,8 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	var onTime, rework, comeback, ftf, accurate, followed, followable int
 	var estSum, setSum Money
 	var bayTime time.Duration
+	perBay := map[string]time.Duration{}
+	perTech := map[string]*TechnicianKPI{}
 	until := to // time in a stage counts up to now, not to the end of the period
 	if now.Before(until) {
 		until = now
@@ -60,7 +91,11 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 		}
 		k.PartsWaitHours += stageTime(j, StageWaitingParts, from, until).Hours()
 		for _, s := range []Stage{StageDispatched, StageInProgress, StageWaitingParts, StageWaitingApproval, StagePaused} {
-			bayTime += stageTime(j, s, from, until)
+			held := stageTime(j, s, from, until)
+			bayTime += held
+			if j.BayID != "" && held > 0 {
+				perBay[j.BayID] += held
+			}
 		}
 		if j.FollowUp != nil && j.FollowUp.ComplaintOpen {
 			k.OpenComplaints++
@@ -104,6 +139,7 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 		}
 		k.SoldHours += j.SoldHours()
 		k.ClockedHours += j.ClockedHours(delivered)
+		shareHours(j, delivered, perTech)
 	}
 	for _, a := range appts {
 		if !in(a.At) || a.Status == ApptCancelled || a.Status == ApptBooked {
@@ -138,7 +174,62 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	if capacity > 0 {
 		k.BayUtilisation = bayTime.Hours() / capacity
 	}
+	k.Technicians = []TechnicianKPI{}
+	for _, t := range perTech {
+		if t.ClockedHours > 0 {
+			t.Efficiency = t.SoldHours / t.ClockedHours
+		}
+		k.Technicians = append(k.Technicians, *t)
+	}
+	sort.Slice(k.Technicians, func(a, b int) bool { return naturalLess(k.Technicians[a].ID, k.Technicians[b].ID) })
+	k.Bays = []BayKPI{}
+	for id, held := range perBay {
+		b := BayKPI{ID: id, Hours: held.Hours()}
+		if bays > 0 {
+			b.Utilisation = held.Hours() / (capacity / float64(bays))
+		}
+		k.Bays = append(k.Bays, b)
+	}
+	sort.Slice(k.Bays, func(a, b int) bool { return naturalLess(k.Bays[a].ID, k.Bays[b].ID) })
 	return k
+}
+
+// shareHours adds a delivered job's sold and clocked hours to its
+// technicians' figures.
+func shareHours(j *Job, delivered time.Time, perTech map[string]*TechnicianKPI) {
+	clocked := map[string]time.Duration{}
+	var total time.Duration
+	for _, s := range j.Clock {
+		end := delivered
+		if s.End != nil {
+			end = *s.End
+		}
+		if end.After(s.Start) {
+			clocked[s.TechID] += end.Sub(s.Start)
+			total += end.Sub(s.Start)
+		}
+	}
+	techs := append([]string(nil), j.TechIDs...)
+	for id := range clocked {
+		if !contains(techs, id) {
+			techs = append(techs, id)
+		}
+	}
+	sold := j.SoldHours()
+	for _, id := range techs {
+		t := perTech[id]
+		if t == nil {
+			t = &TechnicianKPI{ID: id}
+			perTech[id] = t
+		}
+		t.ClockedHours += clocked[id].Hours()
+		switch {
+		case total > 0:
+			t.SoldHours += sold * float64(clocked[id]) / float64(total)
+		case len(j.TechIDs) > 0 && contains(j.TechIDs, id):
+			t.SoldHours += sold / float64(len(j.TechIDs))
+		}
+	}
 }
 
 func ratio(n, of int) float64 {

@@ -85,7 +85,18 @@ func (s *Server) kpis(c *fiber.Ctx) error {
 			bays++
 		}
 	}
-	return c.JSON(shop.ComputeKPIs(jobs, appts, from, to, s.eng.Now(), bays, openHours(st.Settings)))
+	k := shop.ComputeKPIs(jobs, appts, from, to, s.eng.Now(), bays, openHours(st.Settings))
+	for i := range k.Technicians {
+		if t := st.Technicians[k.Technicians[i].ID]; t != nil {
+			k.Technicians[i].Name = t.Name
+		}
+	}
+	for i := range k.Bays {
+		if b := st.Bays[k.Bays[i].ID]; b != nil {
+			k.Bays[i].Name = b.Name
+		}
+	}
+	return c.JSON(k)
 }
 
 // openHours is the length of the shop's day from its settings.
