@@ -6,9 +6,10 @@
 import { start, t, el, clearErrors, showErrors } from "../staff/app.js";
 import { field, input, isoDate, daysAgo } from "../staff/kit.js";
 
-start("admin", async (main) => {
-  const from = input("from", daysAgo(29), { type: "date", required: true });
-  const to = input("to", isoDate(new Date()), { type: "date", required: true });
+start("admin", async (main, ctx) => {
+  const tz = ctx.settings.time_zone;
+  const from = input("from", daysAgo(29, tz), { type: "date", required: true });
+  const to = input("to", isoDate(new Date(), tz), { type: "date", required: true });
   const link = (id, text, path) => el("a", { id, class: "button", href: path, download: "" }, text);
   const periodLinks = [
     link("jobs-csv", t("admin.export.jobs_csv"), ""),

@@ -9,9 +9,10 @@ import { field, input, isoDate, daysAgo, percent, gauge, bars } from "../staff/k
 
 const REWORK_TARGET = 0.03;
 
-start("desk", async (main) => {
-  const from = input("from", daysAgo(29), { type: "date", required: true });
-  const to = input("to", isoDate(new Date()), { type: "date", required: true });
+start("desk", async (main, ctx) => {
+  const tz = ctx.settings.time_zone;
+  const from = input("from", daysAgo(29, tz), { type: "date", required: true });
+  const to = input("to", isoDate(new Date(), tz), { type: "date", required: true });
   const preset = (id, label, days) =>
     el(
       "button",
@@ -19,8 +20,8 @@ start("desk", async (main) => {
         type: "button",
         id,
         onclick: () => {
-          from.value = daysAgo(days - 1);
-          to.value = isoDate(new Date());
+          from.value = daysAgo(days - 1, tz);
+          to.value = isoDate(new Date(), tz);
           f.requestSubmit();
         },
       },

@@ -11,9 +11,11 @@ if (!document.querySelector('link[href="/assets/staff/kit.css"]')) {
   document.head.append(el("link", { rel: "stylesheet", href: "/assets/staff/kit.css" }));
 }
 
-// field labels a control; the field's error is shown after the label.
+// field labels a control. The label sits in a cell of its own, so that
+// the field's error, shown after the label, stays in the same cell of a
+// grid.
 export function field(label, control, attrs = {}) {
-  return el("label", attrs, el("span", {}, label), control);
+  return el("div", { class: "cell" }, el("label", attrs, el("span", {}, label), control));
 }
 
 export function input(name, value, attrs = {}) {
@@ -137,17 +139,23 @@ export function editor(main, o) {
   };
 }
 
-// isoDate writes a day as YYYY-MM-DD in the browser's time.
-export function isoDate(d) {
+// isoDate writes a day as YYYY-MM-DD, in the shop's time zone when one
+// is given (reports count days in the shop's time, not the browser's).
+export function isoDate(d, timeZone) {
+  if (timeZone) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+    } catch (e) {
+      // An unknown zone falls back to the browser's.
+    }
+  }
   const p = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
 // daysAgo is the date n days before today.
-export function daysAgo(n) {
-  const d = new Date();
-  d.setDate(d.getDate() - n);
-  return isoDate(d);
+export function daysAgo(n, timeZone) {
+  return isoDate(new Date(Date.now() - n * 864e5), timeZone);
 }
 
 export function percent(x) {
