@@ -188,7 +188,7 @@ export function svg(tag, attrs = {}, ...children) {
 export function bars(rows, { max, mark, width = 560, label = "" } = {}) {
   const rowH = 24;
   const left = 120;
-  const right = 70;
+  const right = 150;
   const top = 6;
   const h = top + rows.length * rowH + 6;
   const top_ = Math.max(max ?? 0, mark ?? 0, ...rows.map((r) => r.value || 0)) || 1;
@@ -202,7 +202,7 @@ export function bars(rows, { max, mark, width = 560, label = "" } = {}) {
       svg("text", { x: left - 6, y: y + 16, "text-anchor": "end", class: "bar-label" }, r.label),
       svg("rect", { x: left, y: y + 4, width: (width - left - right).toFixed(1), height: rowH - 8, class: "bar-track", rx: 3 }),
       svg("rect", { x: left, y: y + 4, width: scale(r.value).toFixed(1), height: rowH - 8, class: "bar-fill", rx: 3 }),
-      svg("text", { x: left + scale(r.value) + 6, y: y + 16, class: "bar-text" }, r.text),
+      svg("text", { x: width - right + 8, y: y + 16, class: "bar-text" }, r.text),
     );
   });
   const markLine =
