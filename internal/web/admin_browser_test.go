@@ -279,3 +279,26 @@ func post(t *testing.T, ls *livetest.Server, path string, body any) int {
 	res.Body.Close()
 	return res.StatusCode
 }
+
+// Every admin and desk page of this branch draws in both languages with
+// no message key left untranslated.
+func TestTheAdminPagesSpeakBothLanguages(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 768)
+	signIn(t, ctx, ls, "manager", "/admin/settings")
+	pages := []string{"/admin/settings", "/admin/bays", "/admin/teams", "/admin/technicians", "/admin/users", "/admin/devices",
+		"/admin/printers", "/admin/catalog", "/admin/export", "/desk/dispatch", "/desk/kpis"}
+	for _, lang := range []string{"en", "zh-CN"} {
+		for _, page := range pages {
+			livetest.Open(t, ctx, ls.URL(page+"?lang="+lang))
+			livetest.WaitFor(t, ctx, page+" in "+lang, `document.documentElement.lang === `+quote(lang)+` && !!document.querySelector("#main h1") && document.querySelectorAll("#main table, #main form").length > 0`, 10*time.Second)
+			time.Sleep(300 * time.Millisecond) // the lists load after the heading
+			if raw := livetest.Eval[string](t, ctx, `(document.body.innerText.match(/\b(admin|desk|staff|stage|flag)\.[a-z0-9_.]+/) || [""])[0]`); raw != "" {
+				t.Errorf("%s in %s shows the key %s", page, lang, raw)
+			}
+			if lang == "en" && (page == "/admin/settings" || page == "/desk/dispatch") {
+				livetest.Screenshot(t, ctx, strings.TrimPrefix(strings.ReplaceAll(page, "/", "-"), "-")+"-en")
+			}
+		}
+	}
+}

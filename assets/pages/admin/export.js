@@ -22,8 +22,8 @@ start("admin", async (main, ctx) => {
     { novalidate: true, class: "card", id: "period" },
     el("h2", {}, t("admin.export.period_title")),
     el("div", { class: "pair" }, field(t("admin.export.from"), from), field(t("admin.export.to"), to)),
-    el("div", { class: "links" }, periodLinks),
     el("p", { class: "hint" }, t("admin.export.period_hint")),
+    el("div", { class: "links" }, periodLinks),
   );
   // The links follow the period; a period that ends before it starts (or
   // is longer than a year) is said next to its field and the links wait.
