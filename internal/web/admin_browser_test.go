@@ -147,11 +147,34 @@ func TestTheManagerSetsUpTheShop(t *testing.T) {
 
 	signIn(t, ctx, ls, "manager", "/admin/bays")
 	livetest.WaitFor(t, ctx, "the bays", `document.querySelectorAll(".editor-list tbody tr").length >= 12`, 10*time.Second)
-	fill(t, ctx, "form.editor", map[string]any{"name": "机修13", "kind": "general"}, true)
+	// Sent twice at once (a double click), the form makes one bay.
+	fill(t, ctx, "form.editor", map[string]any{"name": "机修13", "kind": "general"}, false)
+	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form.editor"); f.requestSubmit(); f.requestSubmit(); return true })()`)
 	eventually(t, ls, "/api/v1/bays", "the new bay", func(bays []idName) bool {
 		_, ok := find(bays, func(b idName) bool { return b.Name == "机修13" && b.Kind == "general" && b.Active })
 		return ok
 	})
+	livetest.WaitFor(t, ctx, "the bay in the list", `[...document.querySelectorAll(".editor-list tbody tr")].some((r) => r.textContent.includes("机修13"))`, 10*time.Second)
+	var bays []idName
+	ls.Get("/api/v1/bays", &bays)
+	n := 0
+	for _, b := range bays {
+		if b.Name == "机修13" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("a form sent twice made %d bays", n)
+	}
+	// A bay without a name is refused next to the field.
+	livetest.Eval[bool](t, ctx, `(document.getElementById("new").click(), true)`)
+	fill(t, ctx, "form.editor", map[string]any{"name": " "}, true)
+	livetest.WaitFor(t, ctx, "the name's error", `document.querySelector("form.editor input[name=name]").closest("label").nextElementSibling?.classList.contains("field-error")`, 10*time.Second)
+	livetest.Screenshot(t, ctx, "admin-bays")
+	ls.Get("/api/v1/bays", &bays)
+	if len(bays) != 13 {
+		t.Errorf("%d bays after a refused one, want 13", len(bays))
+	}
 
 	livetest.Open(t, ctx, ls.URL("/admin/teams"))
 	livetest.WaitFor(t, ctx, "the teams", `document.querySelectorAll(".editor-list tbody tr").length >= 4`, 10*time.Second)

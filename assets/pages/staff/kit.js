@@ -82,7 +82,7 @@ export function editor(main, o) {
   let current = null;
   const newButton = el("button", { type: "button", class: "primary", id: o.newId || "new", onclick: () => edit(null) }, o.newLabel);
   main.append(
-    el("div", { class: "toolbar" }, el("h1", { class: "grow" }, o.title), o.tools || null, newButton),
+    el("div", { class: "toolbar" }, el("h1", {}, o.title), newButton, o.tools || null),
     el("div", { class: "split" }, list, side),
   );
 
