@@ -325,3 +325,15 @@ func TestTheAdminPagesSpeakBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// The admin pages are the manager's: an advisor who opens one is told so
+// and sees no form.
+func TestAnAdvisorIsToldTheAdminIsTheManagers(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 768)
+	signIn(t, ctx, ls, "advisor1", "/admin/settings")
+	livetest.WaitFor(t, ctx, "the refusal", `!!document.getElementById("managers-only") && !document.querySelector("#main form")`, 10*time.Second)
+	if n := livetest.Eval[int](t, ctx, `document.querySelectorAll(".nav a[href^='/admin/']").length`); n != 0 {
+		t.Errorf("an advisor's navigation lists %d admin pages", n)
+	}
+}

@@ -2,10 +2,10 @@
 // whether it is in use. A bay taken out of use leaves the boards and
 // dispatch; its history stays.
 
-import { start, t, el, api, command } from "../staff/app.js";
-import { editor, field, input, select, check } from "../staff/kit.js";
+import { t, el, api, command } from "../staff/app.js";
+import { startAdmin, editor, field, input, select, check } from "../staff/kit.js";
 
-start("admin", async (main) => {
+startAdmin(async (main) => {
   const kinds = [
     ["quick_service", t("admin.kind.quick_service")],
     ["general", t("admin.kind.general")],

@@ -2,8 +2,8 @@
 // labour operations with their sold hours and price, and parts with their
 // unit price. Prices are typed in yuan and kept in fen.
 
-import { start, t, el, api, command, money } from "../staff/app.js";
-import { editor, field, input, check } from "../staff/kit.js";
+import { t, el, api, command, money } from "../staff/app.js";
+import { startAdmin, editor, field, input, check } from "../staff/kit.js";
 
 // fen turns a typed price into the minor unit; what is not a number is
 // sent as -1 so that the server refuses it next to its field.
@@ -14,7 +14,7 @@ function fen(v) {
   return Number.isFinite(n) ? Math.round(n * 100) : -1;
 }
 
-start("admin", async (main, ctx) => {
+startAdmin(async (main, ctx) => {
   const cur = ctx.settings.currency || "CNY";
   const ops = el("section", { id: "operations" });
   const parts = el("section", { id: "parts" });

@@ -3,10 +3,10 @@
 // shows and in which language. A paired screen can be renamed, given
 // other views or revoked (it then shows a code again).
 
-import { start, t, el, api, form, notice, when } from "../staff/app.js";
-import { field, input, select, checks, checked, table } from "../staff/kit.js";
+import { t, el, api, form, notice, when } from "../staff/app.js";
+import { startAdmin, field, input, select, checks, checked, table } from "../staff/kit.js";
 
-start("admin", async (main) => {
+startAdmin(async (main) => {
   const views = [
     ["workshop", t("admin.view.workshop")],
     ["lounge", t("admin.view.lounge")],

@@ -3,10 +3,10 @@
 // data file, and the printed QR sheets (one poster per bay, the
 // technicians' badge cards).
 
-import { start, t, el, clearErrors, showErrors } from "../staff/app.js";
-import { field, input, isoDate, daysAgo } from "../staff/kit.js";
+import { t, el, clearErrors, showErrors } from "../staff/app.js";
+import { startAdmin, field, input, isoDate, daysAgo } from "../staff/kit.js";
 
-start("admin", async (main, ctx) => {
+startAdmin(async (main, ctx) => {
   const tz = ctx.settings.time_zone;
   const from = input("from", daysAgo(29, tz), { type: "date", required: true });
   const to = input("to", isoDate(new Date(), tz), { type: "date", required: true });

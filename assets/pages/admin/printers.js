@@ -3,10 +3,10 @@
 // cards, estimates and settlements, the label printer the seat labels.
 // They are part of the settings and saved with them.
 
-import { start, t, el, form, command, notice, api } from "../staff/app.js";
-import { input, select, table } from "../staff/kit.js";
+import { t, el, form, command, notice, api } from "../staff/app.js";
+import { startAdmin, input, select, table } from "../staff/kit.js";
 
-start("admin", async (main, ctx) => {
+startAdmin(async (main, ctx) => {
   let settings = ctx.settings;
   const uses = [["a4", t("admin.printers.use_a4")], ["label", t("admin.printers.use_label")]];
   const body = el("tbody");

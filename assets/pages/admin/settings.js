@@ -4,10 +4,10 @@
 // label stock, how long a customer's link lasts and the lounge TVs' line.
 // Printers are part of the settings too, on their own page.
 
-import { start, t, el, form, command, notice, api } from "../staff/app.js";
-import { field, input, select } from "../staff/kit.js";
+import { t, el, form, command, notice, api } from "../staff/app.js";
+import { startAdmin, field, input, select } from "../staff/kit.js";
 
-start("admin", async (main, ctx) => {
+startAdmin(async (main, ctx) => {
   let settings = ctx.settings;
   const s = settings;
   const f = el(

@@ -1,10 +1,10 @@
 // The workshop's teams (班组) and their leaders; a team's leader is one of
 // its technicians and does the team check before the final inspection.
 
-import { start, t, el, api, command } from "../staff/app.js";
-import { editor, field, input, select } from "../staff/kit.js";
+import { t, el, api, command } from "../staff/app.js";
+import { startAdmin, editor, field, input, select } from "../staff/kit.js";
 
-start("admin", async (main) => {
+startAdmin(async (main) => {
   let techs = [];
   const ed = editor(main, {
     title: t("admin.teams.title"),

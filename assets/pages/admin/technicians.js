@@ -4,10 +4,10 @@
 // as its login; a PIN is reset by typing a new one. The badge sheet prints
 // every technician's badge card with its QR code.
 
-import { start, t, el, api, command, ApiError } from "../staff/app.js";
-import { editor, field, input, select, check, checks, checked } from "../staff/kit.js";
+import { t, el, api, command, ApiError } from "../staff/app.js";
+import { startAdmin, editor, field, input, select, check, checks, checked } from "../staff/kit.js";
 
-start("admin", async (main) => {
+startAdmin(async (main) => {
   const kinds = [
     ["quick_service", t("admin.kind.quick_service")],
     ["general", t("admin.kind.general")],

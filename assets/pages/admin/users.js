@@ -2,10 +2,10 @@
 // typing a new one (10 characters or more); secrets go to the server's
 // users endpoint, which hashes them, never into the history.
 
-import { start, t, el, api } from "../staff/app.js";
-import { editor, field, input, check, checks, checked } from "../staff/kit.js";
+import { t, el, api } from "../staff/app.js";
+import { startAdmin, editor, field, input, check, checks, checked } from "../staff/kit.js";
 
-start("admin", async (main) => {
+startAdmin(async (main) => {
   const roles = [
     ["manager", t("admin.role.manager")],
     ["advisor", t("admin.role.advisor")],

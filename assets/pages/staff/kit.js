@@ -4,11 +4,23 @@
 // gauges) drawn here, with no library. Every word shown is passed in by
 // the page, already translated.
 
-import { el, form, notice } from "./app.js";
+import { el, form, notice, start, t } from "./app.js";
 
 // The kit's stylesheet, added once by the first page that imports it.
 if (!document.querySelector('link[href="/assets/staff/kit.css"]')) {
   document.head.append(el("link", { rel: "stylesheet", href: "/assets/staff/kit.css" }));
+}
+
+// startAdmin starts an admin page. The pages are the manager's: anyone
+// else who opens one is told so (the API refuses them anyway).
+export function startAdmin(draw) {
+  return start("admin", async (main, ctx) => {
+    if (!ctx.user.roles.includes("manager")) {
+      main.append(el("p", { class: "error", id: "managers-only" }, t("admin.managers_only")));
+      return;
+    }
+    await draw(main, ctx);
+  });
 }
 
 // field labels a control. The label sits in a cell of its own, so that
