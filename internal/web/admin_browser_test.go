@@ -209,6 +209,14 @@ func TestTheManagerSetsUpTheShop(t *testing.T) {
 	if code := post(t, ls, "/api/v1/session", map[string]any{"badge": "B2001", "pin": "5678"}); code != http.StatusOK {
 		t.Errorf("the new badge and PIN sign in with %d", code)
 	}
+	// The PIN is reset from the same form, still open on the technician.
+	livetest.WaitFor(t, ctx, "the technician's form", `document.querySelector("form.editor").dataset.editing === `+quote(tech.ID), 5*time.Second)
+	fill(t, ctx, "form.editor", map[string]any{"pin": "9090"}, true)
+	// Once saved, the form is drawn again with the PIN field empty.
+	livetest.WaitFor(t, ctx, "the saved PIN", `document.querySelector("form.editor input[name=pin]").value === "" && !document.querySelector("form.editor .field-error, form.editor .form-error")`, 10*time.Second)
+	if code := post(t, ls, "/api/v1/session", map[string]any{"badge": "B2001", "pin": "9090"}); code != http.StatusOK {
+		t.Errorf("the reset PIN signs in with %d", code)
+	}
 
 	livetest.Open(t, ctx, ls.URL("/admin/users"))
 	livetest.WaitFor(t, ctx, "the users", `document.querySelectorAll(".editor-list tbody tr").length >= 10`, 10*time.Second)
