@@ -81,6 +81,19 @@ func TestTheControllerDispatchesAWaitingJob(t *testing.T) {
 	}
 	// The page shows it on its bay and no longer in the queue.
 	livetest.WaitFor(t, ctx, "the bay taken", `[...document.querySelectorAll("#bays tr")].some((r) => r.dataset.bay === `+quote(bay)+` && r.classList.contains("bay-busy")) && ![...document.querySelectorAll("#queue tr")].some((r) => r.dataset.job === `+quote(job)+`)`, 10*time.Second)
+	// Chosen on its bay, the car can go back to the queue.
+	livetest.Eval[bool](t, ctx, `([...document.querySelectorAll("#bays tr")].find((r) => r.dataset.job === `+quote(job)+`).click(), true)`)
+	livetest.WaitFor(t, ctx, "the job's form with undispatch", `document.querySelector("#dispatch")?.dataset.job === `+quote(job)+` && !!document.getElementById("undispatch")`, 5*time.Second)
+	livetest.Eval[bool](t, ctx, `(document.getElementById("undispatch").click(), true)`)
+	eventually(t, ls, "/api/v1/workshop", "the job back in the queue", func(w workshopView) bool {
+		for _, q := range w.Queue {
+			if q.Job.ID == job {
+				return true
+			}
+		}
+		return false
+	})
+	livetest.WaitFor(t, ctx, "the queue again", `[...document.querySelectorAll("#queue tr")].some((r) => r.dataset.job === `+quote(job)+`)`, 10*time.Second)
 }
 
 // The KPI page shows the figures of /api/v1/kpis for the period it shows,

@@ -96,7 +96,7 @@ start("desk", async (main, ctx) => {
     const w = shop.workshop;
     counts.textContent = t("desk.dispatch.counts", { queue: w.queue.length, free: w.counts.techs_free, total: w.counts.techs_total });
     const q = queue();
-    if (chosen && !q.some((js) => js.job.id === chosen)) {
+    if (chosen && !movable(chosen)) {
       chosen = null;
       formBox.replaceChildren(el("p", { class: "muted" }, t("desk.dispatch.pick")));
     }
@@ -134,7 +134,16 @@ start("desk", async (main, ctx) => {
         w.bays.map((b) =>
           el(
             "tr",
-            { class: b.job ? "bay-busy" : "bay-free", dataset: { bay: b.bay.id } },
+            b.job
+              ? {
+                  class: b.job.job.id === chosen ? "bay-busy selected" : "bay-busy",
+                  dataset: { bay: b.bay.id, job: b.job.job.id },
+                  tabindex: 0,
+                  title: t("desk.dispatch.change_hint"),
+                  onclick: () => choose(b.job.job.id),
+                  onkeydown: (e) => e.key === "Enter" && choose(b.job.job.id),
+                }
+              : { class: "bay-free", dataset: { bay: b.bay.id } },
             el("td", {}, el("strong", {}, b.bay.name)),
             el("td", {}, kindName[b.bay.kind] || b.bay.kind),
             el(
@@ -175,12 +184,20 @@ start("desk", async (main, ctx) => {
     ];
   }
 
-  // choose opens the dispatch form of a waiting job.
+  // movable says whether a job can be dispatched from here: it waits in
+  // the queue, or holds a bay (its team, technicians, bay or priority
+  // can change).
+  function movable(id) {
+    return shop.workshop.jobs.some((js) => js.job.id === id && (js.job.stage === "waiting_dispatch" || ON_BAY.includes(js.job.stage)));
+  }
+
+  // choose opens the dispatch form of a waiting job, or of one on a bay.
   function choose(id) {
     chosen = id;
     draw();
-    const js = shop.workshop.queue.find((x) => x.job.id === id);
+    const js = shop.workshop.jobs.find((x) => x.job.id === id);
     const j = js.job;
+    const waiting = j.stage === "waiting_dispatch";
     const teamSel = select("team_id", [["", "—"], ...shop.teams.map((tm) => [tm.id, tm.name])], j.team_id || "");
     const techList = el("div", { class: "techs-pick", "data-field": "tech_ids", tabindex: -1 });
     const baySel = el("select", { name: "bay_id" });
@@ -188,14 +205,20 @@ start("desk", async (main, ctx) => {
     const f = el(
       "form",
       { novalidate: true, class: "card", id: "dispatch", dataset: { job: id } },
-      el("h2", {}, el("span", { class: "plate" }, js.plate), " · ", js.model),
+      el("h2", {}, el("span", { class: "plate" }, js.plate), " · ", js.model, waiting ? null : el("span", { class: "flag blue" }, t(`stage.${j.stage}`))),
       el("p", { class: "muted" }, j.requests, " · ", t("desk.dispatch.sold", { hours: js.progress.sold_hours.toFixed(1) }), " · ", t("desk.dispatch.promised_at", { time: when(j.promised_at) })),
       field(t("desk.dispatch.team"), teamSel),
       el("span", { class: "hint" }, t("desk.dispatch.techs")),
       techList,
       field(t("desk.dispatch.bay"), baySel),
       field(t("desk.dispatch.priority"), prio),
-      el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary", id: "do-dispatch" }, t("desk.dispatch.dispatch"))),
+      el(
+        "div",
+        { class: "buttons" },
+        el("button", { type: "submit", class: "primary", id: "do-dispatch" }, waiting ? t("desk.dispatch.dispatch") : t("desk.dispatch.change")),
+        // A car dispatched but not started can go back to the queue.
+        j.stage === "dispatched" ? el("button", { type: "button", id: "undispatch", onclick: () => undispatch(js) }, t("desk.dispatch.undispatch")) : null,
+      ),
     );
 
     const drawTechs = () => {
@@ -225,7 +248,7 @@ start("desk", async (main, ctx) => {
         opts.push(
           el(
             "option",
-            { value: b.bay.id, disabled: !!b.job },
+            { value: b.bay.id, disabled: !!b.job && b.job.job.id !== id },
             `${b.bay.name} · ${kindName[b.bay.kind] || b.bay.kind}${b.job ? " · " + b.job.plate : ""}`,
           ),
         );
@@ -282,6 +305,18 @@ start("desk", async (main, ctx) => {
     );
     formBox.replaceChildren(f);
     teamSel.focus();
+  }
+
+  async function undispatch(js) {
+    try {
+      await command({ type: "undispatch", job_id: js.job.id });
+      notice(t("desk.dispatch.undispatched", { plate: js.plate }), "ok");
+      chosen = null;
+      formBox.replaceChildren(el("p", { class: "muted" }, t("desk.dispatch.pick")));
+      await refresh();
+    } catch (e) {
+      notice(e.message, "alert");
+    }
   }
 
   formBox.replaceChildren(el("p", { class: "muted" }, t("desk.dispatch.pick")));
