@@ -64,7 +64,7 @@ start("desk", async (main, ctx) => {
   function apptTable(list) {
     return el("table", { class: "table compact" },
       el("thead", {}, el("tr", {}, el("th", {}, t("desk.col.time")), el("th", {}, t("desk.col.plate")), el("th", {}, t("desk.col.customer")),
-        el("th", {}, t("desk.col.requested")), el("th", {}, t("desk.col.advisor")), el("th", {}, t("desk.appt.prep")), el("th", {}, t("desk.col.status")))),
+        el("th", {}, t("desk.col.requested")), el("th", { class: "nowrap" }, t("desk.col.advisor")), el("th", {}, t("desk.appt.prep")), el("th", {}, t("desk.col.status")))),
       el("tbody", {}, list.map((a) => {
         const booked = a.status === "booked";
         return el("tr", { "data-appointment": a.id },
@@ -72,8 +72,8 @@ start("desk", async (main, ctx) => {
           el("td", { class: "plate" }, a.plate, el("div", { class: "muted" }, a.model)),
           el("td", {}, a.customer, " ", flagChips(a.key_customer ? ["key_customer"] : []), el("div", {}, el("a", { href: `tel:${a.phone}` }, a.phone))),
           el("td", { class: "pre" }, a.requested),
-          el("td", {}, a.advisor || "—"),
-          el("td", {}, el("div", { class: "checks" }, prepItems.map((p) => el("label", { class: "check" },
+          el("td", { class: "nowrap" }, a.advisor || "—"),
+          el("td", {}, el("div", { class: "checks prep" }, prepItems.map((p) => el("label", { class: "check" },
             el("input", {
               type: "checkbox", checked: a.prep[p.field], disabled: !booked, "data-prep": p.field,
               onchange: (ev) => act(ev, { type: "update_appointment", id: a.id, prep: { ...a.prep, [p.field]: ev.target.checked } }),
