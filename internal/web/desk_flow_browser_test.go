@@ -196,6 +196,14 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	controller.command(map[string]any{"type": "dispatch", "job_id": jobID, "team_id": team, "tech_ids": []string{tech}, "bay_id": bay})
 	wait("the job dispatched", `!!document.querySelector("tr[data-job='`+jobID+`'] [data-stage=dispatched]")`)
 	controller.command(map[string]any{"type": "clock_on", "job_id": jobID, "tech_id": tech})
+
+	// The technician finds worn brake pads: the advisor is told, calls
+	// the customer and approves the extra work on their behalf.
+	controller.command(map[string]any{"type": "report_finding", "job_id": jobID, "description": "左前刹车片磨损", "hours": 0.5, "price": 38000})
+	wait("the advisor told of the finding", `[...document.querySelectorAll("#notices .notice")].some(n => n.textContent.includes("`+plate+`") && n.textContent.includes("增项"))`)
+	wait("the finding to approve", `!!document.querySelector("#detail [data-approve]")`)
+	eval(`document.querySelector("#detail [data-approve]").click()`)
+	wait("the approved work on the job", `!document.querySelector("#detail [data-approve]") && document.querySelector("#detail").textContent.includes("左前刹车片磨损") && document.querySelector("#detail .history").textContent.includes("增项已决定")`)
 	controller.command(map[string]any{"type": "finish", "job_id": jobID, "tech_id": tech, "self_check": []string{"done"}})
 	ls.Command(map[string]any{"type": "qc", "job_id": jobID, "step": "team", "pass": true})
 	signInAs(t, ls, "qc").command(map[string]any{"type": "qc", "job_id": jobID, "step": "final", "pass": true})
@@ -210,8 +218,13 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	wait("the ready car", `!!document.querySelector("tr[data-job='`+jobID+`']")`)
 	eval(`document.querySelector("tr[data-job='` + jobID + `']").click()`)
 	wait("the delivery form", `!!document.querySelector("form#deliver")`)
-	if diff := livetest.Eval[string](t, ctx, `document.querySelector("#difference").textContent`); !strings.Contains(diff, "0.00") {
-		t.Errorf("the settlement differs from the signed estimate by %q", diff)
+	// The approved finding is the difference from the signed estimate,
+	// and explains it.
+	if diff := livetest.Eval[string](t, ctx, `document.querySelector("#difference").textContent`); !strings.Contains(diff, "+¥380.00") {
+		t.Errorf("the settlement differs from the signed estimate by %q, want +¥380.00", diff)
+	}
+	if why := livetest.Eval[string](t, ctx, `document.querySelector("form#deliver").explanation.value`); why != "左前刹车片磨损" {
+		t.Errorf("the explanation offered is %q", why)
 	}
 	eval(`(() => { const f = document.querySelector("form#deliver"); for (const n of ["work_shown", "old_parts_shown", "car_clean", "seat_restored"]) f[n].checked = true; })()`)
 	livetest.Screenshot(t, ctx, "desk-delivery")
@@ -251,6 +264,20 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	ls.Get("/api/v1/jobs/"+jobID, &follow)
 	if follow.Job.FollowUp == nil || follow.Job.FollowUp.Outcome != "satisfied" {
 		t.Errorf("the follow-up is %+v", follow.Job.FollowUp)
+	}
+
+	// In English too, every page has all its words.
+	for _, page := range []string{"jobs?job=" + jobID, "appointments", "reception", "delivery?job=" + jobID, "followups"} {
+		sep := "?"
+		if strings.Contains(page, "?") {
+			sep = "&"
+		}
+		livetest.Open(t, ctx, ls.URL("/desk/"+page+sep+"lang=en"))
+		wait("the page "+page+" in English", `document.documentElement.lang === "en" && document.querySelector("#main h1")?.textContent.length > 0 && !document.querySelector("#main .error")`)
+		time.Sleep(300 * time.Millisecond)
+		if text := livetest.Eval[string](t, ctx, `document.body.innerText`); strings.Contains(text, "desk.") || strings.Contains(text, "staff.") {
+			t.Errorf("%s in English shows a message key:\n%s", page, text)
+		}
 	}
 }
 
