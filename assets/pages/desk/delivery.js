@@ -144,7 +144,16 @@ start("desk", async (main, ctx) => {
     });
   }
 
-  watchJobs(user, () => refresh());
+  // The list is read again only when a car enters or leaves the last
+  // stages, not on every clock-on in the shop.
+  let seen = "";
+  watchJobs(user, (model) => {
+    const now = (model.lists.jobs || []).filter((j) => ["quality_check", "washing", "ready"].includes(j.stage)).map((j) => j.id + j.stage).join();
+    if (now !== seen) {
+      seen = now;
+      refresh();
+    }
+  });
   await refresh();
   if (selected) show(selected);
 });
