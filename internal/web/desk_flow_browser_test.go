@@ -3,11 +3,14 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"io"
 
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +184,17 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	} else if retry := livetest.Eval[string](t, ctx, `document.querySelector("#opened [data-print=job-card]").textContent`); retry != "重试" {
 		t.Errorf("a failed print offers %q, want a retry", retry)
 	}
+	// With a printer that answers, the retry prints and says so.
+	var settings map[string]any
+	ls.Get("/api/v1/settings", &settings)
+	printer := fakePrinter(t)
+	settings["printers"] = []map[string]any{{"name": "前台A4", "uri": printer, "use": "a4"}, {"name": "标签", "uri": printer, "use": "label"}}
+	ls.Command(map[string]any{"type": "set_settings", "settings": settings})
+	eval(`document.querySelector("#opened [data-print=job-card]").click()`)
+	wait("the printer's acceptance", `document.querySelector("#opened .print-status[data-kind=job-card]").classList.contains("ok")`)
+	if said := livetest.Eval[string](t, ctx, `document.querySelector("#opened .print-status[data-kind=job-card]").textContent`); said != "已发送到 前台A4（排队中 #7）" {
+		t.Errorf("a print taken by the printer says %q", said)
+	}
 
 	// The customer signs: the job goes to dispatch.
 	eval(`document.querySelector("#signed").click()`)
@@ -318,6 +332,31 @@ func freeCrew(t *testing.T, ls *livetest.Server) (team, tech, bay string) {
 	}
 	t.Fatalf("no free technician with a free bay: %+v", w.FreeTechs)
 	return
+}
+
+// fakePrinter is an IPP printer that takes every job as job 7, pending.
+func fakePrinter(t *testing.T) string {
+	attr := func(b []byte, tag byte, name string, value []byte) []byte {
+		b = append(b, tag)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(name)))
+		b = append(b, name...)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(value)))
+		return append(b, value...)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		b := []byte{1, 1, 0, 0, 0, 0, 0, 1, 0x01}
+		b = attr(b, 0x47, "attributes-charset", []byte("utf-8"))
+		b = attr(b, 0x48, "attributes-natural-language", []byte("en"))
+		b = append(b, 0x02)
+		b = attr(b, 0x45, "job-uri", []byte("ipp://127.0.0.1/jobs/7"))
+		b = attr(b, 0x21, "job-id", binary.BigEndian.AppendUint32(nil, 7))
+		b = attr(b, 0x23, "job-state", binary.BigEndian.AppendUint32(nil, 3))
+		w.Header().Set("Content-Type", "application/ipp")
+		w.Write(append(b, 0x03))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/printers/front-desk"
 }
 
 // cupsUp says whether a CUPS answers on this machine (the demo's printers

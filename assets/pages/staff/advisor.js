@@ -95,6 +95,17 @@ export const documents = [
   { kind: "settlement", key: "desk.doc.settlement" },
 ];
 
+// IPP job states, as the printer reports them.
+const jobStates = {
+  pending: { key: "desk.print.state_pending" },
+  "pending-held": { key: "desk.print.state_held" },
+  processing: { key: "desk.print.state_processing" },
+  "processing-stopped": { key: "desk.print.state_stopped" },
+  completed: { key: "desk.print.state_completed" },
+  canceled: { key: "desk.print.state_canceled" },
+  aborted: { key: "desk.print.state_aborted" },
+};
+
 const reasons = {
   unreachable: () => t("desk.print.unreachable"),
   rejected: () => t("desk.print.rejected"),
@@ -118,7 +129,8 @@ export function printPanel(jobId, kinds) {
         try {
           const out = await api("POST", `/api/v1/jobs/${encodeURIComponent(jobId)}/print`, { kind: d.kind });
           status.className = "print-status ok";
-          status.textContent = t("desk.print.done", { printer: out.printer, state: out.job_state || out.status || "", id: out.job_id ?? "" });
+          const state = jobStates[out.job_state] ? t(jobStates[out.job_state].key) : out.job_state || out.status || "";
+          status.textContent = t("desk.print.done", { printer: out.printer, state, id: out.job_id ?? "" });
           button.textContent = t("desk.print.again");
         } catch (e) {
           status.className = "print-status bad";
