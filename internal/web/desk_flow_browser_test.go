@@ -255,7 +255,10 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	if job.Job.Stage != "ready" {
 		t.Fatalf("a refused delivery left the job %s", job.Job.Stage)
 	}
-	eval(`(() => { const f = document.querySelector("form#deliver"); f.payment_method.value = "wechat"; f.requestSubmit(); })()`)
+	// A settlement that differs from the estimate needs its explanation.
+	eval(`(() => { const f = document.querySelector("form#deliver"); f.payment_method.value = "wechat"; f.explanation.value = ""; f.requestSubmit(); })()`)
+	wait("the refusal next to the explanation", `document.querySelector("form#deliver textarea[name=explanation]").closest("label").nextElementSibling?.textContent === "结算与预估不同，请说明原因"`)
+	eval(`(() => { const f = document.querySelector("form#deliver"); f.explanation.value = "左前刹车片磨损，客户电话同意更换"; f.requestSubmit(); })()`)
 	wait("the car delivered", `!!document.querySelector("#delivered") && !!document.querySelector("#detail [data-print=settlement]")`)
 	ls.Get("/api/v1/jobs/"+jobID, &job)
 	if job.Job.Stage != "delivered" || job.Job.Delivery == nil || job.Job.Delivery.Paid <= 0 {

@@ -103,7 +103,7 @@ start("desk", async (main, ctx) => {
   // bookingForm finds the customer and car, or takes new ones, and books.
   function bookingForm() {
     let chosen = null;
-    const q = el("input", { type: "search", name: "q", autocomplete: "off", placeholder: t("desk.find.placeholder"), "aria-label": t("desk.find.placeholder") });
+    const q = el("input", { type: "search", name: "q", "data-field": "customer_id", autocomplete: "off", placeholder: t("desk.find.placeholder"), "aria-label": t("desk.find.placeholder") });
     const hits = el("div", { class: "hits" });
     const who = el("div", { id: "chosen", "data-field": "vehicle_id" }, el("p", { class: "muted" }, t("desk.appt.choose")));
     const findButton = el("button", { type: "button", onclick: find }, t("desk.find.button"));
