@@ -116,9 +116,7 @@ func navKeys(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		for _, p := range pages {
-			if page := strings.TrimSuffix(path.Base(p), ".js"); !strings.HasPrefix(page, "_") {
-				keys = append(keys, area+".nav."+page)
-			}
+			keys = append(keys, area+".nav."+strings.TrimSuffix(path.Base(p), ".js"))
 		}
 	}
 	return keys

@@ -18,7 +18,7 @@ import (
 // (/desk/{page}) and the manager's admin (/admin/{page}). Every page is
 // one template, staff.html, that loads one ES module: a page exists when
 // assets/pages/{desk,admin}/{page}.js does, and the navigation lists
-// those that exist. The pages read and change everything through the
+// those that exist (helpers the pages share live in staff/). The pages read and change everything through the
 // /api/v1 API, which checks each role; a page only hides what a role
 // cannot use.
 func Desk(pages fs.FS) (func(*fiber.App, *Server), error) {
@@ -33,10 +33,7 @@ func Desk(pages fs.FS) (func(*fiber.App, *Server), error) {
 			return nil, err
 		}
 		for _, n := range names {
-			page := strings.TrimSuffix(path.Base(n), ".js")
-			if !strings.HasPrefix(page, "_") { // _shared.js: helpers, not a page
-				d.pages[area] = append(d.pages[area], page)
-			}
+			d.pages[area] = append(d.pages[area], strings.TrimSuffix(path.Base(n), ".js"))
 		}
 		d.pages[area] = orderPages(d.pages[area], navOrder[area])
 	}

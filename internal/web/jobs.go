@@ -100,6 +100,8 @@ type jobDetail struct {
 	Parts    []*shop.PartsRequest `json:"parts_requests"`
 	Findings []*shop.Finding      `json:"findings"`
 	Moves    []shop.Stage         `json:"moves"`
+	// Phone is the customer's, for the advisor who calls about the job.
+	Phone string `json:"phone"`
 }
 
 func (s *Server) getJob(c *fiber.Ctx) error {
@@ -121,7 +123,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job) jobDetail {
-	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage)}
+	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage), Phone: phoneOf(st, j)}
 	if d.Parts == nil {
 		d.Parts = []*shop.PartsRequest{}
 	}

@@ -26,6 +26,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = problem.code || "";
     this.fields = problem.errors || [];
+    this.reason = problem.reason || ""; // print_failed: unreachable, rejected, timeout
   }
 }
 
