@@ -74,28 +74,7 @@ func (s *Server) kpis(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	st := s.eng.State()
-	appts := make([]*shop.Appointment, 0, len(st.Appointments))
-	for _, a := range st.Appointments {
-		appts = append(appts, a)
-	}
-	bays := 0
-	for _, b := range st.Bays {
-		if b.Active && b.Kind != shop.BayWash {
-			bays++
-		}
-	}
-	return c.JSON(shop.ComputeKPIs(jobs, appts, from, to, s.eng.Now(), bays, openHours(st.Settings)))
-}
-
-// openHours is the length of the shop's day from its settings.
-func openHours(set shop.Settings) float64 {
-	o, err1 := time.Parse("15:04", set.OpensAt)
-	cl, err2 := time.Parse("15:04", set.ClosesAt)
-	if err1 != nil || err2 != nil || !cl.After(o) {
-		return 10
-	}
-	return cl.Sub(o).Hours()
+	return c.JSON(s.eng.State().KPIs(jobs, from, to, s.eng.Now()))
 }
 
 // jobsCreatedIn returns the jobs opened in [from, to), oldest first.
