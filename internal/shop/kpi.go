@@ -57,6 +57,46 @@ type BayKPI struct {
 	Utilisation float64 `json:"utilisation"`
 }
 
+// KPIs computes the KPIs of [from, to) over the given jobs (live and
+// closed) and the state's appointments, bays and opening hours.
+func (st *State) KPIs(jobs []*Job, from, to, now time.Time) KPIs {
+	appts := make([]*Appointment, 0, len(st.Appointments))
+	for _, a := range st.Appointments {
+		appts = append(appts, a)
+	}
+	bays := 0
+	for _, b := range st.Bays {
+		if b.Active && b.Kind != BayWash {
+			bays++
+		}
+	}
+	return ComputeKPIs(jobs, appts, from, to, now, bays, st.Settings.OpenHours())
+}
+
+// Today is the KPIs of the shop's day so far, from the state alone: it
+// keeps a week of closed jobs, so every job of today is in it. These are
+// the figures the workshop board shows.
+func (st *State) Today(now time.Time) KPIs {
+	local := now.In(st.Loc)
+	from := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, local.Location())
+	jobs := make([]*Job, 0, len(st.Jobs))
+	for _, j := range st.Jobs {
+		jobs = append(jobs, j)
+	}
+	return st.KPIs(jobs, from, from.AddDate(0, 0, 1), now)
+}
+
+// OpenHours is how long the shop is open a day; 10 when the settings do
+// not say.
+func (s Settings) OpenHours() float64 {
+	o, err1 := time.Parse("15:04", s.OpensAt)
+	cl, err2 := time.Parse("15:04", s.ClosesAt)
+	if err1 != nil || err2 != nil || !cl.After(o) {
+		return 10
+	}
+	return cl.Sub(o).Hours()
+}
+
 // ComebackWindow is how soon a car's return counts against the last repair.
 const ComebackWindow = 30 * 24 * time.Hour
 

@@ -141,3 +141,27 @@ func boolf(b bool) float64 {
 	}
 	return 0
 }
+
+// Today counts the shop's day in its own time zone: a job delivered at
+// 23:30 UTC on the 22nd was delivered on the 23rd in Beijing.
+func TestTodayIsTheShopsDay(t *testing.T) {
+	bj := time.FixedZone("CST", 8*3600)
+	st := NewState()
+	st.Loc = bj
+	st.Settings.OpensAt, st.Settings.ClosesAt = "08:00", "18:00"
+	st.Bays["b1"] = &Bay{ID: "b1", Active: true, Kind: BayGeneral}
+	deliver := func(id string, promised, ready time.Time) {
+		st.Jobs[id] = &Job{ID: id, VehicleID: "v-" + id, CreatedAt: ready.Add(-3 * time.Hour), PromisedAt: promised,
+			Stages: stages(StageReception, ready.Add(-3*time.Hour), StageReady, ready, StageDelivered, ready.Add(10*time.Minute))}
+	}
+	deliver("early-today", at(23, 2, 0), at(22, 23, 30)) // 07:30 Beijing on the 23rd, on time
+	deliver("late-today", at(23, 4, 0), at(23, 5, 0))    // 13:00 Beijing, an hour late
+	deliver("yesterday", at(22, 4, 0), at(22, 3, 0))     // the 22nd in Beijing
+	k := st.Today(at(23, 8, 0))                          // 16:00 Beijing
+	if k.Delivered != 2 || k.OnTime != 0.5 {
+		t.Errorf("today: %d delivered, %.2f on time; want 2 and 0.50", k.Delivered, k.OnTime)
+	}
+	if h := st.Settings.OpenHours(); h != 10 {
+		t.Errorf("open %v hours a day, want 10", h)
+	}
+}

@@ -75,17 +75,7 @@ func (s *Server) kpis(c *fiber.Ctx) error {
 		return err
 	}
 	st := s.eng.State()
-	appts := make([]*shop.Appointment, 0, len(st.Appointments))
-	for _, a := range st.Appointments {
-		appts = append(appts, a)
-	}
-	bays := 0
-	for _, b := range st.Bays {
-		if b.Active && b.Kind != shop.BayWash {
-			bays++
-		}
-	}
-	k := shop.ComputeKPIs(jobs, appts, from, to, s.eng.Now(), bays, openHours(st.Settings))
+	k := st.KPIs(jobs, from, to, s.eng.Now())
 	for i := range k.Technicians {
 		if t := st.Technicians[k.Technicians[i].ID]; t != nil {
 			k.Technicians[i].Name = t.Name
@@ -97,16 +87,6 @@ func (s *Server) kpis(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(k)
-}
-
-// openHours is the length of the shop's day from its settings.
-func openHours(set shop.Settings) float64 {
-	o, err1 := time.Parse("15:04", set.OpensAt)
-	cl, err2 := time.Parse("15:04", set.ClosesAt)
-	if err1 != nil || err2 != nil || !cl.After(o) {
-		return 10
-	}
-	return cl.Sub(o).Hours()
 }
 
 // jobsCreatedIn returns the jobs opened in [from, to), oldest first.
