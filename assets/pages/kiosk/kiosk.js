@@ -1,0 +1,359 @@
+// What every kiosk page shares: the catalog, the API with its CSRF token,
+// signing in (badge and PIN, or login and password), the keyboard-wedge
+// scanner, notices, and time and money formats. A page module calls boot()
+// and then draws its object.
+//
+// Pages poll the kiosk API instead of following a board feed: the API
+// answers this person's own slice (their queue, the actions their role
+// allows now), which no board view carries, and a small answer every few
+// seconds from a handful of phones costs the server nothing.
+
+import { loadCatalog, t, translate, lang } from "../i18n.js";
+import { el, plate } from "../board/screen.js";
+
+export { t, el, plate, lang };
+
+const session = { user: null, csrf: "" };
+
+// tokenOf is the token of the page's own address (/k/job/{token}).
+export function tokenOf() {
+  return decodeURIComponent(location.pathname.split("/").pop());
+}
+
+// api calls the server and answers {ok, status, data}; data is the JSON
+// answer or the problem document.
+export async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
+  let res;
+  try {
+    res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    return { ok: false, status: 0, data: { code: "offline" } };
+  }
+  let data = null;
+  if (res.status !== 204) {
+    try {
+      data = await res.json();
+    } catch (err) {
+      data = null;
+    }
+  }
+  return { ok: res.ok, status: res.status, data: data || {} };
+}
+
+// command gives one command (POST /api/v1/commands).
+export function command(body) {
+  return api("POST", "/api/v1/commands", body);
+}
+
+export function user() {
+  return session.user;
+}
+
+export function hasRole(...roles) {
+  const have = session.user ? session.user.roles : [];
+  return have.includes("manager") || roles.some((r) => have.includes(r));
+}
+
+// problemText says in the reader's language what went wrong.
+export function problemText(p) {
+  switch (p && p.code) {
+    case "offline":
+      return t("kiosk.error.offline");
+    case "unauthorized":
+      return t("kiosk.error.unauthorized");
+    case "forbidden":
+      return t("kiosk.error.forbidden");
+    case "csrf":
+      return t("kiosk.error.csrf");
+    case "locked":
+      return t("kiosk.error.locked");
+    case "bad_link":
+      return t("kiosk.error.bad_link");
+    case "illegal_move":
+    case "conflict":
+      return t("kiosk.error.conflict");
+    case "invalid":
+      return t("kiosk.error.invalid");
+    case "not_found":
+      return t("kiosk.error.not_found");
+    default:
+      return t("kiosk.error.other");
+  }
+}
+
+let noticeTimer = null;
+
+// notice shows a message at the top until it is replaced or cleared;
+// kind is "error" or "ok".
+export function notice(text, kind) {
+  const box = document.getElementById("notice");
+  clearTimeout(noticeTimer);
+  box.hidden = !text;
+  box.textContent = text || "";
+  box.className = `notice ${kind || "error"}`;
+  if (text && kind === "ok") noticeTimer = setTimeout(() => notice(""), 4000);
+}
+
+// failed shows the problem of a failed call.
+export function failed(res) {
+  notice(problemText(res.data), "error");
+}
+
+function showWho() {
+  const who = document.getElementById("who");
+  const out = document.getElementById("signout");
+  if (!who || !out) return;
+  who.textContent = session.user ? session.user.name : "";
+  out.hidden = !session.user;
+}
+
+// me asks who is signed in on this device; null when nobody.
+export async function me() {
+  const res = await api("GET", "/api/v1/me");
+  if (!res.ok) {
+    session.user = null;
+    session.csrf = "";
+  } else {
+    session.user = res.data.user;
+    session.csrf = res.data.csrf || "";
+  }
+  showWho();
+  return session.user;
+}
+
+export async function signOut() {
+  await api("DELETE", "/api/v1/session");
+  session.user = null;
+  session.csrf = "";
+  showWho();
+}
+
+// signIn draws the sign-in card in main and resolves with the user once
+// they are in. With a badge token (a scanned badge) it asks the PIN only.
+// mode "badge" or "login" picks the first tab.
+export function signIn({ badgeToken, mode } = {}) {
+  const main = document.getElementById("main");
+  return new Promise((resolve) => {
+    let current = badgeToken ? "token" : mode || "badge";
+    const error = el("p", { class: "form-error", role: "alert" });
+    const form = el("form", { class: "card signin", autocomplete: "off" });
+    const draw = () => {
+      const fields = [];
+      if (current === "token") {
+        fields.push(el("p", { class: "lead", text: t("kiosk.signin.badge_scanned") }));
+      }
+      if (current === "badge") {
+        fields.push(field(t("kiosk.signin.badge"), el("input", { name: "badge", required: true, autocapitalize: "characters", spellcheck: "false" })));
+      }
+      if (current === "login") {
+        fields.push(field(t("kiosk.signin.login"), el("input", { name: "login", required: true, autocapitalize: "none", spellcheck: "false" })));
+        fields.push(field(t("kiosk.signin.password"), el("input", { name: "password", type: "password", required: true })));
+      } else {
+        fields.push(field(t("kiosk.signin.pin"), el("input", { name: "pin", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "8", required: true })));
+      }
+      const tabs = badgeToken
+        ? null
+        : el("div", { class: "tabs", role: "tablist" },
+            tab("badge", t("kiosk.signin.with_badge")),
+            tab("login", t("kiosk.signin.with_password")),
+          );
+      form.replaceChildren(
+        el("h1", { text: t("kiosk.signin.title") }),
+        tabs,
+        ...fields,
+        error,
+        el("button", { class: "big primary", type: "submit", text: t("kiosk.signin.submit") }),
+        badgeToken ? null : el("p", { class: "hint", text: t("kiosk.signin.scan_hint") }),
+      );
+      form.querySelector("input").focus();
+    };
+    const tab = (name, label) => {
+      const b = el("button", { type: "button", class: name === current ? "tab on" : "tab", role: "tab", "aria-selected": String(name === current), text: label });
+      b.onclick = () => {
+        current = name;
+        error.textContent = "";
+        draw();
+      };
+      return b;
+    };
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      const v = Object.fromEntries(new FormData(form));
+      const body = current === "login" ? { login: v.login.trim(), password: v.password } : { pin: v.pin };
+      if (current === "badge") body.badge = v.badge.trim().toUpperCase();
+      if (current === "token") body.badge_token = badgeToken;
+      const button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      const res = await api("POST", "/api/v1/session", body);
+      button.disabled = false;
+      if (!res.ok) {
+        error.textContent = res.status === 401 ? t("kiosk.signin.wrong") : problemText(res.data);
+        const pin = form.querySelector("input[name=pin], input[name=password]");
+        if (pin) {
+          pin.value = "";
+          pin.focus();
+        }
+        return;
+      }
+      session.user = res.data.user;
+      session.csrf = res.data.csrf;
+      showWho();
+      resolve(session.user);
+    };
+    main.replaceChildren(form);
+    draw();
+  });
+}
+
+function field(text, input) {
+  return el("label", { class: "field" }, el("span", { text }), input);
+}
+
+// input builds a labelled field; props go to the input element.
+export function labelled(text, props, tag) {
+  const input = el(tag || "input", props);
+  return { label: field(text, input), input };
+}
+
+// A keyboard-wedge scanner types a code's URL a few milliseconds a
+// character and ends it with Enter; people type far slower. A burst of
+// keys that close together, ending in Enter and holding a kiosk or
+// customer path, is a scan, wherever the focus is: what it typed into a
+// field is taken back out.
+const SCAN_GAP_MS = 60;
+const SCAN_MIN_CHARS = 12;
+const SCANNED = /\/(k\/bay|k\/job|k\/badge|c)\/([A-Za-z0-9._~-]+)\s*$/;
+
+export function listenForScans(onScan) {
+  let typed = "";
+  let last = 0;
+  let field = null;
+  let before = null;
+  document.addEventListener(
+    "keydown",
+    (ev) => {
+      const now = performance.now();
+      if (now - last > SCAN_GAP_MS) {
+        typed = "";
+        field = ev.target && "value" in ev.target ? ev.target : null;
+        before = field ? field.value : null;
+      }
+      last = now;
+      if (ev.key === "Enter") {
+        const m = typed.length >= SCAN_MIN_CHARS ? SCANNED.exec(typed) : null;
+        typed = "";
+        if (!m) return;
+        ev.preventDefault();
+        ev.stopPropagation();
+        if (field) setTimeout(() => (field.value = before), 0);
+        onScan({ kind: m[1].replace("k/", ""), token: m[2], path: `/${m[1]}/${m[2]}` });
+        return;
+      }
+      if (ev.key.length === 1) typed += ev.key;
+    },
+    true,
+  );
+}
+
+// boot loads the page's words and wires what every page has. onBadge, when
+// given, takes a scanned badge on this page instead of opening the badge
+// page.
+export async function boot({ title, onBadge, scanner = true }) {
+  await loadCatalog(document.documentElement.lang, "kiosk");
+  translate(document);
+  document.getElementById("title").textContent = title;
+  document.title = title;
+  const out = document.getElementById("signout");
+  if (out) {
+    out.onclick = async () => {
+      await signOut();
+      location.reload();
+    };
+  }
+  if (scanner) {
+    listenForScans((scan) => {
+      if (scan.kind === "badge" && onBadge) onBadge(scan.token);
+      else location.assign(scan.path);
+    });
+  }
+}
+
+// every calls fn now and then every ms while the page is visible, and at
+// once when it comes back into view.
+export function every(ms, fn) {
+  setInterval(() => {
+    if (!document.hidden) fn();
+  }, ms);
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) fn();
+  });
+}
+
+const formats = new Map();
+
+function format(options) {
+  const key = JSON.stringify(options) + lang();
+  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(lang(), options));
+  return formats.get(key);
+}
+
+// when shows a time: 10:45 today, else the date and time.
+export function when(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (isNaN(d) || d.getFullYear() < 2000) return "";
+  const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (d.toDateString() === new Date().toDateString()) return format(clock).format(d);
+  return format(Object.assign({ month: "numeric", day: "numeric" }, clock)).format(d);
+}
+
+// money shows an amount in the minor unit (fen) in the shop's currency.
+export function money(minor, currency) {
+  return new Intl.NumberFormat(lang(), { style: "currency", currency: currency || "CNY" }).format((minor || 0) / 100);
+}
+
+// stageText names a job's stage; a plain pause says why.
+export function stageText(job) {
+  if (job.stage === "paused" && job.pause_reason) {
+    const reason = job.pause_reason.split(":")[0];
+    if (["break", "other", "waiting_parts", "waiting_approval"].includes(reason)) return t(`pause.${reason}`);
+  }
+  return t(`stage.${job.stage}`);
+}
+
+// jobCard shows a job in a list or at the top of its page: plate, model,
+// stage, bay, technicians, promised time and ETA.
+export function jobCard(status, options = {}) {
+  const job = status.job;
+  const tag = options.href ? "a" : "div";
+  return el(tag, { class: `card job stage-${job.stage}`, href: options.href, "data-job": job.id },
+    el("div", { class: "job-top" }, plate(status.plate || job.id, "plate"), el("span", { class: "badge", text: stageText(job) })),
+    el("div", { class: "job-line" }, el("span", { text: status.model }), el("span", { class: "muted", text: job.id })),
+    el("div", { class: "job-line muted" },
+      el("span", { text: status.bay ? t("kiosk.job.bay", { bay: status.bay }) : t("kiosk.job.no_bay") }),
+      el("span", { text: status.techs && status.techs.length ? status.techs.join(" ") : "" }),
+    ),
+    el("div", { class: "job-times" },
+      el("span", {}, el("small", { text: t("time.promised") }), " ", when(job.promised_at)),
+      el("span", { class: status.progress && status.progress.at_risk ? "late" : "" }, el("small", { text: t("time.eta") }), " ", when(status.progress && status.progress.eta)),
+    ),
+  );
+}
+
+// button builds a big button with a handler that is not run twice at once.
+export function button(text, cls, onClick) {
+  const b = el("button", { type: "button", class: `big ${cls || ""}`, text });
+  b.onclick = async () => {
+    if (b.disabled) return;
+    b.disabled = true;
+    try {
+      await onClick();
+    } finally {
+      b.disabled = false;
+    }
+  };
+  return b;
+}
