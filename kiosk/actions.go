@@ -32,6 +32,14 @@ func Actions(st *shop.State, u *shop.User, j *shop.Job) []Action {
 	tech := st.TechnicianOfUser(u.ID)
 	on := tech != nil && ClockedOn(j, tech.ID)
 	switch {
+	case j.Stage.Paused():
+		// Clocking on a paused job resumes it too.
+		if tech != nil && tech.Active && may(&shop.ClockOn{}) {
+			out = append(out, ActionClockOn)
+		}
+		if may(&shop.Resume{}) {
+			out = append(out, ActionResume)
+		}
 	case j.Stage == shop.StageDispatched || j.Stage == shop.StageInProgress:
 		if tech != nil && tech.Active && !on && may(&shop.ClockOn{}) {
 			out = append(out, ActionClockOn)
@@ -44,10 +52,6 @@ func Actions(st *shop.State, u *shop.User, j *shop.Job) []Action {
 		}
 		if j.Stage == shop.StageInProgress && tech != nil && tech.Active && may(&shop.Finish{}) && !awaitsDecision(st, j.ID) {
 			out = append(out, ActionFinish)
-		}
-	case j.Stage.Paused():
-		if may(&shop.Resume{}) {
-			out = append(out, ActionResume)
 		}
 	case j.Stage == shop.StageQualityCheck:
 		// The team check comes first, then the final inspection; each is

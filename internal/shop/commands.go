@@ -1268,6 +1268,12 @@ type WashDone struct {
 
 func (c *WashDone) CommandType() string { return "wash_done" }
 func (c *WashDone) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	// Quality check may also move to ready (a car without a wash), but
+	// only the final inspection may take it there: a wash marks done
+	// only a car that is being washed.
+	if j := d.jobs.get(c.JobID); j != nil && j.Stage != StageWashing {
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageReady, Allowed: moves[j.Stage]}
+	}
 	return moveJob(d, c.JobID, StageReady, now)
 }
 

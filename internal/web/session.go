@@ -79,6 +79,8 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		user = st.UserByBadge(req.Badge)
 		secret, ttl = req.PIN, KioskSessionTTL
 		if user != nil {
+			// A badge typed or scanned counts against the same lock.
+			key = "badge-user:" + user.ID
 			stored = user.PINHash
 		}
 	default:
