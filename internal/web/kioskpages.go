@@ -86,6 +86,8 @@ type kioskPageData struct {
 	// revoked or gone.
 	Reason   string
 	Customer bool
+	// TimeZone is the shop's, for the times the scripts show.
+	TimeZone string
 }
 
 // language picks a page's language: ?lang= (remembered in a cookie, so
@@ -107,6 +109,11 @@ const cookieLang = "bb_lang"
 
 func (kp *kioskPages) render(c *fiber.Ctx, status int, name string, d kioskPageData) error {
 	d.Lang = kp.language(c)
+	if tz := kp.s.eng.State().Settings.TimeZone; tz != "" {
+		if _, err := time.LoadLocation(tz); err == nil {
+			d.TimeZone = tz
+		}
+	}
 	d.Other = "en"
 	if d.Lang == "en" {
 		d.Other = "zh-CN"

@@ -5,7 +5,7 @@
 import { boot, signIn, t, el, tokenOf } from "./kiosk.js";
 
 const token = tokenOf();
-await boot({ title: t("kiosk.badge.title") });
+await boot({ title: () => t("kiosk.badge.title") });
 const user = await signIn({ badgeToken: token });
 const home = localStorage.getItem("bb.kiosk.home");
 if (home) {

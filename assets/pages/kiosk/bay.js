@@ -8,11 +8,6 @@ const token = tokenOf();
 // The badge page comes back here after signing a technician in.
 localStorage.setItem("bb.kiosk.home", location.pathname);
 
-await boot({ title: t("kiosk.bay.title"), onBadge: async (badgeToken) => { await signIn({ badgeToken }); await load(); } });
-if (!(await me())) await signIn();
-await load();
-every(5000, load);
-
 async function load() {
   const res = await api("GET", `/api/v1/kiosk/bay/${encodeURIComponent(token)}`);
   if (res.status === 401) {
@@ -43,3 +38,9 @@ function draw(d) {
   parts.push(el("p", { class: "hint", text: t("kiosk.bay.scan_hint") }));
   document.getElementById("main").replaceChildren(...parts);
 }
+
+// Start once everything above is defined.
+await boot({ title: () => t("kiosk.bay.title"), onBadge: async (badgeToken) => { await signIn({ badgeToken }); await load(); } });
+if (!(await me())) await signIn();
+await load();
+every(5000, load);

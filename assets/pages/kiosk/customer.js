@@ -4,18 +4,12 @@
 // decision, with its price, to approve or decline. No account: the link
 // is the key, and the server checked it before sending this page.
 
-import { boot, api, t, el, plate, when, money, button, notice, failed, tokenOf, every } from "./kiosk.js";
+import { boot, show, api, t, el, plate, when, money, button, notice, failed, tokenOf, every } from "./kiosk.js";
 
 const token = tokenOf();
 const base = `/api/v1/customer/${encodeURIComponent(token)}`;
 // confirming is the finding whose decision waits for a second tap.
 let confirming = null;
-
-await boot({ title: t("kiosk.customer.title"), scanner: false });
-await load();
-every(10000, () => {
-  if (!confirming) load();
-});
 
 async function load() {
   const res = await api("GET", base);
@@ -102,8 +96,7 @@ function draw(v) {
   document.getElementById("shop").textContent = v.shop_name;
   const awaiting = v.findings.filter((f) => f.status === "awaiting");
   const decided = v.findings.filter((f) => f.status !== "awaiting");
-  const main = document.getElementById("main");
-  main.replaceChildren(
+  show(
     el("section", { class: "card car" },
       el("div", { class: "job-top" }, plate(v.plate, "plate"), el("span", { class: "badge", text: statusLine(v.stage) })),
       el("div", { class: "job-line" }, el("span", { text: v.model }), el("span", { class: "muted", text: v.job_id })),
@@ -159,3 +152,10 @@ async function decide(id, approve) {
   notice(approve ? t("kiosk.customer.approved") : t("kiosk.customer.declined"), "ok");
   draw(res.data);
 }
+
+// Start once everything above is defined.
+await boot({ title: () => t("kiosk.customer.title"), scanner: false });
+await load();
+every(10000, () => {
+  if (!confirming) load();
+});

@@ -6,7 +6,7 @@
 // asks for the self-check; the team leader and the QC inspector pass or
 // fail with a reason; the washer marks the wash done.
 
-import { boot, api, command, me, signIn, t, el, when, money, jobCard, button, notice, failed, tokenOf, labelled, every } from "./kiosk.js";
+import { boot, show, api, command, me, signIn, t, el, when, money, jobCard, button, notice, failed, tokenOf, labelled, every } from "./kiosk.js";
 
 const token = tokenOf();
 let data = null;
@@ -14,13 +14,6 @@ let data = null;
 // QC failure); while one is open the page does not redraw under the hands.
 let panel = null;
 let catalog = null;
-
-await boot({ title: t("kiosk.job.title"), onBadge: (badge) => switchPerson(badge) });
-if (!(await me())) await signIn();
-await load();
-every(3000, () => {
-  if (!panel) load();
-});
 
 async function switchPerson(badgeToken) {
   panel = null;
@@ -40,11 +33,12 @@ async function load() {
     return;
   }
   data = res.data;
-  draw();
+  // An open form is not redrawn under the hands; it shows the new state
+  // when it closes.
+  if (!panel) draw();
 }
 
 function draw() {
-  const main = document.getElementById("main");
   const d = data;
   const job = d.job;
   const parts = d.parts_requests.map((p) =>
@@ -59,7 +53,7 @@ function draw() {
       el("span", { class: "status", text: findingStatus(f.status) }),
     ),
   );
-  main.replaceChildren(
+  show(
     jobCard(d),
     job.requests ? el("p", { class: "requests", text: job.requests }) : null,
     parts.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.parts") }), el("ul", {}, parts)) : null,
@@ -86,30 +80,41 @@ function actions(d) {
     box.append(el("p", { class: "hint", text: t("kiosk.job.nothing_to_do") }));
     return box;
   }
+  // act adds the button of an action; data-action names it for tests and
+  // for the scanner-only kiosks' styling.
+  const act = (name, text, cls, fn) => {
+    const b = button(text, cls, fn);
+    b.dataset.action = name;
+    box.append(b);
+  };
   for (const a of list) {
     switch (a) {
       case "clock_on":
-        box.append(button(t("kiosk.action.clock_on"), "primary", clockOn));
+        act(a, t("kiosk.action.clock_on"), "primary", clockOn);
         if (d.clocked_on_elsewhere) box.append(el("p", { class: "hint", text: t("kiosk.job.clock_elsewhere", { job: d.clocked_on_elsewhere }) }));
         break;
       case "clock_off":
-        box.append(button(t("kiosk.action.clock_off"), "", () => give({ type: "clock_off", job_id: d.job.id, tech_id: d.technician_id }, t("kiosk.done.clock_off"))));
+        act(a, t("kiosk.action.clock_off"), "", () => give({ type: "clock_off", job_id: d.job.id, tech_id: d.technician_id }, t("kiosk.done.clock_off")));
         break;
       case "pause":
-        box.append(button(t("kiosk.action.pause"), "warn", async () => openPanel(pauseReasons())));
+        act(a, t("kiosk.action.pause"), "warn", async () => openPanel(pauseReasons()));
         break;
       case "resume":
-        box.append(button(t("kiosk.action.resume"), "primary", () => give({ type: "resume", job_id: d.job.id }, t("kiosk.done.resume"))));
+        act(a, t("kiosk.action.resume"), "primary", () => give({ type: "resume", job_id: d.job.id }, t("kiosk.done.resume")));
         break;
       case "finish":
-        box.append(button(t("kiosk.action.finish"), "", async () => openPanel(selfCheck())));
+        act(a, t("kiosk.action.finish"), "", async () => openPanel(selfCheck()));
         break;
       case "qc_team":
-      case "qc_final":
-        box.append(...qcButtons(a === "qc_team" ? "team" : "final"));
+      case "qc_final": {
+        const step = a === "qc_team" ? "team" : "final";
+        act(`${a}_pass`, step === "team" ? t("kiosk.qc.team_pass") : t("kiosk.qc.final_pass"), "primary", () =>
+          give({ type: "qc", job_id: d.job.id, step, pass: true }, t("kiosk.done.qc_pass")));
+        act(`${a}_fail`, step === "team" ? t("kiosk.qc.team_fail") : t("kiosk.qc.final_fail"), "danger", async () => openPanel(failForm(step)));
         break;
+      }
       case "wash_done":
-        box.append(button(t("kiosk.action.wash_done"), "primary", () => give({ type: "wash_done", job_id: d.job.id }, t("kiosk.done.wash_done"))));
+        act(a, t("kiosk.action.wash_done"), "primary", () => give({ type: "wash_done", job_id: d.job.id }, t("kiosk.done.wash_done")));
         break;
     }
   }
@@ -119,13 +124,15 @@ function actions(d) {
 // give sends a command; on success it says so, closes any panel and
 // reloads the job.
 async function give(body, done) {
+  const from = panel;
   const res = await command(body);
   if (!res.ok) {
     failed(res);
     return false;
   }
   notice(done, "ok");
-  panel = null;
+  // Close the form this command came from, not one opened meanwhile.
+  if (panel === from) panel = null;
   await load();
   return true;
 }
@@ -151,17 +158,20 @@ function openPanel(content) {
 
 function pauseReasons() {
   const box = el("div", { class: "reasons" }, el("h2", { text: t("kiosk.pause.why") }));
-  box.append(
-    button(t("kiosk.pause.waiting_parts"), "", async () => openPanel(await partsForm())),
-    button(t("kiosk.pause.waiting_approval"), "", async () => openPanel(await findingForm())),
-    button(t("kiosk.pause.break"), "", () => give({ type: "pause", job_id: data.job.id, reason: "break" }, t("kiosk.done.pause"))),
-    button(t("kiosk.pause.other"), "", async () => openPanel(otherForm())),
-  );
+  const reason = (name, text, fn) => {
+    const b = button(text, "", fn);
+    b.dataset.reason = name;
+    box.append(b);
+  };
+  reason("waiting_parts", t("kiosk.pause.waiting_parts"), async () => openPanel(await partsForm()));
+  reason("waiting_approval", t("kiosk.pause.waiting_approval"), async () => openPanel(await findingForm()));
+  reason("break", t("kiosk.pause.break"), () => give({ type: "pause", job_id: data.job.id, reason: "break" }, t("kiosk.done.pause")));
+  reason("other", t("kiosk.pause.other"), async () => openPanel(otherForm()));
   return box;
 }
 
 function otherForm() {
-  const note = labelled(t("kiosk.pause.note"), { required: true, rows: "3", maxlength: "500" }, "textarea");
+  const note = labelled(t("kiosk.pause.note"), { name: "note", required: true, rows: "3", maxlength: "500" }, "textarea");
   const form = el("form", { class: "form" }, el("h2", { text: t("kiosk.pause.other") }), note.label,
     el("button", { class: "big warn", type: "submit", text: t("kiosk.pause.submit") }));
   form.onsubmit = (ev) => {
@@ -185,8 +195,8 @@ async function partPicker(withPrice) {
   const parts = await catalogParts();
   const listID = "catalog-parts";
   const datalist = el("datalist", { id: listID }, parts.map((p) => el("option", { value: p.name, label: p.number })));
-  const name = labelled(t("kiosk.parts.part"), { list: listID, maxlength: "200", autocomplete: "off" });
-  const qty = labelled(t("kiosk.parts.quantity"), { type: "number", min: "0.1", step: "any", value: "1", inputmode: "decimal" });
+  const name = labelled(t("kiosk.parts.part"), { name: "part", list: listID, maxlength: "200", autocomplete: "off" });
+  const qty = labelled(t("kiosk.parts.quantity"), { name: "quantity", type: "number", min: "0.1", step: "any", value: "1", inputmode: "decimal" });
   const chosen = [];
   const list = el("ul", { class: "chosen" });
   const redraw = () => {
@@ -200,12 +210,14 @@ async function partPicker(withPrice) {
       return el("li", {}, el("span", { class: "grow", text: `${p.name}${p.number ? " · " + p.number : ""} ×${p.quantity}` }), withPrice ? el("span", { text: money(p.unit_price * p.quantity) }) : null, remove);
     }));
   };
-  const add = el("button", { type: "button", class: "big", text: t("kiosk.parts.add") });
-  add.onclick = () => {
+  const add = el("button", { type: "button", class: "big", name: "add", text: t("kiosk.parts.add") });
+  // addTyped adds the part in the fields; a form's submit calls it too, so
+  // that a part typed but not added is not lost.
+  const addTyped = (quiet) => {
     const typed = name.input.value.trim();
     const quantity = parseFloat(qty.input.value);
     if (!typed || !(quantity > 0)) {
-      notice(t("kiosk.parts.need_name"), "error");
+      if (!quiet) notice(t("kiosk.parts.need_name"), "error");
       return;
     }
     const known = parts.find((p) => p.name === typed || p.number === typed);
@@ -216,7 +228,8 @@ async function partPicker(withPrice) {
     redraw();
     picker.onchange?.();
   };
-  const picker = { box: el("div", { class: "picker" }, datalist, name.label, qty.label, add, list), chosen, onchange: null };
+  add.onclick = () => addTyped(false);
+  const picker = { box: el("div", { class: "picker" }, datalist, name.label, qty.label, add, list), chosen, onchange: null, addTyped };
   return picker;
 }
 
@@ -227,6 +240,7 @@ async function partsForm() {
     el("button", { class: "big warn", type: "submit", text: t("kiosk.parts.submit") }));
   form.onsubmit = (ev) => {
     ev.preventDefault();
+    picker.addTyped(true);
     if (!picker.chosen.length && !open) {
       notice(t("kiosk.parts.none_chosen"), "error");
       return;
@@ -238,10 +252,10 @@ async function partsForm() {
 }
 
 async function findingForm() {
-  const what = labelled(t("kiosk.finding.what"), { required: true, maxlength: "300" });
-  const why = labelled(t("kiosk.finding.why"), { rows: "2", maxlength: "500" }, "textarea");
-  const hours = labelled(t("kiosk.finding.hours"), { type: "number", min: "0", max: "200", step: "0.1", value: "0", inputmode: "decimal", required: true });
-  const price = labelled(t("kiosk.finding.price"), { type: "number", min: "0", step: "0.01", inputmode: "decimal", required: true });
+  const what = labelled(t("kiosk.finding.what"), { name: "what", required: true, maxlength: "300" });
+  const why = labelled(t("kiosk.finding.why"), { name: "why", rows: "2", maxlength: "500" }, "textarea");
+  const hours = labelled(t("kiosk.finding.hours"), { name: "hours", type: "number", min: "0", max: "200", step: "0.1", value: "0", inputmode: "decimal", required: true });
+  const price = labelled(t("kiosk.finding.price"), { name: "price", type: "number", min: "0", step: "0.01", inputmode: "decimal", required: true });
   const picker = await partPicker(true);
   // The price starts as the parts' total; the technician adds the labour.
   let touched = false;
@@ -254,6 +268,7 @@ async function findingForm() {
     el("button", { class: "big warn", type: "submit", text: t("kiosk.finding.submit") }));
   form.onsubmit = (ev) => {
     ev.preventDefault();
+    picker.addTyped(true);
     const reason = why.input.value.trim();
     const description = reason ? `${what.input.value.trim()} — ${reason}` : what.input.value.trim();
     const finding = {
@@ -302,15 +317,8 @@ function selfCheck() {
   return form;
 }
 
-function qcButtons(step) {
-  const pass = button(step === "team" ? t("kiosk.qc.team_pass") : t("kiosk.qc.final_pass"), "primary", () =>
-    give({ type: "qc", job_id: data.job.id, step, pass: true }, t("kiosk.done.qc_pass")));
-  const fail = button(step === "team" ? t("kiosk.qc.team_fail") : t("kiosk.qc.final_fail"), "danger", async () => openPanel(failForm(step)));
-  return [pass, fail];
-}
-
 function failForm(step) {
-  const reason = labelled(t("kiosk.qc.reason"), { required: true, rows: "3", maxlength: "500" }, "textarea");
+  const reason = labelled(t("kiosk.qc.reason"), { name: "reason", required: true, rows: "3", maxlength: "500" }, "textarea");
   const form = el("form", { class: "form" }, el("h2", { text: step === "team" ? t("kiosk.qc.team_fail") : t("kiosk.qc.final_fail") }), reason.label,
     el("p", { class: "hint", text: t("kiosk.qc.rework") }),
     el("button", { class: "big danger", type: "submit", text: t("kiosk.qc.fail_submit") }));
@@ -320,3 +328,11 @@ function failForm(step) {
   };
   return form;
 }
+
+// Start once everything above is defined.
+await boot({ title: () => t("kiosk.job.title"), onBadge: (badge) => switchPerson(badge) });
+if (!(await me())) await signIn();
+await load();
+every(3000, () => {
+  if (!panel) load();
+});

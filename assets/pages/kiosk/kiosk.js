@@ -161,12 +161,14 @@ export function signIn({ badgeToken, mode } = {}) {
             tab("login", t("kiosk.signin.with_password")),
           );
       form.replaceChildren(
-        el("h1", { text: t("kiosk.signin.title") }),
-        tabs,
-        ...fields,
-        error,
-        el("button", { class: "big primary", type: "submit", text: t("kiosk.signin.submit") }),
-        badgeToken ? null : el("p", { class: "hint", text: t("kiosk.signin.scan_hint") }),
+        ...[
+          el("h1", { text: t("kiosk.signin.title") }),
+          tabs,
+          ...fields,
+          error,
+          el("button", { class: "big primary", type: "submit", text: t("kiosk.signin.submit") }),
+          badgeToken ? null : el("p", { class: "hint", text: t("kiosk.signin.scan_hint") }),
+        ].filter(Boolean),
       );
       form.querySelector("input").focus();
     };
@@ -219,43 +221,63 @@ export function labelled(text, props, tag) {
 }
 
 // A keyboard-wedge scanner types a code's URL a few milliseconds a
-// character and ends it with Enter; people type far slower. A burst of
-// keys that close together, ending in Enter and holding a kiosk or
-// customer path, is a scan, wherever the focus is: what it typed into a
-// field is taken back out.
-const SCAN_GAP_MS = 60;
-const SCAN_MIN_CHARS = 12;
+// character and ends it with Enter; people type ten times slower. When
+// Enter ends keys that hold a kiosk or customer path typed at scanner
+// speed on average, it is a scan, wherever the focus is: what it typed
+// into a field is taken back out. The average, not each gap, decides, so
+// that a busy tablet that stalls once mid-scan still reads the code.
+const SCAN_AVERAGE_MS = 35;
+const SCAN_PAUSE_MS = 1000; // a longer pause starts over
 const SCANNED = /\/(k\/bay|k\/job|k\/badge|c)\/([A-Za-z0-9._~-]+)\s*$/;
 
 export function listenForScans(onScan) {
+  document.documentElement.dataset.scanner = "on";
   let typed = "";
-  let last = 0;
-  let field = null;
-  let before = null;
+  let times = [];
   document.addEventListener(
     "keydown",
     (ev) => {
       const now = performance.now();
-      if (now - last > SCAN_GAP_MS) {
+      if (times.length && now - times[times.length - 1] > SCAN_PAUSE_MS) {
         typed = "";
-        field = ev.target && "value" in ev.target ? ev.target : null;
-        before = field ? field.value : null;
+        times = [];
       }
-      last = now;
       if (ev.key === "Enter") {
-        const m = typed.length >= SCAN_MIN_CHARS ? SCANNED.exec(typed) : null;
+        const m = SCANNED.exec(typed);
+        const start = m ? typed.lastIndexOf("http", m.index) : -1;
+        const from = start >= 0 ? start : m ? m.index : 0;
+        const fast = m && (now - times[from]) / (typed.length - from) < SCAN_AVERAGE_MS;
+        const code = typed.slice(from);
         typed = "";
-        if (!m) return;
+        times = [];
+        if (!fast) return;
         ev.preventDefault();
         ev.stopPropagation();
-        if (field) setTimeout(() => (field.value = before), 0);
+        const field = ev.target;
+        if (field && typeof field.value === "string") {
+          setTimeout(() => {
+            if (field.value.endsWith(code)) field.value = field.value.slice(0, -code.length);
+          }, 0);
+        }
         onScan({ kind: m[1].replace("k/", ""), token: m[2], path: `/${m[1]}/${m[2]}` });
         return;
       }
-      if (ev.key.length === 1) typed += ev.key;
+      if (ev.key.length === 1) {
+        typed += ev.key;
+        times.push(now);
+        if (typed.length > 400) {
+          typed = typed.slice(-200);
+          times = times.slice(-200);
+        }
+      }
     },
     true,
   );
+}
+
+// show replaces what main shows; absent parts (null) are left out.
+export function show(...parts) {
+  document.getElementById("main").replaceChildren(...parts.flat().filter((p) => p !== null && p !== undefined && p !== false));
 }
 
 // boot loads the page's words and wires what every page has. onBadge, when
@@ -264,8 +286,9 @@ export function listenForScans(onScan) {
 export async function boot({ title, onBadge, scanner = true }) {
   await loadCatalog(document.documentElement.lang, "kiosk");
   translate(document);
-  document.getElementById("title").textContent = title;
-  document.title = title;
+  // title is a function: the catalog is loaded only now.
+  document.getElementById("title").textContent = title();
+  document.title = title();
   const out = document.getElementById("signout");
   if (out) {
     out.onclick = async () => {
@@ -294,9 +317,12 @@ export function every(ms, fn) {
 
 const formats = new Map();
 
+// Times show in the shop's zone (the page names it), whatever the zone
+// of the phone.
 function format(options) {
-  const key = JSON.stringify(options) + lang();
-  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(lang(), options));
+  const zone = document.documentElement.dataset.tz || undefined;
+  const key = JSON.stringify(options) + lang() + zone;
+  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(lang(), Object.assign({ timeZone: zone }, options)));
   return formats.get(key);
 }
 
@@ -306,7 +332,8 @@ export function when(iso) {
   const d = new Date(iso);
   if (isNaN(d) || d.getFullYear() < 2000) return "";
   const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-  if (d.toDateString() === new Date().toDateString()) return format(clock).format(d);
+  const day = format({ year: "numeric", month: "2-digit", day: "2-digit" });
+  if (day.format(d) === day.format(new Date())) return format(clock).format(d);
   return format(Object.assign({ month: "numeric", day: "numeric" }, clock)).format(d);
 }
 

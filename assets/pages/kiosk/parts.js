@@ -8,13 +8,6 @@ import { boot, api, command, me, signIn, signOut, hasRole, t, el, plate, when, b
 // redraw under the clerk's hands meanwhile.
 let onOrder = null;
 
-await boot({ title: t("kiosk.counter.title") });
-if (!(await me())) await signIn({ mode: "login" });
-await load();
-every(3000, () => {
-  if (!onOrder) load();
-});
-
 async function load() {
   const main = document.getElementById("main");
   if (!hasRole("parts_clerk", "controller")) {
@@ -35,7 +28,7 @@ async function load() {
   const rows = res.data;
   main.replaceChildren(
     el("h2", { class: "count", text: t("kiosk.counter.open", { n: rows.length }) }),
-    rows.length ? el("div", { class: "requests" }, rows.map(row)) : el("p", { class: "card empty", text: t("kiosk.counter.none") }),
+    rows.length ? el("div", { class: "request-list" }, rows.map(row)) : el("p", { class: "card empty", text: t("kiosk.counter.none") }),
   );
 }
 
@@ -65,7 +58,7 @@ function orderForm(card, p) {
   const soon = new Date(Date.now() + 24 * 3600 * 1000);
   soon.setMinutes(0, 0, 0);
   const local = new Date(soon.getTime() - soon.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-  const eta = labelled(t("kiosk.counter.eta"), { type: "datetime-local", value: local, required: true });
+  const eta = labelled(t("kiosk.counter.eta"), { name: "eta", type: "datetime-local", value: local, required: true });
   const form = el("form", { class: "form" }, eta.label,
     el("div", { class: "row-buttons" },
       el("button", { class: "big warn", type: "submit", text: t("kiosk.counter.order_submit") }),
@@ -92,3 +85,11 @@ async function update(id, status, eta) {
   notice(t("kiosk.counter.updated"), "ok");
   await load();
 }
+
+// Start once everything above is defined.
+await boot({ title: () => t("kiosk.counter.title") });
+if (!(await me())) await signIn({ mode: "login" });
+await load();
+every(3000, () => {
+  if (!onOrder) load();
+});
