@@ -377,8 +377,10 @@ func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
 	livetest.Screenshot(t, customer, "customer-en")
 }
 
-// A bad code in the browser: a plain page saying why, and a 403.
-func TestABadCodeShowsWhy(t *testing.T) {
+// A bad code in the browser gets a plain page saying why; the scanner
+// still works there; a badge's own page signs its technician in and goes
+// back to the bay.
+func TestScannedCodesOnAKiosk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
@@ -394,6 +396,19 @@ func TestABadCodeShowsWhy(t *testing.T) {
 	// A scanner at a kiosk showing the refusal still opens the next code.
 	scan(t, phone, f.srv.URL(f.bayPath))
 	livetest.WaitFor(t, phone, "the bay page after a scan", `document.documentElement.dataset.page === "bay"`, 10*time.Second)
+	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin")`, 10*time.Second)
+
+	// A phone camera opens the badge's own page: the PIN, then back to
+	// the bay, signed in.
+	livetest.Open(t, phone, f.srv.URL(f.badgePath))
+	livetest.WaitFor(t, phone, "the PIN", `!!document.querySelector(".signin input[name=pin]") && !document.querySelector(".signin input[name=badge]")`, 10*time.Second)
+	fill(t, phone, ".signin input[name=pin]", "0000")
+	click(t, phone, "sign in", ".signin button[type=submit]")
+	livetest.WaitFor(t, phone, "the wrong PIN said", `document.querySelector(".form-error").textContent !== ""`, 10*time.Second)
+	fill(t, phone, ".signin input[name=pin]", demo.PIN)
+	click(t, phone, "sign in", ".signin button[type=submit]")
+	livetest.WaitFor(t, phone, "the bay page, signed in", fmt.Sprintf(`document.documentElement.dataset.page === "bay" && !!document.querySelector('.queue a.card[data-job=%s]')`, js(f.jobID)), 10*time.Second)
+	checkPage(t, phone)
 }
 
 // device is a browser whose scripts' uncaught errors are kept, so that a
@@ -437,5 +452,10 @@ func checkPage(t *testing.T, ctx context.Context) {
 	}
 	if livetest.Eval[bool](t, ctx, `document.documentElement.scrollWidth > innerWidth + 1`) {
 		t.Errorf("the page is wider than the screen (%s)", livetest.Eval[string](t, ctx, `location.pathname`))
+	}
+	// Nothing sticks out of the screen's right edge, even inside a card.
+	out := livetest.Eval[string](t, ctx, `[...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.className || e.tagName).join(", ")`)
+	if out != "" {
+		t.Errorf("past the right edge of %s: %s", livetest.Eval[string](t, ctx, `location.pathname`), out)
 	}
 }

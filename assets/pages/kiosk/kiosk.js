@@ -339,7 +339,7 @@ export function when(iso) {
 
 // money shows an amount in the minor unit (fen) in the shop's currency.
 export function money(minor, currency) {
-  return new Intl.NumberFormat(lang(), { style: "currency", currency: currency || "CNY" }).format((minor || 0) / 100);
+  return new Intl.NumberFormat(lang(), { style: "currency", currency: currency || "CNY", currencyDisplay: "narrowSymbol" }).format((minor || 0) / 100);
 }
 
 // stageText names a job's stage; a plain pause says why.
