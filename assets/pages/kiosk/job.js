@@ -126,6 +126,13 @@ function actions(d) {
 async function give(body, done) {
   const from = panel;
   const res = await command(body);
+  if (res.status === 401) {
+    // The kiosk session ended while the form was open: sign in again.
+    panel = null;
+    await signIn();
+    await load();
+    return false;
+  }
   if (!res.ok) {
     failed(res);
     return false;

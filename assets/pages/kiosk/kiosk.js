@@ -134,9 +134,18 @@ export async function signOut() {
 // signIn draws the sign-in card in main and resolves with the user once
 // they are in. With a badge token (a scanned badge) it asks the PIN only.
 // mode "badge" or "login" picks the first tab.
+//
+// Everyone waiting for a sign-in (the page's start, a poll that met a 401,
+// a scanned badge) is answered by the one that succeeds; a poll does not
+// redraw a form someone is typing into, and a scanned badge replaces it.
+let waiting = [];
+let showing = null; // the sign-in form on the page, if any
+
 export function signIn({ badgeToken, mode } = {}) {
   const main = document.getElementById("main");
-  return new Promise((resolve) => {
+  const asked = new Promise((resolve) => waiting.push(resolve));
+  if (showing && main.contains(showing) && !badgeToken) return asked;
+  {
     let current = badgeToken ? "token" : mode || "badge";
     const error = el("p", { class: "form-error", role: "alert" });
     const form = el("form", { class: "card signin", autocomplete: "off" });
@@ -203,11 +212,16 @@ export function signIn({ badgeToken, mode } = {}) {
       session.user = res.data.user;
       session.csrf = res.data.csrf;
       showWho();
-      resolve(session.user);
+      showing = null;
+      const all = waiting;
+      waiting = [];
+      for (const resolve of all) resolve(session.user);
     };
+    showing = form;
     main.replaceChildren(form);
     draw();
-  });
+  }
+  return asked;
 }
 
 function field(text, input) {
