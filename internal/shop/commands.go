@@ -312,6 +312,9 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.CustomerLinkDays < 1 || s.CustomerLinkDays > 365 {
 		p.add("settings.customer_link_days", "must be between 1 and 365")
 	}
+	if s.KioskIdleMinutes != 0 && (s.KioskIdleMinutes < 2 || s.KioskIdleMinutes > 720) {
+		p.add("settings.kiosk_idle_minutes", "must be between 2 and 720, or 0 for the default")
+	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
 		p.add("settings.time_zone", "must be an IANA time zone such as Asia/Shanghai")
 	}

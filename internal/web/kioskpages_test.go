@@ -412,3 +412,30 @@ func TestKioskPagesLoad(t *testing.T) {
 		}
 	}
 }
+
+// A shop sets how long a technician's kiosk sign-in lasts unused.
+func TestKioskIdleTimeIsTheShops(t *testing.T) {
+	ts := newTestShop(t)
+	set := ts.eng.State().Settings
+	set.KioskIdleMinutes = 1
+	if _, err := ts.eng.Do(context.Background(), shop.Actor{System: true}, &shop.SetSettings{Settings: set}); err == nil {
+		t.Error("an idle time of one minute was taken")
+	}
+	set.KioskIdleMinutes = 5
+	if _, err := ts.eng.Do(context.Background(), shop.Actor{System: true}, &shop.SetSettings{Settings: set}); err != nil {
+		t.Fatal(err)
+	}
+	r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "2468"})
+	if r.status != 200 {
+		t.Fatalf("badge sign-in: %d %s", r.status, r.body)
+	}
+	var expires time.Time
+	for _, c := range (&http.Response{Header: r.header}).Cookies() {
+		if c.Name == "bb_session" {
+			expires = c.Expires
+		}
+	}
+	if left := time.Until(expires); left < 4*time.Minute || left > 6*time.Minute {
+		t.Errorf("the kiosk session lasts %v, want 5 minutes", left)
+	}
+}
