@@ -17,10 +17,12 @@ async function fetchCatalog(path) {
   return res.json();
 }
 
-export async function loadCatalog(lang, area) {
+// loadCatalog loads the shared catalog of a language and those of the
+// areas named: loadCatalog("en", "staff", "desk").
+export async function loadCatalog(lang, ...areas) {
   language = lang === "en" ? "en" : "zh-CN";
   const parts = [fetchCatalog(`/assets/i18n/${language}.json`)];
-  if (area) parts.push(fetchCatalog(`/assets/i18n/${area}/${language}.json`));
+  for (const area of areas) parts.push(fetchCatalog(`/assets/i18n/${area}/${language}.json`));
   catalog = Object.assign({}, ...(await Promise.all(parts)));
   document.documentElement.lang = language;
   return language;
@@ -28,6 +30,11 @@ export async function loadCatalog(lang, area) {
 
 export function lang() {
   return language;
+}
+
+// has says whether the catalog holds a key.
+export function has(key) {
+  return key in catalog;
 }
 
 // t returns a message with its {placeholders} filled in. A key missing

@@ -146,7 +146,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("load the board pages: %w", err)
 	}
-	deps.Extra = append(deps.Extra, boards)
+	staffPages, err := web.Desk(assets.Pages())
+	if err != nil {
+		return fmt.Errorf("load the staff pages: %w", err)
+	}
+	deps.Extra = append(deps.Extra, boards, staffPages)
 	srv := web.New(deps, web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -30,8 +30,9 @@ func Chromium(t testing.TB) string {
 	return ""
 }
 
-// Browser starts a headless Chromium with a fresh profile and a window of
-// the given size; it closes when the test ends.
+// Browser starts a headless Chromium with a fresh profile, a window of
+// the given size and the demo shop's time zone; it closes when the test
+// ends.
 func Browser(t testing.TB, width, height int) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
@@ -45,6 +46,9 @@ func Browser(t testing.TB, width, height int) context.Context {
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
+		// The shop's PCs, TVs and phones keep the shop's time: the demo
+		// shop is in Beijing, whatever zone the test machine is in.
+		chromedp.Env("TZ=Asia/Shanghai"),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)

@@ -125,7 +125,11 @@ func (s *Server) Restart() {
 		t.Fatal(err)
 	}
 	deps := web.Deps{Engine: s.Engine, Auth: s.Store, Backup: s.Store, History: s.Store, Tokens: s.Tokens, Printing: renderer}
-	deps.Extra = append(deps.Extra, boards)
+	staffPages, err := web.Desk(assets.Pages())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps.Extra = append(deps.Extra, boards, staffPages)
 	s.Web = web.New(deps, web.Options{Demo: s.opts.Demo, Logger: Quiet})
 	var ln net.Listener
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {

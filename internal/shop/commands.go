@@ -1329,7 +1329,9 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	j.Delivery = &Delivery{WorkShown: c.WorkShown, OldPartsShown: c.OldPartsShown, CarClean: c.CarClean, SeatRestored: c.SeatRestored,
 		Explanation: c.Explanation, Total: j.Total(), Paid: c.Paid, PaymentMethod: c.PaymentMethod, At: now, By: actorName(a)}
 	if j.Estimated.Total != j.Total() && c.Explanation == "" {
-		return result{}, (&problems{{Field: "explanation", Message: "explain why the settlement differs from the estimate"}}).err()
+		var why problems
+		why.add("explanation", "explain why the settlement differs from the estimate")
+		return result{}, why.err()
 	}
 	return r, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"bayboard/internal/shop"
 
@@ -31,7 +32,35 @@ func (s *Server) command(c *fiber.Ctx) error {
 		return problem(c, shop.CodeInvalid, "set passwords and PINs through POST /api/v1/users",
 			shop.FieldError{Field: "user.password_hash", Message: "not accepted here"})
 	}
-	ev, err := s.eng.Do(c.UserContext(), whoOf(c).actor, cmd)
+	actor := whoOf(c).actor
+	key := c.Get(headerIdempotency)
+	if key == "" {
+		return s.do(c, actor, cmd)
+	}
+	if !validKey(key) {
+		return problem(c, shop.CodeInvalid, "Idempotency-Key must be 1 to 100 printable ASCII characters",
+			shop.FieldError{Field: headerIdempotency, Message: "1 to 100 printable ASCII characters"})
+	}
+	// Keys are per user (or token, or device): one's key never answers another.
+	key = actor.UserID + "\x00" + actor.DeviceID + "\x00" + key
+	body, first, err := s.replays.begin(c.UserContext(), key, time.Now())
+	if err != nil {
+		return err
+	}
+	if !first {
+		c.Set(headerIdempotency+"-Replayed", "true")
+		c.Type("json")
+		return c.Send(body)
+	}
+	err = s.do(c, actor, cmd)
+	s.replays.finish(key, err == nil, append([]byte(nil), c.Response().Body()...))
+	return err
+}
+
+// do carries a command out and answers with its event and, for a job,
+// the job's status after it.
+func (s *Server) do(c *fiber.Ctx, actor shop.Actor, cmd shop.Command) error {
+	ev, err := s.eng.Do(c.UserContext(), actor, cmd)
 	if err != nil {
 		return err
 	}
@@ -71,6 +100,8 @@ type jobDetail struct {
 	Parts    []*shop.PartsRequest `json:"parts_requests"`
 	Findings []*shop.Finding      `json:"findings"`
 	Moves    []shop.Stage         `json:"moves"`
+	// Phone is the customer's, for the advisor who calls about the job.
+	Phone string `json:"phone"`
 }
 
 func (s *Server) getJob(c *fiber.Ctx) error {
@@ -92,7 +123,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job) jobDetail {
-	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage)}
+	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage), Phone: phoneOf(st, j)}
 	if d.Parts == nil {
 		d.Parts = []*shop.PartsRequest{}
 	}

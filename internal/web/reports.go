@@ -227,10 +227,10 @@ func (s *Server) followUps(c *fiber.Ctx) error {
 	st := s.eng.State()
 	now := s.eng.Now()
 	due, complaints := st.FollowUpsDue(now)
-	status := func(jobs []*shop.Job) []shop.JobStatus {
-		out := make([]shop.JobStatus, len(jobs))
+	status := func(jobs []*shop.Job) []withPhone {
+		out := make([]withPhone, len(jobs))
 		for i, j := range jobs {
-			out[i] = st.JobStatus(j, now)
+			out[i] = withPhone{JobStatus: st.JobStatus(j, now), Phone: phoneOf(st, j)}
 		}
 		return out
 	}

@@ -54,6 +54,9 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/promise", s.suggestPromise)
 	staff("GET", "/reminders", s.reminders)
 	staff("GET", "/follow-ups", s.followUps)
+	staff("GET", "/staff", s.listStaff)
+	staff("GET", "/desk/appointments", s.deskAppointments)
+	staff("GET", "/desk/lookup", s.deskLookup)
 	staff("GET", "/findings", listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
 
 	api.Add("GET", "/kpis", s.requireUser, requireRole(shop.RoleAdvisor, shop.RoleController), s.kpis)

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"bayboard/internal/engine"
@@ -70,7 +72,12 @@ type Server struct {
 	log      *slog.Logger
 	guard    *guard
 	metrics  *metrics
+	replays  *replays
 	started  time.Time
+
+	// conns are the open connections (see Shutdown).
+	connsMu sync.Mutex
+	conns   map[*conn]struct{}
 }
 
 // New builds the server and its routes.
@@ -82,7 +89,7 @@ func New(d Deps, opts Options) *Server {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
-		guard: newGuard(), metrics: newMetrics(), started: time.Now()}
+		guard: newGuard(), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",
 		BodyLimit:             opts.BodyLimit,
@@ -95,6 +102,7 @@ func New(d Deps, opts Options) *Server {
 		JSONEncoder:           json.Marshal,
 		JSONDecoder:           json.Unmarshal,
 	})
+	s.conns = map[*conn]struct{}{}
 	s.routes(d.Extra)
 	return s
 }
@@ -103,10 +111,81 @@ func New(d Deps, opts Options) *Server {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Serve serves on a listener until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(listener{ln, s}) }
 
 // Shutdown stops taking requests and waits for those under way.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+//
+// Browsers and HTTP clients open spare connections ahead of need, and
+// fasthttp's shutdown waits for a connection that has not sent a byte
+// until its read timeout (30 s). Such a connection carries nothing, so
+// Shutdown closes it instead of waiting.
+func (s *Server) Shutdown(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- s.app.ShutdownWithContext(ctx) }()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			var unused []*conn
+			s.connsMu.Lock()
+			for c := range s.conns {
+				if !c.used.Load() {
+					unused = append(unused, c)
+				}
+			}
+			s.connsMu.Unlock()
+			for _, c := range unused {
+				c.Close()
+			}
+		}
+	}
+}
+
+// listener keeps a list of the server's open connections.
+type listener struct {
+	net.Listener
+	s *Server
+}
+
+func (l listener) Accept() (net.Conn, error) {
+	nc, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	c := &conn{Conn: nc, s: l.s}
+	l.s.connsMu.Lock()
+	l.s.conns[c] = struct{}{}
+	l.s.connsMu.Unlock()
+	return c, nil
+}
+
+// conn knows whether anything was read from it.
+type conn struct {
+	net.Conn
+	s    *Server
+	used atomic.Bool
+	once sync.Once
+}
+
+func (c *conn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 && !c.used.Load() {
+		c.used.Store(true)
+	}
+	return n, err
+}
+
+func (c *conn) Close() error {
+	c.once.Do(func() {
+		c.s.connsMu.Lock()
+		delete(c.s.conns, c)
+		c.s.connsMu.Unlock()
+	})
+	return c.Conn.Close()
+}
 
 // logRequests logs each request once, with its problem code if any.
 func (s *Server) logRequests(c *fiber.Ctx) error {

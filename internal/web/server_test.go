@@ -458,3 +458,44 @@ func TestExpiredSessionsAreSwept(t *testing.T) {
 		t.Errorf("swept %d expired sessions, want 2 (%v)", n, err)
 	}
 }
+
+// A connection that was opened but never used (browsers open spare ones)
+// does not hold a shutdown up; one with a request under way is waited for.
+func TestShutdownClosesUnusedConnections(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	state, _ := st.Load(t0)
+	eng := engine.New(st, state, func() time.Time { return t0 })
+	defer eng.Close()
+	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st}, Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	spare, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spare.Close()
+	// The server has seen the connection once it answers a request on another.
+	if res, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
+		res.Body.Close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown with a spare connection open: %v", err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	spare.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := spare.Read(make([]byte, 1)); err == nil {
+		t.Errorf("the spare connection is still open (read %d bytes)", n)
+	}
+}

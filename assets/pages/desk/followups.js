@@ -1,0 +1,83 @@
+// Follow-up (回访): the cars delivered in the last three days whose
+// customer is due a call, at the time they preferred; the outcome of each
+// call (satisfied, a complaint with its details, or unreachable — to call
+// again); and the complaints still open, until the follow-up clerk closes
+// each with what was done.
+
+import { start, api, command, el, t, form, notice, problemText, hasRole } from "/assets/staff/app.js";
+import { watchJobs, dateTime } from "/assets/staff/advisor.js";
+
+const outcomes = [
+  { id: "satisfied", key: "desk.follow.satisfied" },
+  { id: "complaint", key: "desk.follow.complaint" },
+  { id: "unreachable", key: "desk.follow.unreachable" },
+];
+
+function deliveredAt(job) {
+  return [...(job.stages || [])].reverse().find((s) => s.stage === "delivered")?.at;
+}
+
+start("desk", async (main, ctx) => {
+  const { user } = ctx;
+  watchJobs(user);
+  const due = el("section", { class: "card", id: "due" });
+  const complaints = el("section", { class: "card side", id: "complaints" });
+  main.append(el("h1", {}, t("desk.follow.title")), el("div", { class: "split" }, due, complaints));
+  await refresh();
+
+  async function refresh() {
+    let data;
+    try {
+      data = await api("GET", "/api/v1/follow-ups");
+    } catch (e) {
+      due.replaceChildren(el("p", { class: "error" }, problemText(e)));
+      return;
+    }
+    due.replaceChildren(el("h2", {}, t("desk.follow.due", { n: data.due.length })),
+      data.due.length ? el("div", { class: "stack" }, data.due.map(callCard)) : el("p", { class: "muted" }, t("desk.follow.none")));
+    complaints.replaceChildren(el("h2", {}, t("desk.follow.complaints", { n: data.complaints.length })),
+      data.complaints.length ? el("div", { class: "stack" }, data.complaints.map(complaintCard)) : el("p", { class: "muted" }, t("desk.follow.no_complaints")));
+  }
+
+  function callCard(js) {
+    const j = js.job;
+    const preferred = j.follow_up_at;
+    const f = el("form", { class: "card", "data-job": j.id, novalidate: true },
+      el("div", { class: "toolbar" },
+        el("strong", { class: "plate" }, js.plate), el("span", { class: "muted" }, js.model), el("strong", {}, js.customer),
+        el("a", { href: `tel:${js.phone}` }, js.phone), el("span", { class: "grow" }),
+        el("span", { class: "muted" }, t("desk.follow.delivered", { time: dateTime(deliveredAt(j)) })),
+        preferred ? el("span", { class: "flag blue" }, t("desk.follow.preferred", { time: dateTime(preferred) })) : null,
+        j.follow_up?.outcome === "unreachable" ? el("span", { class: "flag yellow" }, t("desk.follow.again")) : null),
+      el("div", { class: "checks", "data-field": "outcome", role: "radiogroup", "aria-label": t("desk.field.outcome") },
+        outcomes.map((o) => el("label", { class: "check" }, el("input", { type: "radio", name: "outcome", value: o.id }), el("span", {}, t(o.key))))),
+      el("label", {}, el("span", {}, t("desk.field.notes")), el("textarea", { name: "notes", rows: 2 })),
+      el("div", { class: "toolbar" }, el("span", { class: "muted" }, t("desk.col.advisor"), " ", js.advisor), el("span", { class: "grow" }),
+        el("button", { type: "submit", class: "primary" }, t("desk.follow.record"))));
+    form(f, (key) => command({ type: "record_followup", job_id: j.id, outcome: f.querySelector("input[name=outcome]:checked")?.value || "", notes: f.notes.value.trim() }, key),
+      async () => {
+        notice(t("desk.follow.recorded", { plate: js.plate }), "ok");
+        await refresh();
+      });
+    return f;
+  }
+
+  function complaintCard(js) {
+    const j = js.job;
+    const card = el("div", { class: "card", "data-complaint": j.id },
+      el("div", { class: "toolbar" }, el("strong", { class: "plate" }, js.plate), el("strong", {}, js.customer), el("a", { href: `tel:${js.phone}` }, js.phone),
+        el("span", { class: "muted" }, dateTime(j.follow_up?.at))),
+      el("p", { class: "pre" }, j.follow_up?.notes || ""));
+    if (hasRole(user, "followup")) {
+      const f = el("form", { novalidate: true },
+        el("label", {}, el("span", {}, t("desk.field.resolution")), el("textarea", { name: "resolution", rows: 2 })),
+        el("button", { type: "submit", class: "small" }, t("desk.follow.close")));
+      form(f, (key) => command({ type: "close_complaint", job_id: j.id, resolution: f.resolution.value.trim() }, key), async () => {
+        notice(t("desk.follow.closed", { plate: js.plate }), "ok");
+        await refresh();
+      });
+      card.append(f);
+    }
+    return card;
+  }
+});

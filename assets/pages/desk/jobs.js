@@ -1,0 +1,234 @@
+// The advisor's live job list (在修工单): every open job from the advisor
+// feed, whose it is, where it stands, the promise against the live ETA,
+// and its flags; a search by plate and a few filters. Choosing a job (a
+// click, or Enter on its row; ↑/↓ move) shows its detail and history:
+// findings to approve on the customer's behalf when they call, the
+// customer's link to revoke, and the print buttons of its documents.
+// ?job={id} opens one job.
+
+import { start, api, command, el, t, money, notice, problemText } from "/assets/staff/app.js";
+import { watchJobs, stageChip, flagChips, dateTime, names, printPanel } from "/assets/staff/advisor.js";
+
+const filters = [
+  { id: "mine", key: "desk.jobs.filter_mine", test: (j, u) => j.advisor_id === u.id },
+  { id: "all", key: "desk.jobs.filter_all", test: () => true },
+  { id: "attention", key: "desk.jobs.filter_attention", test: (j) => j.findings_awaiting > 0 || j.flags.includes("at_risk") || j.flags.includes("late") },
+  { id: "ready", key: "desk.jobs.filter_ready", test: (j) => j.stage === "ready" },
+];
+
+// History events named in the catalogs; others show their type.
+const eventKeys = {
+  open_job: { key: "desk.event.open_job" },
+  update_estimate: { key: "desk.event.update_estimate" },
+  submit: { key: "desk.event.submit" },
+  dispatch: { key: "desk.event.dispatch" },
+  undispatch: { key: "desk.event.undispatch" },
+  clock_on: { key: "desk.event.clock_on" },
+  clock_off: { key: "desk.event.clock_off" },
+  pause: { key: "desk.event.pause" },
+  resume: { key: "desk.event.resume" },
+  finish: { key: "desk.event.finish" },
+  qc: { key: "desk.event.qc" },
+  wash_done: { key: "desk.event.wash_done" },
+  deliver: { key: "desk.event.deliver" },
+  cancel: { key: "desk.event.cancel" },
+  request_parts: { key: "desk.event.request_parts" },
+  update_parts: { key: "desk.event.update_parts" },
+  report_finding: { key: "desk.event.report_finding" },
+  decide_finding: { key: "desk.event.decide_finding" },
+  record_followup: { key: "desk.event.record_followup" },
+  close_complaint: { key: "desk.event.close_complaint" },
+  revoke_customer_link: { key: "desk.event.revoke_customer_link" },
+};
+
+start("desk", async (main, ctx) => {
+  const user = ctx.user;
+  const isAdvisor = user.roles.includes("advisor");
+  let filter = isAdvisor ? "mine" : "all";
+  let selected = new URLSearchParams(location.search).get("job") || "";
+  let rows = [];
+
+  const search = el("input", { type: "search", name: "plate", "data-i18n-placeholder": "desk.jobs.search", placeholder: t("desk.jobs.search"), "aria-label": t("desk.jobs.search"), autocomplete: "off" });
+  const link = el("span", { class: "muted link-state" }, t("desk.link.connecting"));
+  const buttons = filters.map((f) => el("button", { type: "button", class: "small", "data-filter": f.id, onclick: () => { filter = f.id; draw(); } }, t(f.key)));
+  const body = el("tbody");
+  const count = el("span", { class: "muted" });
+  const detail = el("section", { class: "card side", id: "detail", "aria-live": "polite" }, el("p", { class: "muted" }, t("desk.jobs.pick")));
+
+  main.append(
+    el("div", { class: "toolbar" }, el("h1", {}, t("desk.jobs.title")), count, el("span", { class: "grow" }), search, ...buttons, link),
+    el("div", { class: "split" },
+      el("section", { class: "scroll" },
+        el("table", { class: "table compact", id: "jobs" },
+          el("thead", {}, el("tr", {},
+            el("th", {}, t("desk.col.plate")), el("th", {}, t("desk.col.customer")), el("th", {}, t("desk.col.stage")),
+            el("th", {}, t("desk.col.advisor")), el("th", { class: "num" }, t("desk.col.promised")), el("th", { class: "num" }, t("desk.col.eta")),
+            el("th", {}, t("desk.col.flags")))),
+          body)),
+      detail));
+
+  search.addEventListener("input", draw);
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "/" && document.activeElement?.tagName !== "INPUT" && document.activeElement?.tagName !== "TEXTAREA") {
+      ev.preventDefault();
+      search.focus();
+    }
+  });
+
+  function visible() {
+    const q = search.value.replace(/[\s·.-]/g, "").toUpperCase();
+    const f = filters.find((x) => x.id === filter);
+    return rows.filter((j) => f.test(j, user) && (!q || j.plate.replace(/[\s·.-]/g, "").toUpperCase().includes(q)));
+  }
+
+  function draw() {
+    buttons.forEach((b) => b.classList.toggle("primary", b.dataset.filter === filter));
+    const list = visible();
+    count.textContent = t("desk.jobs.count", { n: list.length });
+    body.replaceChildren(...list.map((j) => {
+      const eta = el("td", { class: "num " + (j.flags.includes("late") ? "late-text" : j.flags.includes("at_risk") ? "risk-text" : "") }, dateTime(j.eta));
+      const waits = [];
+      if (j.findings_awaiting) waits.push(el("span", { class: "flag yellow" }, t("desk.jobs.findings", { n: j.findings_awaiting })));
+      const tr = el("tr", { tabindex: 0, "data-job": j.id, class: j.id === selected ? "selected" : "" },
+        el("td", { class: "plate" }, j.plate, el("div", { class: "muted" }, j.model)),
+        el("td", {}, j.customer),
+        el("td", {}, stageChip(j.stage), j.bay ? el("div", { class: "muted" }, j.bay) : null),
+        el("td", {}, j.advisor),
+        el("td", { class: "num" }, dateTime(j.promised_at)),
+        eta,
+        el("td", {}, flagChips(j.flags), waits));
+      tr.addEventListener("click", () => select(j.id));
+      tr.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter") select(j.id);
+        if (ev.key === "ArrowDown") { ev.preventDefault(); tr.nextElementSibling?.focus(); }
+        if (ev.key === "ArrowUp") { ev.preventDefault(); tr.previousElementSibling?.focus(); }
+      });
+      return tr;
+    }));
+    if (!list.length) body.append(el("tr", {}, el("td", { colspan: 7, class: "empty" }, t("desk.jobs.none"))));
+  }
+
+  function select(id) {
+    selected = id;
+    history.replaceState(null, "", `?job=${encodeURIComponent(id)}`);
+    body.querySelectorAll("tr").forEach((tr) => tr.classList.toggle("selected", tr.dataset.job === id));
+    showJob(id);
+  }
+
+  async function showJob(id) {
+    let job, events, who;
+    try {
+      [job, events, who] = await Promise.all([
+        api("GET", `/api/v1/jobs/${encodeURIComponent(id)}`),
+        api("GET", `/api/v1/jobs/${encodeURIComponent(id)}/history`),
+        names(),
+      ]);
+    } catch (e) {
+      detail.replaceChildren(el("p", { class: "error" }, problemText(e)));
+      return;
+    }
+    if (id !== selected) return;
+    detail.replaceChildren(...jobDetail(job, events, who, ctx.settings.currency, () => showJob(id)));
+  }
+
+  watchJobs(user, (model) => {
+    const before = rows.find((r) => r.id === selected);
+    rows = model.lists.jobs || [];
+    draw();
+    const now = rows.find((r) => r.id === selected);
+    // The open job's detail follows its changes.
+    if (selected && now && before && JSON.stringify(now) !== JSON.stringify(before)) showJob(selected);
+  }, (status) => {
+    link.textContent = status === "online" ? t("desk.link.online") : t("desk.link.offline");
+    link.className = status === "online" ? "muted link-state" : "late-text link-state";
+  });
+  if (selected) showJob(selected);
+});
+
+function jobDetail(d, events, who, currency, reload) {
+  const j = d.job;
+  const out = [];
+  out.push(el("div", { class: "toolbar", "data-job": j.id },
+    el("h2", { class: "plate" }, d.plate), el("span", { class: "muted" }, d.model), stageChip(j.stage),
+    flagChips(d.key_customer ? ["key_customer"] : [])));
+  out.push(el("dl", { class: "facts" },
+    el("dt", {}, t("desk.col.job")), el("dd", {}, j.id),
+    el("dt", {}, t("desk.col.customer")), el("dd", {}, d.customer, " ", el("a", { href: `tel:${d.phone}` }, d.phone)),
+    el("dt", {}, t("desk.col.advisor")), el("dd", {}, d.advisor),
+    el("dt", {}, t("desk.col.bay")), el("dd", {}, [d.bay, d.team, (d.techs || []).join(" ")].filter(Boolean).join(" · ") || "—"),
+    el("dt", {}, t("desk.col.promised")), el("dd", {}, dateTime(j.promised_at)),
+    el("dt", {}, t("desk.col.eta")), el("dd", { class: d.progress.late ? "late-text" : d.progress.at_risk ? "risk-text" : "" }, dateTime(d.progress.eta)),
+    el("dt", {}, t("desk.col.hours")), el("dd", {}, t("desk.jobs.hours", { clocked: d.progress.clocked_hours.toFixed(1), sold: d.progress.sold_hours.toFixed(1) })),
+    el("dt", {}, t("desk.col.requests")), el("dd", { class: "pre" }, j.requests)));
+
+  const awaiting = d.findings.filter((f) => f.status === "awaiting");
+  if (awaiting.length) {
+    out.push(el("h2", {}, t("desk.jobs.awaiting")));
+    for (const f of awaiting) {
+      const status = el("span", { class: "muted" });
+      const decide = (approve) => async (ev) => {
+        ev.target.disabled = true;
+        try {
+          await command({ type: "decide_finding", finding_id: f.id, approve, via: "phone" });
+          notice(approve ? t("desk.jobs.approved", { plate: d.plate }) : t("desk.jobs.declined", { plate: d.plate }), "ok");
+          reload();
+        } catch (e) {
+          status.textContent = problemText(e);
+          status.className = "field-error";
+          ev.target.disabled = false;
+        }
+      };
+      out.push(el("div", { class: "card", "data-finding": f.id },
+        el("strong", {}, f.description), " ", el("span", { class: "muted" }, t("desk.jobs.finding_cost", { hours: f.hours, price: money(f.price, currency) })),
+        el("div", { class: "toolbar" },
+          el("button", { type: "button", class: "primary small", "data-approve": f.id, onclick: decide(true) }, t("desk.jobs.approve_phone")),
+          el("button", { type: "button", class: "small", "data-decline": f.id, onclick: decide(false) }, t("desk.jobs.decline_phone")),
+          status)));
+    }
+  }
+
+  out.push(el("h2", {}, t("desk.jobs.lines")));
+  const lines = [
+    ...j.labour.map((l) => el("tr", {}, el("td", {}, l.name), el("td", { class: "num" }, l.sold_hours), el("td", { class: "num" }, money(l.price, currency)))),
+    ...j.parts.map((p) => el("tr", {}, el("td", {}, p.name, p.number ? el("span", { class: "muted" }, " ", p.number) : null), el("td", { class: "num" }, "×", p.quantity), el("td", { class: "num" }, money(Math.round(p.quantity * p.unit_price), currency)))),
+  ];
+  const total = j.labour.reduce((s, l) => s + l.price, 0) + j.parts.reduce((s, p) => s + Math.round(p.quantity * p.unit_price), 0);
+  out.push(el("table", { class: "table compact" }, el("tbody", {}, lines),
+    el("tfoot", {}, el("tr", {}, el("td", { colspan: 2 }, t("desk.total")), el("td", { class: "num" }, money(total, currency))))));
+
+  const open = d.parts_requests.filter((p) => ["requested", "picked", "on_order"].includes(p.status));
+  if (open.length) {
+    out.push(el("h2", {}, t("desk.jobs.parts")));
+    out.push(el("ul", {}, open.map((p) => el("li", {}, p.description, " ×", p.quantity, " · ", t(`parts.${p.status}`), p.eta ? " · " + dateTime(p.eta) : ""))));
+  }
+
+  out.push(el("h2", {}, t("desk.jobs.print")));
+  const kinds = ["seat-label", "job-card", "estimate"];
+  if (j.stage === "ready" || j.stage === "delivered") kinds.push("settlement");
+  out.push(printPanel(j.id, kinds));
+
+  const revokeState = el("span", { class: "muted" });
+  out.push(el("div", { class: "toolbar" },
+    el("button", {
+      type: "button", class: "small", id: "revoke", onclick: async (ev) => {
+        if (!confirm(t("desk.jobs.revoke_confirm"))) return;
+        ev.target.disabled = true;
+        try {
+          await command({ type: "revoke_customer_link", job_id: j.id });
+          revokeState.textContent = t("desk.jobs.revoked");
+        } catch (e) {
+          revokeState.textContent = problemText(e);
+        } finally {
+          ev.target.disabled = false;
+        }
+      },
+    }, t("desk.jobs.revoke")), revokeState));
+
+  out.push(el("h2", {}, t("desk.jobs.history")));
+  out.push(el("ol", { class: "history" }, [...events].reverse().map((ev) => {
+    const named = eventKeys[ev.type];
+    const actor = who.get(ev.actor)?.name || (ev.actor === "customer" ? t("desk.jobs.by_customer") : ev.actor);
+    return el("li", {}, el("span", { class: "muted" }, dateTime(ev.at)), " ", named ? t(named.key) : ev.type, " · ", actor);
+  })));
+  return out;
+}

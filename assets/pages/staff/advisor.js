@@ -1,0 +1,182 @@
+// What the advisor's pages share (beside the shell, not a page):
+// the desk's own stylesheet, stage and flag chips, times and money in
+// form fields, the print buttons of a job's documents, and the live
+// watch on the advisor's jobs that raises a notice when something needs
+// them (a finding to approve, an ETA past the promise, a failed QC, a car
+// ready).
+
+import { Feed } from "/assets/feed.js";
+import { api, el, t, notice, hasRole, problemText, when } from "/assets/staff/app.js";
+
+// The desk's few extra styles live beside its pages.
+if (!document.querySelector("link[data-desk]")) {
+  document.head.append(el("link", { rel: "stylesheet", href: "/assets/desk/desk.css", "data-desk": "1" }));
+}
+
+export function stageName(stage) {
+  return t(`stage.${stage}`);
+}
+
+export function stageChip(stage) {
+  const tone = { ready: "green", delivered: "green", waiting_parts: "yellow", waiting_approval: "yellow", paused: "yellow", cancelled: "red", reception: "blue", waiting_dispatch: "blue" }[stage] || "";
+  return el("span", { class: `flag ${tone}`, "data-stage": stage }, stageName(stage));
+}
+
+const flagTone = { key_customer: "blue", waiting_parts: "yellow", waiting_approval: "yellow", rework: "red", at_risk: "yellow", late: "red" };
+
+export function flagChips(flags) {
+  return (flags || []).map((f) => el("span", { class: `flag ${flagTone[f] || ""}`, "data-flag": f }, t(`flag.${f}`)));
+}
+
+// flagsOf gives a job read from the API (a JobStatus) the board's flags.
+export function flagsOf(js) {
+  const out = [];
+  if (js.key_customer) out.push("key_customer");
+  if (js.job.stage === "waiting_parts") out.push("waiting_parts");
+  if (js.job.stage === "waiting_approval") out.push("waiting_approval");
+  if (js.job.reworks > 0) out.push("rework");
+  if (js.progress?.late) out.push("late");
+  else if (js.progress?.at_risk) out.push("at_risk");
+  return out;
+}
+
+// A datetime-local field holds the browser's local time without a zone.
+export function localValue(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function isoOf(local) {
+  if (!local) return undefined;
+  const d = new Date(local);
+  return isNaN(d) ? undefined : d.toISOString();
+}
+
+// Money is typed in yuan and sent in fen.
+export function fen(yuan) {
+  const v = parseFloat(String(yuan).replace(/[,\s¥]/g, ""));
+  return isNaN(v) ? 0 : Math.round(v * 100);
+}
+
+export function yuan(minor) {
+  return ((minor || 0) / 100).toFixed(2);
+}
+
+export function dateTime(iso) {
+  if (!iso) return "—";
+  return when(iso);
+}
+
+let staffNames = null;
+
+// names maps colleagues' ids to their names.
+export async function names() {
+  if (!staffNames) {
+    staffNames = api("GET", "/api/v1/staff").then((list) => {
+      const m = new Map();
+      for (const u of list) m.set(u.id, u);
+      return m;
+    });
+  }
+  return staffNames;
+}
+
+export async function advisors() {
+  return [...(await names()).values()].filter((u) => u.roles.includes("advisor"));
+}
+
+// The documents of a job, in the order they are printed at reception.
+export const documents = [
+  { kind: "seat-label", key: "desk.doc.seat_label" },
+  { kind: "job-card", key: "desk.doc.job_card" },
+  { kind: "estimate", key: "desk.doc.estimate" },
+  { kind: "settlement", key: "desk.doc.settlement" },
+];
+
+// IPP job states, as the printer reports them.
+const jobStates = {
+  pending: { key: "desk.print.state_pending" },
+  "pending-held": { key: "desk.print.state_held" },
+  processing: { key: "desk.print.state_processing" },
+  "processing-stopped": { key: "desk.print.state_stopped" },
+  completed: { key: "desk.print.state_completed" },
+  canceled: { key: "desk.print.state_canceled" },
+  aborted: { key: "desk.print.state_aborted" },
+};
+
+const reasons = {
+  unreachable: () => t("desk.print.unreachable"),
+  rejected: () => t("desk.print.rejected"),
+  timeout: () => t("desk.print.timeout"),
+};
+
+// printPanel lists a job's documents, each with its PDF (for the
+// browser's print dialog) and a button that sends it to the shop's
+// printer. The printer's answer, or why it failed, shows beside the
+// button, which then offers to try again.
+export function printPanel(jobId, kinds) {
+  const rows = documents
+    .filter((d) => kinds.includes(d.kind))
+    .map((d) => {
+      const status = el("span", { class: "print-status muted", "data-kind": d.kind });
+      const button = el("button", { type: "button", class: "small", "data-print": d.kind }, t("desk.print.send"));
+      button.addEventListener("click", async () => {
+        button.disabled = true;
+        status.className = "print-status muted";
+        status.textContent = t("desk.print.sending");
+        try {
+          const out = await api("POST", `/api/v1/jobs/${encodeURIComponent(jobId)}/print`, { kind: d.kind });
+          status.className = "print-status ok";
+          const state = jobStates[out.job_state] ? t(jobStates[out.job_state].key) : out.job_state || out.status || "";
+          status.textContent = t("desk.print.done", { printer: out.printer, state, id: out.job_id ?? "" });
+          button.textContent = t("desk.print.again");
+        } catch (e) {
+          status.className = "print-status bad";
+          const why = reasons[e.reason]?.() || "";
+          status.textContent = [problemText(e), why].filter(Boolean).join(" — ");
+          status.title = e.message;
+          button.textContent = t("desk.print.retry");
+        } finally {
+          button.disabled = false;
+        }
+      });
+      const href = `/api/v1/jobs/${encodeURIComponent(jobId)}/documents/${d.kind}.pdf`;
+      return el("div", { class: "print-row" },
+        el("span", { class: "print-name" }, t(d.key)),
+        el("a", { href, target: "_blank", rel: "noopener", class: "pdf", "data-pdf": d.kind }, t("desk.print.pdf")),
+        button, status);
+    });
+  return el("div", { class: "print-panel" }, rows);
+}
+
+// watchJobs follows the advisor feed and raises a notice when one of the
+// user's jobs (every job, for someone who is not an advisor) needs them.
+// onModel, when given, receives every model too.
+export function watchJobs(user, onModel, onStatus) {
+  let last = null;
+  const mine = (j) => !user.roles.includes("advisor") || user.roles.includes("manager") || j.advisor_id === user.id;
+  const feed = new Feed("advisor", {
+    onModel(model) {
+      const jobs = model.lists.jobs || [];
+      if (last) {
+        for (const j of jobs) {
+          const was = last.get(j.id);
+          if (!was || !mine(j)) continue;
+          if (j.findings_awaiting > was.findings_awaiting) notice(t("desk.notice.finding", { plate: j.plate }), "warn");
+          if (j.flags.includes("at_risk") && !was.flags.includes("at_risk") && !j.flags.includes("late")) notice(t("desk.notice.at_risk", { plate: j.plate }), "warn");
+          if (was.stage === "quality_check" && (j.stage === "dispatched" || j.stage === "waiting_dispatch")) notice(t("desk.notice.qc_failed", { plate: j.plate }), "alert");
+          if (j.stage === "ready" && was.stage !== "ready") notice(t("desk.notice.ready", { plate: j.plate }), "ok");
+        }
+      }
+      last = new Map(jobs.map((j) => [j.id, j]));
+      onModel?.(model);
+    },
+    onStatus,
+  });
+  feed.start();
+  return feed;
+}
+
+export { hasRole };

@@ -1,0 +1,232 @@
+// The shell every staff page shares: who is signed in, the API with its
+// CSRF token and problem answers, forms that show each error next to its
+// field and act once however often they are sent, and the shop's ways of
+// writing money and time.
+//
+// A page module calls start with its catalog area and a function that
+// draws the page into <main>:
+//
+//   import { start } from "/assets/staff/app.js";
+//   start("desk", async (main, ctx) => { … });
+//
+// ctx holds the signed-in user (ctx.user, with roles) and the shop's
+// settings (ctx.settings).
+
+import { loadCatalog, t, translate, lang, has } from "../i18n.js";
+
+export { t, translate, lang };
+
+let csrf = "";
+
+// ApiError is a refused request: the server's problem+json, with the
+// field errors it names.
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.code = problem.code || "";
+    this.fields = problem.errors || [];
+    this.reason = problem.reason || ""; // print_failed: unreachable, rejected, timeout
+  }
+}
+
+// api sends a request and returns its JSON answer (null for 204). A
+// session that has ended sends the person to the sign-in page.
+export async function api(method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers }, credentials: "same-origin" };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  if (method !== "GET" && csrf) init.headers["X-CSRF-Token"] = csrf;
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, { code: "offline", detail: t("staff.offline") });
+  }
+  if (res.status === 401 && !location.pathname.startsWith("/signin")) {
+    location.assign("/signin?next=" + encodeURIComponent(location.pathname + location.search));
+    throw new ApiError(401, { code: "unauthorized" });
+  }
+  if (res.status === 204) return null;
+  const type = res.headers.get("Content-Type") || "";
+  const data = type.includes("json") ? await res.json() : await res.text();
+  if (!res.ok) throw new ApiError(res.status, typeof data === "object" ? data : { detail: data });
+  return data;
+}
+
+// command gives one command; key, when given, makes a repeat act once.
+export function command(cmd, key) {
+  return api("POST", "/api/v1/commands", cmd, key ? { "Idempotency-Key": key } : {});
+}
+
+// start signs the page in, fills the header, and draws the page.
+export async function start(area, draw) {
+  const areas = area === "staff" ? ["staff"] : ["staff", area];
+  await loadCatalog(document.documentElement.lang, ...areas);
+  translate(document);
+  const main = document.getElementById("main");
+  let me;
+  try {
+    me = await api("GET", "/api/v1/me");
+  } catch (e) {
+    if (e.status === 401) return;
+    main.replaceChildren(el("p", { class: "error" }, e.message));
+    return;
+  }
+  csrf = me.csrf || "";
+  const settings = await api("GET", "/api/v1/settings");
+  const who = document.getElementById("who");
+  if (who) who.textContent = me.user.name;
+  document.getElementById("sign-out")?.addEventListener("click", signOut);
+  main.replaceChildren();
+  try {
+    await draw(main, { user: me.user, settings, area });
+  } catch (e) {
+    main.append(el("p", { class: "error" }, e.message));
+    throw e;
+  }
+}
+
+async function signOut() {
+  try {
+    await api("DELETE", "/api/v1/session");
+  } finally {
+    location.assign("/signin");
+  }
+}
+
+// hasRole says whether the user holds one of the roles (a manager holds
+// them all).
+export function hasRole(user, ...roles) {
+  return user.roles.includes("manager") || roles.some((r) => user.roles.includes(r));
+}
+
+// el builds an element: el("td", {class: "x", onclick: f}, "text", child…).
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on") && typeof v === "function") e.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(e.dataset, v);
+    else if (v === true) e.setAttribute(k, "");
+    else e.setAttribute(k, v);
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    e.append(c instanceof Node ? c : String(c));
+  }
+  return e;
+}
+
+// newKey is a fresh idempotency key, made when a form opens.
+export function newKey() {
+  const b = new Uint8Array(12);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+// form wires a <form>: on submit it clears old errors, calls send with the
+// form's key, and shows a refusal's field errors next to their fields
+// (an input whose name, or data-field, is the field the server names)
+// and any other error at the top of the form. The submit buttons are
+// disabled while sending, and the key stays the same until a send
+// succeeds, so a double submit or a retry acts once.
+export function form(f, send, done) {
+  let key = newKey();
+  let busy = false;
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    busy = true;
+    clearErrors(f);
+    const buttons = f.querySelectorAll("button[type=submit], button:not([type])");
+    buttons.forEach((b) => (b.disabled = true));
+    try {
+      const out = await send(key);
+      key = newKey();
+      if (done) await done(out);
+    } catch (e) {
+      showErrors(f, e);
+    } finally {
+      busy = false;
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  });
+}
+
+export function clearErrors(f) {
+  f.querySelectorAll(".field-error, .form-error").forEach((n) => n.remove());
+  f.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+}
+
+// showErrors puts each field error next to its field; what matches no
+// field is said at the top of the form.
+export function showErrors(f, e) {
+  const loose = [];
+  for (const fe of e.fields || []) {
+    const input = fieldFor(f, fe.field);
+    if (!input) {
+      loose.push(`${fe.field}: ${fe.message}`);
+      continue;
+    }
+    input.setAttribute("aria-invalid", "true");
+    const msg = el("span", { class: "field-error", role: "alert" }, ruleText(fe.message));
+    (input.closest("label") || input).after(msg);
+  }
+  if (loose.length || !(e.fields || []).length) {
+    const text = loose.length ? loose.join("; ") : problemText(e);
+    f.prepend(el("p", { class: "form-error", role: "alert" }, text));
+  }
+  f.querySelector("[aria-invalid]")?.focus();
+}
+
+// The server says what is wrong with a field in English. The common
+// sayings are in the catalogs as staff.rule.{the saying in snake case};
+// the rest show as the server wrote them.
+function ruleText(message) {
+  const key = "staff.rule." + message.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  return has(key) ? t(`staff.rule.${key.slice(11)}`) : message;
+}
+
+// problemText says what a refusal means, in the page's language when the
+// catalogs know its code (staff.problem.{code}).
+export function problemText(e) {
+  return e.code && has(`staff.problem.${e.code}`) ? t(`staff.problem.${e.code}`) : e.message;
+}
+
+// fieldFor finds the input for a field the server names: by data-field,
+// then by name, then by the field's last part (estimate.requests → requests).
+function fieldFor(f, field) {
+  const esc = CSS.escape(field);
+  return (
+    f.querySelector(`[data-field="${esc}"]`) ||
+    f.querySelector(`[name="${esc}"]`) ||
+    f.querySelector(`[name="${CSS.escape(field.split(".").pop())}"]`)
+  );
+}
+
+// money writes an amount in the currency's minor unit (fen).
+export function money(minor, currency = "CNY") {
+  return new Intl.NumberFormat(lang(), { style: "currency", currency }).format((minor || 0) / 100);
+}
+
+// when writes a time of day, or the date too when it is not today.
+export function when(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const today = new Date();
+  const opts = { hour: "2-digit", minute: "2-digit" };
+  if (d.toDateString() !== today.toDateString()) Object.assign(opts, { month: "2-digit", day: "2-digit" });
+  return d.toLocaleString(lang(), opts);
+}
+
+// notice shows a short message under the header for a few seconds.
+export function notice(text, kind = "info") {
+  const box = document.getElementById("notices");
+  if (!box) return;
+  const n = el("p", { class: `notice ${kind}` }, text);
+  box.append(n);
+  setTimeout(() => n.remove(), 6000);
+}

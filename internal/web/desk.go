@@ -1,0 +1,159 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+
+	"bayboard/internal/shop"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Desk serves the staff's pages: the sign-in page, the advisor's desk
+// (/desk/{page}) and the manager's admin (/admin/{page}). Every page is
+// one template, staff.html, that loads one ES module: a page exists when
+// assets/pages/{desk,admin}/{page}.js does, and the navigation lists
+// those that exist (helpers the pages share live in staff/). The pages read and change everything through the
+// /api/v1 API, which checks each role; a page only hides what a role
+// cannot use.
+func Desk(pages fs.FS) (func(*fiber.App, *Server), error) {
+	tpl, err := template.ParseFS(pages, "staff.html")
+	if err != nil {
+		return nil, err
+	}
+	d := &desk{tpl: tpl, pages: map[string][]string{}}
+	for _, area := range []string{"desk", "admin"} {
+		names, err := fs.Glob(pages, area+"/*.js")
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			d.pages[area] = append(d.pages[area], strings.TrimSuffix(path.Base(n), ".js"))
+		}
+		d.pages[area] = orderPages(d.pages[area], navOrder[area])
+	}
+	return func(app *fiber.App, s *Server) {
+		d.s = s
+		app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/desk", fiber.StatusSeeOther) })
+		app.Get("/signin", d.signIn)
+		app.Get("/desk", d.home("desk"))
+		app.Get("/desk/:page", d.page("desk"))
+		app.Get("/admin", d.home("admin"))
+		app.Get("/admin/:page", d.page("admin"))
+	}, nil
+}
+
+// navOrder is the order of the pages in the navigation, the day's order;
+// pages not named here follow in name order.
+var navOrder = map[string][]string{
+	"desk":  {"jobs", "appointments", "reception", "dispatch", "delivery", "followups", "kpis"},
+	"admin": {"settings", "bays", "teams", "technicians", "users", "devices", "printers", "catalog", "export"},
+}
+
+func orderPages(pages, order []string) []string {
+	slices.SortFunc(pages, func(a, b string) int {
+		ia, ib := slices.Index(order, a), slices.Index(order, b)
+		switch {
+		case ia >= 0 && ib >= 0:
+			return ia - ib
+		case ia >= 0:
+			return -1
+		case ib >= 0:
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	return pages
+}
+
+type desk struct {
+	s     *Server
+	tpl   *template.Template
+	pages map[string][]string // area → pages, in navigation order
+}
+
+type navItem struct {
+	Href, Key string
+	Current   bool
+}
+
+type staffPage struct {
+	Lang, Area, Page string
+	Nav              []navItem
+	Demo             bool
+}
+
+// home opens an area's first page.
+func (d *desk) home(area string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if user, _, _ := Who(c); user == nil {
+			return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		if len(d.pages[area]) == 0 {
+			return problem(c, "route_not_found", "no pages in "+area)
+		}
+		return c.Redirect("/"+area+"/"+d.pages[area][0], fiber.StatusSeeOther)
+	}
+}
+
+func (d *desk) page(area string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		page := c.Params("page")
+		if !slices.Contains(d.pages[area], page) {
+			return problem(c, "route_not_found", "no page "+area+"/"+page)
+		}
+		user, _, _ := Who(c)
+		if user == nil {
+			return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		manager := user.Has(shop.RoleManager)
+		var nav []navItem
+		for _, a := range []string{"desk", "admin"} {
+			if a == "admin" && !manager {
+				continue
+			}
+			for _, p := range d.pages[a] {
+				nav = append(nav, navItem{Href: "/" + a + "/" + p, Key: a + ".nav." + p, Current: a == area && p == page})
+			}
+		}
+		return d.render(c, staffPage{Area: area, Page: page, Nav: nav})
+	}
+}
+
+func (d *desk) signIn(c *fiber.Ctx) error {
+	return d.render(c, staffPage{Area: "staff", Page: "signin"})
+}
+
+func (d *desk) render(c *fiber.Ctx, p staffPage) error {
+	p.Lang, p.Demo = d.language(c), d.s.Demo()
+	var buf bytes.Buffer
+	if err := d.tpl.Execute(&buf, p); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// cookieLang keeps the language a person chose on this browser.
+const cookieLang = "bb_lang"
+
+// language picks the desk's language: ?lang= (remembered in a cookie),
+// then the cookie, then the shop's.
+func (d *desk) language(c *fiber.Ctx) string {
+	if l := c.Query("lang"); l == "zh-CN" || l == "en" {
+		c.Cookie(&fiber.Cookie{Name: cookieLang, Value: l, Path: "/", SameSite: fiber.CookieSameSiteStrictMode, MaxAge: 365 * 24 * 3600})
+		return l
+	}
+	for _, l := range []string{c.Cookies(cookieLang), d.s.eng.State().Settings.Language} {
+		if l == "zh-CN" || l == "en" {
+			return l
+		}
+	}
+	return "zh-CN"
+}

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"bayboard/internal/shop"
+)
+
+// A new customer's form: each accepted one adds a customer.
+const newCustomer = `{"type":"put_customer","customer":{"name":"王女士","phone":"13900001111"}}`
+
+func customers(ts *testShop) int { return len(ts.eng.State().Customers) }
+
+// A form sent twice with its key adds one customer; the repeat gets the first
+// answer, marked as replayed.
+func TestADoubleSubmitAddsOneCustomer(t *testing.T) {
+	ts := newTestShop(t)
+	before := customers(ts)
+	tok := ts.tokens[shop.RoleAdvisor]
+	first := ts.call(t, nil, "POST", "/api/v1/commands", tok, newCustomer, "Idempotency-Key", "form-7f3a")
+	again := ts.call(t, nil, "POST", "/api/v1/commands", tok, newCustomer, "Idempotency-Key", "form-7f3a")
+	if first.status != 200 || again.status != 200 {
+		t.Fatalf("%d %s / %d %s", first.status, first.body, again.status, again.body)
+	}
+	if string(again.body) != string(first.body) || again.header.Get("Idempotency-Key-Replayed") != "true" {
+		t.Errorf("the repeat got %s, not the first answer %s", again.body, first.body)
+	}
+	if n := customers(ts); n != before+1 {
+		t.Errorf("%d customers added, want 1", n-before)
+	}
+	// Another key, or another user with the same key, is another form.
+	ts.call(t, nil, "POST", "/api/v1/commands", tok, newCustomer, "Idempotency-Key", "form-8b01")
+	ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleManager], newCustomer, "Idempotency-Key", "form-7f3a")
+	if n := customers(ts); n != before+3 {
+		t.Errorf("%d customers added, want 3", n-before)
+	}
+}
+
+// Two clicks that race each other still add one customer.
+func TestConcurrentRepeatsAddOneCustomer(t *testing.T) {
+	ts := newTestShop(t)
+	before := customers(ts)
+	var wg sync.WaitGroup
+	bodies := make([]string, 8)
+	for i := range bodies {
+		wg.Go(func() {
+			r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor], newCustomer, "Idempotency-Key", "click")
+			if r.status != 200 {
+				t.Errorf("%d %s", r.status, r.body)
+			}
+			bodies[i] = string(r.body)
+		})
+	}
+	wg.Wait()
+	if n := customers(ts); n != before+1 {
+		t.Errorf("%d customers added, want 1", n-before)
+	}
+	for _, b := range bodies[1:] {
+		if b != bodies[0] {
+			t.Errorf("answers differ: %s / %s", b, bodies[0])
+		}
+	}
+}
+
+// A refused command is not remembered: once fixed, the same key acts.
+// A bad key is refused and changes nothing.
+func TestARefusedCommandIsJudgedAfreshAndBadKeysAreRefused(t *testing.T) {
+	ts := newTestShop(t)
+	before := customers(ts)
+	tok := ts.tokens[shop.RoleAdvisor]
+	bad := `{"type":"put_customer","customer":{"name":"","phone":"13900001111"}}`
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", tok, bad, "Idempotency-Key", "k1"); r.status == 200 {
+		t.Fatalf("a customer without a name was added: %s", r.body)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", tok, newCustomer, "Idempotency-Key", "k1"); r.status != 200 || r.header.Get("Idempotency-Key-Replayed") != "" {
+		t.Fatalf("the corrected form: %d %s", r.status, r.body)
+	}
+	for _, key := range []string{"has space", "tab\there", strings.Repeat("k", 101)} {
+		r := ts.call(t, nil, "POST", "/api/v1/commands", tok, newCustomer, "Idempotency-Key", key)
+		if r.status != 400 || r.problem(t).Code != shop.CodeInvalid {
+			t.Errorf("key %q: %d %s", key, r.status, r.body)
+		}
+	}
+	if n := customers(ts); n != before+1 {
+		t.Errorf("%d customers added, want 1", n-before)
+	}
+}
+
+// Racing repeats of a refused command are each refused, none waits on.
+func TestConcurrentRefusalsAreEachAnswered(t *testing.T) {
+	ts := newTestShop(t)
+	bad := `{"type":"put_customer","customer":{"name":"","phone":"13900001111"}}`
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor], bad, "Idempotency-Key", "same")
+			if r.status != 400 {
+				t.Errorf("%d %s", r.status, r.body)
+			}
+		})
+	}
+	wg.Wait()
+}
