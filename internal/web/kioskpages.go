@@ -90,8 +90,10 @@ type kioskPageData struct {
 	TimeZone string
 }
 
-// language picks a page's language: ?lang= (remembered in a cookie, so
-// that the next scanned code speaks it too), the cookie, then the shop's.
+// language picks a page's language: ?lang= (remembered in the cookie the
+// desk uses too, so that the next scanned code speaks it), the cookie, then
+// the shop's. The cookie is Lax: a phone's camera opening a code is a
+// navigation from elsewhere.
 func (kp *kioskPages) language(c *fiber.Ctx) string {
 	if l := c.Query("lang"); l == "zh-CN" || l == "en" {
 		c.Cookie(&fiber.Cookie{Name: cookieLang, Value: l, Path: "/", SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(1, 0, 0)})
@@ -104,8 +106,6 @@ func (kp *kioskPages) language(c *fiber.Ctx) string {
 	}
 	return "zh-CN"
 }
-
-const cookieLang = "bb_lang"
 
 func (kp *kioskPages) render(c *fiber.Ctx, status int, name string, d kioskPageData) error {
 	d.Lang = kp.language(c)
