@@ -144,84 +144,93 @@ let showing = null; // the sign-in form on the page, if any
 export function signIn({ badgeToken, mode } = {}) {
   const main = document.getElementById("main");
   const asked = new Promise((resolve) => waiting.push(resolve));
-  if (showing && main.contains(showing) && !badgeToken) return asked;
-  {
-    let current = badgeToken ? "token" : mode || "badge";
-    const error = el("p", { class: "form-error", role: "alert" });
-    const form = el("form", { class: "card signin", autocomplete: "off" });
-    const draw = () => {
-      const fields = [];
-      if (current === "token") {
-        fields.push(el("p", { class: "lead", text: t("kiosk.signin.badge_scanned") }));
-      }
-      if (current === "badge") {
-        fields.push(field(t("kiosk.signin.badge"), el("input", { name: "badge", required: true, autocapitalize: "characters", spellcheck: "false" })));
-      }
-      if (current === "login") {
-        fields.push(field(t("kiosk.signin.login"), el("input", { name: "login", required: true, autocapitalize: "none", spellcheck: "false" })));
-        fields.push(field(t("kiosk.signin.password"), el("input", { name: "password", type: "password", required: true })));
-      } else {
-        fields.push(field(t("kiosk.signin.pin"), el("input", { name: "pin", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "8", required: true })));
-      }
-      const tabs = badgeToken
-        ? null
-        : el("div", { class: "tabs", role: "tablist" },
-            tab("badge", t("kiosk.signin.with_badge")),
-            tab("login", t("kiosk.signin.with_password")),
-          );
-      form.replaceChildren(
-        ...[
-          el("h1", { text: t("kiosk.signin.title") }),
-          tabs,
-          ...fields,
-          error,
-          el("button", { class: "big primary", type: "submit", text: t("kiosk.signin.submit") }),
-          badgeToken ? null : el("p", { class: "hint", text: t("kiosk.signin.scan_hint") }),
-        ].filter(Boolean),
-      );
-      form.querySelector("input").focus();
-    };
-    const tab = (name, label) => {
-      const b = el("button", { type: "button", class: name === current ? "tab on" : "tab", role: "tab", "aria-selected": String(name === current), text: label });
-      b.onclick = () => {
-        current = name;
-        error.textContent = "";
-        draw();
-      };
-      return b;
-    };
-    form.onsubmit = async (ev) => {
-      ev.preventDefault();
-      const v = Object.fromEntries(new FormData(form));
-      const body = current === "login" ? { login: v.login.trim(), password: v.password } : { pin: v.pin };
-      if (current === "badge") body.badge = v.badge.trim().toUpperCase();
-      if (current === "token") body.badge_token = badgeToken;
-      const button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      const res = await api("POST", "/api/v1/session", body);
-      button.disabled = false;
-      if (!res.ok) {
-        error.textContent = res.status === 401 ? t("kiosk.signin.wrong") : problemText(res.data);
-        const pin = form.querySelector("input[name=pin], input[name=password]");
-        if (pin) {
-          pin.value = "";
-          pin.focus();
-        }
-        return;
-      }
-      session.user = res.data.user;
-      session.csrf = res.data.csrf;
-      showWho();
-      showing = null;
-      const all = waiting;
-      waiting = [];
-      for (const resolve of all) resolve(session.user);
-    };
+  if (!showing || !main.contains(showing) || badgeToken) {
+    const { form, draw } = signInForm(badgeToken, mode);
     showing = form;
     main.replaceChildren(form);
     draw();
   }
   return asked;
+}
+
+// signedIn keeps the new session and answers everyone waiting for it.
+function signedIn(answer) {
+  session.user = answer.user;
+  session.csrf = answer.csrf;
+  showWho();
+  showing = null;
+  const all = waiting;
+  waiting = [];
+  for (const resolve of all) resolve(session.user);
+}
+
+function signInForm(badgeToken, mode) {
+  let current = badgeToken ? "token" : mode || "badge";
+  const error = el("p", { class: "form-error", role: "alert" });
+  const form = el("form", { class: "card signin", autocomplete: "off" });
+  const draw = () => {
+    const fields = [];
+    if (current === "token") {
+      fields.push(el("p", { class: "lead", text: t("kiosk.signin.badge_scanned") }));
+    }
+    if (current === "badge") {
+      fields.push(field(t("kiosk.signin.badge"), el("input", { name: "badge", required: true, autocapitalize: "characters", spellcheck: "false" })));
+    }
+    if (current === "login") {
+      fields.push(field(t("kiosk.signin.login"), el("input", { name: "login", required: true, autocapitalize: "none", spellcheck: "false" })));
+      fields.push(field(t("kiosk.signin.password"), el("input", { name: "password", type: "password", required: true })));
+    } else {
+      fields.push(field(t("kiosk.signin.pin"), el("input", { name: "pin", type: "password", inputmode: "numeric", pattern: "[0-9]*", maxlength: "8", required: true })));
+    }
+    const tabs = badgeToken
+      ? null
+      : el("div", { class: "tabs", role: "tablist" },
+          tab("badge", t("kiosk.signin.with_badge")),
+          tab("login", t("kiosk.signin.with_password")),
+        );
+    form.replaceChildren(
+      ...[
+        el("h1", { text: t("kiosk.signin.title") }),
+        tabs,
+        ...fields,
+        error,
+        el("button", { class: "big primary", type: "submit", text: t("kiosk.signin.submit") }),
+        badgeToken ? null : el("p", { class: "hint", text: t("kiosk.signin.scan_hint") }),
+      ].filter(Boolean),
+    );
+    form.querySelector("input").focus();
+  };
+  const tab = (name, label) => {
+    const b = el("button", { type: "button", class: name === current ? "tab on" : "tab", role: "tab", "aria-selected": String(name === current), text: label });
+    b.onclick = () => {
+      current = name;
+      error.textContent = "";
+      draw();
+    };
+    return b;
+  };
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const v = Object.fromEntries(new FormData(form));
+    const body = current === "login" ? { login: v.login.trim(), password: v.password } : { pin: v.pin };
+    if (current === "badge") body.badge = v.badge.trim().toUpperCase();
+    if (current === "token") body.badge_token = badgeToken;
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    const res = await api("POST", "/api/v1/session", body);
+    button.disabled = false;
+    if (!res.ok) {
+      error.textContent = res.status === 401 ? t("kiosk.signin.wrong") : problemText(res.data);
+      const pin = form.querySelector("input[name=pin], input[name=password]");
+      if (pin) {
+        pin.value = "";
+        pin.focus();
+      }
+      return;
+    }
+    signedIn(res.data);
+  };
+  return { form, draw };
 }
 
 function field(text, input) {
