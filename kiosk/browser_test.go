@@ -257,9 +257,20 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	livetest.WaitFor(t, counter, "the request at the counter", fmt.Sprintf(`!!document.querySelector('%s')`, card), 10*time.Second)
 	checkPage(t, counter)
 	livetest.Screenshot(t, counter, "parts-counter")
+	// First on order with an ETA (tomorrow, as the form offers), then
+	// issued when it comes.
+	click(t, counter, "on order", card+` .big.warn`)
+	livetest.WaitFor(t, counter, "the ETA field", `!!document.querySelector("input[name=eta]")`, 5*time.Second)
+	click(t, counter, "mark on order", card+` button[type=submit]`)
+	livetest.WaitFor(t, counter, "the ETA on the card", fmt.Sprintf(`document.querySelector('%s .badge').textContent.startsWith("预计")`, card), 10*time.Second)
+	if got := f.srv.Engine.State().PartsRequests[request]; got.Status != shop.PartsOnOrder || got.ETA == nil {
+		t.Fatalf("the request on order: %+v", got)
+	}
+	livetest.WaitFor(t, phone, "the part on order on the phone", `document.querySelector(".part-on_order") !== null`, 10*time.Second)
 	click(t, counter, "issue", card+` .big.primary`)
 	livetest.WaitFor(t, counter, "the request gone", fmt.Sprintf(`!document.querySelector('%s')`, card), 10*time.Second)
-	livetest.WaitFor(t, phone, "the part issued on the phone", `document.querySelector(".part-issued") !== null`, 10*time.Second)
+	livetest.WaitFor(t, phone, "the part issued on the phone", `document.querySelector(".part-issued") !== null && !!document.querySelector(".ready")`, 10*time.Second)
+	livetest.Screenshot(t, phone, "kiosk-parts-issued")
 
 	click(t, phone, "resume", "[data-action=resume]")
 	wall.tile(t, "维修中")

@@ -53,8 +53,15 @@ function draw() {
       el("span", { class: "status", text: findingStatus(f.status) }),
     ),
   );
+  // A paused job whose reason has gone says so, so that nobody waits on.
+  const openParts = d.parts_requests.some((p) => ["requested", "picked", "on_order"].includes(p.status));
+  const awaiting = d.findings.some((f) => f.status === "awaiting");
+  let ready = null;
+  if (job.stage === "waiting_parts" && !openParts) ready = t("kiosk.job.parts_ready");
+  if (job.stage === "waiting_approval" && !awaiting) ready = t("kiosk.job.decided");
   show(
     jobCard(d),
+    ready ? el("p", { class: "ready", role: "status", text: ready }) : null,
     job.requests ? el("p", { class: "requests", text: job.requests }) : null,
     parts.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.parts") }), el("ul", {}, parts)) : null,
     findings.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.findings") }), el("ul", {}, findings)) : null,
