@@ -67,6 +67,30 @@ type kioskJobView struct {
 	// Elsewhere is the job the technician is clocked on now, which
 	// clocking on this one ends.
 	Elsewhere string `json:"clocked_on_elsewhere,omitempty"`
+	// Checks are the quality checks since the job last went to quality
+	// check, with who made them, for the next inspector.
+	Checks []kioskCheck `json:"checks"`
+}
+
+type kioskCheck struct {
+	shop.QCResult
+	ByName string `json:"by_name"`
+}
+
+// checksOf names who made each of a job's current quality checks: the
+// self-check is a technician's, the others a user's.
+func checksOf(st *shop.State, j *shop.Job) []kioskCheck {
+	out := []kioskCheck{}
+	for _, r := range j.CurrentQC() {
+		c := kioskCheck{QCResult: r, ByName: r.By}
+		if t := st.Technicians[r.By]; t != nil && r.Step == shop.QCSelf {
+			c.ByName = t.Name
+		} else if u := st.Users[r.By]; u != nil {
+			c.ByName = u.Name
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // kioskJob answers a scanned job code for signed-in staff: the job, its
@@ -83,7 +107,7 @@ func (s *Server) kioskJob(c *fiber.Ctx) error {
 		return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
 	}
 	u := whoOf(c).user
-	v := kioskJobView{jobDetail: s.detail(st, j), Actions: kiosk.Actions(st, u, j)}
+	v := kioskJobView{jobDetail: s.detail(st, j), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j)}
 	if t := st.TechnicianOfUser(u.ID); t != nil {
 		v.TechnicianID = t.ID
 		v.ClockedOn = kiosk.ClockedOn(j, t.ID)

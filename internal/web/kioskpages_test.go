@@ -207,6 +207,19 @@ func TestKioskActionsFollowRolesAndStages(t *testing.T) {
 	if got := ts.eng.State().Jobs[testJob].Stage; got != shop.StageReady {
 		t.Errorf("after the wash the job is %s", got)
 	}
+	// The checks name who made them, for the next inspector.
+	r := ts.call(t, nil, "GET", path, ts.tokens[shop.RoleQC], nil)
+	var v struct {
+		Checks []struct {
+			Step   shop.QCStep `json:"step"`
+			Pass   bool        `json:"pass"`
+			ByName string      `json:"by_name"`
+		} `json:"checks"`
+	}
+	r.json(t, &v)
+	if len(v.Checks) != 3 || v.Checks[0].ByName != "李师傅" || v.Checks[1].ByName != "team_leader" || v.Checks[2].Step != shop.QCFinal || !v.Checks[2].Pass {
+		t.Errorf("checks: %s", r.body)
+	}
 }
 
 // The role checks behind the kiosk's buttons, each refused with 403.

@@ -47,6 +47,13 @@ function draw() {
       el("span", { class: "status", text: p.status === "on_order" && p.eta ? t("kiosk.parts.eta", { time: when(p.eta) }) : t(`parts.${p.status}`) }),
     ),
   );
+  const checks = d.checks.map((c) =>
+    el("li", { class: c.pass ? "check-pass" : "check-fail" },
+      el("span", { class: "grow", text: `${checkStep(c.step)} · ${c.by_name}` }),
+      c.step !== "self" && c.reason ? el("span", { class: "muted", text: c.reason }) : null,
+      el("span", { class: "status", text: c.pass ? t("kiosk.qc.passed") : t("kiosk.qc.failed") }),
+    ),
+  );
   const findings = d.findings.map((f) =>
     el("li", { class: `finding finding-${f.status}` },
       el("span", { class: "grow", text: f.description }),
@@ -65,8 +72,20 @@ function draw() {
     job.requests ? el("p", { class: "requests", text: job.requests }) : null,
     parts.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.parts") }), el("ul", {}, parts)) : null,
     findings.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.findings") }), el("ul", {}, findings)) : null,
+    checks.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.qc.history") }), el("ul", {}, checks)) : null,
     actions(d),
   );
+}
+
+function checkStep(step) {
+  switch (step) {
+    case "self":
+      return t("kiosk.qc.step_self");
+    case "team":
+      return t("kiosk.qc.step_team");
+    default:
+      return t("kiosk.qc.step_final");
+  }
 }
 
 function findingStatus(s) {
