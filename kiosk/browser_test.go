@@ -420,6 +420,18 @@ func TestScannedCodesOnAKiosk(t *testing.T) {
 	click(t, phone, "sign in", ".signin button[type=submit]")
 	livetest.WaitFor(t, phone, "the bay page, signed in", fmt.Sprintf(`document.documentElement.dataset.page === "bay" && !!document.querySelector('.queue a.card[data-job=%s]')`, js(f.jobID)), 10*time.Second)
 	checkPage(t, phone)
+
+	// The narrowest phone the pages are made for, in both languages.
+	if err := chromedp.Do(phone, chromedp.EmulateViewport(360, 740)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{f.bayPath, f.jobPath, f.custPath, "/k/parts"} {
+		for _, lang := range []string{"zh-CN", "en"} {
+			livetest.Open(t, phone, f.srv.URL(path+"?lang="+lang))
+			livetest.WaitFor(t, phone, path+" drawn", `!document.querySelector(".loading")`, 10*time.Second)
+			checkPage(t, phone)
+		}
+	}
 }
 
 // device is a browser whose scripts' uncaught errors are kept, so that a
