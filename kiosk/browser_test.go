@@ -388,6 +388,46 @@ func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
 	livetest.Screenshot(t, customer, "customer-en")
 }
 
+// The QC inspector fails the final inspection with a reason: the job goes
+// back to its bay as rework, and the board shows it there again.
+func TestAFailedInspectionSendsTheJobBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newFloor(t)
+	techID := f.srv.Engine.State().TechnicianOfUser(f.srv.Engine.State().UserByBadge(f.badge).ID).ID
+	for _, c := range []map[string]any{
+		{"type": "clock_on", "job_id": f.jobID, "tech_id": techID},
+		{"type": "finish", "job_id": f.jobID, "tech_id": techID, "self_check": []string{"work_done"}},
+		{"type": "qc", "job_id": f.jobID, "step": "team", "pass": true},
+	} {
+		f.srv.Command(c)
+	}
+	phone := device(t, phoneWidth, phoneHeight)
+	wall := board{ctx: livetest.Tab(t, phone, 1920, 1080), jobID: f.jobID}
+	livetest.Open(t, wall.ctx, f.srv.URL("/board/workshop"))
+	livetest.WaitFor(t, wall.ctx, "the board", `document.querySelectorAll(".tile").length > 0`, 10*time.Second)
+
+	livetest.Open(t, phone, f.srv.URL(f.jobPath))
+	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin")`, 10*time.Second)
+	signInWithPassword(t, phone, "qc")
+	click(t, phone, "final inspection: fail", "[data-action=qc_final_fail]")
+	click(t, phone, "fail without a reason", "#panel button[type=submit]")
+	if got := f.stage(); got != shop.StageQualityCheck {
+		t.Fatalf("a failure without a reason moved the job to %s", got)
+	}
+	fill(t, phone, "#panel textarea[name=reason]", "刹车仍有异响 Brakes still squeal")
+	livetest.Screenshot(t, phone, "kiosk-qc-fail")
+	click(t, phone, "fail", "#panel button[type=submit]")
+	wall.tile(t, "已派工")
+	j := f.srv.Engine.State().Jobs[f.jobID]
+	if j.Reworks != 1 || j.BayID != f.bayID {
+		t.Errorf("after the failure: reworks %d, bay %s", j.Reworks, j.BayID)
+	}
+	livetest.WaitFor(t, phone, "the job back in the shop", `document.querySelector(".card.job .badge").textContent === "已派工" && document.querySelector(".notice.ok") !== null`, 5*time.Second)
+	checkPage(t, phone)
+}
+
 // A bad code in the browser gets a plain page saying why; the scanner
 // still works there; a badge's own page signs its technician in and goes
 // back to the bay.

@@ -257,6 +257,10 @@ export function listenForScans(onScan) {
   document.documentElement.dataset.scanner = "on";
   let typed = "";
   let times = [];
+  // The field the keys went into, and its value before them: a field
+  // that cut the scan short (a PIN's length) is put back as it was.
+  let field = null;
+  let before = "";
   document.addEventListener(
     "keydown",
     (ev) => {
@@ -264,6 +268,10 @@ export function listenForScans(onScan) {
       if (times.length && now - times[times.length - 1] > SCAN_PAUSE_MS) {
         typed = "";
         times = [];
+      }
+      if (!times.length) {
+        field = ev.target && typeof ev.target.value === "string" ? ev.target : null;
+        before = field ? field.value : "";
       }
       if (ev.key === "Enter") {
         const m = SCANNED.exec(typed);
@@ -276,10 +284,11 @@ export function listenForScans(onScan) {
         if (!fast) return;
         ev.preventDefault();
         ev.stopPropagation();
-        const field = ev.target;
-        if (field && typeof field.value === "string") {
+        const into = field;
+        const was = before;
+        if (into) {
           setTimeout(() => {
-            if (field.value.endsWith(code)) field.value = field.value.slice(0, -code.length);
+            into.value = into.value.endsWith(code) ? into.value.slice(0, -code.length) : was;
           }, 0);
         }
         onScan({ kind: m[1].replace("k/", ""), token: m[2], path: `/${m[1]}/${m[2]}` });
