@@ -1,6 +1,7 @@
 package board
 
 import (
+	"math"
 	"time"
 
 	"bayboard/internal/shop"
@@ -16,6 +17,26 @@ type workshopHead struct {
 	common
 	Counts    shop.Counts `json:"counts"`
 	FreeTechs []string    `json:"free_techs"`
+	Today     today       `json:"today"`
+}
+
+// today is the day's figures so far: cars delivered, and the share of
+// them ready by their promised time and the share that failed a quality
+// check, in whole percent (absent before the first delivery).
+type today struct {
+	Delivered int  `json:"delivered"`
+	OnTime    *int `json:"on_time,omitempty"`
+	Rework    *int `json:"rework,omitempty"`
+}
+
+func todayOf(st *shop.State, now time.Time) today {
+	k := st.Today(now)
+	out := today{Delivered: k.Delivered}
+	if k.Delivered > 0 {
+		on, re := int(math.Round(k.OnTime*100)), int(math.Round(k.ReworkRate*100))
+		out.OnTime, out.Rework = &on, &re
+	}
+	return out
 }
 
 // bayRow is one bay and the car on it, if any.
@@ -78,7 +99,7 @@ func (r partRow) rowKey() string { return r.ID }
 
 func workshopView(sc *scene) model {
 	st, w, loc := sc.state, sc.workshop, sc.state.Loc
-	head := workshopHead{common: commonOf(st), Counts: w.Counts, FreeTechs: orNone(w.FreeTechs)}
+	head := workshopHead{common: commonOf(st), Counts: w.Counts, FreeTechs: orNone(w.FreeTechs), Today: todayOf(st, sc.now)}
 	bays := make([]bayRow, 0, len(w.Bays))
 	for _, b := range w.Bays {
 		row := bayRow{ID: b.Bay.ID, Name: b.Bay.Name, Kind: b.Bay.Kind}

@@ -61,11 +61,15 @@ type Config struct {
 	Cycles   int
 	Parallel int
 	PID      int
+	// Kiosk sends each change as a technician on the job, signed in at a
+	// kiosk with badge and PIN, instead of with the API token.
+	Kiosk bool
+	PIN   string
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "latency" && args[0] != "cycles") {
-		fmt.Fprintln(stderr, "usage: boardload latency|cycles [--url URL] [--token TOKEN] [--screens N] [--rate R] [--duration D] [--cycles N] [--pid PID]")
+		fmt.Fprintln(stderr, "usage: boardload latency|cycles [--url URL] [--token TOKEN] [--screens N] [--rate R] [--duration D] [--kiosk] [--cycles N] [--pid PID]")
 		return 2
 	}
 	cfg := Config{Mode: args[0]}
@@ -81,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.IntVar(&cfg.Cycles, "cycles", 10000, "connect/disconnect cycles")
 	fs.IntVar(&cfg.Parallel, "parallel", 50, "cycles under way at once")
 	fs.IntVar(&cfg.PID, "pid", 0, "the server's process id, to read its resident memory too")
+	fs.BoolVar(&cfg.Kiosk, "kiosk", false, "send each change as a technician on the job, signed in at a kiosk with badge and PIN")
+	fs.StringVar(&cfg.PIN, "pin", "1234", "the technicians' PIN, with --kiosk (the demo's)")
 	cpuProfile := fs.String("cpuprofile", "", "write the tool's own CPU profile to this file")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -95,7 +101,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		pprof.StartCPUProfile(f)
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
-	l := &load{cfg: cfg, out: stdout, http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	l := &load{cfg: cfg, out: stdout, kiosks: map[string]kioskSession{}, http: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 	var err error
 	switch cfg.Mode {
 	case "latency":
@@ -118,9 +124,18 @@ func or(s, def string) string {
 }
 
 type load struct {
-	cfg  Config
-	out  io.Writer
-	http *http.Client
+	cfg    Config
+	out    io.Writer
+	http   *http.Client
+	kiosks map[string]kioskSession // by technician, with --kiosk
+	techOf map[string]string       // job → the technician who changes it, with --kiosk
+}
+
+// kioskSession is a technician signed in at a kiosk: the session cookie
+// and the CSRF token that goes with it.
+type kioskSession struct {
+	cookie *http.Cookie
+	csrf   string
 }
 
 func (l *load) printf(format string, args ...any) {
@@ -429,13 +444,22 @@ func (l *load) latency(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Kiosk {
+		if jobs, err = l.signInTechnicians(ctx, jobs); err != nil {
+			return err
+		}
+		l.printf("%d technicians signed in at kiosks (badge + PIN)", len(l.kiosks))
+	}
 	l.printf("changing %d jobs at %.0f/s for %v", len(jobs), cfg.Rate, cfg.Duration)
 	sent, failed, behind := l.change(ctx, jobs, paused)
 	time.Sleep(2 * time.Second)
 
 	// Each change, on each measured screen: the first message that
-	// reflects its event.
+	// reflects its event. And each change on every measured screen: the
+	// last of those, when the whole shop's boards showed it.
 	var lat []time.Duration
+	every := make([]time.Duration, len(sent))
+	unseen := make([]bool, len(sent))
 	missing := 0
 	measuredScreens := 0
 	for _, s := range screens {
@@ -446,7 +470,7 @@ func (l *load) latency(ctx context.Context) error {
 		s.mu.Lock()
 		seen := slices.Clone(s.seen)
 		s.mu.Unlock()
-		for _, c := range sent {
+		for k, c := range sent {
 			i, _ := slices.BinarySearchFunc(seen, c.event, func(a sighting, e uint64) int {
 				switch {
 				case a.event < e:
@@ -458,11 +482,21 @@ func (l *load) latency(ctx context.Context) error {
 			})
 			if i == len(seen) {
 				missing++
+				unseen[k] = true
 				continue
 			}
-			lat = append(lat, max(0, seen[i].at.Sub(c.at)))
+			d := max(0, seen[i].at.Sub(c.at))
+			lat = append(lat, d)
+			every[k] = max(every[k], d)
 		}
 	}
+	var all []time.Duration
+	for k, d := range every {
+		if !unseen[k] {
+			all = append(all, d)
+		}
+	}
+	slices.Sort(all)
 	slices.Sort(lat)
 	after, _ := l.metrics()
 	l.printf("changes: %d acknowledged, %d refused, %d late to leave (the API was behind); screens dropped: %d (server says %.0f)",
@@ -474,6 +508,16 @@ func (l *load) latency(ctx context.Context) error {
 	l.printf("change → screen over %d deliveries to %d workshop/advisor screens (%d not seen): p50 %v  p90 %v  p99 %v  max %v",
 		len(lat), measuredScreens, missing, pct(0.50).Round(100*time.Microsecond), pct(0.90).Round(100*time.Microsecond),
 		pct(0.99).Round(100*time.Microsecond), lat[len(lat)-1].Round(100*time.Microsecond))
+	if len(all) > 0 {
+		at := func(p float64) time.Duration { return all[min(len(all)-1, int(float64(len(all))*p))] }
+		who := "API token"
+		if cfg.Kiosk {
+			who = "technicians at kiosks"
+		}
+		l.printf("change → every workshop/advisor screen over %d changes (%s): p50 %v  p90 %v  p99 %v  max %v",
+			len(all), who, at(0.50).Round(100*time.Microsecond), at(0.90).Round(100*time.Microsecond),
+			at(0.99).Round(100*time.Microsecond), all[len(all)-1].Round(100*time.Microsecond))
+	}
 	fmt.Fprintf(l.out, "| %d screens, %.0f changes/s | %v | %v | %v | %v | %.1f KB | %.1f KB |\n", len(screens), cfg.Rate,
 		pct(0.50).Round(100*time.Microsecond), pct(0.90).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond),
 		lat[len(lat)-1].Round(100*time.Microsecond), (heap(idle)-heap(base))/n/1024, (idleRSS-baseRSS)/n/1024)
@@ -501,6 +545,7 @@ func (l *load) jobsToChange(ctx context.Context) ([]string, map[string]bool, err
 	}
 	var ids []string
 	paused := map[string]bool{}
+	l.techOf = map[string]string{}
 	for _, js := range jobs {
 		j := js.Job
 		switch j.Stage {
@@ -516,6 +561,9 @@ func (l *load) jobsToChange(ctx context.Context) ([]string, map[string]bool, err
 			}
 		default:
 			continue
+		}
+		if len(j.TechIDs) > 0 {
+			l.techOf[j.ID] = j.TechIDs[0]
 		}
 		ids = append(ids, j.ID)
 	}
@@ -614,8 +662,14 @@ loop:
 func (l *load) command(ctx context.Context, cmd map[string]any) (uint64, error) {
 	body, _ := json.Marshal(cmd)
 	req, _ := http.NewRequestWithContext(ctx, "POST", l.cfg.URL+"/api/v1/commands", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+l.cfg.Token)
 	req.Header.Set("Content-Type", "application/json")
+	job, _ := cmd["job_id"].(string)
+	if k, ok := l.kiosks[l.techOf[job]]; ok && cmd["type"] != "clock_on" {
+		req.AddCookie(k.cookie)
+		req.Header.Set("X-CSRF-Token", k.csrf)
+	} else {
+		req.Header.Set("Authorization", "Bearer "+l.cfg.Token)
+	}
 	res, err := l.http.Do(req)
 	if err != nil {
 		return 0, err
@@ -632,6 +686,73 @@ func (l *load) command(ctx context.Context, cmd map[string]any) (uint64, error) 
 		return 0, err
 	}
 	return out.Event.Seq, nil
+}
+
+// signInTechnicians signs in, with badge and PIN as at a bay's kiosk,
+// the technician who changes each job, and returns the jobs that have one.
+func (l *load) signInTechnicians(ctx context.Context, jobs []string) ([]string, error) {
+	body, err := l.get(ctx, "/api/v1/users")
+	if err != nil {
+		return nil, err
+	}
+	var users []struct {
+		Badge        string `json:"badge_code"`
+		TechnicianID string `json:"technician_id"`
+	}
+	if err := json.Unmarshal(body, &users); err != nil {
+		return nil, err
+	}
+	badges := map[string]string{}
+	for _, u := range users {
+		if u.Badge != "" && u.TechnicianID != "" {
+			badges[u.TechnicianID] = u.Badge
+		}
+	}
+	var kept []string
+	for _, j := range jobs {
+		tech := l.techOf[j]
+		if _, done := l.kiosks[tech]; !done && badges[tech] != "" {
+			k, err := l.signIn(ctx, badges[tech])
+			if err != nil {
+				return nil, fmt.Errorf("badge %s: %w", badges[tech], err)
+			}
+			l.kiosks[tech] = k
+		}
+		if _, ok := l.kiosks[tech]; ok {
+			kept = append(kept, j)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, errors.New("no job has a technician with a badge")
+	}
+	return kept, nil
+}
+
+func (l *load) signIn(ctx context.Context, badge string) (kioskSession, error) {
+	raw, _ := json.Marshal(map[string]string{"badge": badge, "pin": l.cfg.PIN})
+	req, _ := http.NewRequestWithContext(ctx, "POST", l.cfg.URL+"/api/v1/session", bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := l.http.Do(req)
+	if err != nil {
+		return kioskSession{}, err
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		return kioskSession{}, fmt.Errorf("%s: %s", res.Status, body)
+	}
+	var out struct {
+		CSRF string `json:"csrf"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		return kioskSession{}, err
+	}
+	for _, c := range res.Cookies() {
+		if c.Value != "" {
+			return kioskSession{cookie: &http.Cookie{Name: c.Name, Value: c.Value}, csrf: out.CSRF}, nil
+		}
+	}
+	return kioskSession{}, errors.New("no session cookie")
 }
 
 // ---- cycles ----

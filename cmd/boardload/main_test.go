@@ -2,18 +2,10 @@ package main
 
 import (
 	"context"
-	"net"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"bayboard/assets"
-	"bayboard/board"
-	"bayboard/internal/demo"
-	"bayboard/internal/engine"
-	"bayboard/internal/store"
-	"bayboard/internal/web"
+	"bayboard/internal/livetest"
 )
 
 func TestLastEventReadsTheNewestEnvelope(t *testing.T) {
@@ -45,48 +37,11 @@ func TestAShortLoadRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server and tens of screens")
 	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := demo.NewClock(time.Now(), 1)
-	state, _ := st.Load(clock.Now())
-	if state, err = demo.Seed(st, state, clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	eng := engine.New(st, state, clock.Now)
-	hub := board.New(eng, board.Options{})
-	eng.Subscribe(func(c engine.Change) { hub.Changed(c.State, c.Events) })
-	ctx, cancel := context.WithCancel(context.Background())
-	go hub.Run(ctx)
-	token, err := web.IssueToken(st, demo.ManagerID, "load test", clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	boards, err := web.Boards(hub, assets.Pages())
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := web.Deps{Engine: eng, Auth: st, Backup: st, History: st}
-	deps.Extra = append(deps.Extra, boards)
-	srv := web.New(deps, web.Options{Demo: true})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	defer func() {
-		closing, stop := context.WithTimeout(context.Background(), 5*time.Second)
-		defer stop()
-		srv.Shutdown(closing)
-		hub.Close(closing)
-		cancel()
-		eng.Close()
-		st.Close()
-	}()
-	env := map[string]string{"BAYBOARD_URL": "http://" + ln.Addr().String(), "BAYBOARD_TOKEN": token}
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	env := map[string]string{"BAYBOARD_URL": ls.URL(""), "BAYBOARD_TOKEN": ls.Token}
 	for _, args := range [][]string{
 		{"latency", "--screens", "24", "--rate", "20", "--duration", "2s"},
+		{"latency", "--screens", "24", "--rate", "10", "--duration", "2s", "--kiosk"},
 		{"cycles", "--cycles", "200", "--parallel", "10"},
 	} {
 		var out, errs strings.Builder
@@ -96,6 +51,9 @@ func TestAShortLoadRun(t *testing.T) {
 		t.Logf("%v:\n%s", args, out.String())
 		if !strings.Contains(out.String(), "| ") {
 			t.Errorf("%v printed no result row:\n%s", args, out.String())
+		}
+		if args[0] == "latency" && !strings.Contains(out.String(), "every workshop/advisor screen") {
+			t.Errorf("%v printed no whole-shop latency:\n%s", args, out.String())
 		}
 	}
 }

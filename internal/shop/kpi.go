@@ -1,6 +1,9 @@
 package shop
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // KPIs are the figures the seeds name, for one period. Rates are fractions
 // (0.03 is 3%); a rate with nothing to count is zero, with its count zero.
@@ -26,6 +29,72 @@ type KPIs struct {
 	ClockedHours     float64 `json:"clocked_hours"`
 	Efficiency       float64 `json:"efficiency"`      // sold over clocked hours
 	BayUtilisation   float64 `json:"bay_utilisation"` // time jobs held bays over bays × opening hours
+
+	// Technicians and Bays break efficiency and utilisation down, for the
+	// KPI page's charts; ordered by id, names filled in by the caller.
+	Technicians []TechnicianKPI `json:"technicians"`
+	Bays        []BayKPI        `json:"bays"`
+}
+
+// TechnicianKPI is one technician's share of the delivered jobs: the sold
+// hours of each job are shared among its technicians by the time each
+// clocked on it (evenly when nobody clocked), so the shares add up to the
+// shop's sold hours.
+type TechnicianKPI struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	SoldHours    float64 `json:"sold_hours"`
+	ClockedHours float64 `json:"clocked_hours"`
+	Efficiency   float64 `json:"efficiency"`
+}
+
+// BayKPI is how long jobs held one bay in the period, and that over the
+// bay's opening hours.
+type BayKPI struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Hours       float64 `json:"hours"`
+	Utilisation float64 `json:"utilisation"`
+}
+
+// KPIs computes the KPIs of [from, to) over the given jobs (live and
+// closed) and the state's appointments, bays and opening hours.
+func (st *State) KPIs(jobs []*Job, from, to, now time.Time) KPIs {
+	appts := make([]*Appointment, 0, len(st.Appointments))
+	for _, a := range st.Appointments {
+		appts = append(appts, a)
+	}
+	bays := 0
+	for _, b := range st.Bays {
+		if b.Active && b.Kind != BayWash {
+			bays++
+		}
+	}
+	return ComputeKPIs(jobs, appts, from, to, now, bays, st.Settings.OpenHours())
+}
+
+// Today is the KPIs of the shop's day so far, from the state alone: it
+// keeps a week of closed jobs, so every job of today is in it. These are
+// the figures the workshop board shows.
+func (st *State) Today(now time.Time) KPIs {
+	local := now.In(st.Loc)
+	from := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, local.Location())
+	jobs := make([]*Job, 0, len(st.Jobs))
+	for _, j := range st.Jobs {
+		jobs = append(jobs, j)
+	}
+	return st.KPIs(jobs, from, from.AddDate(0, 0, 1), now)
+}
+
+// OpenHours is how long the shop is open a day; 10 when the settings do
+// not say.
+func (s Settings) OpenHours() float64 {
+	o, err1 := time.Parse("15:04", s.OpensAt)
+	cl, err2 := time.Parse("15:04", s.ClosesAt)
+	if err1 != nil || err2 != nil || !cl.After(o) {
+		return 10
+	}
+	return cl.Sub(o).Hours()
 }
 
 // ComebackWindow is how soon a car's return counts against the last repair.
@@ -47,6 +116,8 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	var onTime, rework, comeback, ftf, accurate, followed, followable int
 	var estSum, setSum Money
 	var bayTime time.Duration
+	perBay := map[string]time.Duration{}
+	perTech := map[string]*TechnicianKPI{}
 	until := to // time in a stage counts up to now, not to the end of the period
 	if now.Before(until) {
 		until = now
@@ -60,7 +131,11 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 		}
 		k.PartsWaitHours += stageTime(j, StageWaitingParts, from, until).Hours()
 		for _, s := range []Stage{StageDispatched, StageInProgress, StageWaitingParts, StageWaitingApproval, StagePaused} {
-			bayTime += stageTime(j, s, from, until)
+			held := stageTime(j, s, from, until)
+			bayTime += held
+			if j.BayID != "" && held > 0 {
+				perBay[j.BayID] += held
+			}
 		}
 		if j.FollowUp != nil && j.FollowUp.ComplaintOpen {
 			k.OpenComplaints++
@@ -104,6 +179,7 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 		}
 		k.SoldHours += j.SoldHours()
 		k.ClockedHours += j.ClockedHours(delivered)
+		shareHours(j, delivered, perTech)
 	}
 	for _, a := range appts {
 		if !in(a.At) || a.Status == ApptCancelled || a.Status == ApptBooked {
@@ -138,7 +214,62 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	if capacity > 0 {
 		k.BayUtilisation = bayTime.Hours() / capacity
 	}
+	k.Technicians = []TechnicianKPI{}
+	for _, t := range perTech {
+		if t.ClockedHours > 0 {
+			t.Efficiency = t.SoldHours / t.ClockedHours
+		}
+		k.Technicians = append(k.Technicians, *t)
+	}
+	sort.Slice(k.Technicians, func(a, b int) bool { return naturalLess(k.Technicians[a].ID, k.Technicians[b].ID) })
+	k.Bays = []BayKPI{}
+	for id, held := range perBay {
+		b := BayKPI{ID: id, Hours: held.Hours()}
+		if bays > 0 {
+			b.Utilisation = held.Hours() / (capacity / float64(bays))
+		}
+		k.Bays = append(k.Bays, b)
+	}
+	sort.Slice(k.Bays, func(a, b int) bool { return naturalLess(k.Bays[a].ID, k.Bays[b].ID) })
 	return k
+}
+
+// shareHours adds a delivered job's sold and clocked hours to its
+// technicians' figures.
+func shareHours(j *Job, delivered time.Time, perTech map[string]*TechnicianKPI) {
+	clocked := map[string]time.Duration{}
+	var total time.Duration
+	for _, s := range j.Clock {
+		end := delivered
+		if s.End != nil {
+			end = *s.End
+		}
+		if end.After(s.Start) {
+			clocked[s.TechID] += end.Sub(s.Start)
+			total += end.Sub(s.Start)
+		}
+	}
+	techs := append([]string(nil), j.TechIDs...)
+	for id := range clocked {
+		if !contains(techs, id) {
+			techs = append(techs, id)
+		}
+	}
+	sold := j.SoldHours()
+	for _, id := range techs {
+		t := perTech[id]
+		if t == nil {
+			t = &TechnicianKPI{ID: id}
+			perTech[id] = t
+		}
+		t.ClockedHours += clocked[id].Hours()
+		switch {
+		case total > 0:
+			t.SoldHours += sold * float64(clocked[id]) / float64(total)
+		case len(j.TechIDs) > 0 && contains(j.TechIDs, id):
+			t.SoldHours += sold / float64(len(j.TechIDs))
+		}
+	}
 }
 
 func ratio(n, of int) float64 {

@@ -85,3 +85,83 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 		}
 	}
 }
+
+// The breakdown per technician and bay, worked out by hand: E's 3 sold
+// hours are shared 2:1 by the time t1 and t2 clocked on it; F was clocked
+// by nobody, so its hour goes to its one technician.
+func TestKPIsPerTechnicianAndBay(t *testing.T) {
+	jobs := []*Job{
+		{
+			ID: "E", VehicleID: "V1", CreatedAt: at(23, 8, 0), PromisedAt: at(23, 18, 0), BayID: "bay-1", TechIDs: []string{"t1", "t2"},
+			Labour: []Labour{{Name: "大修", SoldHours: 3}},
+			Clock:  []ClockSession{session("t1", at(23, 9, 0), at(23, 11, 0)), session("t2", at(23, 11, 0), at(23, 12, 0))},
+			Stages: stages(StageReception, at(23, 8, 0), StageDispatched, at(23, 9, 0), StageInProgress, at(23, 9, 0),
+				StageQualityCheck, at(23, 12, 0), StageReady, at(23, 12, 30), StageDelivered, at(23, 13, 0)),
+		},
+		{
+			ID: "F", VehicleID: "V2", CreatedAt: at(23, 13, 0), PromisedAt: at(23, 18, 0), BayID: "bay-2", TechIDs: []string{"t2"},
+			Labour: []Labour{{Name: "检查", SoldHours: 1}},
+			Stages: stages(StageReception, at(23, 13, 0), StageDispatched, at(23, 14, 0), StageQualityCheck, at(23, 15, 0),
+				StageReady, at(23, 15, 30), StageDelivered, at(23, 16, 0)),
+		},
+	}
+	k := ComputeKPIs(jobs, nil, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, 10)
+	if len(k.Technicians) != 2 || len(k.Bays) != 2 {
+		t.Fatalf("technicians %+v, bays %+v", k.Technicians, k.Bays)
+	}
+	want := map[string][2]float64{
+		"t1 sold":        {k.Technicians[0].SoldHours, 2},
+		"t1 clocked":     {k.Technicians[0].ClockedHours, 2},
+		"t1 efficiency":  {k.Technicians[0].Efficiency, 1},
+		"t2 sold":        {k.Technicians[1].SoldHours, 2}, // 1 of E, 1 of F
+		"t2 clocked":     {k.Technicians[1].ClockedHours, 1},
+		"t2 efficiency":  {k.Technicians[1].Efficiency, 2},
+		"bay-1 hours":    {k.Bays[0].Hours, 3},
+		"bay-1 use":      {k.Bays[0].Utilisation, 0.3}, // 3 h of 10
+		"bay-2 hours":    {k.Bays[1].Hours, 1},
+		"bay-2 use":      {k.Bays[1].Utilisation, 0.1},
+		"shop sold":      {k.SoldHours, 4},
+		"shop bay use":   {k.BayUtilisation, 4.0 / 20},
+		"shares add up":  {k.Technicians[0].SoldHours + k.Technicians[1].SoldHours, k.SoldHours},
+		"clocks add up":  {k.Technicians[0].ClockedHours + k.Technicians[1].ClockedHours, k.ClockedHours},
+		"bay hours sum":  {k.Bays[0].Hours + k.Bays[1].Hours, 4},
+		"technician ids": {boolf(k.Technicians[0].ID == "t1" && k.Technicians[1].ID == "t2"), 1},
+		"bay ids":        {boolf(k.Bays[0].ID == "bay-1" && k.Bays[1].ID == "bay-2"), 1},
+	}
+	for name, v := range want {
+		if math.Abs(v[0]-v[1]) > 1e-9 {
+			t.Errorf("%s = %v, want %v", name, v[0], v[1])
+		}
+	}
+}
+
+func boolf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Today counts the shop's day in its own time zone: a job delivered at
+// 23:30 UTC on the 22nd was delivered on the 23rd in Beijing.
+func TestTodayIsTheShopsDay(t *testing.T) {
+	bj := time.FixedZone("CST", 8*3600)
+	st := NewState()
+	st.Loc = bj
+	st.Settings.OpensAt, st.Settings.ClosesAt = "08:00", "18:00"
+	st.Bays["b1"] = &Bay{ID: "b1", Active: true, Kind: BayGeneral}
+	deliver := func(id string, promised, ready time.Time) {
+		st.Jobs[id] = &Job{ID: id, VehicleID: "v-" + id, CreatedAt: ready.Add(-3 * time.Hour), PromisedAt: promised,
+			Stages: stages(StageReception, ready.Add(-3*time.Hour), StageReady, ready, StageDelivered, ready.Add(10*time.Minute))}
+	}
+	deliver("early-today", at(23, 2, 0), at(22, 23, 30)) // 07:30 Beijing on the 23rd, on time
+	deliver("late-today", at(23, 4, 0), at(23, 5, 0))    // 13:00 Beijing, an hour late
+	deliver("yesterday", at(22, 4, 0), at(22, 3, 0))     // the 22nd in Beijing
+	k := st.Today(at(23, 8, 0))                          // 16:00 Beijing
+	if k.Delivered != 2 || k.OnTime != 0.5 {
+		t.Errorf("today: %d delivered, %.2f on time; want 2 and 0.50", k.Delivered, k.OnTime)
+	}
+	if h := st.Settings.OpenHours(); h != 10 {
+		t.Errorf("open %v hours a day, want 10", h)
+	}
+}

@@ -197,23 +197,8 @@ func (s *Server) approveDevice(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	var fields []shop.FieldError
-	if len(req.Views) == 0 {
-		fields = append(fields, shop.FieldError{Field: "views", Message: "at least one view"})
-	}
-	for i, v := range req.Views {
-		if !validView(v) {
-			fields = append(fields, shop.FieldError{Field: fmt.Sprintf("views[%d]", i), Message: fmt.Sprintf("%q is not a view", v)})
-		}
-	}
-	if req.Lang != "zh-CN" && req.Lang != "en" {
-		fields = append(fields, shop.FieldError{Field: "lang", Message: "zh-CN or en"})
-	}
-	if req.Name == "" || len([]rune(req.Name)) > 60 {
-		fields = append(fields, shop.FieldError{Field: "name", Message: "1 to 60 characters"})
-	}
-	if len(fields) > 0 {
-		return problem(c, shop.CodeInvalid, "the request has invalid fields", fields...)
+	if err := checkScreen(req.Name, req.Views, req.Lang); err != nil {
+		return err
 	}
 	var found *Device
 	s.auth.EachAuth(authDevices, func(_ string, v []byte) error {
@@ -233,6 +218,60 @@ func (s *Server) approveDevice(c *fiber.Ctx) error {
 	s.log.Info("device approved", "device", found.ID, "name", found.Name, "views", found.Views, "by", whoOf(c).user.ID)
 	found.PollKey = ""
 	return c.JSON(found)
+}
+
+// checkScreen checks what a manager gives a screen: a name, its views and
+// its language.
+func checkScreen(name string, views []string, lang string) error {
+	var fields []shop.FieldError
+	if len(views) == 0 {
+		fields = append(fields, shop.FieldError{Field: "views", Message: "at least one view"})
+	}
+	for i, v := range views {
+		if !validView(v) {
+			fields = append(fields, shop.FieldError{Field: fmt.Sprintf("views[%d]", i), Message: fmt.Sprintf("%q is not a view", v)})
+		}
+	}
+	if lang != "zh-CN" && lang != "en" {
+		fields = append(fields, shop.FieldError{Field: "lang", Message: "zh-CN or en"})
+	}
+	if name == "" || len([]rune(name)) > 60 {
+		fields = append(fields, shop.FieldError{Field: "name", Message: "1 to 60 characters"})
+	}
+	if len(fields) > 0 {
+		return &shop.Error{Code: shop.CodeInvalid, Message: "the request has invalid fields", Fields: fields}
+	}
+	return nil
+}
+
+// updateDevice renames an approved screen or changes its views or
+// language; the screen picks the change up when it next loads its board.
+func (s *Server) updateDevice(c *fiber.Ctx) error {
+	var req struct {
+		Name  string   `json:"name"`
+		Views []string `json:"views"`
+		Lang  string   `json:"lang"`
+	}
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	if err := checkScreen(req.Name, req.Views, req.Lang); err != nil {
+		return err
+	}
+	d, err := s.getDevice(c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if d == nil || d.Revoked || !d.Approved {
+		return problem(c, shop.CodeNotFound, "no such approved screen")
+	}
+	d.Name, d.Views, d.Lang = req.Name, req.Views, req.Lang
+	if err := s.putDevice(d); err != nil {
+		return err
+	}
+	s.log.Info("device changed", "device", d.ID, "name", d.Name, "views", d.Views, "by", whoOf(c).user.ID)
+	d.TokenKey, d.PollKey = "", ""
+	return c.JSON(d)
 }
 
 func (s *Server) revokeDevice(c *fiber.Ctx) error {

@@ -75,27 +75,18 @@ func (s *Server) kpis(c *fiber.Ctx) error {
 		return err
 	}
 	st := s.eng.State()
-	appts := make([]*shop.Appointment, 0, len(st.Appointments))
-	for _, a := range st.Appointments {
-		appts = append(appts, a)
-	}
-	bays := 0
-	for _, b := range st.Bays {
-		if b.Active && b.Kind != shop.BayWash {
-			bays++
+	k := st.KPIs(jobs, from, to, s.eng.Now())
+	for i := range k.Technicians {
+		if t := st.Technicians[k.Technicians[i].ID]; t != nil {
+			k.Technicians[i].Name = t.Name
 		}
 	}
-	return c.JSON(shop.ComputeKPIs(jobs, appts, from, to, s.eng.Now(), bays, openHours(st.Settings)))
-}
-
-// openHours is the length of the shop's day from its settings.
-func openHours(set shop.Settings) float64 {
-	o, err1 := time.Parse("15:04", set.OpensAt)
-	cl, err2 := time.Parse("15:04", set.ClosesAt)
-	if err1 != nil || err2 != nil || !cl.After(o) {
-		return 10
+	for i := range k.Bays {
+		if b := st.Bays[k.Bays[i].ID]; b != nil {
+			k.Bays[i].Name = b.Name
+		}
 	}
-	return cl.Sub(o).Hours()
+	return c.JSON(k)
 }
 
 // jobsCreatedIn returns the jobs opened in [from, to), oldest first.

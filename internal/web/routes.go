@@ -77,6 +77,7 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	manager("POST", "/tokens", s.createToken)
 	manager("GET", "/devices", s.listDevices)
 	manager("POST", "/devices/approve", s.approveDevice)
+	manager("POST", "/devices/:id", s.updateDevice)
 	manager("DELETE", "/devices/:id", s.revokeDevice)
 	manager("GET", "/backup", s.downloadBackup)
 

@@ -103,6 +103,10 @@ func New(d Deps, opts Options) *Server {
 		JSONDecoder:           json.Unmarshal,
 	})
 	s.conns = map[*conn]struct{}{}
+	// A board feed ends its connection itself (a screen dropped for being
+	// too slow is cut off at once); by default fasthttp would ignore that
+	// Close and keep the connection until the feed's reader timed out.
+	s.app.Server().KeepHijackedConns = true
 	s.routes(d.Extra)
 	return s
 }

@@ -180,6 +180,7 @@ func TestEveryRoleAgainstEveryCommand(t *testing.T) {
 			{"POST", "/api/v1/users", `{"user":{"login":"new","name":"新人","roles":["washer"],"active":true},"password":"a-long-password"}`},
 			{"POST", "/api/v1/tokens", `{"name":"script"}`},
 			{"POST", "/api/v1/devices/approve", `{"code":"000000","name":"TV","views":["lounge"],"lang":"zh-CN"}`},
+			{"POST", "/api/v1/devices/dev-nothing", `{"name":"TV","views":["lounge"],"lang":"zh-CN"}`},
 			{"DELETE", "/api/v1/devices/dev-nothing", ``},
 		} {
 			var body any
@@ -400,8 +401,25 @@ func TestScreenPairsWithACodeAManagerApproves(t *testing.T) {
 	if r := ts.call(t, nil, "GET", "/api/v1/me", got.Token, nil); r.status != 401 {
 		t.Errorf("device token reading the staff API: %d", r.status)
 	}
+	// The manager renames the screen and gives it another view; a bad
+	// view changes nothing.
+	if r := ts.call(t, nil, "POST", "/api/v1/devices/"+pair.DeviceID, mgr, `{"name":"TV 2","views":["kitchen"],"lang":"en"}`); r.status != 400 {
+		t.Errorf("a bad view: %d", r.status)
+	}
+	if d := (&Server{auth: ts.store}).loadDevice(got.Token); d == nil || d.Name != "休息区电视" || d.Lang != "zh-CN" {
+		t.Errorf("a refused change changed the screen: %+v", d)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/devices/"+pair.DeviceID, mgr, `{"name":"休息区电视 2","views":["lounge","workshop"],"lang":"en"}`); r.status != 200 {
+		t.Errorf("rename: %d %s", r.status, r.body)
+	}
+	if d := (&Server{auth: ts.store}).loadDevice(got.Token); d == nil || d.Name != "休息区电视 2" || d.Lang != "en" || !d.CanView("workshop") {
+		t.Errorf("the renamed screen: %+v", d)
+	}
 	if r := ts.call(t, nil, "DELETE", "/api/v1/devices/"+pair.DeviceID, mgr, nil); r.status != 204 {
 		t.Errorf("revoke: %d", r.status)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/devices/"+pair.DeviceID, mgr, `{"name":"TV","views":["lounge"],"lang":"en"}`); r.status != 404 {
+		t.Errorf("a revoked screen renamed: %d", r.status)
 	}
 	srv := &Server{auth: ts.store}
 	if d := srv.loadDevice(got.Token); d != nil {

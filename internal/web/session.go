@@ -29,6 +29,7 @@ type userView struct {
 	ID           string      `json:"id"`
 	Login        string      `json:"login"`
 	Name         string      `json:"name"`
+	Phone        string      `json:"phone,omitempty"`
 	Roles        []shop.Role `json:"roles"`
 	Badge        string      `json:"badge_code,omitempty"`
 	Active       bool        `json:"active"`
@@ -36,7 +37,7 @@ type userView struct {
 }
 
 func viewUser(st *shop.State, u *shop.User) userView {
-	v := userView{ID: u.ID, Login: u.Login, Name: u.Name, Roles: u.Roles, Badge: u.BadgeCode, Active: u.Active}
+	v := userView{ID: u.ID, Login: u.Login, Name: u.Name, Phone: u.Phone, Roles: u.Roles, Badge: u.BadgeCode, Active: u.Active}
 	if t := st.TechnicianOfUser(u.ID); t != nil {
 		v.TechnicianID = t.ID
 	}

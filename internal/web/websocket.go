@@ -247,6 +247,8 @@ func sameOrigin(c *fiber.Ctx) bool {
 }
 
 func (b *boards) feed(conn *websocket.Conn) {
+	// The server keeps hijacked connections (see New): the feed closes its own.
+	defer conn.Close()
 	view, _ := conn.Locals("board_view").(string)
 	resume, _ := conn.Locals("board_resume").(board.Resume)
 	b.s.log.Debug("screen connected", "view", view, "ip", conn.IP(), "resume_seq", resume.Seq)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"runtime"
@@ -29,8 +30,13 @@ type boardShop struct {
 
 func newBoardShop(t *testing.T, demo bool) *boardShop {
 	t.Helper()
+	return newBoardShopWith(t, demo, board.Options{})
+}
+
+func newBoardShopWith(t *testing.T, demo bool, opts board.Options) *boardShop {
+	t.Helper()
 	ts := newTestShop(t)
-	hub := board.New(ts.eng, board.Options{})
+	hub := board.New(ts.eng, opts)
 	ts.eng.Subscribe(func(c engine.Change) { hub.Changed(c.State, c.Events) })
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan struct{})
@@ -358,4 +364,23 @@ func boardGoroutines() []string {
 		}
 	}
 	return out
+}
+
+// When the server ends a screen's feed, the screen's TCP connection is
+// closed at once, not when the feed's reader next times out (fasthttp
+// leaves a hijacked connection open until its handler returns). Here
+// every write times out, so the writer gives the screen up at once.
+func TestAGivenUpScreenIsCutOffAtOnce(t *testing.T) {
+	bs := newBoardShopWith(t, true, board.Options{WriteWait: time.Nanosecond})
+	conn, status, err := bs.dialFeed("workshop")
+	if err != nil {
+		t.Fatalf("%d %v", status, err)
+	}
+	defer conn.Close()
+	raw := conn.NetConn()
+	raw.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err = io.Copy(io.Discard, raw)
+	if err != nil {
+		t.Errorf("the connection gave %v, not EOF: the server left it open", err)
+	}
 }

@@ -87,6 +87,16 @@ function partRow(p, s) {
   );
 }
 
+// The day's on-time delivery, once a car has been delivered.
+function onTime(today) {
+  return today.on_time === undefined ? "–" : `${today.on_time}%`;
+}
+
+function onTimeTone(today) {
+  if (today.on_time === undefined) return "";
+  return today.on_time >= 90 ? "green" : today.on_time >= 70 ? "yellow" : "red";
+}
+
 function draw(model, s) {
   const main = s.main;
   if (!layout || !main.contains(layout.bays)) layout = skeleton(main);
@@ -100,6 +110,8 @@ function draw(model, s) {
     { key: "fig.ready", value: c.ready, tone: c.ready ? "green" : "" },
     { key: "fig.techs_free", value: `${c.techs_free}/${c.techs_total}`, tone: c.techs_free ? "green" : "" },
     { key: "fig.late", value: c.late + c.at_risk, tone: c.late ? "red" : c.at_risk ? "yellow" : "" },
+    { key: "fig.delivered_today", value: head.today.delivered },
+    { key: "fig.on_time_today", value: onTime(head.today), tone: onTimeTone(head.today) },
   ]);
 
   const style = getComputedStyle(layout.bays);

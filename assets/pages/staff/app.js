@@ -63,7 +63,12 @@ export function command(cmd, key) {
 
 // start signs the page in, fills the header, and draws the page.
 export async function start(area, draw) {
-  const areas = area === "staff" ? ["staff"] : ["staff", area];
+  // The navigation names pages of both areas (a manager sees the admin's
+  // on the desk), so their catalogs are loaded too.
+  const areas = ["staff"];
+  for (const a of [area, ...Array.from(document.querySelectorAll(".nav a"), (n) => n.pathname.split("/")[1])]) {
+    if (a && a !== "staff" && !areas.includes(a)) areas.push(a);
+  }
   await loadCatalog(document.documentElement.lang, ...areas);
   translate(document);
   const main = document.getElementById("main");

@@ -1,0 +1,254 @@
+// Pieces the manager's admin pages and the desk's dispatch and KPI pages
+// share: labelled form controls, a list beside the form that edits its
+// rows, dates for the period pickers, and small SVG charts (bars and
+// gauges) drawn here, with no library. Every word shown is passed in by
+// the page, already translated.
+
+import { el, form, notice, start, t } from "./app.js";
+
+// The kit's stylesheet, added once by the first page that imports it.
+if (!document.querySelector('link[href="/assets/staff/kit.css"]')) {
+  document.head.append(el("link", { rel: "stylesheet", href: "/assets/staff/kit.css" }));
+}
+
+// startAdmin starts an admin page. The pages are the manager's: anyone
+// else who opens one is told so (the API refuses them anyway).
+export function startAdmin(draw) {
+  return start("admin", async (main, ctx) => {
+    if (!ctx.user.roles.includes("manager")) {
+      main.append(el("p", { class: "error", id: "managers-only" }, t("admin.managers_only")));
+      return;
+    }
+    await draw(main, ctx);
+  });
+}
+
+// field labels a control. The label sits in a cell of its own, so that
+// the field's error, shown after the label, stays in the same cell of a
+// grid.
+export function field(label, control, attrs = {}) {
+  return el("div", { class: "cell" }, el("label", attrs, el("span", {}, label), control));
+}
+
+export function input(name, value, attrs = {}) {
+  const i = el("input", { name, ...attrs });
+  i.value = value ?? "";
+  return i;
+}
+
+// select offers [value, label] pairs.
+export function select(name, options, value, attrs = {}) {
+  const s = el("select", { name, ...attrs }, options.map(([v, l]) => el("option", { value: v }, l)));
+  s.value = value ?? "";
+  return s;
+}
+
+export function check(name, label, checked, attrs = {}) {
+  const i = el("input", { type: "checkbox", name, ...attrs });
+  i.checked = !!checked;
+  return el("label", { class: "check" }, i, el("span", {}, label));
+}
+
+// checks is a group of checkboxes sharing a name, one per [value, label];
+// data-field lets a refusal of the whole group show next to it.
+export function checks(name, options, chosen = [], field = name) {
+  return el(
+    "div",
+    { class: "checks", "data-field": field, tabindex: -1 },
+    options.map(([v, l]) => {
+      const i = el("input", { type: "checkbox", name, value: v });
+      i.checked = chosen.includes(v);
+      return el("label", { class: "check" }, i, el("span", {}, l));
+    }),
+  );
+}
+
+// checked lists the values of a checkbox group that are ticked.
+export function checked(f, name) {
+  return Array.from(f.querySelectorAll(`input[name="${name}"]:checked`), (i) => i.value);
+}
+
+export function table(heads, rows, attrs = {}) {
+  return el(
+    "table",
+    { class: "table", ...attrs },
+    el("thead", {}, el("tr", {}, heads.map((h) => (h instanceof Node ? h : el("th", {}, h))))),
+    el("tbody", {}, rows),
+  );
+}
+
+// cells wraps what is not a <td> already.
+function cells(values) {
+  return values.map((v) => (v instanceof Node && v.tagName === "TD" ? v : el("td", {}, v)));
+}
+
+// editor draws a list beside a form. Choosing a row (a click, or Enter on
+// the focused row) fills the form to change it; the new button empties
+// it. o: {title, newLabel, savedText, heads, load() → items, id(item),
+// row(item) → cells, formTitle(item|null), fields(item|null) → controls,
+// send(item|null, form, key) → the answer, savedId(answer)}.
+export function editor(main, o) {
+  const list = el("div", { class: "editor-list" });
+  const side = el("div", { class: "editor-form card" });
+  let items = [];
+  let current = null;
+  const newButton = el("button", { type: "button", class: "primary", id: o.newId || "new", onclick: () => edit(null) }, o.newLabel);
+  main.append(
+    el("div", { class: "toolbar" }, el("h1", {}, o.title), newButton, o.tools || null),
+    el("div", { class: "split" }, list, side),
+  );
+
+  async function reload(selectId) {
+    items = await o.load();
+    if (selectId !== undefined) current = items.find((i) => o.id(i) === selectId) || null;
+    drawList();
+  }
+
+  function drawList() {
+    const rows = items.map((item) => {
+      const pick = () => edit(item);
+      return el(
+        "tr",
+        {
+          tabindex: 0,
+          class: current && o.id(current) === o.id(item) ? "selected" : null,
+          dataset: { id: o.id(item) },
+          onclick: pick,
+          onkeydown: (e) => e.key === "Enter" && pick(),
+        },
+        cells(o.row(item)),
+      );
+    });
+    list.replaceChildren(table(o.heads, rows));
+  }
+
+  function edit(item, focus = true) {
+    current = item;
+    drawList();
+    const f = el("form", { novalidate: true, class: "editor", dataset: { editing: item ? o.id(item) : "" } });
+    f.append(el("h2", {}, o.formTitle(item)), ...o.fields(item), el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, o.saveLabel)));
+    form(
+      f,
+      (key) => o.send(item, f, key),
+      async (out) => {
+        notice(o.savedText, "ok");
+        const id = o.savedId ? o.savedId(out) : out?.event?.subject;
+        await reload(id);
+        edit(current, false);
+      },
+    );
+    side.replaceChildren(f);
+    if (focus) f.querySelector("input, select, textarea")?.focus();
+  }
+
+  return {
+    async start() {
+      await reload();
+      edit(null, false);
+    },
+    reload,
+    edit,
+  };
+}
+
+// isoDate writes a day as YYYY-MM-DD, in the shop's time zone when one
+// is given (reports count days in the shop's time, not the browser's).
+export function isoDate(d, timeZone) {
+  if (timeZone) {
+    try {
+      return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+    } catch (e) {
+      // An unknown zone falls back to the browser's.
+    }
+  }
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+// daysAgo is the date n days before today.
+export function daysAgo(n, timeZone) {
+  return isoDate(new Date(Date.now() - n * 864e5), timeZone);
+}
+
+export function percent(x) {
+  return `${(100 * (x || 0)).toFixed(1)}%`;
+}
+
+// The SVG namespace, as the HTML parser gives it (no page spells out a
+// web address, so that none is ever fetched by mistake).
+const NS = (() => {
+  const d = document.createElement("div");
+  d.innerHTML = "<svg></svg>";
+  return d.firstChild.namespaceURI;
+})();
+
+// svg builds an SVG element the way el builds HTML.
+export function svg(tag, attrs = {}, ...children) {
+  const e = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, v);
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+// bars draws horizontal bars: rows [{label, value, text, tone}] scaled to
+// max (the largest value, or at least 1 when the values are rates), with
+// an optional dashed line at mark (a target). Each row is one <g> with a
+// <title> so a pointer shows its figure.
+export function bars(rows, { max, mark, width = 560, label = "" } = {}) {
+  const rowH = 24;
+  const left = 120;
+  const right = 150;
+  const top = 6;
+  const h = top + rows.length * rowH + 6;
+  const top_ = Math.max(max ?? 0, mark ?? 0, ...rows.map((r) => r.value || 0)) || 1;
+  const scale = (v) => ((width - left - right) * Math.max(0, v || 0)) / top_;
+  const g = rows.map((r, i) => {
+    const y = top + i * rowH;
+    return svg(
+      "g",
+      { class: `bar ${r.tone || ""}` },
+      svg("title", {}, `${r.label}: ${r.text}`),
+      svg("text", { x: left - 6, y: y + 16, "text-anchor": "end", class: "bar-label" }, r.label),
+      svg("rect", { x: left, y: y + 4, width: (width - left - right).toFixed(1), height: rowH - 8, class: "bar-track", rx: 3 }),
+      svg("rect", { x: left, y: y + 4, width: scale(r.value).toFixed(1), height: rowH - 8, class: "bar-fill", rx: 3 }),
+      svg("text", { x: width - right + 8, y: y + 16, class: "bar-text" }, r.text),
+    );
+  });
+  const markLine =
+    mark === undefined
+      ? null
+      : svg("line", { x1: left + scale(mark), x2: left + scale(mark), y1: 2, y2: h - 2, class: "bar-mark" });
+  return svg("svg", { viewBox: `0 0 ${width} ${h}`, width, height: h, class: "chart bars", role: "img", "aria-label": label }, g, markLine);
+}
+
+// gauge draws a half-circle dial for a rate (0–1), optionally with a
+// target tick; tone colours it (green, yellow, red).
+export function gauge(value, { target, tone = "", label = "", text = "" } = {}) {
+  const w = 150;
+  const r = 60;
+  const cx = w / 2;
+  const cy = 70;
+  const at = (x) => {
+    const a = Math.PI * (1 - Math.min(1, Math.max(0, x)));
+    return [cx + r * Math.cos(a), cy - r * Math.sin(a)];
+  };
+  const arc = (x) => {
+    const [ex, ey] = at(x);
+    return `M ${cx - r} ${cy} A ${r} ${r} 0 0 1 ${ex.toFixed(2)} ${ey.toFixed(2)}`;
+  };
+  const parts = [
+    svg("title", {}, `${label}: ${text}`),
+    svg("path", { d: arc(1), class: "gauge-track" }),
+    value > 0 ? svg("path", { d: arc(value), class: "gauge-fill" }) : null,
+    svg("text", { x: cx, y: cy - 8, "text-anchor": "middle", class: "gauge-text" }, text),
+  ];
+  if (target !== undefined) {
+    const [x1, y1] = at(target);
+    const a = Math.PI * (1 - target);
+    parts.push(svg("line", { x1, y1, x2: x1 + 12 * Math.cos(a), y2: y1 - 12 * Math.sin(a), class: "gauge-mark" }));
+  }
+  return svg("svg", { viewBox: `0 0 ${w} 82`, width: w, height: 82, class: `chart gauge ${tone}`, role: "img", "aria-label": label }, parts);
+}

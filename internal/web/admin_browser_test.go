@@ -1,0 +1,351 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"bayboard/internal/demo"
+	"bayboard/internal/livetest"
+)
+
+// signIn signs a demo login in through the sign-in page and waits for the
+// page it asked for.
+func signIn(t *testing.T, ctx context.Context, ls *livetest.Server, login, next string) {
+	t.Helper()
+	livetest.Open(t, ctx, ls.URL("/signin?next="+next))
+	livetest.WaitFor(t, ctx, "the sign-in form", `!!document.querySelector("form.signin input[name=password]")`, 10*time.Second)
+	livetest.Eval[bool](t, ctx, `(() => {
+		const f = document.querySelector("form.signin");
+		f.login.value = `+quote(login)+`; f.password.value = `+quote(demo.Password)+`;
+		f.requestSubmit(); return true })()`)
+	livetest.WaitFor(t, ctx, next, `location.pathname === `+quote(next)+` && !document.querySelector("#main > p.muted[data-i18n]")`, 10*time.Second)
+}
+
+// fill sets the fields of a form (by CSS selector) as a person typing
+// would, and submits it.
+func fill(t *testing.T, ctx context.Context, form string, values map[string]any, submit bool) {
+	t.Helper()
+	raw, _ := json.Marshal(values)
+	js := fmt.Sprintf(`(() => {
+		const f = document.querySelector(%s);
+		if (!f) return "no form";
+		for (const [name, v] of Object.entries(%s)) {
+			const boxes = f.querySelectorAll('input[type=checkbox][name="' + name + '"]');
+			if (boxes.length && Array.isArray(v)) {
+				boxes.forEach((b) => (b.checked = v.includes(b.value)));
+				continue;
+			}
+			const i = f.elements[name];
+			if (!i) return "no field " + name;
+			if (i.type === "checkbox") i.checked = !!v; else i.value = v;
+			i.dispatchEvent(new Event("input", { bubbles: true }));
+			i.dispatchEvent(new Event("change", { bubbles: true }));
+		}
+		if (%v) f.requestSubmit();
+		return "";
+	})()`, quote(form), raw, submit)
+	if msg := livetest.Eval[string](t, ctx, js); msg != "" {
+		t.Fatalf("fill %s: %s", form, msg)
+	}
+}
+
+// eventually polls the API (as the manager) until ok holds.
+func eventually[T any](t *testing.T, ls *livetest.Server, path, what string, ok func(T) bool) T {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var v T
+		ls.Get(path, &v)
+		if ok(v) {
+			return v
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s never showed it: %+v", what, path, v)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+type settingsView struct {
+	Name          string `json:"name"`
+	Currency      string `json:"currency"`
+	OpensAt       string `json:"opens_at"`
+	LoungeMessage string `json:"lounge_message"`
+	QCMinutes     int    `json:"qc_minutes"`
+}
+
+// The manager changes the shop's settings and they are saved; a bad
+// currency and a bad opening time are said next to their fields, and
+// nothing of that form is saved.
+func TestTheManagerChangesTheShopSettings(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 768)
+	signIn(t, ctx, ls, "manager", "/admin/settings")
+	livetest.WaitFor(t, ctx, "the settings form", `!!document.querySelector("#settings input[name=currency]")`, 10*time.Second)
+	fill(t, ctx, "#settings", map[string]any{"name": "京城汽车服务中心", "lounge_message": "今日保养套餐九折", "qc_minutes": "25"}, true)
+	eventually(t, ls, "/api/v1/settings", "the saved settings", func(s settingsView) bool {
+		return s.Name == "京城汽车服务中心" && s.LoungeMessage == "今日保养套餐九折" && s.QCMinutes == 25
+	})
+	livetest.WaitFor(t, ctx, "the saved notice", `!!document.querySelector(".notice.ok")`, 5*time.Second)
+	livetest.Screenshot(t, ctx, "admin-settings")
+
+	fill(t, ctx, "#settings", map[string]any{"name": "不该保存的名字", "currency": "yuan", "opens_at": "25:99"}, true)
+	livetest.WaitFor(t, ctx, "the errors next to their fields", `(() => {
+		const after = (n) => document.querySelector("#settings input[name=" + n + "]").closest("label").nextElementSibling;
+		return after("currency")?.classList.contains("field-error") && after("opens_at")?.classList.contains("field-error");
+	})()`, 10*time.Second)
+	msg := livetest.Eval[string](t, ctx, `document.querySelector("#settings input[name=currency]").closest("label").nextElementSibling.textContent`)
+	if !strings.Contains(msg, "CNY") && !strings.Contains(msg, "货币") {
+		t.Errorf("the currency's error says %q", msg)
+	}
+	livetest.Screenshot(t, ctx, "admin-settings-errors")
+	var s settingsView
+	ls.Get("/api/v1/settings", &s)
+	if s.Name != "京城汽车服务中心" || s.Currency != "CNY" || s.OpensAt == "25:99" {
+		t.Errorf("a refused form changed the settings: %+v", s)
+	}
+}
+
+type idName struct {
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	TeamID string   `json:"team_id"`
+	UserID string   `json:"user_id"`
+	Skills []string `json:"skills"`
+	Kind   string   `json:"kind"`
+	Active bool     `json:"active"`
+}
+
+type userRow struct {
+	ID        string   `json:"id"`
+	Login     string   `json:"login"`
+	Roles     []string `json:"roles"`
+	BadgeCode string   `json:"badge_code"`
+}
+
+func find[T any](list []T, ok func(T) bool) (T, bool) {
+	for _, v := range list {
+		if ok(v) {
+			return v, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// The manager sets the shop up in the browser: a bay, a team, a
+// technician with badge and PIN (who can then sign in with them), a user
+// with roles, a paired screen and a catalogue operation.
+func TestTheManagerSetsUpTheShop(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 768)
+
+	signIn(t, ctx, ls, "manager", "/admin/bays")
+	livetest.WaitFor(t, ctx, "the bays", `document.querySelectorAll(".editor-list tbody tr").length >= 12`, 10*time.Second)
+	// Sent twice at once (a double click), the form makes one bay.
+	fill(t, ctx, "form.editor", map[string]any{"name": "机修13", "kind": "general"}, false)
+	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form.editor"); f.requestSubmit(); f.requestSubmit(); return true })()`)
+	eventually(t, ls, "/api/v1/bays", "the new bay", func(bays []idName) bool {
+		_, ok := find(bays, func(b idName) bool { return b.Name == "机修13" && b.Kind == "general" && b.Active })
+		return ok
+	})
+	livetest.WaitFor(t, ctx, "the bay in the list", `[...document.querySelectorAll(".editor-list tbody tr")].some((r) => r.textContent.includes("机修13"))`, 10*time.Second)
+	var bays []idName
+	ls.Get("/api/v1/bays", &bays)
+	n := 0
+	for _, b := range bays {
+		if b.Name == "机修13" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("a form sent twice made %d bays", n)
+	}
+	// A bay without a name is refused next to the field.
+	livetest.Eval[bool](t, ctx, `(document.getElementById("new").click(), true)`)
+	fill(t, ctx, "form.editor", map[string]any{"name": " "}, true)
+	livetest.WaitFor(t, ctx, "the name's error", `document.querySelector("form.editor input[name=name]").closest("label").nextElementSibling?.classList.contains("field-error")`, 10*time.Second)
+	livetest.Screenshot(t, ctx, "admin-bays")
+	ls.Get("/api/v1/bays", &bays)
+	if len(bays) != 13 {
+		t.Errorf("%d bays after a refused one, want 13", len(bays))
+	}
+
+	livetest.Open(t, ctx, ls.URL("/admin/teams"))
+	livetest.WaitFor(t, ctx, "the teams", `document.querySelectorAll(".editor-list tbody tr").length >= 4`, 10*time.Second)
+	fill(t, ctx, "form.editor", map[string]any{"name": "夜班组"}, true)
+	teams := eventually(t, ls, "/api/v1/teams", "the new team", func(teams []idName) bool {
+		_, ok := find(teams, func(tm idName) bool { return tm.Name == "夜班组" })
+		return ok
+	})
+	team, _ := find(teams, func(tm idName) bool { return tm.Name == "夜班组" })
+
+	livetest.Open(t, ctx, ls.URL("/admin/technicians"))
+	livetest.WaitFor(t, ctx, "the technicians", `document.querySelectorAll(".editor-list tbody tr").length >= 16 && [...document.querySelectorAll("form.editor select[name=team_id] option")].some((o) => o.value === `+quote(team.ID)+`)`, 10*time.Second)
+	// A PIN too short is refused next to it, and no technician is made.
+	fill(t, ctx, "form.editor", map[string]any{"name": "李明", "team_id": team.ID, "skill": []string{"general", "diagnosis"}, "badge_code": "B2001", "pin": "12"}, true)
+	livetest.WaitFor(t, ctx, "the PIN's error", `document.querySelector("form.editor input[name=pin]").closest("label").nextElementSibling?.classList.contains("field-error")`, 10*time.Second)
+	var techs []idName
+	ls.Get("/api/v1/technicians", &techs)
+	if _, ok := find(techs, func(x idName) bool { return x.Name == "李明" }); ok {
+		t.Fatal("a refused technician was saved")
+	}
+	fill(t, ctx, "form.editor", map[string]any{"pin": "5678"}, true)
+	techs = eventually(t, ls, "/api/v1/technicians", "the new technician", func(techs []idName) bool {
+		_, ok := find(techs, func(x idName) bool { return x.Name == "李明" && x.UserID != "" })
+		return ok
+	})
+	tech, _ := find(techs, func(x idName) bool { return x.Name == "李明" })
+	if tech.TeamID != team.ID || strings.Join(tech.Skills, ",") != "general,diagnosis" {
+		t.Errorf("the technician is %+v", tech)
+	}
+	livetest.WaitFor(t, ctx, "the technician in the list", `[...document.querySelectorAll(".editor-list tbody tr")].some((r) => r.textContent.includes("B2001"))`, 10*time.Second)
+	livetest.Screenshot(t, ctx, "admin-technicians")
+	if code := post(t, ls, "/api/v1/session", map[string]any{"badge": "B2001", "pin": "5678"}); code != http.StatusOK {
+		t.Errorf("the new badge and PIN sign in with %d", code)
+	}
+	// The PIN is reset from the same form, still open on the technician.
+	livetest.WaitFor(t, ctx, "the technician's form", `document.querySelector("form.editor").dataset.editing === `+quote(tech.ID), 5*time.Second)
+	fill(t, ctx, "form.editor", map[string]any{"pin": "9090"}, true)
+	// Once saved, the form is drawn again with the PIN field empty.
+	livetest.WaitFor(t, ctx, "the saved PIN", `document.querySelector("form.editor input[name=pin]").value === "" && !document.querySelector("form.editor .field-error, form.editor .form-error")`, 10*time.Second)
+	if code := post(t, ls, "/api/v1/session", map[string]any{"badge": "B2001", "pin": "9090"}); code != http.StatusOK {
+		t.Errorf("the reset PIN signs in with %d", code)
+	}
+
+	livetest.Open(t, ctx, ls.URL("/admin/users"))
+	livetest.WaitFor(t, ctx, "the users", `document.querySelectorAll(".editor-list tbody tr").length >= 10`, 10*time.Second)
+	fill(t, ctx, "form.editor", map[string]any{"login": "cashier2", "name": "钱多多", "role": []string{"cashier", "followup"}, "password": "a-long-password"}, true)
+	users := eventually(t, ls, "/api/v1/users", "the new user", func(users []userRow) bool {
+		_, ok := find(users, func(u userRow) bool { return u.Login == "cashier2" })
+		return ok
+	})
+	u, _ := find(users, func(u userRow) bool { return u.Login == "cashier2" })
+	if strings.Join(u.Roles, ",") != "cashier,followup" {
+		t.Errorf("the new user's roles are %v", u.Roles)
+	}
+	if code := post(t, ls, "/api/v1/session", map[string]any{"login": "cashier2", "password": "a-long-password"}); code != http.StatusOK {
+		t.Errorf("the new user signs in with %d", code)
+	}
+	livetest.Screenshot(t, ctx, "admin-users")
+
+	// A screen asks to pair and shows its code; the manager approves it.
+	var pairing struct {
+		Code string `json:"code"`
+		ID   string `json:"device_id"`
+	}
+	res := ls.Post("/api/v1/devices/pair", map[string]any{"name": "lounge"})
+	json.NewDecoder(res.Body).Decode(&pairing)
+	res.Body.Close()
+	livetest.Open(t, ctx, ls.URL("/admin/devices"))
+	livetest.WaitFor(t, ctx, "the waiting screen", `document.querySelector("#devices")?.textContent.includes(`+quote(pairing.Code)+`)`, 10*time.Second)
+	fill(t, ctx, "#approve", map[string]any{"code": "12", "name": "休息区电视", "view": []string{"lounge"}, "lang": "en"}, true)
+	livetest.WaitFor(t, ctx, "the code's error", `document.querySelector("#approve input[name=code]").closest("label").nextElementSibling?.classList.contains("field-error")`, 10*time.Second)
+	fill(t, ctx, "#approve", map[string]any{"code": pairing.Code}, true)
+	type device struct {
+		ID       string   `json:"id"`
+		Name     string   `json:"name"`
+		Approved bool     `json:"approved"`
+		Views    []string `json:"views"`
+		Lang     string   `json:"lang"`
+	}
+	eventually(t, ls, "/api/v1/devices", "the approved screen", func(ds []device) bool {
+		d, ok := find(ds, func(d device) bool { return d.ID == pairing.ID })
+		return ok && d.Approved && d.Name == "休息区电视" && strings.Join(d.Views, ",") == "lounge" && d.Lang == "en"
+	})
+	// Renamed and given a second view.
+	row := `[...document.querySelectorAll("#devices tr")].find((r) => r.dataset.id === ` + quote(pairing.ID) + ` && r.querySelector(".flag.green"))?.querySelector("button:not(.danger)")`
+	livetest.WaitFor(t, ctx, "the paired screen", "!!"+row, 10*time.Second)
+	livetest.Eval[bool](t, ctx, "("+row+".click(), true)")
+	livetest.WaitFor(t, ctx, "the screen's form", `!!document.querySelector("#device-form")`, 5*time.Second)
+	fill(t, ctx, "#device-form", map[string]any{"name": "休息区电视 2", "view": []string{"lounge", "appointments"}}, true)
+	eventually(t, ls, "/api/v1/devices", "the renamed screen", func(ds []device) bool {
+		d, ok := find(ds, func(d device) bool { return d.ID == pairing.ID })
+		return ok && d.Name == "休息区电视 2" && strings.Join(d.Views, ",") == "lounge,appointments"
+	})
+	livetest.WaitFor(t, ctx, "the list", `document.querySelector("#devices").textContent.includes("休息区电视 2")`, 5*time.Second)
+	livetest.Screenshot(t, ctx, "admin-devices")
+
+	livetest.Open(t, ctx, ls.URL("/admin/catalog"))
+	livetest.WaitFor(t, ctx, "the catalogue", `!!document.querySelector("#operations form.editor input[name=code]")`, 10*time.Second)
+	fill(t, ctx, "#operations form.editor", map[string]any{"code": "T-100", "name": "更换雨刮 Wiper blades", "sold_hours": "0.3", "price": "x"}, true)
+	livetest.WaitFor(t, ctx, "the price's error", `document.querySelector("#operations input[name=price]").closest("label").nextElementSibling?.classList.contains("field-error")`, 10*time.Second)
+	fill(t, ctx, "#operations form.editor", map[string]any{"price": "45.00"}, true)
+	type operation struct {
+		Code      string  `json:"code"`
+		Name      string  `json:"name"`
+		SoldHours float64 `json:"sold_hours"`
+		Price     int     `json:"price"`
+		Active    bool    `json:"active"`
+	}
+	eventually(t, ls, "/api/v1/operations", "the new operation", func(ops []operation) bool {
+		_, ok := find(ops, func(o operation) bool {
+			return o.Code == "T-100" && o.Name == "更换雨刮 Wiper blades" && o.SoldHours == 0.3 && o.Price == 4500 && o.Active
+		})
+		return ok
+	})
+	livetest.WaitFor(t, ctx, "the operation in the list", `document.querySelector("#operations .editor-list").textContent.includes("T-100")`, 5*time.Second)
+	livetest.Screenshot(t, ctx, "admin-catalog")
+
+	for _, page := range []string{"printers", "export"} {
+		livetest.Open(t, ctx, ls.URL("/admin/"+page))
+		livetest.WaitFor(t, ctx, "the "+page+" page", `!!document.querySelector("#main h1") && !document.body.innerText.includes("admin.")`, 10*time.Second)
+		livetest.Screenshot(t, ctx, "admin-"+page)
+	}
+}
+
+// post sends JSON without credentials and says the answer's status.
+func post(t *testing.T, ls *livetest.Server, path string, body any) int {
+	t.Helper()
+	raw, _ := json.Marshal(body)
+	res, err := http.Post(ls.URL(path), "application/json", strings.NewReader(string(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// Every admin and desk page of this branch draws in both languages with
+// no message key left untranslated.
+func TestTheAdminPagesSpeakBothLanguages(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 768)
+	signIn(t, ctx, ls, "manager", "/admin/settings")
+	// Every page the manager's navigation lists, the desk's too: each
+	// names the others, from both areas' catalogs.
+	pages := livetest.Eval[[]string](t, ctx, `[...document.querySelectorAll(".nav a")].map((a) => a.pathname)`)
+	if len(pages) < 11 {
+		t.Fatalf("the navigation lists %v", pages)
+	}
+	for _, lang := range []string{"en", "zh-CN"} {
+		for _, page := range pages {
+			livetest.Open(t, ctx, ls.URL(page+"?lang="+lang))
+			livetest.WaitFor(t, ctx, page+" in "+lang, `document.documentElement.lang === `+quote(lang)+` && !document.querySelector("#main > p.muted[data-i18n]") && document.querySelectorAll("#main table, #main form, #main section").length > 0`, 10*time.Second)
+			time.Sleep(300 * time.Millisecond) // the lists load after the heading
+			if raw := livetest.Eval[string](t, ctx, `(document.body.innerText.match(/\b(admin|desk|staff|stage|flag)\.[a-z0-9_.]+/) || [""])[0]`); raw != "" {
+				t.Errorf("%s in %s shows the key %s", page, lang, raw)
+			}
+			if lang == "en" && (page == "/admin/settings" || page == "/desk/dispatch") {
+				livetest.Screenshot(t, ctx, strings.TrimPrefix(strings.ReplaceAll(page, "/", "-"), "-")+"-en")
+			}
+		}
+	}
+}
+
+// The admin pages are the manager's: an advisor who opens one is told so
+// and sees no form.
+func TestAnAdvisorIsToldTheAdminIsTheManagers(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 768)
+	signIn(t, ctx, ls, "advisor1", "/admin/settings")
+	livetest.WaitFor(t, ctx, "the refusal", `!!document.getElementById("managers-only") && !document.querySelector("#main form")`, 10*time.Second)
+	if n := livetest.Eval[int](t, ctx, `document.querySelectorAll(".nav a[href^='/admin/']").length`); n != 0 {
+		t.Errorf("an advisor's navigation lists %d admin pages", n)
+	}
+}
