@@ -10,6 +10,7 @@
 
 import { loadCatalog, t, translate, lang } from "../i18n.js";
 import { el, plate } from "../board/screen.js";
+import { newKey } from "../staff/app.js";
 
 export { t, el, plate, lang };
 
@@ -22,8 +23,8 @@ export function tokenOf() {
 
 // api calls the server and answers {ok, status, data}; data is the JSON
 // answer or the problem document.
-export async function api(method, path, body) {
-  const headers = {};
+export async function api(method, path, body, extra) {
+  const headers = Object.assign({}, extra);
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
   let res;
@@ -43,9 +44,19 @@ export async function api(method, path, body) {
   return { ok: res.ok, status: res.status, data: data || {} };
 }
 
+// A tap whose answer was lost (the Wi-Fi dropped) may be tapped again, and
+// must act once: a command carries the same Idempotency-Key until the
+// server has answered it, and the server answers a repeat with the first
+// answer.
+const keys = new Map();
+
 // command gives one command (POST /api/v1/commands).
-export function command(body) {
-  return api("POST", "/api/v1/commands", body);
+export async function command(body) {
+  const id = JSON.stringify(body);
+  if (!keys.has(id)) keys.set(id, newKey());
+  const res = await api("POST", "/api/v1/commands", body, { "Idempotency-Key": keys.get(id) });
+  if (res.status !== 0) keys.delete(id);
+  return res;
 }
 
 export function user() {
