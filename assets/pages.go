@@ -15,7 +15,11 @@ import (
 //   - i18n.js and i18n/*.json: the zh-CN and en message catalogs; no text
 //     is written into a page or script in either language;
 //   - board/: one ES module per screen, the helpers they share, and the
-//     stylesheet with its themes (dark for TVs, light for desks).
+//     stylesheet with its themes (dark for TVs, light for desks);
+//   - kiosk/: the pages behind the QR codes and the parts counter (phone
+//     first): page.html and denied.html (rendered by the server), one
+//     module per page, kiosk.js (sign-in, the API, the wedge scanner) and
+//     kiosk.css; their words are in i18n/kiosk/.
 //
 // Plain HTML, CSS and JavaScript modules: there is no build step and
 // nothing is fetched from the internet, so a shop LAN without one works.

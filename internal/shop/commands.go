@@ -312,6 +312,9 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.CustomerLinkDays < 1 || s.CustomerLinkDays > 365 {
 		p.add("settings.customer_link_days", "must be between 1 and 365")
 	}
+	if s.KioskIdleMinutes != 0 && (s.KioskIdleMinutes < 2 || s.KioskIdleMinutes > 720) {
+		p.add("settings.kiosk_idle_minutes", "must be between 2 and 720, or 0 for the default")
+	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
 		p.add("settings.time_zone", "must be an IANA time zone such as Asia/Shanghai")
 	}
@@ -1268,6 +1271,12 @@ type WashDone struct {
 
 func (c *WashDone) CommandType() string { return "wash_done" }
 func (c *WashDone) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	// Quality check may also move to ready (a car without a wash), but
+	// only the final inspection may take it there: a wash marks done
+	// only a car that is being washed.
+	if j := d.jobs.get(c.JobID); j != nil && j.Stage != StageWashing {
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageReady, Allowed: moves[j.Stage]}
+	}
 	return moveJob(d, c.JobID, StageReady, now)
 }
 

@@ -29,6 +29,9 @@ type Settings struct {
 	// CustomerLinkDays is how long after delivery the customer's QR link
 	// keeps working.
 	CustomerLinkDays int `json:"customer_link_days"`
+	// KioskIdleMinutes is how long a technician's sign-in on a shared
+	// kiosk lasts unused; 0 keeps the server's default.
+	KioskIdleMinutes int `json:"kiosk_idle_minutes,omitempty"`
 	// LoungeMessage is a line the lounge TVs show the customers waiting
 	// there (an offer, a notice); empty shows none.
 	LoungeMessage string `json:"lounge_message,omitempty"`

@@ -127,6 +127,31 @@ func TestIllegalMoveNamesTheAllowedMoves(t *testing.T) {
 	}
 }
 
+// Quality check may move straight to ready (no wash), but only through
+// the final inspection: marking the wash done skips no check.
+func TestWashDoneOnlyForACarBeingWashed(t *testing.T) {
+	f := newFixture(t)
+	j := f.openJob(t)
+	for _, s := range []struct {
+		actor Actor
+		cmd   Command
+	}{
+		{advisor, &Submit{JobRef: JobRef{j.ID}}},
+		{advisor, &Dispatch{JobID: j.ID, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"}},
+		{tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}},
+		{tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}}},
+	} {
+		f.must(t, s.actor, s.cmd)
+	}
+	var m *IllegalMoveError
+	if err := f.apply(Actor{System: true}, &WashDone{JobRef: JobRef{j.ID}}); !errors.As(err, &m) {
+		t.Fatalf("wash done in quality check: %v", err)
+	}
+	if got := f.state.Jobs[j.ID].Stage; got != StageQualityCheck {
+		t.Errorf("the refused wash moved the job to %s", got)
+	}
+}
+
 func TestFailedCommandChangesNothing(t *testing.T) {
 	f := newFixture(t)
 	j := f.openJob(t)

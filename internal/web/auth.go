@@ -30,7 +30,8 @@ const (
 )
 
 // Session lengths: staff sign in once a shift; a kiosk session of a
-// technician ends sooner, since the tablet is shared.
+// technician ends sooner, since the tablet is shared (the shop's
+// kiosk_idle_minutes setting changes it).
 const (
 	StaffSessionTTL = 12 * time.Hour
 	KioskSessionTTL = 30 * time.Minute

@@ -1,11 +1,25 @@
 package web
 
 import (
+	"sort"
+	"time"
+
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
 
 	"github.com/gofiber/fiber/v2"
 )
+
+// kioskJobRef is a job with the path of its kiosk page, so that a
+// technician can tap it instead of scanning its code. The path is
+// relative: the kiosk may reach the server by another address than the
+// shop's base URL printed on the codes.
+type kioskJobRef struct {
+	shop.JobStatus
+	Path string `json:"path"`
+}
+
+func (s *Server) jobPath(id string) string { return kiosk.URLs{Tokens: s.tokens}.Job(id) }
 
 // kioskBay answers a scanned bay code: the bay, the job on it, and the
 // signed-in technician's own queue.
@@ -21,7 +35,7 @@ func (s *Server) kioskBay(c *fiber.Ctx) error {
 	}
 	now := s.eng.Now()
 	out := fiber.Map{"bay": bay}
-	mine := []shop.JobStatus{}
+	mine := []kioskJobRef{}
 	var tech *shop.Technician
 	if u, _, _ := Who(c); u != nil {
 		tech = st.TechnicianOfUser(u.ID)
@@ -30,9 +44,10 @@ func (s *Server) kioskBay(c *fiber.Ctx) error {
 		if j.BayID == id && shop.OnBay(j.Stage) {
 			out["job"] = st.JobStatus(j, now)
 			out["job_url"] = s.urls().Job(j.ID)
+			out["job_path"] = s.jobPath(j.ID)
 		}
 		if tech != nil && (contains(j.TechIDs, tech.ID)) && j.Stage != shop.StageQualityCheck && j.Stage != shop.StageWashing && j.Stage != shop.StageReady {
-			mine = append(mine, st.JobStatus(j, now))
+			mine = append(mine, kioskJobRef{JobStatus: st.JobStatus(j, now), Path: s.jobPath(j.ID)})
 		}
 	}
 	if tech != nil {
@@ -42,8 +57,45 @@ func (s *Server) kioskBay(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// kioskJobView is a job as its kiosk page shows it to the signed-in
+// person: the job, and the actions they may take on it now.
+type kioskJobView struct {
+	jobDetail
+	Actions      []kiosk.Action `json:"actions"`
+	TechnicianID string         `json:"technician_id,omitempty"`
+	ClockedOn    bool           `json:"clocked_on"`
+	// Elsewhere is the job the technician is clocked on now, which
+	// clocking on this one ends.
+	Elsewhere string `json:"clocked_on_elsewhere,omitempty"`
+	// Checks are the quality checks since the job last went to quality
+	// check, with who made them, for the next inspector.
+	Checks []kioskCheck `json:"checks"`
+}
+
+type kioskCheck struct {
+	shop.QCResult
+	ByName string `json:"by_name"`
+}
+
+// checksOf names who made each of a job's current quality checks: the
+// self-check is a technician's, the others a user's.
+func checksOf(st *shop.State, j *shop.Job) []kioskCheck {
+	out := []kioskCheck{}
+	for _, r := range j.CurrentQC() {
+		c := kioskCheck{QCResult: r, ByName: r.By}
+		if t := st.Technicians[r.By]; t != nil && r.Step == shop.QCSelf {
+			c.ByName = t.Name
+		} else if u := st.Users[r.By]; u != nil {
+			c.ByName = u.Name
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // kioskJob answers a scanned job code for signed-in staff: the job, its
-// parts and findings, and the moves it allows.
+// parts and findings, the moves it allows and the actions the caller may
+// take.
 func (s *Server) kioskJob(c *fiber.Ctx) error {
 	id, _, err := s.tokens.Verify(kiosk.PurposeJob, c.Params("token"), s.eng.Now())
 	if err != nil {
@@ -54,7 +106,61 @@ func (s *Server) kioskJob(c *fiber.Ctx) error {
 	if j == nil {
 		return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
 	}
-	return c.JSON(s.detail(st, j))
+	u := whoOf(c).user
+	v := kioskJobView{jobDetail: s.detail(st, j), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j)}
+	if t := st.TechnicianOfUser(u.ID); t != nil {
+		v.TechnicianID = t.ID
+		v.ClockedOn = kiosk.ClockedOn(j, t.ID)
+		v.Elsewhere = kiosk.ClockedOnElsewhere(st, t.ID, j.ID)
+	}
+	return c.JSON(v)
+}
+
+// counterRow is an open parts request as the parts counter sees it.
+type counterRow struct {
+	Request     *shop.PartsRequest `json:"request"`
+	Plate       string             `json:"plate"`
+	Bay         string             `json:"bay"`
+	JobStage    shop.Stage         `json:"job_stage"`
+	RequestedBy string             `json:"requested_by_name"`
+	// Waiting is how long the request has been open, in whole minutes
+	// of the shop's clock.
+	Waiting int `json:"waiting_minutes"`
+}
+
+// partsCounter lists the open parts requests, oldest first: what the
+// parts clerk has to pick, issue or order.
+func (s *Server) partsCounter(c *fiber.Ctx) error {
+	st := s.eng.State()
+	now := s.eng.Now()
+	out := []counterRow{}
+	for _, pr := range st.PartsRequests {
+		if !pr.Open() {
+			continue
+		}
+		row := counterRow{Request: pr, RequestedBy: pr.RequestedBy, Waiting: int(now.Sub(pr.RequestedAt) / time.Minute)}
+		if u := st.Users[pr.RequestedBy]; u != nil {
+			row.RequestedBy = u.Name
+		}
+		if j := st.Jobs[pr.JobID]; j != nil {
+			row.JobStage = j.Stage
+			if v := st.Vehicles[j.VehicleID]; v != nil {
+				row.Plate = v.Plate
+			}
+			if b := st.Bays[j.BayID]; b != nil {
+				row.Bay = b.Name
+			}
+		}
+		out = append(out, row)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		ra, rb := out[a].Request, out[b].Request
+		if !ra.RequestedAt.Equal(rb.RequestedAt) {
+			return ra.RequestedAt.Before(rb.RequestedAt)
+		}
+		return ra.ID < rb.ID
+	})
+	return c.JSON(out)
 }
 
 func contains(list []string, s string) bool {

@@ -66,6 +66,7 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	desk := func(method, path string, h fiber.Handler) {
 		api.Add(method, path, s.requireUser, requireRole(shop.RoleAdvisor, shop.RoleCashier, shop.RoleController), h)
 	}
+	api.Add("GET", "/parts-counter", s.requireUser, requireRole(shop.RoleParts, shop.RoleController), s.partsCounter)
 	desk("GET", "/jobs/:id/documents/:file", s.jobDocument)
 	desk("POST", "/jobs/:id/print", s.printJob)
 	desk("GET", "/documents/seat-labels.pdf", s.seatLabels)
@@ -79,6 +80,9 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	manager("POST", "/devices/:id", s.updateDevice)
 	manager("DELETE", "/devices/:id", s.revokeDevice)
 	manager("GET", "/backup", s.downloadBackup)
+
+	// The kiosk, parts counter and customer pages (kioskpages.go).
+	s.addKioskPages(app)
 
 	for _, add := range extra {
 		add(app, s)

@@ -56,6 +56,11 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	var user *shop.User
 	var secret, stored, key string
 	ttl := StaffSessionTTL
+	kioskTTL := KioskSessionTTL
+	if m := st.Settings.KioskIdleMinutes; m > 0 {
+		kioskTTL = time.Duration(m) * time.Minute
+	}
+	onKiosk := false
 	switch {
 	case req.Login != "" && req.Password != "" && req.Badge == "" && req.PIN == "":
 		key = "login:" + req.Login
@@ -74,12 +79,14 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 			user = u
 			stored = u.PINHash
 		}
-		secret, ttl = req.PIN, KioskSessionTTL
+		secret, ttl, onKiosk = req.PIN, kioskTTL, true
 	case req.Badge != "" && req.PIN != "" && req.Login == "" && req.Password == "":
 		key = "badge:" + req.Badge
 		user = st.UserByBadge(req.Badge)
-		secret, ttl = req.PIN, KioskSessionTTL
+		secret, ttl, onKiosk = req.PIN, kioskTTL, true
 		if user != nil {
+			// A badge typed or scanned counts against the same lock.
+			key = "badge-user:" + user.ID
 			stored = user.PINHash
 		}
 	default:
@@ -98,7 +105,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	s.guard.succeeded(keys...)
 	token := NewToken()
 	ses := session{UserID: user.ID, CSRF: NewToken(), Expires: now.Add(ttl)}
-	if ttl == KioskSessionTTL {
+	if onKiosk {
 		ses.Idle = int64(ttl)
 	}
 	if d := whoOf(c).device; d != nil {

@@ -1,0 +1,161 @@
+// The customer's own page (/c/{token}), from the QR code on their copy of
+// the estimate: their car only — where it is in the shop, the promised
+// time and live ETA, their advisor, and any extra work awaiting their
+// decision, with its price, to approve or decline. No account: the link
+// is the key, and the server checked it before sending this page.
+
+import { boot, show, api, t, el, plate, when, money, button, notice, failed, tokenOf, every } from "./kiosk.js";
+
+const token = tokenOf();
+const base = `/api/v1/customer/${encodeURIComponent(token)}`;
+// confirming is the finding whose decision waits for a second tap.
+let confirming = null;
+
+async function load() {
+  const res = await api("GET", base);
+  if (!res.ok) {
+    if (res.status === 403) location.reload(); // the server explains on the page
+    else failed(res);
+    return;
+  }
+  draw(res.data);
+}
+
+// The steps a customer follows; a paused repair is still "in repair",
+// said with the reason.
+const STEPS = ["reception", "dispatched", "in_progress", "quality_check", "washing", "ready", "delivered"];
+
+function stepOf(stage) {
+  switch (stage) {
+    case "waiting_dispatch":
+      return "reception";
+    case "waiting_parts":
+    case "waiting_approval":
+    case "paused":
+      return "in_progress";
+    default:
+      return stage;
+  }
+}
+
+function stepName(step) {
+  switch (step) {
+    case "reception":
+      return t("kiosk.customer.step_reception");
+    case "dispatched":
+      return t("kiosk.customer.step_dispatched");
+    case "in_progress":
+      return t("kiosk.customer.step_repair");
+    case "quality_check":
+      return t("kiosk.customer.step_check");
+    case "washing":
+      return t("kiosk.customer.step_wash");
+    case "ready":
+      return t("kiosk.customer.step_ready");
+    default:
+      return t("kiosk.customer.step_delivered");
+  }
+}
+
+function statusLine(stage) {
+  switch (stage) {
+    case "waiting_parts":
+      return t("kiosk.customer.now_parts");
+    case "waiting_approval":
+      return t("kiosk.customer.now_approval");
+    case "paused":
+      return t("kiosk.customer.now_paused");
+    case "ready":
+      return t("kiosk.customer.now_ready");
+    case "delivered":
+      return t("kiosk.customer.now_delivered");
+    case "cancelled":
+      return t("kiosk.customer.now_cancelled");
+    default:
+      return stepName(stepOf(stage));
+  }
+}
+
+function timeline(v) {
+  const entered = {};
+  for (const c of v.timeline) {
+    const step = stepOf(c.stage);
+    if (!entered[step]) entered[step] = c.at;
+  }
+  const now = stepOf(v.stage);
+  const steps = STEPS.filter((s) => s !== "washing" || entered.washing || v.stage === "washing");
+  const at = steps.indexOf(now);
+  return el("ol", { class: "timeline" }, steps.map((s, i) =>
+    el("li", { class: i < at ? "done" : i === at ? "now" : "" },
+      el("span", { class: "dot" }),
+      el("span", { class: "grow", text: stepName(s) }),
+      el("span", { class: "muted", text: i <= at ? when(entered[s]) : "" }))));
+}
+
+function draw(v) {
+  document.getElementById("shop").textContent = v.shop_name;
+  const awaiting = v.findings.filter((f) => f.status === "awaiting");
+  const decided = v.findings.filter((f) => f.status !== "awaiting");
+  show(
+    el("section", { class: "card car" },
+      el("div", { class: "job-top" }, plate(v.plate, "plate"), el("span", { class: "badge", text: statusLine(v.stage) })),
+      el("div", { class: "job-line" }, el("span", { text: v.model }), el("span", { class: "muted", text: v.job_id })),
+      el("div", { class: "eta-box" },
+        el("div", {}, el("small", { text: t("kiosk.customer.promised") }), el("b", { text: when(v.promised_at) })),
+        el("div", { class: v.late ? "late" : "" }, el("small", { text: t("kiosk.customer.eta") }), el("b", { text: v.stage === "ready" || v.stage === "delivered" ? "✓" : when(v.eta) }))),
+    ),
+    awaiting.length ? el("section", { class: "findings" }, el("h2", { text: t("kiosk.customer.decide", { n: awaiting.length }) }), awaiting.map((f) => findingCard(f, v.currency))) : null,
+    el("section", { class: "card" }, el("h2", { text: t("kiosk.customer.progress") }), timeline(v)),
+    decided.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.customer.decided") }), el("ul", {}, decided.map((f) =>
+      el("li", { class: `finding finding-${f.status}` },
+        el("span", { class: "grow", text: f.description }),
+        el("span", { text: money(f.price, v.currency) }),
+        el("span", { class: "status", text: f.status === "approved" ? t("kiosk.finding.approved") : t("kiosk.finding.declined") })))))
+      : null,
+    el("section", { class: "card advisor" },
+      el("h2", { text: t("kiosk.customer.advisor") }),
+      el("p", { class: "advisor-name", text: v.advisor }),
+      v.advisor_phone ? el("a", { class: "big button", href: `tel:${v.advisor_phone}`, text: t("kiosk.customer.call", { phone: v.advisor_phone }) }) : null,
+      v.shop_phone ? el("p", { class: "hint", text: t("kiosk.customer.shop_phone", { phone: v.shop_phone }) }) : null),
+  );
+}
+
+function findingCard(f, currency) {
+  const card = el("article", { class: "card finding-card", "data-finding": f.id },
+    el("h3", { text: f.description }),
+    el("div", { class: "price" }, el("b", { text: money(f.price, currency) }), f.hours ? el("span", { class: "muted", text: t("kiosk.customer.hours", { hours: f.hours }) }) : null),
+    el("p", { class: "hint", text: t("kiosk.customer.decide_hint") }),
+  );
+  if (confirming && confirming.id === f.id) {
+    const yes = confirming.approve;
+    card.append(
+      el("p", { class: "lead", text: yes ? t("kiosk.customer.confirm_approve", { price: money(f.price, currency) }) : t("kiosk.customer.confirm_decline") }),
+      el("div", { class: "row-buttons" },
+        button(yes ? t("kiosk.customer.yes_approve") : t("kiosk.customer.yes_decline"), yes ? "primary" : "danger", () => decide(f.id, yes)),
+        button(t("kiosk.cancel"), "quiet", async () => { confirming = null; await load(); })));
+  } else {
+    card.append(el("div", { class: "row-buttons" },
+      button(t("kiosk.customer.approve"), "primary", async () => { confirming = { id: f.id, approve: true }; await load(); }),
+      button(t("kiosk.customer.decline"), "", async () => { confirming = { id: f.id, approve: false }; await load(); })));
+  }
+  return card;
+}
+
+async function decide(id, approve) {
+  const res = await api("POST", `${base}/findings/${encodeURIComponent(id)}`, { approve });
+  confirming = null;
+  if (!res.ok) {
+    failed(res);
+    await load();
+    return;
+  }
+  notice(approve ? t("kiosk.customer.approved") : t("kiosk.customer.declined"), "ok");
+  draw(res.data);
+}
+
+// Start once everything above is defined.
+await boot({ title: () => t("kiosk.customer.title"), scanner: false });
+await load();
+every(10000, () => {
+  if (!confirming) load();
+});

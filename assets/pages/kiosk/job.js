@@ -1,0 +1,371 @@
+// The job's kiosk page (/k/job/{token}): the job, its parts and findings,
+// and the buttons the signed-in person's role allows at its stage (the
+// server says which). Pausing asks why: waiting for parts (pick or type
+// them: a parts request), waiting for the customer's approval (a finding:
+// what, why, hours, parts, price), a break, or something else. Finishing
+// asks for the self-check; the team leader and the QC inspector pass or
+// fail with a reason; the washer marks the wash done.
+
+import { boot, show, api, command, me, signIn, t, el, when, money, jobCard, button, notice, failed, tokenOf, labelled, every } from "./kiosk.js";
+
+const token = tokenOf();
+let data = null;
+// panel is the open sub-form (pause reasons, parts, finding, self-check,
+// QC failure); while one is open the page does not redraw under the hands.
+let panel = null;
+let catalog = null;
+
+async function switchPerson(badgeToken) {
+  panel = null;
+  await signIn({ badgeToken });
+  await load();
+}
+
+async function load() {
+  const res = await api("GET", `/api/v1/kiosk/job/${encodeURIComponent(token)}`);
+  if (res.status === 401) {
+    panel = null;
+    await signIn();
+    return load();
+  }
+  if (!res.ok) {
+    failed(res);
+    return;
+  }
+  data = res.data;
+  // An open form is not redrawn under the hands; it shows the new state
+  // when it closes.
+  if (!panel) draw();
+}
+
+function draw() {
+  const d = data;
+  const job = d.job;
+  const parts = d.parts_requests.map((p) =>
+    el("li", { class: `part part-${p.status}` },
+      el("span", { class: "grow", text: `${p.description}${p.number ? " · " + p.number : ""} ×${p.quantity}` }),
+      el("span", { class: "status", text: p.status === "on_order" && p.eta ? t("kiosk.parts.eta", { time: when(p.eta) }) : t(`parts.${p.status}`) }),
+    ),
+  );
+  const checks = d.checks.map((c) =>
+    el("li", { class: c.pass ? "check-pass" : "check-fail" },
+      el("span", { class: "grow", text: `${checkStep(c.step)} · ${c.by_name}` }),
+      c.step !== "self" && c.reason ? el("span", { class: "muted", text: c.reason }) : null,
+      el("span", { class: "status", text: c.pass ? t("kiosk.qc.passed") : t("kiosk.qc.failed") }),
+    ),
+  );
+  const findings = d.findings.map((f) =>
+    el("li", { class: `finding finding-${f.status}` },
+      el("span", { class: "grow", text: f.description }),
+      el("span", { class: "status", text: findingStatus(f.status) }),
+    ),
+  );
+  // A paused job whose reason has gone says so, so that nobody waits on.
+  const openParts = d.parts_requests.some((p) => ["requested", "picked", "on_order"].includes(p.status));
+  const awaiting = d.findings.some((f) => f.status === "awaiting");
+  let ready = null;
+  if (job.stage === "waiting_parts" && !openParts) ready = t("kiosk.job.parts_ready");
+  if (job.stage === "waiting_approval" && !awaiting) ready = t("kiosk.job.decided");
+  show(
+    jobCard(d),
+    ready ? el("p", { class: "ready", role: "status", text: ready }) : null,
+    job.requests ? el("p", { class: "requests", text: job.requests }) : null,
+    parts.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.parts") }), el("ul", {}, parts)) : null,
+    findings.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.findings") }), el("ul", {}, findings)) : null,
+    checks.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.qc.history") }), el("ul", {}, checks)) : null,
+    actions(d),
+  );
+}
+
+function checkStep(step) {
+  switch (step) {
+    case "self":
+      return t("kiosk.qc.step_self");
+    case "team":
+      return t("kiosk.qc.step_team");
+    default:
+      return t("kiosk.qc.step_final");
+  }
+}
+
+function findingStatus(s) {
+  switch (s) {
+    case "approved":
+      return t("kiosk.finding.approved");
+    case "declined":
+      return t("kiosk.finding.declined");
+    default:
+      return t("kiosk.finding.awaiting");
+  }
+}
+
+function actions(d) {
+  const box = el("section", { class: "actions", id: "actions" });
+  const list = d.actions;
+  if (!list.length) {
+    box.append(el("p", { class: "hint", text: t("kiosk.job.nothing_to_do") }));
+    return box;
+  }
+  // act adds the button of an action; data-action names it for tests and
+  // for the scanner-only kiosks' styling.
+  const act = (name, text, cls, fn) => {
+    const b = button(text, cls, fn);
+    b.dataset.action = name;
+    box.append(b);
+  };
+  for (const a of list) {
+    switch (a) {
+      case "clock_on":
+        act(a, t("kiosk.action.clock_on"), "primary", clockOn);
+        if (d.clocked_on_elsewhere) box.append(el("p", { class: "hint", text: t("kiosk.job.clock_elsewhere", { job: d.clocked_on_elsewhere }) }));
+        break;
+      case "clock_off":
+        act(a, t("kiosk.action.clock_off"), "", () => give({ type: "clock_off", job_id: d.job.id, tech_id: d.technician_id }, t("kiosk.done.clock_off")));
+        break;
+      case "pause":
+        act(a, t("kiosk.action.pause"), "warn", async () => openPanel(pauseReasons()));
+        break;
+      case "resume":
+        act(a, t("kiosk.action.resume"), "primary", () => give({ type: "resume", job_id: d.job.id }, t("kiosk.done.resume")));
+        break;
+      case "finish":
+        act(a, t("kiosk.action.finish"), "", async () => openPanel(selfCheck()));
+        break;
+      case "qc_team":
+      case "qc_final": {
+        const step = a === "qc_team" ? "team" : "final";
+        act(`${a}_pass`, step === "team" ? t("kiosk.qc.team_pass") : t("kiosk.qc.final_pass"), "primary", () =>
+          give({ type: "qc", job_id: d.job.id, step, pass: true }, t("kiosk.done.qc_pass")));
+        act(`${a}_fail`, step === "team" ? t("kiosk.qc.team_fail") : t("kiosk.qc.final_fail"), "danger", async () => openPanel(failForm(step)));
+        break;
+      }
+      case "wash_done":
+        act(a, t("kiosk.action.wash_done"), "primary", () => give({ type: "wash_done", job_id: d.job.id }, t("kiosk.done.wash_done")));
+        break;
+    }
+  }
+  return box;
+}
+
+// give sends a command; on success it says so, closes any panel and
+// reloads the job.
+async function give(body, done) {
+  const from = panel;
+  const res = await command(body);
+  if (res.status === 401) {
+    // The kiosk session ended while the form was open: sign in again.
+    panel = null;
+    await signIn();
+    await load();
+    return false;
+  }
+  if (!res.ok) {
+    failed(res);
+    return false;
+  }
+  notice(done, "ok");
+  // Close the form this command came from, not one opened meanwhile.
+  if (panel === from) panel = null;
+  await load();
+  return true;
+}
+
+async function clockOn() {
+  const other = data.clocked_on_elsewhere;
+  const done = other ? t("kiosk.done.clock_on_moved", { job: other }) : t("kiosk.done.clock_on");
+  await give({ type: "clock_on", job_id: data.job.id, tech_id: data.technician_id }, done);
+}
+
+function openPanel(content) {
+  panel = content;
+  const main = document.getElementById("main");
+  const cancel = button(t("kiosk.cancel"), "quiet", async () => {
+    panel = null;
+    notice("");
+    draw();
+  });
+  main.replaceChildren(jobCard(data), el("section", { class: "card panel", id: "panel" }, content, cancel));
+  const first = main.querySelector("#panel input, #panel textarea");
+  if (first) first.focus();
+}
+
+function pauseReasons() {
+  const box = el("div", { class: "reasons" }, el("h2", { text: t("kiosk.pause.why") }));
+  const reason = (name, text, fn) => {
+    const b = button(text, "", fn);
+    b.dataset.reason = name;
+    box.append(b);
+  };
+  reason("waiting_parts", t("kiosk.pause.waiting_parts"), async () => openPanel(await partsForm()));
+  reason("waiting_approval", t("kiosk.pause.waiting_approval"), async () => openPanel(await findingForm()));
+  reason("break", t("kiosk.pause.break"), () => give({ type: "pause", job_id: data.job.id, reason: "break" }, t("kiosk.done.pause")));
+  reason("other", t("kiosk.pause.other"), async () => openPanel(otherForm()));
+  return box;
+}
+
+function otherForm() {
+  const note = labelled(t("kiosk.pause.note"), { name: "note", required: true, rows: "3", maxlength: "500" }, "textarea");
+  const form = el("form", { class: "form" }, el("h2", { text: t("kiosk.pause.other") }), note.label,
+    el("button", { class: "big warn", type: "submit", text: t("kiosk.pause.submit") }));
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    give({ type: "pause", job_id: data.job.id, reason: "other", note: note.input.value.trim() }, t("kiosk.done.pause"));
+  };
+  return form;
+}
+
+async function catalogParts() {
+  if (!catalog) {
+    const res = await api("GET", "/api/v1/catalog-parts");
+    catalog = res.ok ? res.data.filter((p) => p.active) : [];
+  }
+  return catalog;
+}
+
+// partPicker is a list of parts the person builds: pick from the shop's
+// catalogue by name or number, or type a part that is not in it.
+async function partPicker(withPrice) {
+  const parts = await catalogParts();
+  const listID = "catalog-parts";
+  const datalist = el("datalist", { id: listID }, parts.map((p) => el("option", { value: p.name, label: p.number })));
+  const name = labelled(t("kiosk.parts.part"), { name: "part", list: listID, maxlength: "200", autocomplete: "off" });
+  const qty = labelled(t("kiosk.parts.quantity"), { name: "quantity", type: "number", min: "0.1", step: "any", value: "1", inputmode: "decimal" });
+  const chosen = [];
+  const list = el("ul", { class: "chosen" });
+  const redraw = () => {
+    list.replaceChildren(...chosen.map((p, i) => {
+      const remove = el("button", { type: "button", class: "quiet small", text: t("kiosk.parts.remove") });
+      remove.onclick = () => {
+        chosen.splice(i, 1);
+        redraw();
+        picker.onchange?.();
+      };
+      return el("li", {}, el("span", { class: "grow", text: `${p.name}${p.number ? " · " + p.number : ""} ×${p.quantity}` }), withPrice ? el("span", { text: money(p.unit_price * p.quantity) }) : null, remove);
+    }));
+  };
+  const add = el("button", { type: "button", class: "big", name: "add", text: t("kiosk.parts.add") });
+  // addTyped adds the part in the fields; a form's submit calls it too, so
+  // that a part typed but not added is not lost.
+  const addTyped = (quiet) => {
+    const typed = name.input.value.trim();
+    const quantity = parseFloat(qty.input.value);
+    if (!typed || !(quantity > 0)) {
+      if (!quiet) notice(t("kiosk.parts.need_name"), "error");
+      return;
+    }
+    const known = parts.find((p) => p.name === typed || p.number === typed);
+    chosen.push({ name: known ? known.name : typed, number: known ? known.number : "", quantity, unit_price: known ? known.unit_price : 0 });
+    name.input.value = "";
+    qty.input.value = "1";
+    notice("");
+    redraw();
+    picker.onchange?.();
+  };
+  add.onclick = () => addTyped(false);
+  const picker = { box: el("div", { class: "picker" }, datalist, name.label, qty.label, add, list), chosen, onchange: null, addTyped };
+  return picker;
+}
+
+async function partsForm() {
+  const picker = await partPicker(false);
+  const open = data.parts_requests.some((p) => ["requested", "picked", "on_order"].includes(p.status));
+  const form = el("form", { class: "form" }, el("h2", { text: t("kiosk.pause.waiting_parts") }), picker.box,
+    el("button", { class: "big warn", type: "submit", text: t("kiosk.parts.submit") }));
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    picker.addTyped(true);
+    if (!picker.chosen.length && !open) {
+      notice(t("kiosk.parts.none_chosen"), "error");
+      return;
+    }
+    const items = picker.chosen.map((p) => ({ number: p.number || undefined, description: p.name, quantity: p.quantity }));
+    give({ type: "pause", job_id: data.job.id, reason: "waiting_parts", parts: items }, t("kiosk.done.parts"));
+  };
+  return form;
+}
+
+async function findingForm() {
+  const what = labelled(t("kiosk.finding.what"), { name: "what", required: true, maxlength: "300" });
+  const why = labelled(t("kiosk.finding.why"), { name: "why", rows: "2", maxlength: "500" }, "textarea");
+  const hours = labelled(t("kiosk.finding.hours"), { name: "hours", type: "number", min: "0", max: "200", step: "0.1", value: "0", inputmode: "decimal", required: true });
+  const price = labelled(t("kiosk.finding.price"), { name: "price", type: "number", min: "0", step: "0.01", inputmode: "decimal", required: true });
+  const picker = await partPicker(true);
+  // The price starts as the parts' total; the technician adds the labour.
+  let touched = false;
+  price.input.oninput = () => (touched = true);
+  picker.onchange = () => {
+    if (!touched) price.input.value = (picker.chosen.reduce((s, p) => s + p.unit_price * p.quantity, 0) / 100).toFixed(2);
+  };
+  const form = el("form", { class: "form" }, el("h2", { text: t("kiosk.pause.waiting_approval") }),
+    what.label, why.label, hours.label, el("h3", { text: t("kiosk.finding.parts") }), picker.box, price.label,
+    el("button", { class: "big warn", type: "submit", text: t("kiosk.finding.submit") }));
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    picker.addTyped(true);
+    const reason = why.input.value.trim();
+    const description = reason ? `${what.input.value.trim()} — ${reason}` : what.input.value.trim();
+    const finding = {
+      description,
+      hours: parseFloat(hours.input.value) || 0,
+      price: Math.round(parseFloat(price.input.value) * 100),
+      parts: picker.chosen.map((p) => ({ number: p.number || undefined, name: p.name, quantity: p.quantity, unit_price: p.unit_price })),
+    };
+    give({ type: "pause", job_id: data.job.id, reason: "waiting_approval", finding }, t("kiosk.done.finding"));
+  };
+  return form;
+}
+
+// The self-check of seed 002 §10: the technician ticks each item before
+// the job goes to the team leader.
+const CHECKS = ["work_done", "parts_fitted", "fluids", "tools", "clean", "test"];
+
+function checkText(id) {
+  switch (id) {
+    case "work_done":
+      return t("kiosk.check.work_done");
+    case "parts_fitted":
+      return t("kiosk.check.parts_fitted");
+    case "fluids":
+      return t("kiosk.check.fluids");
+    case "tools":
+      return t("kiosk.check.tools");
+    case "clean":
+      return t("kiosk.check.clean");
+    default:
+      return t("kiosk.check.test");
+  }
+}
+
+function selfCheck() {
+  const submit = el("button", { class: "big primary", type: "submit", disabled: true, text: t("kiosk.check.submit") });
+  const boxes = CHECKS.map((id) => el("input", { type: "checkbox", name: id }));
+  const form = el("form", { class: "form checks" }, el("h2", { text: t("kiosk.check.title") }),
+    ...CHECKS.map((id, i) => el("label", { class: "check" }, boxes[i], el("span", { text: checkText(id) }))),
+    submit);
+  form.onchange = () => (submit.disabled = !boxes.every((b) => b.checked));
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    give({ type: "finish", job_id: data.job.id, tech_id: data.technician_id, self_check: CHECKS }, t("kiosk.done.finish"));
+  };
+  return form;
+}
+
+function failForm(step) {
+  const reason = labelled(t("kiosk.qc.reason"), { name: "reason", required: true, rows: "3", maxlength: "500" }, "textarea");
+  const form = el("form", { class: "form" }, el("h2", { text: step === "team" ? t("kiosk.qc.team_fail") : t("kiosk.qc.final_fail") }), reason.label,
+    el("p", { class: "hint", text: t("kiosk.qc.rework") }),
+    el("button", { class: "big danger", type: "submit", text: t("kiosk.qc.fail_submit") }));
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    give({ type: "qc", job_id: data.job.id, step, pass: false, reason: reason.input.value.trim() }, t("kiosk.done.qc_fail"));
+  };
+  return form;
+}
+
+// Start once everything above is defined.
+await boot({ title: () => t("kiosk.job.title"), onBadge: (badge) => switchPerson(badge) });
+if (!(await me())) await signIn();
+await load();
+every(3000, () => {
+  if (!panel) load();
+});

@@ -1,0 +1,524 @@
+package kiosk_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"bayboard/internal/demo"
+	"bayboard/internal/livetest"
+	"bayboard/internal/shop"
+	"bayboard/kiosk"
+
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// A phone held upright: the kiosk pages are built for it first.
+const phoneWidth, phoneHeight = 390, 844
+
+// floor is a demo shop with one fresh job dispatched to a technician on a
+// free bay, and the QR paths of the bay, the job, the technician's badge
+// and the customer's page.
+type floor struct {
+	srv                          *livetest.Server
+	jobID, bayID                 string
+	badge                        string // the technician's badge code
+	bayPath, jobPath, custPath   string
+	badgePath                    string
+	leaderBadge                  string // a team leader's badge code
+	techName, bayName, partsName string
+}
+
+func newFloor(t *testing.T) *floor {
+	t.Helper()
+	srv := livetest.Start(t, livetest.Options{Demo: true})
+	st := srv.Engine.State()
+	f := &floor{srv: srv}
+	// The technician of badge B1002 and a free bay their team works on.
+	user := st.UserByBadge("B1002")
+	tech := st.TechnicianOfUser(user.ID)
+	f.badge, f.techName = "B1002", tech.Name
+	f.leaderBadge = "B1001"
+	busy := map[string]bool{}
+	hasCar := map[string]bool{}
+	for _, j := range st.OpenJobs() {
+		if shop.OnBay(j.Stage) {
+			busy[j.BayID] = true
+		}
+		hasCar[j.VehicleID] = true
+	}
+	for _, b := range st.Bays {
+		if !busy[b.ID] && b.Active && b.Kind != shop.BayWash && (f.bayID == "" || b.ID < f.bayID) {
+			f.bayID, f.bayName = b.ID, b.Name
+		}
+	}
+	var vehicle *shop.Vehicle
+	for _, v := range st.Vehicles {
+		if !hasCar[v.ID] && (vehicle == nil || v.ID < vehicle.ID) {
+			vehicle = v
+		}
+	}
+	if f.bayID == "" || vehicle == nil {
+		t.Fatal("the demo shop has no free bay or no car without a job")
+	}
+	now := srv.Clock.Now()
+	var opened struct {
+		Event shop.Event `json:"event"`
+	}
+	post(t, srv, map[string]any{"type": "open_job", "customer_id": vehicle.CustomerID, "vehicle_id": vehicle.ID, "advisor_id": "user-2",
+		"requests": "刹车异响 Brake noise", "promised_at": now.Add(4 * time.Hour).Format(time.RFC3339), "wash": true,
+		"labour": []map[string]any{{"code": "B02", "name": "检查更换前刹车片 Front brake pads", "sold_hours": 1.2, "price": 24000}}}, &opened)
+	f.jobID = opened.Event.JobID
+	srv.Command(map[string]any{"type": "submit", "job_id": f.jobID})
+	srv.Command(map[string]any{"type": "dispatch", "job_id": f.jobID, "team_id": tech.TeamID, "tech_ids": []string{tech.ID}, "bay_id": f.bayID})
+	urls := kiosk.URLs{Tokens: srv.Tokens}
+	f.bayPath, f.jobPath, f.badgePath = urls.Bay(f.bayID), urls.Job(f.jobID), urls.Badge(user.ID)
+	f.custPath = urls.Customer(srv.Engine.State().Jobs[f.jobID])
+	for _, p := range srv.Engine.State().CatalogParts {
+		if strings.Contains(p.Name, "刹车片") {
+			f.partsName = p.Name
+		}
+	}
+	return f
+}
+
+func post(t *testing.T, srv *livetest.Server, cmd map[string]any, out any) {
+	t.Helper()
+	res := srv.Post("/api/v1/commands", cmd)
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%v: %d %s", cmd, res.StatusCode, raw)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *floor) stage() shop.Stage { return f.srv.Engine.State().Jobs[f.jobID].Stage }
+
+// js quotes a Go string for JavaScript.
+func js(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// click waits for an element and clicks it, as a finger would.
+func click(t *testing.T, ctx context.Context, what, selector string) {
+	t.Helper()
+	livetest.WaitFor(t, ctx, what, fmt.Sprintf(`(() => { const e = document.querySelector(%s); return !!e && !e.disabled; })()`, js(selector)), 10*time.Second)
+	livetest.Eval[bool](t, ctx, fmt.Sprintf(`(document.querySelector(%s).click(), true)`, js(selector)))
+}
+
+// fill types into a field.
+func fill(t *testing.T, ctx context.Context, selector, value string) {
+	t.Helper()
+	livetest.WaitFor(t, ctx, "the field "+selector, fmt.Sprintf(`!!document.querySelector(%s)`, js(selector)), 10*time.Second)
+	livetest.Eval[bool](t, ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%s); e.focus(); e.value = %s; e.dispatchEvent(new Event("input", { bubbles: true })); return true; })()`, js(selector), js(value)))
+}
+
+// scan types a code's URL as a keyboard-wedge scanner does: fast, then
+// Enter, with no field chosen.
+func scan(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	livetest.WaitFor(t, ctx, "the page listening for scans", `document.documentElement.dataset.scanner === "on"`, 10*time.Second)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(url+"\r")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func signInWithBadge(t *testing.T, ctx context.Context, badge string) {
+	t.Helper()
+	click(t, ctx, "the badge tab", ".signin .tab:first-of-type")
+	fill(t, ctx, ".signin input[name=badge]", badge)
+	fill(t, ctx, ".signin input[name=pin]", demo.PIN)
+	click(t, ctx, "sign in", ".signin button[type=submit]")
+}
+
+func signInWithPassword(t *testing.T, ctx context.Context, login string) {
+	t.Helper()
+	click(t, ctx, "the password tab", ".signin .tab:last-of-type")
+	fill(t, ctx, ".signin input[name=login]", login)
+	fill(t, ctx, ".signin input[name=password]", demo.Password)
+	click(t, ctx, "sign in", ".signin button[type=submit]")
+}
+
+func signOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	click(t, ctx, "sign out", "#signout")
+	livetest.WaitFor(t, ctx, "the sign-in form", `!!document.querySelector(".signin")`, 10*time.Second)
+}
+
+// board is the workshop wall board in a tab, showing what happens to one
+// job: its bay's tile and the header's figures.
+type board struct {
+	ctx   context.Context
+	jobID string
+}
+
+func (b board) tile(t *testing.T, want string) {
+	t.Helper()
+	cond := fmt.Sprintf(`(() => { const e = document.querySelector('.tile[data-job=%s] .badge'); return !!e && e.textContent === %s; })()`, js(b.jobID), js(want))
+	took := livetest.WaitFor(t, b.ctx, "the board showing "+want, cond, 5*time.Second)
+	t.Logf("the board showed %q after %v", want, took)
+}
+
+func (b board) figure(t *testing.T, label string) int {
+	t.Helper()
+	return livetest.Eval[int](t, b.ctx, fmt.Sprintf(`Number([...document.querySelectorAll(".figure")].find((f) => f.querySelector("span").textContent === %s).querySelector("b").textContent)`, js(label)))
+}
+
+func (b board) waitFigure(t *testing.T, label string, want int) {
+	t.Helper()
+	cond := fmt.Sprintf(`(() => { const f = [...document.querySelectorAll(".figure")].find((f) => f.querySelector("span").textContent === %s); return !!f && Number(f.querySelector("b").textContent) === %d; })()`, js(label), want)
+	took := livetest.WaitFor(t, b.ctx, fmt.Sprintf("the board's %s at %d", label, want), cond, 5*time.Second)
+	t.Logf("the board's %s showed %d after %v", label, want, took)
+}
+
+func openBoard(t *testing.T, f *floor, ctx context.Context) board {
+	t.Helper()
+	tab := livetest.Tab(t, ctx, 1920, 1080)
+	livetest.Open(t, tab, f.srv.URL("/board/workshop"))
+	b := board{ctx: tab, jobID: f.jobID}
+	b.tile(t, "已派工")
+	return b
+}
+
+// The whole way of a job through the shop floor on a phone: the bay's
+// code, sign-in by a scanned badge, the job's code scanned, clock on,
+// pause for parts, the parts clerk issues them at the counter, resume,
+// finish with the self-check, the team leader's check, the final
+// inspection and the wash — with the workshop board in another tab
+// showing each step as it happens.
+func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newFloor(t)
+	phone := device(t, phoneWidth, phoneHeight)
+	wall := openBoard(t, f, phone)
+	qcBefore, readyBefore := wall.figure(t, "质检"), wall.figure(t, "待交车")
+
+	// The bay's code opens its page, which asks who is there; the badge,
+	// scanned, asks for the PIN only.
+	livetest.Open(t, phone, f.srv.URL(f.bayPath))
+	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin input[name=badge]")`, 10*time.Second)
+	livetest.Screenshot(t, phone, "kiosk-signin")
+	scan(t, phone, "http://192.168.1.20:8080"+f.badgePath)
+	livetest.WaitFor(t, phone, "the PIN of the scanned badge", `!!document.querySelector(".signin input[name=pin]") && !document.querySelector(".signin input[name=badge]")`, 5*time.Second)
+	fill(t, phone, ".signin input[name=pin]", demo.PIN)
+	click(t, phone, "sign in", ".signin button[type=submit]")
+	livetest.WaitFor(t, phone, "the job on the bay", fmt.Sprintf(`!!document.querySelector('.here a.card[data-job=%s]')`, js(f.jobID)), 10*time.Second)
+	livetest.WaitFor(t, phone, "the technician's queue", fmt.Sprintf(`!!document.querySelector('.queue a.card[data-job=%s]')`, js(f.jobID)), 10*time.Second)
+	if who := livetest.Eval[string](t, phone, `document.getElementById("who").textContent`); who != f.techName {
+		t.Errorf("signed in as %q, want %q", who, f.techName)
+	}
+	checkPage(t, phone)
+	livetest.Screenshot(t, phone, "kiosk-bay")
+
+	// The job card's code, scanned anywhere on the page, opens the job.
+	scan(t, phone, "http://192.168.1.20:8080"+f.jobPath)
+	click(t, phone, "clock on", "[data-action=clock_on]")
+	wall.tile(t, "维修中")
+	livetest.WaitFor(t, phone, "the clocked-on job", `!!document.querySelector("[data-action=clock_off]")`, 5*time.Second)
+	checkPage(t, phone)
+	livetest.Screenshot(t, phone, "kiosk-job")
+
+	// Pause for parts: pick one from the catalogue.
+	click(t, phone, "pause", "[data-action=pause]")
+	livetest.Screenshot(t, phone, "kiosk-pause")
+	click(t, phone, "waiting for parts", "[data-reason=waiting_parts]")
+	fill(t, phone, "#panel input[name=part]", f.partsName)
+	fill(t, phone, "#panel input[name=quantity]", "2")
+	click(t, phone, "add the part", "#panel button[name=add]")
+	livetest.WaitFor(t, phone, "the chosen part", `document.querySelectorAll("#panel .chosen li").length === 1`, 5*time.Second)
+	livetest.Screenshot(t, phone, "kiosk-parts-request")
+	click(t, phone, "request and pause", "#panel button[type=submit]")
+	wall.tile(t, "停工待料")
+	livetest.WaitFor(t, phone, "the part on the job", `document.querySelector(".part-requested") !== null`, 5*time.Second)
+
+	// The parts clerk, at the counter on another device, issues it.
+	counter := device(t, 800, 1000)
+	livetest.Open(t, counter, f.srv.URL("/k/parts"))
+	livetest.WaitFor(t, counter, "the sign-in form", `!!document.querySelector(".signin input[name=login]")`, 10*time.Second)
+	signInWithPassword(t, counter, "parts")
+	var request string
+	for _, pr := range f.srv.Engine.State().JobParts(f.jobID) {
+		request = pr.ID
+	}
+	card := fmt.Sprintf(`[data-request=%s]`, js(request))
+	livetest.WaitFor(t, counter, "the request at the counter", fmt.Sprintf(`!!document.querySelector('%s')`, card), 10*time.Second)
+	checkPage(t, counter)
+	livetest.Screenshot(t, counter, "parts-counter")
+	// First on order with an ETA (tomorrow, as the form offers), then
+	// issued when it comes.
+	click(t, counter, "on order", card+` .big.warn`)
+	livetest.WaitFor(t, counter, "the ETA field", `!!document.querySelector("input[name=eta]")`, 5*time.Second)
+	click(t, counter, "mark on order", card+` button[type=submit]`)
+	livetest.WaitFor(t, counter, "the ETA on the card", fmt.Sprintf(`document.querySelector('%s .badge').textContent.startsWith("预计")`, card), 10*time.Second)
+	if got := f.srv.Engine.State().PartsRequests[request]; got.Status != shop.PartsOnOrder || got.ETA == nil {
+		t.Fatalf("the request on order: %+v", got)
+	}
+	livetest.WaitFor(t, phone, "the part on order on the phone", `document.querySelector(".part-on_order") !== null`, 10*time.Second)
+	click(t, counter, "issue", card+` .big.primary`)
+	livetest.WaitFor(t, counter, "the request gone", fmt.Sprintf(`!document.querySelector('%s')`, card), 10*time.Second)
+	livetest.WaitFor(t, phone, "the part issued on the phone", `document.querySelector(".part-issued") !== null && !!document.querySelector(".ready")`, 10*time.Second)
+	livetest.Screenshot(t, phone, "kiosk-parts-issued")
+
+	click(t, phone, "resume", "[data-action=resume]")
+	wall.tile(t, "维修中")
+
+	// Finish: every self-check item ticked.
+	click(t, phone, "clock on again", "[data-action=clock_on]")
+	livetest.WaitFor(t, phone, "clocked on again", `!!document.querySelector("[data-action=clock_off]")`, 5*time.Second)
+	click(t, phone, "finish", "[data-action=finish]")
+	livetest.WaitFor(t, phone, "the self-check", `document.querySelectorAll("#panel .check input").length === 6`, 5*time.Second)
+	if !livetest.Eval[bool](t, phone, `document.querySelector("#panel button[type=submit]").disabled`) {
+		t.Error("the self-check can be sent with nothing ticked")
+	}
+	livetest.Eval[bool](t, phone, `(document.querySelectorAll("#panel .check input").forEach((c) => c.click()), true)`)
+	livetest.Screenshot(t, phone, "kiosk-self-check")
+	click(t, phone, "finish", "#panel button[type=submit]")
+	wall.waitFigure(t, "质检", qcBefore+1)
+	livetest.WaitFor(t, wall.ctx, "the bay freed", fmt.Sprintf(`!document.querySelector('.tile[data-job=%s]')`, js(f.jobID)), 5*time.Second)
+
+	// The team leader signs in on the same phone and passes the team check.
+	signOut(t, phone)
+	signInWithBadge(t, phone, f.leaderBadge)
+	click(t, phone, "team check pass", "[data-action=qc_team_pass]")
+	livetest.WaitFor(t, phone, "the team check done", `!document.querySelector("[data-action=qc_team_pass]")`, 5*time.Second)
+	if got := f.stage(); got != shop.StageQualityCheck {
+		t.Fatalf("after the team check the job is %s", got)
+	}
+
+	// The QC inspector: the final inspection sends the car to the wash.
+	signOut(t, phone)
+	signInWithPassword(t, phone, "qc")
+	livetest.WaitFor(t, phone, "the final inspection", `!!document.querySelector("[data-action=qc_final_fail]")`, 10*time.Second)
+	livetest.Screenshot(t, phone, "kiosk-qc")
+	click(t, phone, "final pass", "[data-action=qc_final_pass]")
+	wall.waitFigure(t, "质检", qcBefore)
+	if got := f.stage(); got != shop.StageWashing {
+		t.Fatalf("after the final inspection the job is %s", got)
+	}
+
+	// The washer marks the wash done: the car is ready.
+	signOut(t, phone)
+	signInWithPassword(t, phone, "washer")
+	click(t, phone, "wash done", "[data-action=wash_done]")
+	wall.waitFigure(t, "待交车", readyBefore+1)
+	livetest.WaitFor(t, phone, "the job ready", `document.querySelector(".card.job .badge").textContent === "竣工待交车"`, 5*time.Second)
+	if got := f.stage(); got != shop.StageReady {
+		t.Fatalf("after the wash the job is %s", got)
+	}
+}
+
+// Extra work found on the kiosk goes to the customer's own page, where
+// they approve it; the technician sees the approval and resumes.
+func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newFloor(t)
+	phone := device(t, phoneWidth, phoneHeight)
+	wall := openBoard(t, f, phone)
+
+	livetest.Open(t, phone, f.srv.URL(f.jobPath))
+	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin input[name=badge]")`, 10*time.Second)
+	signInWithBadge(t, phone, f.badge)
+	click(t, phone, "clock on", "[data-action=clock_on]")
+	wall.tile(t, "维修中")
+	click(t, phone, "pause", "[data-action=pause]")
+	click(t, phone, "waiting for approval", "[data-reason=waiting_approval]")
+	fill(t, phone, "#panel input[name=what]", "更换前刹车盘 Front brake discs")
+	fill(t, phone, "#panel textarea[name=why]", "刹车盘磨损超限 Discs worn below the limit")
+	fill(t, phone, "#panel input[name=hours]", "1.5")
+	fill(t, phone, "#panel input[name=price]", "1280")
+	livetest.Screenshot(t, phone, "kiosk-finding")
+	click(t, phone, "send the finding", "#panel button[type=submit]")
+	wall.tile(t, "增项待确认")
+	livetest.WaitFor(t, phone, "the finding awaiting", `document.querySelector(".finding-awaiting") !== null`, 5*time.Second)
+	if livetest.Eval[bool](t, phone, `!!document.querySelector("[data-action=finish]")`) {
+		t.Error("the job can be finished while a finding awaits the customer")
+	}
+
+	// The customer opens the link from their estimate on their own phone.
+	customer := device(t, phoneWidth, phoneHeight)
+	livetest.Open(t, customer, f.srv.URL(f.custPath))
+	livetest.WaitFor(t, customer, "the finding on the customer's page", `!!document.querySelector(".finding-card")`, 10*time.Second)
+	text := livetest.Eval[string](t, customer, `document.body.innerText`)
+	for _, want := range []string{"更换前刹车盘", "¥1,280.00", "王芳"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the customer's page lacks %q:\n%s", want, text)
+		}
+	}
+	checkPage(t, customer)
+	livetest.Screenshot(t, customer, "customer")
+	click(t, customer, "approve", ".finding-card .big.primary")
+	click(t, customer, "confirm", ".finding-card .big.primary")
+	livetest.WaitFor(t, customer, "the approval recorded", `!document.querySelector(".finding-card") && !!document.querySelector(".finding-approved")`, 10*time.Second)
+	livetest.Screenshot(t, customer, "customer-approved")
+	var decided *shop.Finding
+	for _, fi := range f.srv.Engine.State().JobFindings(f.jobID) {
+		decided = fi
+	}
+	if decided == nil || decided.Status != shop.FindingApproved || decided.DecidedVia != "customer_page" {
+		t.Fatalf("the finding: %+v", decided)
+	}
+
+	// The technician's page shows it approved; they resume.
+	livetest.WaitFor(t, phone, "the approval on the kiosk", `document.querySelector(".finding-approved") !== null`, 10*time.Second)
+	click(t, phone, "clock on, which resumes", "[data-action=clock_on]")
+	wall.tile(t, "维修中")
+	if got := f.stage(); got != shop.StageInProgress {
+		t.Errorf("after the approval the job is %s", got)
+	}
+
+	// In English, with the switch.
+	click(t, customer, "the language switch", "#lang")
+	livetest.WaitFor(t, customer, "the English page", `document.documentElement.lang === "en" && document.body.innerText.includes("Your service advisor")`, 10*time.Second)
+	checkPage(t, customer)
+	livetest.Screenshot(t, customer, "customer-en")
+}
+
+// The QC inspector fails the final inspection with a reason: the job goes
+// back to its bay as rework, and the board shows it there again.
+func TestAFailedInspectionSendsTheJobBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newFloor(t)
+	techID := f.srv.Engine.State().TechnicianOfUser(f.srv.Engine.State().UserByBadge(f.badge).ID).ID
+	for _, c := range []map[string]any{
+		{"type": "clock_on", "job_id": f.jobID, "tech_id": techID},
+		{"type": "finish", "job_id": f.jobID, "tech_id": techID, "self_check": []string{"work_done"}},
+		{"type": "qc", "job_id": f.jobID, "step": "team", "pass": true},
+	} {
+		f.srv.Command(c)
+	}
+	phone := device(t, phoneWidth, phoneHeight)
+	wall := board{ctx: livetest.Tab(t, phone, 1920, 1080), jobID: f.jobID}
+	livetest.Open(t, wall.ctx, f.srv.URL("/board/workshop"))
+	livetest.WaitFor(t, wall.ctx, "the board", `document.querySelectorAll(".tile").length > 0`, 10*time.Second)
+
+	livetest.Open(t, phone, f.srv.URL(f.jobPath))
+	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin")`, 10*time.Second)
+	signInWithPassword(t, phone, "qc")
+	click(t, phone, "final inspection: fail", "[data-action=qc_final_fail]")
+	click(t, phone, "fail without a reason", "#panel button[type=submit]")
+	if got := f.stage(); got != shop.StageQualityCheck {
+		t.Fatalf("a failure without a reason moved the job to %s", got)
+	}
+	fill(t, phone, "#panel textarea[name=reason]", "刹车仍有异响 Brakes still squeal")
+	livetest.Screenshot(t, phone, "kiosk-qc-fail")
+	click(t, phone, "fail", "#panel button[type=submit]")
+	wall.tile(t, "已派工")
+	j := f.srv.Engine.State().Jobs[f.jobID]
+	if j.Reworks != 1 || j.BayID != f.bayID {
+		t.Errorf("after the failure: reworks %d, bay %s", j.Reworks, j.BayID)
+	}
+	livetest.WaitFor(t, phone, "the job back in the shop", `document.querySelector(".card.job .badge").textContent === "已派工" && document.querySelector(".notice.ok") !== null`, 5*time.Second)
+	checkPage(t, phone)
+}
+
+// A bad code in the browser gets a plain page saying why; the scanner
+// still works there; a badge's own page signs its technician in and goes
+// back to the bay.
+func TestScannedCodesOnAKiosk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newFloor(t)
+	phone := device(t, phoneWidth, phoneHeight)
+	tampered := strings.Replace(f.custPath, f.jobID, f.jobID[:len(f.jobID)-1]+"9", 1)
+	livetest.Open(t, phone, f.srv.URL(tampered))
+	livetest.WaitFor(t, phone, "the refusal", `document.getElementById("denied").dataset.reason === "forged"`, 10*time.Second)
+	if text := livetest.Eval[string](t, phone, `document.body.innerText`); !strings.Contains(text, "不是本店生成的") {
+		t.Errorf("the refusal says: %s", text)
+	}
+	livetest.Screenshot(t, phone, "kiosk-denied")
+	// A scanner at a kiosk showing the refusal still opens the next code.
+	scan(t, phone, f.srv.URL(f.bayPath))
+	livetest.WaitFor(t, phone, "the bay page after a scan", `document.documentElement.dataset.page === "bay"`, 10*time.Second)
+	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin")`, 10*time.Second)
+
+	// A phone camera opens the badge's own page: the PIN, then back to
+	// the bay, signed in.
+	livetest.Open(t, phone, f.srv.URL(f.badgePath))
+	livetest.WaitFor(t, phone, "the PIN", `!!document.querySelector(".signin input[name=pin]") && !document.querySelector(".signin input[name=badge]")`, 10*time.Second)
+	fill(t, phone, ".signin input[name=pin]", "0000")
+	click(t, phone, "sign in", ".signin button[type=submit]")
+	livetest.WaitFor(t, phone, "the wrong PIN said", `document.querySelector(".form-error").textContent !== ""`, 10*time.Second)
+	fill(t, phone, ".signin input[name=pin]", demo.PIN)
+	click(t, phone, "sign in", ".signin button[type=submit]")
+	livetest.WaitFor(t, phone, "the bay page, signed in", fmt.Sprintf(`document.documentElement.dataset.page === "bay" && !!document.querySelector('.queue a.card[data-job=%s]')`, js(f.jobID)), 10*time.Second)
+	checkPage(t, phone)
+
+	// The narrowest phone the pages are made for, in both languages.
+	if err := chromedp.Do(phone, chromedp.EmulateViewport(360, 740)); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{f.bayPath, f.jobPath, f.custPath, "/k/parts"} {
+		for _, lang := range []string{"zh-CN", "en"} {
+			livetest.Open(t, phone, f.srv.URL(path+"?lang="+lang))
+			livetest.WaitFor(t, phone, path+" drawn", `!document.querySelector(".loading")`, 10*time.Second)
+			checkPage(t, phone)
+		}
+	}
+}
+
+// device is a browser whose scripts' uncaught errors are kept, so that a
+// test can fail on them.
+func device(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	ctx := livetest.Browser(t, width, height)
+	var mu sync.Mutex
+	var thrown []string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*cdpruntime.EventExceptionThrown); ok {
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			mu.Lock()
+			thrown = append(thrown, msg)
+			mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, msg := range thrown {
+			t.Errorf("a page threw: %s", msg)
+		}
+	})
+	return ctx
+}
+
+// checkPage fails on a missing message or a page wider than the phone.
+func checkPage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	text := livetest.Eval[string](t, ctx, `document.body.innerText`)
+	for _, bad := range []string{"undefined", "NaN", "null", "kiosk.", "stage.", "parts.", "[object"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("the page shows %q:\n%s", bad, text)
+		}
+	}
+	if livetest.Eval[bool](t, ctx, `document.documentElement.scrollWidth > innerWidth + 1`) {
+		t.Errorf("the page is wider than the screen (%s)", livetest.Eval[string](t, ctx, `location.pathname`))
+	}
+	// Nothing sticks out of the screen's right edge, even inside a card.
+	out := livetest.Eval[string](t, ctx, `[...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.className || e.tagName).join(", ")`)
+	if out != "" {
+		t.Errorf("past the right edge of %s: %s", livetest.Eval[string](t, ctx, `location.pathname`), out)
+	}
+}
