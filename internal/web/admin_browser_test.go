@@ -72,11 +72,12 @@ func eventually[T any](t *testing.T, ls *livetest.Server, path, what string, ok 
 }
 
 type settingsView struct {
-	Name          string `json:"name"`
-	Currency      string `json:"currency"`
-	OpensAt       string `json:"opens_at"`
-	LoungeMessage string `json:"lounge_message"`
-	QCMinutes     int    `json:"qc_minutes"`
+	Name             string `json:"name"`
+	Currency         string `json:"currency"`
+	OpensAt          string `json:"opens_at"`
+	LoungeMessage    string `json:"lounge_message"`
+	QCMinutes        int    `json:"qc_minutes"`
+	KioskIdleMinutes int    `json:"kiosk_idle_minutes"`
 }
 
 // The manager changes the shop's settings and they are saved; a bad
@@ -87,9 +88,9 @@ func TestTheManagerChangesTheShopSettings(t *testing.T) {
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "manager", "/admin/settings")
 	livetest.WaitFor(t, ctx, "the settings form", `!!document.querySelector("#settings input[name=currency]")`, 10*time.Second)
-	fill(t, ctx, "#settings", map[string]any{"name": "京城汽车服务中心", "lounge_message": "今日保养套餐九折", "qc_minutes": "25"}, true)
+	fill(t, ctx, "#settings", map[string]any{"name": "京城汽车服务中心", "lounge_message": "今日保养套餐九折", "qc_minutes": "25", "kiosk_idle_minutes": "45"}, true)
 	eventually(t, ls, "/api/v1/settings", "the saved settings", func(s settingsView) bool {
-		return s.Name == "京城汽车服务中心" && s.LoungeMessage == "今日保养套餐九折" && s.QCMinutes == 25
+		return s.Name == "京城汽车服务中心" && s.LoungeMessage == "今日保养套餐九折" && s.QCMinutes == 25 && s.KioskIdleMinutes == 45
 	})
 	livetest.WaitFor(t, ctx, "the saved notice", `!!document.querySelector(".notice.ok")`, 5*time.Second)
 	livetest.Screenshot(t, ctx, "admin-settings")

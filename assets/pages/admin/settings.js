@@ -43,9 +43,8 @@ startAdmin(async (main, ctx) => {
     ),
     el("div", { class: "grid3" },
       field(t("admin.settings.customer_link_days"), input("customer_link_days", s.customer_link_days, { type: "number", min: 1, max: 365 })),
-      el("div", { style: "grid-column: span 2" },
-        field(t("admin.settings.lounge_message"), input("lounge_message", s.lounge_message, { maxlength: 120 })),
-      ),
+      field(t("admin.settings.kiosk_idle_minutes"), input("kiosk_idle_minutes", s.kiosk_idle_minutes || "", { type: "number", min: 2, max: 720, placeholder: "30" })),
+      field(t("admin.settings.lounge_message"), input("lounge_message", s.lounge_message, { maxlength: 120 })),
     ),
     el("p", { class: "hint" }, t("admin.settings.base_url_hint")),
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
@@ -74,6 +73,7 @@ startAdmin(async (main, ctx) => {
         label_width_mm: num("label_width_mm"),
         label_height_mm: num("label_height_mm"),
         customer_link_days: num("customer_link_days"),
+        kiosk_idle_minutes: num("kiosk_idle_minutes"),
         lounge_message: e.lounge_message.value.trim(),
       };
       return command({ type: "set_settings", settings: next }, key);
