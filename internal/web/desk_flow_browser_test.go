@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"net"
@@ -90,6 +91,10 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 		return len(list)
 	}
 	before := appointments()
+	// Today's KPIs before this car: the KPI page must count its delivery.
+	day := ls.Clock.Now().In(demo.Location()).Format("2006-01-02")
+	var kpisBefore struct{ Delivered int }
+	ls.Get("/api/v1/kpis?from="+day+"&to="+day, &kpisBefore)
 
 	// A booking with no customer and no work is refused, said next to
 	// the fields, and nothing is booked.
@@ -281,6 +286,15 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	ls.Get("/api/v1/jobs/"+jobID, &follow)
 	if follow.Job.FollowUp == nil || follow.Job.FollowUp.Outcome != "satisfied" {
 		t.Errorf("the follow-up is %+v", follow.Job.FollowUp)
+	}
+
+	// The KPI page counts the car among today's deliveries.
+	livetest.Open(t, ctx, ls.URL("/desk/kpis"))
+	wait("the KPI page", `!!document.getElementById("today")`)
+	eval(`(document.getElementById("figures").dataset.from = "", document.getElementById("today").click())`)
+	wait("today's figures", `!!document.getElementById("figures").dataset.from && !!document.querySelector("#figures .tile[data-kpi=delivered]")`)
+	if got := livetest.Eval[string](t, ctx, `document.querySelector("#figures .tile[data-kpi=delivered]").dataset.value`); got != fmt.Sprint(kpisBefore.Delivered+1) {
+		t.Errorf("the KPI page shows %s delivered today; %d were before this car", got, kpisBefore.Delivered)
 	}
 
 	// In English too, every page has all its words.
