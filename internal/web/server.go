@@ -95,12 +95,16 @@ func New(d Deps, opts Options) *Server {
 		BodyLimit:             opts.BodyLimit,
 		DisableStartupMessage: true,
 		Immutable:             true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           2 * time.Minute,
-		ErrorHandler:          func(c *fiber.Ctx, err error) error { return fail(c, err) },
-		JSONEncoder:           json.Marshal,
-		JSONDecoder:           json.Unmarshal,
+		// Buffers go back to their pools when a connection waits: a board
+		// feed then reads from its socket without holding a 4 KB request
+		// reader for as long as the TV is on.
+		ReduceMemoryUsage: true,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorHandler:      func(c *fiber.Ctx, err error) error { return fail(c, err) },
+		JSONEncoder:       json.Marshal,
+		JSONDecoder:       json.Unmarshal,
 	})
 	s.conns = map[*conn]struct{}{}
 	// A board feed ends its connection itself (a screen dropped for being
