@@ -3,18 +3,10 @@
 // dispatch; its history stays.
 
 import { t, el, api, command } from "../staff/app.js";
-import { startAdmin, editor, field, input, select, check } from "../staff/kit.js";
+import { startAdmin, bayKinds, editor, field, input, select, check } from "../staff/kit.js";
 
 startAdmin(async (main) => {
-  const kinds = [
-    ["quick_service", t("admin.kind.quick_service")],
-    ["general", t("admin.kind.general")],
-    ["alignment", t("admin.kind.alignment")],
-    ["diagnosis", t("admin.kind.diagnosis")],
-    ["body", t("admin.kind.body")],
-    ["paint", t("admin.kind.paint")],
-    ["wash", t("admin.kind.wash")],
-  ];
+  const kinds = bayKinds();
   const kindName = Object.fromEntries(kinds);
   const ed = editor(main, {
     title: t("admin.bays.title"),

@@ -5,18 +5,10 @@
 // every technician's badge card with its QR code.
 
 import { t, el, api, command, ApiError } from "../staff/app.js";
-import { startAdmin, editor, field, input, select, check, checks, checked } from "../staff/kit.js";
+import { startAdmin, bayKinds, editor, field, input, select, check, checks, checked } from "../staff/kit.js";
 
 startAdmin(async (main) => {
-  const kinds = [
-    ["quick_service", t("admin.kind.quick_service")],
-    ["general", t("admin.kind.general")],
-    ["alignment", t("admin.kind.alignment")],
-    ["diagnosis", t("admin.kind.diagnosis")],
-    ["body", t("admin.kind.body")],
-    ["paint", t("admin.kind.paint")],
-    ["wash", t("admin.kind.wash")],
-  ];
+  const kinds = bayKinds();
   const kindName = Object.fromEntries(kinds);
   let teams = [];
   let users = [];

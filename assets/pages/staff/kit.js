@@ -2,13 +2,28 @@
 // share: labelled form controls, a list beside the form that edits its
 // rows, dates for the period pickers, and small SVG charts (bars and
 // gauges) drawn here, with no library. Every word shown is passed in by
-// the page, already translated.
+// the page, already translated, except the names of the kinds of bay,
+// which two pages share.
 
 import { el, form, notice, start, t } from "./app.js";
 
 // The kit's stylesheet, added once by the first page that imports it.
 if (!document.querySelector('link[href="/assets/staff/kit.css"]')) {
   document.head.append(el("link", { rel: "stylesheet", href: "/assets/staff/kit.css" }));
+}
+
+// bayKinds lists the kinds of bay as [value, name] pairs, in the order
+// the forms offer them (shop.BayKinds).
+export function bayKinds() {
+  return [
+    ["quick_service", t("admin.kind.quick_service")],
+    ["general", t("admin.kind.general")],
+    ["alignment", t("admin.kind.alignment")],
+    ["diagnosis", t("admin.kind.diagnosis")],
+    ["body", t("admin.kind.body")],
+    ["paint", t("admin.kind.paint")],
+    ["wash", t("admin.kind.wash")],
+  ];
 }
 
 // startAdmin starts an admin page. The pages are the manager's: anyone
