@@ -86,13 +86,17 @@ func builtKeys() map[string][]string {
 	}
 }
 
-// ruleKeys are the domain's sayings about a field (`p.add("field", "is
-// required")` in internal/shop), in snake case: the staff shell looks each
-// one up in the catalogs as staff.rule.{saying}.
+// ruleKeys are the server's sayings about a field — the domain's
+// (`p.add("field", "is required")` in internal/shop) and the API's
+// (`{Field: "pin", Message: "4 to 8 digits"}` in internal/web) — in snake
+// case: the staff shell looks each one up in the catalogs as
+// staff.rule.{saying}.
 func ruleKeys() []string {
 	var keys []string
-	files, _ := filepath.Glob("../internal/shop/*.go")
-	said := regexp.MustCompile(`\.add\("[^"]*", "([^"]+)"\)`)
+	shopFiles, _ := filepath.Glob("../internal/shop/*.go")
+	webFiles, _ := filepath.Glob("../internal/web/*.go")
+	files := append(shopFiles, webFiles...)
+	said := regexp.MustCompile(`\.add\("[^"]*", "([^"]+)"\)|Field: [^,]+, Message: "([^"]+)"\s*[},]`)
 	words := regexp.MustCompile(`[^a-z0-9]+`)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -100,7 +104,7 @@ func ruleKeys() []string {
 		}
 		raw, _ := os.ReadFile(f)
 		for _, m := range said.FindAllStringSubmatch(string(raw), -1) {
-			keys = append(keys, strings.Trim(words.ReplaceAllString(strings.ToLower(m[1]), "_"), "_"))
+			keys = append(keys, strings.Trim(words.ReplaceAllString(strings.ToLower(m[1]+m[2]), "_"), "_"))
 		}
 	}
 	return keys
