@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,4 +128,46 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// The demo says where its pages are, and the bay kiosk link it prints
+// opens that bay's page.
+func TestTheDemoPrintsItsPages(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "demo.db")
+	var out, errb syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "warn"}, func(string) string { return "" }, &out, &errb)
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d: %s", code, errb.String())
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "API token") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	text := out.String()
+	for _, want := range []string{"/desk (advisors)", "/admin (manager)", "/board (the TVs)", "/k/parts", "badge B1002"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the demo's printout lacks %q:\n%s", want, text)
+		}
+	}
+	i := strings.Index(text, "/k/bay/")
+	if i < 0 {
+		t.Fatalf("no bay kiosk link:\n%s", text)
+	}
+	start := strings.LastIndex(text[:i], "http://")
+	link := strings.Fields(text[start:])[0]
+	res, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("%s: %d", link, res.StatusCode)
+	}
 }

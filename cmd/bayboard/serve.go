@@ -159,7 +159,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	url := localURL(ln.Addr())
 	fmt.Fprintf(stdout, "bayboard %s serving on %s (data: %s)\n", buildVersion(), url, cfg.Data)
 	if cfg.Demo {
-		printDemo(stdout, url, demoToken, cfg.DemoSpeed)
+		printDemo(stdout, url, demoToken, cfg.DemoSpeed, kiosk.URLs{Base: url, Tokens: deps.Tokens}.Bay(firstBay(eng.State())))
 		simulator := demo.NewSimulator(eng, sim, log)
 		go simulator.Run(ctx)
 	}
@@ -224,7 +224,7 @@ func localURL(a net.Addr) string {
 	return "http://" + net.JoinHostPort(host, port)
 }
 
-func printDemo(w io.Writer, url, token string, speed float64) {
+func printDemo(w io.Writer, url, token string, speed float64, bayKiosk string) {
 	fmt.Fprintf(w, `
 DEMO SHOP — not a real shop's data. The simulated day runs %s× faster than the clock.
 Sign in at %s with any of (password "demo-password" for staff, PIN 1234 for technicians):
@@ -232,7 +232,20 @@ Sign in at %s with any of (password "demo-password" for staff, PIN 1234 for tech
 	for _, s := range demo.SignIns {
 		fmt.Fprintf(w, "  %-14s %s\n", s.Login, s.Role)
 	}
+	fmt.Fprintf(w, "Pages: %[1]s/desk (advisors), %[1]s/admin (manager), %[1]s/board (the TVs), %[1]s/k/parts (parts counter).\n", url)
+	fmt.Fprintf(w, "A bay's kiosk, as its QR code opens it (sign in with badge B1002, PIN 1234):\n  %s\n", bayKiosk)
 	fmt.Fprintf(w, "API token for scripts (Authorization: Bearer …):\n  %s\n\n", token)
+}
+
+// firstBay is the bay the demo's printout opens a kiosk for.
+func firstBay(st *shop.State) string {
+	first := ""
+	for id := range st.Bays {
+		if first == "" || id < first {
+			first = id
+		}
+	}
+	return first
 }
 
 // sweep clears expired sessions once an hour.
