@@ -80,6 +80,8 @@ type desk struct {
 type navItem struct {
 	Href, Key string
 	Current   bool
+	// Group starts the links of another area (the admin's after the desk's).
+	Group bool
 }
 
 type staffPage struct {
@@ -117,8 +119,8 @@ func (d *desk) page(area string) fiber.Handler {
 			if a == "admin" && !manager {
 				continue
 			}
-			for _, p := range d.pages[a] {
-				nav = append(nav, navItem{Href: "/" + a + "/" + p, Key: a + ".nav." + p, Current: a == area && p == page})
+			for i, p := range d.pages[a] {
+				nav = append(nav, navItem{Href: "/" + a + "/" + p, Key: a + ".nav." + p, Current: a == area && p == page, Group: i == 0 && len(nav) > 0})
 			}
 		}
 		return d.render(c, staffPage{Area: area, Page: page, Nav: nav})
