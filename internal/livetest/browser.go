@@ -109,6 +109,17 @@ func Eval[T any](t testing.TB, ctx context.Context, js string) T {
 	return v
 }
 
+// Await evaluates JavaScript whose value is a promise and returns what
+// the promise resolves to.
+func Await[T any](t testing.TB, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
 // Screenshot saves the page as docs/screenshots/{name}.png when the test
 // runs with -screenshots.
 func Screenshot(t testing.TB, ctx context.Context, name string) {

@@ -47,3 +47,32 @@ func quote(s string) string {
 	}
 	return string(append(out, '"'))
 }
+
+// The server's field messages read in the page's language, numbers and
+// all; one the catalogs do not know shows as the server wrote it.
+func TestFieldMessagesReadInThePagesLanguage(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 768)
+	livetest.Open(t, ctx, ls.URL("/signin?next=/desk/jobs"))
+	livetest.WaitFor(t, ctx, "the form", `!!document.querySelector("form.signin input[name=password]")`, 10*time.Second)
+	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form.signin"); f.login.value = "advisor1"; f.password.value = `+quote(demo.Password)+`; f.requestSubmit(); return true })()`)
+	livetest.WaitFor(t, ctx, "the job list", `location.pathname === "/desk/jobs" && document.documentElement.lang === "zh-CN" && !!document.querySelector("#main h1")`, 10*time.Second)
+	for message, want := range map[string]string{
+		"is longer than 200 characters": "超过 200 个字",
+		"is required":                   "必填",
+		"4 to 8 digits":                 "4 到 8 位数字",
+		"is something new":              "is something new",
+	} {
+		got := livetest.Await[string](t, ctx, `import("/assets/staff/app.js").then((m) => {
+			const f = document.createElement("form");
+			const i = document.createElement("input");
+			i.name = "notes";
+			f.append(i);
+			m.showErrors(f, { fields: [{ field: "notes", message: `+quote(message)+` }] });
+			return f.querySelector(".field-error").textContent;
+		})`)
+		if got != want {
+			t.Errorf("%q reads %q, want %q", message, got, want)
+		}
+	}
+}

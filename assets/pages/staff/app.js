@@ -191,8 +191,14 @@ export function showErrors(f, e) {
 // sayings are in the catalogs as staff.rule.{the saying in snake case};
 // the rest show as the server wrote them.
 function ruleText(message) {
-  const key = "staff.rule." + message.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
-  return has(key) ? t(`staff.rule.${key.slice(11)}`) : message;
+  const slug = (m) => m.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+  let key = slug(message);
+  if (has(`staff.rule.${key}`)) return t(`staff.rule.${key}`);
+  // A saying with a number in it ("is longer than 200 characters") is in
+  // the catalogs with n for the number.
+  const n = message.match(/\d+/);
+  key = n && slug(message.replace(/\d+/, "n"));
+  return key && has(`staff.rule.${key}`) ? t(`staff.rule.${key}`, { n: n[0] }) : message;
 }
 
 // problemText says what a refusal means, in the page's language when the
