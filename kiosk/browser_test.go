@@ -320,16 +320,11 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	}
 }
 
-// Extra work found on the kiosk goes to the customer's own page, where
-// they approve it; the technician sees the approval and resumes.
-func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	f := newFloor(t)
-	phone := device(t, phoneWidth, phoneHeight)
-	wall := openBoard(t, f, phone)
-
+// reportFinding signs the technician in on the job's page, clocks on and
+// pauses for the customer's approval of a finding, and waits until the
+// workshop board shows the job waiting for it.
+func reportFinding(t *testing.T, f *floor, phone context.Context, wall board) {
+	t.Helper()
 	livetest.Open(t, phone, f.srv.URL(f.jobPath))
 	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin input[name=badge]")`, 10*time.Second)
 	signInWithBadge(t, phone, f.badge)
@@ -348,6 +343,18 @@ func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
 	if livetest.Eval[bool](t, phone, `!!document.querySelector("[data-action=finish]")`) {
 		t.Error("the job can be finished while a finding awaits the customer")
 	}
+}
+
+// Extra work found on the kiosk goes to the customer's own page, where
+// they approve it; the technician sees the approval and resumes.
+func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newFloor(t)
+	phone := device(t, phoneWidth, phoneHeight)
+	wall := openBoard(t, f, phone)
+	reportFinding(t, f, phone, wall)
 
 	// The customer opens the link from their estimate on their own phone.
 	customer := device(t, phoneWidth, phoneHeight)
@@ -386,6 +393,45 @@ func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
 	livetest.WaitFor(t, customer, "the English page", `document.documentElement.lang === "en" && document.body.innerText.includes("Your service advisor")`, 10*time.Second)
 	checkPage(t, customer)
 	livetest.Screenshot(t, customer, "customer-en")
+}
+
+// The customer declines the extra work on their page: the item is dropped
+// from the job, the technician sees the decision and carries on with what
+// was agreed.
+func TestAFindingIsDeclinedOnTheCustomersPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newFloor(t)
+	phone := device(t, phoneWidth, phoneHeight)
+	wall := openBoard(t, f, phone)
+	reportFinding(t, f, phone, wall)
+	sold := f.srv.Engine.State().Jobs[f.jobID].SoldHours()
+
+	customer := device(t, phoneWidth, phoneHeight)
+	livetest.Open(t, customer, f.srv.URL(f.custPath))
+	livetest.WaitFor(t, customer, "the finding on the customer's page", `!!document.querySelector(".finding-card")`, 10*time.Second)
+	click(t, customer, "decline", ".finding-card .row-buttons button:nth-child(2)")
+	click(t, customer, "confirm", ".finding-card .big.danger")
+	livetest.WaitFor(t, customer, "the decision recorded", `!document.querySelector(".finding-card") && !!document.querySelector(".finding-declined")`, 10*time.Second)
+	checkPage(t, customer)
+	var decided *shop.Finding
+	for _, fi := range f.srv.Engine.State().JobFindings(f.jobID) {
+		decided = fi
+	}
+	if decided == nil || decided.Status != shop.FindingDeclined || decided.DecidedVia != "customer_page" {
+		t.Fatalf("the finding: %+v", decided)
+	}
+	if now := f.srv.Engine.State().Jobs[f.jobID].SoldHours(); now != sold {
+		t.Errorf("a declined finding changed the job's sold hours from %v to %v", sold, now)
+	}
+
+	livetest.WaitFor(t, phone, "the decision on the kiosk", `document.querySelector(".finding-declined") !== null`, 10*time.Second)
+	click(t, phone, "clock on, which resumes", "[data-action=clock_on]")
+	wall.tile(t, "维修中")
+	if got := f.stage(); got != shop.StageInProgress {
+		t.Errorf("after the decision the job is %s", got)
+	}
 }
 
 // The QC inspector fails the final inspection with a reason: the job goes
