@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,29 +17,11 @@ import (
 	"bayboard/internal/store"
 )
 
-// fakeClock is moved by the test: a whole shop day runs in a second.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // demoShop is the demo shop on a temporary store, its engine on a fake
 // clock starting at the demo's morning.
 type demoShop struct {
 	eng   *engine.Engine
-	clock *fakeClock
+	clock *demo.Clock
 	store *store.Store
 }
 
@@ -50,7 +31,7 @@ func newDemoShop(t testing.TB) *demoShop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{now: time.Date(2026, 11, 23, 9, 30, 0, 0, demo.Location())}
+	clock := demo.NewClock(time.Date(2026, 11, 23, 9, 30, 0, 0, demo.Location()), 0)
 	state, err := st.Load(clock.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -159,7 +159,7 @@ func TestLoungeCarriesNothingPrivateThroughASimulatedDay(t *testing.T) {
 	phases := map[string]bool{}
 	steps := 0
 	for ds.clock.Now().Hour() < 20 {
-		ds.clock.advance(time.Minute)
+		ds.clock.Advance(time.Minute)
 		sim.Step(context.Background())
 		h.Recompute()
 		st := ds.eng.State()

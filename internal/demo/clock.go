@@ -30,6 +30,14 @@ func (c *Clock) Now() time.Time {
 	return c.simStart.Add(time.Duration(float64(elapsed) * c.speed))
 }
 
+// Advance moves the clock on by d. A clock of speed 0 stands still and
+// only Advance moves it: the tests that run a shop day step it so.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.simStart = c.simStart.Add(d)
+}
+
 // Location is the demo shop's time zone.
 func Location() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")

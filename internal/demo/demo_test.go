@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +12,6 @@ import (
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 )
-
-// fakeClock is moved by the test: a whole shop day runs in a second.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // RunDay seeds the demo shop and drives the simulator through a simulated
 // day in one-minute steps, calling each after every step.
@@ -41,7 +22,7 @@ func runDay(t *testing.T, each func(*shop.State, time.Time)) (*engine.Engine, *s
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clock := &fakeClock{now: NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 1).simStart}
+	clock := NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 0)
 	state, _ := st.Load(clock.Now())
 	state, err = Seed(st, state, clock.Now())
 	if err != nil {
@@ -51,7 +32,7 @@ func runDay(t *testing.T, each func(*shop.State, time.Time)) (*engine.Engine, *s
 	t.Cleanup(eng.Close)
 	sim := NewSimulator(eng, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for clock.Now().Hour() < 20 {
-		clock.advance(time.Minute)
+		clock.Advance(time.Minute)
 		sim.Step(context.Background())
 		each(eng.State(), clock.Now())
 	}
@@ -151,5 +132,18 @@ func TestTheSimulatedDayDeliversCars(t *testing.T) {
 	}
 	if st.LastSeq() < 500 {
 		t.Errorf("only %d events in a day", st.LastSeq())
+	}
+}
+
+// A clock of speed 0 stands at the demo's morning until a test moves it.
+func TestAStoppedClockMovesOnlyWhenAdvanced(t *testing.T) {
+	c := NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 0)
+	morning := c.Now()
+	if morning.In(Location()).Format("15:04") != "09:30" || !c.Now().Equal(morning) {
+		t.Fatalf("a stopped clock reads %v, then %v", morning, c.Now())
+	}
+	c.Advance(90 * time.Minute)
+	if got := c.Now().Sub(morning); got != 90*time.Minute {
+		t.Errorf("advanced by %v, want 1h30m", got)
 	}
 }
