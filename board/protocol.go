@@ -83,6 +83,21 @@ func Split(msg []byte) [][]byte {
 	return out
 }
 
+// Change is the data of a change envelope as a screen reads it (see
+// diff): the head when it changed, and per list the new and changed rows,
+// the keys that left, and the key order when it moved.
+type Change struct {
+	Head  json.RawMessage       `json:"head"`
+	Lists map[string]ListChange `json:"lists"`
+}
+
+// ListChange is what changed in one list of a view.
+type ListChange struct {
+	Upsert []json.RawMessage `json:"upsert"`
+	Remove []string          `json:"remove"`
+	Order  []string          `json:"order"`
+}
+
 // Resume is what a reconnecting screen knows: the epoch it was in and the
 // last seq it applied. The zero Resume asks for a snapshot.
 type Resume struct {

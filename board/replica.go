@@ -70,14 +70,7 @@ func (r *Replica) Apply(e Envelope) error {
 		if e.Epoch != r.Epoch || e.Seq != r.Seq+1 {
 			return ErrGap
 		}
-		var ch struct {
-			Head  json.RawMessage `json:"head"`
-			Lists map[string]struct {
-				Upsert []json.RawMessage `json:"upsert"`
-				Remove []string          `json:"remove"`
-				Order  []string          `json:"order"`
-			} `json:"lists"`
-		}
+		var ch Change
 		if err := json.Unmarshal(e.Data, &ch); err != nil {
 			return fmt.Errorf("board: change: %w", err)
 		}

@@ -210,14 +210,7 @@ func (w *watcher) show(e board.Envelope, raw []byte) error {
 		json.Unmarshal(e.Data, &d)
 		fmt.Fprintf(w.out, "%s  %s: resumed at seq %d, %d change(s) replayed\n", stamp(), e.View, e.Seq, d.Replayed)
 	case board.TypeChange:
-		var d struct {
-			Head  json.RawMessage `json:"head"`
-			Lists map[string]struct {
-				Upsert []json.RawMessage `json:"upsert"`
-				Remove []string          `json:"remove"`
-				Order  []string          `json:"order"`
-			} `json:"lists"`
-		}
+		var d board.Change
 		json.Unmarshal(e.Data, &d)
 		fmt.Fprintf(w.out, "%s  %s: change %d (event %d)\n", stamp(), e.View, e.Seq, e.Event)
 		if d.Head != nil {
