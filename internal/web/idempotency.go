@@ -100,7 +100,8 @@ func (r *replays) finish(key string, ok bool, body []byte) {
 }
 
 // expire forgets answers older than ReplayFor, and the oldest beyond
-// maxReplays. Called with mu held.
+// maxReplays keys, refused ones included, so that the list stays bounded.
+// Called with mu held.
 func (r *replays) expire(now time.Time) {
 	n := 0
 	for ; n < len(r.order); n++ {
@@ -108,7 +109,7 @@ func (r *replays) expire(now time.Time) {
 		if r.byKey[p.key] != p {
 			continue // refused and let go
 		}
-		if now.Sub(p.at) < ReplayFor && len(r.byKey) <= maxReplays {
+		if now.Sub(p.at) < ReplayFor && len(r.order)-n <= maxReplays {
 			break
 		}
 		select {

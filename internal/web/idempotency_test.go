@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"bayboard/internal/shop"
 )
@@ -102,4 +105,26 @@ func TestConcurrentRefusalsAreEachAnswered(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// However many keyed commands are refused or answered, the server keeps
+// at most maxReplays keys.
+func TestRememberedKeysStayBounded(t *testing.T) {
+	r := newReplays()
+	now := t0
+	for i := range 3 * maxReplays {
+		key := fmt.Sprint(i)
+		if _, first, err := r.begin(context.Background(), key, now); err != nil || !first {
+			t.Fatalf("key %s: first %v, %v", key, first, err)
+		}
+		r.finish(key, i%2 == 0, []byte("{}"))
+	}
+	if len(r.order) > maxReplays+1 || len(r.byKey) > maxReplays+1 {
+		t.Errorf("%d keys listed, %d remembered; at most %d", len(r.order), len(r.byKey), maxReplays)
+	}
+	// An old answer is forgotten after ReplayFor.
+	r.begin(context.Background(), "late", now.Add(ReplayFor+time.Second))
+	if len(r.byKey) != 1 {
+		t.Errorf("%d keys remembered a day later, want just the new one", len(r.byKey))
+	}
 }
