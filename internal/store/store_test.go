@@ -209,6 +209,16 @@ func TestBackupAndRestore(t *testing.T) {
 	if err != nil || len(st.Jobs) != 2 || r.Check() != nil {
 		t.Fatalf("restored file: %v jobs, %v", len(st.Jobs), err)
 	}
+	// The same shop: its secret (QR codes printed before still open), its
+	// event log and each job's history.
+	if !bytes.Equal(r.Secret(), s.Secret()) || r.LastSeq() != s.LastSeq() {
+		t.Errorf("restored secret or last seq differ: seq %d, want %d", r.LastSeq(), s.LastSeq())
+	}
+	want, _ := s.JobHistory("20261123-0001")
+	got, err := r.JobHistory("20261123-0001")
+	if err != nil || len(got) == 0 || len(got) != len(want) || got[0].Seq != want[0].Seq || got[0].Type != want[0].Type {
+		t.Errorf("restored history %+v, want %+v (%v)", got, want, err)
+	}
 	// A file that is not a data file is refused and changes nothing.
 	junk := filepath.Join(dir, "junk.db")
 	os.WriteFile(junk, []byte("not a database"), 0o600)
@@ -233,3 +243,4 @@ func TestJobsClosedSince(t *testing.T) {
 		t.Errorf("since after the cancel: %v", later)
 	}
 }
+
