@@ -11,6 +11,10 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/bayboard /bayboard
 COPY --from=build --chown=nonroot:nonroot /out/data /data
 USER nonroot:nonroot
+# The working directory is the volume, so `serve --demo` (whose file is
+# ./bayboard-demo.db) can write there too; the root of the image is read-only
+# to nonroot.
+WORKDIR /data
 ENV BAYBOARD_DATA=/data/bayboard.db \
     BAYBOARD_ADDR=:8080
 VOLUME ["/data"]

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -169,5 +170,72 @@ func TestTheDemoPrintsItsPages(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Errorf("%s: %d", link, res.StatusCode)
+	}
+}
+
+// A flag wins over its environment variable, and the demo keeps to its own
+// file whatever BAYBOARD_DATA names: that is the real shop's.
+func TestServeConfigFromFlagsAndEnvironment(t *testing.T) {
+	env := map[string]string{"BAYBOARD_ADDR": ":9000", "BAYBOARD_DATA": "/srv/shop.db"}
+	cases := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		addr, data string
+	}{
+		{"defaults", nil, nil, DefaultAddr, DefaultData},
+		{"demo defaults", []string{"--demo"}, nil, DefaultAddr, DefaultDemoData},
+		{"environment", nil, env, ":9000", "/srv/shop.db"},
+		{"flags win", []string{"--addr", ":9001", "--data", "other.db"}, env, ":9001", "other.db"},
+		{"the demo ignores BAYBOARD_DATA", []string{"--demo"}, env, ":9000", DefaultDemoData},
+		{"the demo takes --data", []string{"--demo", "--data", "mine.db"}, env, ":9000", "mine.db"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := serveConfig(c.args, func(k string) string { return c.env[k] }, &bytes.Buffer{})
+			if err != nil || cfg.Addr != c.addr || cfg.Data != c.data {
+				t.Errorf("addr %q data %q (%v); want %q %q", cfg.Addr, cfg.Data, err, c.addr, c.data)
+			}
+		})
+	}
+}
+
+// The demo rebuilds its file at each start; named a real shop's file by
+// mistake, it refuses and the shop's data stays as it was.
+func TestTheDemoNeverReplacesARealShop(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shop.db")
+	real, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := real.Secret()
+	real.Close()
+	code, _, errs := runArgs(t, nil, "serve", "--demo", "--addr", "127.0.0.1:0", "--data", path)
+	if code != 2 || !strings.Contains(errs, "not a demo shop's file") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	again, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if !bytes.Equal(again.Secret(), secret) {
+		t.Errorf("the real shop's file was replaced")
+	}
+	// The demo's own file, marked as such, is cleared for a fresh day.
+	demoPath := filepath.Join(t.TempDir(), "demo.db")
+	demo, err := store.Open(demoPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.MarkDemo(); err != nil {
+		t.Fatal(err)
+	}
+	demo.Close()
+	if err := removeDemoFile(demoPath); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(demoPath); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the demo's old file is still there: %v", err)
 	}
 }

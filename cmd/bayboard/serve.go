@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs := newFlags("serve", stderr)
 	cfg := Config{}
 	fs.StringVar(&cfg.Addr, "addr", envDefault(getenv, "BAYBOARD_ADDR", DefaultAddr), "address to listen on (BAYBOARD_ADDR)")
-	fs.StringVar(&cfg.Data, "data", getenv("BAYBOARD_DATA"), "data file (BAYBOARD_DATA; default "+DefaultData+", or "+DefaultDemoData+" with --demo)")
+	fs.StringVar(&cfg.Data, "data", "", "data file (BAYBOARD_DATA; default "+DefaultData+"; the demo uses "+DefaultDemoData+" and not BAYBOARD_DATA)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "run a demo shop with a simulated day, in its own data file")
 	fs.Float64Var(&cfg.DemoSpeed, "speed", DefaultDemoSpeed, "demo clock speed (simulated seconds per second)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envDefault(getenv, "BAYBOARD_LOG_LEVEL", "info"), "debug, info, warn or error")
@@ -62,7 +63,10 @@ func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		return cfg, usageError{"unexpected arguments: " + strings.Join(fs.Args(), " ")}
 	}
 	if cfg.Data == "" {
-		cfg.Data = DefaultData
+		// BAYBOARD_DATA names the real shop's file (the container sets it):
+		// the demo, which rebuilds its file at each start, keeps to its own
+		// unless --data says otherwise.
+		cfg.Data = envDefault(getenv, "BAYBOARD_DATA", DefaultData)
 		if cfg.Demo {
 			cfg.Data = DefaultDemoData
 		}
@@ -102,6 +106,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
+	if cfg.Demo {
+		if err := st.MarkDemo(); err != nil {
+			return err
+		}
+	}
 
 	clock := time.Now
 	var sim *demo.Clock
@@ -182,15 +191,40 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
+// removeDemoFile clears the demo's file for a fresh day. It removes only a
+// file the demo marked as its own, so a real shop's file named by mistake
+// is refused, never lost.
 func removeDemoFile(path string) error {
 	if strings.TrimSuffix(path, ".db") == strings.TrimSuffix(DefaultData, ".db") {
 		return usageError{"the demo will not use the real shop's data file " + path}
 	}
-	err := os.Remove(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	info, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
-	return nil
+	// Demo files written before the mark existed are known by their name;
+	// an empty file holds nothing to lose.
+	if info.Size() > 0 && !sameFile(path, DefaultDemoData) {
+		demo, err := store.IsDemoFile(path)
+		if err != nil {
+			return fmt.Errorf("the demo rebuilds its data file at each start: %w", err)
+		}
+		if !demo {
+			return usageError{"the demo rebuilds its data file at each start and will not replace " + path + ", which is not a demo shop's file; name another file with --data"}
+		}
+	}
+	return os.Remove(path)
+}
+
+// sameFile reports whether two paths name the same file, as far as their
+// text tells.
+func sameFile(a, b string) bool {
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 func shopLocation(s shop.Settings, log *slog.Logger) *time.Location {

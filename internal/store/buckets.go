@@ -17,6 +17,7 @@ var (
 
 	keySchemaVersion = []byte("schema_version")
 	keySecret        = []byte("secret")
+	keyDemo          = []byte("demo")
 )
 
 // present is the value of index keys: bbolt's Get cannot tell an empty

@@ -8,6 +8,7 @@
 //	meta/
 //	    schema_version   uint64, big-endian
 //	    secret           the shop's random secret (signing QR tokens, sessions)
+//	    demo             1 in a demo shop's file, which the demo may rebuild
 //	records/
 //	    <kind>/          one bucket per record kind (bays, jobs, users, …)
 //	        <id>         the object as JSON

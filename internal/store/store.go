@@ -349,6 +349,37 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
+// MarkDemo records that the file holds the demo shop, which the demo may
+// delete and rebuild at its next start. A real shop's file never has the
+// mark, so the demo can never take a real shop's file for its own.
+func (s *Store) MarkDemo() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyDemo, present)
+	})
+}
+
+// IsDemoFile reports whether the data file at path holds the demo shop,
+// reading it without changing it (no migration runs). It fails with
+// ErrLocked while a server holds the file.
+func IsDemoFile(path string) (bool, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return false, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+	}
+	if err != nil {
+		return false, fmt.Errorf("open data file %s: %w", path, err)
+	}
+	defer db.Close()
+	demo := false
+	err = db.View(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			demo = meta.Get(keyDemo) != nil
+		}
+		return nil
+	})
+	return demo, err
+}
+
 // Check runs bbolt's consistency check over the whole file.
 func (s *Store) Check() error {
 	return s.db.View(func(tx *bolt.Tx) error {

@@ -244,3 +244,37 @@ func TestJobsClosedSince(t *testing.T) {
 	}
 }
 
+// The demo rebuilds its file at each start; only the mark tells it that a
+// file is its own and not a real shop's.
+func TestOnlyAMarkedFileIsTheDemos(t *testing.T) {
+	real := open(t)
+	seed(t, real)
+	demo := open(t)
+	if err := demo.MarkDemo(); err != nil {
+		t.Fatal(err)
+	}
+	// A server holds both: asking fails at once and says so.
+	if _, err := IsDemoFile(real.Path()); !errors.Is(err, ErrLocked) {
+		t.Fatalf("asking about a held file: %v", err)
+	}
+	real.Close()
+	demo.Close()
+	for _, c := range []struct {
+		path string
+		want bool
+	}{{real.Path(), false}, {demo.Path(), true}} {
+		got, err := IsDemoFile(c.path)
+		if err != nil || got != c.want {
+			t.Errorf("IsDemoFile(%s) = %v, %v; want %v", c.path, got, err, c.want)
+		}
+	}
+	// Asking changed nothing: the real shop is still there.
+	again, err := Open(real.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if st, err := again.Load(t0); err != nil || len(st.Jobs) != 2 {
+		t.Errorf("the real shop after the question: %v", err)
+	}
+}
