@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/shop"
 	"bayboard/internal/store"
 )
 
@@ -26,14 +28,37 @@ type child struct {
 	out *syncBuffer
 }
 
+// built is the binary the process tests share: one build per test run.
+var built struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "bayboard")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "bayboard-test"); built.err != nil {
+			return
+		}
+		built.path = filepath.Join(built.dir, "bayboard")
+		if out, err := exec.Command("go", "build", "-o", built.path, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
 }
 
 func startChild(t *testing.T, bin, data string) *child {
@@ -74,25 +99,30 @@ func startChild(t *testing.T, bin, data string) *child {
 	return c
 }
 
-// signInAsAdmin uses the password a new shop prints once and makes an API
-// token with it.
-func signInAsAdmin(t *testing.T, c *child) string {
+// firstPassword is the manager's password a new shop printed once.
+func firstPassword(t *testing.T, c *child) string {
 	t.Helper()
 	out := c.out.String()
 	i := strings.Index(out, "password: ")
 	if i < 0 {
 		t.Fatalf("no first password in:\n%s", out)
 	}
-	pw := strings.Fields(out[i+len("password: "):])[0]
-	body, _ := json.Marshal(map[string]string{"login": "admin", "password": pw})
-	resp, err := http.Post(c.url+"/api/v1/session", "application/json", bytes.NewReader(body))
+	return strings.Fields(out[i+len("password: "):])[0]
+}
+
+// signInAsAdmin signs in as the manager with a password and makes an API
+// token with the session.
+func signInAsAdmin(t *testing.T, url, password string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"login": "admin", "password": password})
+	resp, err := http.Post(url+"/api/v1/session", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var in struct{ CSRF string }
 	json.NewDecoder(resp.Body).Decode(&in)
 	resp.Body.Close()
-	req, _ := http.NewRequest("POST", c.url+"/api/v1/tokens", strings.NewReader(`{"name":"crash test"}`))
+	req, _ := http.NewRequest("POST", url+"/api/v1/tokens", strings.NewReader(`{"name":"crash test"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-CSRF-Token", in.CSRF)
 	for _, ck := range resp.Cookies() {
@@ -111,30 +141,28 @@ func signInAsAdmin(t *testing.T, c *child) string {
 	return tok.Token
 }
 
-// TestAcknowledgedChangesSurviveSIGKILL runs the real binary under write
-// load, kills it without warning, and checks that every change it
-// acknowledged is in the file and that the file is sound.
-func TestAcknowledgedChangesSurviveSIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("crash test builds and runs the binary")
-	}
-	bin := buildBinary(t)
-	data := filepath.Join(t.TempDir(), "shop.db")
-	c := startChild(t, bin, data)
-	token := signInAsAdmin(t, c)
+// writeLoad is clients adding customers through the API as fast as the
+// server answers, each remembering the names it was told are stored.
+type writeLoad struct {
+	mu      sync.Mutex
+	acked   []string
+	reached chan struct{} // closed once enough changes are acknowledged
+	gone    chan struct{} // closed once every client has stopped
+	stop    chan struct{}
+	once    sync.Once
+}
 
-	var mu sync.Mutex
-	var acked []string
-	stop := make(chan struct{})
+func startLoad(c *child, token string, clients, enough int) *writeLoad {
+	l := &writeLoad{reached: make(chan struct{}), gone: make(chan struct{}), stop: make(chan struct{})}
+	client := &http.Client{Timeout: 30 * time.Second}
 	var wg sync.WaitGroup
-	client := &http.Client{Timeout: 5 * time.Second}
-	for w := 0; w < 16; w++ {
+	for w := 0; w < clients; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
 			for i := 0; ; i++ {
 				select {
-				case <-stop:
+				case <-l.stop:
 					return
 				default:
 				}
@@ -150,58 +178,204 @@ func TestAcknowledgedChangesSurviveSIGKILL(t *testing.T) {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode == 200 {
-					mu.Lock()
-					acked = append(acked, name)
-					mu.Unlock()
+					l.mu.Lock()
+					l.acked = append(l.acked, name)
+					if len(l.acked) == enough {
+						close(l.reached)
+					}
+					l.mu.Unlock()
 				}
 			}
 		}(w)
 	}
-	time.Sleep(1500 * time.Millisecond)
-	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	c.cmd.Wait()
-	close(stop)
-	wg.Wait()
-	if len(acked) < 50 {
-		t.Fatalf("only %d changes acknowledged before the kill: the load did not run", len(acked))
-	}
+	go func() { wg.Wait(); close(l.gone) }()
+	return l
+}
 
-	// The killed server's file opens, starts a server again, and holds
-	// every acknowledged change.
-	again := startChild(t, bin, data)
-	if resp, err := http.Get(again.url + "/healthz"); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("restarted server unhealthy: %v", err)
+// waitFor returns once enough changes are acknowledged; it fails the test
+// if every client stopped before that.
+func (l *writeLoad) waitFor(t *testing.T, c *child) {
+	t.Helper()
+	select {
+	case <-l.reached:
+	case <-l.gone:
+		t.Fatalf("the clients stopped after %d acknowledged changes:\n%s", len(l.ackedNow()), c.out.String())
 	}
-	again.cmd.Process.Signal(syscall.SIGTERM)
-	if err := again.cmd.Wait(); err != nil {
-		t.Fatalf("graceful stop: %v\n%s", err, again.out.String())
-	}
-	st, err := store.Open(data)
+}
+
+func (l *writeLoad) ackedNow() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.acked...)
+}
+
+func (l *writeLoad) end() []string {
+	l.once.Do(func() { close(l.stop) })
+	<-l.gone
+	return l.ackedNow()
+}
+
+// customersIn opens a data file no server holds, runs bbolt's consistency
+// check over it, and returns the customers' names. It fails the test unless
+// each customer has the event that created it and each such event its
+// customer: state and history are written in one transaction.
+func customersIn(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	st, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	if err := st.Check(); err != nil {
-		t.Fatalf("consistency check: %v", err)
+		t.Fatalf("consistency check of %s: %v", path, err)
 	}
 	state, err := st.Load(time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	have := map[string]bool{}
-	for _, cu := range state.Customers {
-		have[cu.Name] = true
+	created := map[string]bool{}
+	err = st.Events(time.Time{}, time.Now().AddDate(10, 0, 0), func(ev shop.Event) error {
+		if ev.Type == "put_customer" {
+			created[ev.Subject] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	lost := 0
-	for _, name := range acked {
-		if !have[name] {
-			lost++
+	names := map[string]bool{}
+	for id, cu := range state.Customers {
+		names[cu.Name] = true
+		if !created[id] {
+			t.Errorf("customer %s has no event", id)
 		}
 	}
-	if lost > 0 {
+	if len(created) != len(state.Customers) {
+		t.Errorf("%d put_customer events, %d customers", len(created), len(state.Customers))
+	}
+	return names
+}
+
+func missing(acked []string, have map[string]bool) int {
+	n := 0
+	for _, name := range acked {
+		if !have[name] {
+			n++
+		}
+	}
+	return n
+}
+
+// TestAcknowledgedChangesSurviveSIGKILL runs the real binary under write
+// load, kills it without warning, and checks that every change it
+// acknowledged is in the file, that the file is sound, and that the server
+// starts on it again.
+func TestAcknowledgedChangesSurviveSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	data := filepath.Join(t.TempDir(), "shop.db")
+	c := startChild(t, bin, data)
+	token := signInAsAdmin(t, c.url, firstPassword(t, c))
+
+	load := startLoad(c, token, 16, 300)
+	load.waitFor(t, c)
+	// The clients are still writing: the kill lands in the middle of it.
+	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	c.cmd.Wait()
+	acked := load.end()
+
+	// The file as the killed server left it, before anything opens it again.
+	have := customersIn(t, data)
+	if lost := missing(acked, have); lost > 0 {
 		t.Fatalf("%d of %d acknowledged changes lost", lost, len(acked))
 	}
-	t.Logf("%d acknowledged changes, all present after SIGKILL; %d in the file", len(acked), len(state.Customers))
+	t.Logf("%d acknowledged changes, all present after SIGKILL; %d in the file", len(acked), len(have))
+
+	// A server starts on it again, healthy as the container's HEALTHCHECK
+	// asks (no --url: the port comes from BAYBOARD_ADDR), and stops cleanly.
+	again := startChild(t, bin, data)
+	health := exec.Command(bin, "health")
+	health.Env = append(os.Environ(), "BAYBOARD_ADDR="+strings.TrimPrefix(again.url, "http://"), "BAYBOARD_URL=")
+	if out, err := health.CombinedOutput(); err != nil || !strings.Contains(string(out), `"status":"ok"`) {
+		t.Errorf("bayboard health on the restarted server: %v\n%s", err, out)
+	}
+	if strings.Contains(again.out.String(), "password:") {
+		t.Errorf("the restarted shop made a new manager:\n%s", again.out.String())
+	}
+	again.cmd.Process.Signal(syscall.SIGTERM)
+	if err := again.cmd.Wait(); err != nil {
+		t.Fatalf("graceful stop: %v\n%s", err, again.out.String())
+	}
+	if lost := missing(acked, customersIn(t, data)); lost > 0 {
+		t.Fatalf("%d acknowledged changes lost after the restart", lost)
+	}
+}
+
+// TestHotBackupWhileServingRestores takes a backup with `bayboard backup
+// --url` from a server under write load, and restores it with `bayboard
+// restore` into a file a new server starts on. Meanwhile a second server,
+// a file backup and a restore over the served file are each refused.
+func TestHotBackupWhileServingRestores(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "shop.db")
+	c := startChild(t, bin, data)
+	token := signInAsAdmin(t, c.url, firstPassword(t, c))
+	load := startLoad(c, token, 4, 100)
+	load.waitFor(t, c)
+
+	// Everything acknowledged before the backup starts is in it.
+	before := load.ackedNow()
+	backupFile := filepath.Join(dir, "backup.db")
+	if out, err := exec.Command(bin, "backup", "--url", c.url, "--token", token, "--out", backupFile).CombinedOutput(); err != nil {
+		t.Fatalf("hot backup: %v\n%s", err, out)
+	}
+
+	refused := []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"a second server", []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, "in use by another process"},
+		{"a backup from the file", []string{"backup", "--data", data, "--out", filepath.Join(dir, "cold.db")}, "--url and --token"},
+		{"a restore over the served file", []string{"restore", "--data", data, backupFile}, "stop the server"},
+	}
+	for _, r := range refused {
+		out, err := exec.Command(bin, r.args...).CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), r.says) {
+			t.Errorf("%s: %v\n%s", r.name, err, out)
+		}
+	}
+	load.end()
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	if err := c.cmd.Wait(); err != nil {
+		t.Fatalf("graceful stop: %v\n%s", err, c.out.String())
+	}
+
+	restored := filepath.Join(dir, "restored.db")
+	if out, err := exec.Command(bin, "restore", "--data", restored, backupFile).CombinedOutput(); err != nil {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	if lost := missing(before, customersIn(t, restored)); lost > 0 {
+		t.Fatalf("%d of %d changes acknowledged before the backup are not in it", lost, len(before))
+	}
+	// The restored file is a working shop: its manager signs in with the
+	// password printed at the first start, and no new one is made.
+	back := startChild(t, bin, restored)
+	if strings.Contains(back.out.String(), "password:") {
+		t.Errorf("the restored shop made a new manager:\n%s", back.out.String())
+	}
+	signInAsAdmin(t, back.url, firstPassword(t, c))
+	back.cmd.Process.Signal(syscall.SIGTERM)
+	if err := back.cmd.Wait(); err != nil {
+		t.Fatalf("graceful stop of the restored server: %v\n%s", err, back.out.String())
+	}
 }
