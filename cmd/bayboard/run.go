@@ -54,7 +54,8 @@ Usage:
   bayboard version
 
 Every flag can also be set by its environment variable: BAYBOARD_ADDR,
-BAYBOARD_DATA, BAYBOARD_URL, BAYBOARD_TOKEN.
+BAYBOARD_DATA, BAYBOARD_URL, BAYBOARD_TOKEN. A flag given wins over its
+variable. The demo keeps to ./bayboard-demo.db whatever BAYBOARD_DATA says.
 `
 
 // run is the whole program; main only wires the process to it, so tests
