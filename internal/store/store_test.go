@@ -278,3 +278,49 @@ func TestOnlyAMarkedFileIsTheDemos(t *testing.T) {
 		t.Errorf("the real shop after the question: %v", err)
 	}
 }
+
+// Open brings an older file up to date: a file left at schema 1 gets the
+// later migrations, in one go, and reads as a current one.
+func TestOpenMigratesAnOlderFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		meta, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		if err := migrations[0](tx); err != nil {
+			return err
+		}
+		ev := tx.Bucket(bucketEvents)
+		for seq, v := range []string{`{"seq":1,"type":"open_job","job_id":"J1"}`, `{"seq":2,"type":"submit","job_id":"J1"}`} {
+			if err := ev.Put(u64(uint64(seq+1)), []byte(v)); err != nil {
+				return err
+			}
+		}
+		return meta.Put(keySchemaVersion, u64(1))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var version uint64
+	s.db.View(func(tx *bolt.Tx) error {
+		version = getU64(tx.Bucket(bucketMeta).Get(keySchemaVersion))
+		return nil
+	})
+	if version != SchemaVersion {
+		t.Errorf("schema version %d after open, want %d", version, SchemaVersion)
+	}
+	if h, err := s.JobHistory("J1"); err != nil || len(h) != 2 || h[1].Type != "submit" {
+		t.Errorf("history of a migrated file: %+v %v", h, err)
+	}
+}
