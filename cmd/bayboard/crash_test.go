@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"debug/elf"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,7 +29,12 @@ type child struct {
 	out *syncBuffer
 }
 
-// built is the binary the process tests share: one build per test run.
+// builtVersion is stamped into the binary the tests build, to show the
+// stamp reaches `bayboard version`.
+const builtVersion = "test-build-stamp"
+
+// built is the binary the process tests share: one build per test run, by
+// .ci/build.sh, as CI and the Dockerfile build it.
 var built struct {
 	once sync.Once
 	dir  string
@@ -43,7 +49,10 @@ func buildBinary(t *testing.T) string {
 			return
 		}
 		built.path = filepath.Join(built.dir, "bayboard")
-		if out, err := exec.Command("go", "build", "-o", built.path, ".").CombinedOutput(); err != nil {
+		build := exec.Command("bash", ".ci/build.sh", built.path)
+		build.Dir = filepath.Join("..", "..")
+		build.Env = append(os.Environ(), "VERSION="+builtVersion)
+		if out, err := build.CombinedOutput(); err != nil {
 			built.err = fmt.Errorf("build: %v\n%s", err, out)
 		}
 	})
@@ -97,6 +106,32 @@ func startChild(t *testing.T, bin, data string) *child {
 		}
 	}()
 	return c
+}
+
+// The binary as it ships is static (the distroless image has no C library
+// to load) and says its stamped version.
+func TestTheShippedBuildIsStaticAndStamped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Errorf("the binary asks for a dynamic loader: not static")
+		}
+	}
+	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
+		t.Errorf("the binary needs %v", libs)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "bayboard "+builtVersion {
+		t.Errorf("version: %q %v", out, err)
+	}
 }
 
 // firstPassword is the manager's password a new shop printed once.
