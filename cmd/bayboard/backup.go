@@ -26,6 +26,13 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if *out == "" {
 		return usageError{"--out is required"}
 	}
+	if *url == "" {
+		// Opening a missing file would create an empty shop and back that
+		// up: a mistyped path must not look like a good backup.
+		if _, err := os.Stat(*data); err != nil {
+			return fmt.Errorf("no data file to back up: %w", err)
+		}
+	}
 	tmp := *out + ".part"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -13,7 +14,7 @@ import (
 // HEALTHCHECK, where no curl is installed.
 func health(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := newFlags("health", stdout)
-	url := fs.String("url", envDefault(getenv, "BAYBOARD_URL", "http://127.0.0.1"+portOf(envDefault(getenv, "BAYBOARD_ADDR", DefaultAddr))), "server to ask (BAYBOARD_URL)")
+	url := fs.String("url", envDefault(getenv, "BAYBOARD_URL", healthURL(envDefault(getenv, "BAYBOARD_ADDR", DefaultAddr))), "server to ask (BAYBOARD_URL)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -36,10 +37,16 @@ func health(ctx context.Context, args []string, getenv func(string) string, stdo
 	return nil
 }
 
-// portOf returns ":8080" from an address such as ":8080" or "0.0.0.0:8080".
-func portOf(addr string) string {
-	if i := strings.LastIndex(addr, ":"); i >= 0 {
-		return addr[i:]
+// healthURL is where a server listening on addr answers on this machine:
+// the loopback for an address on every interface (":8080", "0.0.0.0:8080"),
+// else the address's own host ("192.168.1.10:8080").
+func healthURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		host, port = "", DefaultAddr[1:]
 	}
-	return ":8080"
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -49,6 +49,7 @@ func TestRun(t *testing.T) {
 		{"stray argument", []string{"serve", "now"}, nil, 2, "", "unexpected arguments"},
 		{"data file in use", []string{"serve", "--addr", "127.0.0.1:0"}, map[string]string{"BAYBOARD_DATA": held.Path()}, 1, "", "in use by another process"},
 		{"backup needs --out", []string{"backup", "--data", data}, nil, 2, "", "--out is required"},
+		{"backup of a missing file", []string{"backup", "--data", filepath.Join(dir, "typo.db"), "--out", filepath.Join(dir, "b.db")}, nil, 1, "", "no data file to back up"},
 		{"backup of a file in use", []string{"backup", "--data", held.Path(), "--out", filepath.Join(dir, "b.db")}, nil, 1, "", "--url and --token"},
 		{"restore needs a file", []string{"restore", "--data", data}, nil, 2, "", "name one backup file"},
 		{"restore from nothing", []string{"restore", "--data", data, filepath.Join(dir, "missing.db")}, nil, 1, "", "no such file"},
@@ -60,6 +61,26 @@ func TestRun(t *testing.T) {
 				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, c.code, out, errs)
 			}
 		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "typo.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a backup of a missing file created it: %v", err)
+	}
+}
+
+// bayboard health, the container's HEALTHCHECK, asks the server where
+// BAYBOARD_ADDR says it listens.
+func TestHealthURLFollowsTheListenAddress(t *testing.T) {
+	for addr, want := range map[string]string{
+		":8080":             "http://127.0.0.1:8080",
+		"0.0.0.0:9000":      "http://127.0.0.1:9000",
+		"[::]:9000":         "http://127.0.0.1:9000",
+		"192.168.1.10:8080": "http://192.168.1.10:8080",
+		"[::1]:8080":        "http://[::1]:8080",
+		"nonsense":          "http://127.0.0.1:8080",
+	} {
+		if got := healthURL(addr); got != want {
+			t.Errorf("healthURL(%q) = %q, want %q", addr, got, want)
+		}
 	}
 }
 
