@@ -326,6 +326,46 @@ func (s *Store) DeleteAuth(kind, key string) error {
 	})
 }
 
+// ChangeAuth writes web-layer values and the event that records the change
+// in one transaction, so that approving a screen or issuing a token has its
+// place in the history like every other change. Each record's Kind and ID
+// name the value; its Value is the bytes to store, or nil to delete. The
+// event comes back numbered once the transaction is on disk.
+func (s *Store) ChangeAuth(changes []shop.Record, ev shop.Event) (shop.Event, error) {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, c := range changes {
+			b := authBucket(tx, c.Kind)
+			switch v := c.Value.(type) {
+			case nil:
+				if err := b.Delete([]byte(c.ID)); err != nil {
+					return err
+				}
+			case []byte:
+				if err := b.Put([]byte(c.ID), v); err != nil {
+					return err
+				}
+			default:
+				return fmt.Errorf("auth %s %s: a value is bytes or nil, not %T", c.Kind, c.ID, c.Value)
+			}
+		}
+		evb := tx.Bucket(bucketEvents)
+		seq, err := evb.NextSequence()
+		if err != nil {
+			return err
+		}
+		ev.Seq = seq
+		data, err := json.Marshal(&ev)
+		if err != nil {
+			return err
+		}
+		return evb.Put(u64(seq), data)
+	})
+	if err != nil {
+		return shop.Event{}, err
+	}
+	return ev, nil
+}
+
 // EachAuth calls fn for every value of a kind.
 func (s *Store) EachAuth(kind string, fn func(key string, value []byte) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {

@@ -324,3 +324,46 @@ func TestOpenMigratesAnOlderFile(t *testing.T) {
 		t.Errorf("history of a migrated file: %+v %v", h, err)
 	}
 }
+
+func TestAuthChangesAreWrittenWithTheirEvent(t *testing.T) {
+	s := open(t)
+	before := s.LastSeq()
+	ev, err := s.ChangeAuth([]shop.Record{
+		{Kind: "devices", ID: "dev-1", Value: []byte(`{"name":"lounge"}`)},
+		{Kind: "device_tokens", ID: "k1", Value: []byte("dev-1")},
+	}, shop.Event{At: t0, Actor: "user-1", Type: "device_approved", Subject: "dev-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Seq != before+1 || s.LastSeq() != ev.Seq {
+		t.Fatalf("event numbered %d, last %d, want %d", ev.Seq, s.LastSeq(), before+1)
+	}
+	if v, _ := s.GetAuth("device_tokens", "k1"); string(v) != "dev-1" {
+		t.Fatalf("token index holds %q", v)
+	}
+	var logged []shop.Event
+	s.Events(t0, t0.Add(time.Second), func(e shop.Event) error { logged = append(logged, e); return nil })
+	if len(logged) != 1 || logged[0].Type != "device_approved" || logged[0].Actor != "user-1" || logged[0].Subject != "dev-1" {
+		t.Fatalf("event log holds %+v", logged)
+	}
+
+	// A delete and a refused value: the refused change writes nothing,
+	// not even the delete before it, and numbers no event.
+	_, err = s.ChangeAuth([]shop.Record{
+		{Kind: "device_tokens", ID: "k1"},
+		{Kind: "devices", ID: "dev-1", Value: "not bytes"},
+	}, shop.Event{At: t0, Actor: "user-1", Type: "device_revoked", Subject: "dev-1"})
+	if err == nil {
+		t.Fatal("a value that is not bytes was written")
+	}
+	if v, _ := s.GetAuth("device_tokens", "k1"); string(v) != "dev-1" || s.LastSeq() != ev.Seq {
+		t.Fatalf("a refused change left token %q and last event %d", v, s.LastSeq())
+	}
+	if _, err := s.ChangeAuth([]shop.Record{{Kind: "device_tokens", ID: "k1"}},
+		shop.Event{At: t0, Actor: "user-1", Type: "device_revoked", Subject: "dev-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.GetAuth("device_tokens", "k1"); v != nil {
+		t.Fatalf("deleted token still holds %q", v)
+	}
+}

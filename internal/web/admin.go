@@ -3,7 +3,10 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"sort"
 	"time"
 
@@ -57,6 +60,27 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 	return c.JSON(viewUser(st, st.Users[ev.Subject]))
 }
 
+// recordAuth writes auth values and the event that records the change in
+// one transaction: screens and tokens have their history like the shop.
+func (s *Server) recordAuth(c *fiber.Ctx, typ, subject string, data any, changes ...shop.Record) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	actor := whoOf(c).actor
+	name := actor.UserID
+	if name == "" {
+		name = "screen"
+	}
+	_, err = s.auth.ChangeAuth(changes, shop.Event{At: s.eng.Now(), Actor: name, Device: actor.DeviceID, Type: typ, Subject: subject, Data: raw})
+	return err
+}
+
+func authPut(kind, key string, v []byte) shop.Record {
+	return shop.Record{Kind: kind, ID: key, Value: v}
+}
+func authDelete(kind, key string) shop.Record { return shop.Record{Kind: kind, ID: key} }
+
 // createToken makes an API token acting as the calling manager. The token
 // is shown once; only its hash is kept.
 func (s *Server) createToken(c *fiber.Ctx) error {
@@ -66,21 +90,77 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	if req.Name == "" || len(req.Name) > 60 {
+	if req.Name == "" || len([]rune(req.Name)) > 60 {
 		return problem(c, shop.CodeInvalid, "name the token", shop.FieldError{Field: "name", Message: "1 to 60 characters"})
 	}
-	token, err := IssueToken(s.auth, whoOf(c).user.ID, req.Name, s.eng.Now())
+	token := NewToken()
+	t := apiToken{UserID: whoOf(c).user.ID, Name: req.Name, Created: s.eng.Now()}
+	raw, err := json.Marshal(t)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "name": req.Name})
+	key := tokenKey(token)
+	if err := s.recordAuth(c, "token_issued", tokenID(key), fiber.Map{"name": t.Name, "user_id": t.UserID},
+		authPut(authTokens, key, raw)); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "id": tokenID(key), "name": req.Name})
 }
 
-// IssueToken stores a new API token for a user and returns it.
+// tokenID names a token in lists and history: the start of its hash, which
+// tells nothing of the token itself.
+func tokenID(key string) string { return key[:16] }
+
+// listTokens lists the API tokens, never the tokens themselves.
+func (s *Server) listTokens(c *fiber.Ctx) error {
+	type item struct {
+		ID string `json:"id"`
+		apiToken
+	}
+	out := []item{}
+	s.auth.EachAuth(authTokens, func(key string, v []byte) error {
+		var t apiToken
+		if json.Unmarshal(v, &t) == nil {
+			out = append(out, item{ID: tokenID(key), apiToken: t})
+		}
+		return nil
+	})
+	sort.Slice(out, func(a, b int) bool { return out[a].Created.Before(out[b].Created) })
+	return c.JSON(out)
+}
+
+// revokeToken deletes an API token: the scripts using it are refused from
+// their next request.
+func (s *Server) revokeToken(c *fiber.Ctx) error {
+	id := c.Params("id")
+	var key string
+	var t apiToken
+	s.auth.EachAuth(authTokens, func(k string, v []byte) error {
+		if tokenID(k) == id && json.Unmarshal(v, &t) == nil {
+			key = k
+		}
+		return nil
+	})
+	if key == "" {
+		return problem(c, shop.CodeNotFound, "no such token")
+	}
+	if err := s.recordAuth(c, "token_revoked", id, fiber.Map{"name": t.Name, "user_id": t.UserID},
+		authDelete(authTokens, key)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// IssueToken stores a new API token for a user and returns it (the demo's
+// token for scripts, made at start-up).
 func IssueToken(auth AuthStore, userID, name string, now time.Time) (string, error) {
 	token := NewToken()
 	raw, _ := json.Marshal(apiToken{UserID: userID, Name: name, Created: now})
-	return token, auth.PutAuth(authTokens, tokenKey(token), raw)
+	key := tokenKey(token)
+	data, _ := json.Marshal(map[string]string{"name": name, "user_id": userID})
+	_, err := auth.ChangeAuth([]shop.Record{authPut(authTokens, key, raw)},
+		shop.Event{At: now, Actor: "system", Type: "token_issued", Subject: tokenID(key), Data: data})
+	return token, err
 }
 
 // Views a screen may be given.
@@ -137,6 +217,17 @@ func (s *Server) putDevice(d *Device) error {
 	return s.auth.PutAuth(authDevices, d.ID, raw)
 }
 
+// recordDevice writes a screen, with any other auth changes, and the event
+// naming what changed in one transaction.
+func (s *Server) recordDevice(c *fiber.Ctx, typ string, d *Device, more ...shop.Record) error {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return s.recordAuth(c, typ, d.ID, fiber.Map{"name": d.Name, "views": d.Views, "lang": d.Lang},
+		append([]shop.Record{authPut(authDevices, d.ID, raw)}, more...)...)
+}
+
 func (s *Server) getDevice(id string) (*Device, error) {
 	raw, err := s.auth.GetAuth(authDevices, id)
 	if err != nil || raw == nil {
@@ -161,10 +252,12 @@ func (s *Server) pairPoll(c *fiber.Ctx) error {
 	}
 	token := NewToken()
 	d.TokenKey, d.PollKey = tokenKey(token), ""
-	if err := s.putDevice(d); err != nil {
+	raw, err := json.Marshal(d)
+	if err != nil {
 		return err
 	}
-	if err := s.auth.PutAuth(authDeviceTokens, d.TokenKey, []byte(d.ID)); err != nil {
+	if err := s.recordAuth(c, "screen_paired", d.ID, fiber.Map{"name": d.Name},
+		authPut(authDevices, d.ID, raw), authPut(authDeviceTokens, d.TokenKey, []byte(d.ID))); err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: cookieDevice, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(5, 0, 0)})
@@ -212,7 +305,7 @@ func (s *Server) approveDevice(c *fiber.Ctx) error {
 		return problem(c, shop.CodeNotFound, "no screen waits with that code")
 	}
 	found.Approved, found.Code, found.Name, found.Views, found.Lang = true, "", req.Name, req.Views, req.Lang
-	if err := s.putDevice(found); err != nil {
+	if err := s.recordDevice(c, "screen_approved", found); err != nil {
 		return err
 	}
 	s.log.Info("device approved", "device", found.ID, "name", found.Name, "views", found.Views, "by", whoOf(c).user.ID)
@@ -266,7 +359,7 @@ func (s *Server) updateDevice(c *fiber.Ctx) error {
 		return problem(c, shop.CodeNotFound, "no such approved screen")
 	}
 	d.Name, d.Views, d.Lang = req.Name, req.Views, req.Lang
-	if err := s.putDevice(d); err != nil {
+	if err := s.recordDevice(c, "screen_changed", d); err != nil {
 		return err
 	}
 	s.log.Info("device changed", "device", d.ID, "name", d.Name, "views", d.Views, "by", whoOf(c).user.ID)
@@ -282,27 +375,43 @@ func (s *Server) revokeDevice(c *fiber.Ctx) error {
 	if d == nil {
 		return problem(c, shop.CodeNotFound, "no such device")
 	}
+	var changes []shop.Record
 	if d.TokenKey != "" {
-		if err := s.auth.DeleteAuth(authDeviceTokens, d.TokenKey); err != nil {
-			return err
-		}
+		changes = append(changes, authDelete(authDeviceTokens, d.TokenKey))
 	}
 	d.Revoked, d.TokenKey, d.PollKey = true, "", ""
-	if err := s.putDevice(d); err != nil {
+	if err := s.recordDevice(c, "screen_revoked", d, changes...); err != nil {
 		return err
 	}
 	s.log.Info("device revoked", "device", d.ID, "by", whoOf(c).user.ID)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// downloadBackup sends a consistent copy of the data file. The copy is
+// taken into an unlinked temporary file first, at disk speed, and streamed
+// from there: a year of history never sits in memory, and a slow download
+// holds no read transaction open (bbolt cannot grow its file while one is).
 func (s *Server) downloadBackup(c *fiber.Ctx) error {
+	// Beside the data file: the same disk, writable where the file is
+	// (a container's data volume), with room for what the file holds.
+	f, err := os.CreateTemp(filepath.Dir(s.backup.Path()), ".backup-*.db")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	os.Remove(f.Name()) // the open file stays readable until it is closed
+	n, err := s.backup.Backup(f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("backup: %w", err)
+	}
 	name := "bayboard-" + s.eng.Now().Format("20060102-150405") + ".db"
 	c.Set(fiber.HeaderContentType, "application/octet-stream")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	// Written into the response buffer inside one read transaction: a
-	// consistent copy while writes go on.
-	_, err := s.backup.Backup(c.Response().BodyWriter())
-	return err
+	c.Response().SetBodyStream(f, int(n)) // fasthttp closes f once sent
+	return nil
 }
 
 func (s *Server) healthz(c *fiber.Ctx) error {

@@ -18,6 +18,9 @@ type AuthStore interface {
 	GetAuth(kind, key string) ([]byte, error)
 	DeleteAuth(kind, key string) error
 	EachAuth(kind string, fn func(key string, value []byte) error) error
+	// ChangeAuth writes values (Kind, ID, Value as bytes, nil to delete)
+	// and the event recording the change in one durable transaction.
+	ChangeAuth(changes []shop.Record, ev shop.Event) (shop.Event, error)
 }
 
 // Auth record kinds.

@@ -22,6 +22,7 @@ import (
 // Backuper writes a hot copy of the data file; the store implements it.
 type Backuper interface {
 	Backup(w io.Writer) (int64, error)
+	Path() string // the data file
 }
 
 // History reads what is no longer live; the store implements it.
