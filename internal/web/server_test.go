@@ -204,6 +204,12 @@ func TestBadInputGetsAProblemAndChangesNothing(t *testing.T) {
 		{"bad VIN", `{"type":"put_vehicle","vehicle":{"customer_id":"cu-1","plate":"京B12345","vin":"1M8GDM9A1KP042788"}}`, 400, "vehicle.vin"},
 		{"bad phone", `{"type":"put_customer","customer":{"name":"李","phone":"12345"}}`, 400, "customer.phone"},
 		{"impossible time", `{"type":"update_estimate","job_id":"20261123-0001","requests":"x","promised_at":"2020-01-01T00:00:00Z"}`, 400, "promised_at"},
+		{"appointment in the past", `{"type":"book_appointment","at":"2026-11-20T09:00:00Z","customer_id":"cu-1","vehicle_id":"ve-1","requested":"保养"}`, 400, "at"},
+		// The domain's decoder names no field for a malformed time yet.
+		{"malformed appointment slot", `{"type":"book_appointment","at":"明天上午","customer_id":"cu-1","vehicle_id":"ve-1","requested":"保养"}`, 400, ""},
+		{"promised before arrival", `{"type":"open_job","customer_id":"cu-1","vehicle_id":"ve-1","requests":"保养","labour":[{"name":"保养","sold_hours":1,"price":20000}],"promised_at":"2026-11-23T08:00:00Z"}`, 400, "promised_at"},
+		{"wrong type in a list", `{"type":"dispatch","job_id":"20261123-0001","team_id":"team-1","tech_ids":"tech-1","bay_id":"bay-1"}`, 400, "tech_ids"},
+		{"trailing data", `{"type":"submit","job_id":"20261123-0001"} {"type":"cancel"}`, 400, ""},
 		{"not JSON", `{"type":`, 400, ""},
 		{"illegal move", `{"type":"deliver","job_id":"20261123-0001"}`, 409, ""},
 		{"no such job", `{"type":"submit","job_id":"20991231-0001"}`, 404, ""},
@@ -234,10 +240,37 @@ func TestBadInputGetsAProblemAndChangesNothing(t *testing.T) {
 	}
 	fmt.Fprintf(conn, "POST /api/v1/commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", tok, 2<<20)
 	head := make([]byte, 12)
+	before := ts.store.LastSeq()
 	io.ReadFull(conn, head)
 	conn.Close()
 	if string(head) != "HTTP/1.1 413" {
 		t.Errorf("oversize body: %q", head)
+	}
+	// A whole oversize body, sent: refused, and nothing of it committed.
+	big := `{"type":"put_customer","customer":{"name":"` + strings.Repeat("王", 1<<19) + `","phone":"13900001111"}}`
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", tok, big); r.status != http.StatusRequestEntityTooLarge || r.problem(t).Code != "too_large" {
+		t.Errorf("oversize body sent whole: %d %.200s", r.status, r.body)
+	}
+	if ts.store.LastSeq() != before {
+		t.Errorf("an oversize body changed the log")
+	}
+	// The other endpoints read bodies with the same strict decoder.
+	mgr := ts.tokens[shop.RoleManager]
+	users := len(ts.eng.State().Users)
+	for _, c := range []struct{ path, body, field string }{
+		{"/api/v1/users", `{"user":{"login":"new","name":"新人","roles":["washer"],"active":true},"password":"a-long-password","admin":true}`, "admin"},
+		{"/api/v1/users", `{"user":{"login":"new","name":"新人","roles":"washer","active":true},"password":"a-long-password"}`, "user.roles"},
+		{"/api/v1/users", `{"user":{"login":"new","name":"新人","roles":["washer"],"phone":"12345","active":true},"password":"a-long-password"}`, "user.phone"},
+		{"/api/v1/users", `{"user":{"login":"new","name":"新人","roles":["washer"],"active":true},"pin":"12ab"}`, "pin"},
+	} {
+		before := ts.store.LastSeq()
+		r := ts.call(t, nil, "POST", c.path, mgr, c.body)
+		if p := r.problem(t); r.status != 400 || len(p.Errors) == 0 || p.Errors[0].Field != c.field {
+			t.Errorf("%s %s: %d %s, want field %s", c.path, c.body, r.status, r.body, c.field)
+		}
+		if ts.store.LastSeq() != before || len(ts.eng.State().Users) != users {
+			t.Errorf("%s %s: refused but changed the shop", c.path, c.body)
+		}
 	}
 	if r := ts.call(t, nil, "POST", "/api/v1/commands", tok, nil); r.status != http.StatusUnsupportedMediaType {
 		t.Errorf("no content type: %d", r.status)
