@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -356,23 +357,137 @@ func TestSessionCookieNeedsCSRFForChanges(t *testing.T) {
 	}
 }
 
+// guardClock is a stopped clock for the sign-in guard, and a record of
+// the pauses it asked for instead of pausing.
+type guardClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	pauses []time.Duration
+}
+
+func stopGuardClock(ts *testShop) *guardClock {
+	gc := &guardClock{now: t0}
+	ts.srv.guard.setClock(gc.Now, gc.pause)
+	return gc
+}
+
+func (gc *guardClock) Now() time.Time { gc.mu.Lock(); defer gc.mu.Unlock(); return gc.now }
+func (gc *guardClock) advance(d time.Duration) {
+	gc.mu.Lock()
+	defer gc.mu.Unlock()
+	gc.now = gc.now.Add(d)
+}
+func (gc *guardClock) pause(d time.Duration) {
+	gc.mu.Lock()
+	defer gc.mu.Unlock()
+	gc.pauses = append(gc.pauses, d)
+}
+
+func (gc *guardClock) paused() []time.Duration {
+	gc.mu.Lock()
+	defer gc.mu.Unlock()
+	return append([]time.Duration(nil), gc.pauses...)
+}
+
 func TestBadPINsAreSlowedThenLocked(t *testing.T) {
 	ts := newTestShop(t)
-	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "2468"}); r.status != 200 {
+	gc := stopGuardClock(ts)
+	badge := func(pin string) response {
+		return ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": pin})
+	}
+	if r := badge("2468"); r.status != 200 {
 		t.Fatalf("badge sign-in: %d %s", r.status, r.body)
 	}
-	start := time.Now()
 	for i := 0; i < maxFailures; i++ {
-		if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "0000"}); r.status != 401 {
+		if r := badge("0000"); r.status != 401 {
 			t.Fatalf("wrong PIN %d: %d", i, r.status)
 		}
 	}
-	if time.Since(start) < 2*time.Second {
-		t.Errorf("five wrong PINs answered in %v: not slowed", time.Since(start))
+	// Each failure is answered more slowly than the one before.
+	pauses := gc.paused()
+	if len(pauses) != maxFailures {
+		t.Fatalf("%d failures slowed, want %d", len(pauses), maxFailures)
 	}
-	r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "2468"})
+	for i := 1; i < len(pauses); i++ {
+		if pauses[i] <= pauses[i-1] {
+			t.Errorf("failure %d paused %v, failure %d %v: not slowed more", i, pauses[i-1], i+1, pauses[i])
+		}
+	}
+	r := badge("2468")
 	if r.status != http.StatusTooManyRequests || r.problem(t).Code != "locked" {
 		t.Errorf("right PIN while locked: %d %s", r.status, r.body)
+	}
+	if got, want := r.header.Get("Retry-After"), fmt.Sprint(int(lockFor.Seconds())); got != want {
+		t.Errorf("Retry-After %q, want %q seconds", got, want)
+	}
+	if len(gc.paused()) != maxFailures {
+		t.Errorf("a locked sign-in was checked and counted")
+	}
+	// The lock lifts after its time, and not before.
+	gc.advance(lockFor - time.Second)
+	if r := badge("2468"); r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "1" {
+		t.Errorf("a second before the lock lifts: %d %s", r.status, r.header.Get("Retry-After"))
+	}
+	gc.advance(time.Second)
+	if r := badge("2468"); r.status != 200 {
+		t.Errorf("after the lock: %d %s", r.status, r.body)
+	}
+}
+
+// One address guessing PINs across badges is locked too, even when it
+// signs in with a PIN it knows between guesses.
+func TestGuessingAcrossBadgesLocksTheAddress(t *testing.T) {
+	ts := newTestShop(t)
+	stopGuardClock(ts)
+	mgr := ts.tokens[shop.RoleManager]
+	for i := 0; i < maxAddressFailures; i++ {
+		u := fmt.Sprintf(`{"user":{"login":"tech%d","name":"技师%d","roles":["technician"],"badge_code":"C%d","active":true},"pin":"1357"}`, i, i, i)
+		if r := ts.call(t, nil, "POST", "/api/v1/users", mgr, u); r.status != 200 {
+			t.Fatalf("user: %d %s", r.status, r.body)
+		}
+	}
+	for i := 0; i < maxAddressFailures; i++ {
+		// Fewer wrong PINs per badge than lock a badge.
+		r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": fmt.Sprintf("C%d", i), "pin": "0000"})
+		if r.status != 401 {
+			t.Fatalf("guess %d: %d %s", i, r.status, r.body)
+		}
+		if i%3 == 2 {
+			if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "2468"}); r.status != 200 {
+				t.Fatalf("the attacker's own PIN: %d %s", r.status, r.body)
+			}
+		}
+	}
+	for _, body := range []map[string]string{
+		{"badge": "C0", "pin": "1357"},
+		{"badge": "B42", "pin": "2468"},
+		{"login": "advisor", "password": testPassword},
+	} {
+		if r := ts.call(t, nil, "POST", "/api/v1/session", "", body); r.status != http.StatusTooManyRequests {
+			t.Errorf("%v from the locked address: %d %s", body, r.status, r.body)
+		}
+	}
+}
+
+// A wrong old password counts against the login's lock, and a locked
+// login cannot go on guessing through the password change.
+func TestChangingThePasswordHonoursTheLock(t *testing.T) {
+	ts := newTestShop(t)
+	stopGuardClock(ts)
+	mgr := ts.tokens[shop.RoleManager]
+	for i := 0; i < maxFailures; i++ {
+		r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"wrong password","new":"another long password"}`)
+		if r.status != 400 {
+			t.Fatalf("wrong old password %d: %d %s", i, r.status, r.body)
+		}
+	}
+	before := ts.store.LastSeq()
+	r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"another long password"}`)
+	if r.status != http.StatusTooManyRequests || ts.store.LastSeq() != before {
+		t.Errorf("password change while locked: %d %s", r.status, r.body)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword}); r.status != http.StatusTooManyRequests {
+		t.Errorf("sign-in while locked: %d", r.status)
 	}
 }
 
