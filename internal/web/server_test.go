@@ -570,19 +570,6 @@ func TestScreenPairsWithACodeAManagerApproves(t *testing.T) {
 	}
 }
 
-func TestHealthAndMetrics(t *testing.T) {
-	ts := newTestShop(t)
-	if r := ts.call(t, nil, "GET", "/healthz", "", nil); r.status != 200 || !strings.Contains(string(r.body), `"status":"ok"`) {
-		t.Errorf("healthz: %d %s", r.status, r.body)
-	}
-	r := ts.call(t, nil, "GET", "/metrics", "", nil)
-	for _, want := range []string{"bayboard_http_requests_total{status=\"200\"}", `bayboard_jobs{stage="reception"} 1`} {
-		if !strings.Contains(string(r.body), want) {
-			t.Errorf("metrics lack %q:\n%s", want, r.body)
-		}
-	}
-}
-
 func TestBackupDownloadIsAUsableFile(t *testing.T) {
 	ts := newTestShop(t)
 	r := ts.call(t, nil, "GET", "/api/v1/backup", ts.tokens[shop.RoleManager], nil)
