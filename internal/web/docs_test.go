@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"bayboard/internal/shop"
 )
 
 // documentedRoute finds "`METHOD /path" in docs/API.md; a query string or
@@ -79,5 +81,36 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	}
 	if len(served) < 50 {
 		t.Errorf("only %d routes served: the route list is not read", len(served))
+	}
+}
+
+// Stages travel as stable English identifiers, whatever the shop's
+// language, and docs/API.md names each of them.
+func TestStagesAreStableEnglishIdentifiers(t *testing.T) {
+	raw, err := os.ReadFile("../../docs/API.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	identifier := regexp.MustCompile(`^[a-z]+(_[a-z]+)*$`)
+	for _, stage := range shop.Stages {
+		if !identifier.MatchString(string(stage)) {
+			t.Errorf("stage %q is not an identifier", stage)
+		}
+		if !strings.Contains(string(raw), string(stage)) {
+			t.Errorf("docs/API.md does not name the stage %s", stage)
+		}
+	}
+	ts := newTestShop(t)
+	mgr := ts.tokens[shop.RoleManager]
+	r := ts.call(t, nil, "POST", "/api/v1/commands", mgr, `{"type":"submit","job_id":"20261123-0001"}`)
+	if r.status != 200 || !strings.Contains(string(r.body), `"stage":"waiting_dispatch"`) {
+		t.Errorf("submit: %d %s", r.status, r.body)
+	}
+	r = ts.call(t, nil, "GET", "/api/v1/jobs?stage=waiting_dispatch", mgr, nil, "Accept-Language", "zh-CN")
+	if r.status != 200 || !strings.Contains(string(r.body), `"stage":"waiting_dispatch"`) {
+		t.Errorf("jobs by stage: %d %s", r.status, r.body)
+	}
+	if r := ts.call(t, nil, "GET", "/api/v1/jobs?stage=待派工", mgr, nil); r.status != 400 {
+		t.Errorf("a translated stage name accepted: %d", r.status)
 	}
 }
