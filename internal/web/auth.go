@@ -3,7 +3,9 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"sync"
 	"time"
 
@@ -86,67 +88,111 @@ func (d *Device) CanView(view string) bool {
 	return false
 }
 
-// guard slows and then locks repeated failed sign-ins, per account and per
-// address. It lives in memory: a restart forgives, which an attacker cannot
-// cause.
+// guard slows and then locks repeated failed sign-ins, per account (a
+// login or a badge) and per address. It lives in memory: a restart
+// forgives, which an attacker cannot cause.
+//
+// An account's count starts again when it signs in. An address's does not:
+// otherwise one who knows a PIN of their own could sign in every few
+// guesses and go on guessing other badges' PINs from the same tablet. An
+// address may fail more often than an account before it is locked, since
+// a shop's kiosk tablet is shared by every technician who mistypes.
 type guard struct {
 	mu    sync.Mutex
 	fails map[string]*failures
+	// now and sleep are the clock and the pause of a slowed answer; tests
+	// replace them.
+	now   func() time.Time
+	sleep func(time.Duration)
 }
 
 type failures struct {
 	count int
+	last  time.Time // the last failure, or the end of the last lock
 	until time.Time
 }
 
-// Lockout policy: after maxFailures in a row, the key is locked for
-// lockFor, doubled at each further lock.
+// Lockout policy: after maxFailures failures of an account in a row, or
+// maxAddressFailures from one address, the key is locked for lockFor,
+// doubled at each further lock. A key quiet for forgetAfter (after its
+// lock, if any) is forgiven.
 const (
-	maxFailures = 5
-	lockFor     = 5 * time.Minute
+	maxFailures        = 5
+	maxAddressFailures = 20
+	lockFor            = 5 * time.Minute
+	forgetAfter        = time.Hour
+	// slowStep is how much slower each failure makes the next answer, up
+	// to slowMost.
+	slowStep = 200 * time.Millisecond
+	slowMost = 3 * time.Second
 )
 
-func newGuard() *guard { return &guard{fails: map[string]*failures{}} }
-
-// locked reports whether any of the keys is locked now, and until when.
-func (g *guard) locked(now time.Time, keys ...string) (time.Time, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for _, k := range keys {
-		if f := g.fails[k]; f != nil && now.Before(f.until) {
-			return f.until, true
-		}
-	}
-	return time.Time{}, false
+func newGuard() *guard {
+	return &guard{fails: map[string]*failures{}, now: time.Now, sleep: time.Sleep}
 }
 
-// failed counts a failure and returns how long to slow the answer.
-func (g *guard) failed(now time.Time, keys ...string) time.Duration {
+// addressKey is the key of a caller's address.
+func addressKey(ip string) string { return "ip:" + ip }
+
+// locked reports whether any of the keys is locked now, and for how long.
+func (g *guard) locked(keys ...string) (time.Duration, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	worst := 0
+	now := g.now()
 	for _, k := range keys {
-		f := g.fails[k]
-		if f == nil {
+		if f := g.fails[k]; f != nil && now.Before(f.until) {
+			return f.until.Sub(now), true
+		}
+	}
+	return 0, false
+}
+
+// setClock replaces the clock and the pause, for tests.
+func (g *guard) setClock(now func() time.Time, sleep func(time.Duration)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.now, g.sleep = now, sleep
+}
+
+// failed counts a failure of an account from an address and answers it
+// slowly; jitter keeps the timing from telling a wrong login from a wrong
+// password.
+func (g *guard) failed(account, address string) {
+	g.mu.Lock()
+	now := g.now()
+	worst := 0
+	for _, k := range []struct {
+		key   string
+		limit int
+	}{{account, maxFailures}, {address, maxAddressFailures}} {
+		f := g.fails[k.key]
+		if f == nil || now.Sub(f.last) > forgetAfter {
 			f = &failures{}
-			g.fails[k] = f
+			g.fails[k.key] = f
 		}
 		f.count++
-		if f.count%maxFailures == 0 {
-			f.until = now.Add(lockFor << min(f.count/maxFailures-1, 6))
+		f.last = now
+		if f.count%k.limit == 0 {
+			f.until = now.Add(lockFor << min(f.count/k.limit-1, 6))
+			f.last = f.until
 		}
 		worst = max(worst, f.count)
 	}
-	// Jitter keeps timing from telling a wrong login from a wrong password.
-	return time.Duration(worst)*200*time.Millisecond + time.Duration(rand.IntN(100))*time.Millisecond
+	sleep := g.sleep
+	g.mu.Unlock()
+	sleep(min(time.Duration(worst)*slowStep, slowMost) + time.Duration(rand.IntN(100))*time.Millisecond)
 }
 
-func (g *guard) succeeded(keys ...string) {
+// succeeded forgives an account its failures; its address's stay counted.
+func (g *guard) succeeded(account string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for _, k := range keys {
-		delete(g.fails, k)
-	}
+	delete(g.fails, account)
+}
+
+// retryAfter is the Retry-After header's value: whole seconds.
+func retryAfter(wait time.Duration) string {
+	return strconv.Itoa(int(math.Ceil(wait.Seconds())))
 }
 
 // who is the caller of a request, as the middleware found them.

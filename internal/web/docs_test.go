@@ -3,33 +3,114 @@ package web
 import (
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
+
+	"bayboard/internal/shop"
 )
 
-// Every /api/v1 route is documented in docs/API.md, with its method.
+// documentedRoute finds "`METHOD /path" in docs/API.md; a query string or
+// a body may follow the path.
+var documentedRoute = regexp.MustCompile("`(GET|POST|PUT|PATCH|DELETE) (/[^`?\\s]*)")
+
+// moreListed finds the further paths of a row that lists several reads in
+// one cell: "`GET /api/v1/bays`, `/teams`, `/technicians`".
+var moreListed = regexp.MustCompile(", `(/[a-z-]+)`")
+
+// documentedRoutes reads docs/API.md's routes as "METHOD /path/{param}".
+func documentedRoutes(doc string) map[string]bool {
+	out := map[string]bool{}
+	for _, line := range strings.Split(doc, "\n") {
+		for _, m := range documentedRoute.FindAllStringSubmatch(line, -1) {
+			out[m[1]+" "+m[2]] = true
+		}
+		if !strings.HasPrefix(line, "| `GET /api/v1/") {
+			continue
+		}
+		// Only the first cell lists routes.
+		cell, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " |")
+		first := documentedRoute.FindStringSubmatch(cell)
+		dir := first[2][:strings.LastIndex(first[2], "/")]
+		for _, m := range moreListed.FindAllStringSubmatch(cell, -1) {
+			out["GET "+dir+m[1]] = true
+		}
+	}
+	return out
+}
+
+// servedRoute reports whether a route is one that docs/API.md describes:
+// the API, health and metrics, and the screens' boards and feeds. The staff
+// and kiosk pages and the assets are described there without methods.
+func servedRoute(path string) bool {
+	return strings.HasPrefix(path, "/api/v1/") || path == "/healthz" || path == "/metrics" ||
+		path == "/board" || strings.HasPrefix(path, "/board/") || strings.HasPrefix(path, "/ws/")
+}
+
+// docs/API.md lists every route the whole server (with the boards and the
+// staff pages cmd/bayboard adds) serves, and no route it does not serve.
 func TestEveryRouteIsDocumented(t *testing.T) {
 	raw, err := os.ReadFile("../../docs/API.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := string(raw)
-	ts := newTestShop(t)
-	_ = ts
-	srv := New(Deps{Engine: ts.eng, Auth: ts.store}, Options{})
+	documented := documentedRoutes(string(raw))
+	ts := newTestShopWith(t, withBoardsAndPages(t)...)
 	param := regexp.MustCompile(`:([a-z_]+)`)
-	for _, r := range srv.Routes() {
+	served := map[string]bool{}
+	for _, r := range ts.srv.Routes() {
 		method, path, _ := strings.Cut(r, " ")
-		if !strings.HasPrefix(path, "/api/v1") && path != "/healthz" && path != "/metrics" {
+		if !servedRoute(path) {
 			continue
 		}
-		documented := param.ReplaceAllString(path, "{$1}")
-		listed := strings.Contains(doc, method+" "+documented) ||
-			(method == "GET" && strings.Contains(doc, "`/"+lastSegment(documented)+"`"))
-		if !listed {
-			t.Errorf("%s %s is not in docs/API.md", method, documented)
+		r = method + " " + param.ReplaceAllString(path, "{$1}")
+		served[r] = true
+		if !documented[r] {
+			t.Errorf("%s is served but not in docs/API.md", r)
 		}
+	}
+	var extra []string
+	for r := range documented {
+		if !served[r] {
+			extra = append(extra, r)
+		}
+	}
+	sort.Strings(extra)
+	for _, r := range extra {
+		t.Errorf("docs/API.md lists %s, which the server does not serve", r)
+	}
+	if len(served) < 50 {
+		t.Errorf("only %d routes served: the route list is not read", len(served))
 	}
 }
 
-func lastSegment(p string) string { return p[strings.LastIndex(p, "/")+1:] }
+// Stages travel as stable English identifiers, whatever the shop's
+// language, and docs/API.md names each of them.
+func TestStagesAreStableEnglishIdentifiers(t *testing.T) {
+	raw, err := os.ReadFile("../../docs/API.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	identifier := regexp.MustCompile(`^[a-z]+(_[a-z]+)*$`)
+	for _, stage := range shop.Stages {
+		if !identifier.MatchString(string(stage)) {
+			t.Errorf("stage %q is not an identifier", stage)
+		}
+		if !strings.Contains(string(raw), string(stage)) {
+			t.Errorf("docs/API.md does not name the stage %s", stage)
+		}
+	}
+	ts := newTestShop(t)
+	mgr := ts.tokens[shop.RoleManager]
+	r := ts.call(t, nil, "POST", "/api/v1/commands", mgr, `{"type":"submit","job_id":"20261123-0001"}`)
+	if r.status != 200 || !strings.Contains(string(r.body), `"stage":"waiting_dispatch"`) {
+		t.Errorf("submit: %d %s", r.status, r.body)
+	}
+	r = ts.call(t, nil, "GET", "/api/v1/jobs?stage=waiting_dispatch", mgr, nil, "Accept-Language", "zh-CN")
+	if r.status != 200 || !strings.Contains(string(r.body), `"stage":"waiting_dispatch"`) {
+		t.Errorf("jobs by stage: %d %s", r.status, r.body)
+	}
+	if r := ts.call(t, nil, "GET", "/api/v1/jobs?stage=待派工", mgr, nil); r.status != 400 {
+		t.Errorf("a translated stage name accepted: %d", r.status)
+	}
+}

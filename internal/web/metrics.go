@@ -8,29 +8,69 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-// metrics are the counters /metrics shows, in Prometheus' text format.
-// Written by hand: a handful of counters do not need a client library.
+// metrics are what /metrics shows, in Prometheus' text exposition format.
+// Written by hand: a handful of counters and one histogram do not need a
+// client library.
 type metrics struct {
-	mu        sync.Mutex
-	byStatus  map[int]uint64
-	latencyNs atomic.Uint64
-	requests  atomic.Uint64
-	gauges    sync.Map // name → func() float64, added by other packages
+	mu       sync.Mutex
+	requests map[requestKey]uint64
+	// latency is a histogram of answer times: counts per bucket (not
+	// cumulative; the exposition adds them up), their sum and count.
+	latency    [len(latencyBuckets) + 1]uint64
+	latencySum float64
+	latencyN   uint64
+
+	commits atomic.Uint64 // durable transactions (each one fsync)
+	events  atomic.Uint64 // events they wrote
+
+	gauges sync.Map // name → gauge, added by other packages
 }
 
-func newMetrics() *metrics { return &metrics{byStatus: map[int]uint64{}} }
+// requestKey labels a request by its route's pattern, not its path, so
+// that job numbers and tokens do not each make a series.
+type requestKey struct {
+	method, route string
+	status        int
+}
 
-func (m *metrics) request(status int, d time.Duration) {
+// latencyBuckets are the upper bounds, in seconds, of the answer-time
+// histogram: a read answers in well under a millisecond, a change waits
+// for its fsync (a few ms), a document is drawn in tens of ms.
+var latencyBuckets = [...]float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10}
+
+func newMetrics() *metrics { return &metrics{requests: map[requestKey]uint64{}} }
+
+// request counts one answered request.
+func (m *metrics) request(method, route string, status int, d time.Duration) {
+	sec := d.Seconds()
+	bucket := sort.SearchFloat64s(latencyBuckets[:], sec)
 	m.mu.Lock()
-	m.byStatus[status]++
-	m.mu.Unlock()
-	m.requests.Add(1)
-	m.latencyNs.Add(uint64(d))
+	defer m.mu.Unlock()
+	m.requests[requestKey{method, route, status}]++
+	m.latency[bucket]++
+	m.latencySum += sec
+	m.latencyN++
+}
+
+// committed counts one durable commit; the engine tells its subscribers
+// of each, after its transaction is on disk.
+func (m *metrics) committed(c engine.Change) {
+	m.commits.Add(1)
+	m.events.Add(uint64(len(c.Events)))
+}
+
+// routeOf is the pattern of the route that answered, or "unmatched".
+func routeOf(c *fiber.Ctx) string {
+	if c.Locals("unmatched") != nil {
+		return "unmatched"
+	}
+	return c.Route().Path
 }
 
 // Gauge adds a value read at each scrape, such as connected screens.
@@ -46,36 +86,68 @@ type gauge struct {
 func (s *Server) serveMetrics(c *fiber.Ctx) error {
 	var b strings.Builder
 	m := s.metrics
-	b.WriteString("# HELP bayboard_http_requests_total HTTP requests by status.\n# TYPE bayboard_http_requests_total counter\n")
+	family := func(name, typ, help string) { fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ) }
+
+	family("bayboard_http_requests_total", "counter", "HTTP requests answered, by method, route pattern and status.")
 	m.mu.Lock()
-	statuses := make([]int, 0, len(m.byStatus))
-	for st := range m.byStatus {
-		statuses = append(statuses, st)
+	keys := make([]requestKey, 0, len(m.requests))
+	for k := range m.requests {
+		keys = append(keys, k)
 	}
-	sort.Ints(statuses)
-	for _, st := range statuses {
-		fmt.Fprintf(&b, "bayboard_http_requests_total{status=\"%d\"} %d\n", st, m.byStatus[st])
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.route != b.route {
+			return a.route < b.route
+		}
+		if a.method != b.method {
+			return a.method < b.method
+		}
+		return a.status < b.status
+	})
+	for _, k := range keys {
+		fmt.Fprintf(&b, "bayboard_http_requests_total{method=%q,route=%q,status=\"%d\"} %d\n", k.method, k.route, k.status, m.requests[k])
 	}
+	family("bayboard_http_request_duration_seconds", "histogram", "Time to answer an HTTP request.")
+	var cumulative uint64
+	for i, le := range latencyBuckets {
+		cumulative += m.latency[i]
+		fmt.Fprintf(&b, "bayboard_http_request_duration_seconds_bucket{le=\"%g\"} %d\n", le, cumulative)
+	}
+	cumulative += m.latency[len(latencyBuckets)]
+	fmt.Fprintf(&b, "bayboard_http_request_duration_seconds_bucket{le=\"+Inf\"} %d\n", cumulative)
+	fmt.Fprintf(&b, "bayboard_http_request_duration_seconds_sum %g\nbayboard_http_request_duration_seconds_count %d\n", m.latencySum, m.latencyN)
 	m.mu.Unlock()
-	fmt.Fprintf(&b, "# HELP bayboard_http_request_seconds_sum Time spent answering requests.\n# TYPE bayboard_http_request_seconds_sum counter\nbayboard_http_request_seconds_sum %g\n",
-		float64(m.latencyNs.Load())/1e9)
+
+	family("bayboard_commits_total", "counter", "Durable commits of changes: one bbolt transaction, fsynced, each.")
+	fmt.Fprintf(&b, "bayboard_commits_total %d\n", m.commits.Load())
+	family("bayboard_events_total", "counter", "Events committed to the history.")
+	fmt.Fprintf(&b, "bayboard_events_total %d\n", m.events.Load())
+
 	st := s.eng.State()
 	counts := map[shop.Stage]int{}
+	openJobs := 0
 	for _, j := range st.Jobs {
 		counts[j.Stage]++
+		if j.Stage.Open() {
+			openJobs++
+		}
 	}
-	b.WriteString("# HELP bayboard_jobs Live jobs by stage.\n# TYPE bayboard_jobs gauge\n")
+	family("bayboard_jobs", "gauge", "Live jobs by stage.")
 	for _, stage := range shop.Stages {
 		fmt.Fprintf(&b, "bayboard_jobs{stage=%q} %d\n", stage, counts[stage])
 	}
-	fmt.Fprintf(&b, "# HELP bayboard_uptime_seconds Seconds since start.\n# TYPE bayboard_uptime_seconds gauge\nbayboard_uptime_seconds %d\n", int(time.Since(s.started).Seconds()))
+	family("bayboard_open_jobs", "gauge", "Jobs in the workshop: neither delivered nor cancelled.")
+	fmt.Fprintf(&b, "bayboard_open_jobs %d\n", openJobs)
+	family("bayboard_uptime_seconds", "gauge", "Seconds since start.")
+	fmt.Fprintf(&b, "bayboard_uptime_seconds %d\n", int(time.Since(s.started).Seconds()))
 	var names []string
 	m.gauges.Range(func(k, _ any) bool { names = append(names, k.(string)); return true })
 	sort.Strings(names)
 	for _, name := range names {
 		v, _ := m.gauges.Load(name)
 		g := v.(gauge)
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n%s %g\n", name, g.help, name, name, g.read())
+		family(name, "gauge", g.help)
+		fmt.Fprintf(&b, "%s %g\n", name, g.read())
 	}
 	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")
 	return c.SendString(b.String())

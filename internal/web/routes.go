@@ -89,7 +89,10 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	for _, add := range extra {
 		add(app, s)
 	}
-	app.Use(func(c *fiber.Ctx) error { return problem(c, "route_not_found", c.Method()+" "+c.Path()) })
+	app.Use(func(c *fiber.Ctx) error {
+		c.Locals("unmatched", true) // for the metrics: not a route of its own
+		return problem(c, "route_not_found", c.Method()+" "+c.Path())
+	})
 }
 
 // Routes lists the registered routes as "METHOD /path", for the docs test.

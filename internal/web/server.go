@@ -113,6 +113,7 @@ func New(d Deps, opts Options) *Server {
 	// Close and keep the connection until the feed's reader timed out.
 	s.app.Server().KeepHijackedConns = true
 	s.routes(d.Extra)
+	s.eng.Subscribe(s.metrics.committed)
 	return s
 }
 
@@ -204,7 +205,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		err = fail(c, err)
 	}
 	status := c.Response().StatusCode()
-	s.metrics.request(status, time.Since(start))
+	s.metrics.request(c.Method(), routeOf(c), status, time.Since(start))
 	path := c.Path()
 	if path == "/metrics" || path == "/healthz" || strings.HasPrefix(path, "/assets/") {
 		return err

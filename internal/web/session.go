@@ -93,16 +93,15 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		return problem(c, shop.CodeInvalid, "send login and password, or badge (or badge_token) and pin",
 			shop.FieldError{Field: "login", Message: "login and password, or badge and pin"})
 	}
-	keys := []string{key, "ip:" + c.IP()}
-	if until, locked := s.guard.locked(time.Now(), keys...); locked {
-		c.Set(fiber.HeaderRetryAfter, until.Sub(time.Now()).Round(time.Second).String())
-		return problem(c, "locked", "try again after "+until.Format(time.RFC3339))
+	address := addressKey(c.IP())
+	if wait, locked := s.guard.locked(key, address); locked {
+		return lockedOut(c, wait)
 	}
 	if user == nil || stored == "" || !CheckSecret(secret, stored) {
-		time.Sleep(s.guard.failed(time.Now(), keys...))
+		s.guard.failed(key, address)
 		return problem(c, "unauthorized", "wrong sign-in details")
 	}
-	s.guard.succeeded(keys...)
+	s.guard.succeeded(key)
 	token := NewToken()
 	ses := session{UserID: user.ID, CSRF: NewToken(), Expires: now.Add(ttl)}
 	if onKiosk {
@@ -117,6 +116,13 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	}
 	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Now().Add(ttl)})
 	return c.JSON(signInResponse{User: viewUser(st, user), CSRF: ses.CSRF})
+}
+
+// lockedOut answers a sign-in while its account or address is locked, with
+// a Retry-After that says when to try again.
+func lockedOut(c *fiber.Ctx, wait time.Duration) error {
+	c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
+	return problem(c, "locked", "too many failed attempts; try again in "+retryAfter(wait)+" seconds")
 }
 
 func (s *Server) signOut(c *fiber.Ctx) error {
@@ -152,8 +158,14 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	w := whoOf(c)
+	// The old password is guessed against the same lock as a sign-in: a
+	// stolen session must not become a way to find the password.
+	key, address := "login:"+w.user.Login, addressKey(c.IP())
+	if wait, locked := s.guard.locked(key, address); locked {
+		return lockedOut(c, wait)
+	}
 	if !CheckSecret(req.Old, w.user.PasswordHash) {
-		time.Sleep(s.guard.failed(time.Now(), "login:"+w.user.Login))
+		s.guard.failed(key, address)
 		return problem(c, shop.CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
 	}
 	if err := checkPassword(req.New); err != nil {
