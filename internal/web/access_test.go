@@ -67,6 +67,7 @@ var changingRoutes = map[string]access{
 		body:  `{"name":"TV","views":["lounge"],"lang":"zh-CN"}`,
 		roles: []shop.Role{}},
 	"DELETE /api/v1/devices/:id": {path: fixed("/api/v1/devices/dev-nothing"), roles: []shop.Role{}},
+	"DELETE /api/v1/tokens/:id":  {path: fixed("/api/v1/tokens/nosuchtoken"), roles: []shop.Role{}},
 }
 
 // customerFindingPath is a decision on the customer's page, through a
