@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -170,6 +172,65 @@ func TestASimulatedDay(t *testing.T) {
 		if !visited[s] {
 			t.Errorf("no job was ever %s during the day", s)
 		}
+	}
+}
+
+// The simulator itself makes each move of a shop day, not only the seeding:
+// customers arrive for their appointments, the controller dispatches,
+// technicians clock on and stop for parts and approvals, the parts counter
+// answers, QC checks, the washer washes and the advisor delivers. A car that
+// arrived during the day leaves delivered the same day.
+func TestTheSimulatorMakesEveryMoveOfTheDay(t *testing.T) {
+	morning := NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 0).Now()
+	eng, st := runDay(t, func(*shop.State, time.Time) {})
+	moves := map[string]int{}
+	arrived := map[string]bool{} // jobs the simulator opened
+	err := st.Events(morning.Add(time.Nanosecond), morning.Add(24*time.Hour), func(ev shop.Event) error {
+		c := shop.NewCommand(ev.Type)
+		if c == nil {
+			return fmt.Errorf("event %d has an unknown type %q", ev.Seq, ev.Type)
+		}
+		if err := json.Unmarshal(ev.Data, c); err != nil {
+			return fmt.Errorf("event %d: %w", ev.Seq, err)
+		}
+		move := ev.Type
+		switch c := c.(type) {
+		case *shop.OpenJob:
+			if c.AppointmentID != "" {
+				move = "arrival with an appointment"
+			} else {
+				move = "walk-in"
+			}
+			arrived[ev.JobID] = true
+		case *shop.Pause:
+			move = "pause " + c.Reason
+		case *shop.UpdateParts:
+			move = "parts " + string(c.Status)
+		case *shop.QC:
+			move = "qc " + string(c.Step)
+		}
+		moves[move]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the simulator's moves: %v", moves)
+	for _, want := range []string{"arrival with an appointment", "submit", "dispatch", "clock_on", "pause waiting_parts",
+		"parts picked", "parts on_order", "parts issued", "pause waiting_approval", "decide_finding", "resume", "finish",
+		"qc team", "qc final", "wash_done", "deliver"} {
+		if moves[want] == 0 {
+			t.Errorf("the simulator never made the move %q", want)
+		}
+	}
+	delivered := 0
+	for id := range arrived {
+		if j := eng.State().Jobs[id]; j != nil && j.Stage == shop.StageDelivered {
+			delivered++
+		}
+	}
+	if delivered == 0 {
+		t.Errorf("none of the %d cars that arrived during the day was delivered", len(arrived))
 	}
 }
 
