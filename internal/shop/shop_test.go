@@ -448,3 +448,42 @@ func TestSuggestPromise(t *testing.T) {
 		t.Errorf("near closing: %v, want %v (2 h 50 of work: 1 h today, 1 h 50 tomorrow from 08:00, rounded up)", got, want)
 	}
 }
+
+// The shop's setup is checked field by field: opening hours in order, a
+// technician's skills are kinds of bay and their account is a technician's,
+// badge codes fit on a badge.
+func TestSetupIsChecked(t *testing.T) {
+	f := newFixture(t)
+	late := DefaultSettings()
+	late.OpensAt, late.ClosesAt = "18:00", "08:00"
+	cases := []struct {
+		name  string
+		cmd   Command
+		field string
+	}{
+		{"closing before opening", &SetSettings{Settings: late}, "settings.closes_at"},
+		{"a skill that is no kind of bay", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", Skills: []string{"general", "juggling"}}}, "technician.skills[1]"},
+		{"a skill twice", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", Skills: []string{"paint", "paint"}}}, "technician.skills[1]"},
+		{"the advisor's account as a technician's", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", UserID: "user-1"}}, "technician.user_id"},
+		{"a badge code too long to print", &PutUser{User: User{Login: "qian", Name: "钱师傅", Roles: []Role{RoleTechnician}, BadgeCode: strings.Repeat("B", 21)}}, "user.badge_code"},
+		{"a badge code taken", &PutUser{User: User{ID: "user-3", Login: "lead", Name: "赵班长", Roles: []Role{RoleTeamLeader}, BadgeCode: "B1"}}, "user.badge_code"},
+	}
+	f.must(t, system, &PutUser{User: User{ID: "user-2", Login: "li", Name: "李师傅", Roles: []Role{RoleTechnician}, BadgeCode: "B1", Active: true}})
+	for _, c := range cases {
+		before := snapshot(t, f.state)
+		err := f.apply(system, c.cmd)
+		if !hasField(err, c.field) {
+			t.Errorf("%s: err = %v, want a problem with %s", c.name, err, c.field)
+		}
+		if snapshot(t, f.state) != before {
+			t.Errorf("%s: the refused command changed the shop", c.name)
+		}
+	}
+	// What is right passes: the team leader's account, skills that are
+	// kinds of bay, a badge with its PIN on the account.
+	f.must(t, system, &PutUser{User: User{ID: "user-3", Login: "lead", Name: "赵班长", Roles: []Role{RoleTeamLeader, RoleTechnician}, BadgeCode: "B2", PINHash: "hashed", Active: true}})
+	f.must(t, system, &PutTechnician{Technician: Technician{ID: "tech-2", Name: "赵班长", TeamID: "team-1", UserID: "user-3", Skills: []string{"general", "alignment"}, Active: true}})
+	if u := f.state.UserByBadge("B2"); u == nil || f.state.TechnicianOfUser(u.ID).ID != "tech-2" || u.PINHash == "" {
+		t.Errorf("the badge B2 does not lead to technician tech-2 with a PIN")
+	}
+}
