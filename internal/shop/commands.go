@@ -814,6 +814,12 @@ type Submit struct {
 
 func (c *Submit) CommandType() string { return "submit" }
 func (c *Submit) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	// Only a job in reception is submitted: a dispatched job may go back to
+	// the queue too, but by undispatch, which frees its bay and keeps the
+	// signed estimate.
+	if j := d.jobs.get(c.JobID); j != nil && j.Stage != StageReception {
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageWaitingDispatch, Allowed: moves[j.Stage], Action: "be submitted again"}
+	}
 	r, err := moveJob(d, c.JobID, StageWaitingDispatch, now)
 	if err != nil {
 		return r, err
@@ -1256,7 +1262,11 @@ func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		return result{}, err
 	}
 	if j.Stage != StageQualityCheck {
-		return result{}, conflict("job %s is %s, not in quality check", j.ID, j.Stage)
+		action := "have its team check"
+		if c.Step == QCFinal {
+			action = "have its final inspection"
+		}
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageQualityCheck, Allowed: moves[j.Stage], Action: action}
 	}
 	done := map[QCStep]bool{}
 	for _, r := range j.CurrentQC() {

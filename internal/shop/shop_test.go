@@ -127,6 +127,47 @@ func TestIllegalMoveNamesTheAllowedMoves(t *testing.T) {
 	}
 }
 
+// Every command that would move a job the process does not allow is refused
+// with the moves its stage allows, and changes nothing.
+func TestEveryIllegalMoveNamesTheAllowedMoves(t *testing.T) {
+	f := newFixture(t)
+	j := f.dispatchedJob(t, "tech-1") // dispatched: in_progress, waiting_dispatch, cancelled
+	cases := []struct {
+		actor Actor
+		cmd   Command
+		asked string
+	}{
+		{advisor, &Submit{JobRef: JobRef{j.ID}}, "cannot be submitted again"},
+		{tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}}, "cannot move to quality_check"},
+		{tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts}, "cannot move to waiting_parts"},
+		{tech, &Resume{JobRef: JobRef{j.ID}}, "cannot move to in_progress"},
+		{qc, &QC{JobID: j.ID, Step: QCFinal, Pass: true}, "cannot have its final inspection"},
+		{lead, &QC{JobID: j.ID, Step: QCTeam, Pass: false, Reason: "x"}, "cannot have its team check"},
+		{Actor{System: true}, &WashDone{JobRef: JobRef{j.ID}}, "cannot move to ready"},
+		{advisor, &Deliver{JobID: j.ID}, "cannot move to delivered"},
+	}
+	for _, c := range cases {
+		before := snapshot(t, f.state)
+		err := f.apply(c.actor, c.cmd)
+		var m *IllegalMoveError
+		if !errors.As(err, &m) || CodeOf(err) != CodeIllegalMove {
+			t.Errorf("%s on a dispatched job: %v, want an illegal move", c.cmd.CommandType(), err)
+			continue
+		}
+		want := "a job in stage dispatched " + c.asked + "; allowed: in_progress, waiting_dispatch, cancelled"
+		if err.Error() != want {
+			t.Errorf("%s: message %q, want %q", c.cmd.CommandType(), err, want)
+		}
+		if snapshot(t, f.state) != before {
+			t.Errorf("%s: the refused move changed the shop", c.cmd.CommandType())
+		}
+	}
+	f.must(t, advisor, &Cancel{JobID: j.ID, Reason: "客户改期"})
+	if err := f.apply(tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}); err == nil || !strings.Contains(err.Error(), "cannot move any more") {
+		t.Errorf("clocking on a cancelled job: %v", err)
+	}
+}
+
 // Quality check may move straight to ready (no wash), but only through
 // the final inspection: marking the wash done skips no check.
 func TestWashDoneOnlyForACarBeingWashed(t *testing.T) {
