@@ -626,13 +626,14 @@ func checkVehicle(d *Draft, p *problems, customerID, vehicleID string) {
 	}
 }
 
-// UpdateAppointment ticks the prep checklist or marks a no-show or
-// cancellation.
+// UpdateAppointment ticks the prep checklist, assigns the advisor (the day
+// before, seed 002), or marks a no-show or cancellation.
 type UpdateAppointment struct {
 	kind
-	ID     string            `json:"id"`
-	Prep   *Prep             `json:"prep,omitempty"`
-	Status AppointmentStatus `json:"status,omitempty"`
+	ID        string            `json:"id"`
+	Prep      *Prep             `json:"prep,omitempty"`
+	AdvisorID string            `json:"advisor_id,omitempty"`
+	Status    AppointmentStatus `json:"status,omitempty"`
 }
 
 func (c *UpdateAppointment) CommandType() string { return "update_appointment" }
@@ -644,6 +645,15 @@ func (c *UpdateAppointment) apply(d *Draft, a Actor, now time.Time) (result, err
 	ap := *old
 	if c.Prep != nil {
 		ap.Prep = *c.Prep
+	}
+	if c.AdvisorID != "" {
+		if u := d.users.get(c.AdvisorID); u == nil || !u.Has(RoleAdvisor) {
+			return result{}, (&problems{{Field: "advisor_id", Message: "is not an advisor"}}).err()
+		}
+		if old.Status != ApptBooked {
+			return result{}, conflict("appointment %s is %s, not booked", c.ID, old.Status)
+		}
+		ap.AdvisorID, ap.Prep.AdvisorAssigned = c.AdvisorID, true
 	}
 	switch c.Status {
 	case "":

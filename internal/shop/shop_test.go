@@ -528,3 +528,41 @@ func TestSetupIsChecked(t *testing.T) {
 		t.Errorf("the badge B2 does not lead to technician tech-2 with a PIN")
 	}
 }
+
+// An appointment is booked, gets its advisor and prep the day before, and
+// is arrived (a job opened from it), a no-show or cancelled — each recorded,
+// none deleted, and only a booked one changes status.
+func TestAppointmentFromBookingToArrival(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, advisor, &BookAppointment{At: t0.Add(2 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养"})
+	ap := f.state.Appointments["ap-1"]
+	if ap.Status != ApptBooked || ap.AdvisorID != "" || ap.Prep.AdvisorAssigned {
+		t.Fatalf("booked without an advisor: %+v", ap)
+	}
+	if err := f.apply(advisor, &UpdateAppointment{ID: "ap-1", AdvisorID: "user-2"}); !hasField(err, "advisor_id") {
+		t.Errorf("a technician as the advisor: %v", err)
+	}
+	f.must(t, advisor, &UpdateAppointment{ID: "ap-1", AdvisorID: "user-1", Prep: &Prep{PartsStaged: true, BayAssigned: true}})
+	ap = f.state.Appointments["ap-1"]
+	if ap.AdvisorID != "user-1" || !ap.Prep.AdvisorAssigned || !ap.Prep.PartsStaged || !ap.Prep.BayAssigned {
+		t.Errorf("after the prep: %+v", ap)
+	}
+	f.must(t, advisor, &OpenJob{AppointmentID: "ap-1", CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{Requests: "保养", PromisedAt: t0.Add(3 * time.Hour)}})
+	ap = f.state.Appointments["ap-1"]
+	if ap.Status != ApptArrived || ap.JobID != "20261123-0001" || f.state.Jobs[ap.JobID].AppointmentID != "ap-1" {
+		t.Errorf("after arrival: %+v", ap)
+	}
+	for _, st := range []AppointmentStatus{ApptNoShow, ApptCancelled} {
+		if err := f.apply(advisor, &UpdateAppointment{ID: "ap-1", Status: st}); CodeOf(err) != CodeConflict {
+			t.Errorf("an arrived appointment marked %s: %v", st, err)
+		}
+	}
+	if err := f.apply(advisor, &UpdateAppointment{ID: "ap-1", Status: ApptArrived}); !hasField(err, "status") {
+		t.Errorf("marking arrival without opening a job: %v", err)
+	}
+	f.must(t, advisor, &BookAppointment{At: t0.Add(26 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "轮胎"})
+	f.must(t, advisor, &UpdateAppointment{ID: "ap-2", Status: ApptNoShow})
+	if got := f.state.Appointments["ap-2"]; got == nil || got.Status != ApptNoShow {
+		t.Errorf("the no-show is not kept: %+v", got)
+	}
+}
