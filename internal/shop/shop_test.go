@@ -2,6 +2,7 @@ package shop
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -93,18 +94,50 @@ func TestJobGoesThroughTheWholeServiceProcess(t *testing.T) {
 		{Actor{System: true}, &WashDone{JobRef: JobRef{j.ID}}, StageReady},
 		{advisor, &Deliver{JobID: j.ID}, StageDelivered},
 	}
+	// Each step comes a minute after the last; every change of stage is
+	// recorded with its time, and a step that does not move records none.
+	want := []StageChange{{StageReception, t0}}
 	for i, s := range steps {
-		f.must(t, s.actor, s.cmd)
+		at := t0.Add(time.Duration(i+1) * time.Minute)
+		f.mustAt(t, at, s.actor, s.cmd)
 		if got := f.state.Jobs[j.ID].Stage; got != s.want {
 			t.Fatalf("step %d %s: stage %s, want %s", i, s.cmd.CommandType(), got, s.want)
+		}
+		if s.want != want[len(want)-1].Stage {
+			want = append(want, StageChange{s.want, at})
 		}
 	}
 	j = f.state.Jobs[j.ID]
 	if j.Reworks != 1 {
 		t.Errorf("reworks = %d, want 1", j.Reworks)
 	}
-	if len(j.Stages) != len(steps)+1-3 { // team check and the second clock-on and team check again do not move
-		t.Logf("stages: %v", j.Stages)
+	if len(j.Stages) != len(want) {
+		t.Errorf("stage changes: %v, want %v", j.Stages, want)
+	} else {
+		for i := range want {
+			if j.Stages[i].Stage != want[i].Stage || !j.Stages[i].At.Equal(want[i].At) {
+				t.Errorf("stage change %d: %v, want %v", i, j.Stages[i], want[i])
+			}
+		}
+	}
+	// QC is recorded per step: the self-check, the team check and the final
+	// inspection of each round, with who and why.
+	var qcSteps []string
+	for _, r := range j.QC {
+		qcSteps = append(qcSteps, fmt.Sprintf("%s:%v:%s", r.Step, r.Pass, r.By))
+	}
+	if got, wantQC := strings.Join(qcSteps, " "), "self:true:tech-1 team:true:user-3 final:false:user-4 self:true:tech-1 team:true:user-3 final:true:user-4"; got != wantQC {
+		t.Errorf("QC results %q, want %q", got, wantQC)
+	}
+	// The technician's clock sessions: on, stopped by the parts wait, on
+	// again after it, stopped by the finish; then the rework's.
+	if len(j.Clock) != 3 {
+		t.Errorf("clock sessions: %+v", j.Clock)
+	}
+	for _, c := range j.Clock {
+		if c.TechID != "tech-1" || c.End == nil || !c.End.After(c.Start) {
+			t.Errorf("clock session %+v", c)
+		}
 	}
 	if got := len(f.state.JobParts(j.ID)); got != 1 {
 		t.Errorf("parts requests = %d, want 1", got)
@@ -564,5 +597,18 @@ func TestAppointmentFromBookingToArrival(t *testing.T) {
 	f.must(t, advisor, &UpdateAppointment{ID: "ap-2", Status: ApptNoShow})
 	if got := f.state.Appointments["ap-2"]; got == nil || got.Status != ApptNoShow {
 		t.Errorf("the no-show is not kept: %+v", got)
+	}
+}
+
+// A key customer's job goes before others in the queue (seed 001).
+func TestKeyCustomersGoFirst(t *testing.T) {
+	f := newFixture(t)
+	f.openJob(t)
+	f.must(t, system, &PutCustomer{Customer: Customer{Name: "钱总", Phone: "13912345678", Key: true}})
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-2", Plate: "京B·66666"}})
+	f.must(t, advisor, &OpenJob{CustomerID: "cu-2", VehicleID: "ve-2", Estimate: Estimate{Requests: "保养", PromisedAt: t0.Add(8 * time.Hour)}})
+	jobs := f.state.OpenJobs()
+	if len(jobs) != 2 || jobs[0].ID != "20261123-0002" || jobs[0].Priority < 5 {
+		t.Errorf("queue: %s (priority %d) first, want the key customer's 20261123-0002", jobs[0].ID, jobs[0].Priority)
 	}
 }
