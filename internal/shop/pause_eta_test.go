@@ -157,3 +157,77 @@ func TestETAAfterTheRepair(t *testing.T) {
 		t.Errorf("washing: ETA %v, want %v (wash 25)", got.Format("15:04"), want.Format("15:04"))
 	}
 }
+
+// A parts request is requested, then picked and issued, or ordered with an
+// ETA, or cancelled; once issued or cancelled it changes no more, and a
+// cancelled job cancels what it still awaited.
+func TestPartsRequestLifecycle(t *testing.T) {
+	f := newFixture(t)
+	j := f.dispatchedJob(t, "tech-1")
+	clerk := Actor{UserID: "p", Roles: []Role{RoleParts}}
+	f.must(t, tech, &RequestParts{JobID: j.ID, Parts: []PartItem{
+		{Number: "58101-C1A00", Description: "前刹车片", Quantity: 1}, {Description: "刹车油 DOT4", Quantity: 0.5}}})
+	pr := f.state.PartsRequests["pr-1"]
+	if pr.Status != PartsRequested || pr.Number != "58101-C1A00" || pr.Description != "前刹车片" || pr.Quantity != 1 || pr.RequestedBy != "user-2" {
+		t.Fatalf("requested: %+v", pr)
+	}
+	if f.state.Jobs[j.ID].Stage != StageDispatched {
+		t.Errorf("asking for parts without a pause moved the job to %s", f.state.Jobs[j.ID].Stage)
+	}
+	due := t0.Add(26 * time.Hour)
+	for _, c := range []struct {
+		cmd   *UpdateParts
+		field string
+	}{
+		{&UpdateParts{RequestID: "pr-1", Status: PartsOnOrder}, "eta"},
+		{&UpdateParts{RequestID: "pr-1", Status: PartsPicked, ETA: &due}, "eta"},
+		{&UpdateParts{RequestID: "pr-1", Status: PartsRequested}, "status"},
+	} {
+		if err := f.apply(clerk, c.cmd); !hasField(err, c.field) {
+			t.Errorf("%s with eta %v: %v, want a problem with %s", c.cmd.Status, c.cmd.ETA, err, c.field)
+		}
+	}
+	f.must(t, clerk, &UpdateParts{RequestID: "pr-1", Status: PartsPicked})
+	f.must(t, clerk, &UpdateParts{RequestID: "pr-1", Status: PartsIssued})
+	if err := f.apply(clerk, &UpdateParts{RequestID: "pr-1", Status: PartsCancelled}); CodeOf(err) != CodeConflict {
+		t.Errorf("an issued part cancelled: %v", err)
+	}
+	f.must(t, clerk, &UpdateParts{RequestID: "pr-2", Status: PartsOnOrder, ETA: &due})
+	if pr := f.state.PartsRequests["pr-2"]; pr.Status != PartsOnOrder || !pr.ETA.Equal(due) {
+		t.Errorf("on order: %+v", pr)
+	}
+	f.must(t, advisor, &Cancel{JobID: j.ID, Reason: "客户改期"})
+	if pr := f.state.PartsRequests["pr-2"]; pr.Status != PartsCancelled {
+		t.Errorf("the cancelled job's ordered part is %s", pr.Status)
+	}
+	if pr := f.state.PartsRequests["pr-1"]; pr.Status != PartsIssued {
+		t.Errorf("the issued part became %s", pr.Status)
+	}
+}
+
+// A finding is extra work awaiting the customer; the decision records who,
+// how and when, and only approved work joins the job.
+func TestFindingDecisionRecordsWhoAndWhen(t *testing.T) {
+	f := newFixture(t)
+	j := f.dispatchedJob(t, "tech-1")
+	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "雨刮片老化", Hours: 0.2, Price: 16000,
+		Parts: []PartLine{{Name: "雨刮片", Quantity: 2, UnitPrice: 5500}}}})
+	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "轮胎偏磨", Hours: 0.5, Price: 20000}})
+	fi := f.state.Findings["fi-1"]
+	if fi.Status != FindingAwaiting || fi.ReportedBy != "user-2" || !fi.ReportedAt.Equal(t0) || fi.DecidedAt != nil {
+		t.Fatalf("reported: %+v", fi)
+	}
+	at := t0.Add(20 * time.Minute)
+	f.mustAt(t, at, advisor, &DecideFinding{FindingID: "fi-1", Approve: true, Via: "phone"})
+	f.mustAt(t, at, advisor, &DecideFinding{FindingID: "fi-2", Approve: false, Via: "in_person"})
+	for id, want := range map[string]FindingStatus{"fi-1": FindingApproved, "fi-2": FindingDeclined} {
+		fi := f.state.Findings[id]
+		if fi.Status != want || fi.DecidedBy != "user-1" || fi.DecidedAt == nil || !fi.DecidedAt.Equal(at) {
+			t.Errorf("%s: %+v, want %s by user-1 at %v", id, fi, want, at.Format("15:04"))
+		}
+	}
+	j = f.state.Jobs[j.ID]
+	if len(j.Labour) != 3 || j.Labour[2].Name != "雨刮片老化" || j.Labour[2].SoldHours != 0.2 || len(j.Parts) != 2 {
+		t.Errorf("only the approved finding joins the job: labour %+v, parts %+v", j.Labour, j.Parts)
+	}
+}
