@@ -2,11 +2,15 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
@@ -56,27 +60,80 @@ func TestTheDemoShopStartsWithJobsInEveryStage(t *testing.T) {
 		seen[j.Stage]++
 	}
 	for _, s := range shop.Stages {
-		if s != shop.StagePaused && seen[s] == 0 {
+		if seen[s] == 0 {
 			t.Errorf("no job in stage %s", s)
+		}
+	}
+	for _, j := range state.Jobs {
+		if j.Stage.Paused() && j.PauseReason == "" {
+			t.Errorf("job %s is %s without a pause reason", j.ID, j.Stage)
 		}
 	}
 	if len(state.Bays) != 12 || len(state.Teams) != 4 || len(state.Technicians) != 16 {
 		t.Errorf("bays %d, teams %d, technicians %d", len(state.Bays), len(state.Teams), len(state.Technicians))
 	}
-	tomorrow := 0
-	for _, ap := range state.Appointments {
-		if ap.At.Day() != start.Day() {
-			tomorrow++
+	kinds := map[shop.BayKind]bool{}
+	for _, b := range state.Bays {
+		kinds[b.Kind] = true
+	}
+	for _, k := range []shop.BayKind{shop.BayQuickService, shop.BayGeneral, shop.BayAlignment, shop.BayBody, shop.BayPaint, shop.BayWash} {
+		if !kinds[k] {
+			t.Errorf("no %s bay", k)
 		}
 	}
-	if tomorrow == 0 || !state.Settings.Demo {
-		t.Errorf("tomorrow's appointments: %d, demo flag %v", tomorrow, state.Settings.Demo)
+	roles := map[shop.Role]int{}
+	for _, u := range state.Users {
+		for _, r := range u.Roles {
+			roles[r]++
+		}
+	}
+	for _, r := range shop.Roles {
+		if roles[r] == 0 {
+			t.Errorf("no demo user is a %s", r)
+		}
+	}
+	if roles[shop.RoleAdvisor] < 2 {
+		t.Errorf("%d advisors, want several", roles[shop.RoleAdvisor])
+	}
+	today, tomorrow := 0, 0
+	y, m, d := start.Date()
+	for _, ap := range state.Appointments {
+		switch ay, am, ad := ap.At.In(start.Location()).Date(); {
+		case ay == y && am == m && ad == d:
+			today++
+		case ay == y && am == m && ad == d+1:
+			tomorrow++
+		default:
+			t.Errorf("appointment %s is on %v, neither today nor tomorrow", ap.ID, ap.At)
+		}
+	}
+	if today == 0 || tomorrow == 0 || !state.Settings.Demo {
+		t.Errorf("today's appointments: %d, tomorrow's: %d, demo flag %v", today, tomorrow, state.Settings.Demo)
 	}
 	for _, v := range state.Vehicles {
-		if _, ok := shop.ParsePlate(v.Plate); !ok {
-			t.Errorf("demo plate %q is not valid", v.Plate)
+		if p, ok := shop.ParsePlate(v.Plate); !ok || p != v.Plate || !strings.HasPrefix(v.Plate, "京") {
+			t.Errorf("demo plate %q is not a Beijing plate in the written form", v.Plate)
 		}
 	}
+	for _, c := range state.Customers {
+		if !hasHan(c.Name) {
+			t.Errorf("customer name %q is not Chinese", c.Name)
+		}
+	}
+	for _, tc := range state.Technicians {
+		if !hasHan(tc.Name) {
+			t.Errorf("technician name %q is not Chinese", tc.Name)
+		}
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // A simulated day visibly lives: cars arrive, are dispatched, wait for
@@ -115,6 +172,65 @@ func TestASimulatedDay(t *testing.T) {
 		if !visited[s] {
 			t.Errorf("no job was ever %s during the day", s)
 		}
+	}
+}
+
+// The simulator itself makes each move of a shop day, not only the seeding:
+// customers arrive for their appointments, the controller dispatches,
+// technicians clock on and stop for parts and approvals, the parts counter
+// answers, QC checks, the washer washes and the advisor delivers. A car that
+// arrived during the day leaves delivered the same day.
+func TestTheSimulatorMakesEveryMoveOfTheDay(t *testing.T) {
+	morning := NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 0).Now()
+	eng, st := runDay(t, func(*shop.State, time.Time) {})
+	moves := map[string]int{}
+	arrived := map[string]bool{} // jobs the simulator opened
+	err := st.Events(morning.Add(time.Nanosecond), morning.Add(24*time.Hour), func(ev shop.Event) error {
+		c := shop.NewCommand(ev.Type)
+		if c == nil {
+			return fmt.Errorf("event %d has an unknown type %q", ev.Seq, ev.Type)
+		}
+		if err := json.Unmarshal(ev.Data, c); err != nil {
+			return fmt.Errorf("event %d: %w", ev.Seq, err)
+		}
+		move := ev.Type
+		switch c := c.(type) {
+		case *shop.OpenJob:
+			if c.AppointmentID != "" {
+				move = "arrival with an appointment"
+			} else {
+				move = "walk-in"
+			}
+			arrived[ev.JobID] = true
+		case *shop.Pause:
+			move = "pause " + c.Reason
+		case *shop.UpdateParts:
+			move = "parts " + string(c.Status)
+		case *shop.QC:
+			move = "qc " + string(c.Step)
+		}
+		moves[move]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the simulator's moves: %v", moves)
+	for _, want := range []string{"arrival with an appointment", "submit", "dispatch", "clock_on", "pause waiting_parts",
+		"parts picked", "parts on_order", "parts issued", "pause waiting_approval", "decide_finding", "resume", "finish",
+		"qc team", "qc final", "wash_done", "deliver"} {
+		if moves[want] == 0 {
+			t.Errorf("the simulator never made the move %q", want)
+		}
+	}
+	delivered := 0
+	for id := range arrived {
+		if j := eng.State().Jobs[id]; j != nil && j.Stage == shop.StageDelivered {
+			delivered++
+		}
+	}
+	if delivered == 0 {
+		t.Errorf("none of the %d cars that arrived during the day was delivered", len(arrived))
 	}
 }
 

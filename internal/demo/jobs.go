@@ -62,6 +62,7 @@ func (s *seeder) jobs(start time.Time) {
 		{shop.StageWaitingDispatch, "", "", nil, 0},
 		{shop.StageReception, "", "", nil, 3},
 		{shop.StageCancelled, "", "", nil, 2},
+		{shop.StagePaused, "bay-8", "team-3", []string{"tech-12"}, 2},
 	}
 	var steps []step
 	vehicle := 0
@@ -155,6 +156,10 @@ func (s *seeder) timeline(sc scenario, vehicle int, open time.Time) []step {
 	case shop.StageWaitingApproval:
 		next(15*time.Minute, techActor(sc.techs[0]), &shop.Pause{JobID: jobID, Reason: shop.PauseWaitingApproval,
 			Finding: &shop.FindingInput{Description: "节气门积碳严重，建议清洗 Throttle body carbon, clean", Hours: 0.8, Price: 38000}})
+		return steps
+	case shop.StagePaused:
+		next(10*time.Minute, techActor(sc.techs[0]), &shop.Pause{JobID: jobID, Reason: shop.PauseOther,
+			Note: "定位仪校准中 Alignment rig being calibrated"})
 		return steps
 	}
 	// The rest of the first wave has finished its repair.

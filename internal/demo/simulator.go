@@ -314,7 +314,9 @@ func (s *Simulator) parts(ctx context.Context, st *shop.State, j *shop.Job, now 
 		age := now.Sub(p.UpdatedAt)
 		switch {
 		case p.Status == shop.PartsRequested && age > 5*time.Minute:
-			if s.rng.IntN(5) == 0 {
+			// One part in three is not in stock and is ordered, with an
+			// ETA the boards show until it comes.
+			if s.rng.IntN(3) == 0 {
 				eta := now.Add(time.Duration(1+s.rng.IntN(3)) * time.Hour)
 				s.do(ctx, asParts, &shop.UpdateParts{RequestID: p.ID, Status: shop.PartsOnOrder, ETA: &eta})
 			} else {

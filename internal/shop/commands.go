@@ -291,11 +291,17 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.Language != "zh-CN" && s.Language != "en" {
 		p.add("settings.language", "must be zh-CN or en")
 	}
-	if _, err := time.Parse("15:04", s.OpensAt); err != nil {
+	opens, errOpens := time.Parse("15:04", s.OpensAt)
+	if errOpens != nil {
 		p.add("settings.opens_at", "must be a time such as 08:00")
 	}
-	if _, err := time.Parse("15:04", s.ClosesAt); err != nil {
+	closes, errCloses := time.Parse("15:04", s.ClosesAt)
+	if errCloses != nil {
 		p.add("settings.closes_at", "must be a time such as 18:00")
+	}
+	if errOpens == nil && errCloses == nil && !closes.After(opens) {
+		// Promised times are suggested within the opening hours.
+		p.add("settings.closes_at", "must be later than the opening time (%s)", s.OpensAt)
 	}
 	if len(s.Currency) != 3 {
 		p.add("settings.currency", "must be a three-letter currency code")
@@ -355,17 +361,22 @@ func (c *PutBay) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
 	b := c.Bay
 	checkText(&p, "bay.name", b.Name, maxName, true)
-	known := false
-	for _, k := range BayKinds {
-		known = known || k == b.Kind
-	}
-	if !known {
+	if !knownBayKind(b.Kind) {
 		p.add("bay.kind", "must be one of quick_service, general, alignment, diagnosis, body, paint, wash")
 	}
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
 	return upsert(d, &d.bays, "bay", "bay", &b.ID, &b)
+}
+
+func knownBayKind(k BayKind) bool {
+	for _, known := range BayKinds {
+		if k == known {
+			return true
+		}
+	}
+	return false
 }
 
 // upsert stores a created object under a new id, or a changed one under
@@ -414,11 +425,26 @@ func (c *PutTechnician) apply(d *Draft, a Actor, now time.Time) (result, error) 
 	if d.teams.get(t.TeamID) == nil {
 		p.add("technician.team_id", "is not a team")
 	}
-	if t.UserID != "" && d.users.get(t.UserID) == nil {
+	// The technician signs in with the badge code and PIN of this account.
+	if u := d.users.get(t.UserID); t.UserID != "" && u == nil {
 		p.add("technician.user_id", "is not a user")
+	} else if u != nil && !u.Has(RoleTechnician) && !u.Has(RoleTeamLeader) {
+		p.add("technician.user_id", "is not a technician")
 	}
 	if len(t.Skills) > 20 {
 		p.add("technician.skills", "at most 20 skills")
+	}
+	// Skills are the kinds of bay a technician can work in: the controller
+	// dispatches by them.
+	seenSkill := map[string]bool{}
+	for i, sk := range t.Skills {
+		f := fmt.Sprintf("technician.skills[%d]", i)
+		if !knownBayKind(BayKind(sk)) {
+			p.add(f, "must be one of quick_service, general, alignment, diagnosis, body, paint, wash")
+		} else if seenSkill[sk] {
+			p.add(f, "is listed twice")
+		}
+		seenSkill[sk] = true
 	}
 	if err := p.err(); err != nil {
 		return result{}, err
@@ -440,6 +466,7 @@ func (c *PutUser) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	u := c.User
 	checkText(&p, "user.login", u.Login, 40, true)
 	checkText(&p, "user.name", u.Name, maxName, true)
+	checkText(&p, "user.badge_code", u.BadgeCode, 20, false)
 	if len(u.Roles) == 0 {
 		p.add("user.roles", "at least one role")
 	}
@@ -599,13 +626,14 @@ func checkVehicle(d *Draft, p *problems, customerID, vehicleID string) {
 	}
 }
 
-// UpdateAppointment ticks the prep checklist or marks a no-show or
-// cancellation.
+// UpdateAppointment ticks the prep checklist, assigns the advisor (the day
+// before, seed 002), or marks a no-show or cancellation.
 type UpdateAppointment struct {
 	kind
-	ID     string            `json:"id"`
-	Prep   *Prep             `json:"prep,omitempty"`
-	Status AppointmentStatus `json:"status,omitempty"`
+	ID        string            `json:"id"`
+	Prep      *Prep             `json:"prep,omitempty"`
+	AdvisorID string            `json:"advisor_id,omitempty"`
+	Status    AppointmentStatus `json:"status,omitempty"`
 }
 
 func (c *UpdateAppointment) CommandType() string { return "update_appointment" }
@@ -617,6 +645,15 @@ func (c *UpdateAppointment) apply(d *Draft, a Actor, now time.Time) (result, err
 	ap := *old
 	if c.Prep != nil {
 		ap.Prep = *c.Prep
+	}
+	if c.AdvisorID != "" {
+		if u := d.users.get(c.AdvisorID); u == nil || !u.Has(RoleAdvisor) {
+			return result{}, (&problems{{Field: "advisor_id", Message: "is not an advisor"}}).err()
+		}
+		if old.Status != ApptBooked {
+			return result{}, conflict("appointment %s is %s, not booked", c.ID, old.Status)
+		}
+		ap.AdvisorID, ap.Prep.AdvisorAssigned = c.AdvisorID, true
 	}
 	switch c.Status {
 	case "":
@@ -787,6 +824,12 @@ type Submit struct {
 
 func (c *Submit) CommandType() string { return "submit" }
 func (c *Submit) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	// Only a job in reception is submitted: a dispatched job may go back to
+	// the queue too, but by undispatch, which frees its bay and keeps the
+	// signed estimate.
+	if j := d.jobs.get(c.JobID); j != nil && j.Stage != StageReception {
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageWaitingDispatch, Allowed: moves[j.Stage], Action: "be submitted again"}
+	}
 	r, err := moveJob(d, c.JobID, StageWaitingDispatch, now)
 	if err != nil {
 		return r, err
@@ -1229,7 +1272,11 @@ func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		return result{}, err
 	}
 	if j.Stage != StageQualityCheck {
-		return result{}, conflict("job %s is %s, not in quality check", j.ID, j.Stage)
+		action := "have its team check"
+		if c.Step == QCFinal {
+			action = "have its final inspection"
+		}
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageQualityCheck, Allowed: moves[j.Stage], Action: action}
 	}
 	done := map[QCStep]bool{}
 	for _, r := range j.CurrentQC() {

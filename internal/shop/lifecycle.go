@@ -83,6 +83,9 @@ func CanMove(from, to Stage) bool {
 type IllegalMoveError struct {
 	From, To Stage
 	Allowed  []Stage
+	// Action names what was asked when it is not a move to one stage
+	// (a QC step whose outcome decides the stage): "have its final inspection".
+	Action string
 }
 
 func (e *IllegalMoveError) Error() string {
@@ -93,7 +96,11 @@ func (e *IllegalMoveError) Error() string {
 	for i, s := range e.Allowed {
 		names[i] = string(s)
 	}
-	return fmt.Sprintf("a job in stage %s cannot move to %s; allowed: %s", e.From, e.To, strings.Join(names, ", "))
+	asked := "move to " + string(e.To)
+	if e.Action != "" {
+		asked = e.Action
+	}
+	return fmt.Sprintf("a job in stage %s cannot %s; allowed: %s", e.From, asked, strings.Join(names, ", "))
 }
 
 func checkMove(from, to Stage) error {

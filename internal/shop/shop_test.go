@@ -2,6 +2,7 @@ package shop
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -93,18 +94,50 @@ func TestJobGoesThroughTheWholeServiceProcess(t *testing.T) {
 		{Actor{System: true}, &WashDone{JobRef: JobRef{j.ID}}, StageReady},
 		{advisor, &Deliver{JobID: j.ID}, StageDelivered},
 	}
+	// Each step comes a minute after the last; every change of stage is
+	// recorded with its time, and a step that does not move records none.
+	want := []StageChange{{StageReception, t0}}
 	for i, s := range steps {
-		f.must(t, s.actor, s.cmd)
+		at := t0.Add(time.Duration(i+1) * time.Minute)
+		f.mustAt(t, at, s.actor, s.cmd)
 		if got := f.state.Jobs[j.ID].Stage; got != s.want {
 			t.Fatalf("step %d %s: stage %s, want %s", i, s.cmd.CommandType(), got, s.want)
+		}
+		if s.want != want[len(want)-1].Stage {
+			want = append(want, StageChange{s.want, at})
 		}
 	}
 	j = f.state.Jobs[j.ID]
 	if j.Reworks != 1 {
 		t.Errorf("reworks = %d, want 1", j.Reworks)
 	}
-	if len(j.Stages) != len(steps)+1-3 { // team check and the second clock-on and team check again do not move
-		t.Logf("stages: %v", j.Stages)
+	if len(j.Stages) != len(want) {
+		t.Errorf("stage changes: %v, want %v", j.Stages, want)
+	} else {
+		for i := range want {
+			if j.Stages[i].Stage != want[i].Stage || !j.Stages[i].At.Equal(want[i].At) {
+				t.Errorf("stage change %d: %v, want %v", i, j.Stages[i], want[i])
+			}
+		}
+	}
+	// QC is recorded per step: the self-check, the team check and the final
+	// inspection of each round, with who and why.
+	var qcSteps []string
+	for _, r := range j.QC {
+		qcSteps = append(qcSteps, fmt.Sprintf("%s:%v:%s", r.Step, r.Pass, r.By))
+	}
+	if got, wantQC := strings.Join(qcSteps, " "), "self:true:tech-1 team:true:user-3 final:false:user-4 self:true:tech-1 team:true:user-3 final:true:user-4"; got != wantQC {
+		t.Errorf("QC results %q, want %q", got, wantQC)
+	}
+	// The technician's clock sessions: on, stopped by the parts wait, on
+	// again after it, stopped by the finish; then the rework's.
+	if len(j.Clock) != 3 {
+		t.Errorf("clock sessions: %+v", j.Clock)
+	}
+	for _, c := range j.Clock {
+		if c.TechID != "tech-1" || c.End == nil || !c.End.After(c.Start) {
+			t.Errorf("clock session %+v", c)
+		}
 	}
 	if got := len(f.state.JobParts(j.ID)); got != 1 {
 		t.Errorf("parts requests = %d, want 1", got)
@@ -124,6 +157,47 @@ func TestIllegalMoveNamesTheAllowedMoves(t *testing.T) {
 	}
 	if f.state.Jobs[j.ID].Stage != StageReception {
 		t.Errorf("a refused move changed the stage")
+	}
+}
+
+// Every command that would move a job the process does not allow is refused
+// with the moves its stage allows, and changes nothing.
+func TestEveryIllegalMoveNamesTheAllowedMoves(t *testing.T) {
+	f := newFixture(t)
+	j := f.dispatchedJob(t, "tech-1") // dispatched: in_progress, waiting_dispatch, cancelled
+	cases := []struct {
+		actor Actor
+		cmd   Command
+		asked string
+	}{
+		{advisor, &Submit{JobRef: JobRef{j.ID}}, "cannot be submitted again"},
+		{tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}}, "cannot move to quality_check"},
+		{tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts}, "cannot move to waiting_parts"},
+		{tech, &Resume{JobRef: JobRef{j.ID}}, "cannot move to in_progress"},
+		{qc, &QC{JobID: j.ID, Step: QCFinal, Pass: true}, "cannot have its final inspection"},
+		{lead, &QC{JobID: j.ID, Step: QCTeam, Pass: false, Reason: "x"}, "cannot have its team check"},
+		{Actor{System: true}, &WashDone{JobRef: JobRef{j.ID}}, "cannot move to ready"},
+		{advisor, &Deliver{JobID: j.ID}, "cannot move to delivered"},
+	}
+	for _, c := range cases {
+		before := snapshot(t, f.state)
+		err := f.apply(c.actor, c.cmd)
+		var m *IllegalMoveError
+		if !errors.As(err, &m) || CodeOf(err) != CodeIllegalMove {
+			t.Errorf("%s on a dispatched job: %v, want an illegal move", c.cmd.CommandType(), err)
+			continue
+		}
+		want := "a job in stage dispatched " + c.asked + "; allowed: in_progress, waiting_dispatch, cancelled"
+		if err.Error() != want {
+			t.Errorf("%s: message %q, want %q", c.cmd.CommandType(), err, want)
+		}
+		if snapshot(t, f.state) != before {
+			t.Errorf("%s: the refused move changed the shop", c.cmd.CommandType())
+		}
+	}
+	f.must(t, advisor, &Cancel{JobID: j.ID, Reason: "客户改期"})
+	if err := f.apply(tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}); err == nil || !strings.Contains(err.Error(), "cannot move any more") {
+		t.Errorf("clocking on a cancelled job: %v", err)
 	}
 }
 
@@ -446,5 +520,95 @@ func TestSuggestPromise(t *testing.T) {
 	late := time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC)
 	if got, want := f.state.SuggestPromise(1.5, false, late), time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("near closing: %v, want %v (2 h 50 of work: 1 h today, 1 h 50 tomorrow from 08:00, rounded up)", got, want)
+	}
+}
+
+// The shop's setup is checked field by field: opening hours in order, a
+// technician's skills are kinds of bay and their account is a technician's,
+// badge codes fit on a badge.
+func TestSetupIsChecked(t *testing.T) {
+	f := newFixture(t)
+	late := DefaultSettings()
+	late.OpensAt, late.ClosesAt = "18:00", "08:00"
+	cases := []struct {
+		name  string
+		cmd   Command
+		field string
+	}{
+		{"closing before opening", &SetSettings{Settings: late}, "settings.closes_at"},
+		{"a skill that is no kind of bay", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", Skills: []string{"general", "juggling"}}}, "technician.skills[1]"},
+		{"a skill twice", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", Skills: []string{"paint", "paint"}}}, "technician.skills[1]"},
+		{"the advisor's account as a technician's", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", UserID: "user-1"}}, "technician.user_id"},
+		{"a badge code too long to print", &PutUser{User: User{Login: "qian", Name: "钱师傅", Roles: []Role{RoleTechnician}, BadgeCode: strings.Repeat("B", 21)}}, "user.badge_code"},
+		{"a badge code taken", &PutUser{User: User{ID: "user-3", Login: "lead", Name: "赵班长", Roles: []Role{RoleTeamLeader}, BadgeCode: "B1"}}, "user.badge_code"},
+	}
+	f.must(t, system, &PutUser{User: User{ID: "user-2", Login: "li", Name: "李师傅", Roles: []Role{RoleTechnician}, BadgeCode: "B1", Active: true}})
+	for _, c := range cases {
+		before := snapshot(t, f.state)
+		err := f.apply(system, c.cmd)
+		if !hasField(err, c.field) {
+			t.Errorf("%s: err = %v, want a problem with %s", c.name, err, c.field)
+		}
+		if snapshot(t, f.state) != before {
+			t.Errorf("%s: the refused command changed the shop", c.name)
+		}
+	}
+	// What is right passes: the team leader's account, skills that are
+	// kinds of bay, a badge with its PIN on the account.
+	f.must(t, system, &PutUser{User: User{ID: "user-3", Login: "lead", Name: "赵班长", Roles: []Role{RoleTeamLeader, RoleTechnician}, BadgeCode: "B2", PINHash: "hashed", Active: true}})
+	f.must(t, system, &PutTechnician{Technician: Technician{ID: "tech-2", Name: "赵班长", TeamID: "team-1", UserID: "user-3", Skills: []string{"general", "alignment"}, Active: true}})
+	if u := f.state.UserByBadge("B2"); u == nil || f.state.TechnicianOfUser(u.ID).ID != "tech-2" || u.PINHash == "" {
+		t.Errorf("the badge B2 does not lead to technician tech-2 with a PIN")
+	}
+}
+
+// An appointment is booked, gets its advisor and prep the day before, and
+// is arrived (a job opened from it), a no-show or cancelled — each recorded,
+// none deleted, and only a booked one changes status.
+func TestAppointmentFromBookingToArrival(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, advisor, &BookAppointment{At: t0.Add(2 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养"})
+	ap := f.state.Appointments["ap-1"]
+	if ap.Status != ApptBooked || ap.AdvisorID != "" || ap.Prep.AdvisorAssigned {
+		t.Fatalf("booked without an advisor: %+v", ap)
+	}
+	if err := f.apply(advisor, &UpdateAppointment{ID: "ap-1", AdvisorID: "user-2"}); !hasField(err, "advisor_id") {
+		t.Errorf("a technician as the advisor: %v", err)
+	}
+	f.must(t, advisor, &UpdateAppointment{ID: "ap-1", AdvisorID: "user-1", Prep: &Prep{PartsStaged: true, BayAssigned: true}})
+	ap = f.state.Appointments["ap-1"]
+	if ap.AdvisorID != "user-1" || !ap.Prep.AdvisorAssigned || !ap.Prep.PartsStaged || !ap.Prep.BayAssigned {
+		t.Errorf("after the prep: %+v", ap)
+	}
+	f.must(t, advisor, &OpenJob{AppointmentID: "ap-1", CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{Requests: "保养", PromisedAt: t0.Add(3 * time.Hour)}})
+	ap = f.state.Appointments["ap-1"]
+	if ap.Status != ApptArrived || ap.JobID != "20261123-0001" || f.state.Jobs[ap.JobID].AppointmentID != "ap-1" {
+		t.Errorf("after arrival: %+v", ap)
+	}
+	for _, st := range []AppointmentStatus{ApptNoShow, ApptCancelled} {
+		if err := f.apply(advisor, &UpdateAppointment{ID: "ap-1", Status: st}); CodeOf(err) != CodeConflict {
+			t.Errorf("an arrived appointment marked %s: %v", st, err)
+		}
+	}
+	if err := f.apply(advisor, &UpdateAppointment{ID: "ap-1", Status: ApptArrived}); !hasField(err, "status") {
+		t.Errorf("marking arrival without opening a job: %v", err)
+	}
+	f.must(t, advisor, &BookAppointment{At: t0.Add(26 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "轮胎"})
+	f.must(t, advisor, &UpdateAppointment{ID: "ap-2", Status: ApptNoShow})
+	if got := f.state.Appointments["ap-2"]; got == nil || got.Status != ApptNoShow {
+		t.Errorf("the no-show is not kept: %+v", got)
+	}
+}
+
+// A key customer's job goes before others in the queue (seed 001).
+func TestKeyCustomersGoFirst(t *testing.T) {
+	f := newFixture(t)
+	f.openJob(t)
+	f.must(t, system, &PutCustomer{Customer: Customer{Name: "钱总", Phone: "13912345678", Key: true}})
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-2", Plate: "京B·66666"}})
+	f.must(t, advisor, &OpenJob{CustomerID: "cu-2", VehicleID: "ve-2", Estimate: Estimate{Requests: "保养", PromisedAt: t0.Add(8 * time.Hour)}})
+	jobs := f.state.OpenJobs()
+	if len(jobs) != 2 || jobs[0].ID != "20261123-0002" || jobs[0].Priority < 5 {
+		t.Errorf("queue: %s (priority %d) first, want the key customer's 20261123-0002", jobs[0].ID, jobs[0].Priority)
 	}
 }
