@@ -196,7 +196,11 @@ func (d *Draft) Apply(a Actor, c Command, now time.Time) (ev Event, err error) {
 	if err != nil {
 		return Event{}, err
 	}
-	data, err := json.Marshal(c)
+	var logged any = c
+	if r, ok := c.(interface{ eventData() any }); ok {
+		logged = r.eventData()
+	}
+	data, err := json.Marshal(logged)
 	if err != nil {
 		return Event{}, err
 	}

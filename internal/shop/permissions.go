@@ -36,6 +36,9 @@ var Permissions = map[string][]Role{
 	"put_operation":        {RoleManager},
 	"put_catalog_part":     {RoleManager, RoleParts},
 	"revoke_customer_link": {RoleManager, RoleAdvisor},
+	// Everyone signed in, for their own account only (the command acts on
+	// its actor). It is never decoded from a client's JSON.
+	"change_own_password": Roles,
 }
 
 // Authorize checks that the actor may give the command at all; commands

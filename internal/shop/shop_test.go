@@ -612,3 +612,45 @@ func TestKeyCustomersGoFirst(t *testing.T) {
 		t.Errorf("queue: %s (priority %d) first, want the key customer's 20261123-0002", jobs[0].ID, jobs[0].Priority)
 	}
 }
+
+func TestEveryoneChangesOnlyTheirOwnPassword(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, tech, &ChangeOwnPassword{PasswordHash: "h-new"})
+	if got := f.state.Users["user-2"].PasswordHash; got != "h-new" {
+		t.Fatalf("the technician's password hash is %q", got)
+	}
+	if f.state.Users["user-1"].PasswordHash != "" {
+		t.Fatal("another user's password changed")
+	}
+	if err := f.apply(tech, &ChangeOwnPassword{}); err == nil {
+		t.Error("an empty hash was taken")
+	}
+	if err := f.apply(Actor{Customer: true, CustomerJob: "x"}, &ChangeOwnPassword{PasswordHash: "h"}); err == nil {
+		t.Error("a customer link changed a password")
+	}
+	u := *f.state.Users["user-4"]
+	u.Active = false
+	f.must(t, system, &PutUser{User: u})
+	if err := f.apply(qc, &ChangeOwnPassword{PasswordHash: "h"}); err == nil {
+		t.Error("an inactive account changed its password")
+	}
+	if NewCommand("change_own_password") != nil {
+		t.Error("a client could send a password hash as a command")
+	}
+}
+
+func TestTheEventLogHoldsNoSecretHash(t *testing.T) {
+	f := newFixture(t)
+	d := NewDraft(f.state)
+	ev, err := d.Apply(system, &PutUser{User: User{Login: "new", Name: "新人", Roles: []Role{RoleTechnician}, BadgeCode: "B9", PasswordHash: "secret-hash", PINHash: "pin-hash", Active: true}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(ev.Data), "secret-hash") || strings.Contains(string(ev.Data), "pin-hash") ||
+		!strings.Contains(string(ev.Data), `"set_password":true`) || !strings.Contains(string(ev.Data), `"set_pin":true`) {
+		t.Errorf("put_user event data: %s", ev.Data)
+	}
+	if u := d.Publish().Users[ev.Subject]; u.PasswordHash != "secret-hash" || u.PINHash != "pin-hash" {
+		t.Errorf("the user keeps hashes %q %q", u.PasswordHash, u.PINHash)
+	}
+}

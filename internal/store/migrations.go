@@ -46,6 +46,67 @@ var migrations = []func(tx *bolt.Tx) error{
 			return b.Put(k, present)
 		})
 	},
+	// 3: the event log no longer holds the hashes of passwords and PINs
+	// that put_user events once carried (exports show the log; a 4-digit
+	// PIN's hash falls to 10,000 tries). The one rewrite of past events:
+	// each keeps its place, time and actor, and says a secret was set.
+	func(tx *bolt.Tx) error {
+		evb := tx.Bucket(bucketEvents)
+		type rewrite struct{ key, value []byte }
+		var rewrites []rewrite
+		err := evb.ForEach(func(k, v []byte) error {
+			var ev map[string]json.RawMessage
+			if err := json.Unmarshal(v, &ev); err != nil {
+				return err
+			}
+			if string(ev["type"]) != `"put_user"` {
+				return nil
+			}
+			var data map[string]json.RawMessage
+			if err := json.Unmarshal(ev["data"], &data); err != nil {
+				return err
+			}
+			var user map[string]json.RawMessage
+			if err := json.Unmarshal(data["user"], &user); err != nil {
+				return err
+			}
+			changed := false
+			for field, flag := range map[string]string{"password_hash": "set_password", "pin_hash": "set_pin"} {
+				if h, ok := user[field]; ok {
+					delete(user, field)
+					changed = true
+					if string(h) != `""` {
+						data[flag] = json.RawMessage("true")
+					}
+				}
+			}
+			if !changed {
+				return nil
+			}
+			var err error
+			if data["user"], err = json.Marshal(user); err != nil {
+				return err
+			}
+			if ev["data"], err = json.Marshal(data); err != nil {
+				return err
+			}
+			out, err := json.Marshal(ev)
+			if err != nil {
+				return err
+			}
+			rewrites = append(rewrites, rewrite{append([]byte(nil), k...), out})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range rewrites {
+			if err := evb.Put(r.key, r.value); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 // SchemaVersion is the version this code writes.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -159,6 +160,39 @@ var migrationTests = []func(t *testing.T){
 			b := tx.Bucket(bucketJobEvents).Bucket([]byte("J1"))
 			if b == nil || !has(b, u64(1)) || !has(b, u64(3)) || has(b, u64(2)) {
 				t.Errorf("job J1 index wrong")
+			}
+			return nil
+		})
+	},
+	func(t *testing.T) {
+		db := rawDB(t)
+		db.Update(func(tx *bolt.Tx) error {
+			tx.CreateBucket(bucketMeta)
+			migrations[0](tx)
+			ev := tx.Bucket(bucketEvents)
+			ev.Put(u64(1), []byte(`{"seq":1,"at":"2026-11-23T09:00:00Z","actor":"system","type":"put_user","subject":"user-1","data":{"type":"put_user","user":{"login":"li","name":"李师傅","password_hash":"pw-hash","pin_hash":"pin-hash","active":true}}}`))
+			ev.Put(u64(2), []byte(`{"seq":2,"at":"2026-11-23T09:01:00Z","actor":"user-1","type":"put_user","subject":"user-2","data":{"type":"put_user","user":{"login":"wang","name":"王","active":true}}}`))
+			ev.Put(u64(3), []byte(`{"seq":3,"type":"submit","job_id":"J1","data":{"type":"submit","job_id":"J1"}}`))
+			before3 := string(ev.Get(u64(3)))
+			if err := migrations[2](tx); err != nil {
+				t.Fatal(err)
+			}
+			var first shop.Event
+			if err := json.Unmarshal(ev.Get(u64(1)), &first); err != nil {
+				t.Fatal(err)
+			}
+			data := string(first.Data)
+			if strings.Contains(data, "hash") || !strings.Contains(data, `"set_password":true`) || !strings.Contains(data, `"set_pin":true`) ||
+				!strings.Contains(data, "李师傅") || first.Seq != 1 || first.Actor != "system" || first.Subject != "user-1" || first.At.IsZero() {
+				t.Errorf("put_user event after the migration: %+v %s", first, data)
+			}
+			var second shop.Event
+			json.Unmarshal(ev.Get(u64(2)), &second)
+			if strings.Contains(string(second.Data), "set_") || !strings.Contains(string(second.Data), "wang") {
+				t.Errorf("an event without secrets: %s", second.Data)
+			}
+			if string(ev.Get(u64(3))) != before3 {
+				t.Errorf("another event was rewritten")
 			}
 			return nil
 		})

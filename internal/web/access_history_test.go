@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,5 +130,55 @@ func TestTokensAreListedRevokedAndInTheHistory(t *testing.T) {
 	}
 	if len(mine) != 2 || mine[0] != "token_issued" || mine[1] != "token_revoked" {
 		t.Errorf("the token's history: %v", mine)
+	}
+}
+
+func TestEveryoneChangesTheirOwnPasswordAndNoHashIsLogged(t *testing.T) {
+	ts := newTestShop(t)
+	washer := ts.tokens[shop.RoleWasher]
+	if r := ts.call(t, nil, "POST", "/api/v1/me/password", washer, `{"old":"`+testPassword+`","new":"short"}`); r.status != 400 {
+		t.Errorf("a short new password: %d", r.status)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/me/password", washer, `{"old":"`+testPassword+`","new":"洗车工的新密码 2026"}`); r.status != 204 {
+		t.Fatalf("the washer's own password: %d %s", r.status, r.body)
+	}
+	signIn := func(password string) int {
+		return ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": string(shop.RoleWasher), "password": password}).status
+	}
+	if got := signIn("洗车工的新密码 2026"); got != 200 {
+		t.Errorf("sign in with the new password: %d", got)
+	}
+	if got := signIn(testPassword); got != http.StatusUnauthorized {
+		t.Errorf("sign in with the old password: %d", got)
+	}
+	// The manager sets a PIN and a password through put_user: the log says
+	// secrets were set, and holds no hash of them (a 4-digit PIN's hash is
+	// found by trying 10,000 PINs).
+	mgr := ts.tokens[shop.RoleManager]
+	body := `{"user":{"id":"` + ts.users[shop.RoleTechnician] + `","login":"technician","name":"technician","roles":["technician"],"badge_code":"B42","active":true},"password":"a new long password","pin":"9753"}`
+	if r := ts.call(t, nil, "POST", "/api/v1/users", mgr, body); r.status != 200 && r.status != 201 {
+		t.Fatalf("the manager sets a PIN: %d %s", r.status, r.body)
+	}
+	var logged []shop.Event
+	ts.store.Events(time.Time{}, t0.Add(24*time.Hour), func(e shop.Event) error {
+		if e.Type == "change_own_password" || e.Type == "put_user" {
+			logged = append(logged, e)
+		}
+		return nil
+	})
+	var own, put int
+	for _, e := range logged {
+		if strings.Contains(string(e.Data), "hash") || strings.Contains(string(e.Data), "$") {
+			t.Errorf("%s logs a secret: %s", e.Type, e.Data)
+		}
+		switch {
+		case e.Type == "change_own_password" && e.Actor == ts.users[shop.RoleWasher] && e.Subject == e.Actor:
+			own++
+		case e.Type == "put_user" && e.Actor == ts.users[shop.RoleManager] && e.Subject == ts.users[shop.RoleTechnician] && strings.Contains(string(e.Data), `"set_pin":true`):
+			put++
+		}
+	}
+	if own != 1 || put != 1 {
+		t.Errorf("own password changes %d, PINs set by the manager %d, want 1 and 1", own, put)
 	}
 }

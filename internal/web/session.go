@@ -171,9 +171,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	if err := checkPassword(req.New); err != nil {
 		return err
 	}
-	u := *w.user
-	u.PasswordHash = HashSecret(req.New)
-	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.PutUser{User: u}); err != nil {
+	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: HashSecret(req.New)}); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
