@@ -301,7 +301,7 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	}
 	if errOpens == nil && errCloses == nil && !closes.After(opens) {
 		// Promised times are suggested within the opening hours.
-		p.add("settings.closes_at", "must be later than the opening time (%s)", s.OpensAt)
+		p.add("settings.closes_at", "must be later than the opening time")
 	}
 	if len(s.Currency) != 3 {
 		p.add("settings.currency", "must be a three-letter currency code")
