@@ -177,7 +177,7 @@ func (l *load) settled(ctx context.Context) (map[string]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	start := m["go_gc_cycles"]
+	start := m["go_gc_cycles_total"]
 	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); {
 		for range 20 {
 			l.get(ctx, "/api/v1/workshop")
@@ -185,7 +185,7 @@ func (l *load) settled(ctx context.Context) (map[string]float64, error) {
 		if m, err = l.metrics(); err != nil {
 			return nil, err
 		}
-		if m["go_gc_cycles"] >= start+2 {
+		if m["go_gc_cycles_total"] >= start+2 {
 			return m, nil
 		}
 		if ctx.Err() != nil {
@@ -500,7 +500,7 @@ func (l *load) latency(ctx context.Context) error {
 	slices.Sort(lat)
 	after, _ := l.metrics()
 	l.printf("changes: %d acknowledged, %d refused, %d late to leave (the API was behind); screens dropped: %d (server says %.0f)",
-		len(sent), failed, behind, dropped.Load(), after["bayboard_board_screens_dropped"])
+		len(sent), failed, behind, dropped.Load(), after["bayboard_board_screens_dropped_total"])
 	if len(lat) == 0 {
 		return errors.New("no change reached a measured screen")
 	}

@@ -75,10 +75,20 @@ func routeOf(c *fiber.Ctx) string {
 
 // Gauge adds a value read at each scrape, such as connected screens.
 func (s *Server) Gauge(name, help string, read func() float64) {
-	s.metrics.gauges.Store(name, gauge{help, read})
+	s.metrics.gauges.Store(name, gauge{"gauge", help, read})
+}
+
+// Counter adds a counter read at each scrape: a count since start that
+// only grows. Its name ends in _total, as Prometheus expects.
+func (s *Server) Counter(name, help string, read func() float64) {
+	if !strings.HasSuffix(name, "_total") {
+		panic("metrics: counter " + name + " must end in _total")
+	}
+	s.metrics.gauges.Store(name, gauge{"counter", help, read})
 }
 
 type gauge struct {
+	typ  string
 	help string
 	read func() float64
 }
@@ -146,7 +156,7 @@ func (s *Server) serveMetrics(c *fiber.Ctx) error {
 	for _, name := range names {
 		v, _ := m.gauges.Load(name)
 		g := v.(gauge)
-		family(name, "gauge", g.help)
+		family(name, g.typ, g.help)
 		fmt.Fprintf(&b, "%s %g\n", name, g.read())
 	}
 	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")

@@ -57,11 +57,11 @@ func Boards(hub *board.Hub, pages fs.FS) (func(*fiber.App, *Server), error) {
 			HandshakeTimeout: 10 * time.Second,
 		}))
 		s.Gauge("bayboard_board_screens", "Screens connected to a board feed.", func() float64 { return float64(hub.Screens()) })
-		s.Gauge("bayboard_board_screens_dropped", "Screens dropped since start for falling behind.", func() float64 { return float64(hub.Dropped()) })
+		s.Counter("bayboard_board_screens_dropped_total", "Screens dropped since start for falling behind.", func() float64 { return float64(hub.Dropped()) })
 		s.Gauge("go_goroutines", "Goroutines that currently exist.", func() float64 { return float64(runtime.NumGoroutine()) })
 		s.Gauge("go_heap_live_bytes", "Heap memory occupied by live objects, as of the last GC.", readMetric("/gc/heap/live:bytes"))
 		s.Gauge("go_stack_bytes", "Memory used by goroutine stacks.", readMetric("/memory/classes/heap/stacks:bytes"))
-		s.Gauge("go_gc_cycles", "Garbage collections since start.", readMetric("/gc/cycles/total:gc-cycles"))
+		s.Counter("go_gc_cycles_total", "Garbage collections since start.", readMetric("/gc/cycles/total:gc-cycles"))
 	}, nil
 }
 

@@ -330,7 +330,7 @@ func TestBoardAssetsAreServedWithETags(t *testing.T) {
 		}
 	}
 	m := bs.get(t, "/metrics")
-	for _, g := range []string{"bayboard_board_screens 0", "bayboard_board_screens_dropped 0", "go_goroutines ", "go_heap_live_bytes "} {
+	for _, g := range []string{"bayboard_board_screens 0", "bayboard_board_screens_dropped_total 0", "go_goroutines ", "go_heap_live_bytes "} {
 		if !strings.Contains(string(m.body), g) {
 			t.Errorf("/metrics has no %q", g)
 		}
