@@ -83,8 +83,10 @@ func TestTokensAreListedRevokedAndInTheHistory(t *testing.T) {
 	} else {
 		r.json(t, &made)
 	}
-	if r := ts.call(t, nil, "POST", "/api/v1/tokens", mgr, `{"name":""}`); r.status != 400 {
-		t.Errorf("a token without a name: %d", r.status)
+	for _, blank := range []string{`{"name":""}`, `{"name":"   "}`} {
+		if r := ts.call(t, nil, "POST", "/api/v1/tokens", mgr, blank); r.status != 400 {
+			t.Errorf("a token named %s: %d", blank, r.status)
+		}
 	}
 	if r := ts.call(t, nil, "GET", "/api/v1/me", made.Token, nil); r.status != 200 {
 		t.Fatalf("the new token: %d", r.status)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"bayboard/internal/shop"
@@ -90,6 +91,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
+	req.Name = strings.TrimSpace(req.Name)
 	if req.Name == "" || len([]rune(req.Name)) > 60 {
 		return problem(c, shop.CodeInvalid, "name the token", shop.FieldError{Field: "name", Message: "1 to 60 characters"})
 	}

@@ -52,7 +52,7 @@ func Desk(pages fs.FS) (func(*fiber.App, *Server), error) {
 // pages not named here follow in name order.
 var navOrder = map[string][]string{
 	"desk":  {"jobs", "appointments", "reception", "dispatch", "delivery", "followups", "kpis"},
-	"admin": {"settings", "bays", "teams", "technicians", "users", "devices", "printers", "catalog", "export"},
+	"admin": {"settings", "bays", "teams", "technicians", "users", "devices", "tokens", "printers", "catalog", "export"},
 }
 
 func orderPages(pages, order []string) []string {
