@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/demo"
 	"bayboard/internal/store"
 )
 
@@ -177,6 +179,41 @@ func TestTheDemoPrintsItsPages(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the demo's printout lacks %q:\n%s", want, text)
 		}
+	}
+	// Every printed sign-in signs in, as the printout says, and the
+	// printed token opens the API.
+	base := text[strings.Index(text, "http://"):]
+	base = strings.Fields(base)[0]
+	tried := 0
+	for _, line := range strings.Split(text[strings.Index(text, "Sign in at"):strings.Index(text, "Pages:")], "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		tried++
+		body := fmt.Sprintf(`{"login":%q,"password":"demo-password"}`, f[0])
+		if f[0] == "badge" {
+			body = fmt.Sprintf(`{"badge":%q,"pin":"1234"}`, f[1])
+		}
+		res, err := http.Post(base+"/api/v1/session", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("the printed sign-in %q: %d", strings.TrimSpace(line), res.StatusCode)
+		}
+	}
+	if tried != len(demo.SignIns) || tried < 10 {
+		t.Errorf("%d sign-ins tried of %d printed", tried, len(demo.SignIns))
+	}
+	token := strings.TrimSpace(text[strings.Index(text, "Authorization: Bearer …):")+len("Authorization: Bearer …):"):])
+	req, _ := http.NewRequest("GET", base+"/api/v1/jobs", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("the printed token %q: %v %v", token, res, err)
+	} else {
+		res.Body.Close()
 	}
 	i := strings.Index(text, "/k/bay/")
 	if i < 0 {

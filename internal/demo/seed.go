@@ -33,6 +33,8 @@ var SignIns = []SignIn{
 	{"parts", "parts clerk 配件员"},
 	{"qc", "QC inspector 质检员"},
 	{"washer", "washer 洗车工"},
+	{"cashier", "cashier 收银员"},
+	{"followup", "follow-up clerk 回访专员"},
 	{"badge B1001", "team leader 班组长 (badge + PIN)"},
 	{"badge B1002", "technician 维修技师 (badge + PIN)"},
 }
