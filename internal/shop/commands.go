@@ -3,7 +3,9 @@ package shop
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -110,6 +112,16 @@ func DecodeStrict(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		var timeErr *time.ParseError
+		if errors.As(err, &timeErr) {
+			// The decoder does not say which field held the time; the body
+			// does: the string it could not read.
+			field := pathOf(data, timeErr.Value)
+			if field == "" {
+				field = "(body)"
+			}
+			return &Error{Code: CodeInvalid, Message: "a time is not in RFC 3339 form", Fields: []FieldError{{Field: field, Message: "must be a time such as 2026-11-23T14:30:00+08:00"}}}
+		}
 		return invalidJSON(err)
 	}
 	if dec.More() {
@@ -133,6 +145,46 @@ func invalidJSON(err error) error {
 		return &Error{Code: CodeInvalid, Message: "the request has an unknown field", Fields: []FieldError{{Field: name, Message: "unknown field"}}}
 	}
 	return &Error{Code: CodeInvalid, Message: "the body is not valid JSON: " + strings.TrimPrefix(msg, "json: ")}
+}
+
+// pathOf finds where a JSON document holds the string value, as a path
+// such as "estimate.promised_at" or "labour[2].name"; "" when nowhere.
+func pathOf(data []byte, value string) string {
+	var doc any
+	if json.Unmarshal(data, &doc) != nil {
+		return ""
+	}
+	var walk func(v any, path string) (string, bool)
+	walk = func(v any, path string) (string, bool) {
+		switch v := v.(type) {
+		case string:
+			return path, v == value
+		case map[string]any:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				if found, ok := walk(v[k], p); ok {
+					return found, true
+				}
+			}
+		case []any:
+			for i, e := range v {
+				if found, ok := walk(e, fmt.Sprintf("%s[%d]", path, i)); ok {
+					return found, true
+				}
+			}
+		}
+		return "", false
+	}
+	found, _ := walk(doc, "")
+	return found
 }
 
 // jsonPath drops the Go names of embedded structs from a decoder's field

@@ -654,3 +654,20 @@ func TestTheEventLogHoldsNoSecretHash(t *testing.T) {
 		t.Errorf("the user keeps hashes %q %q", u.PasswordHash, u.PINHash)
 	}
 }
+
+func TestAMalformedTimeNamesItsField(t *testing.T) {
+	cases := map[string]string{
+		`{"type":"open_job","customer_id":"cu-1","vehicle_id":"ve-1","promised_at":"tomorrow"}`:                        "promised_at",
+		`{"type":"book_appointment","at":"2026-11-24 10:00","customer_id":"cu-1","vehicle_id":"ve-1"}`:                 "at",
+		`{"type":"update_parts","id":"pr-1","status":"on_order","eta":"2026-13-01T10:00:00+08:00"}`:                    "eta",
+		`{"type":"open_job","customer_id":"cu-1","vehicle_id":"ve-1","walk_around":{"notes":"x"},"promised_at":"9am"}`: "promised_at",
+	}
+	for body, field := range cases {
+		_, err := DecodeCommand([]byte(body))
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeInvalid || len(e.Fields) != 1 || e.Fields[0].Field != field ||
+			!strings.Contains(e.Fields[0].Message, "2026-11-23T14:30:00+08:00") {
+			t.Errorf("%s: %v, want a field error on %s", body, err, field)
+		}
+	}
+}
