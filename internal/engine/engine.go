@@ -20,6 +20,8 @@ type Committer interface {
 type Change struct {
 	State  *shop.State
 	Events []shop.Event
+	// Took is how long the transaction took to write and fsync.
+	Took time.Duration
 }
 
 // pruneEvery is how often (in engine time) old closed jobs leave the state.
@@ -175,7 +177,9 @@ func (e *Engine) commit(batch []request) {
 		accepted[i] = [2]int{start, len(d.Events())}
 	}
 	if !d.Empty() {
+		start := time.Now()
 		events, err := e.store.Commit(d.Records(), d.Events())
+		took := time.Since(start)
 		if err != nil {
 			for i := range replies {
 				if replies[i].err == nil {
@@ -198,7 +202,7 @@ func (e *Engine) commit(batch []request) {
 			subs := e.subs
 			e.mu.Unlock()
 			for _, fn := range subs {
-				fn(Change{State: next, Events: events})
+				fn(Change{State: next, Events: events, Took: took})
 			}
 		}
 	}

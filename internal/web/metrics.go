@@ -28,6 +28,10 @@ type metrics struct {
 
 	commits atomic.Uint64 // durable transactions (each one fsync)
 	events  atomic.Uint64 // events they wrote
+	// commitTime is a histogram of how long each durable commit took,
+	// written only by the engine's goroutine, read under mu.
+	commitTime    [len(latencyBuckets) + 1]uint64
+	commitTimeSum float64
 
 	gauges sync.Map // name → gauge, added by other packages
 }
@@ -61,6 +65,12 @@ func (m *metrics) request(method, route string, status int, d time.Duration) {
 // committed counts one durable commit; the engine tells its subscribers
 // of each, after its transaction is on disk.
 func (m *metrics) committed(c engine.Change) {
+	sec := c.Took.Seconds()
+	bucket := sort.SearchFloat64s(latencyBuckets[:], sec)
+	m.mu.Lock()
+	m.commitTime[bucket]++
+	m.commitTimeSum += sec
+	m.mu.Unlock()
 	m.commits.Add(1)
 	m.events.Add(uint64(len(c.Events)))
 }
@@ -126,6 +136,15 @@ func (s *Server) serveMetrics(c *fiber.Ctx) error {
 	cumulative += m.latency[len(latencyBuckets)]
 	fmt.Fprintf(&b, "bayboard_http_request_duration_seconds_bucket{le=\"+Inf\"} %d\n", cumulative)
 	fmt.Fprintf(&b, "bayboard_http_request_duration_seconds_sum %g\nbayboard_http_request_duration_seconds_count %d\n", m.latencySum, m.latencyN)
+	family("bayboard_commit_duration_seconds", "histogram", "Time to write and fsync one durable commit (a group of changes).")
+	cumulative = 0
+	for i, le := range latencyBuckets {
+		cumulative += m.commitTime[i]
+		fmt.Fprintf(&b, "bayboard_commit_duration_seconds_bucket{le=\"%g\"} %d\n", le, cumulative)
+	}
+	cumulative += m.commitTime[len(latencyBuckets)]
+	fmt.Fprintf(&b, "bayboard_commit_duration_seconds_bucket{le=\"+Inf\"} %d\n", cumulative)
+	fmt.Fprintf(&b, "bayboard_commit_duration_seconds_sum %g\nbayboard_commit_duration_seconds_count %d\n", m.commitTimeSum, cumulative)
 	m.mu.Unlock()
 
 	family("bayboard_commits_total", "counter", "Durable commits of changes: one bbolt transaction, fsynced, each.")

@@ -126,6 +126,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		`bayboard_http_requests_total{method="POST",route="/api/v1/commands",status="200"}`: 1,
 		`bayboard_commits_total`:                       1,
 		`bayboard_events_total`:                        1,
+		`bayboard_commit_duration_seconds_count`:       1,
 		`bayboard_http_request_duration_seconds_count`: 4, // the first scrape too
 		`bayboard_jobs{stage="reception"}`:             -1,
 		`bayboard_jobs{stage="waiting_dispatch"}`:      1,
@@ -140,6 +141,9 @@ func TestHealthAndMetrics(t *testing.T) {
 		if strings.Contains(series, "20261123") {
 			t.Errorf("a series per job: %s", series)
 		}
+	}
+	if after["bayboard_commit_duration_seconds_sum"] <= before["bayboard_commit_duration_seconds_sum"] {
+		t.Errorf("the commit's time was not added: %v → %v", before["bayboard_commit_duration_seconds_sum"], after["bayboard_commit_duration_seconds_sum"])
 	}
 	if after["bayboard_open_jobs"] != 1 {
 		t.Errorf("open jobs: %v", after["bayboard_open_jobs"])
