@@ -25,5 +25,6 @@
 //	    <kind>/<key>     sessions, devices and API tokens of the web layer
 //
 // Every change is written with its events in one transaction, and Commit
-// returns only after that transaction is durably on disk.
+// (and ChangeAuth, for a screen or token) returns only after that
+// transaction is durably on disk.
 package store
