@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -295,5 +296,52 @@ func TestTheDemoNeverReplacesARealShop(t *testing.T) {
 	}
 	if _, err := os.Stat(demoPath); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the demo's old file is still there: %v", err)
+	}
+}
+
+// A demo file a running bayboard holds is not pulled from under it, even
+// at the demo's own default path.
+func TestASecondDemoLeavesTheRunningDemosFile(t *testing.T) {
+	t.Chdir(t.TempDir())
+	held, err := store.Open(DefaultDemoData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	held.MarkDemo()
+	secret := held.Secret()
+	before, _ := os.Stat(DefaultDemoData)
+
+	code, out, errs := runArgs(t, nil, "serve", "--demo", "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(errs, "another bayboard") {
+		t.Errorf("a second demo on a held file: exit %d, %s", code, errs)
+	}
+	if strings.Contains(out, "DEMO SHOP") {
+		t.Errorf("the second demo started:\n%s", out)
+	}
+	after, err := os.Stat(DefaultDemoData)
+	if err != nil || !os.SameFile(before, after) || !bytes.Equal(held.Secret(), secret) {
+		t.Errorf("the running demo's file was replaced: %v", err)
+	}
+}
+
+// A busy port stops a new shop's first start before its one-time password
+// is shown and its manager made, so the next start shows one.
+func TestABusyPortStopsTheFirstStartBeforeThePassword(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	data := filepath.Join(t.TempDir(), "shop.db")
+	code, out, errs := runArgs(t, nil, "serve", "--addr", busy.Addr().String(), "--data", data)
+	if code == 0 || !strings.Contains(errs, "listen on") {
+		t.Fatalf("serve on a busy port: exit %d, %s", code, errs)
+	}
+	if strings.Contains(out, "password") {
+		t.Errorf("the password was shown before the start failed:\n%s", out)
+	}
+	if _, err := os.Stat(data); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the data file was made before the start failed: %v", err)
 	}
 }

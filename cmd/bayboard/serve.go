@@ -95,6 +95,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log.Info("starting", "version", buildVersion(), "addr", cfg.Addr, "data", cfg.Data, "demo", cfg.Demo)
+	// The address first: a busy port must stop the start before the demo
+	// rebuilds its file or a new shop's one-time password is shown.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close() // served, it is closed by the shutdown already
 	if cfg.Demo {
 		// The demo day is built around today: start from a fresh file.
 		if err := removeDemoFile(cfg.Data); err != nil {
@@ -161,10 +168,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	deps.Extra = append(deps.Extra, boards, staffPages)
 	srv := web.New(deps, web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
 	url := localURL(ln.Addr())
 	fmt.Fprintf(stdout, "bayboard %s serving on %s (data: %s)\n", buildVersion(), url, cfg.Data)
 	if cfg.Demo {
@@ -205,10 +208,17 @@ func removeDemoFile(path string) error {
 	if err != nil {
 		return err
 	}
-	// Demo files written before the mark existed are known by their name;
-	// an empty file holds nothing to lose.
-	if info.Size() > 0 && !sameFile(path, DefaultDemoData) {
-		demo, err := store.IsDemoFile(path)
+	if info.Size() == 0 {
+		return os.Remove(path) // an empty file holds nothing to lose
+	}
+	// A file another bayboard holds is never removed, not even the demo's
+	// own: a second demo would pull the file from under the first.
+	demo, err := store.IsDemoFile(path)
+	if errors.Is(err, store.ErrLocked) {
+		return err
+	}
+	// Demo files written before the mark existed are known by their name.
+	if !sameFile(path, DefaultDemoData) {
 		if err != nil {
 			return fmt.Errorf("the demo rebuilds its data file at each start: %w", err)
 		}
