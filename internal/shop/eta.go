@@ -52,6 +52,18 @@ func (j *Job) EnteredStage(s Stage) time.Time {
 	return time.Time{}
 }
 
+// ClosedAt is when a delivered or cancelled job closed (zero while open):
+// the time it entered its last stage, which later saves do not move.
+func (j *Job) ClosedAt() time.Time {
+	if j.Stage.Open() {
+		return time.Time{}
+	}
+	if at := j.EnteredStage(j.Stage); !at.IsZero() {
+		return at
+	}
+	return j.UpdatedAt
+}
+
 // Progress derives a job's live ETA: the remaining sold hours shared by the
 // technicians on it, after the awaited parts arrive, then the shop's QC and
 // wash times.

@@ -64,6 +64,26 @@ func BenchmarkDurableChangesHTTP(b *testing.B) {
 	sys := shop.Actor{System: true}
 	user, _ := eng.Do(context.Background(), sys, &shop.PutUser{User: shop.User{Login: "m", Name: "m", Roles: []shop.Role{shop.RoleManager}, Active: true}})
 	token, _ := web.IssueToken(st, user.Subject, "bench", t0)
+	// One car and one open job per client: each change rewrites a job, its
+	// place in the open-jobs index and its history, as an advisor's
+	// estimate change does.
+	const clients = 16
+	promised := time.Now().Add(3 * time.Hour).Format(time.RFC3339)
+	eng.Do(context.Background(), sys, &shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}})
+	for c := 1; c <= clients; c++ {
+		eng.Do(context.Background(), sys, &shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: fmt.Sprintf("京A%05d", c)}})
+		cmd, err := shop.DecodeCommand([]byte(fmt.Sprintf(`{"type":"open_job","customer_id":"cu-1","vehicle_id":"ve-%d","requests":"保养","promised_at":%q}`, c, promised)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := eng.Do(context.Background(), sys, cmd); err != nil {
+			b.Fatal(err)
+		}
+	}
+	jobs := make([]string, 0, clients)
+	for id := range eng.State().Jobs {
+		jobs = append(jobs, id)
+	}
 	srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st}, web.Options{})
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	go srv.Serve(ln)
@@ -71,12 +91,12 @@ func BenchmarkDurableChangesHTTP(b *testing.B) {
 	url := "http://" + ln.Addr().String() + "/api/v1/commands"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
-	const clients = 16
 	var next atomic.Int64
 	b.ResetTimer()
 	var wg sync.WaitGroup
 	for c := 0; c < clients; c++ {
 		wg.Add(1)
+		job := jobs[c]
 		go func() {
 			defer wg.Done()
 			for {
@@ -84,7 +104,9 @@ func BenchmarkDurableChangesHTTP(b *testing.B) {
 				if i > int64(b.N) {
 					return
 				}
-				body := fmt.Sprintf(`{"type":"put_customer","customer":{"name":"客户%d","phone":"13812345678"}}`, i)
+				body := fmt.Sprintf(`{"type":"update_estimate","job_id":%q,"requests":"保养，第%d次改","promised_at":%q,`+
+					`"labour":[{"name":"更换机油 Oil service","sold_hours":1.5,"price":30000}],"parts":[{"name":"Oil filter 机油滤清器","quantity":1,"unit_price":12800}],"wash":true}`,
+					job, i, promised)
 				req, _ := http.NewRequest("POST", url, strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+token)
@@ -109,7 +131,7 @@ func BenchmarkDurableChangesHTTP(b *testing.B) {
 // yearFile builds (once, cached in the system temp folder) a data file with
 // a year of a busy shop: 30,000 jobs and 1,000,000 events.
 func yearFile(b *testing.B) string {
-	path := filepath.Join(os.TempDir(), "bayboard-bench-year-v1.db")
+	path := filepath.Join(os.TempDir(), "bayboard-bench-year-v2.db")
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"bayboard/internal/shop"
+
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -106,6 +108,32 @@ var migrations = []func(tx *bolt.Tx) error{
 			}
 		}
 		return nil
+	},
+	// 4: closed_jobs rebuilt from the jobs, keyed by when each closed: jobs
+	// opened and closed in one transaction were left out before, so the
+	// reports and exports of their period missed them.
+	func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketClosedJobs); err != nil {
+			return err
+		}
+		closed, err := tx.CreateBucket(bucketClosedJobs)
+		if err != nil {
+			return err
+		}
+		jobs := records(tx, shop.KindJob)
+		if jobs == nil {
+			return nil
+		}
+		return jobs.ForEach(func(_, v []byte) error {
+			var j shop.Job
+			if err := json.Unmarshal(v, &j); err != nil {
+				return err
+			}
+			if j.Stage.Open() {
+				return nil
+			}
+			return closed.Put(closedKey(&j), present)
+		})
 	},
 }
 

@@ -212,20 +212,23 @@ func (s *Store) Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, e
 	return out, nil
 }
 
-// indexJob keeps open_jobs and closed_jobs in step with a job's stage.
+// indexJob keeps open_jobs and closed_jobs in step with a job's stage. A
+// closed job is keyed by when it closed, which later saves do not move, so
+// writing its key again is harmless; a job opened and closed in the same
+// transaction (a walk-in cancelled at once, a seeded history) is indexed too.
 func indexJob(tx *bolt.Tx, j *shop.Job) error {
 	open := tx.Bucket(bucketOpenJobs)
 	if j.Stage.Open() {
 		return open.Put([]byte(j.ID), present)
 	}
-	if open.Get([]byte(j.ID)) == nil {
-		return nil // closed before: its closed_jobs key is written already
-	}
 	if err := open.Delete([]byte(j.ID)); err != nil {
 		return err
 	}
-	key := append([]byte(j.UpdatedAt.UTC().Format(time.RFC3339)), j.ID...)
-	return tx.Bucket(bucketClosedJobs).Put(key, present)
+	return tx.Bucket(bucketClosedJobs).Put(closedKey(j), present)
+}
+
+func closedKey(j *shop.Job) []byte {
+	return append([]byte(j.ClosedAt().UTC().Format(time.RFC3339)), j.ID...)
 }
 
 // Job reads one job from disk, live or not.

@@ -197,6 +197,38 @@ var migrationTests = []func(t *testing.T){
 			return nil
 		})
 	},
+	func(t *testing.T) {
+		db := rawDB(t)
+		db.Update(func(tx *bolt.Tx) error {
+			tx.CreateBucket(bucketMeta)
+			migrations[0](tx)
+			jobs, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindJob))
+			closedAt := time.Date(2026, 11, 20, 15, 4, 5, 0, time.UTC)
+			put := func(j shop.Job) {
+				v, _ := json.Marshal(j)
+				jobs.Put([]byte(j.ID), v)
+			}
+			// Delivered, but left out of the index (opened and closed in
+			// one transaction); saved again later, so updated_at moved.
+			put(shop.Job{ID: "J1", Stage: shop.StageDelivered, UpdatedAt: closedAt.Add(48 * time.Hour),
+				Stages: []shop.StageChange{{Stage: shop.StageReception, At: closedAt.Add(-time.Hour)}, {Stage: shop.StageDelivered, At: closedAt}}})
+			put(shop.Job{ID: "J2", Stage: shop.StageInProgress})
+			// Indexed under its old key (updated_at at closing).
+			put(shop.Job{ID: "J3", Stage: shop.StageCancelled, UpdatedAt: closedAt,
+				Stages: []shop.StageChange{{Stage: shop.StageCancelled, At: closedAt}}})
+			tx.Bucket(bucketClosedJobs).Put(append([]byte(closedAt.Format(time.RFC3339)), "J3"...), present)
+			if err := migrations[3](tx); err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			tx.Bucket(bucketClosedJobs).ForEach(func(k, _ []byte) error { keys = append(keys, string(k)); return nil })
+			want := []string{"2026-11-20T15:04:05ZJ1", "2026-11-20T15:04:05ZJ3"}
+			if strings.Join(keys, " ") != strings.Join(want, " ") {
+				t.Errorf("closed_jobs after the migration: %v, want %v", keys, want)
+			}
+			return nil
+		})
+	},
 }
 
 // has reports whether a key is present; bbolt's Get returns nil for an
@@ -399,5 +431,37 @@ func TestAuthChangesAreWrittenWithTheirEvent(t *testing.T) {
 	}
 	if v, _ := s.GetAuth("device_tokens", "k1"); v != nil {
 		t.Fatalf("deleted token still holds %q", v)
+	}
+}
+
+// A job opened and closed in one transaction is in the closed index: the
+// reports of its day count it, and a restart within the week loads it.
+func TestAJobOpenedAndClosedInOneCommitIsIndexed(t *testing.T) {
+	s := open(t)
+	st := seed(t, s)
+	st = apply(t, s, st, t0.Add(time.Hour),
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A11111"}},
+		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-3", Estimate: shop.Estimate{Requests: "问诊", PromisedAt: t0.Add(2 * time.Hour)}},
+		&shop.Cancel{JobID: "20261123-0003", Reason: "客户改期"})
+	apply(t, s, st, t0.Add(3*time.Hour), &shop.Cancel{JobID: "20261123-0002", Reason: "不修了"})
+	closed, err := s.JobsClosedSince(t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, j := range closed {
+		if !j.Stage.Open() {
+			ids = append(ids, j.ID)
+		}
+	}
+	if strings.Join(ids, " ") != "20261123-0003 20261123-0002" {
+		t.Errorf("closed since the morning: %v", ids)
+	}
+	got, err := s.Load(t0.Add(24 * time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := got.Jobs["20261123-0003"]; j == nil || j.Stage != shop.StageCancelled {
+		t.Errorf("the job closed in its opening commit was not loaded: %+v", j)
 	}
 }
