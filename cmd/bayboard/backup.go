@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -43,13 +44,9 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if *url != "" {
 		n, err = backupFromServer(ctx, *url, *token, f)
 	} else {
-		var st *store.Store
-		if st, err = store.Open(*data); err != nil {
-			f.Close()
-			return fmt.Errorf("%w\n(for a running server use --url and --token)", err)
+		if n, err = store.BackupFile(*data, f); errors.Is(err, store.ErrLocked) {
+			err = fmt.Errorf("%w\n(for a running server use --url and --token)", err)
 		}
-		n, err = st.Backup(f)
-		st.Close()
 	}
 	if err == nil {
 		err = f.Sync()

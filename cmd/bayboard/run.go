@@ -53,9 +53,10 @@ Usage:
   bayboard watch   VIEW [--url http://127.0.0.1:8080] [--token TOKEN] [--json] [--once]
   bayboard version
 
-Every flag can also be set by its environment variable: BAYBOARD_ADDR,
-BAYBOARD_DATA, BAYBOARD_URL, BAYBOARD_TOKEN. A flag given wins over its
-variable. The demo keeps to ./bayboard-demo.db whatever BAYBOARD_DATA says.
+These flags can also be set by environment variables: --addr BAYBOARD_ADDR,
+--data BAYBOARD_DATA, --url BAYBOARD_URL, --token BAYBOARD_TOKEN, --log-level
+BAYBOARD_LOG_LEVEL. A flag given wins over its variable. The demo keeps to
+./bayboard-demo.db whatever BAYBOARD_DATA says.
 `
 
 // run is the whole program; main only wires the process to it, so tests

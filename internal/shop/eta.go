@@ -13,7 +13,7 @@ type Progress struct {
 	ClockedHours float64   `json:"clocked_hours"`
 	ETA          time.Time `json:"eta"`
 	// PartsETA is when the last awaited part is expected; zero when none.
-	PartsETA time.Time `json:"parts_eta,omitempty"`
+	PartsETA time.Time `json:"parts_eta,omitzero"`
 	AtRisk   bool      `json:"at_risk"` // the ETA passes the promised time
 	Late     bool      `json:"late"`    // the promised time has passed
 }

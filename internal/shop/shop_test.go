@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -669,5 +670,15 @@ func TestAMalformedTimeNamesItsField(t *testing.T) {
 			!strings.Contains(e.Fields[0].Message, "2026-11-23T14:30:00+08:00") {
 			t.Errorf("%s: %v, want a field error on %s", body, err, field)
 		}
+	}
+}
+
+func TestAProgressWithoutPartsSaysNoPartsETA(t *testing.T) {
+	raw, err := json.Marshal(Progress{ETA: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(raw), "parts_eta") {
+		t.Errorf("a job awaiting no part shows %s", raw)
 	}
 }

@@ -392,6 +392,29 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
+// BackupFile copies a data file that no server holds, as it is: it is
+// opened read-only, so not even a migration touches the original.
+func BackupFile(path string, w io.Writer) (int64, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return 0, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("open data file %s: %w", path, err)
+	}
+	defer db.Close()
+	var n int64
+	err = db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil {
+			return fmt.Errorf("%s is not a bayboard data file", path)
+		}
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
 // MarkDemo records that the file holds the demo shop, which the demo may
 // delete and rebuild at its next start. A real shop's file never has the
 // mark, so the demo can never take a real shop's file for its own.
@@ -444,8 +467,11 @@ func Restore(backup, path string) error {
 	}
 	defer os.Remove(tmp)
 	b, err := Open(tmp)
+	if errors.Is(err, bolt.ErrInvalid) || errors.Is(err, bolt.ErrVersionMismatch) || errors.Is(err, bolt.ErrChecksum) {
+		return fmt.Errorf("the backup %s is not a bayboard data file: %w", backup, err)
+	}
 	if err != nil {
-		return fmt.Errorf("the backup cannot be used: %w", err)
+		return fmt.Errorf("the backup %s cannot be used: %w", backup, err)
 	}
 	err = b.Check()
 	b.Close()

@@ -465,3 +465,41 @@ func TestAJobOpenedAndClosedInOneCommitIsIndexed(t *testing.T) {
 		t.Errorf("the job closed in its opening commit was not loaded: %+v", j)
 	}
 }
+
+// A cold backup copies the file as it is: an older file is not migrated by
+// being backed up, and junk is refused by name.
+func TestBackupFileLeavesTheOriginalAsItIs(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "old.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Update(func(tx *bolt.Tx) error {
+		meta, _ := tx.CreateBucket(bucketMeta)
+		migrations[0](tx)
+		return meta.Put(keySchemaVersion, u64(1))
+	})
+	db.Close()
+	before, _ := os.ReadFile(path)
+	var buf bytes.Buffer
+	if _, err := BackupFile(path, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("backing up changed the original")
+	}
+	copyPath := filepath.Join(dir, "copy.db")
+	os.WriteFile(copyPath, buf.Bytes(), 0o600)
+	s, err := Open(copyPath) // the copy migrates when it is used
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	junk := filepath.Join(dir, "junk.db")
+	os.WriteFile(junk, bytes.Repeat([]byte("x"), 8192), 0o600)
+	if err := Restore(junk, filepath.Join(dir, "target.db")); err == nil || !strings.Contains(err.Error(), "backup "+junk+" is not a bayboard data file") {
+		t.Errorf("restoring junk: %v", err)
+	}
+}
