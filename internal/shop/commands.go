@@ -122,6 +122,13 @@ func DecodeStrict(data []byte, v any) error {
 			}
 			return &Error{Code: CodeInvalid, Message: "a time is not in RFC 3339 form", Fields: []FieldError{{Field: field, Message: "must be a time such as 2026-11-23T14:30:00+08:00"}}}
 		}
+		if e, ok := invalidJSON(err).(*Error); ok && e.Message == "the request has an unknown field" {
+			// The decoder names the key alone; the body tells where it is.
+			if path := keyPath(data, e.Fields[0].Field); path != "" {
+				e.Fields[0].Field = path
+			}
+			return e
+		}
 		return invalidJSON(err)
 	}
 	if dec.More() {
@@ -147,18 +154,31 @@ func invalidJSON(err error) error {
 	return &Error{Code: CodeInvalid, Message: "the body is not valid JSON: " + strings.TrimPrefix(msg, "json: ")}
 }
 
+// keyPath finds where a JSON document has a key, as a path such as
+// "customer.nickname"; "" when nowhere.
+func keyPath(data []byte, key string) string {
+	return findPath(data, func(path string, k string, _ any) bool { return k == key })
+}
+
 // pathOf finds where a JSON document holds the string value, as a path
 // such as "estimate.promised_at" or "labour[2].name"; "" when nowhere.
 func pathOf(data []byte, value string) string {
+	return findPath(data, func(_ string, _ string, v any) bool { str, ok := v.(string); return ok && str == value })
+}
+
+// findPath walks a JSON document, objects' keys in order, and returns the
+// path of the first member or element for which match is true.
+func findPath(data []byte, match func(path, key string, v any) bool) string {
 	var doc any
 	if json.Unmarshal(data, &doc) != nil {
 		return ""
 	}
-	var walk func(v any, path string) (string, bool)
-	walk = func(v any, path string) (string, bool) {
+	var walk func(v any, path, key string) (string, bool)
+	walk = func(v any, path, key string) (string, bool) {
+		if path != "" && match(path, key, v) {
+			return path, true
+		}
 		switch v := v.(type) {
-		case string:
-			return path, v == value
 		case map[string]any:
 			keys := make([]string, 0, len(v))
 			for k := range v {
@@ -170,20 +190,20 @@ func pathOf(data []byte, value string) string {
 				if path != "" {
 					p = path + "." + k
 				}
-				if found, ok := walk(v[k], p); ok {
+				if found, ok := walk(v[k], p, k); ok {
 					return found, true
 				}
 			}
 		case []any:
 			for i, e := range v {
-				if found, ok := walk(e, fmt.Sprintf("%s[%d]", path, i)); ok {
+				if found, ok := walk(e, fmt.Sprintf("%s[%d]", path, i), ""); ok {
 					return found, true
 				}
 			}
 		}
 		return "", false
 	}
-	found, _ := walk(doc, "")
+	found, _ := walk(doc, "", "")
 	return found
 }
 

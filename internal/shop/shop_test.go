@@ -682,3 +682,15 @@ func TestAProgressWithoutPartsSaysNoPartsETA(t *testing.T) {
 		t.Errorf("a job awaiting no part shows %s", raw)
 	}
 }
+
+func TestAnUnknownNestedFieldIsNamedByItsPath(t *testing.T) {
+	_, err := DecodeCommand([]byte(`{"type":"put_customer","customer":{"name":"张先生","phone":"13812345678","nickname":"老张"}}`))
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "customer.nickname" || e.Fields[0].Message != "unknown field" {
+		t.Errorf("unknown nested field: %v %+v", err, e)
+	}
+	_, err = DecodeCommand([]byte(`{"type":"submit","job_id":"x","extra":1}`))
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "extra" {
+		t.Errorf("unknown top-level field: %v", err)
+	}
+}
