@@ -3,6 +3,8 @@ package demo
 import (
 	"sync"
 	"time"
+
+	"bayboard/internal/shop"
 )
 
 // Clock is the demo's accelerated time: it starts at the shop's morning of
@@ -45,4 +47,33 @@ func Location() *time.Location {
 		return time.FixedZone("CST", 8*3600)
 	}
 	return loc
+}
+
+// openingHours returns when the shop opens and closes on the day of t, from
+// its settings; 08:00 to 18:00 when they cannot be read.
+func openingHours(s shop.Settings, t time.Time) (opens, closes time.Time) {
+	o, err1 := time.Parse("15:04", s.OpensAt)
+	c, err2 := time.Parse("15:04", s.ClosesAt)
+	if err1 != nil || err2 != nil || !c.After(o) {
+		o, c = time.Date(0, 1, 1, 8, 0, 0, 0, time.UTC), time.Date(0, 1, 1, 18, 0, 0, 0, time.UTC)
+	}
+	local := t.In(Location())
+	y, m, d := local.Date()
+	return time.Date(y, m, d, o.Hour(), o.Minute(), 0, 0, Location()), time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, Location())
+}
+
+// isOpen says whether the shop is open at t.
+func isOpen(s shop.Settings, t time.Time) bool {
+	opens, closes := openingHours(s, t)
+	return !t.Before(opens) && t.Before(closes)
+}
+
+// nextOpening is the first opening time after t.
+func nextOpening(s shop.Settings, t time.Time) time.Time {
+	opens, _ := openingHours(s, t)
+	if t.Before(opens) {
+		return opens
+	}
+	tomorrow, _ := openingHours(s, t.In(Location()).AddDate(0, 0, 1))
+	return tomorrow
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +18,24 @@ import (
 	"bayboard/internal/store"
 )
 
-// RunDay seeds the demo shop and drives the simulator through a simulated
-// day in one-minute steps, calling each after every step.
+// runDay seeds the demo shop and drives the simulator through the first
+// simulated day, to its closing, in one-minute steps, calling each after
+// every step.
 func runDay(t *testing.T, each func(*shop.State, time.Time)) (*engine.Engine, *store.Store) {
+	t.Helper()
+	eng, st, _ := runShop(t, func(eng *engine.Engine, now time.Time) bool {
+		_, closes := openingHours(eng.State().Settings, testMorning)
+		return now.Before(closes)
+	}, each)
+	return eng, st
+}
+
+// testMorning is when the tests' demo day starts: 09:30 in Beijing.
+var testMorning = NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 0).Now()
+
+// runShop seeds the demo shop on a stopped clock and steps the simulator
+// a simulated minute at a time while more says so.
+func runShop(t *testing.T, more func(*engine.Engine, time.Time) bool, each func(*shop.State, time.Time)) (*engine.Engine, *store.Store, *Clock) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
@@ -34,13 +50,13 @@ func runDay(t *testing.T, each func(*shop.State, time.Time)) (*engine.Engine, *s
 	}
 	eng := engine.New(st, state, clock.Now)
 	t.Cleanup(eng.Close)
-	sim := NewSimulator(eng, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	for clock.Now().Hour() < 20 {
+	sim := NewSimulator(eng, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for more(eng, clock.Now()) {
 		clock.Advance(time.Minute)
 		sim.Step(context.Background())
 		each(eng.State(), clock.Now())
 	}
-	return eng, st
+	return eng, st, clock
 }
 
 func TestTheDemoShopStartsWithJobsInEveryStage(t *testing.T) {
@@ -115,6 +131,18 @@ func TestTheDemoShopStartsWithJobsInEveryStage(t *testing.T) {
 			t.Errorf("demo plate %q is not a Beijing plate in the written form", v.Plate)
 		}
 	}
+	for _, v := range state.Vehicles {
+		if vin, ok := shop.ParseVIN(v.VIN); !ok || vin != v.VIN || !strings.HasPrefix(vin, "LBE") {
+			t.Errorf("vehicle %s (%s) has VIN %q, want a valid Beijing Hyundai VIN", v.ID, v.Model, v.VIN)
+		}
+	}
+	for _, j := range state.Jobs {
+		if opens, closes := openingHours(state.Settings, j.CreatedAt); j.CreatedAt.Before(opens) || !j.CreatedAt.Before(closes) {
+			t.Errorf("job %s was received at %s, outside the opening hours %s–%s", j.ID,
+				j.CreatedAt.In(Location()).Format("15:04"), state.Settings.OpensAt, state.Settings.ClosesAt)
+		}
+	}
+	checkMileage(t, state)
 	for _, c := range state.Customers {
 		if !hasHan(c.Name) {
 			t.Errorf("customer name %q is not Chinese", c.Name)
@@ -262,4 +290,144 @@ func TestAStoppedClockMovesOnlyWhenAdvanced(t *testing.T) {
 	if got := c.Now().Sub(morning); got != 90*time.Minute {
 		t.Errorf("advanced by %v, want 1h30m", got)
 	}
+}
+
+// checkMileage holds every walk-around's mileage against the vehicle's: the
+// jobs of a car read ever more kilometres, the latest is the car's recorded
+// mileage, and the next service is due 10,000 km after the reading.
+func checkMileage(t *testing.T, st *shop.State) {
+	t.Helper()
+	byVehicle := map[string][]*shop.Job{}
+	for _, j := range st.Jobs {
+		byVehicle[j.VehicleID] = append(byVehicle[j.VehicleID], j)
+	}
+	for id, jobs := range byVehicle {
+		sort.Slice(jobs, func(a, b int) bool { return jobs[a].CreatedAt.Before(jobs[b].CreatedAt) })
+		v := st.Vehicles[id]
+		last := jobs[len(jobs)-1]
+		if last.WalkAround.MileageKM != v.MileageKM || v.MileageKM == 0 {
+			t.Errorf("job %s's walk-around read %d km, but its vehicle %s has %d km", last.ID, last.WalkAround.MileageKM, id, v.MileageKM)
+		}
+		for i := 1; i < len(jobs); i++ {
+			if jobs[i].WalkAround.MileageKM <= jobs[i-1].WalkAround.MileageKM {
+				t.Errorf("vehicle %s read %d km at job %s, then %d km at job %s", id,
+					jobs[i-1].WalkAround.MileageKM, jobs[i-1].ID, jobs[i].WalkAround.MileageKM, jobs[i].ID)
+			}
+		}
+		for _, j := range jobs {
+			if j.Delivery != nil && j.NextServiceKM != j.WalkAround.MileageKM+10000 {
+				t.Errorf("job %s read %d km and sets the next service at %d km", j.ID, j.WalkAround.MileageKM, j.NextServiceKM)
+			}
+		}
+	}
+}
+
+// At closing the technicians clock off and nobody arrives; the clock jumps
+// over the night to the next opening, where the work left over carries on,
+// the day's appointments arrive and the day after is booked.
+func TestTheShopClosesForTheNightAndOpensTheNextMorning(t *testing.T) {
+	y, m, d := testMorning.Date()
+	loc := Location()
+	nextMorning := time.Date(y, m, d+1, 8, 0, 0, 0, loc)
+	stepsAt := map[int64]bool{}
+	eng, st, _ := runShop(t, func(_ *engine.Engine, now time.Time) bool {
+		return now.Before(time.Date(y, m, d+1, 13, 0, 0, 0, loc))
+	}, func(state *shop.State, now time.Time) {
+		stepsAt[now.Unix()] = true
+		if !isOpen(state.Settings, now) {
+			t.Fatalf("the demo clock reads %s, when the shop is closed", now.Format("Jan 2 15:04"))
+		}
+		for _, j := range state.Jobs {
+			for _, c := range j.Clock {
+				if c.End == nil && !sameDay(c.Start, now) {
+					t.Fatalf("%s: %s has been clocked on job %s since %s", now.Format("Jan 2 15:04"), c.TechID, j.ID, c.Start.Format("Jan 2 15:04"))
+				}
+			}
+		}
+	})
+	state := eng.State()
+	if !stepsAt[nextMorning.Unix()] {
+		t.Errorf("the clock did not jump from closing to the next opening, %s", nextMorning.Format("Jan 2 15:04"))
+	}
+
+	// Every clock session lies within one day's opening hours.
+	carriedOver := 0
+	for _, j := range state.Jobs {
+		endedAtClosing := false
+		for _, c := range j.Clock {
+			opens, closes := openingHours(state.Settings, c.Start)
+			if c.Start.Before(opens) || !c.Start.Before(closes) || (c.End != nil && c.End.After(closes)) {
+				t.Errorf("%s worked on job %s from %s to %v, outside the opening hours", c.TechID, j.ID, c.Start.Format("Jan 2 15:04"), c.End)
+			}
+			if c.End != nil && c.End.Equal(closes) {
+				endedAtClosing = true
+			} else if endedAtClosing && sameDay(c.Start, nextMorning) {
+				carriedOver++
+				endedAtClosing = false
+			}
+		}
+	}
+	if carriedOver == 0 {
+		t.Error("no technician went back in the morning to the work they clocked off at closing")
+	}
+
+	// Nothing happens in the night but the clocking off at closing, and no
+	// car arrives outside the opening hours.
+	arrivals := map[bool]int{}
+	err := st.Events(testMorning.Add(time.Nanosecond), nextMorning.Add(24*time.Hour), func(ev shop.Event) error {
+		opens, closes := openingHours(state.Settings, ev.At)
+		switch {
+		case ev.At.Before(opens) || ev.At.After(closes):
+			t.Errorf("%s at %s, when the shop is closed", ev.Type, ev.At.In(loc).Format("Jan 2 15:04"))
+		case ev.At.Equal(closes) && ev.Type != "clock_off" && ev.Type != "update_appointment":
+			t.Errorf("%s at closing time", ev.Type)
+		case ev.Type == "open_job":
+			arrivals[sameDay(ev.At, nextMorning)]++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if arrivals[true] == 0 {
+		t.Errorf("no car arrived on the second morning (%d on the first day)", arrivals[false])
+	}
+
+	// The appointment board has today and tomorrow again, and today's had
+	// their preparation done the day before.
+	perDay := map[string]int{}
+	for _, ap := range state.Appointments {
+		perDay[ap.At.In(loc).Format("Jan 2")]++
+		if opens, closes := openingHours(state.Settings, ap.At); ap.At.Before(opens) || !ap.At.Before(closes) {
+			t.Errorf("appointment %s is at %s, outside the opening hours", ap.ID, ap.At.In(loc).Format("Jan 2 15:04"))
+		}
+		if sameDay(ap.At, nextMorning) && !(ap.Prep.PartsStaged && ap.Prep.BayAssigned && ap.Prep.Reminded24h) {
+			t.Errorf("appointment %s at %s was not prepared the day before: %+v", ap.ID, ap.At.In(loc).Format("Jan 2 15:04"), ap.Prep)
+		}
+	}
+	dayAfter := nextMorning.AddDate(0, 0, 1).Format("Jan 2")
+	if perDay[nextMorning.Format("Jan 2")] == 0 || perDay[dayAfter] < 10 {
+		t.Errorf("appointments per day: %v; want today's and about twelve for %s", perDay, dayAfter)
+	}
+
+	// Today's figures are the second day's alone.
+	now := eng.Now()
+	k := state.Today(now)
+	opened := 0
+	for _, j := range state.Jobs {
+		if sameDay(j.CreatedAt, now) {
+			opened++
+		}
+	}
+	if !k.From.Equal(time.Date(y, m, d+1, 0, 0, 0, 0, loc)) || k.Opened != opened {
+		t.Errorf("today's KPIs run from %v and count %d jobs opened; %d were opened today", k.From, k.Opened, opened)
+	}
+	t.Logf("second day at %s: %d opened, %d delivered, bay utilisation %.2f", now.In(loc).Format("15:04"), k.Opened, k.Delivered, k.BayUtilisation)
+	checkMileage(t, state)
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.In(Location()).Date()
+	by, bm, bd := b.In(Location()).Date()
+	return ay == by && am == bm && ad == bd
 }

@@ -35,10 +35,11 @@ type scenario struct {
 	work  int
 }
 
-// jobs puts jobs in every stage at start. The first wave worked early
-// this morning and has left its bays; the second is on the bays now.
+// jobs puts jobs in every stage at start. The first wave came in when the
+// shop opened this morning and has left its bays; the second is on the
+// bays now. A step due after start is made at start.
 func (s *seeder) jobs(start time.Time) {
-	day := time.Date(start.Year(), start.Month(), start.Day(), 7, 30, 0, 0, start.Location())
+	opens, _ := openingHours(s.d.Settings(), start)
 	wave1 := []scenario{
 		{shop.StageDelivered, "bay-1", "team-1", []string{"tech-2"}, 0},
 		{shop.StageDelivered, "bay-2", "team-1", []string{"tech-3"}, 0},
@@ -47,14 +48,16 @@ func (s *seeder) jobs(start time.Time) {
 		{shop.StageQualityCheck, "bay-3", "team-1", []string{"tech-4"}, 0},
 		{shop.StageQualityCheck, "bay-9", "team-2", []string{"tech-8"}, 6},
 	}
+	// The second wave takes over the first wave's bays as they free up,
+	// so the jobs going to them come later in it.
 	wave2 := []scenario{
 		{shop.StageWaitingParts, "bay-6", "team-3", []string{"tech-11"}, 1},
 		{shop.StageWaitingParts, "bay-1", "team-1", []string{"tech-2"}, 3},
-		{shop.StageWaitingApproval, "bay-9", "team-2", []string{"tech-8"}, 6},
 		{shop.StageInProgress, "bay-2", "team-1", []string{"tech-3"}, 0},
 		{shop.StageInProgress, "bay-4", "team-2", []string{"tech-6", "tech-7"}, 4},
 		{shop.StageInProgress, "bay-10", "team-4", []string{"tech-14"}, 5},
 		{shop.StageInProgress, "bay-7", "team-3", []string{"tech-10"}, 1},
+		{shop.StageWaitingApproval, "bay-9", "team-2", []string{"tech-8"}, 6},
 		{shop.StageDispatched, "bay-11", "team-4", []string{"tech-15"}, 5},
 		{shop.StageDispatched, "bay-5", "team-2", []string{"tech-5"}, 4},
 		{shop.StageWaitingDispatch, "", "", nil, 1},
@@ -72,8 +75,8 @@ func (s *seeder) jobs(start time.Time) {
 			steps = append(steps, s.timeline(sc, vehicle, open.Add(time.Duration(i)*gap))...)
 		}
 	}
-	add(wave1, day, 4*time.Minute)
-	add(wave2, day.Add(80*time.Minute), 6*time.Minute)
+	add(wave1, opens, 3*time.Minute)
+	add(wave2, opens.Add(time.Hour), 4*time.Minute)
 	sort.SliceStable(steps, func(a, b int) bool { return steps[a].at.Before(steps[b].at) })
 	for _, st := range steps {
 		if st.at.After(start) {
@@ -114,7 +117,7 @@ func (s *seeder) timeline(sc scenario, vehicle int, open time.Time) []step {
 	promised := open.Add(time.Duration((hours + 1.5) * float64(time.Hour))).Truncate(15 * time.Minute)
 	est := shop.Estimate{Requests: w.request, Labour: w.labour, Parts: w.parts, PromisedAt: promised,
 		Wash: sc.work != 6 || sc.stage == shop.StageWashing, KeepOldParts: vehicle%3 == 0,
-		WalkAround: shop.WalkAround{FuelPercent: 25 + vehicle*7%70, CoversOn: true, Damage: []string{"", "右后保险杠轻微划痕", "", "左前轮毂擦伤"}[vehicle%4]}}
+		WalkAround: shop.WalkAround{MileageKM: walkAroundKM(s.rng, s.mileage[veID]), FuelPercent: 25 + vehicle*7%70, CoversOn: true, Damage: []string{"", "右后保险杠轻微划痕", "", "左前轮毂擦伤"}[vehicle%4]}}
 	jobID := open.Format("20060102") + "-" + pad4(vehicle)
 	steps := []step{{open, asAdvisor, &shop.OpenJob{CustomerID: cuID, VehicleID: veID, Estimate: est}}}
 	at := open
@@ -179,7 +182,9 @@ func (s *seeder) timeline(sc scenario, vehicle int, open time.Time) []step {
 	if sc.stage == shop.StageReady {
 		return steps
 	}
+	nextService := at.AddDate(0, 6, 0)
 	next(15*time.Minute, asAdvisor, &shop.Deliver{JobID: jobID, WorkShown: true, SeatRestored: true, CarClean: est.Wash,
+		NextServiceAt: &nextService, NextServiceKM: est.WalkAround.MileageKM + 10000,
 		Paid: shop.TotalOf(est.Labour, est.Parts), PaymentMethod: "wechat"})
 	return steps
 }
@@ -192,21 +197,29 @@ func pad4(n int) string {
 	return s
 }
 
+// appointmentSlots are a day's booking times: every 40 minutes from half
+// an hour after opening, twelve a day, the last well before closing.
+func appointmentSlots(settings shop.Settings, day time.Time) []time.Time {
+	opens, closes := openingHours(settings, day)
+	var slots []time.Time
+	for at := opens.Add(30 * time.Minute); len(slots) < 12 && at.Before(closes.Add(-time.Hour)); at = at.Add(40 * time.Minute) {
+		slots = append(slots, at)
+	}
+	return slots
+}
+
 // appointments books today's remaining slots and tomorrow's, with the prep
 // checklist done for some; one of this morning's customers did not come.
 func (s *seeder) appointments(start time.Time) {
-	loc := start.Location()
-	y, m, d := start.Date()
 	booked := start.Add(-20 * time.Hour)
 	for day := 0; day < 2; day++ {
-		for slot := 0; slot < 12; slot++ {
-			at := time.Date(y, m, d+day, 8, 30, 0, 0, loc).Add(time.Duration(slot) * 40 * time.Minute)
+		for slot, at := range appointmentSlots(s.d.Settings(), start.AddDate(0, 0, day)) {
 			if day == 0 && at.Before(start) && slot > 0 {
 				continue
 			}
 			cu, ve := s.customer(booked)
 			w := works[(slot+day)%len(works)]
-			advisor := []string{"user-2", "user-3", "user-4"}[slot%3]
+			advisor := advisors[slot%len(advisors)]
 			ev := s.do(sys, booked, &shop.BookAppointment{At: at, CustomerID: cu, VehicleID: ve, Requested: w.request, AdvisorID: advisor})
 			prep := shop.Prep{AdvisorAssigned: true, PartsStaged: slot%3 != 2, BayAssigned: slot%4 != 3, Reminded24h: true, Reminded1h: day == 0 && slot < 4}
 			s.do(sys, booked, &shop.UpdateAppointment{ID: ev.Subject, Prep: &prep})
@@ -216,3 +229,6 @@ func (s *seeder) appointments(start time.Time) {
 		}
 	}
 }
+
+// advisors are the demo's three service advisors' user ids.
+var advisors = []string{"user-2", "user-3", "user-4"}

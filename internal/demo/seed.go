@@ -42,7 +42,6 @@ var SignIns = []SignIn{
 var (
 	surnames = []string{"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗"}
 	givens   = []string{"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞", "平", "刚", "桂英", "建华"}
-	models   = []string{"索纳塔 Sonata", "途胜 Tucson", "伊兰特 Elantra", "名图 Mistra", "ix35", "胜达 Santa Fe", "菲斯塔 Festa", "库斯途 Custo", "领动 Lafesta", "昂希诺 Encino"}
 	letters  = "ABCEFGHJKLMNPQ"
 	works    = []struct {
 		request string
@@ -68,6 +67,8 @@ type seeder struct {
 	rng   *rand.Rand
 	err   error
 	plate map[string]bool
+	// mileage is each vehicle's recorded mileage, for the walk-around.
+	mileage map[string]int
 	// partsSeen counts the parts requests made so far, to name them.
 	partsSeen int
 }
@@ -110,8 +111,11 @@ func (s *seeder) customer(at time.Time) (string, string) {
 	name := string([]rune(s.name())[:1]) + title
 	phone := fmt.Sprintf("13%d%08d", 5+s.rng.IntN(5), s.rng.IntN(100000000))
 	cu := s.do(sys, at, &shop.PutCustomer{Customer: shop.Customer{Name: name, Phone: phone, Key: s.rng.IntN(8) == 0}})
+	m := models[s.rng.IntN(len(models))]
+	km := 5000 + s.rng.IntN(120000)
 	ve := s.do(sys, at, &shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: cu.Subject, Plate: s.newPlate(),
-		Model: models[s.rng.IntN(len(models))], MileageKM: 5000 + s.rng.IntN(120000)}})
+		VIN: newVIN(s.rng, m, modelYear(at.Year(), km)), Model: m.name, MileageKM: km}})
+	s.mileage[ve.Subject] = km
 	return cu.Subject, ve.Subject
 }
 
@@ -119,7 +123,7 @@ func (s *seeder) customer(at time.Time) (string, string) {
 // commits it in one transaction.
 func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
 	st.Loc = Location()
-	s := &seeder{d: shop.NewDraft(st), rng: rand.New(rand.NewPCG(2026, 11)), plate: map[string]bool{}}
+	s := &seeder{d: shop.NewDraft(st), rng: rand.New(rand.NewPCG(2026, 11)), plate: map[string]bool{}, mileage: map[string]int{}}
 	early := start.Add(-3 * time.Hour)
 	settings := shop.DefaultSettings()
 	settings.Name = "北京朝阳现代汽车特约服务站"

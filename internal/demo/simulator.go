@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"bayboard/internal/shop"
@@ -20,18 +21,24 @@ type Doer interface {
 // Simulator moves the demo day forward: customers arrive, the controller
 // dispatches, technicians clock on and finish, parts arrive late, QC fails
 // now and then, cars are washed and delivered. Every move is a command with
-// the permissions of the person who would make it.
+// the permissions of the person who would make it. At closing time the
+// technicians clock off and the clock jumps over the night to the next
+// morning, when the work left over carries on and the day after is booked.
 type Simulator struct {
 	shop  Doer
 	clock *Clock
 	log   *slog.Logger
 	rng   *rand.Rand
 	last  time.Time
+	// day is the shop day the simulator last worked, "2006-01-02".
+	day string
 	// Tick is how often (in wall time) the simulator looks at the shop.
 	Tick time.Duration
 }
 
-// NewSimulator returns a simulator over a shop.
+// NewSimulator returns a simulator over a shop. The clock is the one the
+// shop reads; the simulator moves it over the nights. A nil clock is not
+// moved, and the simulator waits for the morning.
 func NewSimulator(d Doer, clock *Clock, log *slog.Logger) *Simulator {
 	return &Simulator{shop: d, clock: clock, log: log, rng: rand.New(rand.NewPCG(7, 11)), Tick: time.Second}
 }
@@ -64,21 +71,85 @@ func (s *Simulator) do(ctx context.Context, a shop.Actor, c shop.Command) bool {
 	return true
 }
 
-// Step makes the moves due at the shop's current time.
+// Step makes the moves due at the shop's current time. Outside opening
+// hours it ends the day instead.
 func (s *Simulator) Step(ctx context.Context) {
 	now := s.shop.Now()
+	st := s.shop.State()
+	if !isOpen(st.Settings, now) {
+		s.endDay(ctx, st, now)
+		return
+	}
+	if day := now.In(Location()).Format("2006-01-02"); day != s.day {
+		s.day = day
+		s.startDay(ctx, st, now)
+		st = s.shop.State()
+	}
 	dt := now.Sub(s.last)
 	if s.last.IsZero() || dt <= 0 || dt > time.Hour {
 		dt = time.Minute
 	}
 	s.last = now
-	st := s.shop.State()
 	s.arrivals(ctx, st, now, dt)
 	st = s.shop.State()
 	busyBays, busyTechs := occupancy(st)
 	for _, j := range st.OpenJobs() {
 		s.advance(ctx, st, j, now, dt, busyBays, busyTechs)
 	}
+}
+
+// endDay closes the shop: every technician clocks off, leaving their job in
+// its stage for the morning; tomorrow's appointments get their parts staged,
+// a bay and a reminder, as the day before asks. Then the night is skipped:
+// the clock jumps to the next opening rather than step through empty hours.
+func (s *Simulator) endDay(ctx context.Context, st *shop.State, now time.Time) {
+	for _, j := range st.OpenJobs() {
+		for _, c := range j.Clock {
+			if c.End == nil {
+				s.do(ctx, techActor(c.TechID), &shop.ClockOff{TechRef: shop.TechRef{JobID: j.ID, TechID: c.TechID}})
+			}
+		}
+	}
+	opens := nextOpening(st.Settings, now)
+	y, m, d := opens.Date()
+	for _, ap := range st.Appointments {
+		ay, am, ad := ap.At.In(Location()).Date()
+		if ap.Status != shop.ApptBooked || ay != y || am != m || ad != d {
+			continue
+		}
+		prep := shop.Prep{AdvisorAssigned: ap.AdvisorID != "", PartsStaged: true, BayAssigned: true, Reminded24h: true}
+		if ap.Prep != prep {
+			s.do(ctx, asAdvisor, &shop.UpdateAppointment{ID: ap.ID, Prep: &prep})
+		}
+	}
+	if s.clock != nil {
+		s.clock.Advance(opens.Sub(now))
+	}
+}
+
+// startDay opens the shop: the technicians clock back on to the work left
+// in progress last night, and the day after today is booked, so the
+// appointment board always shows today and tomorrow.
+func (s *Simulator) startDay(ctx context.Context, st *shop.State, now time.Time) {
+	for _, j := range st.OpenJobs() {
+		if j.Stage != shop.StageInProgress || clockedOn(j) {
+			continue
+		}
+		for _, t := range j.TechIDs {
+			s.do(ctx, techActor(t), &shop.ClockOn{TechRef: shop.TechRef{JobID: j.ID, TechID: t}})
+		}
+	}
+	s.bookDay(ctx, s.shop.State(), now.In(Location()).AddDate(0, 0, 1))
+}
+
+// clockedOn says whether anyone is clocked on a job.
+func clockedOn(j *shop.Job) bool {
+	for _, c := range j.Clock {
+		if c.End == nil {
+			return true
+		}
+	}
+	return false
 }
 
 func occupancy(st *shop.State) (map[string]bool, map[string]bool) {
@@ -110,8 +181,9 @@ func (s *Simulator) arrivals(ctx context.Context, st *shop.State, now time.Time,
 		}
 		s.open(ctx, now, ap.CustomerID, ap.VehicleID, ap.ID)
 	}
-	hour := now.In(Location()).Hour()
-	if hour >= 8 && hour < 17 && s.chance(1.5, dt) {
+	// Walk-ins come while the shop is open, until an hour before closing.
+	_, closes := openingHours(st.Settings, now)
+	if now.Before(closes.Add(-time.Hour)) && s.chance(1.5, dt) {
 		st := s.shop.State()
 		for _, v := range st.Vehicles {
 			if !hasOpenJob(st, v.ID) && s.rng.IntN(4) == 0 {
@@ -119,9 +191,6 @@ func (s *Simulator) arrivals(ctx context.Context, st *shop.State, now time.Time,
 				break
 			}
 		}
-	}
-	if hour == 18 && s.chance(4, dt) {
-		s.bookTomorrow(ctx, now)
 	}
 }
 
@@ -141,24 +210,46 @@ func (s *Simulator) open(ctx context.Context, now time.Time, customerID, vehicle
 		hours += l.SoldHours
 	}
 	promised := now.Add(time.Duration((hours + 1.5 + s.rng.Float64()) * float64(time.Hour))).Truncate(15 * time.Minute).Add(15 * time.Minute)
+	lastKM := 0
+	if v := s.shop.State().Vehicles[vehicleID]; v != nil {
+		lastKM = v.MileageKM
+	}
 	s.do(ctx, asAdvisor, &shop.OpenJob{AppointmentID: appointmentID, CustomerID: customerID, VehicleID: vehicleID, Estimate: shop.Estimate{
 		Requests: w.request, Labour: w.labour, Parts: w.parts, PromisedAt: promised, Wash: s.rng.IntN(4) != 0,
-		KeepOldParts: s.rng.IntN(3) == 0, WalkAround: shop.WalkAround{FuelPercent: 10 + s.rng.IntN(90), CoversOn: true}}})
+		KeepOldParts: s.rng.IntN(3) == 0, WalkAround: shop.WalkAround{MileageKM: walkAroundKM(s.rng, lastKM), FuelPercent: 10 + s.rng.IntN(90), CoversOn: true}}})
 }
 
-// bookTomorrow books a few of tomorrow's slots in the evening.
-func (s *Simulator) bookTomorrow(ctx context.Context, now time.Time) {
-	st := s.shop.State()
-	loc := Location()
-	y, m, d := now.In(loc).Date()
-	for _, v := range st.Vehicles {
-		if hasOpenJob(st, v.ID) || s.rng.IntN(5) != 0 {
-			continue
+// bookDay books a day's appointment slots, as the advisors do the day
+// before, for customers whose car is neither in the shop nor booked already.
+// A day that has appointments is left as it is.
+func (s *Simulator) bookDay(ctx context.Context, st *shop.State, day time.Time) {
+	y, m, d := day.Date()
+	booked := map[string]bool{}
+	for _, ap := range st.Appointments {
+		if ay, am, ad := ap.At.In(Location()).Date(); ay == y && am == m && ad == d {
+			return
 		}
-		at := time.Date(y, m, d+1, 8+s.rng.IntN(8), 30*s.rng.IntN(2), 0, 0, loc)
+		if ap.Status == shop.ApptBooked {
+			booked[ap.VehicleID] = true
+		}
+	}
+	var free []string
+	for id := range st.Vehicles {
+		if !booked[id] && !hasOpenJob(st, id) {
+			free = append(free, id)
+		}
+	}
+	// Sorted first, so a seeded random generator books the same cars each run.
+	sort.Strings(free)
+	s.rng.Shuffle(len(free), func(a, b int) { free[a], free[b] = free[b], free[a] })
+	for slot, at := range appointmentSlots(st.Settings, day) {
+		if slot >= len(free) {
+			return
+		}
+		v := st.Vehicles[free[slot]]
 		w := works[s.rng.IntN(len(works))]
-		s.do(ctx, asAdvisor, &shop.BookAppointment{At: at, CustomerID: v.CustomerID, VehicleID: v.ID, Requested: w.request, AdvisorID: "user-2"})
-		return
+		s.do(ctx, asAdvisor, &shop.BookAppointment{At: at, CustomerID: v.CustomerID, VehicleID: v.ID, Requested: w.request,
+			AdvisorID: advisors[slot%len(advisors)]})
 	}
 }
 
@@ -279,11 +370,7 @@ func (s *Simulator) work(ctx context.Context, st *shop.State, j *shop.Job, now t
 		return
 	}
 	tech := j.TechIDs[0]
-	clocked := false
-	for _, c := range j.Clock {
-		clocked = clocked || c.End == nil
-	}
-	if !clocked {
+	if !clockedOn(j) {
 		s.do(ctx, techActor(tech), &shop.ClockOn{TechRef: shop.TechRef{JobID: j.ID, TechID: tech}})
 		return
 	}
