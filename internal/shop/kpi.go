@@ -70,7 +70,52 @@ func (st *State) KPIs(jobs []*Job, from, to, now time.Time) KPIs {
 			bays++
 		}
 	}
-	return ComputeKPIs(jobs, appts, from, to, now, bays, st.Settings.OpenHours())
+	return ComputeKPIs(jobs, appts, from, to, now, bays, st.Opening())
+}
+
+// Opening is the shop's daily opening hours, in its time zone.
+type Opening struct {
+	Opens, Closes time.Duration // after local midnight
+	Loc           *time.Location
+}
+
+// Opening is the state's opening hours: 08:00 to 18:00 when the settings
+// do not say.
+func (st *State) Opening() Opening {
+	o := Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour, Loc: st.Loc}
+	op, err1 := time.Parse("15:04", st.Settings.OpensAt)
+	cl, err2 := time.Parse("15:04", st.Settings.ClosesAt)
+	if err1 == nil && err2 == nil && cl.After(op) {
+		o.Opens, o.Closes = op.Sub(op.Truncate(24*time.Hour)), cl.Sub(cl.Truncate(24*time.Hour))
+	}
+	return o
+}
+
+// Within is how much of [from, to) falls in opening hours: a car left on
+// a bay overnight holds it for no hour the shop could have used.
+func (o Opening) Within(from, to time.Time) time.Duration {
+	if !to.After(from) {
+		return 0
+	}
+	loc := o.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	l := from.In(loc)
+	var total time.Duration
+	for day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc); day.Before(to); day = day.AddDate(0, 0, 1) {
+		start, end := day.Add(o.Opens), day.Add(o.Closes)
+		if start.Before(from) {
+			start = from
+		}
+		if end.After(to) {
+			end = to
+		}
+		if end.After(start) {
+			total += end.Sub(start)
+		}
+	}
+	return total
 }
 
 // Today is the KPIs of the shop's day so far, from the state alone: it
@@ -102,9 +147,10 @@ const ComebackWindow = 30 * 24 * time.Hour
 
 // ComputeKPIs computes the period [from, to) from jobs (every job that
 // touches the period, and the 30 days before it for comebacks) and
-// appointments. openHoursPerDay and bays give the capacity for bay
-// utilisation; now bounds the follow-up window of recent deliveries.
-func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bays int, openHoursPerDay float64) KPIs {
+// appointments. The opening hours and bays give the capacity for bay
+// utilisation, and only time in opening hours counts as a bay held; now
+// bounds the follow-up window of recent deliveries.
+func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bays int, open Opening) KPIs {
 	k := KPIs{From: from, To: to}
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(to) }
 	lastDelivery := map[string][]time.Time{}
@@ -131,7 +177,7 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 		}
 		k.PartsWaitHours += stageTime(j, StageWaitingParts, from, until).Hours()
 		for _, s := range []Stage{StageDispatched, StageInProgress, StageWaitingParts, StageWaitingApproval, StagePaused} {
-			held := stageTime(j, s, from, until)
+			held := stageTimeWithin(j, s, from, until, open)
 			bayTime += held
 			if j.BayID != "" && held > 0 {
 				perBay[j.BayID] += held
@@ -210,7 +256,7 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	if k.ClockedHours > 0 {
 		k.Efficiency = k.SoldHours / k.ClockedHours
 	}
-	capacity := float64(bays) * openHoursPerDay * to.Sub(from).Hours() / 24
+	capacity := float64(bays) * open.Within(from, to).Hours()
 	if capacity > 0 {
 		k.BayUtilisation = bayTime.Hours() / capacity
 	}
@@ -281,6 +327,11 @@ func ratio(n, of int) float64 {
 
 // stageTime is how long a job spent in a stage within [from, to).
 func stageTime(j *Job, s Stage, from, to time.Time) time.Duration {
+	return stageTimeWithin(j, s, from, to, Opening{Closes: 24 * time.Hour})
+}
+
+// stageTimeWithin is stageTime counting only opening hours.
+func stageTimeWithin(j *Job, s Stage, from, to time.Time, open Opening) time.Duration {
 	var total time.Duration
 	for i, sc := range j.Stages {
 		if sc.Stage != s {
@@ -296,9 +347,7 @@ func stageTime(j *Job, s Stage, from, to time.Time) time.Duration {
 		if end.After(to) {
 			end = to
 		}
-		if end.After(start) {
-			total += end.Sub(start)
-		}
+		total += open.Within(start, end)
 	}
 	return total
 }

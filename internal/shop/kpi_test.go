@@ -59,7 +59,7 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 		{ID: "ap3", At: at(23, 10, 0), Status: ApptNoShow}, {ID: "ap4", At: at(23, 11, 0), Status: ApptCancelled},
 		{ID: "ap5", At: at(24, 9, 0), Status: ApptNoShow},
 	}
-	k := ComputeKPIs(jobs, appts, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, 10)
+	k := ComputeKPIs(jobs, appts, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour})
 	want := map[string][2]float64{
 		"delivered":           {float64(k.Delivered), 2},
 		"on time":             {k.OnTime, 0.5},           // A ready 11:30 ≤ 12:00; B ready 15:00 > 14:00
@@ -105,7 +105,7 @@ func TestKPIsPerTechnicianAndBay(t *testing.T) {
 				StageReady, at(23, 15, 30), StageDelivered, at(23, 16, 0)),
 		},
 	}
-	k := ComputeKPIs(jobs, nil, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, 10)
+	k := ComputeKPIs(jobs, nil, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour})
 	if len(k.Technicians) != 2 || len(k.Bays) != 2 {
 		t.Fatalf("technicians %+v, bays %+v", k.Technicians, k.Bays)
 	}
@@ -163,5 +163,43 @@ func TestTodayIsTheShopsDay(t *testing.T) {
 	}
 	if h := st.Settings.OpenHours(); h != 10 {
 		t.Errorf("open %v hours a day, want 10", h)
+	}
+}
+
+// A car left on a bay overnight holds it only for the hours the shop is
+// open: bay utilisation never counts the night, and never passes 100%.
+func TestABayHeldOvernightCountsOnlyOpeningHours(t *testing.T) {
+	open := Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour}
+	jobs := []*Job{{
+		ID: "G", VehicleID: "V1", CreatedAt: at(23, 15, 0), PromisedAt: at(24, 12, 0), BayID: "bay-1",
+		// In progress 16:00 on the 23rd until 11:00 on the 24th.
+		Stages: stages(StageReception, at(23, 15, 0), StageInProgress, at(23, 16, 0), StageQualityCheck, at(24, 11, 0)),
+	}}
+	day2 := ComputeKPIs(jobs, nil, at(24, 0, 0), at(25, 0, 0), at(25, 0, 0), 1, open)
+	if len(day2.Bays) != 1 || math.Abs(day2.Bays[0].Hours-3) > 1e-9 || math.Abs(day2.BayUtilisation-0.3) > 1e-9 {
+		t.Errorf("the 24th: bays %+v, utilisation %v; want 3 h (08:00–11:00) of 10", day2.Bays, day2.BayUtilisation)
+	}
+	both := ComputeKPIs(jobs, nil, at(23, 0, 0), at(25, 0, 0), at(25, 0, 0), 1, open)
+	if math.Abs(both.Bays[0].Hours-5) > 1e-9 || math.Abs(both.BayUtilisation-0.25) > 1e-9 {
+		t.Errorf("two days: %+v, utilisation %v; want 2 h + 3 h of 20", both.Bays, both.BayUtilisation)
+	}
+	// Parts waiting is the customer's wait, night included.
+	jobs[0].Stages = stages(StageReception, at(23, 15, 0), StageWaitingParts, at(23, 16, 0), StageInProgress, at(24, 11, 0))
+	if k := ComputeKPIs(jobs, nil, at(23, 0, 0), at(25, 0, 0), at(25, 0, 0), 1, open); math.Abs(k.PartsWaitHours-19) > 1e-9 {
+		t.Errorf("parts waiting: %v h, want 19", k.PartsWaitHours)
+	}
+}
+
+func TestOpeningFromTheSettings(t *testing.T) {
+	st := NewState()
+	st.Loc = time.FixedZone("CST", 8*3600)
+	st.Settings.OpensAt, st.Settings.ClosesAt = "08:30", "17:45"
+	o := st.Opening()
+	if o.Opens != 8*time.Hour+30*time.Minute || o.Closes != 17*time.Hour+45*time.Minute {
+		t.Errorf("opening %v–%v", o.Opens, o.Closes)
+	}
+	// 00:00 UTC is 08:00 in Beijing: the day's 9¼ hours are all after it.
+	if got := o.Within(at(23, 0, 0), at(24, 0, 0)); got != 9*time.Hour+15*time.Minute {
+		t.Errorf("a day in Beijing holds %v of opening hours", got)
 	}
 }
