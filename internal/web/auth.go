@@ -127,8 +127,10 @@ const (
 	slowMost = 3 * time.Second
 )
 
-func newGuard() *guard {
-	return &guard{fails: map[string]*failures{}, now: time.Now, sleep: time.Sleep}
+// newGuard makes a guard on the wall clock: a lock lasts its minutes of
+// real time, whatever the shop's clock does.
+func newGuard(now func() time.Time) *guard {
+	return &guard{fails: map[string]*failures{}, now: now, sleep: time.Sleep}
 }
 
 // addressKey is the key of a caller's address.
@@ -205,6 +207,8 @@ type who struct {
 	actor   shop.Actor
 }
 
+// loadSession finds a session and extends a kiosk session in use; now is
+// the wall clock's time (sessions last real time, see Options.WallClock).
 func (s *Server) loadSession(token string, now time.Time) (*session, string) {
 	if token == "" {
 		return nil, ""
@@ -262,7 +266,7 @@ func (s *Server) loadDevice(token string) *Device {
 // identify is the middleware that decides who is asking. It never refuses:
 // handlers ask for what they need with requireUser / requireView.
 func (s *Server) identify(c *fiber.Ctx) error {
-	now := s.eng.Now()
+	now := s.opts.WallClock()
 	st := s.eng.State()
 	w := &who{}
 	if bearer := bearerToken(c); bearer != "" {
@@ -351,8 +355,11 @@ const (
 	headerCSRF    = "X-CSRF-Token"
 )
 
-// SweepSessions deletes expired sessions, so that a shop's file does not
-// keep every sign-in of every shift. The server calls it now and then.
+// SweepSessions deletes the sessions expired at now, so that a shop's file
+// does not keep every sign-in of every shift. The server calls it now and
+// then. Sessions expire on the wall clock: now must be the wall clock's
+// time (Options.WallClock), never the shop's clock, which the demo runs
+// faster.
 func (s *Server) SweepSessions(now time.Time) (int, error) {
 	var expired []string
 	err := s.auth.EachAuth(authSessions, func(key string, v []byte) error {

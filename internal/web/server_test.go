@@ -36,6 +36,8 @@ type testShop struct {
 	qr *kiosk.Tokens
 	// srv is the server under test, to list its routes.
 	srv *Server
+	// shopClock is the engine's clock, stopped at t0 until a test moves it.
+	shopClock *testClock
 }
 
 const testPassword = "correct horse battery"
@@ -49,14 +51,21 @@ func newTestShop(t *testing.T) *testShop {
 // adds the boards and the staff pages.
 func newTestShopWith(t *testing.T, extra ...func(*fiber.App, *Server)) *testShop {
 	t.Helper()
+	return newTestShopOptions(t, Options{}, extra...)
+}
+
+// newTestShopOptions serves the test shop with the server's options, as
+// one whose wall clock a test moves.
+func newTestShopOptions(t *testing.T, opts Options, extra ...func(*fiber.App, *Server)) *testShop {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	state, _ := st.Load(t0)
-	clock := t0
-	eng := engine.New(st, state, func() time.Time { return clock })
-	ts := &testShop{eng: eng, store: st, tokens: map[shop.Role]string{}, users: map[shop.Role]string{}}
+	shopClock := &testClock{now: t0}
+	eng := engine.New(st, state, shopClock.Now)
+	ts := &testShop{eng: eng, store: st, tokens: map[shop.Role]string{}, users: map[shop.Role]string{}, shopClock: shopClock}
 	hash := HashSecret(testPassword)
 	pin := HashSecret("2468")
 	sys := shop.Actor{System: true}
@@ -89,7 +98,7 @@ func newTestShopWith(t *testing.T, extra ...func(*fiber.App, *Server)) *testShop
 		}
 	}
 	ts.qr = kiosk.NewTokens(st.Secret())
-	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t), Extra: extra}, Options{})
+	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t), Extra: extra}, opts)
 	ts.srv = srv
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -351,33 +360,33 @@ func TestSessionCookieNeedsCSRFForChanges(t *testing.T) {
 	}
 }
 
-// guardClock is a stopped clock for the sign-in guard, and a record of
-// the pauses it asked for instead of pausing.
-type guardClock struct {
+// testClock is a stopped clock that a test moves, and, as the sign-in
+// guard's, a record of the pauses asked for instead of pausing.
+type testClock struct {
 	mu     sync.Mutex
 	now    time.Time
 	pauses []time.Duration
 }
 
-func stopGuardClock(ts *testShop) *guardClock {
-	gc := &guardClock{now: t0}
+func stopGuardClock(ts *testShop) *testClock {
+	gc := &testClock{now: t0}
 	ts.srv.guard.setClock(gc.Now, gc.pause)
 	return gc
 }
 
-func (gc *guardClock) Now() time.Time { gc.mu.Lock(); defer gc.mu.Unlock(); return gc.now }
-func (gc *guardClock) advance(d time.Duration) {
+func (gc *testClock) Now() time.Time { gc.mu.Lock(); defer gc.mu.Unlock(); return gc.now }
+func (gc *testClock) advance(d time.Duration) {
 	gc.mu.Lock()
 	defer gc.mu.Unlock()
 	gc.now = gc.now.Add(d)
 }
-func (gc *guardClock) pause(d time.Duration) {
+func (gc *testClock) pause(d time.Duration) {
 	gc.mu.Lock()
 	defer gc.mu.Unlock()
 	gc.pauses = append(gc.pauses, d)
 }
 
-func (gc *guardClock) paused() []time.Duration {
+func (gc *testClock) paused() []time.Duration {
 	gc.mu.Lock()
 	defer gc.mu.Unlock()
 	return append([]time.Duration(nil), gc.pauses...)
@@ -586,7 +595,8 @@ func TestBackupDownloadIsAUsableFile(t *testing.T) {
 }
 
 func TestExpiredSessionsAreSwept(t *testing.T) {
-	ts := newTestShop(t)
+	wall := &testClock{now: t0}
+	ts := newTestShopOptions(t, Options{WallClock: wall.Now})
 	for i := 0; i < 2; i++ {
 		if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "advisor", "password": testPassword}); r.status != 200 {
 			t.Fatal(r.status)
@@ -598,6 +608,68 @@ func TestExpiredSessionsAreSwept(t *testing.T) {
 	}
 	if n, err := srv.SweepSessions(t0.Add(StaffSessionTTL + time.Minute)); n != 2 || err != nil {
 		t.Errorf("swept %d expired sessions, want 2 (%v)", n, err)
+	}
+}
+
+// Sessions and sign-in locks last real time: the demo's shop clock runs
+// thirty times faster, and a jump of it ends neither a session nor a lock
+// early; the wall clock does.
+func TestSessionsAndLocksRunOnTheWallClock(t *testing.T) {
+	// The wall clock starts at the real time, so that the cookie jar keeps
+	// the session cookie.
+	wall := &testClock{now: time.Now()}
+	ts := newTestShopOptions(t, Options{WallClock: wall.Now})
+	// The guard keeps the server's wall clock; only its pauses are recorded
+	// instead of taken.
+	g := ts.srv.guard
+	g.setClock(g.now, wall.pause)
+	signIn := func(client *http.Client, body map[string]string) {
+		t.Helper()
+		if r := ts.call(t, client, "POST", "/api/v1/session", "", body); r.status != 200 {
+			t.Fatalf("sign in %v: %d %s", body, r.status, r.body)
+		}
+	}
+	staff, technician := cookieClient(), cookieClient()
+	signIn(staff, map[string]string{"login": "advisor", "password": testPassword})
+	signIn(technician, map[string]string{"badge": "B42", "pin": "2468"})
+	for i := 0; i < maxFailures; i++ {
+		ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": "wrong password"})
+	}
+	signedIn := func(client *http.Client) bool {
+		return ts.call(t, client, "GET", "/api/v1/me", "", nil).status == 200
+	}
+	managerLocked := func() bool {
+		r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword})
+		return r.status == http.StatusTooManyRequests
+	}
+
+	// More than a shift passes on the shop's clock, none on the wall.
+	ts.shopClock.advance(StaffSessionTTL + 2*time.Hour)
+	if !signedIn(staff) || !signedIn(technician) {
+		t.Errorf("a jump of the shop's clock ended a session: staff %v, kiosk %v", signedIn(staff), signedIn(technician))
+	}
+	if n, err := ts.srv.SweepSessions(wall.Now()); n != 0 || err != nil {
+		t.Errorf("swept %d live sessions (%v)", n, err)
+	}
+	if !managerLocked() {
+		t.Errorf("a jump of the shop's clock lifted a lock")
+	}
+
+	// The wall clock ends the kiosk session after its idle time, the lock
+	// after its minutes, and the staff session after its shift.
+	wall.advance(KioskSessionTTL + time.Second)
+	if signedIn(technician) {
+		t.Errorf("the kiosk session outlived its idle time on the wall clock")
+	}
+	if !signedIn(staff) {
+		t.Errorf("the staff session ended after %v", KioskSessionTTL)
+	}
+	if managerLocked() {
+		t.Errorf("the lock outlived its %v on the wall clock", lockFor)
+	}
+	wall.advance(StaffSessionTTL)
+	if signedIn(staff) {
+		t.Errorf("the staff session outlived its shift on the wall clock")
 	}
 }
 

@@ -51,7 +51,8 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	now := s.eng.Now()
+	// A session lasts real time, not the shop's (see Options.WallClock).
+	now := s.opts.WallClock()
 	st := s.eng.State()
 	var user *shop.User
 	var secret, stored, key string
@@ -70,7 +71,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 			stored = user.PasswordHash
 		}
 	case req.BadgeToken != "" && req.PIN != "" && req.Badge == "" && req.Login == "" && req.Password == "":
-		id, _, err := s.tokens.Verify(kiosk.PurposeBadge, req.BadgeToken, now)
+		id, _, err := s.tokens.Verify(kiosk.PurposeBadge, req.BadgeToken, s.eng.Now())
 		if err != nil {
 			return problem(c, "bad_link", "this badge code is not valid here")
 		}
@@ -114,7 +115,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err := s.auth.PutAuth(authSessions, tokenKey(token), raw); err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Now().Add(ttl)})
+	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(ttl)})
 	return c.JSON(signInResponse{User: viewUser(st, user), CSRF: ses.CSRF})
 }
 
