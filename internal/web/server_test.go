@@ -473,11 +473,19 @@ func TestGuessingAcrossBadgesLocksTheAddress(t *testing.T) {
 }
 
 // A wrong old password counts against the login's lock, and a locked
-// login cannot go on guessing through the password change.
+// login cannot go on guessing through the password change. A right one
+// forgives the login its failures, as a sign-in does.
 func TestChangingThePasswordHonoursTheLock(t *testing.T) {
 	ts := newTestShop(t)
 	stopGuardClock(ts)
 	mgr := ts.tokens[shop.RoleManager]
+	for i := 0; i < maxFailures-1; i++ {
+		ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"wrong password","new":"another long password"}`)
+	}
+	r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"short"}`)
+	if p := r.problem(t); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "password" {
+		t.Fatalf("the right old password and a short new one: %d %s", r.status, r.body)
+	}
 	for i := 0; i < maxFailures; i++ {
 		r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"wrong password","new":"another long password"}`)
 		if r.status != 400 {
@@ -485,12 +493,111 @@ func TestChangingThePasswordHonoursTheLock(t *testing.T) {
 		}
 	}
 	before := ts.store.LastSeq()
-	r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"another long password"}`)
+	r = ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"another long password"}`)
 	if r.status != http.StatusTooManyRequests || ts.store.LastSeq() != before {
 		t.Errorf("password change while locked: %d %s", r.status, r.body)
 	}
 	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword}); r.status != http.StatusTooManyRequests {
 		t.Errorf("sign-in while locked: %d", r.status)
+	}
+}
+
+// Guesses sent all at once are held to the same limits as guesses sent
+// one by one: an attempt counts while its secret is checked, so no more
+// secrets are checked than the limit allows.
+func TestParallelGuessesAreHeldToTheLimits(t *testing.T) {
+	const guesses = 40
+	type request struct{ method, path, token, body string }
+	for _, tc := range []struct {
+		name string
+		// guess is the i-th wrong guess.
+		guess func(ts *testShop, i int) request
+		// wrong is the status of a guess checked and found wrong.
+		wrong int
+		limit int
+		// right is the right secret, refused while the lock holds.
+		right func(ts *testShop) request
+	}{{
+		name: "PINs of one badge",
+		guess: func(_ *testShop, i int) request {
+			return request{"POST", "/api/v1/session", "", fmt.Sprintf(`{"badge":"B42","pin":"%d"}`, 4200+i)}
+		},
+		wrong: http.StatusUnauthorized, limit: maxFailures,
+		right: func(*testShop) request {
+			return request{"POST", "/api/v1/session", "", `{"badge":"B42","pin":"2468"}`}
+		},
+	}, {
+		name: "old passwords of one login",
+		guess: func(ts *testShop, i int) request {
+			return request{"POST", "/api/v1/me/password", ts.tokens[shop.RoleManager], fmt.Sprintf(`{"old":"wrong password %d","new":"another long password"}`, i)}
+		},
+		wrong: http.StatusBadRequest, limit: maxFailures,
+		right: func(ts *testShop) request {
+			return request{"POST", "/api/v1/me/password", ts.tokens[shop.RoleManager], `{"old":"` + testPassword + `","new":"another long password"}`}
+		},
+	}, {
+		name: "PINs of many badges from one address",
+		guess: func(_ *testShop, i int) request {
+			return request{"POST", "/api/v1/session", "", fmt.Sprintf(`{"badge":"C%d","pin":"0000"}`, i)}
+		},
+		wrong: http.StatusUnauthorized, limit: maxAddressFailures,
+		right: func(*testShop) request {
+			return request{"POST", "/api/v1/session", "", `{"badge":"B42","pin":"2468"}`}
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestShop(t)
+			stopGuardClock(ts)
+			// Badges C0… with a PIN each, so that every guess is checked
+			// against a hash, as slowly as a real one.
+			pin := HashSecret("1357")
+			for i := 0; i < guesses; i++ {
+				u := shop.User{Login: fmt.Sprintf("tech%d", i), Name: fmt.Sprintf("技师%d", i), Roles: []shop.Role{shop.RoleTechnician},
+					BadgeCode: fmt.Sprintf("C%d", i), PINHash: pin, Active: true}
+				if _, err := ts.eng.Do(context.Background(), shop.Actor{System: true}, &shop.PutUser{User: u}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			start := make(chan struct{})
+			statuses := make(chan int, guesses)
+			var wg sync.WaitGroup
+			for i := 0; i < guesses; i++ {
+				guess := tc.guess(ts, i)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					req, _ := http.NewRequest(guess.method, ts.url+guess.path, strings.NewReader(guess.body))
+					req.Header.Set("Content-Type", "application/json")
+					if guess.token != "" {
+						req.Header.Set("Authorization", "Bearer "+guess.token)
+					}
+					<-start
+					res, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					statuses <- res.StatusCode
+				}()
+			}
+			close(start)
+			wg.Wait()
+			close(statuses)
+			count := map[int]int{}
+			for status := range statuses {
+				count[status]++
+			}
+			if count[tc.wrong] > tc.limit || count[tc.wrong]+count[http.StatusTooManyRequests] != guesses {
+				t.Errorf("%d guesses at once: %d checked, %d refused as locked, all: %v; want at most %d checked",
+					guesses, count[tc.wrong], count[http.StatusTooManyRequests], count, tc.limit)
+			}
+			right := tc.right(ts)
+			if r := ts.call(t, nil, right.method, right.path, right.token, right.body); r.status != http.StatusTooManyRequests {
+				t.Errorf("the right secret after the guesses: %d %s", r.status, r.body)
+			}
+		})
 	}
 }
 

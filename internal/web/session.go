@@ -95,14 +95,14 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 			shop.FieldError{Field: "login", Message: "login and password, or badge and pin"})
 	}
 	address := addressKey(c.IP())
-	if wait, locked := s.guard.locked(key, address); locked {
+	if wait, ok := s.guard.reserve(key, address); !ok {
 		return lockedOut(c, wait)
 	}
 	if user == nil || stored == "" || !CheckSecret(secret, stored) {
 		s.guard.failed(key, address)
 		return problem(c, "unauthorized", "wrong sign-in details")
 	}
-	s.guard.succeeded(key)
+	s.guard.succeeded(key, address)
 	token := NewToken()
 	ses := session{UserID: user.ID, CSRF: NewToken(), Expires: now.Add(ttl)}
 	if onKiosk {
@@ -162,13 +162,14 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	// The old password is guessed against the same lock as a sign-in: a
 	// stolen session must not become a way to find the password.
 	key, address := "login:"+w.user.Login, addressKey(c.IP())
-	if wait, locked := s.guard.locked(key, address); locked {
+	if wait, ok := s.guard.reserve(key, address); !ok {
 		return lockedOut(c, wait)
 	}
 	if !CheckSecret(req.Old, w.user.PasswordHash) {
 		s.guard.failed(key, address)
 		return problem(c, shop.CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
 	}
+	s.guard.succeeded(key, address)
 	if err := checkPassword(req.New); err != nil {
 		return err
 	}
