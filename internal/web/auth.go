@@ -3,9 +3,11 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -109,6 +111,8 @@ type guard struct {
 	// replace them.
 	now   func() time.Time
 	sleep func(time.Duration)
+	// log hears of each lock, so that an operator sees guessing.
+	log *slog.Logger
 }
 
 type failures struct {
@@ -140,8 +144,8 @@ const (
 
 // newGuard makes a guard on the wall clock: a lock lasts its minutes of
 // real time, whatever the shop's clock does.
-func newGuard(now func() time.Time) *guard {
-	return &guard{fails: map[string]*failures{}, now: now, sleep: time.Sleep}
+func newGuard(now func() time.Time, log *slog.Logger) *guard {
+	return &guard{fails: map[string]*failures{}, now: now, sleep: time.Sleep, log: log}
 }
 
 // addressKey is the key of a caller's address.
@@ -222,6 +226,7 @@ func (g *guard) failed(account, address string) {
 	g.mu.Lock()
 	now := g.now()
 	worst := 0
+	var locks [][]any
 	for _, k := range guardKeys(account, address) {
 		f := g.entry(k.key, now)
 		f.checking--
@@ -230,12 +235,33 @@ func (g *guard) failed(account, address string) {
 		if f.count%k.limit == 0 {
 			f.until = now.Add(lockFor << min(f.count/k.limit-1, 6))
 			f.last = f.until
+			locks = append(locks, lockAttrs(k.key, address, f.count, f.until.Sub(now)))
 		}
 		worst = max(worst, f.count)
 	}
 	sleep := g.sleep
 	g.mu.Unlock()
+	for _, attrs := range locks {
+		g.log.Warn("sign-in locked", attrs...)
+	}
 	sleep(min(time.Duration(worst)*slowStep, slowMost) + time.Duration(rand.IntN(100))*time.Millisecond)
+}
+
+// lockAttrs describe a lock for the log: the kind of key (login, badge,
+// badge-user for a known badge, or address), the login, badge code or user
+// it locks, the address that failed, how often and for how long. The
+// secrets tried are never known here.
+func lockAttrs(key, address string, failures int, lockedFor time.Duration) []any {
+	_, ip, _ := strings.Cut(address, ":")
+	kind, account, _ := strings.Cut(key, ":")
+	if key == address {
+		kind, account = "address", ""
+	}
+	attrs := []any{"kind", kind}
+	if account != "" {
+		attrs = append(attrs, "account", account)
+	}
+	return append(attrs, "address", ip, "failures", failures, "locked_for", lockedFor)
 }
 
 // succeeded ends a reserved attempt that passed: its account is forgiven

@@ -98,7 +98,7 @@ func New(d Deps, opts Options) *Server {
 		opts.WallClock = time.Now
 	}
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
-		guard: newGuard(opts.WallClock), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
+		guard: newGuard(opts.WallClock, opts.Logger), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",
 		BodyLimit:             opts.BodyLimit,

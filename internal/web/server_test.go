@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -469,6 +470,77 @@ func TestGuessingAcrossBadgesLocksTheAddress(t *testing.T) {
 		if r := ts.call(t, nil, "POST", "/api/v1/session", "", body); r.status != http.StatusTooManyRequests {
 			t.Errorf("%v from the locked address: %d %s", body, r.status, r.body)
 		}
+	}
+}
+
+// syncBuffer is a log that handlers write to at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Each lock is logged as a warning that names the login or badge and the
+// address, never the secrets tried.
+func TestLocksAreLogged(t *testing.T) {
+	var log syncBuffer
+	ts := newTestShopOptions(t, Options{Logger: slog.New(slog.NewJSONHandler(&log, nil))})
+	stopGuardClock(ts)
+	guess := func(body map[string]string) {
+		t.Helper()
+		if r := ts.call(t, nil, "POST", "/api/v1/session", "", body); r.status != 401 {
+			t.Fatalf("%v: %d %s", body, r.status, r.body)
+		}
+	}
+	for i := 0; i < maxFailures; i++ {
+		guess(map[string]string{"badge": "B42", "pin": "97531"})
+		guess(map[string]string{"login": "advisor", "password": "wrong password 97531"})
+	}
+	for i := 0; i < maxAddressFailures-2*maxFailures; i++ {
+		guess(map[string]string{"badge": fmt.Sprintf("X%d", i), "pin": "97531"})
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword}); r.status != http.StatusTooManyRequests {
+		t.Errorf("sign-in from the locked address: %d", r.status)
+	}
+	type lock struct {
+		Level, Msg, Kind, Account, Address string
+		Failures                           int
+		LockedFor                          time.Duration `json:"locked_for"`
+	}
+	var got []lock
+	for _, line := range strings.Split(log.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		var l lock
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if l.Msg == "sign-in locked" {
+			got = append(got, l)
+		}
+	}
+	want := []lock{
+		{Level: "WARN", Msg: "sign-in locked", Kind: "badge-user", Account: ts.users[shop.RoleTechnician], Address: "127.0.0.1", Failures: maxFailures, LockedFor: lockFor},
+		{Level: "WARN", Msg: "sign-in locked", Kind: "login", Account: "advisor", Address: "127.0.0.1", Failures: maxFailures, LockedFor: lockFor},
+		{Level: "WARN", Msg: "sign-in locked", Kind: "address", Address: "127.0.0.1", Failures: maxAddressFailures, LockedFor: lockFor},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("locks logged:\n%v\nwant\n%v", got, want)
+	}
+	if strings.Contains(log.String(), "97531") {
+		t.Errorf("the log holds a secret tried:\n%s", log.String())
 	}
 }
 
