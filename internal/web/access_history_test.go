@@ -66,8 +66,8 @@ func TestScreenChangesAreInTheHistory(t *testing.T) {
 		if byManager && (e.Actor != ts.users[shop.RoleManager] || e.Device == "") {
 			t.Errorf("%s names actor %q device %q, want the manager and the token", e.Type, e.Actor, e.Device)
 		}
-		if !byManager && (e.Actor != "screen" || e.Device != "") {
-			t.Errorf("the screen collecting its token names actor %q device %q", e.Actor, e.Device)
+		if !byManager && (e.Actor != "screen" || e.Device != pair.DeviceID) {
+			t.Errorf("the screen collecting its token names actor %q device %q, want the screen and its device id", e.Actor, e.Device)
 		}
 	}
 }

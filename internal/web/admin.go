@@ -63,12 +63,18 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 
 // recordAuth writes auth values and the event that records the change in
 // one transaction: screens and tokens have their history like the shop.
+// The caller is the actor.
 func (s *Server) recordAuth(c *fiber.Ctx, typ, subject string, data any, changes ...shop.Record) error {
+	return s.recordAuthBy(whoOf(c).actor, typ, subject, data, changes...)
+}
+
+// recordAuthBy is recordAuth by a given actor; without a user, the actor
+// is a screen.
+func (s *Server) recordAuthBy(actor shop.Actor, typ, subject string, data any, changes ...shop.Record) error {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return err
 	}
-	actor := whoOf(c).actor
 	name := actor.UserID
 	if name == "" {
 		name = "screen"
@@ -258,7 +264,9 @@ func (s *Server) pairPoll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.recordAuth(c, "screen_paired", d.ID, fiber.Map{"name": d.Name},
+	// The screen collecting its token is the device it pairs, whatever
+	// cookie it may still carry.
+	if err := s.recordAuthBy(shop.Actor{DeviceID: d.ID}, "screen_paired", d.ID, fiber.Map{"name": d.Name},
 		authPut(authDevices, d.ID, raw), authPut(authDeviceTokens, d.TokenKey, []byte(d.ID))); err != nil {
 		return err
 	}

@@ -3,9 +3,11 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -97,6 +99,11 @@ func (d *Device) CanView(view string) bool {
 // guesses and go on guessing other badges' PINs from the same tablet. An
 // address may fail more often than an account before it is locked, since
 // a shop's kiosk tablet is shared by every technician who mistypes.
+//
+// An attempt is reserved before its secret is checked and counts against
+// the limits while it is checked: were it counted only once it had failed,
+// a hundred guesses sent at once would all be checked before the first
+// failure was counted.
 type guard struct {
 	mu    sync.Mutex
 	fails map[string]*failures
@@ -104,12 +111,15 @@ type guard struct {
 	// replace them.
 	now   func() time.Time
 	sleep func(time.Duration)
+	// log hears of each lock, so that an operator sees guessing.
+	log *slog.Logger
 }
 
 type failures struct {
-	count int
-	last  time.Time // the last failure, or the end of the last lock
-	until time.Time
+	count    int
+	checking int       // attempts reserved and not yet decided
+	last     time.Time // the last failure, or the end of the last lock
+	until    time.Time
 }
 
 // Lockout policy: after maxFailures failures of an account in a row, or
@@ -125,27 +135,21 @@ const (
 	// to slowMost.
 	slowStep = 200 * time.Millisecond
 	slowMost = 3 * time.Second
+	// busyWait is the Retry-After of an attempt refused because those
+	// being checked could use up what is left of the limit: a check takes
+	// a few tens of milliseconds, after which the key is either locked or
+	// open again.
+	busyWait = time.Second
 )
 
-func newGuard() *guard {
-	return &guard{fails: map[string]*failures{}, now: time.Now, sleep: time.Sleep}
+// newGuard makes a guard on the wall clock: a lock lasts its minutes of
+// real time, whatever the shop's clock does.
+func newGuard(now func() time.Time, log *slog.Logger) *guard {
+	return &guard{fails: map[string]*failures{}, now: now, sleep: time.Sleep, log: log}
 }
 
 // addressKey is the key of a caller's address.
 func addressKey(ip string) string { return "ip:" + ip }
-
-// locked reports whether any of the keys is locked now, and for how long.
-func (g *guard) locked(keys ...string) (time.Duration, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	now := g.now()
-	for _, k := range keys {
-		if f := g.fails[k]; f != nil && now.Before(f.until) {
-			return f.until.Sub(now), true
-		}
-	}
-	return 0, false
-}
 
 // setClock replaces the clock and the pause, for tests.
 func (g *guard) setClock(now func() time.Time, sleep func(time.Duration)) {
@@ -154,40 +158,126 @@ func (g *guard) setClock(now func() time.Time, sleep func(time.Duration)) {
 	g.now, g.sleep = now, sleep
 }
 
-// failed counts a failure of an account from an address and answers it
-// slowly; jitter keeps the timing from telling a wrong login from a wrong
-// password.
+// guardKey is a key with its limit.
+type guardKey struct {
+	key   string
+	limit int
+}
+
+func guardKeys(account, address string) [2]guardKey {
+	return [2]guardKey{{account, maxFailures}, {address, maxAddressFailures}}
+}
+
+// entry is a key's record, its old failures forgiven; g.mu is held.
+func (g *guard) entry(key string, now time.Time) *failures {
+	f := g.fails[key]
+	if f == nil {
+		f = &failures{}
+		g.fails[key] = f
+	}
+	if f.count > 0 && now.Sub(f.last) > forgetAfter {
+		f.count, f.last, f.until = 0, time.Time{}, time.Time{}
+	}
+	return f
+}
+
+// tidy drops a key's record once it holds nothing; g.mu is held.
+func (g *guard) tidy(key string) {
+	if f := g.fails[key]; f != nil && f.count == 0 && f.checking == 0 {
+		delete(g.fails, key)
+	}
+}
+
+// reserve takes an attempt of an account from an address, to be decided
+// by failed or succeeded once its secret is checked. It refuses, and says
+// how long to wait, while either key is locked or while the attempts being
+// checked could use up what is left of either key's limit.
+func (g *guard) reserve(account, address string) (time.Duration, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.now()
+	keys := guardKeys(account, address)
+	for _, k := range keys {
+		f := g.entry(k.key, now)
+		wait := time.Duration(0)
+		switch {
+		case now.Before(f.until):
+			wait = f.until.Sub(now)
+		case f.count%k.limit+f.checking >= k.limit:
+			wait = busyWait
+		}
+		if wait > 0 {
+			for _, k := range keys {
+				g.tidy(k.key)
+			}
+			return wait, false
+		}
+	}
+	for _, k := range keys {
+		g.fails[k.key].checking++
+	}
+	return 0, true
+}
+
+// failed counts a reserved attempt as a failure of its account and address
+// and answers it slowly; jitter keeps the timing from telling a wrong login
+// from a wrong password.
 func (g *guard) failed(account, address string) {
 	g.mu.Lock()
 	now := g.now()
 	worst := 0
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{account, maxFailures}, {address, maxAddressFailures}} {
-		f := g.fails[k.key]
-		if f == nil || now.Sub(f.last) > forgetAfter {
-			f = &failures{}
-			g.fails[k.key] = f
-		}
+	var locks [][]any
+	for _, k := range guardKeys(account, address) {
+		f := g.entry(k.key, now)
+		f.checking--
 		f.count++
 		f.last = now
 		if f.count%k.limit == 0 {
 			f.until = now.Add(lockFor << min(f.count/k.limit-1, 6))
 			f.last = f.until
+			locks = append(locks, lockAttrs(k.key, address, f.count, f.until.Sub(now)))
 		}
 		worst = max(worst, f.count)
 	}
 	sleep := g.sleep
 	g.mu.Unlock()
+	for _, attrs := range locks {
+		g.log.Warn("sign-in locked", attrs...)
+	}
 	sleep(min(time.Duration(worst)*slowStep, slowMost) + time.Duration(rand.IntN(100))*time.Millisecond)
 }
 
-// succeeded forgives an account its failures; its address's stay counted.
-func (g *guard) succeeded(account string) {
+// lockAttrs describe a lock for the log: the kind of key (login, badge,
+// badge-user for a known badge, or address), the login, badge code or user
+// it locks, the address that failed, how often and for how long. The
+// secrets tried are never known here.
+func lockAttrs(key, address string, failures int, lockedFor time.Duration) []any {
+	_, ip, _ := strings.Cut(address, ":")
+	kind, account, _ := strings.Cut(key, ":")
+	if key == address {
+		kind, account = "address", ""
+	}
+	attrs := []any{"kind", kind}
+	if account != "" {
+		attrs = append(attrs, "account", account)
+	}
+	return append(attrs, "address", ip, "failures", failures, "locked_for", lockedFor)
+}
+
+// succeeded ends a reserved attempt that passed: its account is forgiven
+// its failures; its address's stay counted.
+func (g *guard) succeeded(account, address string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	delete(g.fails, account)
+	for _, key := range []string{account, address} {
+		if f := g.fails[key]; f != nil {
+			f.checking--
+			if key == account {
+				f.count, f.last, f.until = 0, time.Time{}, time.Time{}
+			}
+			g.tidy(key)
+		}
+	}
 }
 
 // retryAfter is the Retry-After header's value: whole seconds.
@@ -205,6 +295,8 @@ type who struct {
 	actor   shop.Actor
 }
 
+// loadSession finds a session and extends a kiosk session in use; now is
+// the wall clock's time (sessions last real time, see Options.WallClock).
 func (s *Server) loadSession(token string, now time.Time) (*session, string) {
 	if token == "" {
 		return nil, ""
@@ -262,7 +354,7 @@ func (s *Server) loadDevice(token string) *Device {
 // identify is the middleware that decides who is asking. It never refuses:
 // handlers ask for what they need with requireUser / requireView.
 func (s *Server) identify(c *fiber.Ctx) error {
-	now := s.eng.Now()
+	now := s.opts.WallClock()
 	st := s.eng.State()
 	w := &who{}
 	if bearer := bearerToken(c); bearer != "" {
@@ -351,8 +443,11 @@ const (
 	headerCSRF    = "X-CSRF-Token"
 )
 
-// SweepSessions deletes expired sessions, so that a shop's file does not
-// keep every sign-in of every shift. The server calls it now and then.
+// SweepSessions deletes the sessions expired at now, so that a shop's file
+// does not keep every sign-in of every shift. The server calls it now and
+// then. Sessions expire on the wall clock: now must be the wall clock's
+// time (Options.WallClock), never the shop's clock, which the demo runs
+// faster.
 func (s *Server) SweepSessions(now time.Time) (int, error) {
 	var expired []string
 	err := s.auth.EachAuth(authSessions, func(key string, v []byte) error {

@@ -42,6 +42,11 @@ type Options struct {
 	BodyLimit int
 	Logger    *slog.Logger
 	Version   string
+	// WallClock tells the real time, for what lasts in real time: sessions
+	// and sign-in locks. The engine's clock, which the demo runs faster,
+	// dates the shop's events and ETAs; a session on it would end while
+	// its user still sits at the desk. Default: time.Now.
+	WallClock func() time.Time
 }
 
 // DefaultBodyLimit is 1 MiB.
@@ -89,8 +94,11 @@ func New(d Deps, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opts.WallClock == nil {
+		opts.WallClock = time.Now
+	}
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
-		guard: newGuard(), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
+		guard: newGuard(opts.WallClock, opts.Logger), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",
 		BodyLimit:             opts.BodyLimit,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -36,6 +37,8 @@ type testShop struct {
 	qr *kiosk.Tokens
 	// srv is the server under test, to list its routes.
 	srv *Server
+	// shopClock is the engine's clock, stopped at t0 until a test moves it.
+	shopClock *testClock
 }
 
 const testPassword = "correct horse battery"
@@ -49,14 +52,21 @@ func newTestShop(t *testing.T) *testShop {
 // adds the boards and the staff pages.
 func newTestShopWith(t *testing.T, extra ...func(*fiber.App, *Server)) *testShop {
 	t.Helper()
+	return newTestShopOptions(t, Options{}, extra...)
+}
+
+// newTestShopOptions serves the test shop with the server's options, as
+// one whose wall clock a test moves.
+func newTestShopOptions(t *testing.T, opts Options, extra ...func(*fiber.App, *Server)) *testShop {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	state, _ := st.Load(t0)
-	clock := t0
-	eng := engine.New(st, state, func() time.Time { return clock })
-	ts := &testShop{eng: eng, store: st, tokens: map[shop.Role]string{}, users: map[shop.Role]string{}}
+	shopClock := &testClock{now: t0}
+	eng := engine.New(st, state, shopClock.Now)
+	ts := &testShop{eng: eng, store: st, tokens: map[shop.Role]string{}, users: map[shop.Role]string{}, shopClock: shopClock}
 	hash := HashSecret(testPassword)
 	pin := HashSecret("2468")
 	sys := shop.Actor{System: true}
@@ -89,7 +99,7 @@ func newTestShopWith(t *testing.T, extra ...func(*fiber.App, *Server)) *testShop
 		}
 	}
 	ts.qr = kiosk.NewTokens(st.Secret())
-	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t), Extra: extra}, Options{})
+	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t), Extra: extra}, opts)
 	ts.srv = srv
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -351,33 +361,33 @@ func TestSessionCookieNeedsCSRFForChanges(t *testing.T) {
 	}
 }
 
-// guardClock is a stopped clock for the sign-in guard, and a record of
-// the pauses it asked for instead of pausing.
-type guardClock struct {
+// testClock is a stopped clock that a test moves, and, as the sign-in
+// guard's, a record of the pauses asked for instead of pausing.
+type testClock struct {
 	mu     sync.Mutex
 	now    time.Time
 	pauses []time.Duration
 }
 
-func stopGuardClock(ts *testShop) *guardClock {
-	gc := &guardClock{now: t0}
+func stopGuardClock(ts *testShop) *testClock {
+	gc := &testClock{now: t0}
 	ts.srv.guard.setClock(gc.Now, gc.pause)
 	return gc
 }
 
-func (gc *guardClock) Now() time.Time { gc.mu.Lock(); defer gc.mu.Unlock(); return gc.now }
-func (gc *guardClock) advance(d time.Duration) {
+func (gc *testClock) Now() time.Time { gc.mu.Lock(); defer gc.mu.Unlock(); return gc.now }
+func (gc *testClock) advance(d time.Duration) {
 	gc.mu.Lock()
 	defer gc.mu.Unlock()
 	gc.now = gc.now.Add(d)
 }
-func (gc *guardClock) pause(d time.Duration) {
+func (gc *testClock) pause(d time.Duration) {
 	gc.mu.Lock()
 	defer gc.mu.Unlock()
 	gc.pauses = append(gc.pauses, d)
 }
 
-func (gc *guardClock) paused() []time.Duration {
+func (gc *testClock) paused() []time.Duration {
 	gc.mu.Lock()
 	defer gc.mu.Unlock()
 	return append([]time.Duration(nil), gc.pauses...)
@@ -463,12 +473,91 @@ func TestGuessingAcrossBadgesLocksTheAddress(t *testing.T) {
 	}
 }
 
+// syncBuffer is a log that handlers write to at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Each lock is logged as a warning that names the login or badge and the
+// address, never the secrets tried.
+func TestLocksAreLogged(t *testing.T) {
+	var log syncBuffer
+	ts := newTestShopOptions(t, Options{Logger: slog.New(slog.NewJSONHandler(&log, nil))})
+	stopGuardClock(ts)
+	guess := func(body map[string]string) {
+		t.Helper()
+		if r := ts.call(t, nil, "POST", "/api/v1/session", "", body); r.status != 401 {
+			t.Fatalf("%v: %d %s", body, r.status, r.body)
+		}
+	}
+	for i := 0; i < maxFailures; i++ {
+		guess(map[string]string{"badge": "B42", "pin": "97531"})
+		guess(map[string]string{"login": "advisor", "password": "wrong password 97531"})
+	}
+	for i := 0; i < maxAddressFailures-2*maxFailures; i++ {
+		guess(map[string]string{"badge": fmt.Sprintf("X%d", i), "pin": "97531"})
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword}); r.status != http.StatusTooManyRequests {
+		t.Errorf("sign-in from the locked address: %d", r.status)
+	}
+	type lock struct {
+		Level, Msg, Kind, Account, Address string
+		Failures                           int
+		LockedFor                          time.Duration `json:"locked_for"`
+	}
+	var got []lock
+	for _, line := range strings.Split(log.String(), "\n") {
+		if line == "" {
+			continue
+		}
+		var l lock
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if l.Msg == "sign-in locked" {
+			got = append(got, l)
+		}
+	}
+	want := []lock{
+		{Level: "WARN", Msg: "sign-in locked", Kind: "badge-user", Account: ts.users[shop.RoleTechnician], Address: "127.0.0.1", Failures: maxFailures, LockedFor: lockFor},
+		{Level: "WARN", Msg: "sign-in locked", Kind: "login", Account: "advisor", Address: "127.0.0.1", Failures: maxFailures, LockedFor: lockFor},
+		{Level: "WARN", Msg: "sign-in locked", Kind: "address", Address: "127.0.0.1", Failures: maxAddressFailures, LockedFor: lockFor},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("locks logged:\n%v\nwant\n%v", got, want)
+	}
+	if strings.Contains(log.String(), "97531") {
+		t.Errorf("the log holds a secret tried:\n%s", log.String())
+	}
+}
+
 // A wrong old password counts against the login's lock, and a locked
-// login cannot go on guessing through the password change.
+// login cannot go on guessing through the password change. A right one
+// forgives the login its failures, as a sign-in does.
 func TestChangingThePasswordHonoursTheLock(t *testing.T) {
 	ts := newTestShop(t)
 	stopGuardClock(ts)
 	mgr := ts.tokens[shop.RoleManager]
+	for i := 0; i < maxFailures-1; i++ {
+		ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"wrong password","new":"another long password"}`)
+	}
+	r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"short"}`)
+	if p := r.problem(t); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "password" {
+		t.Fatalf("the right old password and a short new one: %d %s", r.status, r.body)
+	}
 	for i := 0; i < maxFailures; i++ {
 		r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"wrong password","new":"another long password"}`)
 		if r.status != 400 {
@@ -476,12 +565,111 @@ func TestChangingThePasswordHonoursTheLock(t *testing.T) {
 		}
 	}
 	before := ts.store.LastSeq()
-	r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"another long password"}`)
+	r = ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"another long password"}`)
 	if r.status != http.StatusTooManyRequests || ts.store.LastSeq() != before {
 		t.Errorf("password change while locked: %d %s", r.status, r.body)
 	}
 	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword}); r.status != http.StatusTooManyRequests {
 		t.Errorf("sign-in while locked: %d", r.status)
+	}
+}
+
+// Guesses sent all at once are held to the same limits as guesses sent
+// one by one: an attempt counts while its secret is checked, so no more
+// secrets are checked than the limit allows.
+func TestParallelGuessesAreHeldToTheLimits(t *testing.T) {
+	const guesses = 40
+	type request struct{ method, path, token, body string }
+	for _, tc := range []struct {
+		name string
+		// guess is the i-th wrong guess.
+		guess func(ts *testShop, i int) request
+		// wrong is the status of a guess checked and found wrong.
+		wrong int
+		limit int
+		// right is the right secret, refused while the lock holds.
+		right func(ts *testShop) request
+	}{{
+		name: "PINs of one badge",
+		guess: func(_ *testShop, i int) request {
+			return request{"POST", "/api/v1/session", "", fmt.Sprintf(`{"badge":"B42","pin":"%d"}`, 4200+i)}
+		},
+		wrong: http.StatusUnauthorized, limit: maxFailures,
+		right: func(*testShop) request {
+			return request{"POST", "/api/v1/session", "", `{"badge":"B42","pin":"2468"}`}
+		},
+	}, {
+		name: "old passwords of one login",
+		guess: func(ts *testShop, i int) request {
+			return request{"POST", "/api/v1/me/password", ts.tokens[shop.RoleManager], fmt.Sprintf(`{"old":"wrong password %d","new":"another long password"}`, i)}
+		},
+		wrong: http.StatusBadRequest, limit: maxFailures,
+		right: func(ts *testShop) request {
+			return request{"POST", "/api/v1/me/password", ts.tokens[shop.RoleManager], `{"old":"` + testPassword + `","new":"another long password"}`}
+		},
+	}, {
+		name: "PINs of many badges from one address",
+		guess: func(_ *testShop, i int) request {
+			return request{"POST", "/api/v1/session", "", fmt.Sprintf(`{"badge":"C%d","pin":"0000"}`, i)}
+		},
+		wrong: http.StatusUnauthorized, limit: maxAddressFailures,
+		right: func(*testShop) request {
+			return request{"POST", "/api/v1/session", "", `{"badge":"B42","pin":"2468"}`}
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestShop(t)
+			stopGuardClock(ts)
+			// Badges C0… with a PIN each, so that every guess is checked
+			// against a hash, as slowly as a real one.
+			pin := HashSecret("1357")
+			for i := 0; i < guesses; i++ {
+				u := shop.User{Login: fmt.Sprintf("tech%d", i), Name: fmt.Sprintf("技师%d", i), Roles: []shop.Role{shop.RoleTechnician},
+					BadgeCode: fmt.Sprintf("C%d", i), PINHash: pin, Active: true}
+				if _, err := ts.eng.Do(context.Background(), shop.Actor{System: true}, &shop.PutUser{User: u}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			start := make(chan struct{})
+			statuses := make(chan int, guesses)
+			var wg sync.WaitGroup
+			for i := 0; i < guesses; i++ {
+				guess := tc.guess(ts, i)
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					req, _ := http.NewRequest(guess.method, ts.url+guess.path, strings.NewReader(guess.body))
+					req.Header.Set("Content-Type", "application/json")
+					if guess.token != "" {
+						req.Header.Set("Authorization", "Bearer "+guess.token)
+					}
+					<-start
+					res, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					statuses <- res.StatusCode
+				}()
+			}
+			close(start)
+			wg.Wait()
+			close(statuses)
+			count := map[int]int{}
+			for status := range statuses {
+				count[status]++
+			}
+			if count[tc.wrong] > tc.limit || count[tc.wrong]+count[http.StatusTooManyRequests] != guesses {
+				t.Errorf("%d guesses at once: %d checked, %d refused as locked, all: %v; want at most %d checked",
+					guesses, count[tc.wrong], count[http.StatusTooManyRequests], count, tc.limit)
+			}
+			right := tc.right(ts)
+			if r := ts.call(t, nil, right.method, right.path, right.token, right.body); r.status != http.StatusTooManyRequests {
+				t.Errorf("the right secret after the guesses: %d %s", r.status, r.body)
+			}
+		})
 	}
 }
 
@@ -586,7 +774,8 @@ func TestBackupDownloadIsAUsableFile(t *testing.T) {
 }
 
 func TestExpiredSessionsAreSwept(t *testing.T) {
-	ts := newTestShop(t)
+	wall := &testClock{now: t0}
+	ts := newTestShopOptions(t, Options{WallClock: wall.Now})
 	for i := 0; i < 2; i++ {
 		if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "advisor", "password": testPassword}); r.status != 200 {
 			t.Fatal(r.status)
@@ -598,6 +787,68 @@ func TestExpiredSessionsAreSwept(t *testing.T) {
 	}
 	if n, err := srv.SweepSessions(t0.Add(StaffSessionTTL + time.Minute)); n != 2 || err != nil {
 		t.Errorf("swept %d expired sessions, want 2 (%v)", n, err)
+	}
+}
+
+// Sessions and sign-in locks last real time: the demo's shop clock runs
+// thirty times faster, and a jump of it ends neither a session nor a lock
+// early; the wall clock does.
+func TestSessionsAndLocksRunOnTheWallClock(t *testing.T) {
+	// The wall clock starts at the real time, so that the cookie jar keeps
+	// the session cookie.
+	wall := &testClock{now: time.Now()}
+	ts := newTestShopOptions(t, Options{WallClock: wall.Now})
+	// The guard keeps the server's wall clock; only its pauses are recorded
+	// instead of taken.
+	g := ts.srv.guard
+	g.setClock(g.now, wall.pause)
+	signIn := func(client *http.Client, body map[string]string) {
+		t.Helper()
+		if r := ts.call(t, client, "POST", "/api/v1/session", "", body); r.status != 200 {
+			t.Fatalf("sign in %v: %d %s", body, r.status, r.body)
+		}
+	}
+	staff, technician := cookieClient(), cookieClient()
+	signIn(staff, map[string]string{"login": "advisor", "password": testPassword})
+	signIn(technician, map[string]string{"badge": "B42", "pin": "2468"})
+	for i := 0; i < maxFailures; i++ {
+		ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": "wrong password"})
+	}
+	signedIn := func(client *http.Client) bool {
+		return ts.call(t, client, "GET", "/api/v1/me", "", nil).status == 200
+	}
+	managerLocked := func() bool {
+		r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword})
+		return r.status == http.StatusTooManyRequests
+	}
+
+	// More than a shift passes on the shop's clock, none on the wall.
+	ts.shopClock.advance(StaffSessionTTL + 2*time.Hour)
+	if !signedIn(staff) || !signedIn(technician) {
+		t.Errorf("a jump of the shop's clock ended a session: staff %v, kiosk %v", signedIn(staff), signedIn(technician))
+	}
+	if n, err := ts.srv.SweepSessions(wall.Now()); n != 0 || err != nil {
+		t.Errorf("swept %d live sessions (%v)", n, err)
+	}
+	if !managerLocked() {
+		t.Errorf("a jump of the shop's clock lifted a lock")
+	}
+
+	// The wall clock ends the kiosk session after its idle time, the lock
+	// after its minutes, and the staff session after its shift.
+	wall.advance(KioskSessionTTL + time.Second)
+	if signedIn(technician) {
+		t.Errorf("the kiosk session outlived its idle time on the wall clock")
+	}
+	if !signedIn(staff) {
+		t.Errorf("the staff session ended after %v", KioskSessionTTL)
+	}
+	if managerLocked() {
+		t.Errorf("the lock outlived its %v on the wall clock", lockFor)
+	}
+	wall.advance(StaffSessionTTL)
+	if signedIn(staff) {
+		t.Errorf("the staff session outlived its shift on the wall clock")
 	}
 }
 

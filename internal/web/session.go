@@ -51,7 +51,8 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	now := s.eng.Now()
+	// A session lasts real time, not the shop's (see Options.WallClock).
+	now := s.opts.WallClock()
 	st := s.eng.State()
 	var user *shop.User
 	var secret, stored, key string
@@ -70,7 +71,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 			stored = user.PasswordHash
 		}
 	case req.BadgeToken != "" && req.PIN != "" && req.Badge == "" && req.Login == "" && req.Password == "":
-		id, _, err := s.tokens.Verify(kiosk.PurposeBadge, req.BadgeToken, now)
+		id, _, err := s.tokens.Verify(kiosk.PurposeBadge, req.BadgeToken, s.eng.Now())
 		if err != nil {
 			return problem(c, "bad_link", "this badge code is not valid here")
 		}
@@ -94,14 +95,14 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 			shop.FieldError{Field: "login", Message: "login and password, or badge and pin"})
 	}
 	address := addressKey(c.IP())
-	if wait, locked := s.guard.locked(key, address); locked {
+	if wait, ok := s.guard.reserve(key, address); !ok {
 		return lockedOut(c, wait)
 	}
 	if user == nil || stored == "" || !CheckSecret(secret, stored) {
 		s.guard.failed(key, address)
 		return problem(c, "unauthorized", "wrong sign-in details")
 	}
-	s.guard.succeeded(key)
+	s.guard.succeeded(key, address)
 	token := NewToken()
 	ses := session{UserID: user.ID, CSRF: NewToken(), Expires: now.Add(ttl)}
 	if onKiosk {
@@ -114,7 +115,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err := s.auth.PutAuth(authSessions, tokenKey(token), raw); err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Now().Add(ttl)})
+	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(ttl)})
 	return c.JSON(signInResponse{User: viewUser(st, user), CSRF: ses.CSRF})
 }
 
@@ -161,13 +162,14 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	// The old password is guessed against the same lock as a sign-in: a
 	// stolen session must not become a way to find the password.
 	key, address := "login:"+w.user.Login, addressKey(c.IP())
-	if wait, locked := s.guard.locked(key, address); locked {
+	if wait, ok := s.guard.reserve(key, address); !ok {
 		return lockedOut(c, wait)
 	}
 	if !CheckSecret(req.Old, w.user.PasswordHash) {
 		s.guard.failed(key, address)
 		return problem(c, shop.CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
 	}
+	s.guard.succeeded(key, address)
 	if err := checkPassword(req.New); err != nil {
 		return err
 	}
