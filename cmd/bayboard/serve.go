@@ -175,7 +175,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		simulator := demo.NewSimulator(eng, sim, log)
 		go simulator.Run(ctx)
 	}
-	go sweep(ctx, srv, clock, log)
+	go sweep(ctx, srv, time.Now, log) // sessions live in real time, whatever the demo clock says
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
