@@ -393,7 +393,10 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.KioskIdleMinutes != 0 && (s.KioskIdleMinutes < 2 || s.KioskIdleMinutes > 720) {
 		p.add("settings.kiosk_idle_minutes", "must be between 2 and 720, or 0 for the default")
 	}
-	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
+	// The zone database is data compiled into the binary (time/tzdata),
+	// looked up by name: the one lookup the domain makes.
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil || s.TimeZone == "" {
 		p.add("settings.time_zone", "must be an IANA time zone such as Asia/Shanghai")
 	}
 	names := map[string]bool{}
@@ -417,8 +420,9 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	}
 	s.Printers = append([]Printer{}, s.Printers...)
 	prev := d.settings
-	d.settings = &s
-	d.undo = append(d.undo, func() { d.settings = prev })
+	prevLoc := d.loc
+	d.settings, d.loc = &s, loc
+	d.undo = append(d.undo, func() { d.settings, d.loc = prev, prevLoc })
 	return result{subject: "settings"}, nil
 }
 
@@ -869,7 +873,7 @@ func (c *OpenJob) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
-	day := now.In(d.base.Loc).Format("20060102")
+	day := now.In(d.location()).Format("20060102")
 	id := fmt.Sprintf("%s-%04d", day, d.next("job:"+day))
 	j := &Job{ID: id, AppointmentID: c.AppointmentID, CustomerID: c.CustomerID, VehicleID: c.VehicleID,
 		AdvisorID: advisor, Stage: StageReception, Priority: c.Priority, CreatedAt: now, UpdatedAt: now,

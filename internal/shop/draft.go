@@ -88,6 +88,7 @@ func (l *layer[T]) merged() map[string]*T {
 type Draft struct {
 	base         *State
 	settings     *Settings
+	loc          *time.Location // the time zone of new settings
 	bays         layer[Bay]
 	teams        layer[Team]
 	technicians  layer[Technician]
@@ -279,6 +280,9 @@ func (d *Draft) Publish() *State {
 	if d.settings != nil {
 		s.Settings = *d.settings
 	}
+	if d.loc != nil {
+		s.Loc = d.loc // a new time zone takes effect at once, not at the next start
+	}
 	s.Bays = d.bays.merged()
 	s.Teams = d.teams.merged()
 	s.Technicians = d.technicians.merged()
@@ -301,4 +305,12 @@ func (d *Draft) Publish() *State {
 		}
 	}
 	return &s
+}
+
+// location is the shop's time zone as the draft sees it.
+func (d *Draft) location() *time.Location {
+	if d.loc != nil {
+		return d.loc
+	}
+	return d.base.Loc
 }

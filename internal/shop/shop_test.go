@@ -694,3 +694,34 @@ func TestAnUnknownNestedFieldIsNamedByItsPath(t *testing.T) {
 		t.Errorf("unknown top-level field: %v", err)
 	}
 }
+
+// A new time zone takes effect with the settings, not at the next start:
+// job numbers and "today" follow it at once, and a refused change keeps
+// the old one.
+func TestANewTimeZoneTakesEffectAtOnce(t *testing.T) {
+	f := newFixture(t)
+	if f.state.Loc != time.UTC {
+		t.Fatalf("the fixture's zone is %v", f.state.Loc)
+	}
+	s := DefaultSettings()
+	s.TimeZone = "Asia/Shanghai"
+	f.must(t, system, &SetSettings{Settings: s})
+	if f.state.Loc == nil || f.state.Loc.String() != "Asia/Shanghai" {
+		t.Fatalf("zone after the settings: %v", f.state.Loc)
+	}
+	// 20:00 UTC on the 23rd is 04:00 on the 24th in Beijing.
+	d := NewDraft(f.state)
+	if _, err := d.Apply(advisor, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{Requests: "保养", PromisedAt: t0.Add(14 * time.Hour)}}, t0.Add(11*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if d.Publish().Jobs["20261124-0001"] == nil {
+		t.Errorf("the job is not numbered by Beijing's day")
+	}
+	s.TimeZone = "Mars/Olympus"
+	if err := f.apply(system, &SetSettings{Settings: s}); err == nil {
+		t.Fatal("an unknown zone was taken")
+	}
+	if f.state.Loc.String() != "Asia/Shanghai" {
+		t.Errorf("a refused change moved the zone to %v", f.state.Loc)
+	}
+}
