@@ -118,7 +118,8 @@ func ruleKeys() []string {
 }
 
 // navKeys are the names of the staff pages in the navigation: staff.html
-// writes {area}.nav.{page} for each page module of the desk and admin.
+// writes {area}.nav.{page} for each page module of the desk and admin, and
+// staff.nav.{area} for the manager's link to an area.
 func navKeys(t *testing.T) []string {
 	var keys []string
 	for _, area := range []string{"desk", "admin"} {
@@ -129,6 +130,8 @@ func navKeys(t *testing.T) []string {
 		for _, p := range pages {
 			keys = append(keys, area+".nav."+strings.TrimSuffix(path.Base(p), ".js"))
 		}
+		// The manager's link to the area from the other one.
+		keys = append(keys, "staff.nav."+area)
 	}
 	return keys
 }

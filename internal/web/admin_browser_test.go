@@ -318,11 +318,45 @@ func TestTheAdminPagesSpeakBothLanguages(t *testing.T) {
 	ls := livetest.Start(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "manager", "/admin/settings")
-	// Every page the manager's navigation lists, the desk's too: each
-	// names the others, from both areas' catalogs.
-	pages := livetest.Eval[[]string](t, ctx, `[...document.querySelectorAll(".nav a")].map((a) => a.pathname)`)
-	if len(pages) < 11 {
-		t.Fatalf("the navigation lists %v", pages)
+	// Every page the manager's navigations list, the admin's and the
+	// desk's: each area's lists its own pages and a link to the other.
+	navOf := func() (pages []string, other string) {
+		links := livetest.Eval[[]string](t, ctx, `[...document.querySelectorAll(".nav a")].map((a) => a.pathname + (a.classList.contains("group") ? "#other" : ""))`)
+		for _, l := range links {
+			if p, ok := strings.CutSuffix(l, "#other"); ok {
+				other = p
+			} else {
+				pages = append(pages, l)
+			}
+		}
+		return pages, other
+	}
+	pages, other := navOf()
+	if len(pages) < 10 || other != "/desk" {
+		t.Fatalf("the admin's navigation lists %v and %q", pages, other)
+	}
+	for _, p := range pages {
+		if !strings.HasPrefix(p, "/admin/") {
+			t.Errorf("the admin's navigation lists %s", p)
+		}
+	}
+	livetest.Open(t, ctx, ls.URL("/desk/jobs"))
+	livetest.WaitFor(t, ctx, "the desk", `location.pathname === "/desk/jobs" && document.querySelectorAll(".nav a").length > 0`, 10*time.Second)
+	deskPages, other := navOf()
+	if len(deskPages) < 7 || other != "/admin" {
+		t.Fatalf("the desk's navigation lists %v and %q", deskPages, other)
+	}
+	pages = append(pages, deskPages...)
+	// In either language the manager's navigation keeps to one line on a
+	// 1366 px screen.
+	for _, lang := range []string{"en", "zh-CN"} {
+		for _, page := range []string{"/admin/settings", "/desk/jobs"} {
+			livetest.Open(t, ctx, ls.URL(page+"?lang="+lang))
+			livetest.WaitFor(t, ctx, page+" in "+lang, `document.documentElement.lang === `+quote(lang)+` && document.querySelectorAll(".nav a").length > 0`, 10*time.Second)
+			if rows := livetest.Eval[int](t, ctx, `new Set([...document.querySelectorAll(".nav a")].map((a) => Math.round(a.getBoundingClientRect().top))).size`); rows != 1 {
+				t.Errorf("%s in %s: the navigation takes %d lines", page, lang, rows)
+			}
+		}
 	}
 	for _, lang := range []string{"en", "zh-CN"} {
 		for _, page := range pages {

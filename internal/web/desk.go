@@ -80,7 +80,7 @@ type desk struct {
 type navItem struct {
 	Href, Key string
 	Current   bool
-	// Group starts the links of another area (the admin's after the desk's).
+	// Group marks the link to the other area (the manager's).
 	Group bool
 }
 
@@ -113,15 +113,21 @@ func (d *desk) page(area string) fiber.Handler {
 		if user == nil {
 			return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 		}
+		// The navigation lists the area's own pages; the manager, who has
+		// both, gets one link to the other area. Both at once did not fit a
+		// 1366 px screen in English.
 		manager := user.Has(shop.RoleManager)
+		navArea := area
+		if area == "admin" && !manager {
+			navArea = "desk" // the page tells them it is the manager's
+		}
 		var nav []navItem
-		for _, a := range []string{"desk", "admin"} {
-			if a == "admin" && !manager {
-				continue
-			}
-			for i, p := range d.pages[a] {
-				nav = append(nav, navItem{Href: "/" + a + "/" + p, Key: a + ".nav." + p, Current: a == area && p == page, Group: i == 0 && len(nav) > 0})
-			}
+		for _, p := range d.pages[navArea] {
+			nav = append(nav, navItem{Href: "/" + navArea + "/" + p, Key: navArea + ".nav." + p, Current: navArea == area && p == page})
+		}
+		if manager {
+			other := map[string]string{"desk": "admin", "admin": "desk"}[area]
+			nav = append(nav, navItem{Href: "/" + other, Key: "staff.nav." + other, Group: true})
 		}
 		return d.render(c, staffPage{Area: area, Page: page, Nav: nav})
 	}
