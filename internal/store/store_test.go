@@ -146,10 +146,7 @@ var migrationTests = []func(t *testing.T){
 		})
 	},
 	func(t *testing.T) {
-		db := rawDB(t)
-		db.Update(func(tx *bolt.Tx) error {
-			tx.CreateBucket(bucketMeta)
-			migrations[0](tx)
+		atSchema1(t, func(tx *bolt.Tx) {
 			ev := tx.Bucket(bucketEvents)
 			ev.Put(u64(1), []byte(`{"seq":1,"type":"open_job","job_id":"J1"}`))
 			ev.Put(u64(2), []byte(`{"seq":2,"type":"put_bay","subject":"bay-1"}`))
@@ -161,14 +158,10 @@ var migrationTests = []func(t *testing.T){
 			if b == nil || !has(b, u64(1)) || !has(b, u64(3)) || has(b, u64(2)) {
 				t.Errorf("job J1 index wrong")
 			}
-			return nil
 		})
 	},
 	func(t *testing.T) {
-		db := rawDB(t)
-		db.Update(func(tx *bolt.Tx) error {
-			tx.CreateBucket(bucketMeta)
-			migrations[0](tx)
+		atSchema1(t, func(tx *bolt.Tx) {
 			ev := tx.Bucket(bucketEvents)
 			ev.Put(u64(1), []byte(`{"seq":1,"at":"2026-11-23T09:00:00Z","actor":"system","type":"put_user","subject":"user-1","data":{"type":"put_user","user":{"login":"li","name":"李师傅","password_hash":"pw-hash","pin_hash":"pin-hash","active":true}}}`))
 			ev.Put(u64(2), []byte(`{"seq":2,"at":"2026-11-23T09:01:00Z","actor":"user-1","type":"put_user","subject":"user-2","data":{"type":"put_user","user":{"login":"wang","name":"王","active":true}}}`))
@@ -194,14 +187,10 @@ var migrationTests = []func(t *testing.T){
 			if string(ev.Get(u64(3))) != before3 {
 				t.Errorf("another event was rewritten")
 			}
-			return nil
 		})
 	},
 	func(t *testing.T) {
-		db := rawDB(t)
-		db.Update(func(tx *bolt.Tx) error {
-			tx.CreateBucket(bucketMeta)
-			migrations[0](tx)
+		atSchema1(t, func(tx *bolt.Tx) {
 			jobs, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindJob))
 			closedAt := time.Date(2026, 11, 20, 15, 4, 5, 0, time.UTC)
 			put := func(j shop.Job) {
@@ -226,7 +215,6 @@ var migrationTests = []func(t *testing.T){
 			if strings.Join(keys, " ") != strings.Join(want, " ") {
 				t.Errorf("closed_jobs after the migration: %v, want %v", keys, want)
 			}
-			return nil
 		})
 	},
 }
@@ -236,6 +224,20 @@ var migrationTests = []func(t *testing.T){
 func has(b *bolt.Bucket, key []byte) bool {
 	k, _ := b.Cursor().Seek(key)
 	return bytes.Equal(k, key)
+}
+
+// atSchema1 runs fn in a write transaction of a new file that the first
+// migration has made: where each later migration's test starts.
+func atSchema1(t *testing.T, fn func(tx *bolt.Tx)) {
+	t.Helper()
+	rawDB(t).Update(func(tx *bolt.Tx) error {
+		tx.CreateBucket(bucketMeta)
+		if err := migrations[0](tx); err != nil {
+			t.Fatal(err)
+		}
+		fn(tx)
+		return nil
+	})
 }
 
 func rawDB(t *testing.T) *bolt.DB {
