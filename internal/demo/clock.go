@@ -52,14 +52,7 @@ func Location() *time.Location {
 // openingHours returns when the shop opens and closes on the day of t, from
 // its settings; 08:00 to 18:00 when they cannot be read.
 func openingHours(s shop.Settings, t time.Time) (opens, closes time.Time) {
-	o, err1 := time.Parse("15:04", s.OpensAt)
-	c, err2 := time.Parse("15:04", s.ClosesAt)
-	if err1 != nil || err2 != nil || !c.After(o) {
-		o, c = time.Date(0, 1, 1, 8, 0, 0, 0, time.UTC), time.Date(0, 1, 1, 18, 0, 0, 0, time.UTC)
-	}
-	local := t.In(Location())
-	y, m, d := local.Date()
-	return time.Date(y, m, d, o.Hour(), o.Minute(), 0, 0, Location()), time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, Location())
+	return s.Opening(Location()).On(t)
 }
 
 // isOpen says whether the shop is open at t.

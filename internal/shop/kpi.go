@@ -79,32 +79,43 @@ type Opening struct {
 	Loc           *time.Location
 }
 
-// Opening is the state's opening hours: 08:00 to 18:00 when the settings
-// do not say.
-func (st *State) Opening() Opening {
-	o := Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour, Loc: st.Loc}
-	op, err1 := time.Parse("15:04", st.Settings.OpensAt)
-	cl, err2 := time.Parse("15:04", st.Settings.ClosesAt)
+// Opening is the state's opening hours, in its time zone.
+func (st *State) Opening() Opening { return st.Settings.Opening(st.Loc) }
+
+// Opening is the shop's opening hours in a time zone: 08:00 to 18:00 when
+// the settings do not say.
+func (s Settings) Opening(loc *time.Location) Opening {
+	o := Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour, Loc: loc}
+	op, err1 := time.Parse("15:04", s.OpensAt)
+	cl, err2 := time.Parse("15:04", s.ClosesAt)
 	if err1 == nil && err2 == nil && cl.After(op) {
 		o.Opens, o.Closes = op.Sub(op.Truncate(24*time.Hour)), cl.Sub(cl.Truncate(24*time.Hour))
 	}
 	return o
 }
 
-// Within is how much of [from, to) falls in opening hours: a car left on
-// a bay overnight holds it for no hour the shop could have used.
-func (o Opening) Within(from, to time.Time) time.Duration {
-	if !to.After(from) {
-		return 0
-	}
+// On is when the shop opens and closes on t's day.
+func (o Opening) On(t time.Time) (opens, closes time.Time) {
+	midnight := o.midnight(t)
+	return midnight.Add(o.Opens), midnight.Add(o.Closes)
+}
+
+// midnight is the start of t's day in the shop's time zone.
+func (o Opening) midnight(t time.Time) time.Time {
 	loc := o.Loc
 	if loc == nil {
 		loc = time.UTC
 	}
-	l := from.In(loc)
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// Within is how much of [from, to) falls in opening hours: a car left on
+// a bay overnight holds it for no hour the shop could have used.
+func (o Opening) Within(from, to time.Time) time.Duration {
 	var total time.Duration
-	for day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc); day.Before(to); day = day.AddDate(0, 0, 1) {
-		start, end := day.Add(o.Opens), day.Add(o.Closes)
+	for day := o.midnight(from); day.Before(to); day = day.AddDate(0, 0, 1) {
+		start, end := o.On(day)
 		if start.Before(from) {
 			start = from
 		}
@@ -129,17 +140,6 @@ func (st *State) Today(now time.Time) KPIs {
 		jobs = append(jobs, j)
 	}
 	return st.KPIs(jobs, from, from.AddDate(0, 0, 1), now)
-}
-
-// OpenHours is how long the shop is open a day; 10 when the settings do
-// not say.
-func (s Settings) OpenHours() float64 {
-	o, err1 := time.Parse("15:04", s.OpensAt)
-	cl, err2 := time.Parse("15:04", s.ClosesAt)
-	if err1 != nil || err2 != nil || !cl.After(o) {
-		return 10
-	}
-	return cl.Sub(o).Hours()
 }
 
 // ComebackWindow is how soon a car's return counts against the last repair.

@@ -161,8 +161,8 @@ func TestTodayIsTheShopsDay(t *testing.T) {
 	if k.Delivered != 2 || k.OnTime != 0.5 {
 		t.Errorf("today: %d delivered, %.2f on time; want 2 and 0.50", k.Delivered, k.OnTime)
 	}
-	if h := st.Settings.OpenHours(); h != 10 {
-		t.Errorf("open %v hours a day, want 10", h)
+	if o := st.Opening(); o.Closes-o.Opens != 10*time.Hour {
+		t.Errorf("open %v a day, want 10 hours", o.Closes-o.Opens)
 	}
 }
 
