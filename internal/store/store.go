@@ -178,30 +178,9 @@ func (s *Store) Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, e
 				}
 			}
 		}
-		evb := tx.Bucket(bucketEvents)
-		idx := tx.Bucket(bucketJobEvents)
 		for i := range out {
-			seq, err := evb.NextSequence()
-			if err != nil {
+			if err := appendEvent(tx, &out[i]); err != nil {
 				return err
-			}
-			out[i].Seq = seq
-			data, err := json.Marshal(&out[i])
-			if err != nil {
-				return err
-			}
-			key := u64(seq)
-			if err := evb.Put(key, data); err != nil {
-				return err
-			}
-			if id := out[i].JobID; id != "" {
-				b, err := idx.CreateBucketIfNotExists([]byte(id))
-				if err != nil {
-					return err
-				}
-				if err := b.Put(key, present); err != nil {
-					return err
-				}
 			}
 		}
 		return nil
@@ -210,6 +189,33 @@ func (s *Store) Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, e
 		return nil, err
 	}
 	return out, nil
+}
+
+// appendEvent numbers an event, adds it to the log and, when it is a
+// job's, to that job's index.
+func appendEvent(tx *bolt.Tx, ev *shop.Event) error {
+	evb := tx.Bucket(bucketEvents)
+	seq, err := evb.NextSequence()
+	if err != nil {
+		return err
+	}
+	ev.Seq = seq
+	data, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	key := u64(seq)
+	if err := evb.Put(key, data); err != nil {
+		return err
+	}
+	if ev.JobID == "" {
+		return nil
+	}
+	b, err := tx.Bucket(bucketJobEvents).CreateBucketIfNotExists([]byte(ev.JobID))
+	if err != nil {
+		return err
+	}
+	return b.Put(key, present)
 }
 
 // indexJob keeps open_jobs and closed_jobs in step with a job's stage. A
@@ -351,17 +357,7 @@ func (s *Store) ChangeAuth(changes []shop.Record, ev shop.Event) (shop.Event, er
 				return fmt.Errorf("auth %s %s: a value is bytes or nil, not %T", c.Kind, c.ID, c.Value)
 			}
 		}
-		evb := tx.Bucket(bucketEvents)
-		seq, err := evb.NextSequence()
-		if err != nil {
-			return err
-		}
-		ev.Seq = seq
-		data, err := json.Marshal(&ev)
-		if err != nil {
-			return err
-		}
-		return evb.Put(u64(seq), data)
+		return appendEvent(tx, &ev)
 	})
 	if err != nil {
 		return shop.Event{}, err
