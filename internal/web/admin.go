@@ -71,15 +71,28 @@ func (s *Server) recordAuth(c *fiber.Ctx, typ, subject string, data any, changes
 // recordAuthBy is recordAuth by a given actor; without a user, the actor
 // is a screen.
 func (s *Server) recordAuthBy(actor shop.Actor, typ, subject string, data any, changes ...shop.Record) error {
-	raw, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
+	return changeAuth(s.auth, s.authEvent(actor), typ, subject, data, changes...)
+}
+
+// authEvent is the start of an access change's event: when, by whom, from
+// which device; without a user, the actor is a screen.
+func (s *Server) authEvent(actor shop.Actor) shop.Event {
 	name := actor.UserID
 	if name == "" {
 		name = "screen"
 	}
-	_, err = s.auth.ChangeAuth(changes, shop.Event{At: s.eng.Now(), Actor: name, Device: actor.DeviceID, Type: typ, Subject: subject, Data: raw})
+	return shop.Event{At: s.eng.Now(), Actor: name, Device: actor.DeviceID}
+}
+
+// changeAuth writes auth changes with their event, of a type and subject
+// with data, in one transaction.
+func changeAuth(auth AuthStore, ev shop.Event, typ, subject string, data any, changes ...shop.Record) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	ev.Type, ev.Subject, ev.Data = typ, subject, raw
+	_, err = auth.ChangeAuth(changes, ev)
 	return err
 }
 
@@ -101,18 +114,12 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if req.Name == "" || len([]rune(req.Name)) > 60 {
 		return problem(c, shop.CodeInvalid, "name the token", shop.FieldError{Field: "name", Message: "1 to 60 characters"})
 	}
-	token := NewToken()
-	t := apiToken{UserID: whoOf(c).user.ID, Name: req.Name, Created: s.eng.Now()}
-	raw, err := json.Marshal(t)
+	w := whoOf(c)
+	token, err := issueToken(s.auth, s.authEvent(w.actor), w.user.ID, req.Name)
 	if err != nil {
 		return err
 	}
-	key := tokenKey(token)
-	if err := s.recordAuth(c, "token_issued", tokenID(key), fiber.Map{"name": t.Name, "user_id": t.UserID},
-		authPut(authTokens, key, raw)); err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "id": tokenID(key), "name": req.Name})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"token": token, "id": tokenID(tokenKey(token)), "name": req.Name})
 }
 
 // tokenID names a token in lists and history: the start of its hash, which
@@ -159,15 +166,23 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// IssueToken stores a new API token for a user and returns it (the demo's
-// token for scripts, made at start-up).
+// IssueToken stores a new API token for a user and returns it: the
+// demo's token for scripts, made at start-up by the system.
 func IssueToken(auth AuthStore, userID, name string, now time.Time) (string, error) {
+	return issueToken(auth, shop.Event{At: now, Actor: "system"}, userID, name)
+}
+
+// issueToken stores a new API token, only its hash, with the event ev
+// (who issued it, when) completed, and returns the token.
+func issueToken(auth AuthStore, ev shop.Event, userID, name string) (string, error) {
 	token := NewToken()
-	raw, _ := json.Marshal(apiToken{UserID: userID, Name: name, Created: now})
+	raw, err := json.Marshal(apiToken{UserID: userID, Name: name, Created: ev.At})
+	if err != nil {
+		return "", err
+	}
 	key := tokenKey(token)
-	data, _ := json.Marshal(map[string]string{"name": name, "user_id": userID})
-	_, err := auth.ChangeAuth([]shop.Record{authPut(authTokens, key, raw)},
-		shop.Event{At: now, Actor: "system", Type: "token_issued", Subject: tokenID(key), Data: data})
+	err = changeAuth(auth, ev, "token_issued", tokenID(key), map[string]string{"name": name, "user_id": userID},
+		authPut(authTokens, key, raw))
 	return token, err
 }
 
