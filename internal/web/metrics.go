@@ -15,23 +15,16 @@ import (
 )
 
 // metrics are what /metrics shows, in Prometheus' text exposition format.
-// Written by hand: a handful of counters and one histogram do not need a
+// Written by hand: a handful of counters and two histograms do not need a
 // client library.
 type metrics struct {
 	mu       sync.Mutex
 	requests map[requestKey]uint64
-	// latency is a histogram of answer times: counts per bucket (not
-	// cumulative; the exposition adds them up), their sum and count.
-	latency    [len(latencyBuckets) + 1]uint64
-	latencySum float64
-	latencyN   uint64
+	latency  histogram // of answer times
 
-	commits atomic.Uint64 // durable transactions (each one fsync)
-	events  atomic.Uint64 // events they wrote
-	// commitTime is a histogram of how long each durable commit took,
-	// written only by the engine's goroutine, read under mu.
-	commitTime    [len(latencyBuckets) + 1]uint64
-	commitTimeSum float64
+	commits    atomic.Uint64 // durable transactions (each one fsync)
+	events     atomic.Uint64 // events they wrote
+	commitTime histogram     // how long each durable commit took
 
 	gauges sync.Map // name → gauge, added by other packages
 }
@@ -48,28 +41,45 @@ type requestKey struct {
 // for its fsync (a few ms), a document is drawn in tens of ms.
 var latencyBuckets = [...]float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10}
 
+// histogram counts observations per bucket of latencyBuckets (not
+// cumulative: the exposition adds them up), with their sum; mu guards it.
+type histogram struct {
+	counts [len(latencyBuckets) + 1]uint64
+	sum    float64
+}
+
+func (h *histogram) observe(d time.Duration) {
+	sec := d.Seconds()
+	h.counts[sort.SearchFloat64s(latencyBuckets[:], sec)]++
+	h.sum += sec
+}
+
+// write writes the histogram's samples in the exposition format.
+func (h *histogram) write(b *strings.Builder, name string) {
+	var cumulative uint64
+	for i, le := range latencyBuckets {
+		cumulative += h.counts[i]
+		fmt.Fprintf(b, "%s_bucket{le=\"%g\"} %d\n", name, le, cumulative)
+	}
+	cumulative += h.counts[len(latencyBuckets)]
+	fmt.Fprintf(b, "%s_bucket{le=\"+Inf\"} %d\n%s_sum %g\n%s_count %d\n", name, cumulative, name, h.sum, name, cumulative)
+}
+
 func newMetrics() *metrics { return &metrics{requests: map[requestKey]uint64{}} }
 
 // request counts one answered request.
 func (m *metrics) request(method, route string, status int, d time.Duration) {
-	sec := d.Seconds()
-	bucket := sort.SearchFloat64s(latencyBuckets[:], sec)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.requests[requestKey{method, route, status}]++
-	m.latency[bucket]++
-	m.latencySum += sec
-	m.latencyN++
+	m.latency.observe(d)
 }
 
 // committed counts one durable commit; the engine tells its subscribers
 // of each, after its transaction is on disk.
 func (m *metrics) committed(c engine.Change) {
-	sec := c.Took.Seconds()
-	bucket := sort.SearchFloat64s(latencyBuckets[:], sec)
 	m.mu.Lock()
-	m.commitTime[bucket]++
-	m.commitTimeSum += sec
+	m.commitTime.observe(c.Took)
 	m.mu.Unlock()
 	m.commits.Add(1)
 	m.events.Add(uint64(len(c.Events)))
@@ -128,23 +138,9 @@ func (s *Server) serveMetrics(c *fiber.Ctx) error {
 		fmt.Fprintf(&b, "bayboard_http_requests_total{method=%q,route=%q,status=\"%d\"} %d\n", k.method, k.route, k.status, m.requests[k])
 	}
 	family("bayboard_http_request_duration_seconds", "histogram", "Time to answer an HTTP request.")
-	var cumulative uint64
-	for i, le := range latencyBuckets {
-		cumulative += m.latency[i]
-		fmt.Fprintf(&b, "bayboard_http_request_duration_seconds_bucket{le=\"%g\"} %d\n", le, cumulative)
-	}
-	cumulative += m.latency[len(latencyBuckets)]
-	fmt.Fprintf(&b, "bayboard_http_request_duration_seconds_bucket{le=\"+Inf\"} %d\n", cumulative)
-	fmt.Fprintf(&b, "bayboard_http_request_duration_seconds_sum %g\nbayboard_http_request_duration_seconds_count %d\n", m.latencySum, m.latencyN)
+	m.latency.write(&b, "bayboard_http_request_duration_seconds")
 	family("bayboard_commit_duration_seconds", "histogram", "Time to write and fsync one durable commit (a group of changes).")
-	cumulative = 0
-	for i, le := range latencyBuckets {
-		cumulative += m.commitTime[i]
-		fmt.Fprintf(&b, "bayboard_commit_duration_seconds_bucket{le=\"%g\"} %d\n", le, cumulative)
-	}
-	cumulative += m.commitTime[len(latencyBuckets)]
-	fmt.Fprintf(&b, "bayboard_commit_duration_seconds_bucket{le=\"+Inf\"} %d\n", cumulative)
-	fmt.Fprintf(&b, "bayboard_commit_duration_seconds_sum %g\nbayboard_commit_duration_seconds_count %d\n", m.commitTimeSum, cumulative)
+	m.commitTime.write(&b, "bayboard_commit_duration_seconds")
 	m.mu.Unlock()
 
 	family("bayboard_commits_total", "counter", "Durable commits of changes: one bbolt transaction, fsynced, each.")
