@@ -106,13 +106,15 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 
 	// A new customer and car, booked in two hours.
 	const plate = "京N·8K2W6"
+	// Two hours on the shop's clock (the demo's, not the browser's: in the
+	// small hours of Beijing they are on different days), as the advisor's
+	// browser in Beijing types it.
+	bookAt := ls.Clock.Now().Add(2 * time.Hour).In(demo.Location()).Format("2006-01-02T15:04")
 	eval(`(() => {
 		const f = document.querySelector("form#book");
 		document.querySelector("#new-customer").click();
 		f.name.value = "钱女士"; f.phone.value = "13911112222"; f.plate.value = "` + plate + `"; f.model.value = "途胜L";
-		const at = new Date(Date.now() + 2 * 3600e3); at.setSeconds(0, 0);
-		const pad = (n) => String(n).padStart(2, "0");
-		f.at.value = at.getFullYear() + "-" + pad(at.getMonth() + 1) + "-" + pad(at.getDate()) + "T" + pad(at.getHours()) + ":" + pad(at.getMinutes());
+		f.at.value = "` + bookAt + `";
 		f.requested.value = "保养，左前轮有异响";
 		f.stage_parts.value = "机油滤清器";
 		f.requestSubmit();
