@@ -53,7 +53,7 @@ func advisorView(sc *scene) model {
 		js := &w.Jobs[i]
 		j := js.Job
 		rows = append(rows, advisorRow{ID: j.ID, Plate: js.Plate, Model: js.Model, Customer: js.Customer, AdvisorID: j.AdvisorID, Advisor: js.Advisor,
-			Bay: js.Bay, Techs: orNone(js.Techs), Stage: j.Stage, Pause: pauseOf(j), PromisedAt: minuteOf(j.PromisedAt, loc),
+			Bay: js.Bay, Techs: js.Techs, Stage: j.Stage, Pause: pauseOf(j), PromisedAt: minuteOf(j.PromisedAt, loc),
 			ETA: minuteOf(js.Progress.ETA, loc), Findings: awaiting[j.ID], Parts: partsOpen[j.ID], Wash: j.Wash, Flags: flagsOf(js)})
 	}
 	return model{head: advisorHead{common: commonOf(st), Counts: w.Counts}, lists: []list{rowsOf("jobs", rows)}}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"bayboard/internal/wire"
 )
 
 // A view at one moment is a head (the figures above the lists) and named,
@@ -55,7 +57,7 @@ type encodedList struct {
 func (m model) encode() (*frame, error) {
 	f := &frame{lists: make([]encodedList, len(m.lists))}
 	var err error
-	if f.head, err = json.Marshal(m.head); err != nil {
+	if f.head, err = wire.Marshal(m.head); err != nil {
 		return nil, err
 	}
 	for i, l := range m.lists {
@@ -64,7 +66,7 @@ func (m model) encode() (*frame, error) {
 			if _, dup := el.rows[r.key]; dup {
 				return nil, fmt.Errorf("view list %s has the key %q twice", l.name, r.key)
 			}
-			raw, err := json.Marshal(r.val)
+			raw, err := wire.Marshal(r.val)
 			if err != nil {
 				return nil, err
 			}
@@ -199,6 +201,6 @@ func writeString(b *bytes.Buffer, s string) {
 }
 
 func writeStrings(b *bytes.Buffer, ss []string) {
-	raw, _ := json.Marshal(ss)
+	raw, _ := wire.Marshal(ss)
 	b.Write(raw)
 }

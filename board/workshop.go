@@ -44,7 +44,7 @@ type bayRow struct {
 	ID   string       `json:"id"`
 	Name string       `json:"name"`
 	Kind shop.BayKind `json:"kind"`
-	Job  *bayJob      `json:"job"`
+	Job  *bayJob      `json:"job,omitempty"` // left out for an empty bay
 }
 
 func (r bayRow) rowKey() string { return r.ID }
@@ -99,13 +99,13 @@ func (r partRow) rowKey() string { return r.ID }
 
 func workshopView(sc *scene) model {
 	st, w, loc := sc.state, sc.workshop, sc.state.Loc
-	head := workshopHead{common: commonOf(st), Counts: w.Counts, FreeTechs: orNone(w.FreeTechs), Today: todayOf(st, sc.now)}
+	head := workshopHead{common: commonOf(st), Counts: w.Counts, FreeTechs: w.FreeTechs, Today: todayOf(st, sc.now)}
 	bays := make([]bayRow, 0, len(w.Bays))
 	for _, b := range w.Bays {
 		row := bayRow{ID: b.Bay.ID, Name: b.Bay.Name, Kind: b.Bay.Kind}
 		if js := b.Job; js != nil {
 			j := js.Job
-			row.Job = &bayJob{ID: j.ID, Plate: js.Plate, Model: js.Model, Work: workOf(j), Techs: orNone(js.Techs), Team: js.Team,
+			row.Job = &bayJob{ID: j.ID, Plate: js.Plate, Model: js.Model, Work: workOf(j), Techs: js.Techs, Team: js.Team,
 				Stage: j.Stage, Pause: pauseOf(j), Sold: hours(js.Progress.SoldHours), Clocked: hours(js.Progress.ClockedHours),
 				PromisedAt: minuteOf(j.PromisedAt, loc), ETA: minuteOf(js.Progress.ETA, loc), PartsETA: minuteOf(js.Progress.PartsETA, loc),
 				Flags: flagsOf(js)}
@@ -136,13 +136,4 @@ func partRows(w *shop.Workshop, loc *time.Location) []partRow {
 			Quantity: p.Quantity, Status: p.Status, ETA: eta, RequestedAt: minuteOf(p.RequestedAt, loc)})
 	}
 	return rows
-}
-
-// orNone keeps an empty list a list in JSON, so screens need not test for
-// null.
-func orNone(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

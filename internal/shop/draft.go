@@ -201,7 +201,7 @@ func (d *Draft) Apply(a Actor, c Command, now time.Time) (ev Event, err error) {
 	if r, ok := c.(interface{ eventData() any }); ok {
 		logged = r.eventData()
 	}
-	data, err := json.Marshal(logged)
+	data, err := json.Marshal(withEmptyLists(logged))
 	if err != nil {
 		return Event{}, err
 	}

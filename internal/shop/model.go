@@ -248,12 +248,12 @@ type Job struct {
 	KeepOldParts  bool           `json:"keep_old_parts"`
 	WalkAround    WalkAround     `json:"walk_around"`
 	TeamID        string         `json:"team_id,omitempty"`
-	TechIDs       []string       `json:"tech_ids,omitempty"`
+	TechIDs       []string       `json:"tech_ids"`
 	BayID         string         `json:"bay_id,omitempty"`
 	Priority      int            `json:"priority"` // higher goes first
-	QC            []QCResult     `json:"qc,omitempty"`
+	QC            []QCResult     `json:"qc"`
 	Reworks       int            `json:"reworks"`
-	Clock         []ClockSession `json:"clock,omitempty"`
+	Clock         []ClockSession `json:"clock"`
 	Stages        []StageChange  `json:"stages"`
 	FollowUpAt    *time.Time     `json:"follow_up_at,omitempty"` // customer's preferred time
 	NextServiceAt *time.Time     `json:"next_service_at,omitempty"`
@@ -385,7 +385,7 @@ type Finding struct {
 	JobID       string        `json:"job_id"`
 	Description string        `json:"description"`
 	Hours       float64       `json:"hours"`
-	Parts       []PartLine    `json:"parts,omitempty"`
+	Parts       []PartLine    `json:"parts"`
 	Price       Money         `json:"price"`
 	Status      FindingStatus `json:"status"`
 	ReportedBy  string        `json:"reported_by"`

@@ -725,3 +725,21 @@ func TestANewTimeZoneTakesEffectAtOnce(t *testing.T) {
 		t.Errorf("a refused change moved the zone to %v", f.state.Loc)
 	}
 }
+
+// An event's data says [] for a list given empty, never null, and the
+// command it was made from is not written to.
+func TestEventDataHasEmptyListsNotNull(t *testing.T) {
+	d := NewDraft(newFixture(t).state)
+	open := &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{Requests: "四轮定位", PromisedAt: t0.Add(3 * time.Hour)}}
+	ev, err := d.Apply(advisor, open, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := string(ev.Data)
+	if strings.Contains(data, "null") || !strings.Contains(data, `"labour":[]`) || !strings.Contains(data, `"parts":[]`) {
+		t.Errorf("event data %s", data)
+	}
+	if open.Estimate.Labour != nil || open.Estimate.Parts != nil {
+		t.Errorf("the command was written to: %+v", open.Estimate)
+	}
+}

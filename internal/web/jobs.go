@@ -123,17 +123,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job) jobDetail {
-	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage), Phone: phoneOf(st, j)}
-	if d.Parts == nil {
-		d.Parts = []*shop.PartsRequest{}
-	}
-	if d.Findings == nil {
-		d.Findings = []*shop.Finding{}
-	}
-	if d.Moves == nil {
-		d.Moves = []shop.Stage{}
-	}
-	return d
+	return jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage), Phone: phoneOf(st, j)}
 }
 
 func (s *Server) jobHistory(c *fiber.Ctx) error {

@@ -79,7 +79,7 @@ func fail(c *fiber.Ctx, err error) error {
 	switch {
 	case errors.As(err, &me):
 		pt := problemTypes[shop.CodeIllegalMove]
-		return writeProblem(c, Problem{Type: "urn:bayboard:problem:illegal_move", Title: pt.Title, Status: pt.Status, Detail: me.Error(), Code: shop.CodeIllegalMove, Allowed: orEmpty(me.Allowed)})
+		return writeProblem(c, Problem{Type: "urn:bayboard:problem:illegal_move", Title: pt.Title, Status: pt.Status, Detail: me.Error(), Code: shop.CodeIllegalMove, Allowed: me.Allowed})
 	case errors.As(err, &de):
 		return problem(c, de.Code, de.Message, de.Fields...)
 	case errors.Is(err, engine.ErrClosed):
@@ -99,11 +99,4 @@ func fail(c *fiber.Ctx, err error) error {
 	}
 	c.Locals("error", err.Error())
 	return problem(c, "internal", "")
-}
-
-func orEmpty(s []shop.Stage) []shop.Stage {
-	if s == nil {
-		return []shop.Stage{}
-	}
-	return s
 }

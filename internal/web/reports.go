@@ -2,13 +2,13 @@ package web
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
 	"time"
 
 	"bayboard/internal/shop"
+	"bayboard/internal/wire"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -195,7 +195,7 @@ func (s *Server) exportEvents(c *fiber.Ctx) error {
 	w.Write([]byte("["))
 	first := true
 	err = s.history.Events(from, to, func(ev shop.Event) error {
-		raw, err := json.Marshal(ev)
+		raw, err := wire.Marshal(ev)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
+	"bayboard/internal/wire"
 	"bayboard/kiosk"
 	"bayboard/printing"
 
@@ -112,7 +113,7 @@ func New(d Deps, opts Options) *Server {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorHandler:      func(c *fiber.Ctx, err error) error { return fail(c, err) },
-		JSONEncoder:       json.Marshal,
+		JSONEncoder:       wire.Marshal,
 		JSONDecoder:       json.Unmarshal,
 	})
 	s.conns = map[*conn]struct{}{}
@@ -230,4 +231,4 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	return err
 }
 
-func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+func jsonMarshal(v any) ([]byte, error) { return wire.Marshal(v) }

@@ -59,6 +59,27 @@ func newTestShopWith(t *testing.T, extra ...func(*fiber.App, *Server)) *testShop
 // one whose wall clock a test moves.
 func newTestShopOptions(t *testing.T, opts Options, extra ...func(*fiber.App, *Server)) *testShop {
 	t.Helper()
+	return newTestShopSeeded(t, opts, testSeed, extra...)
+}
+
+// testSeed is the test shop's setup beside its users: a team, a
+// technician, a bay, a customer with a car, and one open job.
+func testSeed(ts *testShop) []shop.Command {
+	return []shop.Command{
+		&shop.PutTeam{Team: shop.Team{Name: "一组"}},
+		&shop.PutTechnician{Technician: shop.Technician{Name: "李师傅", TeamID: "team-1", UserID: ts.users[shop.RoleTechnician], Active: true}},
+		&shop.PutBay{Bay: shop.Bay{Name: "1号", Kind: shop.BayGeneral, Active: true}},
+		&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12345", Model: "Sonata"}},
+		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: shop.Estimate{Requests: "保养", PromisedAt: t0.Add(3 * time.Hour),
+			Labour: []shop.Labour{{Name: "保养", SoldHours: 1, Price: 20000}}}},
+	}
+}
+
+// newTestShopSeeded serves a shop that has one user per role and what
+// seed sets up; a seed of nothing is a shop on its first day.
+func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.Command, extra ...func(*fiber.App, *Server)) *testShop {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -85,15 +106,7 @@ func newTestShopOptions(t *testing.T, opts Options, extra ...func(*fiber.App, *S
 			t.Fatal(err)
 		}
 	}
-	for _, c := range []shop.Command{
-		&shop.PutTeam{Team: shop.Team{Name: "一组"}},
-		&shop.PutTechnician{Technician: shop.Technician{Name: "李师傅", TeamID: "team-1", UserID: ts.users[shop.RoleTechnician], Active: true}},
-		&shop.PutBay{Bay: shop.Bay{Name: "1号", Kind: shop.BayGeneral, Active: true}},
-		&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}},
-		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12345", Model: "Sonata"}},
-		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: shop.Estimate{Requests: "保养", PromisedAt: t0.Add(3 * time.Hour),
-			Labour: []shop.Labour{{Name: "保养", SoldHours: 1, Price: 20000}}}},
-	} {
+	for _, c := range seed(ts) {
 		if _, err := eng.Do(ctx, sys, c); err != nil {
 			t.Fatal(err)
 		}

@@ -35,7 +35,12 @@ func newBoardShop(t *testing.T, demo bool) *boardShop {
 
 func newBoardShopWith(t *testing.T, demo bool, opts board.Options) *boardShop {
 	t.Helper()
-	ts := newTestShop(t)
+	return newBoardShopOn(t, newTestShop(t), demo, opts)
+}
+
+// newBoardShopOn serves the boards of a test shop on a server of their own.
+func newBoardShopOn(t *testing.T, ts *testShop, demo bool, opts board.Options) *boardShop {
+	t.Helper()
 	hub := board.New(ts.eng, opts)
 	ts.eng.Subscribe(func(c engine.Change) { hub.Changed(c.State, c.Events) })
 	ctx, cancel := context.WithCancel(context.Background())
