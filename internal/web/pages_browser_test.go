@@ -12,16 +12,18 @@ import (
 	"bayboard/internal/shop"
 )
 
-// covered lists the controls of a form (by CSS selector) that a notice
-// (any element the selector notices matches) lies over, even in part.
+// covered lists the controls, labels and headings of a form (by CSS
+// selector) that a notice (any element the selector notices matches) lies
+// over, even in part.
 func covered(notices, form string) string {
 	return fmt.Sprintf(`(() => {
 		const boxes = [...document.querySelectorAll(%s)].filter((n) => !n.hidden).map((n) => n.getBoundingClientRect());
 		const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-		return [...document.querySelectorAll(%s + " input, " + %s + " select, " + %s + " textarea, " + %s + " button")]
+		const form = document.querySelector(%s);
+		return [...form.querySelectorAll("input, select, textarea, button, label, h2")]
 			.filter((c) => { const r = c.getBoundingClientRect(); return r.width > 0 && boxes.some((b) => hit(b, r)); })
 			.map((c) => c.name || c.textContent).join(", ");
-	})()`, quote(notices), quote(form), quote(form), quote(form), quote(form))
+	})()`, quote(notices), quote(form))
 }
 
 // After a save the editor is empty for the next item, with the saved one
@@ -164,6 +166,8 @@ func TestTheDeskComesBackAfterTheLinkDrops(t *testing.T) {
 			!document.querySelector("#chosen .plate") && !document.querySelector("form#book .hits").children.length && !f.querySelector(".form-error");
 	})()`, 5*time.Second)
 	livetest.WaitFor(t, ctx, "the booked notice", `!!document.querySelector("#notices .notice.ok")`, 5*time.Second)
+	// Wherever the page is scrolled to: here, the form just under the header.
+	livetest.Eval[bool](t, ctx, `(scrollTo(0, document.querySelector("form#book").getBoundingClientRect().top + scrollY - document.querySelector(".bar").offsetHeight), true)`)
 	if got := livetest.Eval[string](t, ctx, covered("#notices .notice", "form#book")); got != "" {
 		t.Errorf("the booked notice covers %s", got)
 	}
