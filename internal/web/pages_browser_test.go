@@ -240,3 +240,32 @@ func TestBookingARegisteredPlateFindsItsCustomer(t *testing.T) {
 		t.Errorf("%d cars have the plate %s, want 1", withPlate, car.Plate)
 	}
 }
+
+// At reception too: a walk-in "new" customer whose car is registered
+// already (its plate typed without the dot, after a search by a phone the
+// shop does not know) is not made; the car is offered with its owner and
+// received for them.
+func TestReceivingARegisteredPlateFindsItsCustomer(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 768)
+	signIn(t, ctx, ls, "advisor1", "/desk/reception")
+	livetest.WaitFor(t, ctx, "the reception page", `!!document.querySelector("form#find")`, 10*time.Second)
+	car := someCar(t, ls)
+	customers := func() int {
+		var list []map[string]any
+		ls.Get("/api/v1/customers", &list)
+		return len(list)
+	}
+	before := customers()
+	fill(t, ctx, "form#find", map[string]any{"q": "13700009999"}, true)
+	livetest.WaitFor(t, ctx, "the new customer's form", `!!document.querySelector("form#new-customer")`, 10*time.Second)
+	fill(t, ctx, "form#new-customer", map[string]any{"name": "周先生", "phone": "13700009999", "plate": strings.ReplaceAll(car.Plate, "·", ""), "model": "途胜"}, true)
+	livetest.WaitFor(t, ctx, "the plate refused and its car offered", `document.querySelector("form#new-customer input[name=plate]").closest("label").nextElementSibling?.classList.contains("field-error") && !!document.querySelector('#hits [data-receive=`+quote(car.Plate)+`]')`, 10*time.Second)
+	livetest.Screenshot(t, ctx, "desk-reception-plate-registered")
+	if n := customers(); n != before {
+		t.Fatalf("a refused walk-in made %d customers", n-before)
+	}
+	livetest.Eval[bool](t, ctx, `(document.querySelector('#hits [data-receive=`+quote(car.Plate)+`]').click(), true)`)
+	owner := ls.Engine.State().Customers[car.CustomerID]
+	livetest.WaitFor(t, ctx, "the car received for its owner", `!!document.querySelector("form#reception") && document.querySelector("form#reception h2.plate").textContent === `+quote(car.Plate)+` && document.querySelector("form#reception").textContent.includes(`+quote(owner.Name)+`)`, 10*time.Second)
+}
