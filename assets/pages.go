@@ -12,6 +12,8 @@ import (
 //     unpaired screen shows its pairing code on;
 //   - feed.js: the live feed client every screen shares (snapshot, changes,
 //     resume, reconnection with jittered backoff, link watch);
+//   - link.js: the link to the server as the desk and the kiosk see it
+//     (down on a failed call, probing /healthz until the server answers);
 //   - i18n.js and i18n/*.json: the zh-CN and en message catalogs; no text
 //     is written into a page or script in either language;
 //   - board/: one ES module per screen, the helpers they share, and the

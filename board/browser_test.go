@@ -154,6 +154,32 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 	waitFor(t, ctx, "the resume after the restart", tile+`.textContent === "维修中"`, 5*time.Second)
 }
 
+// A screen whose server went away knocks again at most a few seconds
+// apart, however long the server was away, so that its "link down" notice
+// goes within a few seconds of the server's return: the feed's wait
+// between attempts, at its longest and with the most jitter, is under
+// 4.5 s (3 s +50 %), and never under a quarter of a second.
+func TestAFeedKnocksAgainWithinAFewSeconds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	ls := newLiveServer(t, true)
+	ctx := browser(t, 1280, 720)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/workshop"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the workshop", drawn[board.ViewWorkshop], 10*time.Second)
+	waits := livetest.Await[[]float64](t, ctx, `import("/assets/feed.js").then((m) => Array.from({ length: 30 }, (_, attempt) => [m.backoff(attempt, 0), m.backoff(attempt, 0.999999)]).flat())`)
+	if len(waits) != 60 {
+		t.Fatalf("%d waits", len(waits))
+	}
+	for i, w := range waits {
+		if w > 4500 || w < 250 {
+			t.Errorf("after %d failed attempts the feed waits %.0f ms", i/2, w)
+		}
+	}
+}
+
 // A 4K TV gets the same board at twice the size: sharp, not tiny.
 func TestA4KScreenGetsALargerBoard(t *testing.T) {
 	if testing.Short() {

@@ -14,11 +14,19 @@
 // A link is down when nothing (not even a beat) was heard for this long.
 const SILENCE_MS = 2500;
 const WATCH_MS = 250;
-// Backoff between attempts: from half a second, doubling, up to 20 s,
+// Backoff between attempts: from half a second, doubling, up to 3 s,
 // each time ±50 %, so that forty TVs do not all knock at once after a
-// restart.
+// restart, and yet none keeps saying its link is down for more than a
+// few seconds after the server is back. Forty screens knocking every few
+// seconds at a server that is down cost it nothing.
 const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 20000;
+const BACKOFF_MAX_MS = 3000;
+
+// backoff is the wait before the next attempt after attempt failed ones;
+// random is in [0, 1).
+export function backoff(attempt, random = Math.random()) {
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt) * (0.5 + random);
+}
 
 export class Feed {
   // handlers: onModel(model, info), onStatus(status, since), onBeat(now)
@@ -124,6 +132,8 @@ export class Feed {
         }
         this.apply(msg.data);
         this.seq = msg.seq;
+        // Any message in order means the link is up.
+        this.up();
         this.publish({ type: "change" });
         return;
     }
@@ -187,9 +197,9 @@ export class Feed {
       this.handlers.onStatus?.("offline", this.downSince);
     }
     if (this.timer === null) {
-      const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
+      const wait = backoff(this.attempt);
       this.attempt = Math.min(this.attempt + 1, 10);
-      this.timer = setTimeout(() => this.start(), base * (0.5 + Math.random()));
+      this.timer = setTimeout(() => this.start(), wait);
     }
   }
 

@@ -668,7 +668,7 @@ func (c *PutVehicle) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		v.Plate = plate
 		d.vehicles.each(func(o *Vehicle) {
 			if o.Plate == plate && o.ID != v.ID {
-				p.add("vehicle.plate", "belongs to vehicle %s already", o.ID)
+				p.add("vehicle.plate", "is registered already")
 			}
 		})
 	} else {

@@ -743,3 +743,22 @@ func TestEventDataHasEmptyListsNotNull(t *testing.T) {
 		t.Errorf("the command was written to: %+v", open.Estimate)
 	}
 }
+
+// A plate is registered once: a second car with it, however it is
+// written, is refused at the plate (the desk offers the car that has it);
+// the car that has it keeps it when it is saved again.
+func TestAPlateIsRegisteredOnce(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, system, &PutCustomer{Customer: Customer{Name: "李女士", Phone: "139 0000 1111"}})
+	for _, plate := range []string{"京A·12345", "京a12345", "京A 12345"} {
+		err := f.apply(system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-2", Plate: plate}})
+		var e *Error
+		if !errors.As(err, &e) || e.Code != CodeInvalid || len(e.Fields) != 1 || e.Fields[0].Field != "vehicle.plate" || e.Fields[0].Message != "is registered already" {
+			t.Errorf("a second car with %s: %v", plate, err)
+		}
+	}
+	if n := len(f.state.Vehicles); n != 1 {
+		t.Errorf("%d vehicles after the refusals, want 1", n)
+	}
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{ID: "ve-1", CustomerID: "cu-1", Plate: "京A·12345", Model: "Sonata 2020"}})
+}

@@ -210,7 +210,8 @@ func TestTheManagerSetsUpTheShop(t *testing.T) {
 	if code := post(t, ls, "/api/v1/session", map[string]any{"badge": "B2001", "pin": "5678"}); code != http.StatusOK {
 		t.Errorf("the new badge and PIN sign in with %d", code)
 	}
-	// The PIN is reset from the same form, still open on the technician.
+	// The PIN is reset from the technician's form, opened from their row.
+	livetest.Eval[bool](t, ctx, `(document.querySelector('.editor-list tr[data-id=`+quote(tech.ID)+`]').click(), true)`)
 	livetest.WaitFor(t, ctx, "the technician's form", `document.querySelector("form.editor").dataset.editing === `+quote(tech.ID), 5*time.Second)
 	fill(t, ctx, "form.editor", map[string]any{"pin": "9090"}, true)
 	// Once saved, the form is drawn again with the PIN field empty.

@@ -4,8 +4,8 @@
 // today's and tomorrow's bookings with their prep checklist, and arrival
 // (which opens reception), no-show or cancellation.
 
-import { start, api, command, el, t, form, notice, problemText } from "/assets/staff/app.js";
-import { watchJobs, flagChips, dateTime, localValue, isoOf, advisors } from "/assets/staff/advisor.js";
+import { start, api, command, el, t, form, notice, problemText, ApiError, clearErrors } from "/assets/staff/app.js";
+import { watchJobs, flagChips, dateTime, localValue, isoOf, advisors, registered } from "/assets/staff/advisor.js";
 
 const statusTone = { booked: "blue", arrived: "green", no_show: "red", cancelled: "" };
 const statusKeys = {
@@ -143,18 +143,43 @@ start("desk", async (main, ctx) => {
         hits.replaceChildren(el("p", { class: "error" }, problemText(e)));
       }
     }
+    // offer shows the car a typed plate is registered to, with its owner,
+    // to book for them instead of registering the car a second time.
+    function offer(h) {
+      hits.replaceChildren(el("div", { class: "card registered", id: "registered" },
+        el("p", {}, t("desk.appt.plate_registered", { plate: h.vehicle.plate, customer: h.customer.name })),
+        el("button", { type: "button", class: "primary", id: "use-registered", onclick: () => { clearErrors(f); pick(h); } }, t("desk.appt.use_registered"))));
+    }
+    async function checkPlate() {
+      try {
+        const h = await registered(f.plate.value);
+        if (h && !chosen && !newFields.hidden) offer(h);
+        return h;
+      } catch (e) {
+        return null; // the send checks again, and says what went wrong
+      }
+    }
     function pick(h) {
       chosen = h;
       newFields.hidden = true;
+      newFields.querySelectorAll("input").forEach((i) => (i.type === "checkbox" ? (i.checked = false) : (i.value = "")));
       hits.replaceChildren();
       who.replaceChildren(el("p", {}, el("strong", { class: "plate" }, h.vehicle.plate), " ", h.vehicle.model, " · ", h.customer.name, " ", h.customer.phone, " ", flagChips(h.customer.key_customer ? ["key_customer"] : [])));
       f.requested.focus();
     }
 
+    f.plate.addEventListener("change", checkPlate);
+
     let made = null; // a new customer and car made by an earlier, refused send
     form(f, async (key) => {
       let customerId = chosen?.customer.id, vehicleId = chosen?.vehicle.id;
       if (!chosen && !newFields.hidden) {
+        // A car already registered is booked for its owner, not made again
+        // with a second customer: the plate is refused and the car offered.
+        if (!made && (await registered(f.plate.value))) {
+          await checkPlate();
+          throw new ApiError(409, { code: "conflict", errors: [{ field: "vehicle.plate", message: "is registered already" }] });
+        }
         if (!made) {
           const c = await command({ type: "put_customer", customer: { name: f.name.value.trim(), phone: f.phone.value.trim(), key_customer: f.key_customer.checked } }, key + "-c");
           made = { customerId: c.event.subject };
@@ -171,11 +196,14 @@ start("desk", async (main, ctx) => {
       return command({ type: "book_appointment", at: isoOf(f.at.value) || "0001-01-01T00:00:00Z", customer_id: customerId || "", vehicle_id: vehicleId || "", requested, advisor_id: f.advisor_id.value }, key);
     }, async () => {
       notice(t("desk.appt.booked"), "ok");
-      f.requested.value = "";
-      f.stage_parts.value = "";
+      // The form is empty for the next booking.
+      f.reset();
+      newFields.hidden = true;
+      hits.replaceChildren();
       chosen = null;
       made = null;
       who.replaceChildren(el("p", { class: "muted" }, t("desk.appt.choose")));
+      q.focus();
       await refresh();
     });
     return f;

@@ -8,8 +8,8 @@
 // print, and the customer's signature is recorded, which hands the job to
 // dispatch. ?q= searches at once; ?appointment= receives that booking.
 
-import { start, api, command, el, t, money, form, notice, problemText } from "/assets/staff/app.js";
-import { watchJobs, flagChips, dateTime, localValue, isoOf, fen, yuan, advisors, printPanel } from "/assets/staff/advisor.js";
+import { start, api, command, el, t, money, form, notice, problemText, ApiError } from "/assets/staff/app.js";
+import { watchJobs, flagChips, dateTime, localValue, isoOf, fen, yuan, advisors, printPanel, registered } from "/assets/staff/advisor.js";
 
 start("desk", async (main, ctx) => {
   const { user, settings } = ctx;
@@ -69,6 +69,14 @@ start("desk", async (main, ctx) => {
     let customerId = "";
     form(f, async (key) => {
       if (!customerId) {
+        // A car already registered is received for its owner, not made
+        // again with a second customer: the plate is refused and the car
+        // offered above the form.
+        const known = await registered(f.plate.value);
+        if (known) {
+          hits.replaceChildren(hitTable([known]), f);
+          throw new ApiError(409, { code: "conflict", errors: [{ field: "vehicle.plate", message: "is registered already" }] });
+        }
         const c = await command({ type: "put_customer", customer: { name: f.name.value.trim(), phone: f.phone.value.trim(), key_customer: f.key_customer.checked } }, key + "-c");
         customerId = c.event.subject;
       }

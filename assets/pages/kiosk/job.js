@@ -160,7 +160,8 @@ async function give(body, done) {
     return false;
   }
   if (!res.ok) {
-    failed(res);
+    // A tap the server did not answer may be given again from the notice.
+    failed(res, () => give(body, done));
     return false;
   }
   notice(done, "ok");

@@ -11,6 +11,7 @@
 import { loadCatalog, t, translate, lang } from "../i18n.js";
 import { el, plate } from "../board/screen.js";
 import { newKey } from "../staff/app.js";
+import { linkDown, linkUp, linkIsDown, onLinkChange } from "../link.js";
 
 export { t, el, plate, lang };
 
@@ -31,8 +32,10 @@ export async function api(method, path, body, extra) {
   try {
     res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
+    linkDown();
     return { ok: false, status: 0, data: { code: "offline" } };
   }
+  linkUp();
   let data = null;
   if (res.status !== 204) {
     try {
@@ -98,20 +101,69 @@ export function problemText(p) {
 let noticeTimer = null;
 
 // notice shows a message at the top until it is replaced or cleared;
-// kind is "error" or "ok".
+// kind is "error" or "ok". It sits in the flow above the page, so it
+// never covers what someone is typing; an error scrolls into view.
 export function notice(text, kind) {
+  resend = null;
+  say(text, kind);
+}
+
+function say(text, kind) {
   const box = document.getElementById("notice");
   clearTimeout(noticeTimer);
   box.hidden = !text;
   box.textContent = text || "";
   box.className = `notice ${kind || "error"}`;
+  delete box.dataset.link;
   if (text && kind === "ok") noticeTimer = setTimeout(() => notice(""), 4000);
+  if (text && kind !== "ok" && box.getBoundingClientRect().top < 0) box.scrollIntoView({ block: "nearest" });
 }
 
-// failed shows the problem of a failed call.
-export function failed(res) {
+// resend gives again the action whose answer was lost when the link
+// dropped (null when there is none). It sends the same command, so with
+// the same Idempotency-Key: the server acts once, whether or not the
+// first one reached it.
+let resend = null;
+
+// failed shows the problem of a failed call. A call that could not reach
+// the server says so until the server answers again; again, when given,
+// gives the failed action once more, and the notice offers it with a
+// resend button, which stays after the link is back.
+export function failed(res, again) {
+  if (res.data && res.data.code === "offline") {
+    if (again) resend = again;
+    showLink();
+    return;
+  }
   notice(problemText(res.data), "error");
 }
+
+// showLink says the server cannot be reached, or, once it can, that the
+// last action was not confirmed, with its resend button.
+function showLink() {
+  const box = document.getElementById("notice");
+  const down = linkIsDown();
+  if (!down && !resend) {
+    say("");
+    return;
+  }
+  say(down ? t("kiosk.error.offline") : t("kiosk.error.not_confirmed"), "error");
+  box.dataset.link = down ? "down" : "back";
+  if (resend) {
+    const again = resend;
+    box.append(button(t("kiosk.resend"), "resend", async () => {
+      resend = null;
+      say("");
+      await again();
+    }));
+  }
+}
+
+// The link's notice follows the link: it clears by itself when the
+// server answers again.
+onLinkChange(() => {
+  if (document.getElementById("notice")?.dataset.link) showLink();
+});
 
 function showWho() {
   const who = document.getElementById("who");

@@ -78,7 +78,7 @@ function orderForm(card, p) {
 async function update(id, status, eta) {
   const res = await command({ type: "update_parts", request_id: id, status, eta });
   if (!res.ok) {
-    failed(res);
+    failed(res, () => update(id, status, eta));
     return;
   }
   onOrder = null;

@@ -83,6 +83,16 @@ export async function names() {
   return staffNames;
 }
 
+// registered finds the vehicle a plate is registered to, with its owner
+// (a desk lookup hit), or null. Plates are compared without their
+// separators, as the server compares them: 京A12345 is 京A·12345.
+export async function registered(plate) {
+  const bare = (p) => p.toUpperCase().replace(/[·\s.-]/g, "");
+  if (!bare(plate)) return null;
+  const hits = await api("GET", "/api/v1/desk/lookup?q=" + encodeURIComponent(plate.trim()));
+  return hits.find((h) => h.vehicle && bare(h.vehicle.plate) === bare(plate)) || null;
+}
+
 export async function advisors() {
   return [...(await names()).values()].filter((u) => u.roles.includes("advisor"));
 }

@@ -13,6 +13,7 @@
 // settings (ctx.settings).
 
 import { loadCatalog, t, translate, lang, has } from "../i18n.js";
+import { linkDown, linkUp, onLinkChange } from "../link.js";
 
 export { t, translate, lang };
 
@@ -43,8 +44,10 @@ export async function api(method, path, body, headers = {}) {
   try {
     res = await fetch(path, init);
   } catch (e) {
+    linkDown();
     throw new ApiError(0, { code: "offline", detail: t("staff.offline") });
   }
+  linkUp();
   if (res.status === 401 && !location.pathname.startsWith("/signin")) {
     location.assign("/signin?next=" + encodeURIComponent(location.pathname + location.search));
     throw new ApiError(401, { code: "unauthorized" });
@@ -71,6 +74,7 @@ export async function start(area, draw) {
   }
   await loadCatalog(document.documentElement.lang, ...areas);
   translate(document);
+  onLinkChange(showLink);
   const main = document.getElementById("main");
   let me;
   try {
@@ -132,12 +136,31 @@ export function newKey() {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
+// showLink keeps a banner under the header while the server cannot be
+// reached; it goes by itself when the server answers again.
+function showLink(down) {
+  const box = document.getElementById("notices");
+  if (!box) return;
+  let banner = document.getElementById("link-down");
+  if (!down) {
+    banner?.remove();
+    return;
+  }
+  if (!banner) {
+    banner = el("p", { class: "notice alert", id: "link-down", role: "alert" }, el("span", {}, t("staff.link_down")));
+    box.prepend(banner);
+  }
+}
+
 // form wires a <form>: on submit it clears old errors, calls send with the
 // form's key, and shows a refusal's field errors next to their fields
 // (an input whose name, or data-field, is the field the server names)
 // and any other error at the top of the form. The submit buttons are
 // disabled while sending, and the key stays the same until a send
-// succeeds, so a double submit or a retry acts once.
+// succeeds, so a double submit or a retry acts once. A send that could
+// not reach the server says it was not confirmed, with a button that
+// sends it again with the same key: however the first one ended, the
+// server acts once.
 export function form(f, send, done) {
   let key = newKey();
   let busy = false;
@@ -179,6 +202,12 @@ export function showErrors(f, e) {
     input.setAttribute("aria-invalid", "true");
     const msg = el("span", { class: "field-error", role: "alert" }, ruleText(fe.message));
     (input.closest("label") || input).after(msg);
+  }
+  if (e.code === "offline") {
+    const resend = el("button", { type: "button", class: "small resend", onclick: () => f.requestSubmit() }, t("staff.resend"));
+    f.prepend(el("p", { class: "form-error offline", role: "alert" }, el("span", {}, t("staff.not_confirmed")), resend));
+    resend.focus();
+    return;
   }
   if (loose.length || !(e.fields || []).length) {
     const text = loose.length ? loose.join("; ") : problemText(e);

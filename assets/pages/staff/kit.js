@@ -5,7 +5,7 @@
 // the page, already translated, except the names of the kinds of bay,
 // which two pages share.
 
-import { el, form, notice, start, t } from "./app.js";
+import { el, form, start, t } from "./app.js";
 
 // The kit's stylesheet, added once by the first page that imports it.
 if (!document.querySelector('link[href="/assets/staff/kit.css"]')) {
@@ -97,16 +97,22 @@ function cells(values) {
   return values.map((v) => (v instanceof Node && v.tagName === "TD" ? v : el("td", {}, v)));
 }
 
-// editor draws a list beside a form. Choosing a row (a click, or Enter on
-// the focused row) fills the form to change it; the new button empties
-// it. o: {title, newLabel, savedText, heads, load() → items, id(item),
-// row(item) → cells, formTitle(item|null), fields(item|null) → controls,
-// send(item|null, form, key) → the answer, savedId(answer)}.
+// editor draws a list beside a form. The form starts empty, for a new
+// item; choosing a row (a click, or Enter on the focused row) fills it to
+// change that one, and the new button empties it again. A save empties
+// the form too, ready for the next item, and marks the saved row in the
+// list: typing on after a save makes a new item, never a change to the
+// one just saved. The saved (or refused) message is said above the form,
+// in the flow, so that it covers nothing. o: {title, newLabel, savedText,
+// heads, load() → items, id(item), row(item) → cells,
+// formTitle(item|null), fields(item|null) → controls, send(item|null,
+// form, key) → the answer, savedId(answer)}.
 export function editor(main, o) {
   const list = el("div", { class: "editor-list" });
   const side = el("div", { class: "editor-form card" });
   let items = [];
   let current = null;
+  let saved = null; // the id of the item saved last, marked in the list
   const newButton = el("button", { type: "button", class: "primary", id: o.newId || "new", onclick: () => edit(null) }, o.newLabel);
   main.append(
     el("div", { class: "toolbar" }, el("h1", {}, o.title), newButton, o.tools || null),
@@ -126,7 +132,7 @@ export function editor(main, o) {
         "tr",
         {
           tabindex: 0,
-          class: current && o.id(current) === o.id(item) ? "selected" : null,
+          class: current && o.id(current) === o.id(item) ? "selected" : o.id(item) === saved ? "saved" : null,
           dataset: { id: o.id(item) },
           onclick: pick,
           onkeydown: (e) => e.key === "Enter" && pick(),
@@ -137,8 +143,9 @@ export function editor(main, o) {
     list.replaceChildren(table(o.heads, rows));
   }
 
-  function edit(item, focus = true) {
+  function edit(item, focus = true, said = null) {
     current = item;
+    if (item) saved = null;
     drawList();
     const f = el("form", { novalidate: true, class: "editor", dataset: { editing: item ? o.id(item) : "" } });
     f.append(el("h2", {}, o.formTitle(item)), ...o.fields(item), el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, o.saveLabel)));
@@ -146,13 +153,13 @@ export function editor(main, o) {
       f,
       (key) => o.send(item, f, key),
       async (out) => {
-        notice(o.savedText, "ok");
-        const id = o.savedId ? o.savedId(out) : out?.event?.subject;
-        await reload(id);
-        edit(current, false);
+        saved = o.savedId ? o.savedId(out) : out?.event?.subject;
+        current = null;
+        await reload();
+        edit(null, true, o.savedText);
       },
     );
-    side.replaceChildren(f);
+    side.replaceChildren(...(said ? [el("p", { class: "notice ok", role: "status" }, said)] : []), f);
     if (focus) f.querySelector("input, select, textarea")?.focus();
   }
 
