@@ -54,69 +54,64 @@ func EveryDay(opens, closes string) Hours {
 // checkHours adds a problem for each bad part of the hours, under field
 // (settings.hours).
 func checkHours(p *problems, field string, h Hours) {
+	// Each field is written out in full (fmt.Sprintf) where its problem is
+	// added: the catalogs' test finds the sayings that way.
 	if len(h.Week) != len(Weekdays) {
-		p.add(field+".week", "must list the seven days, Monday first")
+		p.add(fmt.Sprintf("%s.week", field), "must list the seven days, Monday first")
 	}
 	open := 0
 	for i, d := range h.Week {
-		f := fmt.Sprintf("%s.week[%d]", field, i)
 		opens, okOpens := clockMinutes(d.Opens)
 		closes, okCloses := clockMinutes(d.Closes)
 		// A closed day's times are kept for later, but only good ones.
 		if !okOpens && (!d.Closed || d.Opens != "") {
-			p.add(f+".opens", "must be a time such as 08:00")
+			p.add(fmt.Sprintf("%s.week[%d].opens", field, i), "must be a time such as 08:00")
 		}
 		if !okCloses && (!d.Closed || d.Closes != "") {
-			p.add(f+".closes", "must be a time such as 18:00")
+			p.add(fmt.Sprintf("%s.week[%d].closes", field, i), "must be a time such as 18:00")
 		}
 		if !d.Closed && okOpens && okCloses && closes <= opens {
-			p.add(f+".closes", "must be later than the opening time")
+			p.add(fmt.Sprintf("%s.week[%d].closes", field, i), "must be later than the opening time")
+		}
+		if !d.Closed {
+			open++
 		}
 		if d.LunchFrom == "" && d.LunchTo == "" {
-			if !d.Closed {
-				open++
-			}
 			continue
 		}
 		from, okFrom := clockMinutes(d.LunchFrom)
 		to, okTo := clockMinutes(d.LunchTo)
 		switch {
-		case d.LunchFrom == "" || d.LunchTo == "":
-			missing := f + ".lunch_from"
-			if d.LunchTo == "" {
-				missing = f + ".lunch_to"
-			}
-			p.add(missing, "both ends of the lunch break are needed")
+		case d.LunchFrom == "":
+			p.add(fmt.Sprintf("%s.week[%d].lunch_from", field, i), "both ends of the lunch break are needed")
+		case d.LunchTo == "":
+			p.add(fmt.Sprintf("%s.week[%d].lunch_to", field, i), "both ends of the lunch break are needed")
 		case !okFrom:
-			p.add(f+".lunch_from", "must be a time such as 08:00")
+			p.add(fmt.Sprintf("%s.week[%d].lunch_from", field, i), "must be a time such as 08:00")
 		case !okTo:
-			p.add(f+".lunch_to", "must be a time such as 18:00")
+			p.add(fmt.Sprintf("%s.week[%d].lunch_to", field, i), "must be a time such as 18:00")
 		case to <= from:
-			p.add(f+".lunch_to", "must be later than the start of the lunch break")
+			p.add(fmt.Sprintf("%s.week[%d].lunch_to", field, i), "must be later than the start of the lunch break")
 		case !d.Closed && okOpens && okCloses && (from <= opens || to >= closes):
 			// A break at either end is a shorter day, and says so better.
-			p.add(f+".lunch_from", "the lunch break must fall within the opening hours")
-		}
-		if !d.Closed {
-			open++
+			p.add(fmt.Sprintf("%s.week[%d].lunch_from", field, i), "the lunch break must fall within the opening hours")
 		}
 	}
 	if len(h.Week) == len(Weekdays) && open == 0 {
-		p.add(field+".week", "the shop must open on at least one day")
+		p.add(fmt.Sprintf("%s.week", field), "the shop must open on at least one day")
 	}
 	if len(h.ClosedDays) > maxClosedDays {
-		p.add(field+".closed_days", "at most 200 closed days")
+		p.add(fmt.Sprintf("%s.closed_days", field), "at most 200 closed days")
 	}
 	seen := map[string]bool{}
 	for i, c := range h.ClosedDays {
-		f := fmt.Sprintf("%s.closed_days[%d]", field, i)
 		if _, err := time.Parse(time.DateOnly, c.Date); err != nil {
-			p.add(f+".date", "must be a date such as 2027-02-06")
+			p.add(fmt.Sprintf("%s.closed_days[%d].date", field, i), "must be a date such as 2027-02-06")
 		} else if seen[c.Date] {
-			p.add(f+".date", "is used twice")
+			p.add(fmt.Sprintf("%s.closed_days[%d].date", field, i), "is listed twice")
 		}
 		seen[c.Date] = true
-		checkText(p, f+".name", c.Name, 40, false)
+		checkText(p, fmt.Sprintf("%s.closed_days[%d].name", field, i), c.Name, 40, false)
 	}
 }
 
