@@ -137,12 +137,20 @@ func clockMinutes(s string) (int, bool) {
 // knows when the shop works, and adds working time to a moment.
 type Schedule struct {
 	loc    *time.Location
-	week   [7][]span // by time.Weekday
+	week   [7]daySpans // by time.Weekday
 	closed []civilDate
 }
 
 // span is a stretch of working time in a day, minutes after midnight.
 type span struct{ from, to int }
+
+// daySpans is a day's working time: none, the whole day, or the morning
+// and the afternoon around lunch. Fixed arrays keep a Schedule and its
+// days free of allocations: every live ETA on every board reads one.
+type daySpans struct {
+	n     int
+	spans [2]span
+}
 
 type civilDate struct {
 	y int
@@ -173,11 +181,11 @@ func (h Hours) Schedule(loc *time.Location) Schedule {
 		if d.Closed || !ok1 || !ok2 || closes <= opens {
 			continue
 		}
-		day := []span{{opens, closes}}
+		day := daySpans{n: 1, spans: [2]span{{opens, closes}}}
 		from, ok3 := clockMinutes(d.LunchFrom)
 		to, ok4 := clockMinutes(d.LunchTo)
 		if ok3 && ok4 && opens < from && from < to && to < closes {
-			day = []span{{opens, from}, {to, closes}}
+			day = daySpans{n: 2, spans: [2]span{{opens, from}, {to, closes}}}
 		}
 		s.week[Weekdays[i]] = day
 	}
@@ -192,24 +200,32 @@ func (h Hours) Schedule(loc *time.Location) Schedule {
 // interval is a stretch of working time on a given day.
 type interval struct{ from, to time.Time }
 
-// day is the working time of the day that starts at midnight, in order.
-// time.Date settles a time that a DST change skips or repeats.
-func (s Schedule) day(midnight time.Time) []interval {
+// workingDay is a day's working time, in order: intervals[:n].
+type workingDay struct {
+	n         int
+	intervals [2]interval
+}
+
+func (w *workingDay) all() []interval { return w.intervals[:w.n] }
+
+// day is the working time of the day that starts at midnight. time.Date
+// settles a time that a DST change skips or repeats.
+func (s Schedule) day(midnight time.Time) workingDay {
 	y, m, d := midnight.Date()
 	for _, c := range s.closed {
 		if c.y == y && c.m == m && c.d == d {
-			return nil
+			return workingDay{}
 		}
 	}
 	spans := s.week[midnight.Weekday()]
-	out := make([]interval, 0, len(spans))
-	for _, sp := range spans {
-		out = append(out, interval{
+	w := workingDay{n: spans.n}
+	for i, sp := range spans.spans[:spans.n] {
+		w.intervals[i] = interval{
 			time.Date(y, m, d, sp.from/60, sp.from%60, 0, 0, s.loc),
 			time.Date(y, m, d, sp.to/60, sp.to%60, 0, 0, s.loc),
-		})
+		}
 	}
-	return out
+	return w
 }
 
 func (s Schedule) midnight(t time.Time) time.Time {
@@ -232,7 +248,8 @@ func (s Schedule) Add(t time.Time, d time.Duration) time.Time {
 	}
 	day := s.midnight(t)
 	for n := 0; n < maxScheduleDays; n++ {
-		for _, iv := range s.day(day) {
+		w := s.day(day)
+		for _, iv := range w.all() {
 			start := iv.from
 			if start.Before(t) {
 				start = t
@@ -256,7 +273,8 @@ func (s Schedule) Add(t time.Time, d time.Duration) time.Time {
 func (s Schedule) NextOpening(t time.Time) time.Time {
 	day := s.midnight(t)
 	for n := 0; n < maxScheduleDays; n++ {
-		for _, iv := range s.day(day) {
+		w := s.day(day)
+		for _, iv := range w.all() {
 			if iv.to.After(t) {
 				if iv.from.After(t) {
 					return iv.from.In(t.Location())
@@ -275,11 +293,11 @@ func (s Schedule) IsOpen(t time.Time) bool { return s.NextOpening(t).Equal(t) }
 // On is when the shop opens and closes on t's day, lunch aside; open is
 // false on a closed day.
 func (s Schedule) On(t time.Time) (opens, closes time.Time, open bool) {
-	day := s.day(s.midnight(t))
-	if len(day) == 0 {
+	w := s.day(s.midnight(t))
+	if w.n == 0 {
 		return time.Time{}, time.Time{}, false
 	}
-	return day[0].from, day[len(day)-1].to, true
+	return w.intervals[0].from, w.intervals[w.n-1].to, true
 }
 
 // Within is how much of [from, to) is working time: a car left on a bay
@@ -287,7 +305,8 @@ func (s Schedule) On(t time.Time) (opens, closes time.Time, open bool) {
 func (s Schedule) Within(from, to time.Time) time.Duration {
 	var total time.Duration
 	for day := s.midnight(from); day.Before(to); day = s.nextDay(day) {
-		for _, iv := range s.day(day) {
+		w := s.day(day)
+		for _, iv := range w.all() {
 			start, end := iv.from, iv.to
 			if start.Before(from) {
 				start = from

@@ -222,3 +222,21 @@ func TestSuggestPromiseKeepsToTheWeek(t *testing.T) {
 		t.Errorf("over the closed day: %s, want %s (08:50 rounded up)", got, want)
 	}
 }
+
+// Adding working time walks the days one by one: a long job across a
+// night, a closed day and lunches is the slow case.
+func BenchmarkAddWorkingTime(b *testing.B) {
+	sh, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hours := fourS()
+	from := time.Date(2026, 12, 7, 17, 0, 0, 0, sh)
+	b.ReportAllocs()
+	for b.Loop() {
+		// The schedule is read from the settings each time, as an ETA does.
+		if hours.Schedule(sh).Add(from, 20*time.Hour).IsZero() {
+			b.Fatal("no time")
+		}
+	}
+}
