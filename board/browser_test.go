@@ -367,3 +367,34 @@ func TestABoardDoesNotGrowAsChangesStreamIn(t *testing.T) {
 		t.Errorf("the page grew from %d to %d elements", nodes0, nodes1)
 	}
 }
+
+// At half past five the lounge TV says when a car with work left past
+// closing is ready tomorrow — 明天 09:15, not 20:15 today — and shows no
+// time after closing, in zh-CN and in English.
+func TestTheLoungeSaysTomorrowForWorkPastClosing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	ls := newLiveServer(t, true)
+	ls.Clock.Advance(8 * time.Hour) // 17:30 in Beijing
+	ctx := browser(t, 1920, 1080)
+	for _, c := range []struct{ lang, tomorrow string }{{"zh-CN", "明天 "}, {"en", "tomorrow "}} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/lounge?lang="+c.lang))); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, ctx, "the lounge at 17:30", `document.getElementById("clock").textContent === "17:30" && `+drawn[board.ViewLounge], 10*time.Second)
+		// The cars are in ETA order and the page turns every 12 s: wait
+		// for the page with tomorrow's cars.
+		waitFor(t, ctx, "a car ready tomorrow", `[...document.querySelectorAll(".lounge-row .eta")].some((e) => e.textContent.startsWith(`+fmt.Sprintf("%q", c.tomorrow)+`))`, 40*time.Second)
+		etas := eval[[]string](t, ctx, `[...document.querySelectorAll(".lounge-row .eta")].map((e) => e.textContent)`)
+		for _, eta := range etas {
+			if len(eta) == 5 && eta > "18:00" {
+				t.Errorf("%s: the lounge shows %s today, after closing: %q", c.lang, eta, etas)
+			}
+			if at, ok := strings.CutPrefix(eta, c.tomorrow); ok && (at < "08:00" || at > "18:00") {
+				t.Errorf("%s: the lounge shows %q, outside tomorrow's hours", c.lang, eta)
+			}
+		}
+		screenshot(t, ctx, "lounge-tomorrow-"+c.lang)
+	}
+}

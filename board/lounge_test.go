@@ -228,3 +228,52 @@ func TestStaffBoardsCarryNoPhonesOrPrices(t *testing.T) {
 		}
 	}
 }
+
+// At half past five the cars with work left past closing are ready
+// tomorrow morning: the lounge never shows a time after the shop closes
+// (it once showed 23:00, running the work through the night), and every
+// time it shows falls in the shop's opening hours (08:00–18:00, rounded
+// up to five minutes).
+func TestTheLoungeShowsTheNextMorningForWorkPastClosing(t *testing.T) {
+	ds := newDemoShop(t)
+	ds.clock.Advance(8 * time.Hour) // 17:30 in Beijing
+	now := ds.clock.Now().In(demo.Location())
+	if now.Format("15:04") != "17:30" {
+		t.Fatalf("the shop's clock says %s", now.Format("15:04"))
+	}
+	h := hubOn(t, ds, board.Options{})
+	var snap struct {
+		Data struct {
+			Lists struct {
+				Cars []struct {
+					Phase string `json:"phase"`
+					ETA   string `json:"eta"`
+				} `json:"cars"`
+			} `json:"lists"`
+		} `json:"data"`
+	}
+	raw := h.SnapshotMessage(board.ViewLounge)
+	if err := json.Unmarshal(raw, &snap); err != nil {
+		t.Fatal(err)
+	}
+	tomorrow := 0
+	for _, car := range snap.Data.Lists.Cars {
+		if car.Phase == board.PhaseReady {
+			continue
+		}
+		eta, err := time.Parse("2006-01-02T15:04Z07:00", car.ETA)
+		if err != nil {
+			t.Fatalf("a car's ETA %q: %v", car.ETA, err)
+		}
+		eta = eta.In(demo.Location())
+		if clock := eta.Format("15:04"); clock < "08:00" || clock > "18:00" {
+			t.Errorf("a car (%s) is shown ready at %s, outside the opening hours", car.Phase, eta.Format("01-02 15:04"))
+		}
+		if eta.Day() != now.Day() {
+			tomorrow++
+		}
+	}
+	if tomorrow == 0 {
+		t.Errorf("no car has work left past closing at 17:30: nothing checked\n%.600s", raw)
+	}
+}

@@ -49,24 +49,22 @@ func Location() *time.Location {
 	return loc
 }
 
-// openingHours returns when the shop opens and closes on the day of t, from
-// its settings; 08:00 to 18:00 when they cannot be read.
+// The demo shop's clock follows its settings' Schedule, the one place that
+// knows when the shop works. The demo shop opens every day and works
+// through lunch, so each of its days has one opening and one closing.
+
+// openingHours returns when the shop opens and closes on the day of t.
 func openingHours(s shop.Settings, t time.Time) (opens, closes time.Time) {
-	return s.Opening(Location()).On(t)
+	opens, closes, _ = s.Hours.Schedule(Location()).On(t)
+	return opens, closes
 }
 
 // isOpen says whether the shop is open at t.
 func isOpen(s shop.Settings, t time.Time) bool {
-	opens, closes := openingHours(s, t)
-	return !t.Before(opens) && t.Before(closes)
+	return s.Hours.Schedule(Location()).IsOpen(t)
 }
 
-// nextOpening is the first opening time after t.
+// nextOpening is when the shop next opens after t, when it is closed.
 func nextOpening(s shop.Settings, t time.Time) time.Time {
-	opens, _ := openingHours(s, t)
-	if t.Before(opens) {
-		return opens
-	}
-	tomorrow, _ := openingHours(s, t.In(Location()).AddDate(0, 0, 1))
-	return tomorrow
+	return s.Hours.Schedule(Location()).NextOpening(t)
 }

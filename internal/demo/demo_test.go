@@ -139,7 +139,7 @@ func TestTheDemoShopStartsWithJobsInEveryStage(t *testing.T) {
 	for _, j := range state.Jobs {
 		if opens, closes := openingHours(state.Settings, j.CreatedAt); j.CreatedAt.Before(opens) || !j.CreatedAt.Before(closes) {
 			t.Errorf("job %s was received at %s, outside the opening hours %s–%s", j.ID,
-				j.CreatedAt.In(Location()).Format("15:04"), state.Settings.OpensAt, state.Settings.ClosesAt)
+				j.CreatedAt.In(Location()).Format("15:04"), opens.In(Location()).Format("15:04"), closes.In(Location()).Format("15:04"))
 		}
 	}
 	checkMileage(t, state)

@@ -363,18 +363,8 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.Language != "zh-CN" && s.Language != "en" {
 		p.add("settings.language", "must be zh-CN or en")
 	}
-	opens, errOpens := time.Parse("15:04", s.OpensAt)
-	if errOpens != nil {
-		p.add("settings.opens_at", "must be a time such as 08:00")
-	}
-	closes, errCloses := time.Parse("15:04", s.ClosesAt)
-	if errCloses != nil {
-		p.add("settings.closes_at", "must be a time such as 18:00")
-	}
-	if errOpens == nil && errCloses == nil && !closes.After(opens) {
-		// Promised times are suggested within the opening hours.
-		p.add("settings.closes_at", "must be later than the opening time")
-	}
+	// Promised times and ETAs are worked out over the opening hours.
+	checkHours(&p, "settings.hours", s.Hours)
 	if len(s.Currency) != 3 {
 		p.add("settings.currency", "must be a three-letter currency code")
 	}
@@ -419,6 +409,9 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		return result{}, err
 	}
 	s.Printers = append([]Printer{}, s.Printers...)
+	s.Hours.Week = append([]DayHours{}, s.Hours.Week...)
+	s.Hours.ClosedDays = append([]ClosedDay{}, s.Hours.ClosedDays...)
+	sortClosedDays(s.Hours.ClosedDays)
 	prev := d.settings
 	prevLoc := d.loc
 	d.settings, d.loc = &s, loc

@@ -1,6 +1,9 @@
 // Package shop is the domain of a service workshop: jobs and the stages they
 // move through, bays, teams and technicians, appointments, parts requests,
-// findings and the live ETA derived from them.
+// findings and the live ETA derived from them. The shop's opening hours
+// (a week with lunch breaks, and closed days) are read through one
+// Schedule, which adds working time to a moment: the ETA, the suggested
+// promise, the KPIs' capacity and the demo's clock all use it.
 //
 // It is pure Go with no I/O and no clock reads: time is passed in, so the
 // demo simulator and the tests can run a whole shop day in a second. Every

@@ -100,7 +100,9 @@ func (s *State) progress(j *Job, parts []*PartsRequest, now time.Time) Progress 
 	if j.Stage == StageWaitingParts && p.PartsETA.After(start) {
 		start = p.PartsETA
 	}
-	eta := start
+	// The work, QC and the wash take working time: work left at closing
+	// goes on the next morning, after lunch, past closed days.
+	var work time.Duration
 	if j.Stage != StageQualityCheck && j.Stage != StageWashing {
 		remaining := p.SoldHours - p.ClockedHours
 		if remaining < 0 {
@@ -110,14 +112,15 @@ func (s *State) progress(j *Job, parts []*PartsRequest, now time.Time) Progress 
 		if techs == 0 {
 			techs = 1
 		}
-		eta = eta.Add(time.Duration(remaining / float64(techs) * float64(time.Hour)))
+		work = time.Duration(remaining / float64(techs) * float64(time.Hour))
 	}
 	if j.Stage != StageWashing {
-		eta = eta.Add(time.Duration(s.Settings.QCMinutes) * time.Minute)
+		work += time.Duration(s.Settings.QCMinutes) * time.Minute
 	}
 	if j.Wash {
-		eta = eta.Add(time.Duration(s.Settings.WashMinutes) * time.Minute)
+		work += time.Duration(s.Settings.WashMinutes) * time.Minute
 	}
+	eta := s.Schedule().Add(start, work)
 	p.ETA = eta.Truncate(time.Minute)
 	p.Late = now.After(j.PromisedAt)
 	p.AtRisk = !p.Late && p.ETA.After(j.PromisedAt)
@@ -126,9 +129,9 @@ func (s *State) progress(j *Job, parts []*PartsRequest, now time.Time) Progress 
 
 // SuggestPromise proposes a promised time for new work of soldHours at
 // reception: after the work already waiting for the shop's free hands,
-// plus QC and the wash, rounded up to the quarter hour and kept within
-// opening hours (work that would end after closing continues the next
-// morning). The advisor may change it.
+// plus QC and the wash, in the shop's working time (work that would end
+// after closing goes on at the next opening, past lunch and closed days),
+// rounded up to the quarter hour. The advisor may change it.
 func (s *State) SuggestPromise(soldHours float64, wash bool, now time.Time) time.Time {
 	techs := 0
 	for _, t := range s.Technicians {
@@ -151,32 +154,7 @@ func (s *State) SuggestPromise(soldHours float64, wash bool, now time.Time) time
 	if wash {
 		extra += time.Duration(s.Settings.WashMinutes) * time.Minute
 	}
-	loc := s.Loc
-	opens, err1 := time.Parse("15:04", s.Settings.OpensAt)
-	closes, err2 := time.Parse("15:04", s.Settings.ClosesAt)
-	at := now.In(loc)
-	remaining := time.Duration(work*float64(time.Hour)) + extra
-	if err1 == nil && err2 == nil && closes.After(opens) {
-		for day := 0; day < 30 && remaining > 0; day++ {
-			y, m, d := at.Date()
-			open := time.Date(y, m, d, opens.Hour(), opens.Minute(), 0, 0, loc)
-			close := time.Date(y, m, d, closes.Hour(), closes.Minute(), 0, 0, loc)
-			if at.Before(open) {
-				at = open
-			}
-			if left := close.Sub(at); left >= remaining {
-				at = at.Add(remaining)
-				remaining = 0
-			} else {
-				if left > 0 {
-					remaining -= left
-				}
-				at = open.AddDate(0, 0, 1)
-			}
-		}
-	} else {
-		at = at.Add(remaining)
-	}
+	at := s.Schedule().Add(now, time.Duration(work*float64(time.Hour))+extra)
 	rounded := at.Truncate(15 * time.Minute)
 	if rounded.Before(at) {
 		rounded = rounded.Add(15 * time.Minute)

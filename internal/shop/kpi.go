@@ -70,63 +70,7 @@ func (st *State) KPIs(jobs []*Job, from, to, now time.Time) KPIs {
 			bays++
 		}
 	}
-	return ComputeKPIs(jobs, appts, from, to, now, bays, st.Opening())
-}
-
-// Opening is the shop's daily opening hours, in its time zone.
-type Opening struct {
-	Opens, Closes time.Duration // after local midnight
-	Loc           *time.Location
-}
-
-// Opening is the state's opening hours, in its time zone.
-func (st *State) Opening() Opening { return st.Settings.Opening(st.Loc) }
-
-// Opening is the shop's opening hours in a time zone: 08:00 to 18:00 when
-// the settings do not say.
-func (s Settings) Opening(loc *time.Location) Opening {
-	o := Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour, Loc: loc}
-	op, err1 := time.Parse("15:04", s.OpensAt)
-	cl, err2 := time.Parse("15:04", s.ClosesAt)
-	if err1 == nil && err2 == nil && cl.After(op) {
-		o.Opens, o.Closes = op.Sub(op.Truncate(24*time.Hour)), cl.Sub(cl.Truncate(24*time.Hour))
-	}
-	return o
-}
-
-// On is when the shop opens and closes on t's day.
-func (o Opening) On(t time.Time) (opens, closes time.Time) {
-	midnight := o.midnight(t)
-	return midnight.Add(o.Opens), midnight.Add(o.Closes)
-}
-
-// midnight is the start of t's day in the shop's time zone.
-func (o Opening) midnight(t time.Time) time.Time {
-	loc := o.Loc
-	if loc == nil {
-		loc = time.UTC
-	}
-	y, m, d := t.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc)
-}
-
-// Within is how much of [from, to) falls in opening hours: a car left on
-// a bay overnight holds it for no hour the shop could have used.
-func (o Opening) Within(from, to time.Time) time.Duration {
-	var total time.Duration
-	for day := o.midnight(from); day.Before(to); day = day.AddDate(0, 0, 1) {
-		start, end := o.On(day)
-		if start.Before(from) {
-			start = from
-		}
-		if end.After(to) {
-			end = to
-		}
-		if end.After(start) {
-			total += end.Sub(start)
-		}
-	}
-	return total
+	return ComputeKPIs(jobs, appts, from, to, now, bays, st.Schedule())
 }
 
 // Today is the KPIs of the shop's day so far, from the state alone: it
@@ -150,7 +94,7 @@ const ComebackWindow = 30 * 24 * time.Hour
 // appointments. The opening hours and bays give the capacity for bay
 // utilisation, and only time in opening hours counts as a bay held; now
 // bounds the follow-up window of recent deliveries.
-func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bays int, open Opening) KPIs {
+func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bays int, open Schedule) KPIs {
 	k := KPIs{From: from, To: to}
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(to) }
 	lastDelivery := map[string][]time.Time{}
@@ -177,7 +121,7 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 		}
 		k.PartsWaitHours += stageTime(j, StageWaitingParts, from, until).Hours()
 		for _, s := range []Stage{StageDispatched, StageInProgress, StageWaitingParts, StageWaitingApproval, StagePaused} {
-			held := stageTimeWithin(j, s, from, until, open)
+			held := stageTimeWithin(j, s, from, until, open.Within)
 			bayTime += held
 			if j.BayID != "" && held > 0 {
 				perBay[j.BayID] += held
@@ -327,11 +271,17 @@ func ratio(n, of int) float64 {
 
 // stageTime is how long a job spent in a stage within [from, to).
 func stageTime(j *Job, s Stage, from, to time.Time) time.Duration {
-	return stageTimeWithin(j, s, from, to, Opening{Closes: 24 * time.Hour})
+	return stageTimeWithin(j, s, from, to, func(from, to time.Time) time.Duration {
+		if to.After(from) {
+			return to.Sub(from)
+		}
+		return 0
+	})
 }
 
-// stageTimeWithin is stageTime counting only opening hours.
-func stageTimeWithin(j *Job, s Stage, from, to time.Time, open Opening) time.Duration {
+// stageTimeWithin is stageTime counting only the time within says (the
+// working time, for a bay held).
+func stageTimeWithin(j *Job, s Stage, from, to time.Time, within func(from, to time.Time) time.Duration) time.Duration {
 	var total time.Duration
 	for i, sc := range j.Stages {
 		if sc.Stage != s {
@@ -347,7 +297,7 @@ func stageTimeWithin(j *Job, s Stage, from, to time.Time, open Opening) time.Dur
 		if end.After(to) {
 			end = to
 		}
-		total += open.Within(start, end)
+		total += within(start, end)
 	}
 	return total
 }

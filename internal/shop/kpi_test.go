@@ -59,7 +59,7 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 		{ID: "ap3", At: at(23, 10, 0), Status: ApptNoShow}, {ID: "ap4", At: at(23, 11, 0), Status: ApptCancelled},
 		{ID: "ap5", At: at(24, 9, 0), Status: ApptNoShow},
 	}
-	k := ComputeKPIs(jobs, appts, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour})
+	k := ComputeKPIs(jobs, appts, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, EveryDay("08:00", "18:00").Schedule(time.UTC))
 	want := map[string][2]float64{
 		"delivered":           {float64(k.Delivered), 2},
 		"on time":             {k.OnTime, 0.5},           // A ready 11:30 ≤ 12:00; B ready 15:00 > 14:00
@@ -105,7 +105,7 @@ func TestKPIsPerTechnicianAndBay(t *testing.T) {
 				StageReady, at(23, 15, 30), StageDelivered, at(23, 16, 0)),
 		},
 	}
-	k := ComputeKPIs(jobs, nil, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour})
+	k := ComputeKPIs(jobs, nil, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, EveryDay("08:00", "18:00").Schedule(time.UTC))
 	if len(k.Technicians) != 2 || len(k.Bays) != 2 {
 		t.Fatalf("technicians %+v, bays %+v", k.Technicians, k.Bays)
 	}
@@ -148,7 +148,7 @@ func TestTodayIsTheShopsDay(t *testing.T) {
 	bj := time.FixedZone("CST", 8*3600)
 	st := NewState()
 	st.Loc = bj
-	st.Settings.OpensAt, st.Settings.ClosesAt = "08:00", "18:00"
+	st.Settings.Hours = EveryDay("08:00", "18:00")
 	st.Bays["b1"] = &Bay{ID: "b1", Active: true, Kind: BayGeneral}
 	deliver := func(id string, promised, ready time.Time) {
 		st.Jobs[id] = &Job{ID: id, VehicleID: "v-" + id, CreatedAt: ready.Add(-3 * time.Hour), PromisedAt: promised,
@@ -161,15 +161,15 @@ func TestTodayIsTheShopsDay(t *testing.T) {
 	if k.Delivered != 2 || k.OnTime != 0.5 {
 		t.Errorf("today: %d delivered, %.2f on time; want 2 and 0.50", k.Delivered, k.OnTime)
 	}
-	if o := st.Opening(); o.Closes-o.Opens != 10*time.Hour {
-		t.Errorf("open %v a day, want 10 hours", o.Closes-o.Opens)
+	if opens, closes, _ := st.Schedule().On(at(23, 8, 0)); closes.Sub(opens) != 10*time.Hour {
+		t.Errorf("open %v a day, want 10 hours", closes.Sub(opens))
 	}
 }
 
 // A car left on a bay overnight holds it only for the hours the shop is
 // open: bay utilisation never counts the night, and never passes 100%.
 func TestABayHeldOvernightCountsOnlyOpeningHours(t *testing.T) {
-	open := Opening{Opens: 8 * time.Hour, Closes: 18 * time.Hour}
+	open := EveryDay("08:00", "18:00").Schedule(time.UTC)
 	jobs := []*Job{{
 		ID: "G", VehicleID: "V1", CreatedAt: at(23, 15, 0), PromisedAt: at(24, 12, 0), BayID: "bay-1",
 		// In progress 16:00 on the 23rd until 11:00 on the 24th.
@@ -193,10 +193,11 @@ func TestABayHeldOvernightCountsOnlyOpeningHours(t *testing.T) {
 func TestOpeningFromTheSettings(t *testing.T) {
 	st := NewState()
 	st.Loc = time.FixedZone("CST", 8*3600)
-	st.Settings.OpensAt, st.Settings.ClosesAt = "08:30", "17:45"
-	o := st.Opening()
-	if o.Opens != 8*time.Hour+30*time.Minute || o.Closes != 17*time.Hour+45*time.Minute {
-		t.Errorf("opening %v–%v", o.Opens, o.Closes)
+	st.Settings.Hours = EveryDay("08:30", "17:45")
+	o := st.Schedule()
+	opens, closes, open := o.On(at(23, 4, 0))
+	if !open || opens.Format("15:04") != "08:30" || closes.Format("15:04") != "17:45" {
+		t.Errorf("opening %v–%v", opens, closes)
 	}
 	// 00:00 UTC is 08:00 in Beijing: the day's 9¼ hours are all after it.
 	if got := o.Within(at(23, 0, 0), at(24, 0, 0)); got != 9*time.Hour+15*time.Minute {

@@ -11,8 +11,7 @@ type Settings struct {
 	Address     string `json:"address"`
 	Phone       string `json:"phone"`
 	SealText    string `json:"seal_text"`
-	OpensAt     string `json:"opens_at"`  // "08:00", shop-local
-	ClosesAt    string `json:"closes_at"` // "18:00"
+	Hours       Hours  `json:"hours"`
 	Language    string `json:"language"`  // "zh-CN" or "en"
 	Currency    string `json:"currency"`  // ISO 4217, "CNY"
 	TimeZone    string `json:"time_zone"` // IANA, "Asia/Shanghai"

@@ -90,8 +90,10 @@ func TestETAIsDerived(t *testing.T) {
 		t.Errorf("one technician: ETA %v, want %v", got.Format("15:04"), want.Format("15:04"))
 	}
 
-	// QC and wash times come from the shop's settings.
+	// QC and wash times come from the shop's settings. The fixture's
+	// times are the shop's (UTC), in its opening hours.
 	s := f.state.Settings
+	s.TimeZone = "UTC"
 	s.QCMinutes, s.WashMinutes = 50, 10
 	f.must(t, system, &SetSettings{Settings: s})
 	if got, want := eta(t0), t0.Add(3*time.Hour); !got.Equal(want) {

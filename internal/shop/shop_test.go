@@ -530,13 +530,13 @@ func TestSuggestPromise(t *testing.T) {
 func TestSetupIsChecked(t *testing.T) {
 	f := newFixture(t)
 	late := DefaultSettings()
-	late.OpensAt, late.ClosesAt = "18:00", "08:00"
+	late.Hours.Week[0].Opens, late.Hours.Week[0].Closes = "18:00", "08:00"
 	cases := []struct {
 		name  string
 		cmd   Command
 		field string
 	}{
-		{"closing before opening", &SetSettings{Settings: late}, "settings.closes_at"},
+		{"closing before opening", &SetSettings{Settings: late}, "settings.hours.week[0].closes"},
 		{"a skill that is no kind of bay", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", Skills: []string{"general", "juggling"}}}, "technician.skills[1]"},
 		{"a skill twice", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", Skills: []string{"paint", "paint"}}}, "technician.skills[1]"},
 		{"the advisor's account as a technician's", &PutTechnician{Technician: Technician{Name: "钱师傅", TeamID: "team-1", UserID: "user-1"}}, "technician.user_id"},

@@ -69,7 +69,7 @@ func NewState() *State {
 // DefaultSettings are what a new shop starts with.
 func DefaultSettings() Settings {
 	return Settings{
-		Name: "Service Workshop", OpensAt: "08:00", ClosesAt: "18:00",
+		Name: "Service Workshop", Hours: EveryDay("08:00", "18:00"),
 		Language: "zh-CN", Currency: "CNY", TimeZone: "Asia/Shanghai",
 		BaseURL: "http://localhost:8080", QCMinutes: 20, WashMinutes: 25,
 		LabelWidthMM: 60, LabelHeightMM: 40, Printers: []Printer{}, CustomerLinkDays: 7,

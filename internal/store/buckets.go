@@ -18,6 +18,9 @@ var (
 	keySchemaVersion = []byte("schema_version")
 	keySecret        = []byte("secret")
 	keyDemo          = []byte("demo")
+
+	// keyShopSettings is the one record of the settings kind.
+	keyShopSettings = []byte("shop")
 )
 
 // present is the value of index keys: bbolt's Get cannot tell an empty

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"bayboard/internal/shop"
 
@@ -134,6 +135,51 @@ var migrations = []func(tx *bolt.Tx) error{
 			}
 			return closed.Put(closedKey(&j), present)
 		})
+	},
+	// 5: the shop's hours become a week with lunch breaks and closed days
+	// (shop.Hours): every day open the opens_at–closes_at the file had,
+	// no lunch break, no closed days. Hours that could not be read were
+	// 08:00–18:00, and stay so. The shape is written out here, not taken
+	// from shop.Hours, so that this migration keeps doing what it did.
+	func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRecords).Bucket([]byte(shop.KindSettings))
+		if b == nil || b.Get(keyShopSettings) == nil {
+			return nil
+		}
+		var settings map[string]json.RawMessage
+		if err := json.Unmarshal(b.Get(keyShopSettings), &settings); err != nil {
+			return err
+		}
+		var opensAt, closesAt string
+		json.Unmarshal(settings["opens_at"], &opensAt)
+		json.Unmarshal(settings["closes_at"], &closesAt)
+		opens, err1 := time.Parse("15:04", opensAt)
+		closes, err2 := time.Parse("15:04", closesAt)
+		if err1 != nil || err2 != nil || !closes.After(opens) {
+			opens, closes = time.Date(0, 1, 1, 8, 0, 0, 0, time.UTC), time.Date(0, 1, 1, 18, 0, 0, 0, time.UTC)
+		}
+		type day struct {
+			Opens  string `json:"opens"`
+			Closes string `json:"closes"`
+		}
+		hours := struct {
+			Week       []day    `json:"week"`
+			ClosedDays []string `json:"closed_days"`
+		}{ClosedDays: []string{}}
+		for range 7 {
+			hours.Week = append(hours.Week, day{opens.Format("15:04"), closes.Format("15:04")})
+		}
+		var err error
+		if settings["hours"], err = json.Marshal(hours); err != nil {
+			return err
+		}
+		delete(settings, "opens_at")
+		delete(settings, "closes_at")
+		out, err := json.Marshal(settings)
+		if err != nil {
+			return err
+		}
+		return b.Put(keyShopSettings, out)
 	},
 }
 

@@ -217,6 +217,49 @@ var migrationTests = []func(t *testing.T){
 			}
 		})
 	},
+	func(t *testing.T) {
+		for _, c := range []struct {
+			name, before  string
+			opens, closes string
+		}{
+			{"the shop's hours", `{"name":"京城","opens_at":"08:30","closes_at":"17:45","qc_minutes":20}`, "08:30", "17:45"},
+			{"hours that could not be read", `{"name":"京城","opens_at":"8","closes_at":"","qc_minutes":20}`, "08:00", "18:00"},
+		} {
+			atSchema1(t, func(tx *bolt.Tx) {
+				b, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindSettings))
+				b.Put([]byte("shop"), []byte(c.before))
+				if err := migrations[4](tx); err != nil {
+					t.Fatal(err)
+				}
+				raw := string(b.Get([]byte("shop")))
+				if strings.Contains(raw, "opens_at") || strings.Contains(raw, "closes_at") {
+					t.Errorf("%s: the old fields are still there: %s", c.name, raw)
+				}
+				var s shop.Settings
+				if err := json.Unmarshal([]byte(raw), &s); err != nil {
+					t.Fatal(err)
+				}
+				day := shop.DayHours{Opens: c.opens, Closes: c.closes}
+				if s.Name != "京城" || s.QCMinutes != 20 || len(s.Hours.Week) != 7 || s.Hours.ClosedDays == nil || len(s.Hours.ClosedDays) != 0 {
+					t.Errorf("%s: settings after the migration: %s", c.name, raw)
+				}
+				for i, d := range s.Hours.Week {
+					if d != day {
+						t.Errorf("%s: day %d is %+v, want %+v", c.name, i, d, day)
+					}
+				}
+			})
+		}
+		// A new file has no settings yet, and gets none.
+		atSchema1(t, func(tx *bolt.Tx) {
+			if err := migrations[4](tx); err != nil {
+				t.Fatal(err)
+			}
+			if tx.Bucket(bucketRecords).Bucket([]byte(shop.KindSettings)) != nil {
+				t.Errorf("the migration made a settings bucket in a new file")
+			}
+		})
+	},
 }
 
 // has reports whether a key is present; bbolt's Get returns nil for an

@@ -11,6 +11,7 @@ import (
 
 	"bayboard/internal/demo"
 	"bayboard/internal/livetest"
+	"bayboard/internal/shop"
 )
 
 // signIn signs a demo login in through the sign-in page and waits for the
@@ -72,12 +73,12 @@ func eventually[T any](t *testing.T, ls *livetest.Server, path, what string, ok 
 }
 
 type settingsView struct {
-	Name             string `json:"name"`
-	Currency         string `json:"currency"`
-	OpensAt          string `json:"opens_at"`
-	LoungeMessage    string `json:"lounge_message"`
-	QCMinutes        int    `json:"qc_minutes"`
-	KioskIdleMinutes int    `json:"kiosk_idle_minutes"`
+	Name             string     `json:"name"`
+	Currency         string     `json:"currency"`
+	Hours            shop.Hours `json:"hours"`
+	LoungeMessage    string     `json:"lounge_message"`
+	QCMinutes        int        `json:"qc_minutes"`
+	KioskIdleMinutes int        `json:"kiosk_idle_minutes"`
 }
 
 // The manager changes the shop's settings and they are saved; a bad
@@ -95,10 +96,10 @@ func TestTheManagerChangesTheShopSettings(t *testing.T) {
 	livetest.WaitFor(t, ctx, "the saved notice", `!!document.querySelector(".notice.ok")`, 5*time.Second)
 	livetest.Screenshot(t, ctx, "admin-settings")
 
-	fill(t, ctx, "#settings", map[string]any{"name": "不该保存的名字", "currency": "yuan", "opens_at": "25:99"}, true)
+	fill(t, ctx, "#settings", map[string]any{"name": "不该保存的名字", "currency": "yuan", "day0_opens": "25:99"}, true)
 	livetest.WaitFor(t, ctx, "the errors next to their fields", `(() => {
 		const after = (n) => document.querySelector("#settings input[name=" + n + "]").closest("label").nextElementSibling;
-		return after("currency")?.classList.contains("field-error") && after("opens_at")?.classList.contains("field-error");
+		return after("currency")?.classList.contains("field-error") && after("day0_opens")?.classList.contains("field-error");
 	})()`, 10*time.Second)
 	msg := livetest.Eval[string](t, ctx, `document.querySelector("#settings input[name=currency]").closest("label").nextElementSibling.textContent`)
 	if !strings.Contains(msg, "CNY") && !strings.Contains(msg, "货币") {
@@ -107,9 +108,87 @@ func TestTheManagerChangesTheShopSettings(t *testing.T) {
 	livetest.Screenshot(t, ctx, "admin-settings-errors")
 	var s settingsView
 	ls.Get("/api/v1/settings", &s)
-	if s.Name != "京城汽车服务中心" || s.Currency != "CNY" || s.OpensAt == "25:99" {
+	if s.Name != "京城汽车服务中心" || s.Currency != "CNY" || s.Hours.Week[0].Opens == "25:99" {
 		t.Errorf("a refused form changed the settings: %+v", s)
 	}
+}
+
+// The manager sets the shop's week: a lunch break on Monday copied to the
+// other weekdays, a short Saturday, Sunday closed and 春节 off. A lunch
+// outside the day and a closed day listed twice are refused next to their
+// fields, and nothing of that form is saved.
+func TestTheManagerSetsTheOpeningHours(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 900)
+	signIn(t, ctx, ls, "manager", "/admin/settings")
+	livetest.WaitFor(t, ctx, "the week", `document.querySelectorAll("#week tr.day").length === 7`, 10*time.Second)
+	fill(t, ctx, "#settings", map[string]any{"day0_lunch_from": "12:00", "day0_lunch_to": "13:30",
+		"day5_opens": "09:00", "day5_closes": "16:00", "day6_open": false}, false)
+	livetest.Eval[bool](t, ctx, `(() => {
+			document.getElementById("copy-monday").click();
+			document.getElementById("add-closed-day").click();
+			const row = document.querySelector("#closed-days tr.closed-day:last-child");
+			row.querySelector("input[name=closed_date]").value = "2027-02-06";
+			row.querySelector("input[name=closed_name]").value = "春节";
+			return true;
+		})()`)
+	fill(t, ctx, "#settings", map[string]any{}, true)
+	s := eventually(t, ls, "/api/v1/settings", "the saved week", func(s settingsView) bool {
+		return len(s.Hours.Week) == 7 && s.Hours.Week[6].Closed
+	})
+	want := shop.Hours{Week: []shop.DayHours{
+		{Opens: "08:00", Closes: "18:00", LunchFrom: "12:00", LunchTo: "13:30"},
+		{Opens: "08:00", Closes: "18:00", LunchFrom: "12:00", LunchTo: "13:30"},
+		{Opens: "08:00", Closes: "18:00", LunchFrom: "12:00", LunchTo: "13:30"},
+		{Opens: "08:00", Closes: "18:00", LunchFrom: "12:00", LunchTo: "13:30"},
+		{Opens: "08:00", Closes: "18:00", LunchFrom: "12:00", LunchTo: "13:30"},
+		{Opens: "09:00", Closes: "16:00"},
+		{Closed: true, Opens: "08:00", Closes: "18:00"},
+	}, ClosedDays: []shop.ClosedDay{{Date: "2027-02-06", Name: "春节"}}}
+	got, _ := json.Marshal(s.Hours)
+	if wanted, _ := json.Marshal(want); string(got) != string(wanted) {
+		t.Errorf("saved hours:\n%s\nwant\n%s", got, wanted)
+	}
+	livetest.WaitFor(t, ctx, "the saved notice", `!!document.querySelector(".notice.ok")`, 5*time.Second)
+	livetest.Eval[bool](t, ctx, `(() => { document.getElementById("hours").scrollIntoView(); return true })()`)
+	livetest.Screenshot(t, ctx, "admin-settings-hours")
+
+	// A lunch before opening, and the same day off twice.
+	fill(t, ctx, "#settings", map[string]any{"day2_lunch_from": "07:00"}, false)
+	livetest.Eval[bool](t, ctx, `(() => {
+			document.getElementById("add-closed-day").click();
+			document.querySelector("#closed-days tr.closed-day:last-child input[name=closed_date]").value = "2027-02-06";
+			return true;
+		})()`)
+	fill(t, ctx, "#settings", map[string]any{}, true)
+	livetest.WaitFor(t, ctx, "the errors next to their fields", `(() => {
+			const after = (sel) => document.querySelector(sel).closest("label").nextElementSibling;
+			return after("#settings input[name=day2_lunch_from]")?.classList.contains("field-error") &&
+				after("#closed-days tr.closed-day:last-child input[name=closed_date]")?.classList.contains("field-error");
+		})()`, 10*time.Second)
+	msg := livetest.Eval[string](t, ctx, `document.querySelector("#settings input[name=day2_lunch_from]").closest("label").nextElementSibling.textContent`)
+	if msg != "午休须在营业时间之内" {
+		t.Errorf("the lunch's error says %q", msg)
+	}
+	livetest.Eval[bool](t, ctx, `(() => { document.getElementById("hours").scrollIntoView(); return true })()`)
+	livetest.Screenshot(t, ctx, "admin-settings-hours-errors")
+	var after settingsView
+	ls.Get("/api/v1/settings", &after)
+	if again, _ := json.Marshal(after.Hours); string(again) != string(got) {
+		t.Errorf("a refused form changed the hours: %s", again)
+	}
+
+	// The same week in English.
+	livetest.Open(t, ctx, ls.URL("/admin/settings?lang=en"))
+	livetest.WaitFor(t, ctx, "the week in English", `document.querySelectorAll("#week tr.day").length === 7 && document.querySelector("#hours legend").textContent === "Opening hours"`, 10*time.Second)
+	if days := livetest.Eval[string](t, ctx, `[...document.querySelectorAll("#week tr.day th")].map((th) => th.textContent).join(",")`); days != "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday" {
+		t.Errorf("the week's days: %s", days)
+	}
+	if v := livetest.Eval[string](t, ctx, `document.querySelector("#settings input[name=day3_lunch_to]").value + " " + document.querySelector("#closed-days input[name=closed_name]").value`); v != "13:30 春节" {
+		t.Errorf("the saved week is not what the page shows: %q", v)
+	}
+	livetest.Eval[bool](t, ctx, `(() => { document.getElementById("hours").scrollIntoView(); return true })()`)
+	livetest.Screenshot(t, ctx, "admin-settings-hours-en")
 }
 
 type idName struct {

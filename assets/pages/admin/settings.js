@@ -1,15 +1,18 @@
 // The shop's settings: who the shop is (name, address, phone, the text of
-// its seal), its hours, money, language and time zone, the base URL its
+// its seal), its opening hours (the week, lunch breaks and closed days, in
+// staff/hours.js), money, language and time zone, the base URL its
 // QR codes lead to, the minutes QC and the wash add to an ETA, the seat
 // label stock, how long a customer's link lasts and the lounge TVs' line.
 // Printers are part of the settings too, on their own page.
 
 import { t, el, form, command, notice, api } from "../staff/app.js";
 import { startAdmin, field, input, select } from "../staff/kit.js";
+import { hoursEditor } from "../staff/hours.js";
 
 startAdmin(async (main, ctx) => {
   let settings = ctx.settings;
   const s = settings;
+  const hours = hoursEditor(s.hours);
   const f = el(
     "form",
     { novalidate: true, class: "card settings", id: "settings" },
@@ -19,15 +22,10 @@ startAdmin(async (main, ctx) => {
       field(t("admin.settings.seal_text"), input("seal_text", s.seal_text, { maxlength: 40 })),
     ),
     field(t("admin.settings.address"), input("address", s.address, { maxlength: 200 })),
+    hours.section,
     el("div", { class: "grid3" },
-      el("div", { class: "pair" },
-        field(t("admin.settings.opens_at"), input("opens_at", s.opens_at, { placeholder: "08:00", maxlength: 5 })),
-        field(t("admin.settings.closes_at"), input("closes_at", s.closes_at, { placeholder: "18:00", maxlength: 5 })),
-      ),
-      el("div", { class: "pair" },
-        field(t("admin.settings.currency"), input("currency", s.currency, { placeholder: "CNY", maxlength: 8 })),
-        field(t("admin.settings.language"), select("language", [["zh-CN", "中文 (zh-CN)"], ["en", "English (en)"]], s.language)),
-      ),
+      field(t("admin.settings.currency"), input("currency", s.currency, { placeholder: "CNY", maxlength: 8 })),
+      field(t("admin.settings.language"), select("language", [["zh-CN", "中文 (zh-CN)"], ["en", "English (en)"]], s.language)),
       field(t("admin.settings.time_zone"), input("time_zone", s.time_zone, { placeholder: "Asia/Shanghai" })),
     ),
     el("div", { class: "grid3" },
@@ -62,8 +60,7 @@ startAdmin(async (main, ctx) => {
         address: e.address.value.trim(),
         phone: e.phone.value.trim(),
         seal_text: e.seal_text.value.trim(),
-        opens_at: e.opens_at.value.trim(),
-        closes_at: e.closes_at.value.trim(),
+        hours: hours.read(),
         currency: e.currency.value.trim().toUpperCase(),
         language: e.language.value,
         time_zone: e.time_zone.value.trim(),
