@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"bayboard/internal/shop"
-	"bayboard/kiosk"
 	"bayboard/printing"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,10 +15,6 @@ import (
 // MaxLabelsPerRequest bounds one batch of seat labels: a morning's
 // appointments with room to spare.
 const MaxLabelsPerRequest = 100
-
-func (s *Server) urls() kiosk.URLs {
-	return kiosk.URLs{Base: s.eng.State().Settings.BaseURL, Tokens: s.tokens}
-}
 
 // lang picks the document language: ?lang= or the shop's.
 func lang(c *fiber.Ctx, st *shop.State) (string, error) {
@@ -33,8 +28,8 @@ func lang(c *fiber.Ctx, st *shop.State) (string, error) {
 }
 
 // jobDoc gathers what a job's documents print.
-func (s *Server) jobDoc(st *shop.State, j *shop.Job, language string) printing.JobDoc {
-	u := s.urls()
+func (s *Server) jobDoc(c *fiber.Ctx, st *shop.State, j *shop.Job, language string) printing.JobDoc {
+	u := s.urls(c)
 	names := st.JobStatus(j, s.eng.Now())
 	return printing.JobDoc{Shop: st.Settings, Job: j, Customer: st.Customers[j.CustomerID], Vehicle: st.Vehicles[j.VehicleID],
 		AdvisorName: names.Advisor, TeamName: names.Team, BayName: names.Bay, TechNames: names.Techs,
@@ -52,7 +47,7 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 	if err != nil {
 		return nil, err
 	}
-	doc := s.jobDoc(st, j, language)
+	doc := s.jobDoc(c, st, j, language)
 	var buf bytes.Buffer
 	switch kind {
 	case printing.KindJobCard:
@@ -195,7 +190,7 @@ func (s *Server) seatLabels(c *fiber.Ctx) error {
 		if j == nil {
 			return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
 		}
-		docs = append(docs, s.jobDoc(st, j, language))
+		docs = append(docs, s.jobDoc(c, st, j, language))
 	}
 	var buf bytes.Buffer
 	if err := s.printing.SeatLabels(&buf, docs, printing.LabelSizeOf(st.Settings)); err != nil {
@@ -211,7 +206,7 @@ func (s *Server) baySheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := s.urls()
+	u := s.urls(c)
 	sheet := printing.BaySheet{Shop: st.Settings, Lang: language, Now: s.eng.Now()}
 	for _, b := range sortedValues(st.Bays) {
 		if b.Active {
@@ -235,7 +230,7 @@ func (s *Server) badges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := s.urls()
+	u := s.urls(c)
 	sheet := printing.BadgeSheet{Shop: st.Settings, Lang: language, Now: s.eng.Now()}
 	for _, t := range sortedValues(st.Technicians) {
 		if !t.Active || t.UserID == "" {
