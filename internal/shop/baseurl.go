@@ -7,53 +7,71 @@ import (
 	"strings"
 )
 
-// NormalBaseURL checks the shop's base URL, the address printed in every
+// baseURLField is the setting the base URL's refusals name.
+const baseURLField = "settings.base_url"
+
+// NormalBaseURL checks a base URL as set_settings does and returns it in
+// its normal form; ok is false for one set_settings refuses.
+func NormalBaseURL(raw string) (normal string, ok bool) {
+	var p problems
+	normal = checkBaseURL(&p, raw)
+	return normal, len(p) == 0
+}
+
+// checkBaseURL checks the shop's base URL, the address printed in every
 // QR code, and returns it without a trailing slash. Empty is allowed: the
-// server then uses the address each request reached it at. The message,
-// when the URL is refused, says what a person must change.
+// server then uses the address each request reached it at. A refusal says
+// what a person must change.
 //
 // A phone opens exactly what is printed, so the URL must be the root of a
 // web address a phone can reach: http or https, a host, an optional port,
 // nothing after the host but "/" (the server's paths follow it), and not
 // two addresses pasted one after the other.
-func NormalBaseURL(raw string) (string, string) {
+func checkBaseURL(p *problems, raw string) string {
 	if raw == "" {
-		return "", ""
+		return ""
 	}
 	if strings.TrimSpace(raw) != raw || strings.ContainsAny(raw, " \t\r\n") {
-		return "", "must not contain spaces"
+		p.add(baseURLField, "must not contain spaces")
+		return ""
 	}
 	lower := strings.ToLower(raw)
 	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
-		return "", "must start with http:// or https://"
+		p.add(baseURLField, "must start with http:// or https://")
+		return ""
 	}
-	if strings.Count(lower, "://") > 1 || strings.Contains(lower[strings.Index(lower, "://")+3:], "http:") ||
-		strings.Contains(lower[strings.Index(lower, "://")+3:], "https:") {
-		return "", "holds a second address; keep only one"
+	if after := lower[strings.Index(lower, "://")+3:]; strings.Contains(after, "://") || strings.Contains(after, "http:") || strings.Contains(after, "https:") {
+		p.add(baseURLField, "holds a second address; keep only one")
+		return ""
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Opaque != "" {
-		return "", "is not a web address"
+	switch {
+	case err != nil || u.Opaque != "":
+		p.add(baseURLField, "is not a web address")
+	case u.User != nil:
+		p.add(baseURLField, "must not hold a user name or password")
+	case u.Hostname() == "":
+		p.add(baseURLField, "must name a host, such as http://192.168.1.20:8080")
+	case !validHost(u.Hostname()):
+		p.add(baseURLField, "is not a web address")
+	case !validPort(u):
+		p.add(baseURLField, "has a port that is not a number from 1 to 65535")
+	case (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		p.add(baseURLField, "must end after the host and port, without a path, query or fragment")
+	default:
+		return strings.ToLower(u.Scheme) + "://" + u.Host
 	}
-	if u.User != nil {
-		return "", "must not hold a user name or password"
+	return ""
+}
+
+// validPort accepts no port, or a number from 1 to 65535.
+func validPort(u *url.URL) bool {
+	port := u.Port()
+	if port == "" && !strings.HasSuffix(u.Host, ":") {
+		return true
 	}
-	host := u.Hostname()
-	if host == "" {
-		return "", "must name a host, such as http://192.168.1.20:8080"
-	}
-	if !validHost(host) {
-		return "", "is not a web address"
-	}
-	if p := u.Port(); p != "" || strings.HasSuffix(u.Host, ":") {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return "", "has a port that is not a number from 1 to 65535"
-		}
-	}
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
-		return "", "must end after the host and port, without a path, query or fragment"
-	}
-	return strings.ToLower(u.Scheme) + "://" + u.Host, ""
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 1 && n <= 65535
 }
 
 // validHost accepts an IP address or a DNS name of letters, digits,

@@ -378,11 +378,7 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if len(s.Currency) != 3 {
 		p.add("settings.currency", "must be a three-letter currency code")
 	}
-	if base, msg := NormalBaseURL(s.BaseURL); msg != "" {
-		p.add("settings.base_url", "%s", msg)
-	} else {
-		s.BaseURL = base
-	}
+	s.BaseURL = checkBaseURL(&p, s.BaseURL)
 	if s.QCMinutes < 0 || s.QCMinutes > 600 || s.WashMinutes < 0 || s.WashMinutes > 600 {
 		p.add("settings.qc_minutes", "QC and wash minutes must be between 0 and 600")
 	}

@@ -27,7 +27,7 @@ const PhoneCheckPath = "/signin"
 func (s *Server) baseURL(c *fiber.Ctx) string {
 	// A base URL saved before it was checked may not be one; it is then
 	// ignored rather than printed.
-	if base, msg := shop.NormalBaseURL(s.eng.State().Settings.BaseURL); msg == "" && base != "" {
+	if base, ok := shop.NormalBaseURL(s.eng.State().Settings.BaseURL); ok && base != "" {
 		return base
 	}
 	return requestBase(c)
@@ -40,7 +40,7 @@ func requestBase(c *fiber.Ctx) string {
 	if c.Context().IsTLS() {
 		scheme = "https"
 	}
-	if base, msg := shop.NormalBaseURL(scheme + "://" + string(c.Request().Host())); msg == "" && base != "" {
+	if base, ok := shop.NormalBaseURL(scheme + "://" + string(c.Request().Host())); ok && base != "" {
 		return base
 	}
 	return scheme + "://" + hostPort(c.Context().LocalAddr())
@@ -71,8 +71,8 @@ type baseURLView struct {
 
 func (s *Server) baseURLOf(c *fiber.Ctx) baseURLView {
 	base := s.baseURL(c)
-	_, msg := shop.NormalBaseURL(s.eng.State().Settings.BaseURL)
-	return baseURLView{Effective: base, Configured: msg == "" && s.eng.State().Settings.BaseURL != "",
+	configured, ok := shop.NormalBaseURL(s.eng.State().Settings.BaseURL)
+	return baseURLView{Effective: base, Configured: ok && configured != "",
 		Loopback: shop.IsLoopback(base), PhoneCheck: base + PhoneCheckPath}
 }
 

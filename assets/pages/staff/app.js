@@ -85,13 +85,30 @@ export async function start(area, draw) {
   const who = document.getElementById("who");
   if (who) who.textContent = me.user.name;
   document.getElementById("sign-out")?.addEventListener("click", signOut);
+  loopbackWarning(me.user, me.base_url);
   main.replaceChildren();
   try {
-    await draw(main, { user: me.user, settings, area });
+    await draw(main, { user: me.user, settings, area, baseURL: me.base_url });
   } catch (e) {
     main.append(el("p", { class: "error" }, e.message));
     throw e;
   }
+}
+
+// loopbackWarning says above the page, on the desk and the admin's pages,
+// that the QR codes printed now would carry this machine's own address
+// (localhost, 127.x, ::1), which no phone can open. The server decides
+// what the codes carry and whether it is loopback (/me's base_url).
+// A page that changes the base URL calls it again with the new answer.
+export function loopbackWarning(user, base) {
+  document.getElementById("loopback-warning")?.remove();
+  if (!base || !base.loopback) return;
+  const url = { url: base.effective };
+  const text = base.configured ? t("staff.loopback.configured", url) : t("staff.loopback.derived", url);
+  const fix = user.roles.includes("manager") && !location.pathname.startsWith("/admin/settings")
+    ? el("a", { href: "/admin/settings" }, t("staff.loopback.fix"))
+    : null;
+  document.getElementById("main").before(el("p", { class: "banner warn", id: "loopback-warning", role: "alert" }, text, fix ? " " : "", fix));
 }
 
 async function signOut() {
