@@ -165,3 +165,24 @@ func TestMeSaysWhetherPhonesCanOpenTheCodes(t *testing.T) {
 		t.Errorf("an advisor fetched the phone check: %d", r.status)
 	}
 }
+
+// Each badge card prints its technician's badge code under the QR, for
+// typing in when a camera cannot read the code.
+func TestBadgeCardsPrintTheBadgeCode(t *testing.T) {
+	ts := newTestShop(t)
+	r := ts.call(t, nil, "GET", "/api/v1/documents/badges.pdf", ts.tokens[shop.RoleManager], nil)
+	if r.status != 200 {
+		t.Fatalf("badges: %d %s", r.status, r.body)
+	}
+	in := filepath.Join(t.TempDir(), "badges.pdf")
+	if err := os.WriteFile(in, r.body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(requireTool(t, "pdftotext"), "-enc", "UTF-8", in, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := string(out); !strings.Contains(text, "B42") || !strings.Contains(text, "李师傅") {
+		t.Errorf("the badge card lacks the badge code B42:\n%s", text)
+	}
+}

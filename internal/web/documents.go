@@ -240,7 +240,11 @@ func (s *Server) badges(c *fiber.Ctx) error {
 		if tm := st.Teams[t.TeamID]; tm != nil {
 			team = tm.Name
 		}
-		sheet.Badges = append(sheet.Badges, printing.Badge{Name: t.Name, Team: team, URL: u.Badge(t.UserID)})
+		code := ""
+		if user := st.Users[t.UserID]; user != nil {
+			code = user.BadgeCode
+		}
+		sheet.Badges = append(sheet.Badges, printing.Badge{Name: t.Name, Team: team, URL: u.Badge(t.UserID), Code: code})
 	}
 	if len(sheet.Badges) == 0 {
 		return problem(c, shop.CodeConflict, "there are no technicians with accounts to print badges for")
