@@ -1,6 +1,10 @@
 package web_test
 
 import (
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,4 +55,31 @@ func TestThePagesWarnOfCodesNoPhoneCanOpen(t *testing.T) {
 	livetest.WaitFor(t, ctx, "the new code", `(() => { const i = document.querySelector("#phone-check-code"); return i.complete && i.naturalWidth > 0 })()`, 10*time.Second)
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#phone-check").scrollIntoView(), true)`)
 	livetest.Screenshot(t, ctx, "admin-settings-phone-check")
+}
+
+// settlementText is the text pdftotext reads from a job's settlement.
+func settlementText(t *testing.T, ls *livetest.Server, jobID string) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext is required when CI=true")
+		}
+		t.Skip("pdftotext is not installed")
+	}
+	res := ls.Do("GET", "/api/v1/jobs/"+jobID+"/documents/settlement.pdf", nil)
+	defer res.Body.Close()
+	pdf, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("settlement.pdf: %d %s", res.StatusCode, pdf)
+	}
+	in := filepath.Join(t.TempDir(), "settlement.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", in, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }

@@ -60,7 +60,9 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 		if j.Stage != shop.StageReady && j.Stage != shop.StageDelivered {
 			return nil, &shop.Error{Code: shop.CodeConflict, Message: fmt.Sprintf("job %s is %s; the settlement prints when the car is ready", j.ID, j.Stage)}
 		}
-		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated)})
+		// Until delivery is confirmed, the payment and the next service are
+		// not known and the exit pass must not let the car out.
+		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated), Draft: j.Stage != shop.StageDelivered})
 	}
 	return buf.Bytes(), err
 }
