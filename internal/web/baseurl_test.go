@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"bayboard/assets"
 	"bayboard/internal/shop"
 )
 
@@ -184,5 +187,26 @@ func TestBadgeCardsPrintTheBadgeCode(t *testing.T) {
 	}
 	if text := string(out); !strings.Contains(text, "B42") || !strings.Contains(text, "李师傅") {
 		t.Errorf("the badge card lacks the badge code B42:\n%s", text)
+	}
+}
+
+// Every problem code the server sends is said by the staff pages in both
+// languages from the catalogs, so that no English detail reaches a page
+// for want of a message.
+func TestEveryProblemCodeHasItsMessage(t *testing.T) {
+	for _, lang := range []string{"zh-CN", "en"} {
+		raw, err := fs.ReadFile(assets.Pages(), "i18n/staff/"+lang+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var catalog map[string]string
+		if err := json.Unmarshal(raw, &catalog); err != nil {
+			t.Fatal(err)
+		}
+		for code := range problemTypes {
+			if catalog["staff.problem."+code] == "" {
+				t.Errorf("%s: no message staff.problem.%s", lang, code)
+			}
+		}
 	}
 }

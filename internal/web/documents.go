@@ -172,7 +172,7 @@ func choosePrinter(set shop.Settings, name string, kind printing.Kind) (shop.Pri
 	if name != "" {
 		return shop.Printer{}, &shop.Error{Code: shop.CodeInvalid, Message: "no such printer", Fields: []shop.FieldError{{Field: "printer", Message: fmt.Sprintf("%q is not set up", name)}}}
 	}
-	return shop.Printer{}, &shop.Error{Code: shop.CodeConflict, Message: fmt.Sprintf("no %s printer is set up; add one in the settings or use the PDF", use)}
+	return shop.Printer{}, &shop.Error{Code: "no_printer", Message: fmt.Sprintf("no %s printer is set up; add one in the settings or use the PDF", use)}
 }
 
 // seatLabels serves many jobs' seat labels in one PDF: ?jobs=id,id,…

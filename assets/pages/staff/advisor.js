@@ -139,7 +139,7 @@ export function printPanel(jobId, kinds, stage) {
           status.className = "print-status bad";
           const why = reasons[e.reason]?.() || "";
           status.textContent = [problemText(e), why].filter(Boolean).join(" — ");
-          status.title = e.message;
+          status.title = e.detail;
           button.textContent = t("desk.print.retry");
         } finally {
           button.disabled = false;

@@ -19,15 +19,26 @@ export { t, translate, lang };
 let csrf = "";
 
 // ApiError is a refused request: the server's problem+json, with the
-// field errors it names.
+// field errors it names. Its message is said in the page's language, from
+// the catalogs' text for the problem's code (staff.problem.{code}); the
+// server's English detail is kept apart (detail) for a log or a tooltip,
+// and shown only for a code the catalogs do not know.
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    super(problemMessage(status, problem));
     this.status = status;
     this.code = problem.code || "";
+    this.detail = problem.detail || problem.title || "";
     this.fields = problem.errors || [];
     this.reason = problem.reason || ""; // print_failed: unreachable, rejected, timeout
   }
+}
+
+function problemMessage(status, problem) {
+  const code = problem.code || "";
+  if (code && has(`staff.problem.${code}`)) return t(`staff.problem.${code}`);
+  if (status >= 500) return t("staff.problem.internal");
+  return problem.detail || problem.title || `HTTP ${status}`;
 }
 
 // api sends a request and returns its JSON answer (null for 204). A
@@ -43,7 +54,7 @@ export async function api(method, path, body, headers = {}) {
   try {
     res = await fetch(path, init);
   } catch (e) {
-    throw new ApiError(0, { code: "offline", detail: t("staff.offline") });
+    throw new ApiError(0, { code: "offline" });
   }
   if (res.status === 401 && !location.pathname.startsWith("/signin")) {
     location.assign("/signin?next=" + encodeURIComponent(location.pathname + location.search));
@@ -190,7 +201,7 @@ export function showErrors(f, e) {
   for (const fe of e.fields || []) {
     const input = fieldFor(f, fe.field);
     if (!input) {
-      loose.push(`${fe.field}: ${fe.message}`);
+      loose.push(ruleText(fe.message, e));
       continue;
     }
     input.setAttribute("aria-invalid", "true");
@@ -198,7 +209,7 @@ export function showErrors(f, e) {
     (input.closest("label") || input).after(msg);
   }
   if (loose.length || !(e.fields || []).length) {
-    const text = loose.length ? loose.join("; ") : problemText(e);
+    const text = loose.length ? loose.join(lang() === "en" ? "; " : "；") : problemText(e);
     f.prepend(el("p", { class: "form-error", role: "alert" }, text));
   }
   f.querySelector("[aria-invalid]")?.focus();
@@ -207,7 +218,9 @@ export function showErrors(f, e) {
 // The server says what is wrong with a field in English. The common
 // sayings are in the catalogs as staff.rule.{the saying in snake case};
 // the rest show as the server wrote them.
-function ruleText(message) {
+// A saying the catalogs lack shows as the server wrote it, or, when the
+// refusal is given, as what the refusal means.
+function ruleText(message, e) {
   const slug = (m) => m.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
   let key = slug(message);
   if (has(`staff.rule.${key}`)) return t(`staff.rule.${key}`);
@@ -215,13 +228,13 @@ function ruleText(message) {
   // the catalogs with n for the number.
   const n = message.match(/\d+/);
   key = n && slug(message.replace(/\d+/, "n"));
-  return key && has(`staff.rule.${key}`) ? t(`staff.rule.${key}`, { n: n[0] }) : message;
+  if (key && has(`staff.rule.${key}`)) return t(`staff.rule.${key}`, { n: n[0] });
+  return e ? e.message : message;
 }
 
-// problemText says what a refusal means, in the page's language when the
-// catalogs know its code (staff.problem.{code}).
+// problemText says what a refusal means, in the page's language.
 export function problemText(e) {
-  return e.code && has(`staff.problem.${e.code}`) ? t(`staff.problem.${e.code}`) : e.message;
+  return e.message;
 }
 
 // fieldFor finds the input for a field the server names: by data-field,
