@@ -85,7 +85,7 @@ func builtKeys() map[string][]string {
 		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict",
 			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
 			"method_not_allowed", "http", "internal"},
-		"staff.rule":    ruleKeys(),
+		"staff.rule": ruleKeys(),
 	}
 }
 
