@@ -2,8 +2,6 @@ package printing
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,14 +59,5 @@ func TestASettlementBeforeDeliveryIsADraft(t *testing.T) {
 		if codes := decodeQR(t, db.Bytes(), 1); len(codes) != 1 || codes[0] != draft.CustomerURL {
 			t.Errorf("%s: the draft's QR code reads %q", lang, codes)
 		}
-	}
-	if os.Getenv("BAYBOARD_DRAFT_PNG") != "" {
-		draft.Lang = LangZH
-		var db bytes.Buffer
-		if err := r.Settlement(&db, draft); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(os.Getenv("BAYBOARD_DRAFT_PNG"), "draft.pdf")
-		os.WriteFile(path, db.Bytes(), 0o644)
 	}
 }
