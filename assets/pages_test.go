@@ -81,8 +81,11 @@ func builtKeys() map[string][]string {
 		"appts": board.ApptStatuses,
 		"wash":  board.WashStates,
 		// The staff shell names a refusal by its problem code.
-		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict"},
-		"staff.rule":    ruleKeys(),
+		// (internal/web checks that every code has its message.)
+		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict",
+			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
+			"method_not_allowed", "http", "internal"},
+		"staff.rule": ruleKeys(),
 	}
 }
 

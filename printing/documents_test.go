@@ -47,9 +47,9 @@ func sampleBadges() BadgeSheet {
 	return BadgeSheet{
 		Shop: sampleSettings(), Lang: LangZH, Now: time.Date(2026, 11, 23, 8, 0, 0, 0, shanghai),
 		Badges: []Badge{
-			{Name: "王强", Team: "机修一组", URL: "http://192.168.10.5:8080/k/badge/t1"},
-			{Name: "赵磊", Team: "机修一组", URL: "http://192.168.10.5:8080/k/badge/t2"},
-			{Name: "Alexander Konstantinopoulos", Team: "Body shop 钣金组", URL: "http://192.168.10.5:8080/k/badge/t3"},
+			{Name: "王强", Team: "机修一组", URL: "http://192.168.10.5:8080/k/badge/t1", Code: "B1001"},
+			{Name: "赵磊", Team: "机修一组", URL: "http://192.168.10.5:8080/k/badge/t2", Code: "B1002"},
+			{Name: "Alexander Konstantinopoulos", Team: "Body shop 钣金组", URL: "http://192.168.10.5:8080/k/badge/t3", Code: "B2017"},
 		},
 	}
 }
@@ -120,7 +120,7 @@ func docCases() []docCase {
 			name:   "badges",
 			render: func(r *Renderer, w *bytes.Buffer) error { return r.Badges(w, sampleBadges()) },
 			qr:     []string{"http://192.168.10.5:8080/k/badge/t1", "http://192.168.10.5:8080/k/badge/t2", "http://192.168.10.5:8080/k/badge/t3"},
-			text:   []string{"王强", "赵磊", "Alexander", "Konstantinopoulos", "Body shop 钣金组", "技师工牌"},
+			text:   []string{"王强", "赵磊", "Alexander", "Konstantinopoulos", "Body shop 钣金组", "技师工牌", "B1001", "B1002", "B2017"},
 		},
 	}
 }

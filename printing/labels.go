@@ -82,6 +82,10 @@ var catalog = map[string]map[string]string{
 		"scan_customer":  "扫码查看车辆进度",
 
 		"settlement_title":   "结算单",
+		"settlement_draft":   "结算单（草稿）",
+		"draft_mark":         "草稿 DRAFT",
+		"exit_pass_draft":    "出门证（草稿，无效）",
+		"exit_note_draft":    "交车确认后重新打印，方可放行。",
 		"compare":            "预估与结算对比",
 		"col_estimate":       "预估",
 		"col_final":          "结算",
@@ -199,6 +203,10 @@ var catalog = map[string]map[string]string{
 		"scan_customer":  "Scan to follow your car",
 
 		"settlement_title":   "Settlement",
+		"settlement_draft":   "Settlement (draft)",
+		"draft_mark":         "草稿 DRAFT",
+		"exit_pass_draft":    "Exit pass (draft, not valid)",
+		"exit_note_draft":    "Not valid at the gate: print again once delivery is confirmed.",
 		"compare":            "Estimate and final",
 		"col_estimate":       "Estimate",
 		"col_final":          "Final",

@@ -85,6 +85,10 @@ type Totals = shop.Totals
 type SettlementDoc struct {
 	JobDoc
 	Estimate Totals
+	// Draft marks a settlement printed before delivery is confirmed: the
+	// payment and next service are not known yet, and the exit pass must
+	// not let the car out.
+	Draft bool
 }
 
 // Paper is a sheet size for documents that come in more than one.

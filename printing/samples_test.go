@@ -22,11 +22,11 @@ func TestWriteSamples(t *testing.T) {
 	r := testRenderer(t)
 	badges := sampleBadges()
 	badges.Badges = append(badges.Badges,
-		Badge{Name: "陈晓东", Team: "机修二组", URL: "http://192.168.10.5:8080/k/badge/t4"},
-		Badge{Name: "刘洋", Team: "钣金组", URL: "http://192.168.10.5:8080/k/badge/t5"},
-		Badge{Name: "孙丽", Team: "质检", URL: "http://192.168.10.5:8080/k/badge/t6"},
-		Badge{Name: "周建华", Team: "喷漆组", URL: "http://192.168.10.5:8080/k/badge/t7"},
-		Badge{Name: "Maria Schmidt", Team: "Diagnosis 诊断", URL: "http://192.168.10.5:8080/k/badge/t8"},
+		Badge{Name: "陈晓东", Team: "机修二组", URL: "http://192.168.10.5:8080/k/badge/t4", Code: "B1004"},
+		Badge{Name: "刘洋", Team: "钣金组", URL: "http://192.168.10.5:8080/k/badge/t5", Code: "B1005"},
+		Badge{Name: "孙丽", Team: "质检", URL: "http://192.168.10.5:8080/k/badge/t6", Code: "B1006"},
+		Badge{Name: "周建华", Team: "喷漆组", URL: "http://192.168.10.5:8080/k/badge/t7", Code: "B1007"},
+		Badge{Name: "Maria Schmidt", Team: "Diagnosis 诊断", URL: "http://192.168.10.5:8080/k/badge/t8", Code: "B1008"},
 	)
 	dir := filepath.Join("..", "docs", "samples")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

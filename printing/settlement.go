@@ -16,9 +16,17 @@ import (
 func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	doc := r.newDoc(d.Lang, d.Shop, d.Now)
 	job, _, _ := d.parts()
-	f, err := newForm(doc, d.Shop, A4, doc.t("settlement_title"), job.ID, d.CustomerURL, doc.t("scan_customer"))
+	title := doc.t("settlement_title")
+	if d.Draft {
+		title = doc.t("settlement_draft")
+	}
+	f, err := newForm(doc, d.Shop, A4, title, job.ID, d.CustomerURL, doc.t("scan_customer"))
 	if err != nil {
 		return err
+	}
+	if d.Draft {
+		f.pageHeader = f.draftMark
+		f.draftMark() // the first page was drawn before the mark was set
 	}
 	f.settlementParties(d.JobDoc)
 	f.gap(3)
@@ -54,7 +62,7 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	f.gap(1)
 	f.noteWithin(f.t("settlement_consent"), f.sealClear(18))
 	f.stampedSignature(d.Shop, 18, exitPassHeight+1, f.t("seal_settlement"), f.t("sign_customer"), f.t("sign_date"))
-	f.exitPass(d.JobDoc)
+	f.exitPass(d.JobDoc, d.Draft)
 	f.finishPages()
 	return doc.finish(w, f.info(d.Shop, job))
 }
@@ -157,7 +165,7 @@ const (
 
 // exitPass draws the stub the customer hands to the gate, at the foot of
 // the last page below a dashed cut line.
-func (f *form) exitPass(d JobDoc) {
+func (f *form) exitPass(d JobDoc, draft bool) {
 	job, cust, veh := d.parts()
 	h := exitPassHeight
 	if math.Max(f.y, f.floor)+h > f.bottom {
@@ -174,8 +182,15 @@ func (f *form) exitPass(d JobDoc) {
 	f.text(f.left, cutY+3.2, 0, textStyle{size: f.base - 2.5, color: muted}, left, cutText)
 
 	f.fillRect(f.left, top, f.width(), band, shade)
-	f.text(f.left+3, top+band*0.72, 0, f.boldStyle(f.base+2), left, f.t("exit_pass"))
-	f.text(f.left, top+band*0.7, f.width()-3, textStyle{size: f.base - 1, color: muted}, right, f.t("exit_note"))
+	if draft {
+		red := f.boldStyle(f.base + 2)
+		red.color = brandRed
+		f.text(f.left+3, top+band*0.72, 0, red, left, f.t("exit_pass_draft"))
+		f.text(f.left, top+band*0.7, f.width()-3, textStyle{size: f.base - 1, bold: true, color: brandRed}, right, f.t("exit_note_draft"))
+	} else {
+		f.text(f.left+3, top+band*0.72, 0, f.boldStyle(f.base+2), left, f.t("exit_pass"))
+		f.text(f.left, top+band*0.7, f.width()-3, textStyle{size: f.base - 1, color: muted}, right, f.t("exit_note"))
+	}
 	f.strokeRect(f.left, top, f.width(), band+cells, 0.4, ink)
 	f.y = top + band
 	f.fieldsOfHeight(cells,
@@ -187,4 +202,19 @@ func (f *form) exitPass(d JobDoc) {
 		field{label: f.t("guard"), value: ""},
 	)
 	f.y = top + band + cells
+	if draft {
+		// Struck through, so that no guard takes it for a pass.
+		f.line(f.left, top+band, f.right, top+band+cells, 0.6, brandRed)
+		f.line(f.left, top+band+cells, f.right, top+band, 0.6, brandRed)
+	}
+}
+
+// draftMark writes "草稿 DRAFT" large and faint across the page, under
+// what is printed on it, and small in red in the footer, in both languages
+// so that anyone reads it.
+func (f *form) draftMark() {
+	f.withAlpha(0.16, "Normal", func() {
+		f.textRotated(f.pw/2, f.ph/2, 35, textStyle{size: 84, color: brandRed}, f.t("draft_mark"))
+	})
+	f.text(f.left, f.ph-f.m+1, f.width(), textStyle{size: f.base, bold: true, color: brandRed}, center, f.t("draft_mark"))
 }

@@ -65,12 +65,14 @@ func (r *Renderer) BaySheet(w io.Writer, s BaySheet) error {
 	return d.finish(w, docInfo{title: d.t("bay") + " QR", author: s.Shop.Name, created: d.now})
 }
 
-// Badge is one technician's badge card; URL (or a badge code) is what the
-// badge QR holds.
+// Badge is one technician's badge card; URL is what the badge QR holds,
+// and Code, the badge code, is printed under it to type in when a camera
+// cannot read the code.
 type Badge struct {
 	Name string
 	Team string
 	URL  string
+	Code string
 }
 
 // BadgeSheet is a set of badges printed ten to an A4 page.
@@ -121,9 +123,14 @@ func (d *doc) badge(x, y float64, s shop.Settings, b Badge) {
 	d.text(x+4, y+6.4, 0, shopStyle, left, d.book.fit(d.book.clean(oneLine(s.Name)), bold, shopStyle.size, badgeW-34))
 	d.text(x, y+6.4, badgeW-4, textStyle{size: 7, color: white}, right, d.t("badge_title"))
 
-	q := 38.0
-	qx, qy := x+badgeW-q-1.5, y+band+2.5
+	// The code sits under the QR, clear of its quiet zone.
+	q := 36.0
+	qx, qy := x+badgeW-q-2.5, y+band+1.5
 	d.qr(qx, qy, q, b.URL)
+	if code := d.book.clean(oneLine(b.Code)); code != "" {
+		codeStyle := textStyle{size: 10, bold: true, color: ink}
+		d.text(qx, y+badgeH-2.8, q, codeStyle, center, d.book.fit(code, bold, codeStyle.size, q))
+	}
 
 	colW := qx - x - 4
 	name := d.book.clean(oneLine(b.Name))

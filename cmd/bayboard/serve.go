@@ -170,8 +170,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv := web.New(deps, web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
 	url := localURL(ln.Addr())
 	fmt.Fprintf(stdout, "bayboard %s serving on %s (data: %s)\n", buildVersion(), url, cfg.Data)
+	interfaces, err := net.InterfaceAddrs()
+	if err != nil {
+		log.Warn("listing the network addresses", "error", err)
+	}
+	lan := lanURLs(ln.Addr(), interfaces)
+	printLAN(stdout, ln.Addr(), lan)
 	if cfg.Demo {
-		printDemo(stdout, url, demoToken, cfg.DemoSpeed, kiosk.URLs{Base: url, Tokens: deps.Tokens}.Bay(firstBay(eng.State())))
+		// The bay's link is printed as its QR code would carry it: on the
+		// shop's network when the machine is on one.
+		kioskBase := url
+		if len(lan) > 0 {
+			kioskBase = lan[0]
+		}
+		printDemo(stdout, url, demoToken, cfg.DemoSpeed, kiosk.URLs{Base: kioskBase, Tokens: deps.Tokens}.Bay(firstBay(eng.State())))
 		simulator := demo.NewSimulator(eng, sim, log)
 		go simulator.Run(ctx)
 	}
@@ -266,6 +278,69 @@ func localURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// lanURLs are the addresses the shop's phones, PCs and TVs open the
+// server at: the port on each of the machine's addresses (interfaces)
+// that is neither loopback nor link-local, IPv4 first, or on the one
+// address the server listens on. A server listening on loopback only has
+// none.
+func lanURLs(listen net.Addr, interfaces []net.Addr) []string {
+	host, port, err := net.SplitHostPort(listen.String())
+	if err != nil {
+		return nil
+	}
+	listenIP := net.ParseIP(host)
+	usable := func(ip net.IP) bool {
+		return ip != nil && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() && !ip.IsUnspecified() && !ip.IsMulticast()
+	}
+	if listenIP != nil && !listenIP.IsUnspecified() {
+		if !usable(listenIP) {
+			return nil
+		}
+		return []string{"http://" + net.JoinHostPort(listenIP.String(), port)}
+	}
+	// 0.0.0.0 serves IPv4 only; "::" (and an empty host) both.
+	v4Only := listenIP != nil && listenIP.To4() != nil
+	var v4, v6 []string
+	for _, a := range interfaces {
+		var ip net.IP
+		switch a := a.(type) {
+		case *net.IPNet:
+			ip = a.IP
+		case *net.IPAddr:
+			ip = a.IP
+		}
+		if !usable(ip) {
+			continue
+		}
+		u := "http://" + net.JoinHostPort(ip.String(), port)
+		if ip.To4() != nil {
+			v4 = append(v4, u)
+		} else if !v4Only {
+			v6 = append(v6, u)
+		}
+	}
+	return append(v4, v6...)
+}
+
+// printLAN lists the pages' addresses on the shop's network: what to type
+// on a phone or a TV, and what the QR codes carry when a page opened at
+// that address prints them (or when it is set as the base URL).
+func printLAN(w io.Writer, listen net.Addr, lan []string) {
+	if len(lan) == 0 {
+		host, _, _ := net.SplitHostPort(listen.String())
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			fmt.Fprintf(w, "Listening on %s only: the shop's phones and TVs cannot reach this server (serve the network with --addr :8080).\n", host)
+			return
+		}
+		fmt.Fprintln(w, "This machine has no network address besides its own (localhost): the shop's phones and TVs cannot reach it yet.")
+		return
+	}
+	fmt.Fprintln(w, "On the shop's network, open (QR codes printed from a page opened there carry its address):")
+	for _, u := range lan {
+		fmt.Fprintf(w, "  %[1]s/desk   %[1]s/admin   %[1]s/board\n", u)
+	}
 }
 
 func printDemo(w io.Writer, url, token string, speed float64, bayKiosk string) {

@@ -368,9 +368,7 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if len(s.Currency) != 3 {
 		p.add("settings.currency", "must be a three-letter currency code")
 	}
-	if !strings.HasPrefix(s.BaseURL, "http://") && !strings.HasPrefix(s.BaseURL, "https://") {
-		p.add("settings.base_url", "must start with http:// or https://")
-	}
+	s.BaseURL = checkBaseURL(&p, s.BaseURL)
 	if s.QCMinutes < 0 || s.QCMinutes > 600 || s.WashMinutes < 0 || s.WashMinutes > 600 {
 		p.add("settings.qc_minutes", "QC and wash minutes must be between 0 and 600")
 	}

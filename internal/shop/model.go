@@ -15,7 +15,7 @@ type Settings struct {
 	Language    string `json:"language"`  // "zh-CN" or "en"
 	Currency    string `json:"currency"`  // ISO 4217, "CNY"
 	TimeZone    string `json:"time_zone"` // IANA, "Asia/Shanghai"
-	BaseURL     string `json:"base_url"`  // for QR codes
+	BaseURL     string `json:"base_url"`  // for QR codes; empty: the address a request reached the server at
 	QCMinutes   int    `json:"qc_minutes"`
 	WashMinutes int    `json:"wash_minutes"`
 	Demo        bool   `json:"demo"`

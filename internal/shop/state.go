@@ -71,7 +71,7 @@ func DefaultSettings() Settings {
 	return Settings{
 		Name: "Service Workshop", Hours: EveryDay("08:00", "18:00"),
 		Language: "zh-CN", Currency: "CNY", TimeZone: "Asia/Shanghai",
-		BaseURL: "http://localhost:8080", QCMinutes: 20, WashMinutes: 25,
+		QCMinutes: 20, WashMinutes: 25,
 		LabelWidthMM: 60, LabelHeightMM: 40, Printers: []Printer{}, CustomerLinkDays: 7,
 	}
 }

@@ -181,6 +181,47 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return b.Put(keyShopSettings, out)
 	},
+	// 6: a base URL left at the old default (http://localhost:8080, which
+	// no phone can open) or saved before it was checked and not one now is
+	// cleared: the QR codes then carry the address the advisor's browser
+	// reached the server at. A good one is kept in its normal form.
+	func(tx *bolt.Tx) error {
+		settings := records(tx, shop.KindSettings)
+		if settings == nil {
+			return nil
+		}
+		raw := settings.Get([]byte("shop"))
+		if raw == nil {
+			return nil
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			return err
+		}
+		var base string
+		if v, ok := fields["base_url"]; ok {
+			if err := json.Unmarshal(v, &base); err != nil {
+				return err
+			}
+		}
+		normal, ok := shop.NormalBaseURL(base)
+		if !ok || normal == "http://localhost:8080" {
+			normal = ""
+		}
+		if normal == base {
+			return nil
+		}
+		v, err := json.Marshal(normal)
+		if err != nil {
+			return err
+		}
+		fields["base_url"] = v
+		out, err := json.Marshal(fields)
+		if err != nil {
+			return err
+		}
+		return settings.Put([]byte("shop"), out)
+	},
 }
 
 // SchemaVersion is the version this code writes.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -259,6 +260,32 @@ var migrationTests = []func(t *testing.T){
 				t.Errorf("the migration made a settings bucket in a new file")
 			}
 		})
+	},
+	func(t *testing.T) {
+		for saved, want := range map[string]string{
+			"http://localhost:8080":                         "",
+			"http://localhost:8080http://192.168.1.20:8080": "",
+			"http://192.168.1.20:8080/":                     "http://192.168.1.20:8080",
+			"http://192.168.1.20:8080":                      "http://192.168.1.20:8080",
+			"https://shop.example.cn":                       "https://shop.example.cn",
+			"":                                              "",
+		} {
+			atSchema1(t, func(tx *bolt.Tx) {
+				settings, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindSettings))
+				// A field this code does not know survives the rewrite.
+				settings.Put([]byte("shop"), []byte(`{"name":"望京店","base_url":`+strconv.Quote(saved)+`,"future_field":7}`))
+				if err := migrations[5](tx); err != nil {
+					t.Fatal(err)
+				}
+				var got map[string]any
+				if err := json.Unmarshal(settings.Get([]byte("shop")), &got); err != nil {
+					t.Fatal(err)
+				}
+				if got["base_url"] != want || got["name"] != "望京店" || got["future_field"] != float64(7) {
+					t.Errorf("saved %q: after the migration %v, want base_url %q and the rest kept", saved, got, want)
+				}
+			})
+		}
 	},
 }
 

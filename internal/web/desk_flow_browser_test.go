@@ -249,6 +249,14 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	}
 	eval(`(() => { const f = document.querySelector("form#deliver"); for (const n of ["work_shown", "old_parts_shown", "car_clean", "seat_restored"]) f[n].checked = true; })()`)
 	livetest.Screenshot(t, ctx, "desk-delivery")
+	// Before delivery is confirmed the settlement is a draft: the button
+	// says so, and so does the PDF.
+	if got := livetest.Eval[string](t, ctx, `document.querySelector("#detail [data-print=settlement][data-draft]")?.textContent || ""`); got != "打印草稿" {
+		t.Errorf("before delivery the settlement's button says %q", got)
+	}
+	if text := settlementText(t, ls, jobID); !strings.Contains(text, "草稿 DRAFT") || !strings.Contains(text, "出门证（草稿，无效）") {
+		t.Errorf("the settlement before delivery is not marked as a draft:\n%s", text)
+	}
 	// A payment without its method is refused next to the method.
 	eval(`document.querySelector("form#deliver").requestSubmit()`)
 	wait("the refusal next to the payment method", `document.querySelector("form#deliver select[name=payment_method]").closest("label").nextElementSibling?.classList.contains("field-error")`)
@@ -270,6 +278,12 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	ls.Get("/api/v1/jobs/"+jobID, &job)
 	if job.Job.Stage != "delivered" || job.Job.Delivery == nil || job.Job.Delivery.Paid <= 0 {
 		t.Fatalf("after delivery: %+v", job.Job)
+	}
+	if livetest.Eval[bool](t, ctx, `!!document.querySelector("#detail [data-print=settlement][data-draft]")`) {
+		t.Errorf("after delivery the settlement's button still says draft")
+	}
+	if text := settlementText(t, ls, jobID); strings.Contains(text, "草稿") || strings.Contains(text, "DRAFT") || !strings.Contains(text, "微信支付") || !strings.Contains(text, "凭此证放行车辆") {
+		t.Errorf("the settlement after delivery:\n%s", text)
 	}
 
 	// The follow-up call.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"bayboard/internal/shop"
-	"bayboard/kiosk"
 	"bayboard/printing"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,10 +15,6 @@ import (
 // MaxLabelsPerRequest bounds one batch of seat labels: a morning's
 // appointments with room to spare.
 const MaxLabelsPerRequest = 100
-
-func (s *Server) urls() kiosk.URLs {
-	return kiosk.URLs{Base: s.eng.State().Settings.BaseURL, Tokens: s.tokens}
-}
 
 // lang picks the document language: ?lang= or the shop's.
 func lang(c *fiber.Ctx, st *shop.State) (string, error) {
@@ -33,8 +28,8 @@ func lang(c *fiber.Ctx, st *shop.State) (string, error) {
 }
 
 // jobDoc gathers what a job's documents print.
-func (s *Server) jobDoc(st *shop.State, j *shop.Job, language string) printing.JobDoc {
-	u := s.urls()
+func (s *Server) jobDoc(c *fiber.Ctx, st *shop.State, j *shop.Job, language string) printing.JobDoc {
+	u := s.urls(c)
 	names := st.JobStatus(j, s.eng.Now())
 	return printing.JobDoc{Shop: st.Settings, Job: j, Customer: st.Customers[j.CustomerID], Vehicle: st.Vehicles[j.VehicleID],
 		AdvisorName: names.Advisor, TeamName: names.Team, BayName: names.Bay, TechNames: names.Techs,
@@ -52,7 +47,7 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 	if err != nil {
 		return nil, err
 	}
-	doc := s.jobDoc(st, j, language)
+	doc := s.jobDoc(c, st, j, language)
 	var buf bytes.Buffer
 	switch kind {
 	case printing.KindJobCard:
@@ -65,7 +60,9 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 		if j.Stage != shop.StageReady && j.Stage != shop.StageDelivered {
 			return nil, &shop.Error{Code: shop.CodeConflict, Message: fmt.Sprintf("job %s is %s; the settlement prints when the car is ready", j.ID, j.Stage)}
 		}
-		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated)})
+		// Until delivery is confirmed, the payment and the next service are
+		// not known and the exit pass must not let the car out.
+		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated), Draft: j.Stage != shop.StageDelivered})
 	}
 	return buf.Bytes(), err
 }
@@ -175,7 +172,7 @@ func choosePrinter(set shop.Settings, name string, kind printing.Kind) (shop.Pri
 	if name != "" {
 		return shop.Printer{}, &shop.Error{Code: shop.CodeInvalid, Message: "no such printer", Fields: []shop.FieldError{{Field: "printer", Message: fmt.Sprintf("%q is not set up", name)}}}
 	}
-	return shop.Printer{}, &shop.Error{Code: shop.CodeConflict, Message: fmt.Sprintf("no %s printer is set up; add one in the settings or use the PDF", use)}
+	return shop.Printer{}, &shop.Error{Code: "no_printer", Message: fmt.Sprintf("no %s printer is set up; add one in the settings or use the PDF", use)}
 }
 
 // seatLabels serves many jobs' seat labels in one PDF: ?jobs=id,id,…
@@ -195,7 +192,7 @@ func (s *Server) seatLabels(c *fiber.Ctx) error {
 		if j == nil {
 			return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
 		}
-		docs = append(docs, s.jobDoc(st, j, language))
+		docs = append(docs, s.jobDoc(c, st, j, language))
 	}
 	var buf bytes.Buffer
 	if err := s.printing.SeatLabels(&buf, docs, printing.LabelSizeOf(st.Settings)); err != nil {
@@ -211,7 +208,7 @@ func (s *Server) baySheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := s.urls()
+	u := s.urls(c)
 	sheet := printing.BaySheet{Shop: st.Settings, Lang: language, Now: s.eng.Now()}
 	for _, b := range sortedValues(st.Bays) {
 		if b.Active {
@@ -235,7 +232,7 @@ func (s *Server) badges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := s.urls()
+	u := s.urls(c)
 	sheet := printing.BadgeSheet{Shop: st.Settings, Lang: language, Now: s.eng.Now()}
 	for _, t := range sortedValues(st.Technicians) {
 		if !t.Active || t.UserID == "" {
@@ -245,7 +242,11 @@ func (s *Server) badges(c *fiber.Ctx) error {
 		if tm := st.Teams[t.TeamID]; tm != nil {
 			team = tm.Name
 		}
-		sheet.Badges = append(sheet.Badges, printing.Badge{Name: t.Name, Team: team, URL: u.Badge(t.UserID)})
+		code := ""
+		if user := st.Users[t.UserID]; user != nil {
+			code = user.BadgeCode
+		}
+		sheet.Badges = append(sheet.Badges, printing.Badge{Name: t.Name, Team: team, URL: u.Badge(t.UserID), Code: code})
 	}
 	if len(sheet.Badges) == 0 {
 		return problem(c, shop.CodeConflict, "there are no technicians with accounts to print badges for")

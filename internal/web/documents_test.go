@@ -67,7 +67,7 @@ func TestJobDocumentsOverHTTP(t *testing.T) {
 func TestPrintingFailuresSayWhy(t *testing.T) {
 	ts := newTestShop(t)
 	adv := ts.tokens[shop.RoleAdvisor]
-	if r := ts.call(t, nil, "POST", "/api/v1/jobs/20261123-0001/print", adv, `{"kind":"job-card"}`); r.status != 409 || !strings.Contains(r.problem(t).Detail, "no a4 printer") {
+	if r := ts.call(t, nil, "POST", "/api/v1/jobs/20261123-0001/print", adv, `{"kind":"job-card"}`); r.status != 409 || r.problem(t).Code != "no_printer" || !strings.Contains(r.problem(t).Detail, "no a4 printer") {
 		t.Errorf("no printer set up: %d %s", r.status, r.body)
 	}
 	// A printer address where nothing listens.

@@ -43,7 +43,7 @@ func (s *Server) kioskBay(c *fiber.Ctx) error {
 	for _, j := range st.OpenJobs() {
 		if j.BayID == id && shop.OnBay(j.Stage) {
 			out["job"] = st.JobStatus(j, now)
-			out["job_url"] = s.urls().Job(j.ID)
+			out["job_url"] = s.urls(c).Job(j.ID)
 			out["job_path"] = s.jobPath(j.ID)
 		}
 		if tech != nil && (contains(j.TechIDs, tech.ID)) && j.Stage != shop.StageQualityCheck && j.Stage != shop.StageWashing && j.Stage != shop.StageReady {

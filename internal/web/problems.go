@@ -33,6 +33,7 @@ var problemTypes = map[string]problemType{
 	"shutting_down":      {fiber.StatusServiceUnavailable, "The server is shutting down"},
 	"bad_link":           {fiber.StatusForbidden, "This link does not open anything"},
 	"print_failed":       {fiber.StatusBadGateway, "The printer did not take the document"},
+	"no_printer":         {fiber.StatusConflict, "No printer is set up for this document"},
 	"internal":           {fiber.StatusInternalServerError, "Internal error"},
 }
 

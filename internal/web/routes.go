@@ -42,6 +42,7 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/jobs/:id", s.getJob)
 	staff("GET", "/jobs/:id/history", s.jobHistory)
 	staff("GET", "/settings", s.getSettings)
+	manager("GET", "/settings/phone-check.png", s.phoneCheck)
 	staff("GET", "/bays", listOf(func(st *shop.State) any { return sortedValues(st.Bays) }))
 	staff("GET", "/teams", listOf(func(st *shop.State) any { return sortedValues(st.Teams) }))
 	staff("GET", "/technicians", listOf(func(st *shop.State) any { return sortedValues(st.Technicians) }))

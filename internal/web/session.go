@@ -141,9 +141,10 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 func (s *Server) me(c *fiber.Ctx) error {
 	w := whoOf(c)
 	out := struct {
-		User userView `json:"user"`
-		CSRF string   `json:"csrf,omitempty"`
-	}{User: viewUser(s.eng.State(), w.user)}
+		User    userView    `json:"user"`
+		CSRF    string      `json:"csrf,omitempty"`
+		BaseURL baseURLView `json:"base_url"`
+	}{User: viewUser(s.eng.State(), w.user), BaseURL: s.baseURLOf(c)}
 	if w.session != nil {
 		out.CSRF = w.session.CSRF
 	}

@@ -5,7 +5,7 @@
 // label stock, how long a customer's link lasts and the lounge TVs' line.
 // Printers are part of the settings too, on their own page.
 
-import { t, el, form, command, notice, api } from "../staff/app.js";
+import { t, el, form, command, notice, api, loopbackWarning } from "../staff/app.js";
 import { startAdmin, field, input, select } from "../staff/kit.js";
 import { hoursEditor } from "../staff/hours.js";
 
@@ -29,7 +29,7 @@ startAdmin(async (main, ctx) => {
       field(t("admin.settings.time_zone"), input("time_zone", s.time_zone, { placeholder: "Asia/Shanghai" })),
     ),
     el("div", { class: "grid3" },
-      field(t("admin.settings.base_url"), input("base_url", s.base_url, { type: "url" })),
+      field(t("admin.settings.base_url"), input("base_url", s.base_url, { type: "url", placeholder: t("admin.settings.base_url_placeholder") })),
       el("div", { class: "pair" },
         field(t("admin.settings.qc_minutes"), input("qc_minutes", s.qc_minutes, { type: "number", min: 0, max: 600 })),
         field(t("admin.settings.wash_minutes"), input("wash_minutes", s.wash_minutes, { type: "number", min: 0, max: 600 })),
@@ -47,7 +47,24 @@ startAdmin(async (main, ctx) => {
     el("p", { class: "hint" }, t("admin.settings.base_url_hint")),
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
   );
-  main.append(el("h1", {}, t("admin.settings.title")), f);
+  const phone = el("section", { class: "card phone-check", id: "phone-check" });
+  main.append(el("h1", {}, t("admin.settings.title")), f, phone);
+  let drawn = 0;
+  // drawPhoneCheck shows the address a phone opens from the QR codes, as
+  // a code to scan with one of the shop's phones.
+  const drawPhoneCheck = (base) => {
+    drawn++;
+    phone.replaceChildren(
+      el("h2", {}, t("admin.settings.phone_check")),
+      el("img", { src: `/api/v1/settings/phone-check.png?v=${drawn}`, alt: base.phone_check, width: 192, height: 192, id: "phone-check-code" }),
+      el("div", {},
+        el("p", {}, t("admin.settings.phone_check_url"), " ", el("code", { id: "phone-check-url" }, base.phone_check)),
+        el("p", { class: "hint" }, base.configured ? t("admin.settings.phone_check_configured") : t("admin.settings.phone_check_derived")),
+        el("p", { class: base.loopback ? "error" : "hint" }, base.loopback ? t("admin.settings.phone_check_loopback") : t("admin.settings.phone_check_hint")),
+      ),
+    );
+  };
+  drawPhoneCheck(ctx.baseURL);
 
   const num = (name) => Number(f.elements[name].value || 0);
   form(
@@ -77,6 +94,10 @@ startAdmin(async (main, ctx) => {
     },
     async () => {
       settings = await api("GET", "/api/v1/settings");
+      f.elements.base_url.value = settings.base_url;
+      const me = await api("GET", "/api/v1/me");
+      drawPhoneCheck(me.base_url);
+      loopbackWarning(me.user, me.base_url);
       notice(t("admin.saved"), "ok");
     },
   );

@@ -93,7 +93,7 @@ start("desk", async (main, ctx) => {
     }
     if (j.stage === "delivered") {
       parts.push(el("p", { class: "flag green", id: "delivered" }, t("desk.delivery.done", { time: dateTime(j.delivery?.at) })));
-      parts.push(el("h2", {}, t("desk.jobs.print")), printPanel(j.id, ["settlement"]));
+      parts.push(el("h2", {}, t("desk.jobs.print")), printPanel(j.id, ["settlement"], j.stage));
       detail.replaceChildren(...parts);
       return;
     }
@@ -120,7 +120,7 @@ start("desk", async (main, ctx) => {
         el("label", {}, el("span", {}, t("desk.field.payment_method")), el("select", { name: "payment_method" }, el("option", { value: "" }, "—"),
           methods.map((m) => el("option", { value: m.id }, t(m.key)))))),
       el("h2", {}, t("desk.jobs.print")),
-      printPanel(j.id, ["settlement"]),
+      printPanel(j.id, ["settlement"], j.stage),
       el("div", { class: "toolbar" }, el("span", { class: "grow" }), el("button", { type: "submit", class: "primary", id: "deliver-button" }, t("desk.delivery.deliver"))));
     parts.push(f);
     detail.replaceChildren(...parts);

@@ -205,7 +205,7 @@ function jobDetail(d, events, who, currency, reload) {
   out.push(el("h2", {}, t("desk.jobs.print")));
   const kinds = ["seat-label", "job-card", "estimate"];
   if (j.stage === "ready" || j.stage === "delivered") kinds.push("settlement");
-  out.push(printPanel(j.id, kinds));
+  out.push(printPanel(j.id, kinds, j.stage));
 
   const revokeState = el("span", { class: "muted" });
   out.push(el("div", { class: "toolbar" },

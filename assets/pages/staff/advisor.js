@@ -125,13 +125,16 @@ const reasons = {
 // printPanel lists a job's documents, each with its PDF (for the
 // browser's print dialog) and a button that sends it to the shop's
 // printer. The printer's answer, or why it failed, shows beside the
-// button, which then offers to try again.
-export function printPanel(jobId, kinds) {
+// button, which then offers to try again. The settlement of a job not
+// yet delivered prints as a draft (the server marks it so), and its row
+// and button say that.
+export function printPanel(jobId, kinds, stage) {
   const rows = documents
     .filter((d) => kinds.includes(d.kind))
     .map((d) => {
+      const draft = d.kind === "settlement" && stage !== "delivered";
       const status = el("span", { class: "print-status muted", "data-kind": d.kind });
-      const button = el("button", { type: "button", class: "small", "data-print": d.kind }, t("desk.print.send"));
+      const button = el("button", { type: "button", class: "small", "data-print": d.kind, "data-draft": draft }, draft ? t("desk.print.send_draft") : t("desk.print.send"));
       button.addEventListener("click", async () => {
         button.disabled = true;
         status.className = "print-status muted";
@@ -141,22 +144,23 @@ export function printPanel(jobId, kinds) {
           status.className = "print-status ok";
           const state = jobStates[out.job_state] ? t(jobStates[out.job_state].key) : out.job_state || out.status || "";
           status.textContent = t("desk.print.done", { printer: out.printer, state, id: out.job_id ?? "" });
-          button.textContent = t("desk.print.again");
+          button.textContent = draft ? t("desk.print.again_draft") : t("desk.print.again");
         } catch (e) {
           status.className = "print-status bad";
           const why = reasons[e.reason]?.() || "";
           status.textContent = [problemText(e), why].filter(Boolean).join(" — ");
-          status.title = e.message;
+          status.title = e.detail;
           button.textContent = t("desk.print.retry");
         } finally {
           button.disabled = false;
         }
       });
       const href = `/api/v1/jobs/${encodeURIComponent(jobId)}/documents/${d.kind}.pdf`;
-      return el("div", { class: "print-row" },
-        el("span", { class: "print-name" }, t(d.key)),
+      return el("div", { class: draft ? "print-row draft" : "print-row" },
+        el("span", { class: "print-name" }, draft ? t("desk.doc.settlement_draft") : t(d.key)),
         el("a", { href, target: "_blank", rel: "noopener", class: "pdf", "data-pdf": d.kind }, t("desk.print.pdf")),
-        button, status);
+        button, status,
+        draft ? el("span", { class: "print-hint" }, t("desk.print.draft_hint")) : null);
     });
   return el("div", { class: "print-panel" }, rows);
 }

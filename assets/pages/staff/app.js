@@ -20,15 +20,26 @@ export { t, translate, lang };
 let csrf = "";
 
 // ApiError is a refused request: the server's problem+json, with the
-// field errors it names.
+// field errors it names. Its message is said in the page's language, from
+// the catalogs' text for the problem's code (staff.problem.{code}); the
+// server's English detail is kept apart (detail) for a log or a tooltip,
+// and shown only for a code the catalogs do not know.
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    super(problemMessage(status, problem));
     this.status = status;
     this.code = problem.code || "";
+    this.detail = problem.detail || problem.title || "";
     this.fields = problem.errors || [];
     this.reason = problem.reason || ""; // print_failed: unreachable, rejected, timeout
   }
+}
+
+function problemMessage(status, problem) {
+  const code = problem.code || "";
+  if (code && has(`staff.problem.${code}`)) return t(`staff.problem.${code}`);
+  if (status >= 500) return t("staff.problem.internal");
+  return problem.detail || problem.title || `HTTP ${status}`;
 }
 
 // api sends a request and returns its JSON answer (null for 204). A
@@ -45,7 +56,7 @@ export async function api(method, path, body, headers = {}) {
     res = await fetch(path, init);
   } catch (e) {
     linkDown();
-    throw new ApiError(0, { code: "offline", detail: t("staff.offline") });
+    throw new ApiError(0, { code: "offline" });
   }
   linkUp();
   if (res.status === 401 && !location.pathname.startsWith("/signin")) {
@@ -89,13 +100,30 @@ export async function start(area, draw) {
   const who = document.getElementById("who");
   if (who) who.textContent = me.user.name;
   document.getElementById("sign-out")?.addEventListener("click", signOut);
+  loopbackWarning(me.user, me.base_url);
   main.replaceChildren();
   try {
-    await draw(main, { user: me.user, settings, area });
+    await draw(main, { user: me.user, settings, area, baseURL: me.base_url });
   } catch (e) {
     main.append(el("p", { class: "error" }, e.message));
     throw e;
   }
+}
+
+// loopbackWarning says above the page, on the desk and the admin's pages,
+// that the QR codes printed now would carry this machine's own address
+// (localhost, 127.x, ::1), which no phone can open. The server decides
+// what the codes carry and whether it is loopback (/me's base_url).
+// A page that changes the base URL calls it again with the new answer.
+export function loopbackWarning(user, base) {
+  document.getElementById("loopback-warning")?.remove();
+  if (!base || !base.loopback) return;
+  const url = { url: base.effective };
+  const text = base.configured ? t("staff.loopback.configured", url) : t("staff.loopback.derived", url);
+  const fix = user.roles.includes("manager") && !location.pathname.startsWith("/admin/settings")
+    ? el("a", { href: "/admin/settings" }, t("staff.loopback.fix"))
+    : null;
+  document.getElementById("main").before(el("p", { class: "banner warn", id: "loopback-warning", role: "alert" }, text, fix ? " " : "", fix));
 }
 
 async function signOut() {
@@ -196,7 +224,7 @@ export function showErrors(f, e) {
   for (const fe of e.fields || []) {
     const input = fieldFor(f, fe.field);
     if (!input) {
-      loose.push(`${fe.field}: ${fe.message}`);
+      loose.push(ruleText(fe.message, e));
       continue;
     }
     input.setAttribute("aria-invalid", "true");
@@ -210,7 +238,7 @@ export function showErrors(f, e) {
     return;
   }
   if (loose.length || !(e.fields || []).length) {
-    const text = loose.length ? loose.join("; ") : problemText(e);
+    const text = loose.length ? loose.join(lang() === "en" ? "; " : "；") : problemText(e);
     f.prepend(el("p", { class: "form-error", role: "alert" }, text));
   }
   f.querySelector("[aria-invalid]")?.focus();
@@ -219,7 +247,9 @@ export function showErrors(f, e) {
 // The server says what is wrong with a field in English. The common
 // sayings are in the catalogs as staff.rule.{the saying in snake case};
 // the rest show as the server wrote them.
-function ruleText(message) {
+// A saying the catalogs lack shows as the server wrote it, or, when the
+// refusal is given, as what the refusal means.
+function ruleText(message, e) {
   const slug = (m) => m.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
   let key = slug(message);
   if (has(`staff.rule.${key}`)) return t(`staff.rule.${key}`);
@@ -227,13 +257,13 @@ function ruleText(message) {
   // the catalogs with n for the number.
   const n = message.match(/\d+/);
   key = n && slug(message.replace(/\d+/, "n"));
-  return key && has(`staff.rule.${key}`) ? t(`staff.rule.${key}`, { n: n[0] }) : message;
+  if (key && has(`staff.rule.${key}`)) return t(`staff.rule.${key}`, { n: n[0] });
+  return e ? e.message : message;
 }
 
-// problemText says what a refusal means, in the page's language when the
-// catalogs know its code (staff.problem.{code}).
+// problemText says what a refusal means, in the page's language.
 export function problemText(e) {
-  return e.code && has(`staff.problem.${e.code}`) ? t(`staff.problem.${e.code}`) : e.message;
+  return e.message;
 }
 
 // fieldFor finds the input for a field the server names: by data-field,
