@@ -26,4 +26,5 @@ require (
 	go.etcd.io/bbolt v1.5.0 // indirect
 	golang.org/x/net v0.33.0 // indirect
 	golang.org/x/sys v0.45.0 // indirect
+	golang.org/x/text v0.21.0 // indirect
 )
