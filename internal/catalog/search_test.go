@@ -58,7 +58,7 @@ func TestSearch(t *testing.T) {
 	}{
 		{"", false, 0, -1, []string{"04465-02220", "17801-21050", "90915-YZZD1", "90919-01253", "A-90915", "JY-0001"}, 6},
 		{"", false, 2, 2, []string{"90915-YZZD1", "90919-01253"}, 6},
-		{"jyl", false, 0, -1, []string{"90915-YZZD1"}, 1},       // 机油滤清器 by initials
+		{"jyl", false, 0, -1, []string{"90915-YZZD1"}, 1},           // 机油滤清器 by initials
 		{"JY", false, 0, -1, []string{"JY-0001", "90915-YZZD1"}, 2}, // the code starting with it first
 		{"滤", false, 0, -1, []string{"17801-21050", "90915-YZZD1", "A-90915"}, 3},
 		{"90915", false, 0, -1, []string{"90915-YZZD1", "A-90915"}, 2},

@@ -35,15 +35,15 @@ var Permissions = map[string][]Role{
 	"close_complaint":      {RoleManager, RoleFollowUp},
 	"put_operation":        {RoleManager},
 	"put_catalog_part":     {RoleManager, RoleParts},
-	// The catalogue's imports, as the put commands of what they bring in.
-	// Like change_own_password they are never decoded from a client's JSON:
-	// the web layer builds them from a previewed file.
-	"import_operations":    {RoleManager},
-	"import_catalog_parts": {RoleManager, RoleParts},
 	"revoke_customer_link": {RoleManager, RoleAdvisor},
 	// Everyone signed in, for their own account only (the command acts on
 	// its actor). It is never decoded from a client's JSON.
 	"change_own_password": Roles,
+	// The catalogue's imports, as the put commands of what they bring in.
+	// They are never decoded from a client's JSON either: the web layer
+	// builds them from a file the person has previewed.
+	"import_operations":    {RoleManager},
+	"import_catalog_parts": {RoleManager, RoleParts},
 }
 
 // Authorize checks that the actor may give the command at all; commands
