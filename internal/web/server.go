@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bayboard/internal/catalog"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
@@ -79,6 +80,8 @@ type Server struct {
 	guard    *guard
 	metrics  *metrics
 	replays  *replays
+	imports  imports
+	catalog  catalog.Indexes // the catalogue's search, for the published state
 	started  time.Time
 
 	// conns are the open connections (see Shutdown).
