@@ -31,10 +31,14 @@ export class ApiError extends Error {
 }
 
 // api sends a request and returns its JSON answer (null for 204). A
-// session that has ended sends the person to the sign-in page.
+// session that has ended sends the person to the sign-in page. A body
+// that is a file (a Blob) is sent as it is; anything else as JSON.
 export async function api(method, path, body, headers = {}) {
   const init = { method, headers: { ...headers }, credentials: "same-origin" };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    init.headers["Content-Type"] = "application/octet-stream";
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -190,7 +194,7 @@ export function showErrors(f, e) {
 // The server says what is wrong with a field in English. The common
 // sayings are in the catalogs as staff.rule.{the saying in snake case};
 // the rest show as the server wrote them.
-function ruleText(message) {
+export function ruleText(message) {
   const slug = (m) => m.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
   let key = slug(message);
   if (has(`staff.rule.${key}`)) return t(`staff.rule.${key}`);
