@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -32,7 +33,22 @@ type FileError struct {
 	Message string
 }
 
-func (e *FileError) Error() string { return "the file " + e.Message }
+// refusal makes FileErrors, saying what is wrong as the shop's commands
+// do (the staff pages translate the sayings).
+type refusal struct{}
+
+func (refusal) add(field, format string, args ...any) *FileError {
+	return &FileError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+var refuse refusal
+
+func (e *FileError) Error() string {
+	if e.Field == "file" || e.Field == "kind" {
+		return "the " + e.Field + " " + e.Message
+	}
+	return "the file's " + e.Field + " column: " + e.Message
+}
 
 // RowError says why one row cannot be imported: its row number as the
 // person sees it in the file, the column's heading as the file writes it,
@@ -126,19 +142,19 @@ func normHeading(h string) string {
 // its first row.
 func Parse(kind Kind, data []byte) (*File, error) {
 	if _, ok := headings[kind]; !ok {
-		return nil, &FileError{Field: "kind", Message: fmt.Sprintf("cannot be imported as %q: operations or parts", kind)}
+		return nil, refuse.add("kind", "must be operations or parts")
 	}
 	f := &File{Kind: kind, Errors: []RowError{}}
 	var rows []row
 	var err error
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
-		return nil, &FileError{Field: "file", Message: "is empty"}
+		return nil, refuse.add("file", "is empty")
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		f.Format = FormatXLSX
 		rows, err = readXLSX(data)
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return nil, &FileError{Field: "file", Message: "is an old Excel .xls workbook: save it as .xlsx or CSV"}
+		return nil, refuse.add("file", "is an old Excel .xls workbook: save it as .xlsx or CSV")
 	default:
 		f.Format = FormatCSV
 		var text string
@@ -147,7 +163,7 @@ func Parse(kind Kind, data []byte) (*File, error) {
 		}
 	}
 	if err != nil {
-		return nil, &FileError{Field: "file", Message: err.Error()}
+		return nil, &FileError{Field: "file", Message: err.Error()} // the readers' own words
 	}
 	// The first row with anything in it is the heading.
 	start := 0
@@ -155,7 +171,7 @@ func Parse(kind Kind, data []byte) (*File, error) {
 		start++
 	}
 	if start == len(rows) {
-		return nil, &FileError{Field: "file", Message: "has no rows"}
+		return nil, refuse.add("file", "has no rows")
 	}
 	head := rows[start]
 	f.HeaderRow = head.number
@@ -172,7 +188,7 @@ func Parse(kind Kind, data []byte) (*File, error) {
 		}
 		if c.Field != "" {
 			if prev, dup := fieldCol[c.Field]; dup {
-				return nil, &FileError{Field: c.Field, Message: fmt.Sprintf("has two columns for %s: %q and %q", c.Field, f.Columns[prev].Header, c.Header)}
+				return nil, refuse.add(c.Field, "has two columns for it (%s)", f.Columns[prev].Header+", "+c.Header)
 			}
 			fieldCol[c.Field] = i
 		}
@@ -185,7 +201,10 @@ func Parse(kind Kind, data []byte) (*File, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, &FileError{Field: missing[0], Message: fmt.Sprintf("has no column for %s in its heading row (row %d)", strings.Join(missing, ", "), head.number)}
+		// The first missing column is named by its field; the heading row
+		// is where the person looks for it.
+		first := missing[0]
+		return nil, refuse.add(first, "has no column for it in its heading row (row %d)", head.number)
 	}
 	firstRow := map[string]int{} // code → the row it was first read on
 	for _, r := range rows[start+1:] {
@@ -221,7 +240,7 @@ func Parse(kind Kind, data []byte) (*File, error) {
 		}
 	}
 	if f.Rows == 0 {
-		return nil, &FileError{Field: "file", Message: fmt.Sprintf("has a heading row (row %d) but no rows under it", head.number)}
+		return nil, refuse.add("file", "has a heading row (row %d) but no rows under it", head.number)
 	}
 	return f, nil
 }
@@ -243,7 +262,9 @@ func (p *rowParser) cell(field string) string {
 	return strings.TrimSpace(p.row.cells[i])
 }
 
-func (p *rowParser) fail(field, message string) {
+// add notes why a field of the row is refused.
+func (p *rowParser) add(field, format string, args ...any) {
+	message := fmt.Sprintf(format, args...)
 	if p.bad[field] {
 		return // one reason per field is enough
 	}
@@ -266,12 +287,15 @@ func (p *rowParser) text(field string) string { return p.cell(field) }
 func (p *rowParser) money(field string) shop.Money {
 	s := p.cell(field)
 	if s == "" {
-		p.fail(field, "is required")
+		p.add(field, "is required")
 		return 0
 	}
 	m, err := ParseYuan(s)
-	if err != nil {
-		p.fail(field, err.Error())
+	switch {
+	case errors.Is(err, errTooManyDecimal):
+		p.add(field, "has more than two decimal places")
+	case err != nil:
+		p.add(field, "is not an amount such as 12.50")
 	}
 	return m
 }
@@ -279,12 +303,12 @@ func (p *rowParser) money(field string) shop.Money {
 func (p *rowParser) hours(field string) float64 {
 	s := p.cell(field)
 	if s == "" {
-		p.fail(field, "is required")
+		p.add(field, "is required")
 		return 0
 	}
 	h, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(s, "h"), "小时"), 64)
 	if err != nil || math.IsNaN(h) || math.IsInf(h, 0) {
-		p.fail(field, "is not a number")
+		p.add(field, "is not a number")
 		return 0
 	}
 	return h
@@ -299,7 +323,7 @@ func (p *rowParser) active() bool {
 	case "否", "n", "no", "false", "0", "停用", "禁用", "无效", "inactive", "停售":
 		return false
 	}
-	p.fail("active", "must be yes or no")
+	p.add("active", "must be yes or no")
 	return true
 }
 
@@ -307,13 +331,13 @@ func (p *rowParser) active() bool {
 // price) for the fields not already refused.
 func (p *rowParser) domain(problems []shop.FieldError) {
 	for _, fe := range problems {
-		p.fail(fe.Field, fe.Message)
+		p.add(fe.Field, "%s", fe.Message)
 	}
 }
 
 func (p *rowParser) unique(first map[string]int, field, code string) bool {
 	if at, dup := first[code]; dup {
-		p.fail(field, fmt.Sprintf("is listed twice (first on row %d)", at))
+		p.add(field, "is listed twice (first on row %d)", at)
 		return false
 	}
 	first[code] = p.row.number

@@ -21,8 +21,8 @@ const (
 func checkOperation(p *problems, prefix string, o Operation) {
 	checkText(p, prefix+"code", o.Code, MaxOperationCode, true)
 	checkText(p, prefix+"name", o.Name, maxName, true)
-	if o.SoldHours < 0 || o.SoldHours > MaxSoldHours {
-		p.add(prefix+"sold_hours", "must be between 0 and %d", MaxSoldHours)
+	if hours := prefix + "sold_hours"; o.SoldHours < 0 || o.SoldHours > MaxSoldHours {
+		p.add(hours, "must be between 0 and 200") // MaxSoldHours
 	}
 	if o.Price < 0 {
 		p.add(prefix+"price", "must not be negative")
