@@ -33,7 +33,11 @@ function searched(list, id) {
   let asked = 0;
   async function go(to) {
     offset = Math.max(0, to);
-    await ed.reload();
+    try {
+      await ed.reload();
+    } catch (e) {
+      if (e.message !== "superseded") throw e; // a later keystroke's page is on its way
+    }
   }
   box.addEventListener("input", () => go(0));
   return {
