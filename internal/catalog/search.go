@@ -22,8 +22,8 @@ type Index[T any] struct {
 	items    []*T
 	codes    []string // lower case, in the items' order
 	squashed []string // the codes without separators
-	starts []int    // where each item's keys begin in hay
-	hay    string
+	starts   []int    // where each item's keys begin in hay
+	hay      string
 }
 
 // Item separators in the haystack; a query never holds them.
