@@ -20,8 +20,9 @@ import (
 // (one commit, one event). A second confirm of the same preview gets the
 // first one's answer and changes nothing again.
 
-// Import previews are kept in memory, for a while and a few at a time: a
-// preview of 50,000 parts holds some megabytes.
+// Import previews are kept in memory, for a while (on the wall clock, as
+// sessions are) and a few at a time: a preview of 50,000 parts holds some
+// megabytes. A restart forgets them; the file is read again.
 const (
 	ImportPreviewFor   = 30 * time.Minute
 	maxImportPreviews  = 8
@@ -152,7 +153,7 @@ func (s *Server) previewImport(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	now := time.Now()
+	now := s.opts.WallClock()
 	p := &pendingImport{id: NewToken(), owner: ownerOf(w), kind: kind, name: name, file: f, at: now}
 	out := importPreview{ID: p.id, Kind: kind, Name: name, Format: f.Format, Encoding: f.Encoding, HeaderRow: f.HeaderRow, Columns: f.Columns,
 		Rows: f.Rows, Items: []previewRow{}, Errors: f.Errors, ExpiresAt: now.Add(ImportPreviewFor)}
@@ -205,7 +206,7 @@ func ownerOf(w *who) string { return w.actor.UserID + "\x00" + w.actor.DeviceID 
 // confirmImport applies a preview's good rows, once.
 func (s *Server) confirmImport(c *fiber.Ctx) error {
 	w := whoOf(c)
-	p := s.imports.get(c.Params("id"), ownerOf(w), time.Now())
+	p := s.imports.get(c.Params("id"), ownerOf(w), s.opts.WallClock())
 	if p == nil {
 		return problem(c, shop.CodeNotFound, "no import preview "+c.Params("id")+": it has expired or was never made; read the file again")
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 
 	"bayboard/internal/catalog/xlsxtest"
 	"bayboard/internal/shop"
@@ -182,5 +183,24 @@ func TestCatalogSearchAndPaging(t *testing.T) {
 		if r.status != 400 || r.problem(t).Code != "invalid" {
 			t.Errorf("%s: %d %s", q, r.status, r.body)
 		}
+	}
+}
+
+// A preview is kept for ImportPreviewFor on the wall clock; after that its
+// confirmation is refused and nothing is written.
+func TestCatalogImportPreviewExpires(t *testing.T) {
+	wall := &testClock{now: t0}
+	ts := newTestShopOptions(t, Options{WallClock: wall.Now})
+	mgr := ts.tokens[shop.RoleManager]
+	var pv importPreview
+	ts.call(t, nil, "POST", "/api/v1/catalog/imports?kind=operations", mgr, "编码,名称,工时,工时费\nOIL,换机油,0.5,120\n").json(t, &pv)
+	if pv.ID == "" || pv.Add != 1 {
+		t.Fatalf("preview %+v", pv)
+	}
+	before := ts.store.LastSeq()
+	wall.advance(ImportPreviewFor + time.Second)
+	r := ts.call(t, nil, "POST", "/api/v1/catalog/imports/"+pv.ID, mgr, nil)
+	if r.status != http.StatusNotFound || r.problem(t).Code != "not_found" || ts.store.LastSeq() != before || len(ts.eng.State().Operations) != 0 {
+		t.Errorf("an expired preview: %d %s", r.status, r.body)
 	}
 }
