@@ -86,6 +86,9 @@ func builtKeys() map[string][]string {
 			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
 			"method_not_allowed", "http", "internal"},
 		"staff.rule": ruleKeys(),
+		// The columns of a catalogue import and what each row would do.
+		"admin.catalog.field":         {"number", "name", "unit_price", "code", "sold_hours", "price", "active"},
+		"admin.catalog.import.action": {"add", "update", "same"},
 	}
 }
 
@@ -98,7 +101,8 @@ func ruleKeys() []string {
 	var keys []string
 	shopFiles, _ := filepath.Glob("../internal/shop/*.go")
 	webFiles, _ := filepath.Glob("../internal/web/*.go")
-	files := append(shopFiles, webFiles...)
+	catalogFiles, _ := filepath.Glob("../internal/catalog/*.go") // an import's row and file errors
+	files := append(append(shopFiles, webFiles...), catalogFiles...)
 	// The field is a literal, a variable or a fmt.Sprintf; a saying with
 	// %d in it is in the catalogs with n for the number, one with another
 	// verb is not looked up.

@@ -157,3 +157,12 @@ func repoRoot(t testing.TB) string {
 		dir = up
 	}
 }
+
+// Upload chooses files for a file input (a CSS selector), as a person
+// picking them in the browser's file dialog does.
+func Upload(t testing.TB, ctx context.Context, selector string, paths ...string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(selector, paths)); err != nil {
+		t.Fatalf("upload to %s: %v", selector, err)
+	}
+}

@@ -1750,14 +1750,7 @@ func (c *PutOperation) CommandType() string { return "put_operation" }
 func (c *PutOperation) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
 	o := c.Operation
-	checkText(&p, "operation.code", o.Code, 20, true)
-	checkText(&p, "operation.name", o.Name, maxName, true)
-	if o.SoldHours < 0 || o.SoldHours > 200 {
-		p.add("operation.sold_hours", "must be between 0 and 200")
-	}
-	if o.Price < 0 {
-		p.add("operation.price", "must not be negative")
-	}
+	checkOperation(&p, "operation.", o)
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
@@ -1775,11 +1768,7 @@ func (c *PutCatalogPart) CommandType() string { return "put_catalog_part" }
 func (c *PutCatalogPart) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
 	cp := c.Part
-	checkText(&p, "part.number", cp.Number, 40, true)
-	checkText(&p, "part.name", cp.Name, maxName, true)
-	if cp.UnitPrice < 0 {
-		p.add("part.unit_price", "must not be negative")
-	}
+	checkCatalogPart(&p, "part.", cp)
 	if err := p.err(); err != nil {
 		return result{}, err
 	}

@@ -39,6 +39,11 @@ var Permissions = map[string][]Role{
 	// Everyone signed in, for their own account only (the command acts on
 	// its actor). It is never decoded from a client's JSON.
 	"change_own_password": Roles,
+	// The catalogue's imports, as the put commands of what they bring in.
+	// They are never decoded from a client's JSON either: the web layer
+	// builds them from a file the person has previewed.
+	"import_operations":    {RoleManager},
+	"import_catalog_parts": {RoleManager, RoleParts},
 }
 
 // Authorize checks that the actor may give the command at all; commands

@@ -66,6 +66,12 @@ var changingRoutes = map[string]access{
 		roles: []shop.Role{}},
 	"DELETE /api/v1/devices/:id": {path: fixed("/api/v1/devices/dev-nothing"), roles: []shop.Role{}},
 	"DELETE /api/v1/tokens/:id":  {path: fixed("/api/v1/tokens/nosuchtoken"), roles: []shop.Role{}},
+	// A catalogue import: the preview is the import command's permission
+	// (the parts clerk imports parts); a confirmation finds only its own
+	// caller's preview, and the engine checks the command again.
+	"POST /api/v1/catalog/imports": {path: fixed("/api/v1/catalog/imports?kind=parts&name=a.csv"),
+		body: "零件号,名称,单价\nA-1,机油滤清器,35.8\n", roles: []shop.Role{shop.RoleParts}},
+	"POST /api/v1/catalog/imports/:id": {path: fixed("/api/v1/catalog/imports/nosuchpreview")},
 }
 
 // customerFindingPath is a decision on the customer's page, through a

@@ -144,14 +144,31 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 		return ids
 	}
 
-	// The estimate from the catalogue: the first operation and part.
+	// The estimate from the catalogue, searched as the advisor types: an
+	// operation by its code, picked with the mouse; a part by the pinyin
+	// initials of 机油滤清器, picked with Enter (which does not send the form).
 	eval(`(() => {
 		const f = document.querySelector("form#reception");
 		f.mileage_km.value = "23456"; f.fuel_percent.value = "40";
 		f.damage.value = "右前门划痕"; f.valuables.value = "行车记录仪";
-		f.op.value = f.op.options[1].value; document.querySelector("#add-op").click();
-		f.part.value = f.part.options[1].value; f.part_qty.value = "2"; document.querySelector("#add-part").click();
+		const op = f.querySelector("input[name=op]");
+		op.value = "m01"; op.dispatchEvent(new Event("input"));
 	})()`)
+	wait("the operation found by its code", `document.querySelectorAll("form#reception .picker-list:not([hidden]) li[role=option]").length === 1 && !!document.querySelector("form#reception li[data-value=M01]")`)
+	eval(`document.querySelector("form#reception li[data-value=M01]").dispatchEvent(new MouseEvent("mousedown", { bubbles: true }))`)
+	wait("the labour line", `document.querySelectorAll("#lines tr[data-line]").length === 1`)
+	eval(`(() => {
+		const f = document.querySelector("form#reception");
+		f.part_qty.value = "2";
+		const part = f.querySelector("input[name=part]");
+		part.focus(); part.value = "jyl"; part.dispatchEvent(new Event("input"));
+	})()`)
+	wait("the part found by its pinyin initials", `(() => {
+		const opts = [...document.querySelectorAll("form#reception .picker-list:not([hidden]) li[role=option]")];
+		return opts.length === 1 && opts[0].dataset.value === "26300-35505" && opts[0].getAttribute("aria-selected") === "true";
+	})()`)
+	livetest.Screenshot(t, ctx, "desk-reception-picker")
+	eval(`document.querySelector("form#reception input[name=part]").dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }))`)
 	wait("two estimate lines and a suggested promise", `document.querySelectorAll("#lines tr[data-line]").length === 2 && document.querySelector("form#reception input[name=promised_at]").value !== ""`)
 	livetest.Screenshot(t, ctx, "desk-reception")
 

@@ -50,8 +50,11 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/vehicles", s.listVehicles)
 	staff("GET", "/appointments", s.listAppointments)
 	staff("GET", "/parts-requests", listOf(func(st *shop.State) any { return sortedValues(st.PartsRequests) }))
-	staff("GET", "/operations", listOf(func(st *shop.State) any { return sortedValues(st.Operations) }))
-	staff("GET", "/catalog-parts", listOf(func(st *shop.State) any { return sortedValues(st.CatalogParts) }))
+	staff("GET", "/operations", s.listOperations)
+	staff("GET", "/catalog-parts", s.listCatalogParts)
+	// Who may import is the import command's permission (catalog.go).
+	staff("POST", "/catalog/imports", s.previewImport)
+	staff("POST", "/catalog/imports/:id", s.confirmImport)
 	staff("GET", "/promise", s.suggestPromise)
 	staff("GET", "/reminders", s.reminders)
 	staff("GET", "/follow-ups", s.followUps)

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bayboard/internal/catalog"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/internal/wire"
@@ -80,6 +81,8 @@ type Server struct {
 	guard    *guard
 	metrics  *metrics
 	replays  *replays
+	imports  imports
+	catalog  catalog.Indexes // the catalogue's search, for the published state
 	started  time.Time
 
 	// conns are the open connections (see Shutdown).

@@ -10,15 +10,14 @@
 
 import { start, api, command, el, t, money, form, notice, problemText, ApiError } from "/assets/staff/app.js";
 import { watchJobs, flagChips, dateTime, localValue, isoOf, fen, yuan, advisors, printPanel, registered } from "/assets/staff/advisor.js";
+import { picker } from "/assets/staff/picker.js";
 
 start("desk", async (main, ctx) => {
   const { user, settings } = ctx;
   const currency = settings.currency;
   watchJobs(user);
   const params = new URLSearchParams(location.search);
-  const [ops, parts, team, day] = await Promise.all([
-    api("GET", "/api/v1/operations"),
-    api("GET", "/api/v1/catalog-parts"),
+  const [team, day] = await Promise.all([
     advisors(),
     api("GET", "/api/v1/desk/appointments"),
   ]);
@@ -96,10 +95,14 @@ start("desk", async (main, ctx) => {
     const lines = [];
     let promisedTouched = false;
 
-    const opSelect = el("select", { name: "op", "aria-label": t("desk.estimate.operation") }, el("option", { value: "" }, t("desk.estimate.pick_operation")),
-      ops.filter((o) => o.active).map((o) => el("option", { value: o.code }, `${o.name} · ${o.sold_hours}h · ${money(o.price, currency)}`)));
-    const partSelect = el("select", { name: "part", "aria-label": t("desk.estimate.part") }, el("option", { value: "" }, t("desk.estimate.pick_part")),
-      parts.filter((p) => p.active).map((p) => el("option", { value: p.number }, `${p.name} · ${p.number} · ${money(p.unit_price, currency)}`)));
+    // The catalogue is searched as the advisor types (code, name, or the
+    // pinyin initials of the name); picking a match adds its line.
+    const find = (list) => (q) => api("GET", `/api/v1/${list}?active=true&limit=20&q=${encodeURIComponent(q)}`);
+    const pickerWords = { empty: t("desk.estimate.no_match"), more: (shown, total) => t("desk.estimate.more_matches", { shown, total }) };
+    const opPicker = picker({ name: "op", label: t("desk.estimate.operation"), placeholder: t("desk.estimate.find_operation"), ...pickerWords,
+      search: find("operations"), value: (o) => o.code, text: (o) => `${o.code} · ${o.name} · ${o.sold_hours}h · ${money(o.price, currency)}`, onPick: addOp });
+    const partPicker = picker({ name: "part", label: t("desk.estimate.part"), placeholder: t("desk.estimate.find_part"), ...pickerWords,
+      search: find("catalog-parts"), value: (p) => p.number, text: (p) => `${p.number} · ${p.name} · ${money(p.unit_price, currency)}`, onPick: addPart });
     const partQty = el("input", { type: "number", name: "part_qty", value: 1, min: 0.1, step: "any", class: "qty", "aria-label": t("desk.col.qty"), style: "width:5rem" });
     const lineBody = el("tbody");
     const totals = el("div", { class: "total-line", id: "totals" });
@@ -124,8 +127,7 @@ start("desk", async (main, ctx) => {
         el("fieldset", { class: "tight" }, el("legend", {}, el("span", { class: "step" }, "2"), t("desk.reception.requests")),
           el("label", {}, el("span", {}, t("desk.field.requests")), el("textarea", { name: "requests", rows: 4 }, ap?.requested || "")))),
       el("fieldset", { class: "tight" }, el("legend", {}, el("span", { class: "step" }, "3"), t("desk.reception.estimate")),
-        el("div", { class: "toolbar" }, opSelect, el("button", { type: "button", class: "small", id: "add-op", onclick: addOp }, t("desk.estimate.add")),
-          partSelect, partQty, el("button", { type: "button", class: "small", id: "add-part", onclick: addPart }, t("desk.estimate.add")),
+        el("div", { class: "toolbar" }, opPicker, partQty, partPicker,
           el("button", { type: "button", class: "small quiet", onclick: () => { lines.push({ kind: "labour", name: "", sold_hours: 0, price: 0 }); drawLines(); } }, t("desk.estimate.free_line"))),
         el("table", { class: "table compact", id: "lines", "data-field": "labour" },
           el("thead", {}, el("tr", {}, el("th", {}, t("desk.col.item")), el("th", {}, t("desk.col.number")), el("th", { class: "num" }, t("desk.col.hours_qty")),
@@ -148,18 +150,12 @@ start("desk", async (main, ctx) => {
     promised.addEventListener("input", () => (promisedTouched = true));
     f.requests.focus();
 
-    function addOp() {
-      const o = ops.find((x) => x.code === opSelect.value);
-      if (!o) return opSelect.focus();
+    function addOp(o) {
       lines.push({ kind: "labour", code: o.code, name: o.name, sold_hours: o.sold_hours, price: o.price });
-      opSelect.value = "";
       drawLines();
     }
-    function addPart() {
-      const p = parts.find((x) => x.number === partSelect.value);
-      if (!p) return partSelect.focus();
+    function addPart(p) {
       lines.push({ kind: "part", number: p.number, name: p.name, quantity: parseFloat(partQty.value) || 1, unit_price: p.unit_price });
-      partSelect.value = "";
       partQty.value = 1;
       drawLines();
     }

@@ -43,10 +43,14 @@ function problemMessage(status, problem) {
 }
 
 // api sends a request and returns its JSON answer (null for 204). A
-// session that has ended sends the person to the sign-in page.
+// session that has ended sends the person to the sign-in page. A body
+// that is a file (a Blob) is sent as it is; anything else as JSON.
 export async function api(method, path, body, headers = {}) {
   const init = { method, headers: { ...headers }, credentials: "same-origin" };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    init.headers["Content-Type"] = "application/octet-stream";
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -249,7 +253,7 @@ export function showErrors(f, e) {
 // the rest show as the server wrote them.
 // A saying the catalogs lack shows as the server wrote it, or, when the
 // refusal is given, as what the refusal means.
-function ruleText(message, e) {
+export function ruleText(message, e) {
   const slug = (m) => m.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
   let key = slug(message);
   if (has(`staff.rule.${key}`)) return t(`staff.rule.${key}`);

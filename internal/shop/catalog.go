@@ -1,0 +1,177 @@
+package shop
+
+import (
+	"fmt"
+	"time"
+)
+
+// The catalogue's rules, kept once: a put command and an imported row are
+// checked by the same functions.
+
+// Catalogue limits.
+const (
+	MaxOperationCode = 20
+	MaxPartNumber    = 40
+	MaxSoldHours     = 200
+	// MaxImportRows bounds one import: an OEM's full parts list for one
+	// brand is some tens of thousands of numbers.
+	MaxImportRows = 100_000
+)
+
+func checkOperation(p *problems, prefix string, o Operation) {
+	checkText(p, prefix+"code", o.Code, MaxOperationCode, true)
+	checkText(p, prefix+"name", o.Name, maxName, true)
+	if hours := prefix + "sold_hours"; o.SoldHours < 0 || o.SoldHours > MaxSoldHours {
+		p.add(hours, "must be between 0 and 200") // MaxSoldHours
+	}
+	if o.Price < 0 {
+		p.add(prefix+"price", "must not be negative")
+	}
+}
+
+func checkCatalogPart(p *problems, prefix string, cp CatalogPart) {
+	checkText(p, prefix+"number", cp.Number, MaxPartNumber, true)
+	checkText(p, prefix+"name", cp.Name, maxName, true)
+	if cp.UnitPrice < 0 {
+		p.add(prefix+"unit_price", "must not be negative")
+	}
+}
+
+// OperationProblems says what is wrong with an operation, field by field
+// (code, name, sold_hours, price); nil when it may be saved.
+func OperationProblems(o Operation) []FieldError {
+	var p problems
+	checkOperation(&p, "", o)
+	return p
+}
+
+// CatalogPartProblems says what is wrong with a catalogue part, field by
+// field (number, name, unit_price); nil when it may be saved.
+func CatalogPartProblems(cp CatalogPart) []FieldError {
+	var p problems
+	checkCatalogPart(&p, "", cp)
+	return p
+}
+
+// ImportSummary is what an import did, for its one event and its answer.
+type ImportSummary struct {
+	Source    string `json:"source"`
+	Rows      int    `json:"rows"`
+	Added     int    `json:"added"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+}
+
+// ImportOperations adds or changes many catalogue operations at once, by
+// their codes, as one change with one event. Operations the file does not
+// name are left as they are.
+type ImportOperations struct {
+	kind
+	Source     string      `json:"-"`
+	Operations []Operation `json:"-"`
+	summary    ImportSummary
+}
+
+func (c *ImportOperations) CommandType() string { return "import_operations" }
+func (c *ImportOperations) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	if len(c.Operations) == 0 {
+		p.add("rows", "the file has no row to import")
+	}
+	if len(c.Operations) > MaxImportRows {
+		p.add("rows", "has more than %d rows", MaxImportRows)
+	}
+	seen := make(map[string]bool, len(c.Operations))
+	for i, o := range c.Operations {
+		prefix := fmt.Sprintf("operations[%d].", i)
+		checkOperation(&p, prefix, o)
+		if seen[o.Code] {
+			p.add(prefix+"code", "appears twice")
+		}
+		seen[o.Code] = true
+		if len(p) > 20 {
+			break // enough to say the import is wrong
+		}
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	c.summary = ImportSummary{Source: c.Source, Rows: len(c.Operations)}
+	for i := range c.Operations {
+		o := c.Operations[i]
+		switch old := d.operations.get(o.Code); {
+		case old == nil:
+			c.summary.Added++
+		case *old == o:
+			c.summary.Unchanged++
+			continue
+		default:
+			c.summary.Updated++
+		}
+		set(d, &d.operations, o.Code, &o)
+	}
+	return result{subject: "operations"}, nil
+}
+
+// Summary is what the import did, once applied.
+func (c *ImportOperations) Summary() ImportSummary { return c.summary }
+
+// eventData logs what the import did, not its rows: the records written
+// with the event hold them.
+func (c *ImportOperations) eventData() any { return c.summary }
+
+// ImportCatalogParts adds or changes many catalogue parts at once, by
+// their numbers, as one change with one event. Parts the file does not
+// name are left as they are.
+type ImportCatalogParts struct {
+	kind
+	Source  string        `json:"-"`
+	Parts   []CatalogPart `json:"-"`
+	summary ImportSummary
+}
+
+func (c *ImportCatalogParts) CommandType() string { return "import_catalog_parts" }
+func (c *ImportCatalogParts) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	if len(c.Parts) == 0 {
+		p.add("rows", "the file has no row to import")
+	}
+	if len(c.Parts) > MaxImportRows {
+		p.add("rows", "has more than %d rows", MaxImportRows)
+	}
+	seen := make(map[string]bool, len(c.Parts))
+	for i, cp := range c.Parts {
+		prefix := fmt.Sprintf("parts[%d].", i)
+		checkCatalogPart(&p, prefix, cp)
+		if seen[cp.Number] {
+			p.add(prefix+"number", "appears twice")
+		}
+		seen[cp.Number] = true
+		if len(p) > 20 {
+			break
+		}
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	c.summary = ImportSummary{Source: c.Source, Rows: len(c.Parts)}
+	for i := range c.Parts {
+		cp := c.Parts[i]
+		switch old := d.catalogParts.get(cp.Number); {
+		case old == nil:
+			c.summary.Added++
+		case *old == cp:
+			c.summary.Unchanged++
+			continue
+		default:
+			c.summary.Updated++
+		}
+		set(d, &d.catalogParts, cp.Number, &cp)
+	}
+	return result{subject: "catalog_parts"}, nil
+}
+
+// Summary is what the import did, once applied.
+func (c *ImportCatalogParts) Summary() ImportSummary { return c.summary }
+
+func (c *ImportCatalogParts) eventData() any { return c.summary }
