@@ -26,13 +26,15 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The CUPS queue of .ci/cups.sh, and where its cups-pdf writes.
 const (
+	// firstDayQueue is the CUPS queue .ci/cups.sh makes: cups-pdf writes
+	// each job it prints to CUPS_PDF_OUT.
 	firstDayQueue = "http://127.0.0.1:631/printers/bayboard-pdf"
-	deskWidth     = 1366
-	deskHeight    = 768
-	phoneWidth    = 390
-	phoneHeight   = 844
+	// The screens: the desk's PC and the phones held upright.
+	deskWidth   = 1366
+	deskHeight  = 768
+	phoneWidth  = 390
+	phoneHeight = 844
 )
 
 // A real shop's first day (issue 10), in real Chromium against the real
@@ -896,6 +898,10 @@ func (d *firstDay) advisorReceives(c *car) {
 		d.t.Fatalf("the opened job: %+v", j)
 	}
 	d.wait(d.tv, "the car on the lounge TV", `document.querySelectorAll(".lounge-row").length === 1`)
+	// The lounge is public: the TV shows the car, never its whole plate.
+	if row := livetest.Eval[string](d.t, d.tv, `document.querySelector(".lounge-row").textContent`); !strings.Contains(row, c.model) || strings.Contains(row, c.plate[len(c.plate)-5:]) {
+		d.t.Errorf("the lounge TV shows %s as %q", c.plate, row)
+	}
 }
 
 // The advisor dispatches the car to the team, its technician and the bay
