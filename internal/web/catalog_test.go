@@ -2,8 +2,11 @@ package web
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -202,5 +205,48 @@ func TestCatalogImportPreviewExpires(t *testing.T) {
 	r := ts.call(t, nil, "POST", "/api/v1/catalog/imports/"+pv.ID, mgr, nil)
 	if r.status != http.StatusNotFound || r.problem(t).Code != "not_found" || ts.store.LastSeq() != before || len(ts.eng.State().Operations) != 0 {
 		t.Errorf("an expired preview: %d %s", r.status, r.body)
+	}
+}
+
+// A catalogue file may be far larger than any other body (which
+// TestBadInputGetsAProblemAndChangesNothing holds to 1 MiB): 60,000 parts,
+// about 2.6 MiB of CSV, come in one file; a file over the import's own
+// limit is refused.
+func TestAWholePartsListComesInOneFile(t *testing.T) {
+	ts := newTestShopOptions(t, Options{ImportLimit: 4 << 20})
+	var b strings.Builder
+	b.WriteString("零件号,名称,单价\n")
+	for i := range 60000 {
+		fmt.Fprintf(&b, "P%06d-OEM,机油滤清器 第%d号,%d.50\n", i, i, 30+i%200)
+	}
+	csv := b.String()
+	if len(csv) <= DefaultBodyLimit {
+		t.Fatalf("the file is only %d bytes", len(csv))
+	}
+	r := ts.call(t, nil, "POST", importPath+"?kind=parts&name=oem.csv", ts.tokens[shop.RoleManager], csv)
+	var pv importPreview
+	if r.status != 200 {
+		t.Fatalf("a %d-byte parts list: %d %.300s", len(csv), r.status, r.body)
+	}
+	r.json(t, &pv)
+	if pv.Rows != 60000 || pv.Valid != 60000 {
+		t.Errorf("preview of %d rows, %d valid", pv.Rows, pv.Valid)
+	}
+	before := ts.store.LastSeq()
+	// A file over the import's limit is refused from its declared length,
+	// before it is read (the client may still be writing: HTTP by hand).
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST %s?kind=parts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", importPath, ts.tokens[shop.RoleManager], 5<<20)
+	head := make([]byte, 12)
+	io.ReadFull(conn, head)
+	conn.Close()
+	if string(head) != "HTTP/1.1 413" {
+		t.Errorf("a file over the import's limit: %q", head)
+	}
+	if ts.store.LastSeq() != before {
+		t.Error("a refused body changed the log")
 	}
 }

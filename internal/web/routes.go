@@ -53,7 +53,7 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/operations", s.listOperations)
 	staff("GET", "/catalog-parts", s.listCatalogParts)
 	// Who may import is the import command's permission (catalog.go).
-	staff("POST", "/catalog/imports", s.previewImport)
+	staff("POST", "/catalog/imports", s.previewImport) // importPath
 	staff("POST", "/catalog/imports/:id", s.confirmImport)
 	staff("GET", "/promise", s.suggestPromise)
 	staff("GET", "/reminders", s.reminders)
@@ -98,6 +98,9 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 		return problem(c, "route_not_found", c.Method()+" "+c.Path())
 	})
 }
+
+// importPath takes a catalogue file, the one body larger than BodyLimit.
+const importPath = "/api/v1/catalog/imports"
 
 // Routes lists the registered routes as "METHOD /path", for the docs test.
 func (s *Server) Routes() []string {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"bayboard/printing"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Backuper writes a hot copy of the data file; the store implements it.
@@ -42,8 +44,11 @@ type Options struct {
 	// BodyLimit bounds a request body; the largest real one, an estimate
 	// with a few hundred lines, is far below the default.
 	BodyLimit int
-	Logger    *slog.Logger
-	Version   string
+	// ImportLimit bounds a catalogue file sent for import, the one body
+	// that is a whole file; default DefaultImportLimit.
+	ImportLimit int
+	Logger      *slog.Logger
+	Version     string
 	// WallClock tells the real time, for what lasts in real time: sessions
 	// and sign-in locks. The engine's clock, which the demo runs faster,
 	// dates the shop's events and ETAs; a session on it would end while
@@ -53,6 +58,11 @@ type Options struct {
 
 // DefaultBodyLimit is 1 MiB.
 const DefaultBodyLimit = 1 << 20
+
+// DefaultImportLimit is 16 MiB: an OEM's list of 50,000 parts is about
+// 2 MiB as CSV and 3 MiB as .xlsx, so a list several times larger still
+// comes in one file.
+const DefaultImportLimit = 16 << 20
 
 // Deps are the parts the server is built from.
 type Deps struct {
@@ -95,6 +105,9 @@ func New(d Deps, opts Options) *Server {
 	if opts.BodyLimit == 0 {
 		opts.BodyLimit = DefaultBodyLimit
 	}
+	if opts.ImportLimit == 0 {
+		opts.ImportLimit = DefaultImportLimit
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -124,6 +137,15 @@ func New(d Deps, opts Options) *Server {
 	// too slow is cut off at once); by default fasthttp would ignore that
 	// Close and keep the connection until the feed's reader timed out.
 	s.app.Server().KeepHijackedConns = true
+	// A body is refused from its declared length before it is read; a
+	// catalogue file for import may be larger than any other body.
+	s.app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
+		if string(h.Method()) == fiber.MethodPost && string(path) == importPath {
+			return fasthttp.RequestConfig{MaxRequestBodySize: opts.ImportLimit}
+		}
+		return fasthttp.RequestConfig{}
+	}
 	s.routes(d.Extra)
 	s.eng.Subscribe(s.metrics.committed)
 	return s
