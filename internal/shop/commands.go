@@ -1362,21 +1362,18 @@ type QC struct {
 func (c *QC) CommandType() string { return "qc" }
 func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
-	switch c.Step {
-	case QCTeam:
-		if !a.System && !a.Has(RoleTeamLeader) && !a.Has(RoleManager) {
-			return result{}, forbidden("the team check is the team leader's")
-		}
-	case QCFinal:
-		if !a.System && !a.Has(RoleQC) && !a.Has(RoleManager) {
-			return result{}, forbidden("the final inspection is the QC inspector's")
-		}
-	default:
+	if c.Step != QCTeam && c.Step != QCFinal {
 		p.add("step", "must be team or final")
 	}
 	checkText(&p, "reason", c.Reason, maxText, !c.Pass)
 	if err := p.err(); err != nil {
 		return result{}, err
+	}
+	if j := d.jobs.get(c.JobID); j != nil {
+		leaderOf := func(teamID string) string { return leaderAccount(d.teams.get(teamID), d.technicians.get) }
+		if err := mayQC(a, j, c.Step, leaderOf); err != nil {
+			return result{}, err
+		}
 	}
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
