@@ -577,6 +577,12 @@ func (c *PutUser) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		return result{}, err
 	}
 	u.Roles = append([]Role(nil), u.Roles...)
+	// A password someone else sets must be changed by its user at the next
+	// sign-in; the flag is this rule's, not the client's to send. The
+	// system (first start, the demo) sets it as it means to.
+	if !a.System {
+		u.MustChangePassword = u.PasswordHash != ""
+	}
 	if u.ID == "" {
 		u.ID = d.newID("user")
 	} else if old := d.users.get(u.ID); old == nil {
@@ -585,6 +591,7 @@ func (c *PutUser) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		// An update that leaves a secret empty keeps the old one.
 		if u.PasswordHash == "" {
 			u.PasswordHash = old.PasswordHash
+			u.MustChangePassword = old.MustChangePassword
 		}
 		if u.PINHash == "" {
 			u.PINHash = old.PINHash
@@ -624,7 +631,7 @@ func (c *ChangeOwnPassword) apply(d *Draft, a Actor, now time.Time) (result, err
 		return result{}, &Error{Code: CodeInvalid, Message: "no new password", Fields: []FieldError{{Field: "password", Message: "is required"}}}
 	}
 	u := *old
-	u.PasswordHash = c.PasswordHash
+	u.PasswordHash, u.MustChangePassword = c.PasswordHash, false
 	set(d, &d.users, u.ID, &u)
 	return result{subject: u.ID}, nil
 }

@@ -42,7 +42,7 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 			shop.FieldError{Field: "user.password_hash", Message: "not accepted"})
 	}
 	if req.Password != "" {
-		if err := checkPassword(req.Password); err != nil {
+		if err := checkPassword("password", req.Password); err != nil {
 			return err
 		}
 		u.PasswordHash = HashSecret(req.Password)
