@@ -130,7 +130,7 @@ func TestABadgeSessionIsNotHeldForThePassword(t *testing.T) {
 	id := ts.users[shop.RoleTechnician]
 	u := ts.eng.State().Users[id]
 	r := ts.call(t, nil, "POST", "/api/v1/users", ts.tokens[shop.RoleManager], map[string]any{
-		"user": map[string]any{"id": id, "login": u.Login, "name": u.Name, "roles": u.Roles, "badge_code": u.BadgeCode, "active": true},
+		"user":     map[string]any{"id": id, "login": u.Login, "name": u.Name, "roles": u.Roles, "badge_code": u.BadgeCode, "active": true},
 		"password": "a-password-for-the-desk"})
 	if r.status != 200 || !ts.eng.State().Users[id].MustChangePassword {
 		t.Fatalf("the reset: %d %s", r.status, r.body)
