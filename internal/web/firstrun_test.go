@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
@@ -148,5 +149,40 @@ func TestABadgeSessionIsNotHeldForThePassword(t *testing.T) {
 	}
 	if r := ts.call(t, password, "GET", "/api/v1/jobs", "", nil); r.status != http.StatusForbidden {
 		t.Errorf("a password session not held: %d %s", r.status, r.body)
+	}
+}
+
+// The setup list counts only screens a manager approved: a screen still
+// showing its code is not paired.
+func TestSetupCountsApprovedScreens(t *testing.T) {
+	ts := newTestShop(t)
+	mgr := ts.tokens[shop.RoleManager]
+	screens := func() shop.SetupState {
+		t.Helper()
+		var out struct{ Steps []shop.SetupState }
+		r := ts.call(t, nil, "GET", "/api/v1/setup", mgr, nil)
+		r.json(t, &out)
+		if r.status != 200 || len(out.Steps) != len(shop.SetupSteps) {
+			t.Fatalf("setup: %d %s", r.status, r.body)
+		}
+		return out.Steps[len(out.Steps)-1]
+	}
+	if s := screens(); s.Step != shop.SetupScreens || s.Done || s.Count != 0 {
+		t.Errorf("no screen yet: %+v", s)
+	}
+	var pair struct{ Code string }
+	ts.call(t, nil, "POST", "/api/v1/devices/pair", "", `{"name":"TV"}`).json(t, &pair)
+	if s := screens(); s.Done || s.Count != 0 {
+		t.Errorf("a screen showing its code counts as paired: %+v", s)
+	}
+	raw, _ := json.Marshal(map[string]any{"code": pair.Code, "name": "大厅电视", "views": []string{"lounge"}, "lang": "zh-CN"})
+	if r := ts.call(t, nil, "POST", "/api/v1/devices/approve", mgr, raw); r.status != 200 {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	if s := screens(); !s.Done || s.Count != 1 {
+		t.Errorf("an approved screen: %+v", s)
+	}
+	if r := ts.call(t, nil, "GET", "/api/v1/setup", ts.tokens[shop.RoleAdvisor], nil); r.status != http.StatusForbidden {
+		t.Errorf("an advisor reads the setup: %d", r.status)
 	}
 }

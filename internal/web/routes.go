@@ -74,6 +74,7 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	desk("GET", "/documents/seat-labels.pdf", s.seatLabels)
 	manager("GET", "/documents/bay-sheet.pdf", s.baySheet)
 	manager("GET", "/documents/badges.pdf", s.badges)
+	manager("GET", "/setup", s.setup)
 	manager("GET", "/users", s.listUsers)
 	manager("POST", "/users", s.putUser)
 	manager("GET", "/tokens", s.listTokens)
