@@ -81,9 +81,20 @@ func builtKeys() map[string][]string {
 		"appts": board.ApptStatuses,
 		"wash":  board.WashStates,
 		// The staff shell names a refusal by its problem code.
-		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict"},
-		"staff.rule":    ruleKeys(),
+		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict", "password_change_required"},
+		// The admin's setup list names each step and gap by its code.
+		"admin.setup.step": setupWords(shop.SetupSteps),
+		"admin.setup.gap":  setupWords(shop.SetupGaps),
+		"staff.rule":       ruleKeys(),
 	}
+}
+
+func setupWords[T ~string](codes []T) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = string(c)
+	}
+	return out
 }
 
 // ruleKeys are the server's fixed sayings about a field — the domain's

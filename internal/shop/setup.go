@@ -42,6 +42,10 @@ const (
 	GapNoScreen                 SetupGap = "no_screen"
 )
 
+// SetupGaps lists every gap, for the pages' catalogs.
+var SetupGaps = []SetupGap{GapNoBay, GapNoTeam, GapTeamWithoutLeader, GapNoTechnician, GapTechnicianWithoutAccount,
+	GapNoAdvisor, GapNoQCInspector, GapNoPrinter, GapNoBaseURL, GapNoCatalog, GapNoScreen}
+
 // Missing is one gap, and the team or technician it is about.
 type Missing struct {
 	Gap     SetupGap `json:"gap"`

@@ -52,8 +52,12 @@ func Desk(pages fs.FS) (func(*fiber.App, *Server), error) {
 // pages not named here follow in name order.
 var navOrder = map[string][]string{
 	"desk":  {"jobs", "appointments", "reception", "dispatch", "delivery", "followups", "kpis"},
-	"admin": {"settings", "bays", "teams", "technicians", "users", "devices", "tokens", "printers", "catalog", "export"},
+	"admin": {"setup", "settings", "bays", "teams", "technicians", "users", "devices", "tokens", "printers", "catalog", "export"},
 }
+
+// offNav are pages the navigation does not list: one's own account is
+// reached from one's name in the header.
+var offNav = map[string]bool{"desk/account": true}
 
 func orderPages(pages, order []string) []string {
 	slices.SortFunc(pages, func(a, b string) int {
@@ -123,6 +127,9 @@ func (d *desk) page(area string) fiber.Handler {
 		}
 		var nav []navItem
 		for _, p := range d.pages[navArea] {
+			if offNav[navArea+"/"+p] {
+				continue
+			}
 			nav = append(nav, navItem{Href: "/" + navArea + "/" + p, Key: navArea + ".nav." + p, Current: navArea == area && p == page})
 		}
 		if manager {

@@ -3,7 +3,7 @@
 // unit price. Prices are typed in yuan and kept in fen.
 
 import { t, el, api, command, money } from "../staff/app.js";
-import { startAdmin, editor, field, input, check } from "../staff/kit.js";
+import { startAdmin, setupWarnings, editor, field, input, check } from "../staff/kit.js";
 
 // fen turns a typed price into the minor unit; what is not a number is
 // sent as -1 so that the server refuses it next to its field.
@@ -19,7 +19,10 @@ startAdmin(async (main, ctx) => {
   const ops = el("section", { id: "operations" });
   const parts = el("section", { id: "parts" });
   main.append(ops, parts);
+  // Operations and parts are one step: either kind fills the catalogue.
+  const warnings = setupWarnings("catalog");
   const opEd = editor(ops, {
+    warnings,
     title: t("admin.catalog.operations"),
     newLabel: t("admin.catalog.new_operation"),
     newId: "new-operation",
@@ -47,6 +50,7 @@ startAdmin(async (main, ctx) => {
     savedId: (out) => out?.event?.subject,
   });
   const partEd = editor(parts, {
+    warnings,
     title: t("admin.catalog.parts"),
     newLabel: t("admin.catalog.new_part"),
     newId: "new-part",

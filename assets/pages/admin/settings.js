@@ -5,7 +5,7 @@
 // Printers are part of the settings too, on their own page.
 
 import { t, el, form, command, notice, api } from "../staff/app.js";
-import { startAdmin, field, input, select } from "../staff/kit.js";
+import { startAdmin, field, input, select, setupWarnings } from "../staff/kit.js";
 
 startAdmin(async (main, ctx) => {
   let settings = ctx.settings;
@@ -49,7 +49,11 @@ startAdmin(async (main, ctx) => {
     el("p", { class: "hint" }, t("admin.settings.base_url_hint")),
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
   );
-  main.append(el("h1", {}, t("admin.settings.title")), f);
+  // The base URL is part of the printers' setup step: the QR codes they
+  // print lead there.
+  const warnings = setupWarnings("printers", ["no_base_url"]);
+  main.append(el("h1", {}, t("admin.settings.title")), warnings, f);
+  await warnings.refresh();
 
   const num = (name) => Number(f.elements[name].value || 0);
   form(
@@ -81,6 +85,7 @@ startAdmin(async (main, ctx) => {
     async () => {
       settings = await api("GET", "/api/v1/settings");
       notice(t("admin.saved"), "ok");
+      await warnings.refresh();
     },
   );
 });
