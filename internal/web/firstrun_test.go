@@ -91,6 +91,9 @@ func TestAPasswordAManagerSetsMustBeChanged(t *testing.T) {
 			t.Errorf("%s before the change: %d %s", page, r.status, r.header.Get("Location"))
 		}
 	}
+	if r := ts.call(t, browser, "GET", "/board/workshop", "", nil); isBoard(r) {
+		t.Errorf("a board opens before the change")
+	}
 
 	r = ts.call(t, browser, "POST", "/api/v1/me/password", "", map[string]string{"old": given, "new": chosen, "new_again": chosen}, csrf()...)
 	if r.status != http.StatusNoContent {
@@ -104,6 +107,9 @@ func TestAPasswordAManagerSetsMustBeChanged(t *testing.T) {
 	}
 	if r := ts.call(t, browser, "GET", "/desk/jobs", "", nil); r.status != 200 {
 		t.Errorf("the page after the change: %d", r.status)
+	}
+	if r := ts.call(t, browser, "GET", "/board/workshop", "", nil); !isBoard(r) {
+		t.Errorf("the board does not open after the change: %d", r.status)
 	}
 
 	// The manager changes the user's name: no new password, no new hold.
