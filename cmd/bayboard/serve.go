@@ -169,10 +169,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	deps.Extra = append(deps.Extra, boards, staffPages)
 	srv := web.New(deps, web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
 	url := localURL(ln.Addr())
-	fmt.Fprintf(stdout, "bayboard %s serving on %s (data: %s)\n", buildVersion(), url, cfg.Data)
 	if firstPassword != "" {
+		// Before the line that says the server is up: whoever waits for
+		// that line has the password by then.
 		printFirstRun(stdout, url, firstAdminLogin, firstPassword)
 	}
+	fmt.Fprintf(stdout, "bayboard %s serving on %s (data: %s)\n", buildVersion(), url, cfg.Data)
 	if cfg.Demo {
 		printDemo(stdout, url, demoToken, cfg.DemoSpeed, kiosk.URLs{Base: url, Tokens: deps.Tokens}.Bay(firstBay(eng.State())))
 		simulator := demo.NewSimulator(eng, sim, log)
