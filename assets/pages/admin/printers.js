@@ -57,8 +57,8 @@ startAdmin(async (main, ctx) => {
     async () => {
       settings = await api("GET", "/api/v1/settings");
       fill();
-      notice(t("admin.saved"), "ok");
       await warnings.refresh();
+      notice(t("admin.saved"), "ok");
     },
   );
 });

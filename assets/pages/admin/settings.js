@@ -84,8 +84,8 @@ startAdmin(async (main, ctx) => {
     },
     async () => {
       settings = await api("GET", "/api/v1/settings");
-      notice(t("admin.saved"), "ok");
       await warnings.refresh();
+      notice(t("admin.saved"), "ok");
     },
   );
 });
