@@ -84,12 +84,23 @@ func builtKeys() map[string][]string {
 		// (internal/web checks that every code has its message.)
 		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict",
 			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
-			"method_not_allowed", "http", "internal"},
+			"method_not_allowed", "http", "internal", "password_change_required"},
 		"staff.rule": ruleKeys(),
 		// The columns of a catalogue import and what each row would do.
 		"admin.catalog.field":         {"number", "name", "unit_price", "code", "sold_hours", "price", "active"},
 		"admin.catalog.import.action": {"add", "update", "same"},
+		// The admin's setup list names each step and gap by its code.
+		"admin.setup.step": setupWords(shop.SetupSteps),
+		"admin.setup.gap":  setupWords(shop.SetupGaps),
 	}
+}
+
+func setupWords[T ~string](codes []T) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = string(c)
+	}
+	return out
 }
 
 // ruleKeys are the server's fixed sayings about a field — the domain's

@@ -54,14 +54,13 @@ func Actions(st *shop.State, u *shop.User, j *shop.Job) []Action {
 			out = append(out, ActionFinish)
 		}
 	case j.Stage == shop.StageQualityCheck:
-		// The team check comes first, then the final inspection; each is
-		// its own role's (the manager may do both), as shop.QC checks.
-		manager := u.Has(shop.RoleManager)
+		// The team check comes first, then the final inspection; who may
+		// pass each is the domain's one rule (shop.State.MayQC).
 		if teamPassed(j) {
-			if manager || u.Has(shop.RoleQC) {
+			if may(&shop.QC{}) && st.MayQC(actor, j, shop.QCFinal) == nil {
 				out = append(out, ActionQCFinal)
 			}
-		} else if manager || u.Has(shop.RoleTeamLeader) {
+		} else if may(&shop.QC{}) && st.MayQC(actor, j, shop.QCTeam) == nil {
 			out = append(out, ActionQCTeam)
 		}
 	case j.Stage == shop.StageWashing:

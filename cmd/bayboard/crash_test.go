@@ -145,7 +145,12 @@ func firstPassword(t *testing.T, c *child) string {
 	return strings.Fields(out[i+len("password: "):])[0]
 }
 
-// signInAsAdmin signs in as the manager with a password and makes an API
+// adminPassword is the password the manager sets at the first sign-in,
+// in place of the printed one.
+const adminPassword = "the manager's own password"
+
+// signInAsAdmin signs in as the manager with a password, sets their own
+// password (adminPassword) when the server asks for it, and makes an API
 // token with the session.
 func signInAsAdmin(t *testing.T, url, password string) string {
 	t.Helper()
@@ -154,19 +159,34 @@ func signInAsAdmin(t *testing.T, url, password string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var in struct{ CSRF string }
+	var in struct {
+		CSRF string
+		User struct {
+			MustChangePassword bool `json:"must_change_password"`
+		}
+	}
 	json.NewDecoder(resp.Body).Decode(&in)
 	resp.Body.Close()
-	req, _ := http.NewRequest("POST", url+"/api/v1/tokens", strings.NewReader(`{"name":"crash test"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", in.CSRF)
-	for _, ck := range resp.Cookies() {
-		req.AddCookie(ck)
+	send := func(path, body string) *http.Response {
+		req, _ := http.NewRequest("POST", url+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", in.CSRF)
+		for _, ck := range resp.Cookies() {
+			req.AddCookie(ck)
+		}
+		out, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
 	}
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	if in.User.MustChangePassword {
+		change, _ := json.Marshal(map[string]string{"old": password, "new": adminPassword, "new_again": adminPassword})
+		if r := send("/api/v1/me/password", string(change)); r.StatusCode != http.StatusNoContent {
+			t.Fatalf("the first password change: %d", r.StatusCode)
+		}
 	}
+	resp = send("/api/v1/tokens", `{"name":"crash test"}`)
 	defer resp.Body.Close()
 	var tok struct{ Token string }
 	json.NewDecoder(resp.Body).Decode(&tok)
@@ -403,12 +423,13 @@ func TestHotBackupWhileServingRestores(t *testing.T) {
 		t.Fatalf("%d of %d changes acknowledged before the backup are not in it", lost, len(before))
 	}
 	// The restored file is a working shop: its manager signs in with the
-	// password printed at the first start, and no new one is made.
+	// password they set in place of the printed one, and no new manager is
+	// made.
 	back := startChild(t, bin, restored)
 	if strings.Contains(back.out.String(), "password:") {
 		t.Errorf("the restored shop made a new manager:\n%s", back.out.String())
 	}
-	signInAsAdmin(t, back.url, firstPassword(t, c))
+	signInAsAdmin(t, back.url, adminPassword)
 	back.cmd.Process.Signal(syscall.SIGTERM)
 	if err := back.cmd.Wait(); err != nil {
 		t.Fatalf("graceful stop of the restored server: %v\n%s", err, back.out.String())

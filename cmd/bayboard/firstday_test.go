@@ -20,10 +20,12 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/catalog/xlsxtest"
 	"bayboard/internal/livetest"
 
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 const (
@@ -679,32 +681,57 @@ func (d *firstDay) managerAddsThePrinter() {
 func (d *firstDay) managerEntersTheCatalogue() {
 	d.t.Helper()
 	d.open(d.desk, "/admin/catalog")
-	d.wait(d.desk, "the catalogue", `!!document.querySelector("#operations form.editor input[name=code]") && !!document.querySelector("#parts form.editor input[name=number]")`)
-	for _, op := range []map[string]any{
-		{"code": "W01", "name": "四轮定位 Wheel alignment", "sold_hours": "1.0", "price": "260.00"},
-		{"code": "M01", "name": "小保养 Oil service", "sold_hours": "0.8", "price": "180.00"},
-	} {
-		d.click(d.desk, "a new operation", "#new-operation")
-		d.fill(d.desk, "#operations form.editor", op)
-		d.wait(d.desk, "the operation in the list", fmt.Sprintf(`document.querySelector("#operations .editor-list")?.textContent.includes(%s)`, js(op["name"].(string))))
+	d.wait(d.desk, "the import form", `!!document.querySelector("#import-form input[name=file]")`)
+	dir := d.t.TempDir()
+	// The DMS's labour list as an Excel workbook, with a row it cannot
+	// take; the maker's parts list as a CSV file in GBK, as a Chinese
+	// Windows machine exports it.
+	labour := filepath.Join(dir, "工时项目.xlsx")
+	if err := os.WriteFile(labour, xlsxtest.Workbook("工时", [][]any{
+		{"编码", "名称", "工时", "工时费（元）"},
+		{"W01", "四轮定位 Wheel alignment", 1.0, 260.0},
+		{"M01", "小保养 Oil service", 0.8, 180.0},
+		{"X9", "工时写错", "一小时", 100.0},
+	}), 0o600); err != nil {
+		d.t.Fatal(err)
 	}
-	d.click(d.desk, "a new part", "#new-part")
-	d.fill(d.desk, "#parts form.editor", map[string]any{"number": "OF-001", "name": "机油滤清器 Oil filter", "unit_price": "45.00"})
-	d.wait(d.desk, "the part in the list", `document.querySelector("#parts .editor-list")?.textContent.includes("OF-001")`)
+	parts, err := simplifiedchinese.GBK.NewEncoder().String("零件号,名称,单价\r\nOF-001,机油滤清器 Oil filter,45.00\r\nWB-002,雨刮片 Wiper blade,\"1,080.00\"\r\n")
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	partsFile := filepath.Join(dir, "配件.csv")
+	if err := os.WriteFile(partsFile, []byte(parts), 0o600); err != nil {
+		d.t.Fatal(err)
+	}
+	for _, f := range []struct {
+		kind, path string
+		good       int
+		bad        string
+	}{{"operations", labour, 2, "4"}, {"parts", partsFile, 2, ""}} {
+		livetest.Upload(d.t, d.desk, "#import-form input[name=file]", f.path)
+		d.fill(d.desk, "#import-form", map[string]any{"kind": f.kind})
+		d.wait(d.desk, "the preview of "+filepath.Base(f.path), fmt.Sprintf(`document.querySelectorAll("#import-items tbody tr").length === %d`, f.good))
+		if f.bad != "" && !livetest.Eval[bool](d.t, d.desk, fmt.Sprintf(`!!document.querySelector("#import-errors tr[data-row='%s']")`, f.bad)) {
+			d.t.Errorf("the preview of %s does not name its bad row %s", f.path, f.bad)
+		}
+		livetest.Screenshot(d.t, d.desk, "firstday-import-"+f.kind)
+		d.click(d.desk, "confirm the import", "#import-confirm")
+		d.wait(d.desk, "the import done", `!!document.querySelector("#import-done")`)
+	}
 	var ops []struct {
 		Code  string `json:"code"`
 		Price int    `json:"price"`
 	}
 	d.get("/api/v1/operations", &ops)
-	var parts []struct {
+	var catalogue []struct {
 		Number    string `json:"number"`
+		Name      string `json:"name"`
 		UnitPrice int    `json:"unit_price"`
 	}
-	d.get("/api/v1/catalog-parts", &parts)
-	if len(ops) != 2 || ops[0].Price+ops[1].Price != 44000 || len(parts) != 1 || parts[0].UnitPrice != 4500 {
-		d.t.Fatalf("the catalogue: %+v %+v", ops, parts)
+	d.get("/api/v1/catalog-parts", &catalogue)
+	if len(ops) != 2 || ops[0].Price+ops[1].Price != 44000 || len(catalogue) != 2 || catalogue[0].UnitPrice+catalogue[1].UnitPrice != 112500 || !strings.HasPrefix(catalogue[0].Name+catalogue[1].Name, "机油滤清器") {
+		d.t.Fatalf("the catalogue: %+v %+v", ops, catalogue)
 	}
-	livetest.Screenshot(d.t, d.desk, "firstday-catalog")
 }
 
 // The lounge TV opens its board, shows a pairing code, the manager
@@ -857,13 +884,21 @@ func (d *firstDay) advisorReceives(c *car) {
 	d.t.Helper()
 	d.eval(d.desk, fmt.Sprintf(`[...document.querySelectorAll("tr[data-appointment]")].find((tr) => tr.querySelector(".plate").textContent.startsWith(%s)).querySelector("[data-arrived]").click()`, js(c.plate)))
 	d.wait(d.desk, "the reception form of the booking", fmt.Sprintf(`!!document.querySelector("form#reception") && document.querySelector("form#reception textarea[name=requests]").value.includes(%s)`, js(c.requests)))
-	add := fmt.Sprintf(`f.op.value = %s; document.querySelector("#add-op").click();`, js(c.operation))
+	d.eval(d.desk, `(() => { const f = document.querySelector("form#reception"); f.mileage_km.value = "42000"; f.fuel_percent.value = "60"; })()`)
+	// The advisor types the operation's code and picks it from the list;
+	// the part by the pinyin initials of its name (机油滤清器: jyl), with
+	// Enter.
+	pick := func(input, typed, value string) {
+		d.eval(d.desk, fmt.Sprintf(`(() => { const i = document.querySelector("form#reception input[name=%s]"); i.focus(); i.value = %s; i.dispatchEvent(new Event("input")); })()`, input, js(typed)))
+		d.wait(d.desk, value+" offered", fmt.Sprintf(`(() => { const o = document.querySelector("form#reception .picker-list:not([hidden]) li[role=option][data-value=%s]"); return !!o && o.getAttribute("aria-selected") === "true"; })()`, js(value)))
+		d.eval(d.desk, fmt.Sprintf(`document.querySelector("form#reception input[name=%s]").dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true }))`, input))
+	}
+	pick("op", strings.ToLower(c.operation), c.operation)
 	lines := 1
 	if c.part != "" {
-		add += fmt.Sprintf(` f.part.value = %s; f.part_qty.value = "1"; document.querySelector("#add-part").click();`, js(c.part))
+		pick("part", "jyl", c.part)
 		lines = 2
 	}
-	d.eval(d.desk, `(() => { const f = document.querySelector("form#reception"); f.mileage_km.value = "42000"; f.fuel_percent.value = "60"; `+add+` })()`)
 	d.wait(d.desk, "the estimate and a suggested promise", fmt.Sprintf(`document.querySelectorAll("#lines tr[data-line]").length === %d && document.querySelector("form#reception input[name=promised_at]").value !== ""`, lines))
 	if !livetest.Eval[bool](d.t, d.desk, `document.querySelector("form#reception input[name=wash]").checked`) {
 		d.t.Error("the reception does not offer the wash")

@@ -112,9 +112,30 @@ func TestFirstStartCreatesTheManagerOnce(t *testing.T) {
 	if !strings.Contains(first, "login:    admin") || !strings.Contains(first, "password: ") {
 		t.Fatalf("first start output:\n%s", first)
 	}
+	// The pages are named with the address served, as the demo names them.
+	served := strings.Fields(strings.SplitN(first, "serving on ", 2)[1])[0]
+	for _, page := range []string{"/admin", "/desk", "/board"} {
+		if !strings.Contains(first, "  "+served+page+" ") {
+			t.Errorf("the first start does not name %s%s:\n%s", served, page, first)
+		}
+	}
 	pw := strings.TrimSpace(strings.SplitN(strings.SplitN(first, "password: ", 2)[1], "\n", 2)[0])
 	if len(pw) < 16 || pw == "admin" {
 		t.Errorf("password %q is guessable", pw)
+	}
+	// The printed password is known to whoever saw the console: the
+	// manager must set their own at the first sign-in.
+	db, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := db.Load(time.Now())
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if admin := state.UserByLogin("admin"); admin == nil || !admin.MustChangePassword {
+		t.Errorf("the first manager is not asked for a new password: %+v", admin)
 	}
 	if second := serveBriefly(); strings.Contains(second, "password:") {
 		t.Errorf("second start printed a password again:\n%s", second)

@@ -138,14 +138,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	eng := engine.New(st, state, clock)
 	defer eng.Close()
 
-	var demoToken string
+	var demoToken, firstPassword string
 	switch {
 	case cfg.Demo:
 		if demoToken, err = web.IssueToken(st, demo.ManagerID, "demo scripts", clock()); err != nil {
 			return err
 		}
 	case len(state.Users) == 0:
-		if err := firstAdmin(ctx, eng, cfg, stdout); err != nil {
+		if firstPassword, err = firstAdmin(ctx, eng); err != nil {
 			return err
 		}
 	}
@@ -169,6 +169,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	deps.Extra = append(deps.Extra, boards, staffPages)
 	srv := web.New(deps, web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
 	url := localURL(ln.Addr())
+	if firstPassword != "" {
+		// Before the line that says the server is up: whoever waits for
+		// that line has the password by then.
+		printFirstRun(stdout, url, firstAdminLogin, firstPassword)
+	}
 	fmt.Fprintf(stdout, "bayboard %s serving on %s (data: %s)\n", buildVersion(), url, cfg.Data)
 	interfaces, err := net.InterfaceAddrs()
 	if err != nil {
@@ -258,18 +263,38 @@ func shopLocation(s shop.Settings, log *slog.Logger) *time.Location {
 	return loc
 }
 
+// firstAdminLogin is the login of a new shop's manager.
+const firstAdminLogin = "admin"
+
 // firstAdmin creates the manager account of a new shop with a random
-// password, shown once on the console.
-func firstAdmin(ctx context.Context, eng *engine.Engine, cfg Config, stdout io.Writer) error {
+// password, to be shown once on the console and changed at the first
+// sign-in.
+func firstAdmin(ctx context.Context, eng *engine.Engine) (string, error) {
 	password := web.NewPassword()
 	_, err := eng.Do(ctx, shop.Actor{System: true}, &shop.PutUser{User: shop.User{
-		Login: "admin", Name: "Administrator", Roles: []shop.Role{shop.RoleManager},
-		PasswordHash: web.HashSecret(password), Active: true}})
+		Login: firstAdminLogin, Name: "Administrator", Roles: []shop.Role{shop.RoleManager},
+		PasswordHash: web.HashSecret(password), Active: true, MustChangePassword: true}})
 	if err != nil {
-		return err
+		return "", err
 	}
-	fmt.Fprintf(stdout, "\nNew shop: created the manager account.\n  login:    admin\n  password: %s\nSign in and change the password; this is the only time it is shown.\n\n", password)
-	return nil
+	return password, nil
+}
+
+// printFirstRun tells whoever starts a new shop how to sign in and where
+// the pages are, as the demo's printout does. url is where this machine
+// is served; the pages' addresses are built on it.
+func printFirstRun(w io.Writer, url, login, password string) {
+	fmt.Fprintf(w, `
+New shop: created the manager account.
+  login:    %s
+  password: %s
+This is the only time the password is shown; the first sign-in asks for a new one.
+Pages:
+  %[3]s/admin   set the shop up (bays, teams, technicians, users, printers, catalogue, screens)
+  %[3]s/desk    the service advisors' desk
+  %[3]s/board   the boards: open it on each TV and pair it in the admin
+
+`, login, password, url)
 }
 
 func localURL(a net.Addr) string {

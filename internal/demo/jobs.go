@@ -2,6 +2,7 @@ package demo
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"bayboard/internal/shop"
@@ -18,7 +19,6 @@ var (
 	asParts      = shop.Actor{UserID: "user-6", Roles: []shop.Role{shop.RoleParts}, DeviceID: "demo"}
 	asQC         = shop.Actor{UserID: "user-7", Roles: []shop.Role{shop.RoleQC}, DeviceID: "demo"}
 	asWasher     = shop.Actor{UserID: "user-8", Roles: []shop.Role{shop.RoleWasher}, DeviceID: "demo"}
-	asLeader     = shop.Actor{UserID: "user-11", Roles: []shop.Role{shop.RoleTeamLeader, shop.RoleTechnician}, DeviceID: "demo"}
 )
 
 type step struct {
@@ -93,6 +93,18 @@ func techActor(techID string) shop.Actor {
 		n = n*10 + int(r-'0')
 	}
 	return shop.Actor{UserID: "user-" + itoa(10+n), Roles: []shop.Role{shop.RoleTechnician}, DeviceID: "demo"}
+}
+
+// leaderActor is the leader of a demo team, who passes its team check:
+// team-N is led by its first technician, tech-(4N-3) (four to a team).
+func leaderActor(teamID string) shop.Actor {
+	n := 0
+	for _, r := range strings.TrimPrefix(teamID, "team-") {
+		n = n*10 + int(r-'0')
+	}
+	a := techActor("tech-" + itoa(4*n-3))
+	a.Roles = []shop.Role{shop.RoleTechnician, shop.RoleTeamLeader}
+	return a
 }
 
 func itoa(n int) string {
@@ -171,7 +183,7 @@ func (s *seeder) timeline(sc scenario, vehicle int, open time.Time) []step {
 	if sc.stage == shop.StageQualityCheck {
 		return steps
 	}
-	next(8*time.Minute, asLeader, &shop.QC{JobID: jobID, Step: shop.QCTeam, Pass: true})
+	next(8*time.Minute, leaderActor(sc.team), &shop.QC{JobID: jobID, Step: shop.QCTeam, Pass: true})
 	next(10*time.Minute, asQC, &shop.QC{JobID: jobID, Step: shop.QCFinal, Pass: true})
 	if sc.stage == shop.StageWashing {
 		return steps

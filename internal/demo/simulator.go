@@ -435,7 +435,7 @@ func (s *Simulator) qc(ctx context.Context, j *shop.Job, since time.Duration) {
 	}
 	switch {
 	case !done[shop.QCTeam] && since > 8*time.Minute:
-		s.do(ctx, asLeader, &shop.QC{JobID: j.ID, Step: shop.QCTeam, Pass: true})
+		s.do(ctx, leaderActor(j.TeamID), &shop.QC{JobID: j.ID, Step: shop.QCTeam, Pass: true})
 	case done[shop.QCTeam] && since > 10*time.Minute:
 		if s.rng.IntN(20) == 0 {
 			s.do(ctx, asQC, &shop.QC{JobID: j.ID, Step: shop.QCFinal, Pass: false, Reason: "异响未排除 Noise persists"})

@@ -121,6 +121,11 @@ type User struct {
 	BadgeCode    string `json:"badge_code,omitempty"`
 	PINHash      string `json:"pin_hash,omitempty"`
 	Active       bool   `json:"active"`
+	// MustChangePassword holds the user's password sign-ins to changing the
+	// password until they do: the first manager's printed password and any
+	// password a manager sets are known to someone else. Users stored before
+	// it existed read false, as they should.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // Has reports whether the user holds role r.

@@ -29,6 +29,7 @@ func newFixture(t *testing.T) *fixture {
 	f.must(t, system, &PutTeam{Team: Team{Name: "一组"}})
 	f.must(t, system, &PutTechnician{Technician: Technician{Name: "李师傅", TeamID: "team-1", UserID: "user-2", Active: true}})
 	f.must(t, system, &PutTechnician{Technician: Technician{Name: "赵班长", TeamID: "team-1", UserID: "user-3", Active: true}})
+	f.must(t, system, &PutTeam{Team: Team{ID: "team-1", Name: "一组", LeaderID: "tech-2"}})
 	f.must(t, system, &PutBay{Bay: Bay{Name: "1号工位", Kind: BayGeneral, Active: true}})
 	f.must(t, system, &PutCustomer{Customer: Customer{Name: "张先生", Phone: "138 1234 5678"}})
 	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-1", Plate: "京a12345", Model: "Sonata", MileageKM: 30000}})

@@ -42,7 +42,7 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 			shop.FieldError{Field: "user.password_hash", Message: "not accepted"})
 	}
 	if req.Password != "" {
-		if err := checkPassword(req.Password); err != nil {
+		if err := checkPassword("password", req.Password); err != nil {
 			return err
 		}
 		u.PasswordHash = HashSecret(req.Password)
@@ -451,4 +451,24 @@ func (s *Server) Demo() bool { return s.opts.Demo }
 func Who(c *fiber.Ctx) (user *shop.User, actor shop.Actor, device *Device) {
 	w := whoOf(c)
 	return w.user, w.actor, w.device
+}
+
+// setup says, step by step in the order to take them, what the shop has
+// set up and what it still lacks (shop.State.Setup); the admin's first
+// page lists it and each page warns of its own step's gaps.
+func (s *Server) setup(c *fiber.Ctx) error {
+	paired := 0
+	err := s.auth.EachAuth(authDevices, func(_ string, v []byte) error {
+		var d Device
+		if json.Unmarshal(v, &d) == nil && d.Approved && !d.Revoked {
+			paired++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(struct {
+		Steps []shop.SetupState `json:"steps"`
+	}{s.eng.State().Setup(paired)})
 }

@@ -53,6 +53,10 @@ type session struct {
 	Idle     int64     `json:"idle_ns,omitempty"` // kiosk sessions: extended on use
 }
 
+// byBadge reports whether the session was opened with a badge and PIN:
+// only those are kiosk sessions that live while used.
+func (ses *session) byBadge() bool { return ses.Idle > 0 }
+
 // apiToken is a bearer token for scripts, acting as a user.
 type apiToken struct {
 	UserID  string    `json:"user_id"`
@@ -406,19 +410,51 @@ func bearerToken(c *fiber.Ctx) string {
 	return ""
 }
 
-// requireUser refuses requests without a signed-in person, and checks the
-// CSRF token of cookie-authenticated changes.
+// requireUser refuses requests without a signed-in person, checks the
+// CSRF token of cookie-authenticated changes, and holds a person who must
+// set a new password to doing that (requireSignedIn lets them).
 func (s *Server) requireUser(c *fiber.Ctx) error {
+	if refused := signedIn(c); refused != nil {
+		return refused()
+	}
+	if w := whoOf(c); mustChangePassword(w) {
+		return problem(c, "password_change_required", "set a new password first (POST /api/v1/me/password)")
+	}
+	return c.Next()
+}
+
+// requireSignedIn is requireUser for the few routes a person who must
+// change their password may use: who they are, and the change itself.
+func (s *Server) requireSignedIn(c *fiber.Ctx) error {
+	if refused := signedIn(c); refused != nil {
+		return refused()
+	}
+	return c.Next()
+}
+
+// signedIn is nil when a person is signed in and a cookie-authenticated
+// change carries its CSRF token; otherwise it is the refusal to answer.
+func signedIn(c *fiber.Ctx) func() error {
 	w := whoOf(c)
 	if w.user == nil {
-		return problem(c, "unauthorized", "sign in with a password, a badge and PIN, or an API token")
+		return func() error {
+			return problem(c, "unauthorized", "sign in with a password, a badge and PIN, or an API token")
+		}
 	}
 	if !w.token && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 		if got := c.Get(headerCSRF); got == "" || w.session == nil || got != w.session.CSRF {
-			return problem(c, "csrf", "send the X-CSRF-Token header given at sign-in")
+			return func() error { return problem(c, "csrf", "send the X-CSRF-Token header given at sign-in") }
 		}
 	}
-	return c.Next()
+	return nil
+}
+
+// mustChangePassword says whether the caller is held to setting a new
+// password: a user so marked, signed in with the password or through an
+// API token. A technician's badge-and-PIN session at a kiosk never used
+// the password and is not held up at the bay.
+func mustChangePassword(w *who) bool {
+	return w.user != nil && w.user.MustChangePassword && (w.session == nil || !w.session.byBadge())
 }
 
 // requireRole refuses users without one of the roles (the manager passes).

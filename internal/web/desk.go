@@ -52,8 +52,12 @@ func Desk(pages fs.FS) (func(*fiber.App, *Server), error) {
 // pages not named here follow in name order.
 var navOrder = map[string][]string{
 	"desk":  {"jobs", "appointments", "reception", "dispatch", "delivery", "followups", "kpis"},
-	"admin": {"settings", "bays", "teams", "technicians", "users", "devices", "tokens", "printers", "catalog", "export"},
+	"admin": {"setup", "settings", "bays", "teams", "technicians", "users", "devices", "tokens", "printers", "catalog", "export"},
 }
+
+// offNav are pages the navigation does not list: one's own account is
+// reached from one's name in the header.
+var offNav = map[string]bool{"desk/account": true}
 
 func orderPages(pages, order []string) []string {
 	slices.SortFunc(pages, func(a, b string) int {
@@ -93,8 +97,8 @@ type staffPage struct {
 // home opens an area's first page.
 func (d *desk) home(area string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if user, _, _ := Who(c); user == nil {
-			return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		if user, _, _ := Who(c); user == nil || mustChangePassword(whoOf(c)) {
+			return toSignIn(c)
 		}
 		if len(d.pages[area]) == 0 {
 			return problem(c, "route_not_found", "no pages in "+area)
@@ -110,8 +114,8 @@ func (d *desk) page(area string) fiber.Handler {
 			return problem(c, "route_not_found", "no page "+area+"/"+page)
 		}
 		user, _, _ := Who(c)
-		if user == nil {
-			return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		if user == nil || mustChangePassword(whoOf(c)) {
+			return toSignIn(c)
 		}
 		// The navigation lists the area's own pages; the manager, who has
 		// both, gets one link to the other area. Both at once did not fit a
@@ -123,6 +127,9 @@ func (d *desk) page(area string) fiber.Handler {
 		}
 		var nav []navItem
 		for _, p := range d.pages[navArea] {
+			if offNav[navArea+"/"+p] {
+				continue
+			}
 			nav = append(nav, navItem{Href: "/" + navArea + "/" + p, Key: navArea + ".nav." + p, Current: navArea == area && p == page})
 		}
 		if manager {
@@ -131,6 +138,12 @@ func (d *desk) page(area string) fiber.Handler {
 		}
 		return d.render(c, staffPage{Area: area, Page: page, Nav: nav})
 	}
+}
+
+// toSignIn sends a person to the sign-in page, which brings them back
+// here: to sign in, or first to set a new password when they must.
+func toSignIn(c *fiber.Ctx) error {
+	return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 }
 
 func (d *desk) signIn(c *fiber.Ctx) error {

@@ -131,9 +131,16 @@ var allActions = []kiosk.Action{kiosk.ActionClockOn, kiosk.ActionClockOff, kiosk
 // The job's kiosk page offers each role exactly the actions it may take at
 // each step of the job's way through the shop; every action it does not
 // offer is refused by the server and changes nothing.
+//
+// The team check is offered to the technician the team names as its
+// leader, who holds only the technician role; the team_leader role alone
+// leads no team and is offered no check.
 func TestKioskActionsFollowRolesAndStages(t *testing.T) {
 	ts := newTestShop(t)
 	dispatchTestJob(t, ts)
+	if _, err := ts.eng.Do(context.Background(), shop.Actor{System: true}, &shop.PutTeam{Team: shop.Team{ID: "team-1", Name: "一组", LeaderID: "tech-1"}}); err != nil {
+		t.Fatal(err)
+	}
 	path := "/api/v1/kiosk/job/" + lastPart(kiosk.URLs{Tokens: ts.qr}.Job(testJob))
 	none := []kiosk.Action{}
 	A := func(a ...kiosk.Action) []kiosk.Action { return a }
@@ -158,8 +165,8 @@ func TestKioskActionsFollowRolesAndStages(t *testing.T) {
 			shop.RoleTeamLeader: A(kiosk.ActionPause), shop.RoleController: A(kiosk.ActionPause), shop.RoleManager: A(kiosk.ActionPause),
 		}, kiosk.ActionFinish, shop.RoleTechnician},
 		{shop.StageQualityCheck, map[shop.Role][]kiosk.Action{
-			shop.RoleTeamLeader: A(kiosk.ActionQCTeam), shop.RoleManager: A(kiosk.ActionQCTeam),
-		}, kiosk.ActionQCTeam, shop.RoleTeamLeader},
+			shop.RoleTechnician: A(kiosk.ActionQCTeam), shop.RoleManager: A(kiosk.ActionQCTeam),
+		}, kiosk.ActionQCTeam, shop.RoleTechnician},
 		{shop.StageQualityCheck, map[shop.Role][]kiosk.Action{
 			shop.RoleQC: A(kiosk.ActionQCFinal), shop.RoleManager: A(kiosk.ActionQCFinal),
 		}, kiosk.ActionQCFinal, shop.RoleQC},
@@ -217,7 +224,7 @@ func TestKioskActionsFollowRolesAndStages(t *testing.T) {
 		} `json:"checks"`
 	}
 	r.json(t, &v)
-	if len(v.Checks) != 3 || v.Checks[0].ByName != "李师傅" || v.Checks[1].ByName != "team_leader" || v.Checks[2].Step != shop.QCFinal || !v.Checks[2].Pass {
+	if len(v.Checks) != 3 || v.Checks[0].ByName != "李师傅" || v.Checks[1].ByName != "technician" || v.Checks[2].Step != shop.QCFinal || !v.Checks[2].Pass {
 		t.Errorf("checks: %s", r.body)
 	}
 }

@@ -32,10 +32,12 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	manager := func(method, path string, h fiber.Handler) {
 		api.Add(method, path, s.requireUser, requireRole(shop.RoleManager), h)
 	}
-	staff("GET", "/me", s.me)
+	// Who one is and one's own password: open to a person who must set a
+	// new password before anything else.
+	api.Add("GET", "/me", s.requireSignedIn, s.me)
+	api.Add("POST", "/me/password", s.requireSignedIn, s.changePassword)
 	staff("GET", "/kiosk/bay/:token", s.kioskBay)
 	staff("GET", "/kiosk/job/:token", s.kioskJob)
-	staff("POST", "/me/password", s.changePassword)
 	staff("POST", "/commands", s.command)
 	staff("GET", "/workshop", s.workshop)
 	staff("GET", "/jobs", s.listJobs)
@@ -76,6 +78,7 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	desk("GET", "/documents/seat-labels.pdf", s.seatLabels)
 	manager("GET", "/documents/bay-sheet.pdf", s.baySheet)
 	manager("GET", "/documents/badges.pdf", s.badges)
+	manager("GET", "/setup", s.setup)
 	manager("GET", "/users", s.listUsers)
 	manager("POST", "/users", s.putUser)
 	manager("GET", "/tokens", s.listTokens)

@@ -568,7 +568,7 @@ func TestChangingThePasswordHonoursTheLock(t *testing.T) {
 		ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"wrong password","new":"another long password"}`)
 	}
 	r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"short"}`)
-	if p := r.problem(t); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "password" {
+	if p := r.problem(t); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "new" {
 		t.Fatalf("the right old password and a short new one: %d %s", r.status, r.body)
 	}
 	for i := 0; i < maxFailures; i++ {

@@ -34,10 +34,13 @@ type userView struct {
 	Badge        string      `json:"badge_code,omitempty"`
 	Active       bool        `json:"active"`
 	TechnicianID string      `json:"technician_id,omitempty"`
+	// MustChangePassword: the user's next step is a new password.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 func viewUser(st *shop.State, u *shop.User) userView {
-	v := userView{ID: u.ID, Login: u.Login, Name: u.Name, Phone: u.Phone, Roles: u.Roles, Badge: u.BadgeCode, Active: u.Active}
+	v := userView{ID: u.ID, Login: u.Login, Name: u.Name, Phone: u.Phone, Roles: u.Roles, Badge: u.BadgeCode, Active: u.Active,
+		MustChangePassword: u.MustChangePassword}
 	if t := st.TechnicianOfUser(u.ID); t != nil {
 		v.TechnicianID = t.ID
 	}
@@ -151,10 +154,16 @@ func (s *Server) me(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// changePassword sets the caller's own password: the old one, the new
+// one, and (from the pages, optional for scripts) the new one again. Each
+// refusal names its field: old (wrong), new_again (does not match), new
+// (too short or long, or the same as the old one). It also ends the hold
+// of a password someone else set.
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	var req struct {
-		Old string `json:"old"`
-		New string `json:"new"`
+		Old      string  `json:"old"`
+		New      string  `json:"new"`
+		NewAgain *string `json:"new_again,omitempty"`
 	}
 	if err := decodeBody(c, &req); err != nil {
 		return err
@@ -171,8 +180,16 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return problem(c, shop.CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
 	}
 	s.guard.succeeded(key, address)
-	if err := checkPassword(req.New); err != nil {
+	if req.NewAgain != nil && *req.NewAgain != req.New {
+		return problem(c, shop.CodeInvalid, "the new password was typed differently the second time",
+			shop.FieldError{Field: "new_again", Message: "does not match the new password"})
+	}
+	if err := checkPassword("new", req.New); err != nil {
 		return err
+	}
+	if req.New == req.Old {
+		return problem(c, shop.CodeInvalid, "choose a password other than the old one",
+			shop.FieldError{Field: "new", Message: "is the same as the old password"})
 	}
 	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: HashSecret(req.New)}); err != nil {
 		return err
@@ -180,9 +197,10 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func checkPassword(p string) error {
+// checkPassword checks a new password, sent as the field named.
+func checkPassword(field, p string) error {
 	if len(p) < 10 || len(p) > 200 {
-		return &shop.Error{Code: shop.CodeInvalid, Message: "choose a longer password", Fields: []shop.FieldError{{Field: "password", Message: "10 to 200 characters"}}}
+		return &shop.Error{Code: shop.CodeInvalid, Message: "choose a longer password", Fields: []shop.FieldError{{Field: field, Message: "10 to 200 characters"}}}
 	}
 	return nil
 }

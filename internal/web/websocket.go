@@ -135,10 +135,11 @@ func (b *boards) asset(c *fiber.Ctx) error {
 }
 
 // mayView is the one check of who may open a board: anyone in the demo,
-// signed-in staff (session or API token), or a screen paired for the view.
+// signed-in staff (session or API token) not held to a new password, or a
+// screen paired for the view.
 func (b *boards) mayView(c *fiber.Ctx, view string) bool {
 	w := whoOf(c)
-	return b.s.Demo() || w.user != nil || (w.device != nil && w.device.CanView(view))
+	return b.s.Demo() || (w.user != nil && !mustChangePassword(w)) || (w.device != nil && w.device.CanView(view))
 }
 
 // language picks a screen's language: ?lang=, then the language the

@@ -3,12 +3,13 @@
 // dispatch; its history stays.
 
 import { t, el, api, command } from "../staff/app.js";
-import { startAdmin, bayKinds, editor, field, input, select, check } from "../staff/kit.js";
+import { startAdmin, setupWarnings, bayKinds, editor, field, input, select, check } from "../staff/kit.js";
 
 startAdmin(async (main) => {
   const kinds = bayKinds();
   const kindName = Object.fromEntries(kinds);
   const ed = editor(main, {
+    warnings: setupWarnings("bays"),
     title: t("admin.bays.title"),
     newLabel: t("admin.bays.new"),
     saveLabel: t("admin.save"),

@@ -7,7 +7,7 @@
 // only when the manager confirms.
 
 import { t, el, api, command, money, form, notice, ruleText } from "../staff/app.js";
-import { startAdmin, editor, field, input, check, select, table } from "../staff/kit.js";
+import { startAdmin, setupWarnings, editor, field, input, check, select, table } from "../staff/kit.js";
 
 // fen turns a typed price into the minor unit; what is not a number is
 // sent as -1 so that the server refuses it next to its field.
@@ -63,7 +63,10 @@ startAdmin(async (main, ctx) => {
   const parts = el("section", { id: "parts" });
   main.append(imp, ops, parts);
   const opSearch = searched("operations", "operations");
+  // Operations and parts are one step: either kind fills the catalogue.
+  const warnings = setupWarnings("catalog");
   const opEd = editor(ops, {
+    warnings,
     title: t("admin.catalog.operations"),
     newLabel: t("admin.catalog.new_operation"),
     newId: "new-operation",
@@ -94,6 +97,7 @@ startAdmin(async (main, ctx) => {
   opSearch.attach(opEd);
   const partSearch = searched("catalog-parts", "parts");
   const partEd = editor(parts, {
+    warnings,
     title: t("admin.catalog.parts"),
     newLabel: t("admin.catalog.new_part"),
     newId: "new-part",

@@ -4,7 +4,7 @@
 // other views or revoked (it then shows a code again).
 
 import { t, el, api, form, notice, when } from "../staff/app.js";
-import { startAdmin, field, input, select, checks, checked, table } from "../staff/kit.js";
+import { startAdmin, field, input, select, checks, checked, table, setupWarnings } from "../staff/kit.js";
 
 startAdmin(async (main) => {
   const views = [
@@ -58,7 +58,8 @@ startAdmin(async (main) => {
 
   const list = el("div", { id: "devices" });
   const side = el("div", {}, approve, el("div", { id: "edit-device" }));
-  main.append(el("h1", {}, t("admin.devices.title")), el("div", { class: "split" }, list, side));
+  const warnings = setupWarnings("screens");
+  main.append(el("h1", {}, t("admin.devices.title")), warnings, el("div", { class: "split" }, list, side));
 
   function edit(d) {
     const f = el(
@@ -89,7 +90,7 @@ startAdmin(async (main) => {
   }
 
   async function draw() {
-    const devices = await api("GET", "/api/v1/devices");
+    const [devices] = await Promise.all([api("GET", "/api/v1/devices"), warnings.refresh()]);
     const state = (d) =>
       d.revoked
         ? el("span", { class: "flag" }, t("admin.devices.state_revoked"))

@@ -4,7 +4,7 @@
 // They are part of the settings and saved with them.
 
 import { t, el, form, command, notice, api } from "../staff/app.js";
-import { startAdmin, input, select, table } from "../staff/kit.js";
+import { startAdmin, input, select, table, setupWarnings } from "../staff/kit.js";
 
 startAdmin(async (main, ctx) => {
   let settings = ctx.settings;
@@ -40,7 +40,9 @@ startAdmin(async (main, ctx) => {
       el("button", { type: "submit", class: "primary" }, t("admin.save")),
     ),
   );
-  main.append(el("h1", {}, t("admin.printers.title")), f);
+  const warnings = setupWarnings("printers");
+  main.append(el("h1", {}, t("admin.printers.title")), warnings, f);
+  await warnings.refresh();
   form(
     f,
     (key) => {
@@ -55,6 +57,7 @@ startAdmin(async (main, ctx) => {
     async () => {
       settings = await api("GET", "/api/v1/settings");
       fill();
+      await warnings.refresh();
       notice(t("admin.saved"), "ok");
     },
   );

@@ -6,7 +6,7 @@
 // Printers are part of the settings too, on their own page.
 
 import { t, el, form, command, notice, api, loopbackWarning } from "../staff/app.js";
-import { startAdmin, field, input, select } from "../staff/kit.js";
+import { startAdmin, field, input, select, setupWarnings } from "../staff/kit.js";
 import { hoursEditor } from "../staff/hours.js";
 
 startAdmin(async (main, ctx) => {
@@ -48,7 +48,11 @@ startAdmin(async (main, ctx) => {
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
   );
   const phone = el("section", { class: "card phone-check", id: "phone-check" });
-  main.append(el("h1", {}, t("admin.settings.title")), f, phone);
+  // The base URL is part of the printers' setup step: the QR codes they
+  // print lead there.
+  const warnings = setupWarnings("printers", ["no_base_url"]);
+  main.append(el("h1", {}, t("admin.settings.title")), warnings, f, phone);
+  await warnings.refresh();
   let drawn = 0;
   // drawPhoneCheck shows the address a phone opens from the QR codes, as
   // a code to scan with one of the shop's phones.
@@ -98,6 +102,7 @@ startAdmin(async (main, ctx) => {
       const me = await api("GET", "/api/v1/me");
       drawPhoneCheck(me.base_url);
       loopbackWarning(me.user, me.base_url);
+      await warnings.refresh();
       notice(t("admin.saved"), "ok");
     },
   );

@@ -2,11 +2,12 @@
 // its technicians and does the team check before the final inspection.
 
 import { t, el, api, command } from "../staff/app.js";
-import { startAdmin, editor, field, input, select } from "../staff/kit.js";
+import { startAdmin, setupWarnings, editor, field, input, select } from "../staff/kit.js";
 
 startAdmin(async (main) => {
   let techs = [];
   const ed = editor(main, {
+    warnings: setupWarnings("teams"),
     title: t("admin.teams.title"),
     newLabel: t("admin.teams.new"),
     saveLabel: t("admin.save"),
@@ -29,6 +30,7 @@ startAdmin(async (main) => {
       return [
         field(t("admin.teams.name"), input("name", tm?.name, { required: true, maxlength: 60 })),
         field(t("admin.teams.leader"), select("leader_id", [["", "—"], ...members.map((x) => [x.id, x.name])], tm?.leader_id || "")),
+        el("p", { class: "hint" }, t("admin.teams.leader_hint")),
       ];
     },
     send: (tm, f, key) =>

@@ -5,7 +5,7 @@
 // every technician's badge card with its QR code.
 
 import { t, el, api, command, ApiError } from "../staff/app.js";
-import { startAdmin, bayKinds, editor, field, input, select, check, checks, checked } from "../staff/kit.js";
+import { startAdmin, setupWarnings, bayKinds, editor, field, input, select, check, checks, checked } from "../staff/kit.js";
 
 startAdmin(async (main) => {
   const kinds = bayKinds();
@@ -14,6 +14,7 @@ startAdmin(async (main) => {
   let users = [];
   const userOf = (x) => users.find((u) => u.id === x.user_id);
   const ed = editor(main, {
+    warnings: setupWarnings("technicians"),
     title: t("admin.techs.title"),
     newLabel: t("admin.techs.new"),
     saveLabel: t("admin.save"),

@@ -2,24 +2,14 @@
 // typing a new one (10 characters or more); secrets go to the server's
 // users endpoint, which hashes them, never into the history.
 
-import { t, el, api } from "../staff/app.js";
-import { startAdmin, editor, field, input, check, checks, checked } from "../staff/kit.js";
+import { t, el, api, roles } from "../staff/app.js";
+import { startAdmin, setupWarnings, editor, field, input, check, checks, checked } from "../staff/kit.js";
 
 startAdmin(async (main) => {
-  const roles = [
-    ["manager", t("admin.role.manager")],
-    ["advisor", t("admin.role.advisor")],
-    ["controller", t("admin.role.controller")],
-    ["team_leader", t("admin.role.team_leader")],
-    ["technician", t("admin.role.technician")],
-    ["qc_inspector", t("admin.role.qc_inspector")],
-    ["parts_clerk", t("admin.role.parts_clerk")],
-    ["washer", t("admin.role.washer")],
-    ["cashier", t("admin.role.cashier")],
-    ["followup", t("admin.role.followup")],
-  ];
-  const roleName = Object.fromEntries(roles);
+  const roleList = roles();
+  const roleName = Object.fromEntries(roleList);
   const ed = editor(main, {
+    warnings: setupWarnings("users"),
     title: t("admin.users.title"),
     newLabel: t("admin.users.new"),
     saveLabel: t("admin.save"),
@@ -45,7 +35,8 @@ startAdmin(async (main) => {
         field(t("admin.users.badge"), input("badge_code", u?.badge_code, { maxlength: 20 })),
       ),
       el("span", { class: "hint" }, t("admin.users.roles")),
-      checks("role", roles, u?.roles || [], "user.roles"),
+      checks("role", roleList, u?.roles || [], "user.roles"),
+      el("p", { class: "hint" }, t("admin.users.team_leader_hint")),
       field(u ? t("admin.users.new_password") : t("admin.users.password"), input("password", "", { type: "password", autocomplete: "new-password" })),
       el("p", { class: "hint" }, t("admin.users.password_hint")),
       check("active", t("admin.users.active"), u ? u.active : true),

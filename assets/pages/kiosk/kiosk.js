@@ -84,6 +84,8 @@ export function problemText(p) {
       return t("kiosk.error.csrf");
     case "locked":
       return t("kiosk.error.locked");
+    case "password_change_required":
+      return t("kiosk.error.password_change_required");
     case "bad_link":
       return t("kiosk.error.bad_link");
     case "illegal_move":

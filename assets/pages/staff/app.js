@@ -64,14 +64,79 @@ export async function api(method, path, body, headers = {}) {
   }
   linkUp();
   if (res.status === 401 && !location.pathname.startsWith("/signin")) {
-    location.assign("/signin?next=" + encodeURIComponent(location.pathname + location.search));
+    toSignIn();
     throw new ApiError(401, { code: "unauthorized" });
   }
   if (res.status === 204) return null;
   const type = res.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await res.json() : await res.text();
-  if (!res.ok) throw new ApiError(res.status, typeof data === "object" ? data : { detail: data });
+  if (!res.ok) {
+    const err = new ApiError(res.status, typeof data === "object" ? data : { detail: data });
+    // A person who must set a new password does that first, on the
+    // sign-in page, and comes back.
+    if (err.code === "password_change_required" && !location.pathname.startsWith("/signin")) toSignIn();
+    throw err;
+  }
   return data;
+}
+
+function toSignIn() {
+  location.assign("/signin?next=" + encodeURIComponent(location.pathname + location.search));
+}
+
+// useSession keeps the CSRF token of a session the page has just opened
+// (the sign-in page's), for the changes it sends next.
+export function useSession(token) {
+  csrf = token || "";
+}
+
+// roles lists every role as [value, name], in the server's order.
+export function roles() {
+  return [
+    ["manager", t("staff.role.manager")],
+    ["advisor", t("staff.role.advisor")],
+    ["controller", t("staff.role.controller")],
+    ["team_leader", t("staff.role.team_leader")],
+    ["technician", t("staff.role.technician")],
+    ["qc_inspector", t("staff.role.qc_inspector")],
+    ["parts_clerk", t("staff.role.parts_clerk")],
+    ["washer", t("staff.role.washer")],
+    ["cashier", t("staff.role.cashier")],
+    ["followup", t("staff.role.followup")],
+  ];
+}
+
+// passwordForm is the form that changes one's own password: the current
+// one, the new one and the new one again. The server names the field of
+// each refusal (a wrong current password, a new one too short or the same
+// as the old, the two new ones not matching). done runs once it is changed.
+export function passwordForm(done, old = "") {
+  const pw = (name, label, autocomplete) => {
+    const i = el("input", { name, type: "password", autocomplete, required: true });
+    return [i, el("label", {}, el("span", {}, label), i)];
+  };
+  const [oldInput, oldLabel] = pw("old", t("staff.password_old"), "current-password");
+  const [newInput, newLabel] = pw("new", t("staff.password_new"), "new-password");
+  const [againInput, againLabel] = pw("new_again", t("staff.password_new_again"), "new-password");
+  oldInput.value = old;
+  const f = el(
+    "form",
+    { class: "password", novalidate: true },
+    oldLabel,
+    newLabel,
+    againLabel,
+    el("p", { class: "muted" }, t("staff.password_hint")),
+    el("button", { type: "submit", class: "primary" }, t("staff.password_change")),
+  );
+  form(
+    f,
+    () => api("POST", "/api/v1/me/password", { old: oldInput.value, new: newInput.value, new_again: againInput.value }),
+    async () => {
+      f.reset();
+      await done();
+    },
+  );
+  return f;
 }
 
 // command gives one command; key, when given, makes a repeat act once.
@@ -100,9 +165,16 @@ export async function start(area, draw) {
     return;
   }
   csrf = me.csrf || "";
+  if (me.user.must_change_password) {
+    toSignIn();
+    return;
+  }
   const settings = await api("GET", "/api/v1/settings");
   const who = document.getElementById("who");
-  if (who) who.textContent = me.user.name;
+  if (who) {
+    who.textContent = me.user.name;
+    who.title = t("staff.my_account");
+  }
   document.getElementById("sign-out")?.addEventListener("click", signOut);
   loopbackWarning(me.user, me.base_url);
   main.replaceChildren();

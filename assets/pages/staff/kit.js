@@ -5,7 +5,7 @@
 // the page, already translated, except the names of the kinds of bay,
 // which two pages share.
 
-import { el, form, start, t } from "./app.js";
+import { api, el, form, notice, start, t } from "./app.js";
 
 // The kit's stylesheet, added once by the first page that imports it.
 if (!document.querySelector('link[href="/assets/staff/kit.css"]')) {
@@ -36,6 +36,32 @@ export function startAdmin(draw) {
     }
     await draw(main, ctx);
   });
+}
+
+// setupPage is the admin page where a setup step is taken, or where a
+// gap is mended: the base URL is one of the settings.
+export function setupPage(step, gap) {
+  if (gap === "no_base_url") return "/admin/settings";
+  return step === "screens" ? "/admin/devices" : `/admin/${step}`;
+}
+
+// setupWarnings is a box that warns of what a setup step still lacks (of
+// the gaps named in only, when given), as the server decides; box.refresh()
+// asks again after a change.
+export function setupWarnings(step, only) {
+  const box = el("div", { class: "setup-warnings", id: "setup-warnings", role: "status" });
+  box.refresh = async () => {
+    const { steps } = await api("GET", "/api/v1/setup");
+    const missing = (steps.find((s) => s.step === step)?.missing || []).filter((m) => !only || only.includes(m.gap));
+    box.replaceChildren(
+      ...missing.map((m) => {
+        const text = t(`admin.setup.gap.${m.gap}`, { name: m.name || "" });
+        const here = setupPage(step, m.gap) === location.pathname;
+        return el("p", { class: "notice warn", dataset: { gap: m.gap } }, here ? text : el("a", { href: setupPage(step, m.gap) }, text));
+      }),
+    );
+  };
+  return box;
 }
 
 // field labels a control. The label sits in a cell of its own, so that
@@ -119,8 +145,12 @@ export function editor(main, o) {
     el("div", { class: "split" }, list, side),
   );
 
+  // A page of a setup step warns of what the step still lacks, and asks
+  // again whenever its list is reloaded after a change.
+  if (o.warnings && !o.warnings.isConnected) main.prepend(o.warnings);
+
   async function reload(selectId) {
-    items = await o.load();
+    [items] = await Promise.all([o.load(), o.warnings?.refresh()]);
     if (selectId !== undefined) current = items.find((i) => o.id(i) === selectId) || null;
     drawList();
   }
