@@ -74,43 +74,10 @@ type ImportOperations struct {
 
 func (c *ImportOperations) CommandType() string { return "import_operations" }
 func (c *ImportOperations) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	var p problems
-	if len(c.Operations) == 0 {
-		p.add("rows", "the file has no row to import")
-	}
-	if len(c.Operations) > MaxImportRows {
-		p.add("rows", "has more than %d rows", MaxImportRows)
-	}
-	seen := make(map[string]bool, len(c.Operations))
-	for i, o := range c.Operations {
-		prefix := fmt.Sprintf("operations[%d].", i)
-		checkOperation(&p, prefix, o)
-		if seen[o.Code] {
-			p.add(prefix+"code", "appears twice")
-		}
-		seen[o.Code] = true
-		if len(p) > 20 {
-			break // enough to say the import is wrong
-		}
-	}
-	if err := p.err(); err != nil {
-		return result{}, err
-	}
-	c.summary = ImportSummary{Source: c.Source, Rows: len(c.Operations)}
-	for i := range c.Operations {
-		o := c.Operations[i]
-		switch old := d.operations.get(o.Code); {
-		case old == nil:
-			c.summary.Added++
-		case *old == o:
-			c.summary.Unchanged++
-			continue
-		default:
-			c.summary.Updated++
-		}
-		set(d, &d.operations, o.Code, &o)
-	}
-	return result{subject: "operations"}, nil
+	var err error
+	c.summary, err = importRows(d, &d.operations, c.Source, "operations", "code", c.Operations,
+		func(o Operation) string { return o.Code }, checkOperation)
+	return result{subject: "operations"}, err
 }
 
 // Summary is what the import did, once applied.
@@ -132,46 +99,59 @@ type ImportCatalogParts struct {
 
 func (c *ImportCatalogParts) CommandType() string { return "import_catalog_parts" }
 func (c *ImportCatalogParts) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	var p problems
-	if len(c.Parts) == 0 {
-		p.add("rows", "the file has no row to import")
-	}
-	if len(c.Parts) > MaxImportRows {
-		p.add("rows", "has more than %d rows", MaxImportRows)
-	}
-	seen := make(map[string]bool, len(c.Parts))
-	for i, cp := range c.Parts {
-		prefix := fmt.Sprintf("parts[%d].", i)
-		checkCatalogPart(&p, prefix, cp)
-		if seen[cp.Number] {
-			p.add(prefix+"number", "appears twice")
-		}
-		seen[cp.Number] = true
-		if len(p) > 20 {
-			break
-		}
-	}
-	if err := p.err(); err != nil {
-		return result{}, err
-	}
-	c.summary = ImportSummary{Source: c.Source, Rows: len(c.Parts)}
-	for i := range c.Parts {
-		cp := c.Parts[i]
-		switch old := d.catalogParts.get(cp.Number); {
-		case old == nil:
-			c.summary.Added++
-		case *old == cp:
-			c.summary.Unchanged++
-			continue
-		default:
-			c.summary.Updated++
-		}
-		set(d, &d.catalogParts, cp.Number, &cp)
-	}
-	return result{subject: "catalog_parts"}, nil
+	var err error
+	c.summary, err = importRows(d, &d.catalogParts, c.Source, "parts", "number", c.Parts,
+		func(cp CatalogPart) string { return cp.Number }, checkCatalogPart)
+	return result{subject: "catalog_parts"}, err
 }
 
 // Summary is what the import did, once applied.
 func (c *ImportCatalogParts) Summary() ImportSummary { return c.summary }
 
 func (c *ImportCatalogParts) eventData() any { return c.summary }
+
+// importRows checks an import's rows (each by the rules of its put
+// command, a code given twice refused, at most MaxImportRows) and writes
+// the new and changed ones into the catalogue's layer by their code:
+// rows the same as the catalogue's are not written again. The rows are
+// named list[i].field in a refusal; nothing is written unless every row
+// is good.
+func importRows[T comparable](d *Draft, l *layer[T], source, list, codeField string, rows []T, code func(T) string, check func(*problems, string, T)) (ImportSummary, error) {
+	var p problems
+	if len(rows) == 0 {
+		p.add("rows", "the file has no row to import")
+	}
+	if len(rows) > MaxImportRows {
+		p.add("rows", "has more than %d rows", MaxImportRows)
+	}
+	seen := make(map[string]bool, len(rows))
+	for i, r := range rows {
+		prefix := fmt.Sprintf("%s[%d].", list, i)
+		check(&p, prefix, r)
+		if seen[code(r)] {
+			p.add(prefix+codeField, "appears twice")
+		}
+		seen[code(r)] = true
+		if len(p) > 20 {
+			break // enough to say the import is wrong
+		}
+	}
+	if err := p.err(); err != nil {
+		return ImportSummary{}, err
+	}
+	sum := ImportSummary{Source: source, Rows: len(rows)}
+	for i := range rows {
+		r := rows[i]
+		switch old := l.get(code(r)); {
+		case old == nil:
+			sum.Added++
+		case *old == r:
+			sum.Unchanged++
+			continue
+		default:
+			sum.Updated++
+		}
+		set(d, l, code(r), &r)
+	}
+	return sum, nil
+}
