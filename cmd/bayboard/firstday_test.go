@@ -330,27 +330,7 @@ func (d *firstDay) typeInto(ctx context.Context, selector, value string) {
 func (d *firstDay) fill(ctx context.Context, form string, values map[string]any) {
 	d.t.Helper()
 	d.wait(ctx, "the form "+form, fmt.Sprintf(`!!document.querySelector(%s)`, js(form)))
-	raw, _ := json.Marshal(values)
-	msg := livetest.Eval[string](d.t, ctx, fmt.Sprintf(`(() => {
-		const f = document.querySelector(%s);
-		for (const [name, v] of Object.entries(%s)) {
-			const boxes = f.querySelectorAll('input[type=checkbox][name="' + name + '"]');
-			if (boxes.length && Array.isArray(v)) {
-				boxes.forEach((b) => (b.checked = v.includes(b.value)));
-				continue;
-			}
-			const i = f.elements[name];
-			if (!i) return "no field " + name;
-			if (i.type === "checkbox") i.checked = !!v; else i.value = v;
-			i.dispatchEvent(new Event("input", { bubbles: true }));
-			i.dispatchEvent(new Event("change", { bubbles: true }));
-		}
-		f.requestSubmit();
-		return "";
-	})()`, js(form), raw))
-	if msg != "" {
-		d.t.Fatalf("fill %s: %s", form, msg)
-	}
+	livetest.Fill(d.t, ctx, form, values, true)
 }
 
 // get reads the API with the manager's token, to check what the pages did.

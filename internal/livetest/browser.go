@@ -2,7 +2,9 @@ package livetest
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -164,5 +166,35 @@ func Upload(t testing.TB, ctx context.Context, selector string, paths ...string)
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(selector, paths)); err != nil {
 		t.Fatalf("upload to %s: %v", selector, err)
+	}
+}
+
+// Fill sets the fields of a form (by CSS selector) as a person typing
+// would — a list ticks the checkboxes of that name whose values it holds —
+// and, if submit, submits it.
+func Fill(t testing.TB, ctx context.Context, form string, values map[string]any, submit bool) {
+	t.Helper()
+	sel, _ := json.Marshal(form)
+	raw, _ := json.Marshal(values)
+	msg := Eval[string](t, ctx, fmt.Sprintf(`(() => {
+		const f = document.querySelector(%s);
+		if (!f) return "no form";
+		for (const [name, v] of Object.entries(%s)) {
+			const boxes = f.querySelectorAll('input[type=checkbox][name="' + name + '"]');
+			if (boxes.length && Array.isArray(v)) {
+				boxes.forEach((b) => (b.checked = v.includes(b.value)));
+				continue;
+			}
+			const i = f.elements[name];
+			if (!i) return "no field " + name;
+			if (i.type === "checkbox") i.checked = !!v; else i.value = v;
+			i.dispatchEvent(new Event("input", { bubbles: true }));
+			i.dispatchEvent(new Event("change", { bubbles: true }));
+		}
+		if (%v) f.requestSubmit();
+		return "";
+	})()`, sel, raw, submit))
+	if msg != "" {
+		t.Fatalf("fill %s: %s", form, msg)
 	}
 }

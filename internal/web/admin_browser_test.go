@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -27,32 +26,10 @@ func signIn(t *testing.T, ctx context.Context, ls *livetest.Server, login, next 
 	livetest.WaitFor(t, ctx, next, `location.pathname === `+quote(next)+` && !document.querySelector("#main > p.muted[data-i18n]")`, 10*time.Second)
 }
 
-// fill sets the fields of a form (by CSS selector) as a person typing
-// would, and submits it.
+// fill is livetest.Fill: a form filled in as a person would.
 func fill(t *testing.T, ctx context.Context, form string, values map[string]any, submit bool) {
 	t.Helper()
-	raw, _ := json.Marshal(values)
-	js := fmt.Sprintf(`(() => {
-		const f = document.querySelector(%s);
-		if (!f) return "no form";
-		for (const [name, v] of Object.entries(%s)) {
-			const boxes = f.querySelectorAll('input[type=checkbox][name="' + name + '"]');
-			if (boxes.length && Array.isArray(v)) {
-				boxes.forEach((b) => (b.checked = v.includes(b.value)));
-				continue;
-			}
-			const i = f.elements[name];
-			if (!i) return "no field " + name;
-			if (i.type === "checkbox") i.checked = !!v; else i.value = v;
-			i.dispatchEvent(new Event("input", { bubbles: true }));
-			i.dispatchEvent(new Event("change", { bubbles: true }));
-		}
-		if (%v) f.requestSubmit();
-		return "";
-	})()`, quote(form), raw, submit)
-	if msg := livetest.Eval[string](t, ctx, js); msg != "" {
-		t.Fatalf("fill %s: %s", form, msg)
-	}
+	livetest.Fill(t, ctx, form, values, submit)
 }
 
 // eventually polls the API (as the manager) until ok holds.
