@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/assets"
 	"bayboard/internal/catalog/xlsxtest"
 	"bayboard/internal/livetest"
 
@@ -83,6 +85,46 @@ func TestTheFirstDay(t *testing.T) {
 	day.carGoesFromBookingToDelivery(&oil)
 
 	day.step("the day ends", func() { day.theDayEnds(alignment, oil) })
+}
+
+// Every page opens on a shop's first day, when every list is empty:
+// each desk and admin page, each board and the parts counter, opened by
+// the manager on an empty data file, shows itself with no page error.
+func TestEveryPageOpensOnAnEmptyShop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	day := openTheShop(t)
+	day.chooseOwnPassword(day.desk, "admin", day.password, "/admin")
+	var paths []string
+	for _, area := range []string{"desk", "admin"} {
+		modules, err := fs.Glob(assets.Pages(), area+"/*.js")
+		if err != nil || len(modules) < 5 {
+			t.Fatalf("the %s pages: %v %v", area, modules, err)
+		}
+		for _, m := range modules {
+			paths = append(paths, "/"+strings.TrimSuffix(m, ".js"))
+		}
+	}
+	for _, view := range []string{"workshop", "lounge", "appointments", "parts", "wash", "advisor"} {
+		paths = append(paths, "/board/"+view)
+	}
+	paths = append(paths, "/k/parts")
+	for _, path := range paths {
+		day.open(day.desk, path)
+		switch {
+		case strings.HasPrefix(path, "/board/"):
+			day.wait(day.desk, path+" drawn", `document.body.dataset.drawn === "ok"`)
+		case path == "/k/parts":
+			day.wait(day.desk, path+" drawn", `(document.getElementById("who")?.textContent || "") !== "" && !!document.getElementById("main")?.children.length`)
+		default:
+			day.wait(day.desk, path+" drawn", fmt.Sprintf(`location.pathname === %s && document.body.dataset.drawn === "ok"`, js(path)))
+		}
+		livetest.Screenshot(t, day.desk, "empty"+strings.ReplaceAll(path, "/", "-"))
+	}
+	// The page errors of the last page have had their chance to show.
+	day.open(day.desk, "/desk/account")
+	day.wait(day.desk, "my account", `!!document.querySelector("#main h1")`)
 }
 
 // car is one customer's car and the work it comes for.

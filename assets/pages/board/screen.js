@@ -119,8 +119,11 @@ class Screen {
     });
   }
 
+  // data-drawn says a frame has been drawn: a test waits for it rather
+  // than for time to pass.
   render() {
     this.draw(this.model, this);
+    document.body.dataset.drawn = "ok";
   }
 
   // figures fills the header with the view's big numbers:

@@ -178,10 +178,14 @@ export async function start(area, draw) {
   document.getElementById("sign-out")?.addEventListener("click", signOut);
   loopbackWarning(me.user, me.base_url);
   main.replaceChildren();
+  // data-drawn says the page has drawn what it first loaded (or failed
+  // to): a test waits for it rather than for time to pass.
   try {
     await draw(main, { user: me.user, settings, area, baseURL: me.base_url });
+    document.body.dataset.drawn = "ok";
   } catch (e) {
     main.append(el("p", { class: "error" }, e.message));
+    document.body.dataset.drawn = "failed";
     throw e;
   }
 }
