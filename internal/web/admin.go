@@ -444,10 +444,7 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 		"uptime_seconds": int(time.Since(s.started).Seconds())})
 }
 
-// Demo reports whether the server runs the demo shop.
-func (s *Server) Demo() bool { return s.opts.Demo }
-
-// Who exposes the caller of a request to packages that add routes.
+// Who is the caller of a request: a person, their actor, or a paired screen.
 func Who(c *fiber.Ctx) (user *shop.User, actor shop.Actor, device *Device) {
 	w := whoOf(c)
 	return w.user, w.actor, w.device

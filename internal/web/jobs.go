@@ -140,9 +140,8 @@ func (s *Server) jobHistory(c *fiber.Ctx) error {
 func (s *Server) getSettings(c *fiber.Ctx) error { return c.JSON(s.eng.State().Settings) }
 
 // listOf serves a list read from the live state.
-func listOf(read func(*shop.State) any) fiber.Handler {
+func (s *Server) listOf(read func(*shop.State) any) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		s := c.Locals("server").(*Server)
 		return c.JSON(read(s.eng.State()))
 	}
 }
