@@ -168,7 +168,7 @@ func TestEveryCallerAgainstEveryChangingRoute(t *testing.T) {
 				want, code = "refused", "unauthorized"
 			case c.role == shop.RoleManager || a.roles == nil || contains(roleNames(a.roles), string(c.role)):
 			default:
-				want, code = "refused", shop.CodeForbidden
+				want, code = "refused", "forbidden"
 			}
 			switch {
 			case want == "allowed" && refused:

@@ -93,7 +93,7 @@ func (d *desk) home(area string) fiber.Handler {
 			return toSignIn(c)
 		}
 		if len(d.pages[area]) == 0 {
-			return problem(c, "route_not_found", "no pages in "+area)
+			return problem(c, CodeRouteNotFound, "no pages in "+area)
 		}
 		return c.Redirect("/"+area+"/"+d.pages[area][0], fiber.StatusSeeOther)
 	}
@@ -103,7 +103,7 @@ func (d *desk) page(area string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		page := c.Params("page")
 		if !slices.Contains(d.pages[area], page) {
-			return problem(c, "route_not_found", "no page "+area+"/"+page)
+			return problem(c, CodeRouteNotFound, "no page "+area+"/"+page)
 		}
 		user, _, _ := Who(c)
 		if user == nil || mustChangePassword(whoOf(c)) {

@@ -121,7 +121,7 @@ func (s *Server) routes() {
 
 	app.Use(func(c *fiber.Ctx) error {
 		c.Locals("unmatched", true) // for the metrics: not a route of its own
-		return problem(c, "route_not_found", c.Method()+" "+c.Path())
+		return problem(c, CodeRouteNotFound, c.Method()+" "+c.Path())
 	})
 }
 

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"bayboard/board"
-	"bayboard/internal/shop"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -122,11 +121,11 @@ func loadAssets(pages fs.FS) (map[string]asset, error) {
 func (b *boards) asset(c *fiber.Ctx) error {
 	name, err := url.PathUnescape(c.Params("*"))
 	if err != nil {
-		return problem(c, "route_not_found", c.Path())
+		return problem(c, CodeRouteNotFound, c.Path())
 	}
 	a, ok := b.files[name]
 	if !ok || strings.HasSuffix(name, ".html") {
-		return problem(c, "route_not_found", c.Path())
+		return problem(c, CodeRouteNotFound, c.Path())
 	}
 	c.Set(fiber.HeaderETag, a.etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
@@ -190,7 +189,7 @@ func (b *boards) index(c *fiber.Ctx) error {
 func (b *boards) page(c *fiber.Ctx) error {
 	view := c.Params("view")
 	if !board.Known(view) {
-		return problem(c, "route_not_found", "no board "+view)
+		return problem(c, CodeRouteNotFound, "no board "+view)
 	}
 	d := pageData{View: view, Lang: b.language(c), Theme: theme(c.Query("theme"), view)}
 	if !b.mayView(c, view) {
@@ -219,19 +218,19 @@ func theme(asked, view string) string {
 func (b *boards) upgrade(c *fiber.Ctx) error {
 	view := c.Params("view")
 	if !board.Known(view) {
-		return problem(c, "route_not_found", "no board "+view)
+		return problem(c, CodeRouteNotFound, "no board "+view)
 	}
 	if !websocket.IsWebSocketUpgrade(c) {
-		return problem(c, shop.CodeInvalid, "open the feed with a websocket")
+		return problem(c, CodeInvalid, "open the feed with a websocket")
 	}
 	if !sameOrigin(c) {
-		return problem(c, shop.CodeForbidden, "a board feed opens only from the board's own pages")
+		return problem(c, CodeForbidden, "a board feed opens only from the board's own pages")
 	}
 	if !b.mayView(c, view) {
 		if whoOf(c).device != nil {
-			return problem(c, shop.CodeForbidden, "this screen is not paired for the "+view+" board")
+			return problem(c, CodeForbidden, "this screen is not paired for the "+view+" board")
 		}
-		return problem(c, "unauthorized", "pair this screen, or sign in")
+		return problem(c, CodeUnauthorized, "pair this screen, or sign in")
 	}
 	c.Locals("board_view", view)
 	c.Locals("board_resume", board.ParseResume(c.Query("epoch"), c.Query("seq")))
