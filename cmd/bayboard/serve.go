@@ -13,15 +13,13 @@ import (
 	"strings"
 	"time"
 
-	"bayboard/assets"
-	"bayboard/board"
 	"bayboard/internal/demo"
 	"bayboard/internal/engine"
+	"bayboard/internal/server"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 	"bayboard/internal/web"
 	"bayboard/kiosk"
-	"bayboard/printing"
 )
 
 // Config is everything serve is told, from flags and BAYBOARD_* variables.
@@ -125,18 +123,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		sim = demo.NewClock(time.Now(), cfg.DemoSpeed)
 		clock = sim.Now
 	}
-	state, err := st.Load(clock())
+	state, err := server.Load(st, clock(), log)
 	if err != nil {
-		return fmt.Errorf("load %s: %w", cfg.Data, err)
+		return err
 	}
-	state.Loc = shopLocation(state.Settings, log)
 	if cfg.Demo {
 		if state, err = demo.Seed(st, state, clock()); err != nil {
 			return fmt.Errorf("seed the demo shop: %w", err)
 		}
 	}
-	eng := engine.New(st, state, clock)
-	defer eng.Close()
+	srv, err := server.New(st, state, clock, server.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	eng := srv.Engine
 
 	var demoToken, firstPassword string
 	switch {
@@ -150,24 +151,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	renderer, err := printing.NewRenderer(assets.Fonts)
-	if err != nil {
-		return fmt.Errorf("load the printing fonts: %w", err)
-	}
-	deps := web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: kiosk.NewTokens(st.Secret()), Printing: renderer}
-	hub := board.New(eng, board.Options{Logger: log})
-	eng.Subscribe(func(c engine.Change) { hub.Changed(c.State, c.Events) })
-	go hub.Run(ctx)
-	boards, err := web.Boards(hub, assets.Pages())
-	if err != nil {
-		return fmt.Errorf("load the board pages: %w", err)
-	}
-	staffPages, err := web.Desk(assets.Pages())
-	if err != nil {
-		return fmt.Errorf("load the staff pages: %w", err)
-	}
-	deps.Extra = append(deps.Extra, boards, staffPages)
-	srv := web.New(deps, web.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
 	url := localURL(ln.Addr())
 	if firstPassword != "" {
 		// Before the line that says the server is up: whoever waits for
@@ -188,11 +171,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if len(lan) > 0 {
 			kioskBase = lan[0]
 		}
-		printDemo(stdout, url, demoToken, cfg.DemoSpeed, kiosk.URLs{Base: kioskBase, Tokens: deps.Tokens}.Bay(firstBay(eng.State())))
+		printDemo(stdout, url, demoToken, cfg.DemoSpeed, kiosk.URLs{Base: kioskBase, Tokens: srv.Tokens}.Bay(firstBay(eng.State())))
 		simulator := demo.NewSimulator(eng, sim, log)
 		go simulator.Run(ctx)
 	}
-	go sweep(ctx, srv, time.Now, log) // sessions live in real time, whatever the demo clock says
+	go sweep(ctx, srv.Web, time.Now, log) // sessions live in real time, whatever the demo clock says
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -206,8 +189,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := srv.Shutdown(shutdown); err != nil {
 		log.Warn("shutdown", "error", err)
 	}
-	// Websockets outlive the HTTP shutdown: tell the screens to come back.
-	hub.Close(shutdown)
 	return nil
 }
 
@@ -252,15 +233,6 @@ func sameFile(a, b string) bool {
 	absA, errA := filepath.Abs(a)
 	absB, errB := filepath.Abs(b)
 	return errA == nil && errB == nil && absA == absB
-}
-
-func shopLocation(s shop.Settings, log *slog.Logger) *time.Location {
-	loc, err := time.LoadLocation(s.TimeZone)
-	if err != nil {
-		log.Warn("unknown time zone in settings; using UTC", "time_zone", s.TimeZone)
-		return time.UTC
-	}
-	return loc
 }
 
 // firstAdminLogin is the login of a new shop's manager.

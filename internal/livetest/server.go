@@ -12,14 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"bayboard/assets"
 	"bayboard/board"
 	"bayboard/internal/demo"
 	"bayboard/internal/engine"
+	"bayboard/internal/server"
 	"bayboard/internal/store"
 	"bayboard/internal/web"
 	"bayboard/kiosk"
-	"bayboard/printing"
 )
 
 // Options says what kind of shop a Server runs.
@@ -35,7 +34,8 @@ type Options struct {
 }
 
 // Server is the whole server in the test's process — store, engine, hub,
-// kiosk tokens, printing, web — wired as `bayboard serve` wires it, on a
+// kiosk tokens, printing, web — assembled by internal/server as `bayboard
+// serve` assembles it, on a
 // fixed address, so that it can be stopped and started again on the same
 // data file while a browser keeps its pages open.
 type Server struct {
@@ -53,6 +53,7 @@ type Server struct {
 	Web    *web.Server
 	Tokens *kiosk.Tokens
 
+	server *server.Server
 	cancel context.CancelFunc
 	served chan error
 }
@@ -91,7 +92,7 @@ func (s *Server) Restart() {
 	if s.Store, err = store.Open(s.Data); err != nil {
 		t.Fatal(err)
 	}
-	state, err := s.Store.Load(s.Clock.Now())
+	state, err := server.Load(s.Store, s.Clock.Now(), Quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,34 +104,17 @@ func (s *Server) Restart() {
 			t.Fatal(err)
 		}
 	}
-	state.Loc = demo.Location()
-	s.Engine = engine.New(s.Store, state, s.Clock.Now)
-	s.Hub = board.New(s.Engine, board.Options{Logger: Quiet})
-	s.Engine.Subscribe(func(c engine.Change) { s.Hub.Changed(c.State, c.Events) })
+	if s.server, err = server.New(s.Store, state, s.Clock.Now, server.Options{Demo: s.opts.Demo, Logger: Quiet}); err != nil {
+		t.Fatal(err)
+	}
+	s.Engine, s.Hub, s.Web, s.Tokens = s.server.Engine, s.server.Hub, s.server.Web, s.server.Tokens
 	var ctx context.Context
 	ctx, s.cancel = context.WithCancel(context.Background())
-	go s.Hub.Run(ctx)
 	if s.opts.Simulate {
 		sim := demo.NewSimulator(s.Engine, s.Clock, Quiet)
 		sim.Tick = 200 * time.Millisecond
 		go sim.Run(ctx)
 	}
-	renderer, err := printing.NewRenderer(assets.Fonts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Tokens = kiosk.NewTokens(s.Store.Secret())
-	boards, err := web.Boards(s.Hub, assets.Pages())
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := web.Deps{Engine: s.Engine, Auth: s.Store, Backup: s.Store, History: s.Store, Tokens: s.Tokens, Printing: renderer}
-	staffPages, err := web.Desk(assets.Pages())
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps.Extra = append(deps.Extra, boards, staffPages)
-	s.Web = web.New(deps, web.Options{Demo: s.opts.Demo, Logger: Quiet})
 	var ln net.Listener
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if ln, err = net.Listen("tcp", s.Addr); err == nil || time.Now().After(deadline) {
@@ -151,11 +135,10 @@ func (s *Server) Stop() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	s.Web.Shutdown(ctx)
-	s.Hub.Close(ctx)
+	s.server.Shutdown(ctx)
 	s.cancel()
 	<-s.served
-	s.Engine.Close()
+	s.server.Close()
 	s.Store.Close()
 	s.Web = nil
 }

@@ -56,7 +56,7 @@ func TestImportRefusesBadRowsAndChangesNothing(t *testing.T) {
 		name  string
 		a     Actor
 		c     Command
-		code  string
+		code  Code
 		field string
 	}{
 		{"no rows", system, &ImportCatalogParts{}, CodeInvalid, "rows"},

@@ -6,18 +6,30 @@ import (
 	"strings"
 )
 
-// Error codes are stable: the API's problem types and the logs use them.
+// Code is what kind of domain error a user can act on. The codes are a
+// closed set: an error is built with one of the constants below, never
+// from a string, so a misspelt code does not compile. The web's problem
+// catalogue (internal/web/problems.go) gives each its name on the wire,
+// its HTTP status and its title.
+type Code uint8
+
+// The domain's error codes.
 const (
-	CodeInvalid     = "invalid"
-	CodeNotFound    = "not_found"
-	CodeForbidden   = "forbidden"
-	CodeIllegalMove = "illegal_move"
-	CodeConflict    = "conflict"
+	// The zero Code is no code: an unexpected error.
+	_ Code = iota
+	CodeInvalid
+	CodeNotFound
+	CodeForbidden
+	CodeIllegalMove
+	CodeConflict
 )
+
+// Codes lists every domain error code.
+var Codes = []Code{CodeInvalid, CodeNotFound, CodeForbidden, CodeIllegalMove, CodeConflict}
 
 // Error is a domain error a user can act on.
 type Error struct {
-	Code    string
+	Code    Code
 	Message string
 	Fields  []FieldError
 }
@@ -39,8 +51,9 @@ func (e *Error) Error() string {
 	return e.Message + " (" + strings.Join(parts, "; ") + ")"
 }
 
-// CodeOf returns the stable code of an error, "" for unexpected errors.
-func CodeOf(err error) string {
+// CodeOf returns the stable code of an error, the zero Code for
+// unexpected errors.
+func CodeOf(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
@@ -49,7 +62,7 @@ func CodeOf(err error) string {
 	if errors.As(err, &m) {
 		return CodeIllegalMove
 	}
-	return ""
+	return 0
 }
 
 func notFound(what, id string) error {

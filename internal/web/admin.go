@@ -38,7 +38,7 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 	}
 	u := req.User
 	if u.PasswordHash != "" || u.PINHash != "" {
-		return problem(c, shop.CodeInvalid, "send password and pin in clear over this endpoint, never hashes",
+		return problem(c, CodeInvalid, "send password and pin in clear over this endpoint, never hashes",
 			shop.FieldError{Field: "user.password_hash", Message: "not accepted"})
 	}
 	if req.Password != "" {
@@ -112,7 +112,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	}
 	req.Name = strings.TrimSpace(req.Name)
 	if req.Name == "" || len([]rune(req.Name)) > 60 {
-		return problem(c, shop.CodeInvalid, "name the token", shop.FieldError{Field: "name", Message: "1 to 60 characters"})
+		return problem(c, CodeInvalid, "name the token", shop.FieldError{Field: "name", Message: "1 to 60 characters"})
 	}
 	w := whoOf(c)
 	token, err := issueToken(s.auth, s.authEvent(w.actor), w.user.ID, req.Name)
@@ -157,7 +157,7 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 		return nil
 	})
 	if key == "" {
-		return problem(c, shop.CodeNotFound, "no such token")
+		return problem(c, CodeNotFound, "no such token")
 	}
 	if err := s.recordAuth(c, "token_revoked", id, fiber.Map{"name": t.Name, "user_id": t.UserID},
 		authDelete(authTokens, key)); err != nil {
@@ -210,7 +210,7 @@ func (s *Server) pairStart(c *fiber.Ctx) error {
 		return err
 	}
 	if len([]rune(req.Name)) > 60 {
-		return problem(c, shop.CodeInvalid, "name too long", shop.FieldError{Field: "name", Message: "at most 60 characters"})
+		return problem(c, CodeInvalid, "name too long", shop.FieldError{Field: "name", Message: "at most 60 characters"})
 	}
 	pending := 0
 	s.auth.EachAuth(authDevices, func(_ string, v []byte) error {
@@ -221,7 +221,7 @@ func (s *Server) pairStart(c *fiber.Ctx) error {
 		return nil
 	})
 	if pending >= 50 {
-		return problem(c, "locked", "too many screens wait for approval; approve or revoke some first")
+		return problem(c, CodeLocked, "too many screens wait for approval; approve or revoke some first")
 	}
 	poll := NewToken()
 	d := Device{ID: "dev-" + NewToken()[:10], Name: req.Name, Code: fmt.Sprintf("%06d", rand.IntN(1_000_000)),
@@ -268,7 +268,7 @@ func (s *Server) pairPoll(c *fiber.Ctx) error {
 		return err
 	}
 	if d == nil || d.PollKey == "" || tokenKey(c.Get("X-Pair-Secret")) != d.PollKey {
-		return problem(c, shop.CodeNotFound, "no such pairing")
+		return problem(c, CodeNotFound, "no such pairing")
 	}
 	if !d.Approved {
 		return c.JSON(fiber.Map{"approved": false, "code": d.Code})
@@ -327,7 +327,7 @@ func (s *Server) approveDevice(c *fiber.Ctx) error {
 		return nil
 	})
 	if found == nil {
-		return problem(c, shop.CodeNotFound, "no screen waits with that code")
+		return problem(c, CodeNotFound, "no screen waits with that code")
 	}
 	found.Approved, found.Code, found.Name, found.Views, found.Lang = true, "", req.Name, req.Views, req.Lang
 	if err := s.recordDevice(c, "screen_approved", found); err != nil {
@@ -381,7 +381,7 @@ func (s *Server) updateDevice(c *fiber.Ctx) error {
 		return err
 	}
 	if d == nil || d.Revoked || !d.Approved {
-		return problem(c, shop.CodeNotFound, "no such approved screen")
+		return problem(c, CodeNotFound, "no such approved screen")
 	}
 	d.Name, d.Views, d.Lang = req.Name, req.Views, req.Lang
 	if err := s.recordDevice(c, "screen_changed", d); err != nil {
@@ -398,7 +398,7 @@ func (s *Server) revokeDevice(c *fiber.Ctx) error {
 		return err
 	}
 	if d == nil {
-		return problem(c, shop.CodeNotFound, "no such device")
+		return problem(c, CodeNotFound, "no such device")
 	}
 	var changes []shop.Record
 	if d.TokenKey != "" {
@@ -444,10 +444,7 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 		"uptime_seconds": int(time.Since(s.started).Seconds())})
 }
 
-// Demo reports whether the server runs the demo shop.
-func (s *Server) Demo() bool { return s.opts.Demo }
-
-// Who exposes the caller of a request to packages that add routes.
+// Who is the caller of a request: a person, their actor, or a paired screen.
 func Who(c *fiber.Ctx) (user *shop.User, actor shop.Actor, device *Device) {
 	w := whoOf(c)
 	return w.user, w.actor, w.device

@@ -418,7 +418,7 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 		return refused()
 	}
 	if w := whoOf(c); mustChangePassword(w) {
-		return problem(c, "password_change_required", "set a new password first (POST /api/v1/me/password)")
+		return problem(c, CodePasswordChangeRequired, "set a new password first (POST /api/v1/me/password)")
 	}
 	return c.Next()
 }
@@ -438,12 +438,12 @@ func signedIn(c *fiber.Ctx) func() error {
 	w := whoOf(c)
 	if w.user == nil {
 		return func() error {
-			return problem(c, "unauthorized", "sign in with a password, a badge and PIN, or an API token")
+			return problem(c, CodeUnauthorized, "sign in with a password, a badge and PIN, or an API token")
 		}
 	}
 	if !w.token && c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 		if got := c.Get(headerCSRF); got == "" || w.session == nil || got != w.session.CSRF {
-			return func() error { return problem(c, "csrf", "send the X-CSRF-Token header given at sign-in") }
+			return func() error { return problem(c, CodeCSRF, "send the X-CSRF-Token header given at sign-in") }
 		}
 	}
 	return nil
@@ -469,7 +469,7 @@ func requireRole(roles ...shop.Role) fiber.Handler {
 				return c.Next()
 			}
 		}
-		return problem(c, shop.CodeForbidden, fmt.Sprintf("this needs one of the roles %v", roles))
+		return problem(c, CodeForbidden, fmt.Sprintf("this needs one of the roles %v", roles))
 	}
 }
 

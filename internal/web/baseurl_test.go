@@ -203,8 +203,8 @@ func TestEveryProblemCodeHasItsMessage(t *testing.T) {
 		if err := json.Unmarshal(raw, &catalog); err != nil {
 			t.Fatal(err)
 		}
-		for code := range problemTypes {
-			if catalog["staff.problem."+code] == "" {
+		for _, pt := range problemTypes {
+			if code := pt.Name; catalog["staff.problem."+code] == "" {
 				t.Errorf("%s: no message staff.problem.%s", lang, code)
 			}
 		}

@@ -136,7 +136,7 @@ type importPreview struct {
 func (s *Server) previewImport(c *fiber.Ctx) error {
 	kind := catalog.Kind(c.Query("kind"))
 	if kind != catalog.KindParts && kind != catalog.KindOperations {
-		return problem(c, shop.CodeInvalid, "say what the file holds", shop.FieldError{Field: "kind", Message: "must be operations or parts"})
+		return problem(c, CodeInvalid, "say what the file holds", shop.FieldError{Field: "kind", Message: "must be operations or parts"})
 	}
 	w := whoOf(c)
 	if err := shop.Authorize(w.actor, importCommand(kind, "", nil)); err != nil {
@@ -149,7 +149,7 @@ func (s *Server) previewImport(c *fiber.Ctx) error {
 	f, err := catalog.Parse(kind, c.Body())
 	if err != nil {
 		if fe, ok := err.(*catalog.FileError); ok {
-			return problem(c, shop.CodeInvalid, fe.Error(), shop.FieldError{Field: fe.Field, Message: fe.Message})
+			return problem(c, CodeInvalid, fe.Error(), shop.FieldError{Field: fe.Field, Message: fe.Message})
 		}
 		return err
 	}
@@ -208,7 +208,7 @@ func (s *Server) confirmImport(c *fiber.Ctx) error {
 	w := whoOf(c)
 	p := s.imports.get(c.Params("id"), ownerOf(w), s.opts.WallClock())
 	if p == nil {
-		return problem(c, shop.CodeNotFound, "no import preview "+c.Params("id")+": it has expired or was never made; read the file again")
+		return problem(c, CodeNotFound, "no import preview "+c.Params("id")+": it has expired or was never made; read the file again")
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -28,16 +28,16 @@ func (s *Server) job(id string) *shop.Job {
 // same 403 with a message the customer can act on, never another job.
 func (s *Server) customerLink(c *fiber.Ctx) (*shop.Job, error) {
 	if s.tokens == nil {
-		return nil, problem(c, "bad_link", "customer links are not set up")
+		return nil, problem(c, CodeBadLink, "customer links are not set up")
 	}
 	j, err := kiosk.CustomerJob(s.tokens, s.eng.State().Settings, c.Params("token"), s.eng.Now(), s.job)
 	switch {
 	case err == nil:
 		return j, nil
 	case errors.Is(err, kiosk.ErrExpired), errors.Is(err, kiosk.ErrRevoked):
-		return nil, problem(c, "bad_link", err.Error()+"; ask your service advisor for a new one")
+		return nil, problem(c, CodeBadLink, err.Error()+"; ask your service advisor for a new one")
 	default:
-		return nil, problem(c, "bad_link", "this link is not valid here; scan the code on your copy again")
+		return nil, problem(c, CodeBadLink, "this link is not valid here; scan the code on your copy again")
 	}
 }
 
@@ -64,7 +64,7 @@ func (s *Server) customerDecides(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Approve == nil {
-		return problem(c, shop.CodeInvalid, "say yes or no", shop.FieldError{Field: "approve", Message: "is required"})
+		return problem(c, CodeInvalid, "say yes or no", shop.FieldError{Field: "approve", Message: "is required"})
 	}
 	sum := sha256.Sum256([]byte(c.IP() + "\x00" + c.Get(fiber.HeaderUserAgent)))
 	actor := shop.Actor{Customer: true, CustomerJob: j.ID, DeviceID: "customer:" + hex.EncodeToString(sum[:6])}

@@ -14,19 +14,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Desk serves the staff's pages: the sign-in page, the advisor's desk
+// desk serves the staff's pages: the sign-in page, the advisor's desk
 // (/desk/{page}) and the manager's admin (/admin/{page}). Every page is
 // one template, staff.html, that loads one ES module: a page exists when
 // assets/pages/{desk,admin}/{page}.js does, and the navigation lists
 // those that exist (helpers the pages share live in staff/). The pages read and change everything through the
 // /api/v1 API, which checks each role; a page only hides what a role
 // cannot use.
-func Desk(pages fs.FS) (func(*fiber.App, *Server), error) {
+func newDesk(s *Server, pages fs.FS) (*desk, error) {
 	tpl, err := template.ParseFS(pages, "staff.html")
 	if err != nil {
 		return nil, err
 	}
-	d := &desk{tpl: tpl, pages: map[string][]string{}}
+	d := &desk{s: s, tpl: tpl, pages: map[string][]string{}}
 	for _, area := range []string{"desk", "admin"} {
 		names, err := fs.Glob(pages, area+"/*.js")
 		if err != nil {
@@ -37,15 +37,7 @@ func Desk(pages fs.FS) (func(*fiber.App, *Server), error) {
 		}
 		d.pages[area] = orderPages(d.pages[area], navOrder[area])
 	}
-	return func(app *fiber.App, s *Server) {
-		d.s = s
-		app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/desk", fiber.StatusSeeOther) })
-		app.Get("/signin", d.signIn)
-		app.Get("/desk", d.home("desk"))
-		app.Get("/desk/:page", d.page("desk"))
-		app.Get("/admin", d.home("admin"))
-		app.Get("/admin/:page", d.page("admin"))
-	}, nil
+	return d, nil
 }
 
 // navOrder is the order of the pages in the navigation, the day's order;
@@ -101,7 +93,7 @@ func (d *desk) home(area string) fiber.Handler {
 			return toSignIn(c)
 		}
 		if len(d.pages[area]) == 0 {
-			return problem(c, "route_not_found", "no pages in "+area)
+			return problem(c, CodeRouteNotFound, "no pages in "+area)
 		}
 		return c.Redirect("/"+area+"/"+d.pages[area][0], fiber.StatusSeeOther)
 	}
@@ -111,7 +103,7 @@ func (d *desk) page(area string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		page := c.Params("page")
 		if !slices.Contains(d.pages[area], page) {
-			return problem(c, "route_not_found", "no page "+area+"/"+page)
+			return problem(c, CodeRouteNotFound, "no page "+area+"/"+page)
 		}
 		user, _, _ := Who(c)
 		if user == nil || mustChangePassword(whoOf(c)) {
@@ -151,7 +143,7 @@ func (d *desk) signIn(c *fiber.Ctx) error {
 }
 
 func (d *desk) render(c *fiber.Ctx, p staffPage) error {
-	p.Lang, p.Demo = d.language(c), d.s.Demo()
+	p.Lang, p.Demo = d.language(c), d.s.opts.Demo
 	var buf bytes.Buffer
 	if err := d.tpl.Execute(&buf, p); err != nil {
 		return err

@@ -104,7 +104,7 @@ const MaxLookupHits = 20
 func (s *Server) deskLookup(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
 	if q == "" {
-		return problem(c, shop.CodeInvalid, "say what to look for", shop.FieldError{Field: "q", Message: "is required"})
+		return problem(c, CodeInvalid, "say what to look for", shop.FieldError{Field: "q", Message: "is required"})
 	}
 	st := s.eng.State()
 	bare := func(p string) string {

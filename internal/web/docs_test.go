@@ -55,7 +55,7 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	documented := documentedRoutes(string(raw))
-	ts := newTestShopWith(t, withBoardsAndPages(t)...)
+	ts := newTestShop(t)
 	param := regexp.MustCompile(`:([a-z_]+)`)
 	served := map[string]bool{}
 	for _, r := range ts.srv.Routes() {

@@ -90,7 +90,7 @@ func (s *Server) jobDocument(c *fiber.Ctx) error {
 	file := c.Params("file")
 	kind, ok := printing.ParseKind(strings.TrimSuffix(file, ".pdf"))
 	if !ok || !strings.HasSuffix(file, ".pdf") {
-		return problem(c, shop.CodeNotFound, "no document "+file+"; job-card.pdf, seat-label.pdf, estimate.pdf or settlement.pdf")
+		return problem(c, CodeNotFound, "no document "+file+"; job-card.pdf, seat-label.pdf, estimate.pdf or settlement.pdf")
 	}
 	paper, err := paperOf(c.Query("paper"))
 	if err != nil {
@@ -117,10 +117,10 @@ func (s *Server) printJob(c *fiber.Ctx) error {
 	}
 	kind, ok := printing.ParseKind(req.Kind)
 	if !ok {
-		return problem(c, shop.CodeInvalid, "unknown document", shop.FieldError{Field: "kind", Message: "job-card, seat-label, estimate or settlement"})
+		return problem(c, CodeInvalid, "unknown document", shop.FieldError{Field: "kind", Message: "job-card, seat-label, estimate or settlement"})
 	}
 	if req.Copies < 0 || req.Copies > 10 {
-		return problem(c, shop.CodeInvalid, "copies must be 1 to 10", shop.FieldError{Field: "copies", Message: "1 to 10"})
+		return problem(c, CodeInvalid, "copies must be 1 to 10", shop.FieldError{Field: "copies", Message: "1 to 10"})
 	}
 	paper, err := paperOf(req.Paper)
 	if err != nil {
@@ -150,8 +150,9 @@ func (s *Server) printJob(c *fiber.Ctx) error {
 			reason = "timeout"
 		}
 		c.Locals("print_reason", reason)
-		return writeProblem(c, Problem{Type: "urn:bayboard:problem:print_failed", Title: problemTypes["print_failed"].Title,
-			Status: problemTypes["print_failed"].Status, Code: "print_failed", Detail: err.Error(), Reason: reason})
+		p := newProblem(CodePrintFailed, err.Error())
+		p.Reason = reason
+		return writeProblem(c, p)
 	}
 	s.log.Info("printed", "job", c.Params("id"), "kind", kind, "printer", printer.Name, "ipp_job", res.JobID)
 	return c.JSON(fiber.Map{"printer": printer.Name, "job_id": res.JobID, "job_state": res.JobState, "status": res.Status, "message": res.Message})
@@ -172,14 +173,14 @@ func choosePrinter(set shop.Settings, name string, kind printing.Kind) (shop.Pri
 	if name != "" {
 		return shop.Printer{}, &shop.Error{Code: shop.CodeInvalid, Message: "no such printer", Fields: []shop.FieldError{{Field: "printer", Message: fmt.Sprintf("%q is not set up", name)}}}
 	}
-	return shop.Printer{}, &shop.Error{Code: "no_printer", Message: fmt.Sprintf("no %s printer is set up; add one in the settings or use the PDF", use)}
+	return shop.Printer{}, &codedError{code: CodeNoPrinter, message: fmt.Sprintf("no %s printer is set up; add one in the settings or use the PDF", use)}
 }
 
 // seatLabels serves many jobs' seat labels in one PDF: ?jobs=id,id,…
 func (s *Server) seatLabels(c *fiber.Ctx) error {
 	ids := strings.Split(c.Query("jobs"), ",")
 	if c.Query("jobs") == "" || len(ids) > MaxLabelsPerRequest {
-		return problem(c, shop.CodeInvalid, "name the jobs", shop.FieldError{Field: "jobs", Message: fmt.Sprintf("1 to %d job ids, comma-separated", MaxLabelsPerRequest)})
+		return problem(c, CodeInvalid, "name the jobs", shop.FieldError{Field: "jobs", Message: fmt.Sprintf("1 to %d job ids, comma-separated", MaxLabelsPerRequest)})
 	}
 	st := s.eng.State()
 	language, err := lang(c, st)
@@ -190,7 +191,7 @@ func (s *Server) seatLabels(c *fiber.Ctx) error {
 	for _, id := range ids {
 		j := s.job(strings.TrimSpace(id))
 		if j == nil {
-			return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
+			return problem(c, CodeNotFound, "job "+id+" does not exist")
 		}
 		docs = append(docs, s.jobDoc(c, st, j, language))
 	}
@@ -216,7 +217,7 @@ func (s *Server) baySheet(c *fiber.Ctx) error {
 		}
 	}
 	if len(sheet.Bays) == 0 {
-		return problem(c, shop.CodeConflict, "there are no active bays to print")
+		return problem(c, CodeConflict, "there are no active bays to print")
 	}
 	var buf bytes.Buffer
 	if err := s.printing.BaySheet(&buf, sheet); err != nil {
@@ -249,7 +250,7 @@ func (s *Server) badges(c *fiber.Ctx) error {
 		sheet.Badges = append(sheet.Badges, printing.Badge{Name: t.Name, Team: team, URL: u.Badge(t.UserID), Code: code})
 	}
 	if len(sheet.Badges) == 0 {
-		return problem(c, shop.CodeConflict, "there are no technicians with accounts to print badges for")
+		return problem(c, CodeConflict, "there are no technicians with accounts to print badges for")
 	}
 	var buf bytes.Buffer
 	if err := s.printing.Badges(&buf, sheet); err != nil {

@@ -172,7 +172,7 @@ func TestNoListIsNull(t *testing.T) {
 		{"one job of each shape", oneJobOfEachShape},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ts := newTestShopSeeded(t, Options{}, c.seed, withBoardsAndPages(t)...)
+			ts := newTestShopSeeded(t, Options{}, c.seed)
 			for _, r := range ts.srv.Routes() {
 				if strings.HasPrefix(r, "GET ") {
 					if _, ok := getRoutes[r]; !ok {

@@ -23,7 +23,7 @@ func browserOf() *http.Client {
 // person to the sign-in page, and each wrong change is refused with its
 // field named. The change ends the hold.
 func TestAPasswordAManagerSetsMustBeChanged(t *testing.T) {
-	ts := newTestShopWith(t, withBoardsAndPages(t)...)
+	ts := newTestShop(t)
 	mgr := ts.tokens[shop.RoleManager]
 	const given, chosen = "given-by-the-manager", "my own new password"
 	r := ts.call(t, nil, "POST", "/api/v1/users", mgr, map[string]any{

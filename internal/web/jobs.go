@@ -13,7 +13,7 @@ import (
 // decodeBody reads a JSON body strictly: the one decoder of the API.
 func decodeBody(c *fiber.Ctx, v any) error {
 	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return problem(c, "unsupported_media", "Content-Type must be application/json")
+		return problem(c, CodeUnsupportedMedia, "Content-Type must be application/json")
 	}
 	return shop.DecodeStrict(c.Body(), v)
 }
@@ -22,14 +22,14 @@ func decodeBody(c *fiber.Ctx, v any) error {
 // JSON. It answers once the change is on disk.
 func (s *Server) command(c *fiber.Ctx) error {
 	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return problem(c, "unsupported_media", "Content-Type must be application/json")
+		return problem(c, CodeUnsupportedMedia, "Content-Type must be application/json")
 	}
 	cmd, err := shop.DecodeCommand(c.Body())
 	if err != nil {
 		return err
 	}
 	if pu, ok := cmd.(*shop.PutUser); ok && (pu.User.PasswordHash != "" || pu.User.PINHash != "") {
-		return problem(c, shop.CodeInvalid, "set passwords and PINs through POST /api/v1/users",
+		return problem(c, CodeInvalid, "set passwords and PINs through POST /api/v1/users",
 			shop.FieldError{Field: "user.password_hash", Message: "not accepted here"})
 	}
 	actor := whoOf(c).actor
@@ -38,7 +38,7 @@ func (s *Server) command(c *fiber.Ctx) error {
 		return s.do(c, actor, cmd)
 	}
 	if !validKey(key) {
-		return problem(c, shop.CodeInvalid, "Idempotency-Key must be 1 to 100 printable ASCII characters",
+		return problem(c, CodeInvalid, "Idempotency-Key must be 1 to 100 printable ASCII characters",
 			shop.FieldError{Field: headerIdempotency, Message: "1 to 100 printable ASCII characters"})
 	}
 	// Keys are per user (or token, or device): one's key never answers another.
@@ -84,7 +84,7 @@ func (s *Server) listJobs(c *fiber.Ctx) error {
 	now := s.eng.Now()
 	stage := shop.Stage(c.Query("stage"))
 	if stage != "" && !stage.Valid() {
-		return problem(c, shop.CodeInvalid, "unknown stage", shop.FieldError{Field: "stage", Message: "not a stage"})
+		return problem(c, CodeInvalid, "unknown stage", shop.FieldError{Field: "stage", Message: "not a stage"})
 	}
 	out := []shop.JobStatus{}
 	for _, j := range st.OpenJobs() {
@@ -116,7 +116,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 		j = old
 	}
 	if j == nil {
-		return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
+		return problem(c, CodeNotFound, "job "+id+" does not exist")
 	}
 	return c.JSON(s.detail(st, j))
 }
@@ -132,7 +132,7 @@ func (s *Server) jobHistory(c *fiber.Ctx) error {
 		return err
 	}
 	if len(evs) == 0 {
-		return problem(c, shop.CodeNotFound, "job "+c.Params("id")+" has no history")
+		return problem(c, CodeNotFound, "job "+c.Params("id")+" has no history")
 	}
 	return c.JSON(evs)
 }
@@ -140,9 +140,8 @@ func (s *Server) jobHistory(c *fiber.Ctx) error {
 func (s *Server) getSettings(c *fiber.Ctx) error { return c.JSON(s.eng.State().Settings) }
 
 // listOf serves a list read from the live state.
-func listOf(read func(*shop.State) any) fiber.Handler {
+func (s *Server) listOf(read func(*shop.State) any) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		s := c.Locals("server").(*Server)
 		return c.JSON(read(s.eng.State()))
 	}
 }

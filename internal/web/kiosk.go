@@ -26,12 +26,12 @@ func (s *Server) jobPath(id string) string { return kiosk.URLs{Tokens: s.tokens}
 func (s *Server) kioskBay(c *fiber.Ctx) error {
 	id, _, err := s.tokens.Verify(kiosk.PurposeBay, c.Params("token"), s.eng.Now())
 	if err != nil {
-		return problem(c, "bad_link", "this bay code is not valid here; "+err.Error())
+		return problem(c, CodeBadLink, "this bay code is not valid here; "+err.Error())
 	}
 	st := s.eng.State()
 	bay := st.Bays[id]
 	if bay == nil {
-		return problem(c, "bad_link", "this bay no longer exists")
+		return problem(c, CodeBadLink, "this bay no longer exists")
 	}
 	now := s.eng.Now()
 	out := fiber.Map{"bay": bay}
@@ -99,12 +99,12 @@ func checksOf(st *shop.State, j *shop.Job) []kioskCheck {
 func (s *Server) kioskJob(c *fiber.Ctx) error {
 	id, _, err := s.tokens.Verify(kiosk.PurposeJob, c.Params("token"), s.eng.Now())
 	if err != nil {
-		return problem(c, "bad_link", "this job code is not valid here; "+err.Error())
+		return problem(c, CodeBadLink, "this job code is not valid here; "+err.Error())
 	}
 	st := s.eng.State()
 	j := s.job(id)
 	if j == nil {
-		return problem(c, shop.CodeNotFound, "job "+id+" does not exist")
+		return problem(c, CodeNotFound, "job "+id+" does not exist")
 	}
 	u := whoOf(c).user
 	v := kioskJobView{jobDetail: s.detail(st, j), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j)}

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"time"
 
-	"bayboard/assets"
 	"bayboard/kiosk"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,19 +33,6 @@ type kioskPages struct {
 	// messages are the shared and kiosk catalogs merged, per language,
 	// for the words the server writes into the refusal page.
 	messages map[string]map[string]string
-}
-
-func (s *Server) addKioskPages(app *fiber.App) {
-	kp, err := newKioskPages(s, assets.Pages())
-	if err != nil {
-		// The templates and catalogs are embedded; a test parses them.
-		panic("kiosk pages: " + err.Error())
-	}
-	app.Get("/k/bay/:token", kp.scanned(kiosk.PurposeBay, "bay"))
-	app.Get("/k/job/:token", kp.scanned(kiosk.PurposeJob, "job"))
-	app.Get("/k/badge/:token", kp.scanned(kiosk.PurposeBadge, "badge"))
-	app.Get("/k/parts", kp.parts)
-	app.Get("/c/:token", kp.customer)
 }
 
 func newKioskPages(s *Server, pages fs.FS) (*kioskPages, error) {

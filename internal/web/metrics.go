@@ -93,14 +93,14 @@ func routeOf(c *fiber.Ctx) string {
 	return c.Route().Path
 }
 
-// Gauge adds a value read at each scrape, such as connected screens.
-func (s *Server) Gauge(name, help string, read func() float64) {
+// gauge adds a value read at each scrape, such as connected screens.
+func (s *Server) gauge(name, help string, read func() float64) {
 	s.metrics.gauges.Store(name, gauge{"gauge", help, read})
 }
 
-// Counter adds a counter read at each scrape: a count since start that
+// counter adds a counter read at each scrape: a count since start that
 // only grows. Its name ends in _total, as Prometheus expects.
-func (s *Server) Counter(name, help string, read func() float64) {
+func (s *Server) counter(name, help string, read func() float64) {
 	if !strings.HasSuffix(name, "_total") {
 		panic("metrics: counter " + name + " must end in _total")
 	}

@@ -99,7 +99,7 @@ func checkExposition(t *testing.T, text string) map[string]float64 {
 }
 
 func TestHealthAndMetrics(t *testing.T) {
-	ts := newTestShopWith(t, withBoardsAndPages(t)...)
+	ts := newTestShop(t)
 	if r := ts.call(t, nil, "GET", "/healthz", "", nil); r.status != 200 || !strings.Contains(string(r.body), `"status":"ok"`) {
 		t.Errorf("healthz: %d %s", r.status, r.body)
 	}

@@ -9,34 +9,92 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// problemType is one row of the error table: every error the API returns
-// has a stable code, an HTTP status and a title. Clients and log lines name
-// the same code; docs/API.md lists them.
+// Code is a problem's stable code: every error the API returns has one.
+// Clients and log lines name the same code; docs/API.md lists them, and a
+// test keeps the list and the catalogue below in step. Codes are constants,
+// never strings, so an unknown code does not compile.
+type Code uint8
+
+// The problem codes. The zero Code is an internal error: a code left unset
+// is a bug, and says so.
+const (
+	CodeInternal Code = iota
+	// The domain's codes (shop.Code), in domainCodes.
+	CodeInvalid
+	CodeNotFound
+	CodeForbidden
+	CodeIllegalMove
+	CodeConflict
+	// The HTTP layer's own.
+	CodeUnauthorized
+	CodeCSRF
+	CodePasswordChangeRequired
+	CodeTooLarge
+	CodeUnsupportedMedia
+	CodeLocked
+	CodeRouteNotFound
+	CodeMethodNotAllowed
+	CodeShuttingDown
+	CodeBadLink
+	CodePrintFailed
+	CodeNoPrinter
+	// CodeHTTP is any other error of the HTTP framework: its status and
+	// title are the error's own.
+	CodeHTTP
+	codeCount
+)
+
+// problemType is one row of the catalogue: the code's name on the wire,
+// its HTTP status and its title.
 type problemType struct {
+	Name   string
 	Status int
 	Title  string
 }
 
-var problemTypes = map[string]problemType{
-	shop.CodeInvalid:           {fiber.StatusBadRequest, "The request is invalid"},
-	shop.CodeNotFound:          {fiber.StatusNotFound, "Not found"},
-	shop.CodeForbidden:         {fiber.StatusForbidden, "Not allowed"},
-	shop.CodeIllegalMove:       {fiber.StatusConflict, "The job cannot make that move"},
-	shop.CodeConflict:          {fiber.StatusConflict, "The request conflicts with the job's state"},
-	"unauthorized":             {fiber.StatusUnauthorized, "Sign in first"},
-	"csrf":                     {fiber.StatusForbidden, "Missing or wrong CSRF token"},
-	"password_change_required": {fiber.StatusForbidden, "Set a new password first"},
-	"too_large":                {fiber.StatusRequestEntityTooLarge, "The body is too large"},
-	"unsupported_media":        {fiber.StatusUnsupportedMediaType, "Send application/json"},
-	"locked":                   {fiber.StatusTooManyRequests, "Too many failed attempts; wait and try again"},
-	"route_not_found":          {fiber.StatusNotFound, "No such endpoint"},
-	"method_not_allowed":       {fiber.StatusMethodNotAllowed, "Method not allowed"},
-	"shutting_down":            {fiber.StatusServiceUnavailable, "The server is shutting down"},
-	"bad_link":                 {fiber.StatusForbidden, "This link does not open anything"},
-	"print_failed":             {fiber.StatusBadGateway, "The printer did not take the document"},
-	"no_printer":               {fiber.StatusConflict, "No printer is set up for this document"},
-	"internal":                 {fiber.StatusInternalServerError, "Internal error"},
+// problemTypes is the catalogue, indexed by Code.
+var problemTypes = [codeCount]problemType{
+	CodeInternal:               {"internal", fiber.StatusInternalServerError, "Internal error"},
+	CodeInvalid:                {"invalid", fiber.StatusBadRequest, "The request is invalid"},
+	CodeNotFound:               {"not_found", fiber.StatusNotFound, "Not found"},
+	CodeForbidden:              {"forbidden", fiber.StatusForbidden, "Not allowed"},
+	CodeIllegalMove:            {"illegal_move", fiber.StatusConflict, "The job cannot make that move"},
+	CodeConflict:               {"conflict", fiber.StatusConflict, "The request conflicts with the job's state"},
+	CodeUnauthorized:           {"unauthorized", fiber.StatusUnauthorized, "Sign in first"},
+	CodeCSRF:                   {"csrf", fiber.StatusForbidden, "Missing or wrong CSRF token"},
+	CodePasswordChangeRequired: {"password_change_required", fiber.StatusForbidden, "Set a new password first"},
+	CodeTooLarge:               {"too_large", fiber.StatusRequestEntityTooLarge, "The body is too large"},
+	CodeUnsupportedMedia:       {"unsupported_media", fiber.StatusUnsupportedMediaType, "Send application/json"},
+	CodeLocked:                 {"locked", fiber.StatusTooManyRequests, "Too many failed attempts; wait and try again"},
+	CodeRouteNotFound:          {"route_not_found", fiber.StatusNotFound, "No such endpoint"},
+	CodeMethodNotAllowed:       {"method_not_allowed", fiber.StatusMethodNotAllowed, "Method not allowed"},
+	CodeShuttingDown:           {"shutting_down", fiber.StatusServiceUnavailable, "The server is shutting down"},
+	CodeBadLink:                {"bad_link", fiber.StatusForbidden, "This link does not open anything"},
+	CodePrintFailed:            {"print_failed", fiber.StatusBadGateway, "The printer did not take the document"},
+	CodeNoPrinter:              {"no_printer", fiber.StatusConflict, "No printer is set up for this document"},
+	CodeHTTP:                   {"http", 0, ""},
 }
+
+// domainCodes gives each of the domain's error codes its problem code.
+var domainCodes = map[shop.Code]Code{
+	shop.CodeInvalid:     CodeInvalid,
+	shop.CodeNotFound:    CodeNotFound,
+	shop.CodeForbidden:   CodeForbidden,
+	shop.CodeIllegalMove: CodeIllegalMove,
+	shop.CodeConflict:    CodeConflict,
+}
+
+// String is the code's name on the wire.
+func (c Code) String() string { return problemTypes[c].Name }
+
+// codedError is an error of this package with its problem code, for a
+// helper that returns an error rather than writing the problem itself.
+type codedError struct {
+	code    Code
+	message string
+}
+
+func (e *codedError) Error() string { return e.message }
 
 // Problem is an RFC 9457 problem document.
 type Problem struct {
@@ -53,12 +111,15 @@ type Problem struct {
 }
 
 // problem writes a problem document for a code.
-func problem(c *fiber.Ctx, code, detail string, fields ...shop.FieldError) error {
-	pt, ok := problemTypes[code]
-	if !ok {
-		code, pt = "internal", problemTypes["internal"]
-	}
-	return writeProblem(c, Problem{Type: "urn:bayboard:problem:" + code, Title: pt.Title, Status: pt.Status, Detail: detail, Code: code, Errors: fields})
+func problem(c *fiber.Ctx, code Code, detail string, fields ...shop.FieldError) error {
+	return writeProblem(c, newProblem(code, detail, fields...))
+}
+
+// newProblem is the problem document of a code, to be written as is or
+// with more said (the allowed moves, why a print failed).
+func newProblem(code Code, detail string, fields ...shop.FieldError) Problem {
+	pt := problemTypes[code]
+	return Problem{Type: "urn:bayboard:problem:" + pt.Name, Title: pt.Title, Status: pt.Status, Detail: detail, Code: pt.Name, Errors: fields}
 }
 
 func writeProblem(c *fiber.Ctx, p Problem) error {
@@ -77,28 +138,38 @@ func writeProblem(c *fiber.Ctx, p Problem) error {
 func fail(c *fiber.Ctx, err error) error {
 	var de *shop.Error
 	var me *shop.IllegalMoveError
+	var ce *codedError
 	var fe *fiber.Error
 	switch {
 	case errors.As(err, &me):
-		pt := problemTypes[shop.CodeIllegalMove]
-		return writeProblem(c, Problem{Type: "urn:bayboard:problem:illegal_move", Title: pt.Title, Status: pt.Status, Detail: me.Error(), Code: shop.CodeIllegalMove, Allowed: me.Allowed})
+		p := newProblem(CodeIllegalMove, me.Error())
+		p.Allowed = me.Allowed
+		return writeProblem(c, p)
 	case errors.As(err, &de):
-		return problem(c, de.Code, de.Message, de.Fields...)
+		code, ok := domainCodes[de.Code]
+		if !ok {
+			break // a domain error without its code is a bug
+		}
+		return problem(c, code, de.Message, de.Fields...)
+	case errors.As(err, &ce):
+		return problem(c, ce.code, ce.message)
 	case errors.Is(err, engine.ErrClosed):
-		return problem(c, "shutting_down", err.Error())
+		return problem(c, CodeShuttingDown, err.Error())
 	case errors.As(err, &fe):
 		switch fe.Code {
 		case fiber.StatusRequestEntityTooLarge:
-			return problem(c, "too_large", fe.Message)
+			return problem(c, CodeTooLarge, fe.Message)
 		case fiber.StatusNotFound:
-			return problem(c, "route_not_found", fe.Message)
+			return problem(c, CodeRouteNotFound, fe.Message)
 		case fiber.StatusMethodNotAllowed:
-			return problem(c, "method_not_allowed", fe.Message)
+			return problem(c, CodeMethodNotAllowed, fe.Message)
 		case fiber.StatusBadRequest:
-			return problem(c, shop.CodeInvalid, fe.Message)
+			return problem(c, CodeInvalid, fe.Message)
 		}
-		return writeProblem(c, Problem{Type: "urn:bayboard:problem:http", Title: fe.Message, Status: fe.Code, Code: "http"})
+		p := newProblem(CodeHTTP, "")
+		p.Title, p.Status = fe.Message, fe.Code
+		return writeProblem(c, p)
 	}
 	c.Locals("error", err.Error())
-	return problem(c, "internal", "")
+	return problem(c, CodeInternal, "")
 }

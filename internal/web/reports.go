@@ -232,7 +232,7 @@ func (s *Server) followUps(c *fiber.Ctx) error {
 func (s *Server) suggestPromise(c *fiber.Ctx) error {
 	hours, err := strconv.ParseFloat(c.Query("hours"), 64)
 	if err != nil || hours < 0 || hours > 200 {
-		return problem(c, shop.CodeInvalid, "hours must be a number from 0 to 200", shop.FieldError{Field: "hours", Message: "0 to 200"})
+		return problem(c, CodeInvalid, "hours must be a number from 0 to 200", shop.FieldError{Field: "hours", Message: "0 to 200"})
 	}
 	wash := c.Query("wash") == "true"
 	return c.JSON(fiber.Map{"promised_at": s.eng.State().SuggestPromise(hours, wash, s.eng.Now())})

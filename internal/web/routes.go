@@ -2,20 +2,49 @@ package web
 
 import (
 	"bayboard/internal/shop"
+	"bayboard/kiosk"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-// routes lists every route of the server in one place. docs/API.md
-// documents each /api/v1 route; a test keeps the two in step.
-func (s *Server) routes(extra []func(*fiber.App, *Server)) {
+// routes lists every route of the server in one place: the API, the
+// boards and their feeds, the staff's pages, the kiosk and customer pages
+// and the assets. docs/API.md documents each /api/v1 route and the boards;
+// a test keeps the two in step.
+func (s *Server) routes() {
 	app := s.app
-	app.Use(func(c *fiber.Ctx) error { c.Locals("server", s); return c.Next() })
 	app.Use(s.logRequests)
 	app.Get("/healthz", s.healthz)
 	app.Get("/metrics", s.serveMetrics)
 
 	app.Use(s.identify)
+
+	// The screens (websocket.go): a board's page, its live feed, and the
+	// embedded pages, scripts, styles and catalogs every page loads.
+	b := s.boards
+	app.Get("/assets/*", b.asset)
+	app.Get("/board", b.index)
+	app.Get("/board/:view", b.page)
+	app.Get("/ws/board/:view", b.upgrade, b.feedHandler())
+
+	// The staff's pages (desk.go): the advisors' desk and the manager's
+	// admin, one template each, the data read through the API below.
+	d := s.desk
+	app.Get("/", func(c *fiber.Ctx) error { return c.Redirect("/desk", fiber.StatusSeeOther) })
+	app.Get("/signin", d.signIn)
+	app.Get("/desk", d.home("desk"))
+	app.Get("/desk/:page", d.page("desk"))
+	app.Get("/admin", d.home("admin"))
+	app.Get("/admin/:page", d.page("admin"))
+
+	// The pages behind the QR codes and the parts counter (kioskpages.go).
+	kp := s.kioskPages
+	app.Get("/k/bay/:token", kp.scanned(kiosk.PurposeBay, "bay"))
+	app.Get("/k/job/:token", kp.scanned(kiosk.PurposeJob, "job"))
+	app.Get("/k/badge/:token", kp.scanned(kiosk.PurposeBadge, "badge"))
+	app.Get("/k/parts", kp.parts)
+	app.Get("/c/:token", kp.customer)
+
 	api := app.Group("/api/v1")
 	api.Post("/session", s.signIn)
 	api.Delete("/session", s.signOut)
@@ -45,13 +74,13 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/jobs/:id/history", s.jobHistory)
 	staff("GET", "/settings", s.getSettings)
 	manager("GET", "/settings/phone-check.png", s.phoneCheck)
-	staff("GET", "/bays", listOf(func(st *shop.State) any { return sortedValues(st.Bays) }))
-	staff("GET", "/teams", listOf(func(st *shop.State) any { return sortedValues(st.Teams) }))
-	staff("GET", "/technicians", listOf(func(st *shop.State) any { return sortedValues(st.Technicians) }))
+	staff("GET", "/bays", s.listOf(func(st *shop.State) any { return sortedValues(st.Bays) }))
+	staff("GET", "/teams", s.listOf(func(st *shop.State) any { return sortedValues(st.Teams) }))
+	staff("GET", "/technicians", s.listOf(func(st *shop.State) any { return sortedValues(st.Technicians) }))
 	staff("GET", "/customers", s.listCustomers)
 	staff("GET", "/vehicles", s.listVehicles)
 	staff("GET", "/appointments", s.listAppointments)
-	staff("GET", "/parts-requests", listOf(func(st *shop.State) any { return sortedValues(st.PartsRequests) }))
+	staff("GET", "/parts-requests", s.listOf(func(st *shop.State) any { return sortedValues(st.PartsRequests) }))
 	staff("GET", "/operations", s.listOperations)
 	staff("GET", "/catalog-parts", s.listCatalogParts)
 	// Who may import is the import command's permission (catalog.go).
@@ -63,7 +92,7 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	staff("GET", "/staff", s.listStaff)
 	staff("GET", "/desk/appointments", s.deskAppointments)
 	staff("GET", "/desk/lookup", s.deskLookup)
-	staff("GET", "/findings", listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
+	staff("GET", "/findings", s.listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
 
 	api.Add("GET", "/kpis", s.requireUser, requireRole(shop.RoleAdvisor, shop.RoleController), s.kpis)
 	manager("GET", "/export/jobs.csv", s.exportJobsCSV)
@@ -90,15 +119,9 @@ func (s *Server) routes(extra []func(*fiber.App, *Server)) {
 	manager("DELETE", "/devices/:id", s.revokeDevice)
 	manager("GET", "/backup", s.downloadBackup)
 
-	// The kiosk, parts counter and customer pages (kioskpages.go).
-	s.addKioskPages(app)
-
-	for _, add := range extra {
-		add(app, s)
-	}
 	app.Use(func(c *fiber.Ctx) error {
 		c.Locals("unmatched", true) // for the metrics: not a route of its own
-		return problem(c, "route_not_found", c.Method()+" "+c.Path())
+		return problem(c, CodeRouteNotFound, c.Method()+" "+c.Path())
 	})
 }
 

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"strings"
@@ -12,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bayboard/board"
 	"bayboard/internal/catalog"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
@@ -74,7 +78,11 @@ type Deps struct {
 	Tokens *kiosk.Tokens
 	// Printing draws the documents.
 	Printing *printing.Renderer
-	Extra    []func(app *fiber.App, s *Server) // routes added by board, kiosk, printing
+	// Hub feeds the boards' screens.
+	Hub *board.Hub
+	// Pages is the embedded tree of assets/pages: the boards', staff's
+	// and kiosk pages and everything they load.
+	Pages fs.FS
 }
 
 // Server is the HTTP server.
@@ -95,13 +103,22 @@ type Server struct {
 	catalog  catalog.Indexes // the catalogue's search, for the published state
 	started  time.Time
 
+	// The pages, built from Deps.Pages.
+	boards     *boards
+	desk       *desk
+	kioskPages *kioskPages
+
 	// conns are the open connections (see Shutdown).
 	connsMu sync.Mutex
 	conns   map[*conn]struct{}
 }
 
-// New builds the server and its routes.
-func New(d Deps, opts Options) *Server {
+// New builds the server and its routes. It fails when the pages' templates
+// or catalogs do not parse.
+func New(d Deps, opts Options) (*Server, error) {
+	if d.Hub == nil || d.Pages == nil {
+		return nil, errors.New("web: the server needs the board hub and the pages")
+	}
 	if opts.BodyLimit == 0 {
 		opts.BodyLimit = DefaultBodyLimit
 	}
@@ -146,13 +163,21 @@ func New(d Deps, opts Options) *Server {
 		}
 		return fasthttp.RequestConfig{}
 	}
-	s.routes(d.Extra)
+	var err error
+	if s.boards, err = newBoards(s, d.Hub, d.Pages); err != nil {
+		return nil, fmt.Errorf("load the board pages: %w", err)
+	}
+	if s.desk, err = newDesk(s, d.Pages); err != nil {
+		return nil, fmt.Errorf("load the staff pages: %w", err)
+	}
+	if s.kioskPages, err = newKioskPages(s, d.Pages); err != nil {
+		return nil, fmt.Errorf("load the kiosk pages: %w", err)
+	}
+	s.routes()
+	s.watchScreens(d.Hub)
 	s.eng.Subscribe(s.metrics.committed)
-	return s
+	return s, nil
 }
-
-// App exposes the fiber app to packages that add routes.
-func (s *Server) App() *fiber.App { return s.app }
 
 // Serve serves on a listener until Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(listener{ln, s}) }

@@ -15,12 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/assets"
+	"bayboard/board"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 	"bayboard/kiosk"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -45,21 +45,14 @@ const testPassword = "correct horse battery"
 
 func newTestShop(t *testing.T) *testShop {
 	t.Helper()
-	return newTestShopWith(t)
-}
-
-// newTestShopWith serves the test shop with extra routes, as cmd/bayboard
-// adds the boards and the staff pages.
-func newTestShopWith(t *testing.T, extra ...func(*fiber.App, *Server)) *testShop {
-	t.Helper()
-	return newTestShopOptions(t, Options{}, extra...)
+	return newTestShopOptions(t, Options{})
 }
 
 // newTestShopOptions serves the test shop with the server's options, as
 // one whose wall clock a test moves.
-func newTestShopOptions(t *testing.T, opts Options, extra ...func(*fiber.App, *Server)) *testShop {
+func newTestShopOptions(t *testing.T, opts Options) *testShop {
 	t.Helper()
-	return newTestShopSeeded(t, opts, testSeed, extra...)
+	return newTestShopSeeded(t, opts, testSeed)
 }
 
 // testSeed is the test shop's setup beside its users: a team, a
@@ -78,7 +71,7 @@ func testSeed(ts *testShop) []shop.Command {
 
 // newTestShopSeeded serves a shop that has one user per role and what
 // seed sets up; a seed of nothing is a shop on its first day.
-func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.Command, extra ...func(*fiber.App, *Server)) *testShop {
+func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.Command) *testShop {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
 	if err != nil {
@@ -112,7 +105,13 @@ func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.C
 		}
 	}
 	ts.qr = kiosk.NewTokens(st.Secret())
-	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t), Extra: extra}, opts)
+	// The whole server, boards and pages too; the hub is not run: a
+	// test that watches a board serves its own (newBoardShopOn).
+	srv, err := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t),
+		Hub: board.New(eng, board.Options{}), Pages: assets.Pages()}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts.srv = srv
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -876,7 +875,10 @@ func TestShutdownClosesUnusedConnections(t *testing.T) {
 	state, _ := st.Load(t0)
 	eng := engine.New(st, state, func() time.Time { return t0 })
 	defer eng.Close()
-	srv := New(Deps{Engine: eng, Auth: st, Backup: st, History: st}, Options{})
+	srv, err := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Hub: board.New(eng, board.Options{}), Pages: assets.Pages()}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

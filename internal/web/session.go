@@ -76,7 +76,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	case req.BadgeToken != "" && req.PIN != "" && req.Badge == "" && req.Login == "" && req.Password == "":
 		id, _, err := s.tokens.Verify(kiosk.PurposeBadge, req.BadgeToken, s.eng.Now())
 		if err != nil {
-			return problem(c, "bad_link", "this badge code is not valid here")
+			return problem(c, CodeBadLink, "this badge code is not valid here")
 		}
 		key = "badge-user:" + id
 		if u := st.Users[id]; u != nil && u.Active {
@@ -94,7 +94,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 			stored = user.PINHash
 		}
 	default:
-		return problem(c, shop.CodeInvalid, "send login and password, or badge (or badge_token) and pin",
+		return problem(c, CodeInvalid, "send login and password, or badge (or badge_token) and pin",
 			shop.FieldError{Field: "login", Message: "login and password, or badge and pin"})
 	}
 	address := addressKey(c.IP())
@@ -103,7 +103,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	}
 	if user == nil || stored == "" || !CheckSecret(secret, stored) {
 		s.guard.failed(key, address)
-		return problem(c, "unauthorized", "wrong sign-in details")
+		return problem(c, CodeUnauthorized, "wrong sign-in details")
 	}
 	s.guard.succeeded(key, address)
 	token := NewToken()
@@ -126,14 +126,14 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 // a Retry-After that says when to try again.
 func lockedOut(c *fiber.Ctx, wait time.Duration) error {
 	c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
-	return problem(c, "locked", "too many failed attempts; try again in "+retryAfter(wait)+" seconds")
+	return problem(c, CodeLocked, "too many failed attempts; try again in "+retryAfter(wait)+" seconds")
 }
 
 func (s *Server) signOut(c *fiber.Ctx) error {
 	w := whoOf(c)
 	if w.session != nil {
 		if c.Get(headerCSRF) != w.session.CSRF {
-			return problem(c, "csrf", "send the X-CSRF-Token header given at sign-in")
+			return problem(c, CodeCSRF, "send the X-CSRF-Token header given at sign-in")
 		}
 		s.auth.DeleteAuth(authSessions, w.sessKey)
 	}
@@ -177,18 +177,18 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	}
 	if !CheckSecret(req.Old, w.user.PasswordHash) {
 		s.guard.failed(key, address)
-		return problem(c, shop.CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
+		return problem(c, CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
 	}
 	s.guard.succeeded(key, address)
 	if req.NewAgain != nil && *req.NewAgain != req.New {
-		return problem(c, shop.CodeInvalid, "the new password was typed differently the second time",
+		return problem(c, CodeInvalid, "the new password was typed differently the second time",
 			shop.FieldError{Field: "new_again", Message: "does not match the new password"})
 	}
 	if err := checkPassword("new", req.New); err != nil {
 		return err
 	}
 	if req.New == req.Old {
-		return problem(c, shop.CodeInvalid, "choose a password other than the old one",
+		return problem(c, CodeInvalid, "choose a password other than the old one",
 			shop.FieldError{Field: "new", Message: "is the same as the old password"})
 	}
 	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: HashSecret(req.New)}); err != nil {

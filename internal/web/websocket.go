@@ -16,13 +16,12 @@ import (
 	"time"
 
 	"bayboard/board"
-	"bayboard/internal/shop"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 )
 
-// Boards adds the shop's screens to the server:
+// boards serves the shop's screens:
 //
 //	GET /board/{view}     the screen's page, or the pairing page when this
 //	                      browser may not show the view
@@ -31,7 +30,7 @@ import (
 //
 // pages is the embedded tree of assets/pages. The board package knows
 // nothing of fiber: the feed is upgraded here and handed to the hub.
-func Boards(hub *board.Hub, pages fs.FS) (func(*fiber.App, *Server), error) {
+func newBoards(s *Server, hub *board.Hub, pages fs.FS) (*boards, error) {
 	files, err := loadAssets(pages)
 	if err != nil {
 		return nil, err
@@ -40,29 +39,32 @@ func Boards(hub *board.Hub, pages fs.FS) (func(*fiber.App, *Server), error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(app *fiber.App, s *Server) {
-		b := &boards{s: s, hub: hub, files: files, pages: boardPage}
-		app.Get("/assets/*", b.asset)
-		app.Get("/board", b.index)
-		app.Get("/board/:view", b.page)
-		app.Get("/ws/board/:view", b.upgrade, websocket.New(b.feed, websocket.Config{
-			// Screens send nothing but pongs: small read buffers, and
-			// write buffers lent from a pool only while a message is
-			// written, keep an idle screen cheap.
-			ReadBufferSize:  256,
-			WriteBufferSize: 4096,
-			WriteBufferPool: &sync.Pool{},
-			// The hub sets its own deadlines; compression stays off, so
-			// one encoded message serves every screen.
-			HandshakeTimeout: 10 * time.Second,
-		}))
-		s.Gauge("bayboard_board_screens", "Screens connected to a board feed.", func() float64 { return float64(hub.Screens()) })
-		s.Counter("bayboard_board_screens_dropped_total", "Screens dropped since start for falling behind.", func() float64 { return float64(hub.Dropped()) })
-		s.Gauge("go_goroutines", "Goroutines that currently exist.", func() float64 { return float64(runtime.NumGoroutine()) })
-		s.Gauge("go_heap_live_bytes", "Heap memory occupied by live objects, as of the last GC.", readMetric("/gc/heap/live:bytes"))
-		s.Gauge("go_stack_bytes", "Memory used by goroutine stacks.", readMetric("/memory/classes/heap/stacks:bytes"))
-		s.Counter("go_gc_cycles_total", "Garbage collections since start.", readMetric("/gc/cycles/total:gc-cycles"))
-	}, nil
+	return &boards{s: s, hub: hub, files: files, pages: boardPage}, nil
+}
+
+// feedHandler upgrades a board's feed to a websocket.
+func (b *boards) feedHandler() fiber.Handler {
+	return websocket.New(b.feed, websocket.Config{
+		// Screens send nothing but pongs: small read buffers, and
+		// write buffers lent from a pool only while a message is
+		// written, keep an idle screen cheap.
+		ReadBufferSize:  256,
+		WriteBufferSize: 4096,
+		WriteBufferPool: &sync.Pool{},
+		// The hub sets its own deadlines; compression stays off, so
+		// one encoded message serves every screen.
+		HandshakeTimeout: 10 * time.Second,
+	})
+}
+
+// watchScreens adds the screens' and the runtime's gauges to the metrics.
+func (s *Server) watchScreens(hub *board.Hub) {
+	s.gauge("bayboard_board_screens", "Screens connected to a board feed.", func() float64 { return float64(hub.Screens()) })
+	s.counter("bayboard_board_screens_dropped_total", "Screens dropped since start for falling behind.", func() float64 { return float64(hub.Dropped()) })
+	s.gauge("go_goroutines", "Goroutines that currently exist.", func() float64 { return float64(runtime.NumGoroutine()) })
+	s.gauge("go_heap_live_bytes", "Heap memory occupied by live objects, as of the last GC.", readMetric("/gc/heap/live:bytes"))
+	s.gauge("go_stack_bytes", "Memory used by goroutine stacks.", readMetric("/memory/classes/heap/stacks:bytes"))
+	s.counter("go_gc_cycles_total", "Garbage collections since start.", readMetric("/gc/cycles/total:gc-cycles"))
 }
 
 // readMetric reads one runtime metric, cheaply: no stop-the-world.
@@ -119,11 +121,11 @@ func loadAssets(pages fs.FS) (map[string]asset, error) {
 func (b *boards) asset(c *fiber.Ctx) error {
 	name, err := url.PathUnescape(c.Params("*"))
 	if err != nil {
-		return problem(c, "route_not_found", c.Path())
+		return problem(c, CodeRouteNotFound, c.Path())
 	}
 	a, ok := b.files[name]
 	if !ok || strings.HasSuffix(name, ".html") {
-		return problem(c, "route_not_found", c.Path())
+		return problem(c, CodeRouteNotFound, c.Path())
 	}
 	c.Set(fiber.HeaderETag, a.etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
@@ -139,7 +141,7 @@ func (b *boards) asset(c *fiber.Ctx) error {
 // screen paired for the view.
 func (b *boards) mayView(c *fiber.Ctx, view string) bool {
 	w := whoOf(c)
-	return b.s.Demo() || (w.user != nil && !mustChangePassword(w)) || (w.device != nil && w.device.CanView(view))
+	return b.s.opts.Demo || (w.user != nil && !mustChangePassword(w)) || (w.device != nil && w.device.CanView(view))
 }
 
 // language picks a screen's language: ?lang=, then the language the
@@ -187,7 +189,7 @@ func (b *boards) index(c *fiber.Ctx) error {
 func (b *boards) page(c *fiber.Ctx) error {
 	view := c.Params("view")
 	if !board.Known(view) {
-		return problem(c, "route_not_found", "no board "+view)
+		return problem(c, CodeRouteNotFound, "no board "+view)
 	}
 	d := pageData{View: view, Lang: b.language(c), Theme: theme(c.Query("theme"), view)}
 	if !b.mayView(c, view) {
@@ -216,19 +218,19 @@ func theme(asked, view string) string {
 func (b *boards) upgrade(c *fiber.Ctx) error {
 	view := c.Params("view")
 	if !board.Known(view) {
-		return problem(c, "route_not_found", "no board "+view)
+		return problem(c, CodeRouteNotFound, "no board "+view)
 	}
 	if !websocket.IsWebSocketUpgrade(c) {
-		return problem(c, shop.CodeInvalid, "open the feed with a websocket")
+		return problem(c, CodeInvalid, "open the feed with a websocket")
 	}
 	if !sameOrigin(c) {
-		return problem(c, shop.CodeForbidden, "a board feed opens only from the board's own pages")
+		return problem(c, CodeForbidden, "a board feed opens only from the board's own pages")
 	}
 	if !b.mayView(c, view) {
 		if whoOf(c).device != nil {
-			return problem(c, shop.CodeForbidden, "this screen is not paired for the "+view+" board")
+			return problem(c, CodeForbidden, "this screen is not paired for the "+view+" board")
 		}
-		return problem(c, "unauthorized", "pair this screen, or sign in")
+		return problem(c, CodeUnauthorized, "pair this screen, or sign in")
 	}
 	c.Locals("board_view", view)
 	c.Locals("board_resume", board.ParseResume(c.Query("epoch"), c.Query("seq")))

@@ -16,7 +16,6 @@ import (
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/gorilla/websocket"
 )
 
@@ -46,11 +45,10 @@ func newBoardShopOn(t *testing.T, ts *testShop, demo bool, opts board.Options) *
 	ctx, cancel := context.WithCancel(context.Background())
 	ran := make(chan struct{})
 	go func() { defer close(ran); hub.Run(ctx) }()
-	boards, err := Boards(hub, assets.Pages())
+	srv, err := New(Deps{Engine: ts.eng, Auth: ts.store, Hub: hub, Pages: assets.Pages()}, Options{Demo: demo})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Deps{Engine: ts.eng, Auth: ts.store, Extra: []func(*fiber.App, *Server){boards}}, Options{Demo: demo})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,113 @@
+// Package server assembles the whole server from an open store: the
+// engine over the shop's state, the boards' hub fed by the engine, the QR
+// tokens, the printing renderer and the web server with every route.
+// `bayboard serve` and the browser tests' harness (internal/livetest) both
+// build it here, so the server a test drives is the one a shop runs; each
+// only adds what is its own (the demo's seed and simulator, the console's
+// printout, a fixed test address).
+//
+// It serves nothing by itself and reads no clock: the caller passes the
+// listener and the shop's clock.
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"bayboard/assets"
+	"bayboard/board"
+	"bayboard/internal/engine"
+	"bayboard/internal/shop"
+	"bayboard/internal/store"
+	"bayboard/internal/web"
+	"bayboard/kiosk"
+	"bayboard/printing"
+)
+
+// Options say what kind of shop the server runs.
+type Options struct {
+	// Demo marks the demo shop: its boards show without pairing.
+	Demo bool
+	// Logger logs the hub's and the web server's work; it must be set.
+	Logger  *slog.Logger
+	Version string
+}
+
+// Server is the assembled server.
+type Server struct {
+	Engine *engine.Engine
+	Hub    *board.Hub
+	Web    *web.Server
+	// Tokens signs and checks the QR links.
+	Tokens *kiosk.Tokens
+
+	stopHub context.CancelFunc
+	hubDone chan struct{}
+}
+
+// Load reads the shop's live state from the store at now and sets the
+// shop's time zone from its settings: the one place it is set at start
+// (a change of the settings sets it again, in the domain). An unknown zone,
+// which the settings' check refuses, falls back to UTC with a warning.
+func Load(st *store.Store, now time.Time, log *slog.Logger) (*shop.State, error) {
+	state, err := st.Load(now)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", st.Path(), err)
+	}
+	loc, err := time.LoadLocation(state.Settings.TimeZone)
+	if err != nil {
+		log.Warn("unknown time zone in settings; using UTC", "time_zone", state.Settings.TimeZone)
+		loc = time.UTC
+	}
+	state.Loc = loc
+	return state, nil
+}
+
+// New assembles the server over the store and its loaded state, the
+// engine dating events by clock. The hub runs until Close.
+func New(st *store.Store, state *shop.State, clock func() time.Time, opts Options) (*Server, error) {
+	renderer, err := printing.NewRenderer(assets.Fonts)
+	if err != nil {
+		return nil, fmt.Errorf("load the printing fonts: %w", err)
+	}
+	eng := engine.New(st, state, clock)
+	hub := board.New(eng, board.Options{Logger: opts.Logger})
+	eng.Subscribe(func(c engine.Change) { hub.Changed(c.State, c.Events) })
+	tokens := kiosk.NewTokens(st.Secret())
+	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
+		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version})
+	if err != nil {
+		eng.Close()
+		return nil, err
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, stopHub: stop, hubDone: make(chan struct{})}
+	go func() {
+		defer close(s.hubDone)
+		hub.Run(ctx)
+	}()
+	return s, nil
+}
+
+// Serve serves on a listener until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.Web.Serve(ln) }
+
+// Shutdown stops taking requests, waits for those under way, and then
+// closes the boards' websockets, which outlive the HTTP shutdown, telling
+// the screens to come back.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.Web.Shutdown(ctx)
+	s.Hub.Close(ctx)
+	return err
+}
+
+// Close stops the hub and closes the engine; the store stays open for the
+// caller to close.
+func (s *Server) Close() {
+	s.stopHub()
+	<-s.hubDone
+	s.Engine.Close()
+}
