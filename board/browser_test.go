@@ -89,7 +89,7 @@ func TestEveryBoardShowsTheDemoShop(t *testing.T) {
 				t.Errorf("%s (%s) is larger than the screen", view, lang)
 			}
 			if lang == "zh-CN" {
-				time.Sleep(300 * time.Millisecond)
+				waitFor(t, ctx, "the fonts", `document.fonts.status === "loaded"`, 5*time.Second)
 				screenshot(t, ctx, view)
 			} else if view == board.ViewWorkshop || view == board.ViewLounge {
 				screenshot(t, ctx, view+"-en")
@@ -142,6 +142,9 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 	}
 	screenshot(t, ctx, "workshop-offline")
 
+	// The server stays away for a while, as a real restart does, and the
+	// board keeps knocking meanwhile: this is the outage's length, not a
+	// wait for something to happen.
 	time.Sleep(2 * time.Second)
 	ls.Restart()
 	took = waitFor(t, ctx, "the board back", `document.getElementById("link").hidden`, 30*time.Second)
@@ -309,7 +312,10 @@ func TestABoardNoticesASilentLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the lounge", drawn[board.ViewLounge], 10*time.Second)
-	time.Sleep(1500 * time.Millisecond)
+	// The link goes silent once the feed is live past its snapshot: a
+	// later message than the first one heard.
+	first := eval[string](t, ctx, `document.body.dataset.heard || ""`)
+	waitFor(t, ctx, "a message after the first", fmt.Sprintf(`(document.body.dataset.heard || "") !== %q`, first), 10*time.Second)
 	p.paused.Store(true)
 	took := waitFor(t, ctx, "the link notice", `!document.getElementById("link").hidden`, 4*time.Second)
 	t.Logf("a silent link showed as down after %v", took)
