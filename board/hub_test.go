@@ -328,16 +328,35 @@ func TestASilentScreenIsDropped(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("the silent screen stayed %v", took)
 	}
-	// A screen that reads answers the pings and stays.
+	// A screen that reads answers the pings and stays: it hears ping
+	// after ping for well over three pong waits, and the hub keeps it.
 	alive := dial(t, base, board.ViewLounge, board.Resume{})
+	pings := make(chan struct{}, 100)
+	alive.conn.SetPingHandler(func(data string) error {
+		select {
+		case pings <- struct{}{}:
+		default:
+		}
+		return alive.conn.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	})
+	dropped := make(chan error, 1)
 	go func() {
 		for {
 			if _, _, err := alive.conn.ReadMessage(); err != nil {
+				dropped <- err
 				return
 			}
 		}
 	}()
-	time.Sleep(time.Second)
+	for heard := 0; heard < 20; heard++ {
+		select {
+		case <-pings:
+		case err := <-dropped:
+			t.Fatalf("a screen answering pings was dropped after %d pings: %v", heard, err)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("the hub sent %d pings, then none for 5 s", heard)
+		}
+	}
 	if h.Screens() != 1 {
 		t.Errorf("a screen answering pings was dropped")
 	}

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/livetest"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 )
@@ -109,11 +110,10 @@ func startChild(t *testing.T, bin, data string) *child {
 }
 
 // The binary as it ships is static (the distroless image has no C library
-// to load) and says its stamped version.
+// to load) and says its stamped version. A long test (the build, from a
+// cold cache in CI): it runs with BAYBOARD_LONG=1.
 func TestTheShippedBuildIsStaticAndStamped(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	livetest.Long(t)
 	bin := buildBinary(t)
 	f, err := elf.Open(bin)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -202,18 +201,12 @@ func openTheShop(t *testing.T) *firstDay {
 		needed(t, "no cups-pdf output directory (run .ci/cups.sh, or set CUPS_PDF_OUT): "+err.Error())
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	data := filepath.Join(t.TempDir(), "shop.db")
 	var out, errb syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--data", data}, func(string) string { return "" }, &out, &errb)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, func(string) string { return "" }, &out, &errb)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -232,13 +225,18 @@ func openTheShop(t *testing.T) *firstDay {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+	// The server took a free port itself and says which: no other
+	// process can take it between a test's choosing and the server's
+	// listening.
 	printed := out.String()
+	_, served, _ := strings.Cut(printed, "serving on ")
+	base := strings.Fields(served)[0]
 	_, after, ok := strings.Cut(printed, "password: ")
 	if !ok {
 		t.Fatalf("the first start printed no password:\n%s", printed)
 	}
 	day := &firstDay{
-		t: t, base: "http://" + addr, password: strings.TrimSpace(strings.SplitN(after, "\n", 2)[0]), cupsOut: cupsOut,
+		t: t, base: base, password: strings.TrimSpace(strings.SplitN(after, "\n", 2)[0]), cupsOut: cupsOut,
 		errors: &pageErrors{}, bayIDs: map[string]string{}, bayURLs: map[string]string{},
 		leaderT: staffMember{name: "王班长", badge: "T101", pin: "4821"},
 		techT:   staffMember{name: "刘师傅", badge: "T102", pin: "7390"},

@@ -101,6 +101,32 @@ func WaitFor(t testing.TB, ctx context.Context, what, cond string, timeout time.
 	}
 }
 
+// WatchRequests makes the page of ctx note the requests it sends with
+// fetch: window.requests lists each as "METHOD url", and
+// window.unanswered counts those still without an answer. A test that
+// shows a page did not do something waits for Answered and reads the list,
+// rather than waiting for time to pass. The note lasts until the page
+// navigates.
+func WatchRequests(t testing.TB, ctx context.Context) {
+	t.Helper()
+	Eval[bool](t, ctx, `(() => {
+		if (window.requests) return true;
+		window.requests = [];
+		window.unanswered = 0;
+		const send = window.fetch;
+		window.fetch = (resource, init) => {
+			window.requests.push(((init && init.method) || "GET") + " " + String(resource));
+			window.unanswered++;
+			return send(resource, init).finally(() => window.unanswered--);
+		};
+		return true;
+	})()`)
+}
+
+// Answered holds in a page under WatchRequests when every request it sent
+// has been answered.
+const Answered = `window.unanswered === 0`
+
 // Eval evaluates JavaScript in the page and returns its value.
 func Eval[T any](t testing.TB, ctx context.Context, js string) T {
 	t.Helper()

@@ -56,6 +56,10 @@ type Server struct {
 	server *server.Server
 	cancel context.CancelFunc
 	served chan error
+	// listener is the one Start opened to choose the port, kept open for
+	// Restart to serve on, so that nothing else can take the port
+	// between the choosing and the serving.
+	listener net.Listener
 }
 
 // Quiet is a logger that writes nowhere.
@@ -72,11 +76,9 @@ func Start(t testing.TB, opts Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	s := &Server{T: t, Data: filepath.Join(t.TempDir(), "shop.db"), Addr: addr, Clock: demo.NewClock(time.Now(), opts.Speed), opts: opts}
-	s.Restart()
+	s := &Server{T: t, Data: filepath.Join(t.TempDir(), "shop.db"), Addr: ln.Addr().String(), Clock: demo.NewClock(time.Now(), opts.Speed), opts: opts, listener: ln}
 	t.Cleanup(s.Stop)
+	s.Restart()
 	return s
 }
 
@@ -115,14 +117,14 @@ func (s *Server) Restart() {
 		sim.Tick = 200 * time.Millisecond
 		go sim.Run(ctx)
 	}
-	var ln net.Listener
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if ln, err = net.Listen("tcp", s.Addr); err == nil || time.Now().After(deadline) {
-			break
+	// The first time, Start's listener; after Stop, whose shutdown closed
+	// it, the same address again, free since then.
+	ln := s.listener
+	s.listener = nil
+	if ln == nil {
+		if ln, err = net.Listen("tcp", s.Addr); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if err != nil {
-		t.Fatal(err)
 	}
 	s.served = make(chan error, 1)
 	go func() { s.served <- s.Web.Serve(ln) }()
@@ -130,6 +132,11 @@ func (s *Server) Restart() {
 
 // Stop shuts the server down as serve does on SIGTERM.
 func (s *Server) Stop() {
+	if s.listener != nil {
+		// Restart failed before it served.
+		s.listener.Close()
+		s.listener = nil
+	}
 	if s.Web == nil {
 		return
 	}

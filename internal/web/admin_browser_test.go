@@ -418,8 +418,8 @@ func TestTheAdminPagesSpeakBothLanguages(t *testing.T) {
 	for _, lang := range []string{"en", "zh-CN"} {
 		for _, page := range pages {
 			livetest.Open(t, ctx, ls.URL(page+"?lang="+lang))
-			livetest.WaitFor(t, ctx, page+" in "+lang, `document.documentElement.lang === `+quote(lang)+` && !document.querySelector("#main > p.muted[data-i18n]") && document.querySelectorAll("#main table, #main form, #main section").length > 0`, 10*time.Second)
-			time.Sleep(300 * time.Millisecond) // the lists load after the heading
+			// The lists load after the heading: data-drawn says they have.
+			livetest.WaitFor(t, ctx, page+" in "+lang, `document.documentElement.lang === `+quote(lang)+` && document.body.dataset.drawn === "ok" && !document.querySelector("#main > p.muted[data-i18n]") && document.querySelectorAll("#main table, #main form, #main section").length > 0`, 10*time.Second)
 			if raw := livetest.Eval[string](t, ctx, `(document.body.innerText.match(/\b(admin|desk|staff|stage|flag)\.[a-z0-9_.]+/) || [""])[0]`); raw != "" {
 				t.Errorf("%s in %s shows the key %s", page, lang, raw)
 			}

@@ -180,10 +180,12 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	}
 	eval(`document.querySelector("form#reception").requests.value = "保养，左前轮有异响"`)
 
-	// Sent twice, as a double click does: one job.
+	// Sent twice, as a double click does: one job, counted once every
+	// request the page sent has its answer.
+	livetest.WatchRequests(t, ctx)
 	eval(`(() => { const f = document.querySelector("form#reception"); f.requestSubmit(); f.requestSubmit(); })()`)
 	wait("the job opened", `!!document.querySelector("#opened[data-job]")`)
-	time.Sleep(300 * time.Millisecond)
+	wait("every request answered", livetest.Answered)
 	ids := jobsOf()
 	if len(ids) != 1 {
 		t.Fatalf("the double submit opened %v, want one job", ids)
@@ -337,8 +339,7 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 			sep = "&"
 		}
 		livetest.Open(t, ctx, ls.URL("/desk/"+page+sep+"lang=en"))
-		wait("the page "+page+" in English", `document.documentElement.lang === "en" && document.querySelector("#main h1")?.textContent.length > 0 && !document.querySelector("#main .error")`)
-		time.Sleep(300 * time.Millisecond)
+		wait("the page "+page+" in English", `document.documentElement.lang === "en" && document.querySelector("#main h1")?.textContent.length > 0 && !document.querySelector("#main .error") && document.body.dataset.drawn === "ok"`)
 		if text := livetest.Eval[string](t, ctx, `document.body.innerText`); strings.Contains(text, "desk.") || strings.Contains(text, "staff.") {
 			t.Errorf("%s in English shows a message key:\n%s", page, text)
 		}

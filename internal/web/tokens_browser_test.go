@@ -85,14 +85,21 @@ func TestTheManagerMakesAndRevokesAnAPIToken(t *testing.T) {
 		t.Error("the token is on the page after it was left")
 	}
 
-	revoke := `setTimeout(() => document.querySelector('#tokens tr[data-id="` + made.ID + `"] button.danger').click()); true`
-	// Cancelled at the dialog, the token keeps working.
+	// The click returns once the dialog is answered and the page has done
+	// what it does on that answer: window.clicked says so.
+	revoke := `window.clicked = false; setTimeout(() => { document.querySelector('#tokens tr[data-id="` + made.ID + `"] button.danger').click(); window.clicked = true; }); true`
+	// Cancelled at the dialog, the page asks nothing of the server and
+	// the token keeps working.
+	livetest.WatchRequests(t, ctx)
 	answers <- false
 	livetest.Eval[bool](t, ctx, revoke)
 	if msg := waitDialog(t, asked); !strings.Contains(msg, "DMS 同步") {
 		t.Errorf("the confirm dialog says %q, want the token's name", msg)
 	}
-	time.Sleep(300 * time.Millisecond)
+	livetest.WaitFor(t, ctx, "the cancelled click handled", `window.clicked && `+livetest.Answered, 10*time.Second)
+	if sent := livetest.Eval[[]string](t, ctx, `window.requests`); len(sent) != 0 {
+		t.Errorf("a cancelled revocation sent %q", sent)
+	}
 	if code := bearer(t, ls, token); code != http.StatusOK {
 		t.Errorf("a cancelled revocation left the token with %d", code)
 	}

@@ -83,7 +83,10 @@ class Screen {
     this.schedule();
   }
 
+  // data-heard is the shop's time the feed last carried (a beat or a
+  // change): a test waits for the next one rather than for time to pass.
   onBeat(now) {
+    document.body.dataset.heard = now;
     this.clockAt = Date.parse(now);
     this.clockLocal = Date.now();
     this.showClock();

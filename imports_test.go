@@ -1,0 +1,121 @@
+package bayboard_test
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// module is this module's path, as go.mod names it.
+const module = "bayboard"
+
+// pureDomain lists the packages that import nothing of ours: the domain
+// depends on no storage, transport or screen.
+var pureDomain = []string{"internal/shop"}
+
+// libraryHomes says, for each third-party library kept behind one
+// package, the only package whose code may import it (the library's path
+// and every path under it), so that swapping it is a local change.
+var libraryHomes = []struct {
+	library string
+	home    string
+}{
+	{"go.etcd.io/bbolt", "internal/store"},
+	{"github.com/gofiber/fiber", "internal/web"},
+	{"github.com/gofiber/contrib/websocket", "internal/web"},
+	{"github.com/valyala/fasthttp", "internal/web"},
+	{"github.com/fasthttp/websocket", "internal/web"},
+	{"github.com/jung-kurt/gofpdf", "printing"},
+	{"github.com/skip2/go-qrcode", "printing"},
+	{"golang.org/x/text", "internal/catalog"},
+	{"github.com/go-json-experiment/json", "internal/wire"},
+	{"github.com/chromedp", "internal/livetest"},
+}
+
+// Every package keeps to the import rules of STYLE.md. The rules bind a
+// package's code; its tests may import a library as a test tool (chromedp
+// to drive a browser, x/text to write a GBK file).
+func TestPackagesImportByTheRules(t *testing.T) {
+	for _, broken := range brokenImportRules(t, ".") {
+		t.Error(broken)
+	}
+}
+
+// The check finds each kind of broken rule in a small tree written to
+// break them, and nothing in the files that keep to them.
+func TestTheImportCheckFindsBrokenRules(t *testing.T) {
+	got := brokenImportRules(t, filepath.Join("testdata", "imports"))
+	want := []string{
+		`board/leak.go imports github.com/chromedp/chromedp, which only internal/livetest may import`,
+		`internal/shop/leak.go imports bayboard/internal/store: internal/shop imports nothing of ours`,
+		`kiosk/leak.go imports github.com/gofiber/fiber/v2/middleware/cors, which only internal/web may import`,
+		`kiosk/leak.go imports go.etcd.io/bbolt, which only internal/store may import`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the check found\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// brokenImportRules reads the imports of every Go file under root (but
+// testdata, hidden and vendor folders) and says each one that breaks a
+// rule, sorted.
+func brokenImportRules(t *testing.T, root string) []string {
+	t.Helper()
+	var broken []string
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != root && (name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		pkg := filepath.ToSlash(filepath.Dir(rel))
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, spec := range f.Imports {
+			imported, err := strconv.Unquote(spec.Path.Value)
+			if err != nil {
+				return err
+			}
+			if slices.Contains(pureDomain, pkg) && under(imported, module) {
+				broken = append(broken, rel+" imports "+imported+": "+pkg+" imports nothing of ours")
+			}
+			for _, lib := range libraryHomes {
+				if under(imported, lib.library) && pkg != lib.home {
+					broken = append(broken, rel+" imports "+imported+", which only "+lib.home+" may import")
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(broken)
+	return broken
+}
+
+// under says whether an import path is path or a path beneath it.
+func under(imported, path string) bool {
+	return imported == path || strings.HasPrefix(imported, path+"/")
+}
