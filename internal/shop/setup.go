@@ -443,16 +443,15 @@ func (c *PutUser) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	return result{subject: u.ID}, nil
 }
 
-// eventData keeps the secrets' hashes out of the event log, which exports
-// and histories show: the log says a secret was set, not what it hashes to.
+// eventData says in the event log, which exports and histories show, that
+// a secret was set; what it hashes to stays out, as a User's JSON never
+// holds the hashes.
 func (c *PutUser) eventData() any {
-	u := c.User
-	u.PasswordHash, u.PINHash = "", ""
 	return struct {
 		User        User `json:"user"`
 		SetPassword bool `json:"set_password,omitempty"`
 		SetPIN      bool `json:"set_pin,omitempty"`
-	}{u, c.User.PasswordHash != "", c.User.PINHash != ""}
+	}{c.User, c.User.PasswordHash != "", c.User.PINHash != ""}
 }
 
 // ChangeOwnPassword sets the acting user's own password, whatever their

@@ -657,6 +657,28 @@ func TestTheEventLogHoldsNoSecretHash(t *testing.T) {
 	}
 }
 
+func TestAUsersJSONHoldsNoSecretHash(t *testing.T) {
+	u := User{ID: "user-1", Login: "li", Name: "李师傅", Roles: []Role{RoleTechnician}, BadgeCode: "B7", PasswordHash: "secret-hash", PINHash: "pin-hash", Active: true}
+	for name, v := range map[string]any{"a user": u, "a pointer to one": &u, "a list of them": []User{u}} {
+		out, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "secret-hash") || strings.Contains(string(out), "pin-hash") || strings.Contains(string(out), "_hash") {
+			t.Errorf("%s: %s", name, out)
+		}
+		if !strings.Contains(string(out), "李师傅") || !strings.Contains(string(out), "B7") {
+			t.Errorf("%s lost its other fields: %s", name, out)
+		}
+	}
+	// And no client can send one: a hash in a user's JSON is an unknown field.
+	_, err := DecodeCommand([]byte(`{"type":"put_user","user":{"login":"li","name":"李","roles":["advisor"],"active":true,"password_hash":"h"}}`))
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 || e.Fields[0].Field != "user.password_hash" {
+		t.Errorf("a put_user carrying a hash: %v", err)
+	}
+}
+
 func TestAMalformedTimeNamesItsField(t *testing.T) {
 	cases := map[string]string{
 		`{"type":"open_job","customer_id":"cu-1","vehicle_id":"ve-1","promised_at":"tomorrow"}`:                        "promised_at",

@@ -28,10 +28,6 @@ func (s *Server) command(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if pu, ok := cmd.(*shop.PutUser); ok && (pu.User.PasswordHash != "" || pu.User.PINHash != "") {
-		return problem(c, shop.CodeInvalid, "set passwords and PINs through POST /api/v1/users",
-			shop.FieldError{Field: "user.password_hash", Message: "not accepted here"})
-	}
 	actor := whoOf(c).actor
 	key := c.Get(headerIdempotency)
 	if key == "" {
