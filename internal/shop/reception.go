@@ -45,7 +45,7 @@ func (c *PutVehicle) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if plate, ok := ParsePlate(v.Plate); ok {
 		v.Plate = plate
 		d.vehicles.each(func(o *Vehicle) {
-			if o.Plate == plate && o.ID != v.ID {
+			if PlateKey(o.Plate) == PlateKey(plate) && o.ID != v.ID {
 				p.add("vehicle.plate", "is registered already")
 			}
 		})

@@ -180,12 +180,11 @@ func (s *Server) listCustomers(c *fiber.Ctx) error {
 
 // listVehicles finds vehicles by ?plate= (any separators) or ?customer_id=.
 func (s *Server) listVehicles(c *fiber.Ctx) error {
-	plate := strings.ToUpper(strings.NewReplacer("·", "", " ", "", "-", "").Replace(c.Query("plate")))
+	plate := shop.PlateKey(c.Query("plate"))
 	customer := c.Query("customer_id")
 	out := []*shop.Vehicle{}
 	for _, v := range sortedValues(s.eng.State().Vehicles) {
-		bare := strings.NewReplacer("·", "", " ", "", "-", "").Replace(v.Plate)
-		if (plate == "" || strings.Contains(bare, plate)) && (customer == "" || v.CustomerID == customer) {
+		if (plate == "" || strings.Contains(shop.PlateKey(v.Plate), plate)) && (customer == "" || v.CustomerID == customer) {
 			out = append(out, v)
 			if len(out) == 200 {
 				break
