@@ -155,3 +155,41 @@ func importRows[T comparable](d *Draft, l *layer[T], source, list, codeField str
 	}
 	return sum, nil
 }
+
+// PutOperation adds or changes a catalogue operation, by its code.
+type PutOperation struct {
+	kind
+	Operation Operation `json:"operation"`
+}
+
+func (c *PutOperation) CommandType() string { return "put_operation" }
+
+func (c *PutOperation) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	o := c.Operation
+	checkOperation(&p, "operation.", o)
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	set(d, &d.operations, o.Code, &o)
+	return result{subject: o.Code}, nil
+}
+
+// PutCatalogPart adds or changes a catalogue part, by its number.
+type PutCatalogPart struct {
+	kind
+	Part CatalogPart `json:"part"`
+}
+
+func (c *PutCatalogPart) CommandType() string { return "put_catalog_part" }
+
+func (c *PutCatalogPart) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	cp := c.Part
+	checkCatalogPart(&p, "part.", cp)
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	set(d, &d.catalogParts, cp.Number, &cp)
+	return result{subject: cp.Number}, nil
+}

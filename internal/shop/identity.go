@@ -30,15 +30,26 @@ func ParsePlate(in string) (string, bool) {
 	return parseLatinPlate(s)
 }
 
-func parseChinesePlate(s string) (string, bool) {
-	var rs []rune
-	for _, r := range s {
-		switch r {
-		case '·', '•', '・', '.', '-', ' ', '\u00a0', '\u3000':
-			continue
+// plateSeparators are what people write between a plate's groups, or
+// leave out: the written form's dot and its look-alikes, dots, hyphens
+// and spaces.
+const plateSeparators = "·•・.- \u00a0\u3000"
+
+// PlateKey is the one key plates are searched and compared by: the plate
+// without separators, in capitals, so that 京A·12345, 京a 12345 and
+// 京A12345 are one plate, and a search for "a123" finds it.
+func PlateKey(plate string) string {
+	var b strings.Builder
+	for _, r := range plate {
+		if !strings.ContainsRune(plateSeparators, r) {
+			b.WriteRune(unicode.ToUpper(r))
 		}
-		rs = append(rs, unicode.ToUpper(r))
 	}
+	return b.String()
+}
+
+func parseChinesePlate(s string) (string, bool) {
+	rs := []rune(PlateKey(s))
 	if len(rs) < 7 || len(rs) > 8 {
 		return "", false
 	}

@@ -70,7 +70,7 @@ func (st *State) KPIs(jobs []*Job, from, to, now time.Time) KPIs {
 			bays++
 		}
 	}
-	return ComputeKPIs(jobs, appts, from, to, now, bays, st.Schedule())
+	return ComputeKPIs(KPIInput{Jobs: jobs, Appointments: appts, From: from, To: to, Now: now, Bays: bays, Open: st.Schedule()})
 }
 
 // Today is the KPIs of the shop's day so far, from the state alone: it
@@ -89,16 +89,30 @@ func (st *State) Today(now time.Time) KPIs {
 // ComebackWindow is how soon a car's return counts against the last repair.
 const ComebackWindow = 30 * 24 * time.Hour
 
-// ComputeKPIs computes the period [from, to) from jobs (every job that
-// touches the period, and the 30 days before it for comebacks) and
-// appointments. The opening hours and bays give the capacity for bay
-// utilisation, and only time in opening hours counts as a bay held; now
-// bounds the follow-up window of recent deliveries.
-func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bays int, open Schedule) KPIs {
-	k := KPIs{From: from, To: to}
-	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(to) }
+// KPIInput is what the KPIs of a period are computed from.
+type KPIInput struct {
+	// Jobs is every job that touches the period, and the 30 days before
+	// it for comebacks.
+	Jobs         []*Job
+	Appointments []*Appointment
+	// From and To bound the period [From, To).
+	From, To time.Time
+	// Now bounds the time counted in a stage and the follow-up window of
+	// recent deliveries.
+	Now time.Time
+	// Bays (the active ones that are not for washing) and the opening
+	// hours give the capacity for bay utilisation; only time in opening
+	// hours counts as a bay held.
+	Bays int
+	Open Schedule
+}
+
+// ComputeKPIs computes the KPIs of a period from its jobs and appointments.
+func ComputeKPIs(input KPIInput) KPIs {
+	k := KPIs{From: input.From, To: input.To}
+	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(input.From) && t.Before(input.To) }
 	lastDelivery := map[string][]time.Time{}
-	for _, j := range jobs {
+	for _, j := range input.Jobs {
 		if d := j.EnteredStage(StageDelivered); !d.IsZero() {
 			lastDelivery[j.VehicleID] = append(lastDelivery[j.VehicleID], d)
 		}
@@ -108,20 +122,20 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	var bayTime time.Duration
 	perBay := map[string]time.Duration{}
 	perTech := map[string]*TechnicianKPI{}
-	until := to // time in a stage counts up to now, not to the end of the period
-	if now.Before(until) {
-		until = now
+	until := input.To // time in a stage counts up to now, not to the end of the period
+	if input.Now.Before(until) {
+		until = input.Now
 	}
-	for _, j := range jobs {
+	for _, j := range input.Jobs {
 		if in(j.CreatedAt) {
 			k.Opened++
 			if j.AppointmentID != "" {
 				k.AppointmentShare++
 			}
 		}
-		k.PartsWaitHours += stageTime(j, StageWaitingParts, from, until).Hours()
+		k.PartsWaitHours += stageTime(j, StageWaitingParts, input.From, until).Hours()
 		for _, s := range []Stage{StageDispatched, StageInProgress, StageWaitingParts, StageWaitingApproval, StagePaused} {
-			held := stageTimeWithin(j, s, from, until, open.Within)
+			held := stageTimeWithin(j, s, input.From, until, input.Open.Within)
 			bayTime += held
 			if j.BayID != "" && held > 0 {
 				perBay[j.BayID] += held
@@ -164,14 +178,14 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 		if j.FollowUp != nil && j.FollowUp.Outcome != FollowUpUnreachable && j.FollowUp.At.Sub(delivered) <= 72*time.Hour {
 			followed++
 			followable++
-		} else if now.Sub(delivered) >= 72*time.Hour {
+		} else if input.Now.Sub(delivered) >= 72*time.Hour {
 			followable++
 		}
 		k.SoldHours += j.SoldHours()
 		k.ClockedHours += j.ClockedHours(delivered)
 		shareHours(j, delivered, perTech)
 	}
-	for _, a := range appts {
+	for _, a := range input.Appointments {
 		if !in(a.At) || a.Status == ApptCancelled || a.Status == ApptBooked {
 			continue
 		}
@@ -185,7 +199,7 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	k.ComebackRate = ratio(comeback, k.Delivered)
 	k.FirstTimeFix = ratio(ftf, k.Delivered)
 	withEstimate := 0
-	for _, j := range jobs {
+	for _, j := range input.Jobs {
 		if in(j.EnteredStage(StageDelivered)) && j.Delivery != nil && j.Estimated.Total > 0 {
 			withEstimate++
 		}
@@ -200,7 +214,7 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	if k.ClockedHours > 0 {
 		k.Efficiency = k.SoldHours / k.ClockedHours
 	}
-	capacity := float64(bays) * open.Within(from, to).Hours()
+	capacity := float64(input.Bays) * input.Open.Within(input.From, input.To).Hours()
 	if capacity > 0 {
 		k.BayUtilisation = bayTime.Hours() / capacity
 	}
@@ -215,8 +229,8 @@ func ComputeKPIs(jobs []*Job, appts []*Appointment, from, to, now time.Time, bay
 	k.Bays = []BayKPI{}
 	for id, held := range perBay {
 		b := BayKPI{ID: id, Hours: held.Hours()}
-		if bays > 0 {
-			b.Utilisation = held.Hours() / (capacity / float64(bays))
+		if input.Bays > 0 {
+			b.Utilisation = held.Hours() / (capacity / float64(input.Bays))
 		}
 		k.Bays = append(k.Bays, b)
 	}

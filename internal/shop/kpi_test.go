@@ -59,7 +59,7 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 		{ID: "ap3", At: at(23, 10, 0), Status: ApptNoShow}, {ID: "ap4", At: at(23, 11, 0), Status: ApptCancelled},
 		{ID: "ap5", At: at(24, 9, 0), Status: ApptNoShow},
 	}
-	k := ComputeKPIs(jobs, appts, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, EveryDay("08:00", "18:00").Schedule(time.UTC))
+	k := ComputeKPIs(KPIInput{Jobs: jobs, Appointments: appts, From: at(23, 0, 0), To: at(24, 0, 0), Now: at(27, 0, 0), Bays: 2, Open: EveryDay("08:00", "18:00").Schedule(time.UTC)})
 	want := map[string][2]float64{
 		"delivered":           {float64(k.Delivered), 2},
 		"on time":             {k.OnTime, 0.5},           // A ready 11:30 ≤ 12:00; B ready 15:00 > 14:00
@@ -105,7 +105,7 @@ func TestKPIsPerTechnicianAndBay(t *testing.T) {
 				StageReady, at(23, 15, 30), StageDelivered, at(23, 16, 0)),
 		},
 	}
-	k := ComputeKPIs(jobs, nil, at(23, 0, 0), at(24, 0, 0), at(27, 0, 0), 2, EveryDay("08:00", "18:00").Schedule(time.UTC))
+	k := ComputeKPIs(KPIInput{Jobs: jobs, From: at(23, 0, 0), To: at(24, 0, 0), Now: at(27, 0, 0), Bays: 2, Open: EveryDay("08:00", "18:00").Schedule(time.UTC)})
 	if len(k.Technicians) != 2 || len(k.Bays) != 2 {
 		t.Fatalf("technicians %+v, bays %+v", k.Technicians, k.Bays)
 	}
@@ -175,17 +175,17 @@ func TestABayHeldOvernightCountsOnlyOpeningHours(t *testing.T) {
 		// In progress 16:00 on the 23rd until 11:00 on the 24th.
 		Stages: stages(StageReception, at(23, 15, 0), StageInProgress, at(23, 16, 0), StageQualityCheck, at(24, 11, 0)),
 	}}
-	day2 := ComputeKPIs(jobs, nil, at(24, 0, 0), at(25, 0, 0), at(25, 0, 0), 1, open)
+	day2 := ComputeKPIs(KPIInput{Jobs: jobs, From: at(24, 0, 0), To: at(25, 0, 0), Now: at(25, 0, 0), Bays: 1, Open: open})
 	if len(day2.Bays) != 1 || math.Abs(day2.Bays[0].Hours-3) > 1e-9 || math.Abs(day2.BayUtilisation-0.3) > 1e-9 {
 		t.Errorf("the 24th: bays %+v, utilisation %v; want 3 h (08:00–11:00) of 10", day2.Bays, day2.BayUtilisation)
 	}
-	both := ComputeKPIs(jobs, nil, at(23, 0, 0), at(25, 0, 0), at(25, 0, 0), 1, open)
+	both := ComputeKPIs(KPIInput{Jobs: jobs, From: at(23, 0, 0), To: at(25, 0, 0), Now: at(25, 0, 0), Bays: 1, Open: open})
 	if math.Abs(both.Bays[0].Hours-5) > 1e-9 || math.Abs(both.BayUtilisation-0.25) > 1e-9 {
 		t.Errorf("two days: %+v, utilisation %v; want 2 h + 3 h of 20", both.Bays, both.BayUtilisation)
 	}
 	// Parts waiting is the customer's wait, night included.
 	jobs[0].Stages = stages(StageReception, at(23, 15, 0), StageWaitingParts, at(23, 16, 0), StageInProgress, at(24, 11, 0))
-	if k := ComputeKPIs(jobs, nil, at(23, 0, 0), at(25, 0, 0), at(25, 0, 0), 1, open); math.Abs(k.PartsWaitHours-19) > 1e-9 {
+	if k := ComputeKPIs(KPIInput{Jobs: jobs, From: at(23, 0, 0), To: at(25, 0, 0), Now: at(25, 0, 0), Bays: 1, Open: open}); math.Abs(k.PartsWaitHours-19) > 1e-9 {
 		t.Errorf("parts waiting: %v h, want 19", k.PartsWaitHours)
 	}
 }

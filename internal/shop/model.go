@@ -110,16 +110,18 @@ const (
 // Roles lists every role.
 var Roles = []Role{RoleManager, RoleAdvisor, RoleController, RoleTeamLeader, RoleTechnician, RoleQC, RoleParts, RoleWasher, RoleCashier, RoleFollowUp}
 
-// User is a person who signs in. Secrets are stored hashed.
+// User is a person who signs in. Secrets are stored hashed, and the hashes
+// are never part of a user's JSON: no answer, event or export can carry
+// them, and no client can send one. The store keeps them in its own shape.
 type User struct {
 	ID           string `json:"id"`
 	Login        string `json:"login"`
 	Name         string `json:"name"`
 	Phone        string `json:"phone,omitempty"`
 	Roles        []Role `json:"roles"`
-	PasswordHash string `json:"password_hash,omitempty"`
+	PasswordHash string `json:"-"`
 	BadgeCode    string `json:"badge_code,omitempty"`
-	PINHash      string `json:"pin_hash,omitempty"`
+	PINHash      string `json:"-"`
 	Active       bool   `json:"active"`
 	// MustChangePassword holds the user's password sign-ins to changing the
 	// password until they do: the first manager's printed password and any

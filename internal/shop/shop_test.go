@@ -657,6 +657,28 @@ func TestTheEventLogHoldsNoSecretHash(t *testing.T) {
 	}
 }
 
+func TestAUsersJSONHoldsNoSecretHash(t *testing.T) {
+	u := User{ID: "user-1", Login: "li", Name: "李师傅", Roles: []Role{RoleTechnician}, BadgeCode: "B7", PasswordHash: "secret-hash", PINHash: "pin-hash", Active: true}
+	for name, v := range map[string]any{"a user": u, "a pointer to one": &u, "a list of them": []User{u}} {
+		out, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "secret-hash") || strings.Contains(string(out), "pin-hash") || strings.Contains(string(out), "_hash") {
+			t.Errorf("%s: %s", name, out)
+		}
+		if !strings.Contains(string(out), "李师傅") || !strings.Contains(string(out), "B7") {
+			t.Errorf("%s lost its other fields: %s", name, out)
+		}
+	}
+	// And no client can send one: a hash in a user's JSON is an unknown field.
+	_, err := DecodeCommand([]byte(`{"type":"put_user","user":{"login":"li","name":"李","roles":["advisor"],"active":true,"password_hash":"h"}}`))
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 || e.Fields[0].Field != "user.password_hash" {
+		t.Errorf("a put_user carrying a hash: %v", err)
+	}
+}
+
 func TestAMalformedTimeNamesItsField(t *testing.T) {
 	cases := map[string]string{
 		`{"type":"open_job","customer_id":"cu-1","vehicle_id":"ve-1","promised_at":"tomorrow"}`:                        "promised_at",
@@ -762,4 +784,41 @@ func TestAPlateIsRegisteredOnce(t *testing.T) {
 		t.Errorf("%d vehicles after the refusals, want 1", n)
 	}
 	f.must(t, system, &PutVehicle{Vehicle: Vehicle{ID: "ve-1", CustomerID: "cu-1", Plate: "京A·12345", Model: "Sonata 2020"}})
+	// A foreign plate keeps the separators it is written with, and is still
+	// one plate however they are written.
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-1", Plate: "AB 123"}})
+	for _, plate := range []string{"ab-123", "AB123", "AB 123"} {
+		err := f.apply(system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-2", Plate: plate}})
+		var e *Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Message != "is registered already" {
+			t.Errorf("a second car with %s: %v", plate, err)
+		}
+	}
+}
+
+// PlateKey is what plates are searched and compared by: any way of
+// writing a plate gives the key of its written form.
+func TestPlateKey(t *testing.T) {
+	cases := map[string]string{
+		"京A·12345":      "京A12345",
+		"京a 12345":      "京A12345",
+		"京A.123-45":     "京A12345",
+		"京A•12345":      "京A12345",
+		"京A・12345":      "京A12345",
+		"京A\u300012345": "京A12345",
+		"京AD12345":      "京AD12345",
+		"京A·1234学":      "京A1234学",
+		"ab-123":        "AB123",
+		"AB 123":        "AB123",
+		"a12":           "A12",
+		"":              "",
+	}
+	for in, want := range cases {
+		if got := PlateKey(in); got != want {
+			t.Errorf("PlateKey(%q) = %q, want %q", in, got, want)
+		}
+		if written, ok := ParsePlate(in); ok && PlateKey(written) != want {
+			t.Errorf("PlateKey of %q written as %q = %q, want %q", in, written, PlateKey(written), want)
+		}
+	}
 }

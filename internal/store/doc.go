@@ -11,7 +11,8 @@
 //	    demo             1 in a demo shop's file, which the demo may rebuild
 //	records/
 //	    <kind>/          one bucket per record kind (bays, jobs, users, …)
-//	        <id>         the object as JSON
+//	        <id>         the object as JSON (a user with its secrets' hashes,
+//	                     which shop.User's own JSON leaves out: users.go)
 //	events/
 //	    <seq>            uint64 big-endian → event JSON; seq counts from 1
 //	job_events/

@@ -113,8 +113,8 @@ func (s *Store) Load(now time.Time) (*shop.State, error) {
 				continue
 			}
 			err := b.ForEach(func(k, v []byte) error {
-				val := shop.NewRecord(kind)
-				if err := json.Unmarshal(v, val); err != nil {
+				val, err := decodeRecord(kind, v)
+				if err != nil {
 					return fmt.Errorf("%s %s: %w", kind, k, err)
 				}
 				st.Put(shop.Record{Kind: kind, ID: string(k), Value: val})
@@ -156,7 +156,7 @@ type encoded struct {
 func (s *Store) Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, error) {
 	encs := make([]encoded, len(recs))
 	for i, r := range recs {
-		data, err := json.Marshal(r.Value)
+		data, err := encodeRecord(r.Value)
 		if err != nil {
 			return nil, fmt.Errorf("encode %s %s: %w", r.Kind, r.ID, err)
 		}

@@ -89,6 +89,37 @@ func TestCommitThenLoadGivesTheSameState(t *testing.T) {
 	_ = st
 }
 
+func TestUsersKeepTheirSecretsInTheFile(t *testing.T) {
+	s := open(t)
+	st := apply(t, s, shop.NewState(), t0,
+		&shop.PutUser{User: shop.User{Login: "li", Name: "李师傅", Roles: []shop.Role{shop.RoleTechnician}, BadgeCode: "B7", PasswordHash: "pw-hash", PINHash: "pin-hash", Active: true}})
+	id := st.Users["user-1"].ID
+	// A user written in the file's shape before the hashes left User's
+	// JSON: the same keys, read as they are, without a migration.
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		return records(tx, shop.KindUser).Put([]byte("user-2"), []byte(`{"id":"user-2","login":"wang","name":"王","roles":["manager"],"password_hash":"old-pw-hash","pin_hash":"old-pin-hash","active":true}`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Load(t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := got.Users[id]; u == nil || u.PasswordHash != "pw-hash" || u.PINHash != "pin-hash" || u.Name != "李师傅" || u.BadgeCode != "B7" {
+		t.Errorf("user after load: %+v", u)
+	}
+	if u := got.Users["user-2"]; u == nil || u.PasswordHash != "old-pw-hash" || u.PINHash != "old-pin-hash" || u.Login != "wang" || !u.Has(shop.RoleManager) {
+		t.Errorf("user stored in the earlier shape: %+v", u)
+	}
+	s.db.View(func(tx *bolt.Tx) error {
+		if v := string(records(tx, shop.KindUser).Get([]byte(id))); !strings.Contains(v, `"password_hash":"pw-hash"`) || !strings.Contains(v, `"pin_hash":"pin-hash"`) {
+			t.Errorf("user as the file keeps it: %s", v)
+		}
+		return nil
+	})
+}
+
 func TestSecondOpenFailsAtOnceWithAClearMessage(t *testing.T) {
 	s := open(t)
 	start := time.Now()

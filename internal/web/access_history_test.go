@@ -161,6 +161,15 @@ func TestEveryoneChangesTheirOwnPasswordAndNoHashIsLogged(t *testing.T) {
 	if r := ts.call(t, nil, "POST", "/api/v1/users", mgr, body); r.status != 200 && r.status != 201 {
 		t.Fatalf("the manager sets a PIN: %d %s", r.status, r.body)
 	}
+	// A hash is never taken from a client: this route hashes what it is
+	// sent in clear, and a user's JSON has no field for a hash.
+	for _, field := range []string{"password_hash", "pin_hash"} {
+		hashed := `{"user":{"id":"` + ts.users[shop.RoleTechnician] + `","login":"technician","name":"technician","roles":["technician"],"active":true,"` + field + `":"h"}}`
+		r := ts.call(t, nil, "POST", "/api/v1/users", mgr, hashed)
+		if p := r.problem(t); r.status != 400 || len(p.Errors) == 0 || p.Errors[0].Field != "user."+field {
+			t.Errorf("a %s sent to /api/v1/users: %d %s", field, r.status, r.body)
+		}
+	}
 	var logged []shop.Event
 	ts.store.Events(time.Time{}, t0.Add(24*time.Hour), func(e shop.Event) error {
 		if e.Type == "change_own_password" || e.Type == "put_user" {

@@ -37,10 +37,6 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 		return err
 	}
 	u := req.User
-	if u.PasswordHash != "" || u.PINHash != "" {
-		return problem(c, CodeInvalid, "send password and pin in clear over this endpoint, never hashes",
-			shop.FieldError{Field: "user.password_hash", Message: "not accepted"})
-	}
 	if req.Password != "" {
 		if err := checkPassword("password", req.Password); err != nil {
 			return err

@@ -107,9 +107,6 @@ func (s *Server) deskLookup(c *fiber.Ctx) error {
 		return problem(c, CodeInvalid, "say what to look for", shop.FieldError{Field: "q", Message: "is required"})
 	}
 	st := s.eng.State()
-	bare := func(p string) string {
-		return strings.ToUpper(strings.NewReplacer("·", "", " ", "", "-", "", ".", "").Replace(p))
-	}
 	openJob := map[string]string{}
 	for _, j := range st.Jobs {
 		if j.Stage.Open() {
@@ -142,9 +139,9 @@ func (s *Server) deskLookup(c *fiber.Ctx) error {
 		}
 		out = append(out, h)
 	}
-	plate := bare(q)
+	plate := shop.PlateKey(q)
 	for _, v := range sortedValues(st.Vehicles) {
-		if plate != "" && strings.Contains(bare(v.Plate), plate) {
+		if plate != "" && strings.Contains(shop.PlateKey(v.Plate), plate) {
 			hit(v, st.Customers[v.CustomerID])
 		}
 	}

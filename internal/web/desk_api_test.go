@@ -84,6 +84,17 @@ func TestDeskReads(t *testing.T) {
 			t.Errorf("lookup %q gives the appointment %q, want the next one", c.q, h.Appointment.Requested)
 		}
 	}
+	// The desk's lookup and the vehicle search read a plate by one key:
+	// however its groups are written apart, it is the same plate.
+	for _, q := range []string{"京a.123 45", "京A・12345", "a·123-45"} {
+		var hits []lookupHit
+		ts.call(t, nil, "GET", "/api/v1/desk/lookup?q="+url.QueryEscape(q), adv, nil).json(t, &hits)
+		var vehicles []shop.Vehicle
+		ts.call(t, nil, "GET", "/api/v1/vehicles?plate="+url.QueryEscape(q), adv, nil).json(t, &vehicles)
+		if len(hits) != 1 || hits[0].Vehicle == nil || hits[0].Vehicle.Plate != "京A·12345" || len(vehicles) != 1 || vehicles[0].Plate != "京A·12345" {
+			t.Errorf("plate %q: desk lookup %+v, vehicle search %+v", q, hits, vehicles)
+		}
+	}
 	if r := ts.call(t, nil, "GET", "/api/v1/desk/lookup?q=", adv, nil); r.status != 400 {
 		t.Errorf("an empty lookup: %d", r.status)
 	}

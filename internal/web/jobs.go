@@ -28,10 +28,6 @@ func (s *Server) command(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if pu, ok := cmd.(*shop.PutUser); ok && (pu.User.PasswordHash != "" || pu.User.PINHash != "") {
-		return problem(c, CodeInvalid, "set passwords and PINs through POST /api/v1/users",
-			shop.FieldError{Field: "user.password_hash", Message: "not accepted here"})
-	}
 	actor := whoOf(c).actor
 	key := c.Get(headerIdempotency)
 	if key == "" {
@@ -183,12 +179,11 @@ func (s *Server) listCustomers(c *fiber.Ctx) error {
 
 // listVehicles finds vehicles by ?plate= (any separators) or ?customer_id=.
 func (s *Server) listVehicles(c *fiber.Ctx) error {
-	plate := strings.ToUpper(strings.NewReplacer("·", "", " ", "", "-", "").Replace(c.Query("plate")))
+	plate := shop.PlateKey(c.Query("plate"))
 	customer := c.Query("customer_id")
 	out := []*shop.Vehicle{}
 	for _, v := range sortedValues(s.eng.State().Vehicles) {
-		bare := strings.NewReplacer("·", "", " ", "", "-", "").Replace(v.Plate)
-		if (plate == "" || strings.Contains(bare, plate)) && (customer == "" || v.CustomerID == customer) {
+		if (plate == "" || strings.Contains(shop.PlateKey(v.Plate), plate)) && (customer == "" || v.CustomerID == customer) {
 			out = append(out, v)
 			if len(out) == 200 {
 				break

@@ -223,6 +223,8 @@ func TestBadInputGetsAProblemAndChangesNothing(t *testing.T) {
 	}{
 		{"unknown field", `{"type":"submit","job_id":"20261123-0001","hurry":true}`, 400, "hurry"},
 		{"wrong type", `{"type":"submit","job_id":7}`, 400, "job_id"},
+		{"a password hash", `{"type":"put_user","user":{"login":"li","name":"李","roles":["advisor"],"active":true,"password_hash":"h"}}`, 400, "user.password_hash"},
+		{"a PIN hash", `{"type":"put_user","user":{"login":"li","name":"李","roles":["technician"],"active":true,"pin_hash":"h"}}`, 400, "user.pin_hash"},
 		{"bad plate", `{"type":"put_vehicle","vehicle":{"customer_id":"cu-1","plate":"京A12"}}`, 400, "vehicle.plate"},
 		{"bad VIN", `{"type":"put_vehicle","vehicle":{"customer_id":"cu-1","plate":"京B12345","vin":"1M8GDM9A1KP042788"}}`, 400, "vehicle.vin"},
 		{"bad phone", `{"type":"put_customer","customer":{"name":"李","phone":"12345"}}`, 400, "customer.phone"},

@@ -1,0 +1,158 @@
+package shop
+
+import "time"
+
+// CurrentQC returns the QC results since the job last went to quality check.
+func (j *Job) CurrentQC() []QCResult {
+	for i := len(j.QC) - 1; i >= 0; i-- {
+		if j.QC[i].Step == QCSelf {
+			return j.QC[i:]
+		}
+	}
+	return nil
+}
+
+// QC records the team leader's check or the final inspection. A failure
+// sends the job back to work as rework.
+type QC struct {
+	kind
+	JobID  string `json:"job_id"`
+	Step   QCStep `json:"step"`
+	Pass   bool   `json:"pass"`
+	Reason string `json:"reason,omitempty"`
+}
+
+func (c *QC) CommandType() string { return "qc" }
+
+func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	if c.Step != QCTeam && c.Step != QCFinal {
+		p.add("step", "must be team or final")
+	}
+	checkText(&p, "reason", c.Reason, maxText, !c.Pass)
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	if j := d.jobs.get(c.JobID); j != nil {
+		leaderOf := func(teamID string) string { return leaderAccount(d.teams.get(teamID), d.technicians.get) }
+		if err := mayQC(a, j, c.Step, leaderOf); err != nil {
+			return result{}, err
+		}
+	}
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	if j.Stage != StageQualityCheck {
+		action := "have its team check"
+		if c.Step == QCFinal {
+			action = "have its final inspection"
+		}
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageQualityCheck, Allowed: moves[j.Stage], Action: action}
+	}
+	done := map[QCStep]bool{}
+	for _, r := range j.CurrentQC() {
+		done[r.Step] = r.Pass
+	}
+	if c.Step == QCFinal && !done[QCTeam] {
+		return result{}, conflict("the team check must pass before the final inspection")
+	}
+	if done[c.Step] {
+		return result{}, conflict("the %s check has passed already", c.Step)
+	}
+	j.QC = append(j.QC, QCResult{Step: c.Step, Pass: c.Pass, Reason: c.Reason, By: actorName(a), At: now})
+	switch {
+	case !c.Pass:
+		j.Reworks++
+		if busy := d.bayTakenBy(j.BayID, j.ID); j.BayID == "" || busy != "" {
+			// The bay has a new car: the rework waits, first in the queue.
+			j.BayID, j.Priority = "", max(j.Priority, 8)
+			err = j.moveTo(StageWaitingDispatch, now)
+		} else {
+			err = j.moveTo(StageDispatched, now)
+		}
+	case c.Step == QCFinal && j.Wash:
+		err = j.moveTo(StageWashing, now)
+	case c.Step == QCFinal:
+		err = j.moveTo(StageReady, now)
+	}
+	if err != nil {
+		return result{}, err
+	}
+	return jobResult(j), nil
+}
+
+// WashDone marks the car washed and ready.
+type WashDone struct {
+	kind
+	JobRef
+}
+
+func (c *WashDone) CommandType() string { return "wash_done" }
+
+func (c *WashDone) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	// Quality check may also move to ready (a car without a wash), but
+	// only the final inspection may take it there: a wash marks done
+	// only a car that is being washed.
+	if j := d.jobs.get(c.JobID); j != nil && j.Stage != StageWashing {
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageReady, Allowed: moves[j.Stage]}
+	}
+	return moveJob(d, c.JobID, StageReady, now)
+}
+
+// Deliver hands the car back to the customer: the checklist, the
+// settlement explained, the payment, and the next service due.
+type Deliver struct {
+	kind
+	JobID         string     `json:"job_id"`
+	NextServiceAt *time.Time `json:"next_service_at,omitempty"`
+	NextServiceKM int        `json:"next_service_km,omitempty"`
+	WorkShown     bool       `json:"work_shown"`
+	OldPartsShown bool       `json:"old_parts_shown"`
+	CarClean      bool       `json:"car_clean"`
+	SeatRestored  bool       `json:"seat_restored"`
+	Explanation   string     `json:"explanation,omitempty"`
+	Paid          Money      `json:"paid"`
+	PaymentMethod string     `json:"payment_method,omitempty"` // cash, card, wechat, alipay, transfer, account
+}
+
+func (c *Deliver) CommandType() string { return "deliver" }
+
+func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	if c.NextServiceKM < 0 || c.NextServiceKM > 3_000_000 {
+		return result{}, (&problems{{Field: "next_service_km", Message: "must be between 0 and 3000000"}}).err()
+	}
+	var p problems
+	if c.NextServiceAt != nil && !c.NextServiceAt.After(now) {
+		p.add("next_service_at", "must be in the future")
+	}
+	checkText(&p, "explanation", c.Explanation, maxText, false)
+	if c.Paid < 0 {
+		p.add("paid", "must not be negative")
+	}
+	switch c.PaymentMethod {
+	case "", "cash", "card", "wechat", "alipay", "transfer", "account":
+	default:
+		p.add("payment_method", "must be cash, card, wechat, alipay, transfer or account")
+	}
+	if c.Paid > 0 && c.PaymentMethod == "" {
+		p.add("payment_method", "is required with a payment")
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	r, err := moveJob(d, c.JobID, StageDelivered, now)
+	if err != nil {
+		return r, err
+	}
+	j := d.jobs.get(c.JobID)
+	j.NextServiceAt, j.NextServiceKM = c.NextServiceAt, c.NextServiceKM
+	j.Delivery = &Delivery{WorkShown: c.WorkShown, OldPartsShown: c.OldPartsShown, CarClean: c.CarClean, SeatRestored: c.SeatRestored,
+		Explanation: c.Explanation, Total: j.Total(), Paid: c.Paid, PaymentMethod: c.PaymentMethod, At: now, By: actorName(a)}
+	if j.Estimated.Total != j.Total() && c.Explanation == "" {
+		var why problems
+		why.add("explanation", "explain why the settlement differs from the estimate")
+		return result{}, why.err()
+	}
+	return r, nil
+}

@@ -1,0 +1,120 @@
+package shop
+
+import "time"
+
+// FindingInput is extra work a technician proposes.
+type FindingInput struct {
+	Description string     `json:"description"`
+	Hours       float64    `json:"hours"`
+	Parts       []PartLine `json:"parts,omitempty"`
+	Price       Money      `json:"price"`
+}
+
+func (f *FindingInput) check(p *problems, prefix string) {
+	checkText(p, prefix+"description", f.Description, maxText, true)
+	if f.Hours < 0 || f.Hours > 200 {
+		p.add(prefix+"hours", "must be between 0 and 200")
+	}
+	if f.Price < 0 {
+		p.add(prefix+"price", "must not be negative")
+	}
+	checkLines(p, nil, f.Parts)
+}
+
+func addFinding(d *Draft, a Actor, jobID string, in FindingInput, now time.Time) *Finding {
+	f := &Finding{ID: d.newID("fi"), JobID: jobID, Description: in.Description, Hours: in.Hours,
+		Parts: append([]PartLine(nil), in.Parts...), Price: in.Price, Status: FindingAwaiting,
+		ReportedBy: actorName(a), ReportedAt: now}
+	set(d, &d.findings, f.ID, f)
+	return f
+}
+
+func (d *Draft) jobFindings(jobID string) []*Finding {
+	var out []*Finding
+	d.findings.each(func(f *Finding) {
+		if f.JobID == jobID {
+			out = append(out, f)
+		}
+	})
+	return out
+}
+
+// ReportFinding proposes extra work without pausing the job.
+type ReportFinding struct {
+	kind
+	JobID string `json:"job_id"`
+	FindingInput
+}
+
+func (c *ReportFinding) CommandType() string { return "report_finding" }
+
+func (c *ReportFinding) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	c.FindingInput.check(&p, "")
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	j := d.jobs.get(c.JobID)
+	if j == nil {
+		return result{}, notFound("job", c.JobID)
+	}
+	if !j.Stage.Open() {
+		return result{}, conflict("job %s is %s", j.ID, j.Stage)
+	}
+	f := addFinding(d, a, j.ID, c.FindingInput, now)
+	return result{subject: f.ID, job: j.ID}, nil
+}
+
+// DecideFinding records the customer's approval or refusal of extra work,
+// given on their own page or taken by the advisor on the phone. Approved
+// work joins the job's estimate.
+type DecideFinding struct {
+	kind
+	FindingID string `json:"finding_id"`
+	Approve   bool   `json:"approve"`
+	Via       string `json:"via"` // customer_page, phone, in_person
+}
+
+func (c *DecideFinding) CommandType() string { return "decide_finding" }
+
+func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	switch c.Via {
+	case "customer_page", "phone", "in_person":
+	default:
+		return result{}, (&problems{{Field: "via", Message: "must be customer_page, phone or in_person"}}).err()
+	}
+	old := d.findings.get(c.FindingID)
+	if old == nil || (a.Customer && old.JobID != a.CustomerJob) {
+		return result{}, notFound("finding", c.FindingID)
+	}
+	if a.Customer != (c.Via == "customer_page") {
+		return result{}, forbidden("only the customer's own page decides via customer_page")
+	}
+	if old.Status != FindingAwaiting {
+		return result{}, conflict("finding %s is %s already", old.ID, old.Status)
+	}
+	f := *old
+	f.Status = FindingDeclined
+	if c.Approve {
+		f.Status = FindingApproved
+	}
+	at := now
+	f.DecidedBy, f.DecidedVia, f.DecidedAt = actorName(a), c.Via, &at
+	set(d, &d.findings, f.ID, &f)
+	j, err := d.editJob(f.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	if c.Approve {
+		labourPrice := f.Price
+		for _, pl := range f.Parts {
+			labourPrice -= pl.Total()
+		}
+		if labourPrice < 0 {
+			labourPrice = 0
+		}
+		j.Labour = append(j.Labour, Labour{Name: f.Description, SoldHours: f.Hours, Price: labourPrice})
+		j.Parts = append(j.Parts, f.Parts...)
+	}
+	return result{subject: f.ID, job: f.JobID}, nil
+}

@@ -1,0 +1,324 @@
+package shop
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Dispatch assigns a team, technicians and a bay. From waiting_dispatch it
+// moves the job to dispatched; on a job already dispatched or in work it
+// changes the assignment.
+type Dispatch struct {
+	kind
+	JobID    string   `json:"job_id"`
+	TeamID   string   `json:"team_id"`
+	TechIDs  []string `json:"tech_ids"`
+	BayID    string   `json:"bay_id"`
+	Priority *int     `json:"priority,omitempty"`
+}
+
+func (c *Dispatch) CommandType() string { return "dispatch" }
+
+func (c *Dispatch) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	if d.teams.get(c.TeamID) == nil {
+		p.add("team_id", "is not a team")
+	}
+	if len(c.TechIDs) == 0 || len(c.TechIDs) > 8 {
+		p.add("tech_ids", "one to eight technicians")
+	}
+	seen := map[string]bool{}
+	for i, id := range c.TechIDs {
+		if t := d.technicians.get(id); t == nil || !t.Active {
+			p.add(fmt.Sprintf("tech_ids[%d]", i), "is not an active technician")
+		} else if seen[id] {
+			p.add(fmt.Sprintf("tech_ids[%d]", i), "is listed twice")
+		}
+		seen[id] = true
+	}
+	if b := d.bays.get(c.BayID); b == nil || !b.Active {
+		p.add("bay_id", "is not an active bay")
+	}
+	if c.Priority != nil && (*c.Priority < 0 || *c.Priority > 9) {
+		p.add("priority", "must be between 0 and 9")
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	switch {
+	case j.Stage == StageWaitingDispatch:
+		if err := j.moveTo(StageDispatched, now); err != nil {
+			return result{}, err
+		}
+	case j.Stage == StageDispatched || j.Stage == StageInProgress || j.Stage.Paused():
+	default:
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageDispatched, Allowed: moves[j.Stage]}
+	}
+	if busy := d.bayTakenBy(c.BayID, j.ID); busy != "" {
+		return result{}, conflict("bay %s is taken by job %s", c.BayID, busy)
+	}
+	j.TeamID, j.BayID = c.TeamID, c.BayID
+	j.TechIDs = append([]string(nil), c.TechIDs...)
+	if c.Priority != nil {
+		j.Priority = *c.Priority
+	}
+	return jobResult(j), nil
+}
+
+// bayTakenBy returns the job other than except that occupies a bay, or "".
+func (d *Draft) bayTakenBy(bayID, except string) string {
+	var busy string
+	d.jobs.each(func(o *Job) {
+		if o.ID != except && o.BayID == bayID && OnBay(o.Stage) {
+			busy = o.ID
+		}
+	})
+	return busy
+}
+
+// Undispatch takes a dispatched job back to the queue.
+type Undispatch struct {
+	kind
+	JobRef
+}
+
+func (c *Undispatch) CommandType() string { return "undispatch" }
+
+func (c *Undispatch) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	r, err := moveJob(d, c.JobID, StageWaitingDispatch, now)
+	if err == nil {
+		j := d.jobs.get(c.JobID)
+		j.TeamID, j.BayID, j.TechIDs = "", "", nil
+	}
+	return r, err
+}
+
+// TechRef names a job and the technician acting on it.
+type TechRef struct {
+	JobID  string `json:"job_id"`
+	TechID string `json:"tech_id"`
+}
+
+// actingTech checks that the technician exists and that the actor may act
+// for them: technicians act for themselves; team leaders, the controller and
+// the manager for anyone.
+func actingTech(d *Draft, a Actor, techID string) (*Technician, error) {
+	t := d.technicians.get(techID)
+	if t == nil || !t.Active {
+		return nil, (&problems{{Field: "tech_id", Message: "is not an active technician"}}).err()
+	}
+	if a.System || a.Has(RoleManager) || a.Has(RoleController) || a.Has(RoleTeamLeader) {
+		return t, nil
+	}
+	if t.UserID != a.UserID {
+		return nil, forbidden("a technician clocks only for themselves")
+	}
+	return t, nil
+}
+
+// ClockOn starts a technician's work on a job. A technician is on one job
+// at a time: clocking on here clocks them off any other, with a note.
+type ClockOn struct {
+	kind
+	TechRef
+}
+
+func (c *ClockOn) CommandType() string { return "clock_on" }
+
+func (c *ClockOn) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	t, err := actingTech(d, a, c.TechID)
+	if err != nil {
+		return result{}, err
+	}
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	switch {
+	case j.Stage == StageInProgress:
+	case j.Stage == StageDispatched || j.Stage.Paused():
+		if err := j.moveTo(StageInProgress, now); err != nil {
+			return result{}, err
+		}
+	default:
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageInProgress, Allowed: moves[j.Stage]}
+	}
+	if j.clockedOn(t.ID) {
+		return result{}, conflict("%s is already clocked on job %s", t.Name, j.ID)
+	}
+	var others []string
+	d.jobs.each(func(o *Job) {
+		if o.ID != j.ID && o.clockedOn(t.ID) {
+			others = append(others, o.ID)
+		}
+	})
+	for _, id := range others {
+		o, _ := d.editJob(id, now)
+		o.closeClock(t.ID, now, "clocked on "+j.ID)
+	}
+	j.Clock = append(j.Clock, ClockSession{TechID: t.ID, Start: now})
+	if !contains(j.TechIDs, t.ID) {
+		j.TechIDs = append(j.TechIDs, t.ID)
+	}
+	return jobResult(j), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ClockOff ends a technician's session on a job.
+type ClockOff struct {
+	kind
+	TechRef
+}
+
+func (c *ClockOff) CommandType() string { return "clock_off" }
+
+func (c *ClockOff) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	t, err := actingTech(d, a, c.TechID)
+	if err != nil {
+		return result{}, err
+	}
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	if !j.clockedOn(t.ID) {
+		return result{}, conflict("%s is not clocked on job %s", t.Name, j.ID)
+	}
+	j.closeClock(t.ID, now, "")
+	return jobResult(j), nil
+}
+
+// Pause reasons; the first two are stages of their own.
+const (
+	PauseWaitingParts    = "waiting_parts"
+	PauseWaitingApproval = "waiting_approval"
+	PauseBreak           = "break"
+	PauseOther           = "other"
+)
+
+// Pause stops the work with a reason. Waiting for parts may name the parts
+// to request; waiting for approval may carry the finding to approve.
+type Pause struct {
+	kind
+	JobID   string        `json:"job_id"`
+	Reason  string        `json:"reason"`
+	Note    string        `json:"note,omitempty"`
+	Parts   []PartItem    `json:"parts,omitempty"`
+	Finding *FindingInput `json:"finding,omitempty"`
+}
+
+func (c *Pause) CommandType() string { return "pause" }
+
+func (c *Pause) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	to := StagePaused
+	switch c.Reason {
+	case PauseWaitingParts:
+		to = StageWaitingParts
+	case PauseWaitingApproval:
+		to = StageWaitingApproval
+	case PauseBreak, PauseOther:
+	default:
+		p.add("reason", "must be waiting_parts, waiting_approval, break or other")
+	}
+	checkText(&p, "note", c.Note, maxText, c.Reason == PauseOther)
+	if len(c.Parts) > 0 && c.Reason != PauseWaitingParts {
+		p.add("parts", "only when waiting for parts")
+	}
+	if c.Finding != nil && c.Reason != PauseWaitingApproval {
+		p.add("finding", "only when waiting for approval")
+	}
+	checkPartItems(&p, c.Parts)
+	if c.Finding != nil {
+		c.Finding.check(&p, "finding.")
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	if err := j.moveTo(to, now); err != nil {
+		return result{}, err
+	}
+	j.PauseReason = c.Reason
+	if c.Note != "" {
+		j.PauseReason = c.Reason + ": " + c.Note
+	}
+	j.closeClock("", now, "paused: "+c.Reason)
+	for _, it := range c.Parts {
+		addPartsRequest(d, a, j.ID, it, now)
+	}
+	if c.Finding != nil {
+		addFinding(d, a, j.ID, *c.Finding, now)
+	}
+	return jobResult(j), nil
+}
+
+// Resume puts a paused job back in work.
+type Resume struct {
+	kind
+	JobRef
+}
+
+func (c *Resume) CommandType() string { return "resume" }
+
+func (c *Resume) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	j := d.jobs.get(c.JobID)
+	if j == nil {
+		return result{}, notFound("job", c.JobID)
+	}
+	if !j.Stage.Paused() {
+		return result{}, &IllegalMoveError{From: j.Stage, To: StageInProgress, Allowed: moves[j.Stage]}
+	}
+	return moveJob(d, c.JobID, StageInProgress, now)
+}
+
+// Finish ends the repair: the technician's self-check passes and the job
+// goes to the team leader and the QC inspector.
+type Finish struct {
+	kind
+	TechRef
+	SelfCheck []string `json:"self_check"`
+}
+
+func (c *Finish) CommandType() string { return "finish" }
+
+func (c *Finish) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	t, err := actingTech(d, a, c.TechID)
+	if err != nil {
+		return result{}, err
+	}
+	if len(c.SelfCheck) > 50 {
+		return result{}, (&problems{{Field: "self_check", Message: "at most 50 items"}}).err()
+	}
+	for _, f := range d.jobFindings(c.JobID) {
+		if f.Status == FindingAwaiting {
+			return result{}, conflict("finding %s awaits the customer's decision", f.ID)
+		}
+	}
+	j, err := d.editJob(c.JobID, now)
+	if err != nil {
+		return result{}, err
+	}
+	if err := j.moveTo(StageQualityCheck, now); err != nil {
+		return result{}, err
+	}
+	j.closeClock("", now, "finished")
+	j.QC = append(j.QC, QCResult{Step: QCSelf, Pass: true, Reason: strings.Join(c.SelfCheck, "; "), By: t.ID, At: now})
+	return jobResult(j), nil
+}

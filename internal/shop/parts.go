@@ -1,0 +1,117 @@
+package shop
+
+import (
+	"fmt"
+	"time"
+)
+
+// PartItem is a part a technician asks for.
+type PartItem struct {
+	Number      string  `json:"number,omitempty"`
+	Description string  `json:"description"`
+	Quantity    float64 `json:"quantity"`
+}
+
+func checkPartItems(p *problems, items []PartItem) {
+	if len(items) > 50 {
+		p.add("parts", "at most 50 parts in one request")
+	}
+	for i, it := range items {
+		f := fmt.Sprintf("parts[%d]", i)
+		checkText(p, f+".description", it.Description, maxName, true)
+		checkText(p, f+".number", it.Number, 40, false)
+		if it.Quantity <= 0 || it.Quantity > 10000 {
+			p.add(f+".quantity", "must be more than 0 and at most 10000")
+		}
+	}
+}
+
+func addPartsRequest(d *Draft, a Actor, jobID string, it PartItem, now time.Time) *PartsRequest {
+	pr := &PartsRequest{ID: d.newID("pr"), JobID: jobID, Number: it.Number, Description: it.Description,
+		Quantity: it.Quantity, Status: PartsRequested, RequestedBy: actorName(a), RequestedAt: now, UpdatedAt: now}
+	set(d, &d.parts, pr.ID, pr)
+	return pr
+}
+
+func (d *Draft) jobParts(jobID string) []*PartsRequest {
+	var out []*PartsRequest
+	d.parts.each(func(p *PartsRequest) {
+		if p.JobID == jobID {
+			out = append(out, p)
+		}
+	})
+	return out
+}
+
+// RequestParts asks the parts counter for parts without pausing the job.
+type RequestParts struct {
+	kind
+	JobID string     `json:"job_id"`
+	Parts []PartItem `json:"parts"`
+}
+
+func (c *RequestParts) CommandType() string { return "request_parts" }
+
+func (c *RequestParts) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	if len(c.Parts) == 0 {
+		p.add("parts", "at least one part")
+	}
+	checkPartItems(&p, c.Parts)
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	j := d.jobs.get(c.JobID)
+	if j == nil {
+		return result{}, notFound("job", c.JobID)
+	}
+	if !j.Stage.Open() {
+		return result{}, conflict("job %s is %s", j.ID, j.Stage)
+	}
+	for _, it := range c.Parts {
+		addPartsRequest(d, a, j.ID, it, now)
+	}
+	return jobResult(j), nil
+}
+
+// UpdateParts is the parts counter's answer to a request.
+type UpdateParts struct {
+	kind
+	RequestID string      `json:"request_id"`
+	Status    PartsStatus `json:"status"`
+	ETA       *time.Time  `json:"eta,omitempty"`
+}
+
+func (c *UpdateParts) CommandType() string { return "update_parts" }
+
+func (c *UpdateParts) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	switch c.Status {
+	case PartsPicked, PartsIssued, PartsCancelled:
+		if c.ETA != nil {
+			p.add("eta", "only for parts on order")
+		}
+	case PartsOnOrder:
+		if c.ETA == nil {
+			p.add("eta", "is required for parts on order")
+		} else if c.ETA.Before(now) || c.ETA.After(now.AddDate(0, 6, 0)) {
+			p.add("eta", "must be between now and six months ahead")
+		}
+	default:
+		p.add("status", "must be picked, issued, on_order or cancelled")
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	old := d.parts.get(c.RequestID)
+	if old == nil {
+		return result{}, notFound("parts request", c.RequestID)
+	}
+	if !old.Open() {
+		return result{}, conflict("parts request %s is %s already", old.ID, old.Status)
+	}
+	pr := *old
+	pr.Status, pr.ETA, pr.UpdatedAt = c.Status, c.ETA, now
+	set(d, &d.parts, pr.ID, &pr)
+	return result{subject: pr.ID, job: pr.JobID}, nil
+}

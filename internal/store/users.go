@@ -1,0 +1,42 @@
+package store
+
+import (
+	"encoding/json"
+
+	"bayboard/internal/shop"
+)
+
+// storedUser is a user as the data file keeps it. shop.User leaves the
+// hashes of its password and PIN out of every JSON encoding, so that no
+// answer, event or export can carry them; the file alone keeps them, under
+// the keys it always had, so files written before read as they are.
+type storedUser struct {
+	*shop.User
+	PasswordHash string `json:"password_hash,omitempty"`
+	PINHash      string `json:"pin_hash,omitempty"`
+}
+
+// encodeRecord is a record's value as the file keeps it.
+func encodeRecord(v any) ([]byte, error) {
+	if u, ok := v.(*shop.User); ok {
+		return json.Marshal(storedUser{User: u, PasswordHash: u.PasswordHash, PINHash: u.PINHash})
+	}
+	return json.Marshal(v)
+}
+
+// decodeRecord reads a record of a kind as the file keeps it.
+func decodeRecord(kind string, data []byte) (any, error) {
+	val := shop.NewRecord(kind)
+	if u, ok := val.(*shop.User); ok {
+		su := storedUser{User: u}
+		if err := json.Unmarshal(data, &su); err != nil {
+			return nil, err
+		}
+		u.PasswordHash, u.PINHash = su.PasswordHash, su.PINHash
+		return u, nil
+	}
+	if err := json.Unmarshal(data, val); err != nil {
+		return nil, err
+	}
+	return val, nil
+}
