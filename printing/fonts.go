@@ -137,8 +137,7 @@ func (b *fontBook) has(r rune) bool { return b.slot(regular, r).src != srcNone }
 // runeSet is a bitset of BMP characters.
 type runeSet [0x10000 / 64]uint64
 
-func (s *runeSet) add(r rune)           { s[r>>6] |= 1 << (uint(r) & 63) }
-func (s *runeSet) contains(r rune) bool { return s[r>>6]&(1<<(uint(r)&63)) != 0 }
+func (s *runeSet) add(r rune) { s[r>>6] |= 1 << (uint(r) & 63) }
 
 func (s *runeSet) runes() []rune {
 	var out []rune

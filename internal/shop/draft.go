@@ -104,7 +104,6 @@ type Draft struct {
 	counters     map[string]int
 	undo         []func()
 	events       []Event
-	records      []Record
 }
 
 // NewDraft starts a batch of changes over s.

@@ -12,6 +12,7 @@ import (
 	"bayboard/internal/shop"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 var (
@@ -41,7 +42,7 @@ func Open(path string) (*Store, error) {
 		}
 	}
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, FreelistType: bolt.FreelistMapType})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
 	}
 	if err != nil {
@@ -392,7 +393,7 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 // opened read-only, so not even a migration touches the original.
 func BackupFile(path string, w io.Writer) (int64, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return 0, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
 	}
 	if err != nil {
@@ -425,7 +426,7 @@ func (s *Store) MarkDemo() error {
 // ErrLocked while a server holds the file.
 func IsDemoFile(path string) (bool, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return false, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
 	}
 	if err != nil {
@@ -463,7 +464,7 @@ func Restore(backup, path string) error {
 	}
 	defer os.Remove(tmp)
 	b, err := Open(tmp)
-	if errors.Is(err, bolt.ErrInvalid) || errors.Is(err, bolt.ErrVersionMismatch) || errors.Is(err, bolt.ErrChecksum) {
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrVersionMismatch) || errors.Is(err, bolterrors.ErrChecksum) {
 		return fmt.Errorf("the backup %s is not a bayboard data file: %w", backup, err)
 	}
 	if err != nil {
@@ -477,7 +478,7 @@ func Restore(backup, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		// Holding the live file's lock proves no server is using it.
 		live, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
 		}
 		if err == nil {
