@@ -236,6 +236,12 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	livetest.Screenshot(t, phone, "kiosk-pause")
 	click(t, phone, "waiting for parts", "[data-reason=waiting_parts]")
 	fill(t, phone, "#panel input[name=part]", f.partsName)
+	// The catalogue is searched as he types, a few parts offered at a
+	// time: the phone is never handed the shop's whole parts list.
+	livetest.WaitFor(t, phone, "the part offered", fmt.Sprintf(`[...document.querySelectorAll("#catalog-parts option")].some((o) => o.value === %s)`, js(f.partsName)), 5*time.Second)
+	if asked := livetest.Eval[[]string](t, phone, `performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/api/v1/catalog-parts"))`); len(asked) == 0 || !allContain(asked, "limit=") {
+		t.Errorf("the phone asked the catalogue for %v", asked)
+	}
 	fill(t, phone, "#panel input[name=quantity]", "2")
 	click(t, phone, "add the part", "#panel button[name=add]")
 	livetest.WaitFor(t, phone, "the chosen part", `document.querySelectorAll("#panel .chosen li").length === 1`, 5*time.Second)
@@ -567,4 +573,13 @@ func checkPage(t *testing.T, ctx context.Context) {
 	if out != "" {
 		t.Errorf("past the right edge of %s: %s", livetest.Eval[string](t, ctx, `location.pathname`), out)
 	}
+}
+
+func allContain(list []string, part string) bool {
+	for _, s := range list {
+		if !strings.Contains(s, part) {
+			return false
+		}
+	}
+	return true
 }

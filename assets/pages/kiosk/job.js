@@ -13,7 +13,6 @@ let data = null;
 // panel is the open sub-form (pause reasons, parts, finding, self-check,
 // QC failure); while one is open the page does not redraw under the hands.
 let panel = null;
-let catalog = null;
 
 async function switchPerson(badgeToken) {
   panel = null;
@@ -215,21 +214,32 @@ function otherForm() {
   return form;
 }
 
-async function catalogParts() {
-  if (!catalog) {
-    const res = await api("GET", "/api/v1/catalog-parts");
-    catalog = res.ok ? res.data.filter((p) => p.active) : [];
-  }
-  return catalog;
+// findParts asks the shop's catalogue for the parts in use that match q
+// (number, name or pinyin initials), the first few: a dealer's list runs
+// to tens of thousands of numbers, too many to hand a phone.
+async function findParts(q, limit) {
+  const res = await api("GET", `/api/v1/catalog-parts?active=true&limit=${limit}&q=${encodeURIComponent(q)}`);
+  return res.ok ? res.data.items : [];
 }
 
 // partPicker is a list of parts the person builds: pick from the shop's
-// catalogue by name or number, or type a part that is not in it.
+// catalogue by name or number, offered as they type, or type a part that
+// is not in it.
 async function partPicker(withPrice) {
-  const parts = await catalogParts();
   const listID = "catalog-parts";
-  const datalist = el("datalist", { id: listID }, parts.map((p) => el("option", { value: p.name, label: p.number })));
+  const datalist = el("datalist", { id: listID });
   const name = labelled(t("kiosk.parts.part"), { name: "part", list: listID, maxlength: "200", autocomplete: "off" });
+  let offered = []; // the parts the list offers for what is typed now
+  let asked = 0; // the latest search; an older answer is dropped
+  const offer = async () => {
+    const n = ++asked;
+    const found = await findParts(name.input.value.trim(), 20);
+    if (n !== asked) return;
+    offered = found;
+    datalist.replaceChildren(...offered.map((p) => el("option", { value: p.name, label: p.number })));
+  };
+  name.input.addEventListener("input", offer);
+  name.input.addEventListener("focus", offer, { once: true });
   const qty = labelled(t("kiosk.parts.quantity"), { name: "quantity", type: "number", min: "0.1", step: "any", value: "1", inputmode: "decimal" });
   const chosen = [];
   const list = el("ul", { class: "chosen" });
@@ -246,15 +256,18 @@ async function partPicker(withPrice) {
   };
   const add = el("button", { type: "button", class: "big", name: "add", text: t("kiosk.parts.add") });
   // addTyped adds the part in the fields; a form's submit calls it too, so
-  // that a part typed but not added is not lost.
-  const addTyped = (quiet) => {
+  // that a part typed but not added is not lost. A name or number typed
+  // faster than the list was offered is looked up before it is taken as a
+  // part the catalogue does not have.
+  const addTyped = async (quiet) => {
     const typed = name.input.value.trim();
     const quantity = parseFloat(qty.input.value);
     if (!typed || !(quantity > 0)) {
       if (!quiet) notice(t("kiosk.parts.need_name"), "error");
       return;
     }
-    const known = parts.find((p) => p.name === typed || p.number === typed);
+    const same = (p) => p.name === typed || p.number === typed;
+    const known = offered.find(same) || (await findParts(typed, 5)).find(same);
     chosen.push({ name: known ? known.name : typed, number: known ? known.number : "", quantity, unit_price: known ? known.unit_price : 0 });
     name.input.value = "";
     qty.input.value = "1";
@@ -272,9 +285,9 @@ async function partsForm() {
   const open = data.parts_requests.some((p) => ["requested", "picked", "on_order"].includes(p.status));
   const form = el("form", { class: "form" }, el("h2", { text: t("kiosk.pause.waiting_parts") }), picker.box,
     el("button", { class: "big warn", type: "submit", text: t("kiosk.parts.submit") }));
-  form.onsubmit = (ev) => {
+  form.onsubmit = async (ev) => {
     ev.preventDefault();
-    picker.addTyped(true);
+    await picker.addTyped(true);
     if (!picker.chosen.length && !open) {
       notice(t("kiosk.parts.none_chosen"), "error");
       return;
@@ -300,9 +313,9 @@ async function findingForm() {
   const form = el("form", { class: "form" }, el("h2", { text: t("kiosk.pause.waiting_approval") }),
     what.label, why.label, hours.label, el("h3", { text: t("kiosk.finding.parts") }), picker.box, price.label,
     el("button", { class: "big warn", type: "submit", text: t("kiosk.finding.submit") }));
-  form.onsubmit = (ev) => {
+  form.onsubmit = async (ev) => {
     ev.preventDefault();
-    picker.addTyped(true);
+    await picker.addTyped(true);
     const reason = why.input.value.trim();
     const description = reason ? `${what.input.value.trim()} — ${reason}` : what.input.value.trim();
     const finding = {
