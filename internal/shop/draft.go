@@ -69,6 +69,17 @@ func (l *layer[T]) each(fn func(*T)) {
 
 // merged returns the published map with the draft's changes, copying the
 // map only when something changed so readers of the old state are safe.
+// ofJob lists what a layer holds for one job, as the draft sees it.
+func ofJob[T any](l *layer[T], jobID string, jobOf func(*T) string) []*T {
+	var out []*T
+	l.each(func(v *T) {
+		if jobOf(v) == jobID {
+			out = append(out, v)
+		}
+	})
+	return out
+}
+
 func (l *layer[T]) merged() map[string]*T {
 	if len(l.over) == 0 {
 		return l.base

@@ -30,13 +30,7 @@ func addFinding(d *Draft, a Actor, jobID string, in FindingInput, now time.Time)
 }
 
 func (d *Draft) jobFindings(jobID string) []*Finding {
-	var out []*Finding
-	d.findings.each(func(f *Finding) {
-		if f.JobID == jobID {
-			out = append(out, f)
-		}
-	})
-	return out
+	return ofJob(&d.findings, jobID, func(f *Finding) string { return f.JobID })
 }
 
 // ReportFinding proposes extra work without pausing the job.

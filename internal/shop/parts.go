@@ -34,13 +34,7 @@ func addPartsRequest(d *Draft, a Actor, jobID string, it PartItem, now time.Time
 }
 
 func (d *Draft) jobParts(jobID string) []*PartsRequest {
-	var out []*PartsRequest
-	d.parts.each(func(p *PartsRequest) {
-		if p.JobID == jobID {
-			out = append(out, p)
-		}
-	})
-	return out
+	return ofJob(&d.parts, jobID, func(p *PartsRequest) string { return p.JobID })
 }
 
 // RequestParts asks the parts counter for parts without pausing the job.

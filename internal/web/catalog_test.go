@@ -138,7 +138,7 @@ func TestCatalogImportRefusals(t *testing.T) {
 }
 
 // The lists search and page; without a query they are the full lists
-// the older pages read.
+// a script may read.
 func TestCatalogSearchAndPaging(t *testing.T) {
 	ts := newTestShop(t)
 	imp := &shop.ImportCatalogParts{}
