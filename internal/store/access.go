@@ -135,14 +135,14 @@ func (s *Store) Device(id string) (access.Device, bool, error) {
 // index.
 func (s *Store) DeviceByToken(key string) (access.Device, bool, error) {
 	var id []byte
-	s.db.View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
 		if b := accessBucket(tx, bucketDeviceTokens); b != nil {
 			id = append(id, b.Get([]byte(key))...)
 		}
 		return nil
 	})
-	if id == nil {
-		return access.Device{}, false, nil
+	if err != nil || id == nil {
+		return access.Device{}, false, err
 	}
 	return s.Device(string(id))
 }
