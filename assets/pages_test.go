@@ -105,15 +105,17 @@ func setupWords[T ~string](codes []T) []string {
 
 // ruleKeys are the server's fixed sayings about a field — the domain's
 // (`p.add("field", "is required")` in internal/shop) and the API's
-// (`{Field: "pin", Message: "4 to 8 digits"}` in internal/web) — in snake
+// (`{Field: "pin", Message: "4 to 8 digits"}` in internal/web and
+// internal/access) — in snake
 // case: the staff shell looks each one up in the catalogs as
 // staff.rule.{saying}.
 func ruleKeys() []string {
 	var keys []string
 	shopFiles, _ := filepath.Glob("../internal/shop/*.go")
 	webFiles, _ := filepath.Glob("../internal/web/*.go")
+	accessFiles, _ := filepath.Glob("../internal/access/*.go")   // a screen's name and views
 	catalogFiles, _ := filepath.Glob("../internal/catalog/*.go") // an import's row and file errors
-	files := append(append(shopFiles, webFiles...), catalogFiles...)
+	files := append(append(append(shopFiles, webFiles...), accessFiles...), catalogFiles...)
 	// The field is a literal, a variable or a fmt.Sprintf; a saying with
 	// %d in it is in the catalogs with n for the number, one with another
 	// verb is not looked up.

@@ -13,12 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"bayboard/internal/access"
 	"bayboard/internal/demo"
 	"bayboard/internal/engine"
 	"bayboard/internal/server"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
-	"bayboard/internal/web"
 	"bayboard/kiosk"
 )
 
@@ -142,7 +142,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var demoToken, firstPassword string
 	switch {
 	case cfg.Demo:
-		if demoToken, err = web.IssueToken(st, demo.ManagerID, "demo scripts", clock()); err != nil {
+		if demoToken, err = access.IssueToken(st, access.BySystem(clock()), demo.ManagerID, "demo scripts"); err != nil {
 			return err
 		}
 	case len(state.Users) == 0:
@@ -175,7 +175,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		simulator := demo.NewSimulator(eng, sim, log)
 		go simulator.Run(ctx)
 	}
-	go sweep(ctx, srv.Web, time.Now, log) // sessions live in real time, whatever the demo clock says
+	go sweep(ctx, st, time.Now, log) // sessions live in real time, whatever the demo clock says
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -242,10 +242,10 @@ const firstAdminLogin = "admin"
 // password, to be shown once on the console and changed at the first
 // sign-in.
 func firstAdmin(ctx context.Context, eng *engine.Engine) (string, error) {
-	password := web.NewPassword()
+	password := access.NewPassword()
 	_, err := eng.Do(ctx, shop.Actor{System: true}, &shop.PutUser{User: shop.User{
 		Login: firstAdminLogin, Name: "Administrator", Roles: []shop.Role{shop.RoleManager},
-		PasswordHash: web.HashSecret(password), Active: true, MustChangePassword: true}})
+		PasswordHash: access.HashSecret(password), Active: true, MustChangePassword: true}})
 	if err != nil {
 		return "", err
 	}
@@ -365,7 +365,7 @@ func firstBay(st *shop.State) string {
 }
 
 // sweep clears expired sessions once an hour.
-func sweep(ctx context.Context, srv *web.Server, clock func() time.Time, log *slog.Logger) {
+func sweep(ctx context.Context, st access.Store, clock func() time.Time, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -373,7 +373,7 @@ func sweep(ctx context.Context, srv *web.Server, clock func() time.Time, log *sl
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := srv.SweepSessions(clock()); err != nil {
+			if n, err := access.SweepSessions(st, clock()); err != nil {
 				log.Warn("sweeping sessions", "error", err)
 			} else if n > 0 {
 				log.Info("expired sessions removed", "count", n)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"bayboard/board"
+	"bayboard/internal/access"
 	"bayboard/internal/demo"
 	"bayboard/internal/engine"
 	"bayboard/internal/server"
@@ -102,7 +103,7 @@ func (s *Server) Restart() {
 		if state, err = demo.Seed(s.Store, state, s.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if s.Token, err = web.IssueToken(s.Store, demo.ManagerID, "live test", s.Clock.Now()); err != nil {
+		if s.Token, err = access.IssueToken(s.Store, access.BySystem(s.Clock.Now()), demo.ManagerID, "live test"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -63,7 +63,7 @@ type SetupState struct {
 }
 
 // Setup says, step by step, what a shop has set up and what it still
-// lacks. Paired screens live beside the shop's state (the web layer
+// lacks. Paired screens live beside the shop's state (internal/access
 // keeps them), so their number is passed in.
 func (s *State) Setup(pairedScreens int) []SetupState {
 	out := make([]SetupState, 0, len(SetupSteps))

@@ -17,6 +17,7 @@ import (
 
 	"bayboard/assets"
 	"bayboard/board"
+	"bayboard/internal/access"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
@@ -65,7 +66,7 @@ func BenchmarkDurableChangesHTTP(b *testing.B) {
 	defer eng.Close()
 	sys := shop.Actor{System: true}
 	user, _ := eng.Do(context.Background(), sys, &shop.PutUser{User: shop.User{Login: "m", Name: "m", Roles: []shop.Role{shop.RoleManager}, Active: true}})
-	token, _ := web.IssueToken(st, user.Subject, "bench", t0)
+	token, _ := access.IssueToken(st, access.BySystem(t0), user.Subject, "bench")
 	// One car and one open job per client: each change rewrites a job, its
 	// place in the open-jobs index and its history, as an advisor's
 	// estimate change does.

@@ -15,6 +15,12 @@ var (
 	bucketClosedJobs = []byte("closed_jobs")
 	bucketAuth       = []byte("auth")
 
+	// The access records' buckets, under bucketAuth.
+	bucketSessions     = []byte("sessions")
+	bucketTokens       = []byte("tokens")
+	bucketDevices      = []byte("devices")
+	bucketDeviceTokens = []byte("device_tokens")
+
 	keySchemaVersion = []byte("schema_version")
 	keySecret        = []byte("secret")
 	keyDemo          = []byte("demo")
@@ -44,15 +50,6 @@ func getU64(b []byte) uint64 {
 // transaction is writable.
 func records(tx *bolt.Tx, kind string) *bolt.Bucket {
 	root := tx.Bucket(bucketRecords)
-	if b := root.Bucket([]byte(kind)); b != nil || !tx.Writable() {
-		return b
-	}
-	b, _ := root.CreateBucket([]byte(kind))
-	return b
-}
-
-func authBucket(tx *bolt.Tx, kind string) *bolt.Bucket {
-	root := tx.Bucket(bucketAuth)
 	if b := root.Bucket([]byte(kind)); b != nil || !tx.Writable() {
 		return b
 	}

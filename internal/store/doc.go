@@ -22,10 +22,17 @@
 //	    <job id>         1: jobs not yet delivered or cancelled
 //	closed_jobs/
 //	    <closed at><id>  RFC 3339 time + job id → 1: closed jobs by time
-//	auth/
-//	    <kind>/<key>     sessions, devices and API tokens of the web layer
+//	auth/                the access records (internal/access; access.go)
+//	    sessions/
+//	        <key>        access.Session JSON, keyed by its token's hash
+//	    tokens/
+//	        <key>        access.APIToken JSON, keyed by its token's hash
+//	    devices/
+//	        <id>         access.Device JSON: a screen, paired or waiting
+//	    device_tokens/
+//	        <key>        a screen's token hash → the screen's id
 //
 // Every change is written with its events in one transaction, and Commit
-// (and ChangeAuth, for a screen or token) returns only after that
+// (and Change, for a screen or token) returns only after that
 // transaction is durably on disk.
 package store

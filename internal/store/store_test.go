@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/access"
 	"bayboard/internal/shop"
 
 	bolt "go.etcd.io/bbolt"
@@ -494,21 +495,20 @@ func TestOpenMigratesAnOlderFile(t *testing.T) {
 	}
 }
 
-func TestAuthChangesAreWrittenWithTheirEvent(t *testing.T) {
+func TestAccessChangesAreWrittenWithTheirEvent(t *testing.T) {
 	s := open(t)
 	before := s.LastSeq()
-	ev, err := s.ChangeAuth([]shop.Record{
-		{Kind: "devices", ID: "dev-1", Value: []byte(`{"name":"lounge"}`)},
-		{Kind: "device_tokens", ID: "k1", Value: []byte("dev-1")},
-	}, shop.Event{At: t0, Actor: "user-1", Type: "device_approved", Subject: "dev-1"})
+	tv := access.Device{ID: "dev-1", Name: "lounge", Approved: true, Views: []string{"lounge"}, TokenKey: "k1"}
+	ev, err := s.Change(access.Change{Devices: []access.Device{tv}},
+		shop.Event{At: t0, Actor: "user-1", Type: "device_approved", Subject: "dev-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ev.Seq != before+1 || s.LastSeq() != ev.Seq {
 		t.Fatalf("event numbered %d, last %d, want %d", ev.Seq, s.LastSeq(), before+1)
 	}
-	if v, _ := s.GetAuth("device_tokens", "k1"); string(v) != "dev-1" {
-		t.Fatalf("token index holds %q", v)
+	if d, ok, err := s.DeviceByToken("k1"); !ok || err != nil || d.ID != "dev-1" || d.Name != "lounge" {
+		t.Fatalf("token index finds %+v %v %v", d, ok, err)
 	}
 	var logged []shop.Event
 	s.Events(t0, t0.Add(time.Second), func(e shop.Event) error { logged = append(logged, e); return nil })
@@ -516,24 +516,83 @@ func TestAuthChangesAreWrittenWithTheirEvent(t *testing.T) {
 		t.Fatalf("event log holds %+v", logged)
 	}
 
-	// A delete and a refused value: the refused change writes nothing,
-	// not even the delete before it, and numbers no event.
-	_, err = s.ChangeAuth([]shop.Record{
-		{Kind: "device_tokens", ID: "k1"},
-		{Kind: "devices", ID: "dev-1", Value: "not bytes"},
-	}, shop.Event{At: t0, Actor: "user-1", Type: "device_revoked", Subject: "dev-1"})
+	// A revoke and a refused record: the refused change writes nothing,
+	// not even the revoke before it, and numbers no event.
+	revoked := tv
+	revoked.Revoked, revoked.TokenKey = true, ""
+	_, err = s.Change(access.Change{Devices: []access.Device{revoked}, Tokens: []access.APIToken{{Name: "no key"}}},
+		shop.Event{At: t0, Actor: "user-1", Type: "device_revoked", Subject: "dev-1"})
 	if err == nil {
-		t.Fatal("a value that is not bytes was written")
+		t.Fatal("a token without a key was written")
 	}
-	if v, _ := s.GetAuth("device_tokens", "k1"); string(v) != "dev-1" || s.LastSeq() != ev.Seq {
-		t.Fatalf("a refused change left token %q and last event %d", v, s.LastSeq())
+	if d, ok, _ := s.DeviceByToken("k1"); !ok || d.Revoked || s.LastSeq() != ev.Seq {
+		t.Fatalf("a refused change left the screen %+v (%v) and last event %d", d, ok, s.LastSeq())
 	}
-	if _, err := s.ChangeAuth([]shop.Record{{Kind: "device_tokens", ID: "k1"}},
+	if _, err := s.Change(access.Change{Devices: []access.Device{revoked}},
 		shop.Event{At: t0, Actor: "user-1", Type: "device_revoked", Subject: "dev-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := s.GetAuth("device_tokens", "k1"); v != nil {
-		t.Fatalf("deleted token still holds %q", v)
+	if d, ok, _ := s.DeviceByToken("k1"); ok {
+		t.Fatalf("a revoked screen's token still names %+v", d)
+	}
+	if d, ok, _ := s.Device("dev-1"); !ok || !d.Revoked {
+		t.Fatalf("the revoked screen reads %+v (%v)", d, ok)
+	}
+
+	// A token issued, then revoked.
+	if _, err := s.Change(access.Change{Tokens: []access.APIToken{{Key: "t1", UserID: "user-1", Name: "script", Created: t0}}},
+		shop.Event{At: t0, Actor: "user-1", Type: "token_issued", Subject: "t1"}); err != nil {
+		t.Fatal(err)
+	}
+	if tok, ok, _ := s.APIToken("t1"); !ok || tok.Key != "t1" || tok.Name != "script" || tok.UserID != "user-1" {
+		t.Fatalf("the issued token reads %+v (%v)", tok, ok)
+	}
+	if _, err := s.Change(access.Change{RevokedTokens: []string{"t1"}},
+		shop.Event{At: t0, Actor: "user-1", Type: "token_revoked", Subject: "t1"}); err != nil {
+		t.Fatal(err)
+	}
+	if tok, ok, _ := s.APIToken("t1"); ok {
+		t.Fatalf("a revoked token reads %+v", tok)
+	}
+}
+
+// The access records are read from the auth buckets as the web layer
+// wrote them before they had types: a paired TV, a signed-in kiosk and a
+// script's token keep working after an upgrade, with no migration.
+func TestAccessRecordsOfAnEarlierFileAreRead(t *testing.T) {
+	s := open(t)
+	expires := t0.Add(time.Hour)
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for _, r := range []struct{ bucket, key, value string }{
+			{"sessions", "s1", `{"user_id":"user-9","csrf":"c1","device_id":"dev-1","expires":"` + expires.Format(time.RFC3339) + `","idle_ns":1800000000000}`},
+			{"tokens", "t1", `{"user_id":"user-1","name":"demo scripts","created":"` + t0.Format(time.RFC3339) + `"}`},
+			{"devices", "dev-1", `{"id":"dev-1","name":"休息区电视","approved":true,"views":["lounge"],"lang":"zh-CN","token_key":"k1","created":"` + t0.Format(time.RFC3339) + `","kiosk":false,"revoked":false}`},
+			{"device_tokens", "k1", "dev-1"},
+		} {
+			b, err := tx.Bucket(bucketAuth).CreateBucketIfNotExists([]byte(r.bucket))
+			if err != nil {
+				return err
+			}
+			if err := b.Put([]byte(r.key), []byte(r.value)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ses, ok, err := s.Session("s1")
+	if !ok || err != nil || ses.Key != "s1" || ses.UserID != "user-9" || ses.CSRF != "c1" || ses.DeviceID != "dev-1" ||
+		!ses.Expires.Equal(expires) || !ses.ByBadge() || ses.Idle != int64(30*time.Minute) {
+		t.Errorf("the session reads %+v (%v %v)", ses, ok, err)
+	}
+	if tok, ok, err := s.APIToken("t1"); !ok || err != nil || tok.Key != "t1" || tok.UserID != "user-1" || tok.Name != "demo scripts" || !tok.Created.Equal(t0) {
+		t.Errorf("the token reads %+v (%v %v)", tok, ok, err)
+	}
+	d, ok, err := s.DeviceByToken("k1")
+	if !ok || err != nil || d.ID != "dev-1" || d.Name != "休息区电视" || !d.CanView("lounge") || d.CanView("workshop") || d.TokenKey != "k1" {
+		t.Errorf("the screen reads %+v (%v %v)", d, ok, err)
 	}
 }
 

@@ -2,20 +2,23 @@ package web
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"testing"
 
+	"bayboard/internal/access"
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-// access says who may call one changing route, and how the test calls it.
-type access struct {
+// routeAccess says who may call one changing route, and how the test calls
+// it.
+type routeAccess struct {
 	// path fills in the route's parameters; body is sent as JSON.
 	path func(ts *testShop) string
 	body string
@@ -36,7 +39,7 @@ func fixed(path string) func(*testShop) string { return func(*testShop) string {
 // is missing here, so a new one cannot ship without its row. POST
 // /api/v1/commands is checked command by command in
 // TestEveryRoleAgainstEveryCommand; here, only that it needs a sign-in.
-var changingRoutes = map[string]access{
+var changingRoutes = map[string]routeAccess{
 	"POST /api/v1/session": {path: fixed("/api/v1/session"), open: true,
 		body: `{"login":"advisor","password":"` + testPassword + `"}`},
 	"DELETE /api/v1/session": {path: fixed("/api/v1/session"), open: true, csrf: true},
@@ -94,14 +97,14 @@ func stateDigest(t *testing.T, ts *testShop) string {
 	t.Helper()
 	h := sha256.New()
 	fmt.Fprintf(h, "seq %d\n", ts.store.LastSeq())
-	for _, kind := range []string{authSessions, authTokens, authDevices, authDeviceTokens} {
-		err := ts.store.EachAuth(kind, func(k string, v []byte) error {
-			fmt.Fprintf(h, "%s %s %s\n", kind, k, v)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+	err := errors.Join(
+		ts.store.EachSession(func(s access.Session) error { _, err := fmt.Fprintf(h, "session %+v\n", s); return err }),
+		ts.store.EachAPIToken(func(k access.APIToken) error { _, err := fmt.Fprintf(h, "token %+v\n", k); return err }),
+		// A screen's token key is its entry in the token index.
+		ts.store.EachDevice(func(d access.Device) error { _, err := fmt.Fprintf(h, "screen %+v\n", d); return err }),
+	)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
@@ -131,7 +134,7 @@ func TestEveryCallerAgainstEveryChangingRoute(t *testing.T) {
 	}
 	sort.Strings(changing)
 
-	screen := (&boardShop{testShop: ts, url: ts.url}).pairScreen(t, Views...)
+	screen := (&boardShop{testShop: ts, url: ts.url}).pairScreen(t, access.Views...)
 	mgrCookie := (&boardShop{testShop: ts, url: ts.url}).signIn(t, shop.RoleManager)
 	callers := []caller{
 		{name: "no one"},

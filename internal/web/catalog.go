@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"bayboard/internal/access"
 	"bayboard/internal/catalog"
 	"bayboard/internal/shop"
 
@@ -154,7 +155,7 @@ func (s *Server) previewImport(c *fiber.Ctx) error {
 		return err
 	}
 	now := s.opts.WallClock()
-	p := &pendingImport{id: NewToken(), owner: ownerOf(w), kind: kind, name: name, file: f, at: now}
+	p := &pendingImport{id: access.NewToken(), owner: ownerOf(w), kind: kind, name: name, file: f, at: now}
 	out := importPreview{ID: p.id, Kind: kind, Name: name, Format: f.Format, Encoding: f.Encoding, HeaderRow: f.HeaderRow, Columns: f.Columns,
 		Rows: f.Rows, Items: []previewRow{}, Errors: f.Errors, ExpiresAt: now.Add(ImportPreviewFor)}
 	st := s.eng.State()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"bayboard/board"
+	"bayboard/internal/access"
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
 )
@@ -223,7 +224,7 @@ func TestNoListIsNull(t *testing.T) {
 			}
 
 			bs := newBoardShopOn(t, ts, false, board.Options{})
-			screen := bs.pairScreen(t, Views...)
+			screen := bs.pairScreen(t, access.Views...)
 			for _, view := range []string{"workshop", "lounge", "appointments", "parts", "wash", "advisor"} {
 				conn, status, err := bs.dialFeed(view, "Authorization", "Bearer "+screen)
 				if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/access"
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
 )
@@ -408,7 +409,7 @@ func TestThePartsCounter(t *testing.T) {
 func TestAScannedBadgeLocksAfterFiveWrongPINs(t *testing.T) {
 	ts := newTestShop(t)
 	badge := lastPart(kiosk.URLs{Tokens: ts.qr}.Badge(ts.users[shop.RoleTechnician]))
-	for i := 0; i < maxFailures; i++ {
+	for i := 0; i < access.MaxFailures; i++ {
 		if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge_token": badge, "pin": "1111"}); r.status != 401 {
 			t.Fatalf("wrong PIN %d: %d", i, r.status)
 		}

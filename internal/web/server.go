@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"bayboard/board"
+	"bayboard/internal/access"
 	"bayboard/internal/catalog"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
@@ -71,7 +72,7 @@ const DefaultImportLimit = 16 << 20
 // Deps are the parts the server is built from.
 type Deps struct {
 	Engine  *engine.Engine
-	Auth    AuthStore
+	Auth    access.Store
 	Backup  Backuper
 	History History
 	// Tokens signs and checks the QR links (kiosk and customer pages).
@@ -89,14 +90,14 @@ type Deps struct {
 type Server struct {
 	app      *fiber.App
 	eng      *engine.Engine
-	auth     AuthStore
+	auth     access.Store
 	backup   Backuper
 	history  History
 	tokens   *kiosk.Tokens
 	printing *printing.Renderer
 	opts     Options
 	log      *slog.Logger
-	guard    *guard
+	guard    *access.Guard
 	metrics  *metrics
 	replays  *replays
 	imports  imports
@@ -132,7 +133,7 @@ func New(d Deps, opts Options) (*Server, error) {
 		opts.WallClock = time.Now
 	}
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
-		guard: newGuard(opts.WallClock, opts.Logger), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
+		guard: access.NewGuard(opts.WallClock, opts.Logger), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",
 		BodyLimit:             opts.BodyLimit,

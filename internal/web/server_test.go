@@ -17,6 +17,7 @@ import (
 
 	"bayboard/assets"
 	"bayboard/board"
+	"bayboard/internal/access"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
@@ -81,8 +82,8 @@ func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.C
 	shopClock := &testClock{now: t0}
 	eng := engine.New(st, state, shopClock.Now)
 	ts := &testShop{eng: eng, store: st, tokens: map[shop.Role]string{}, users: map[shop.Role]string{}, shopClock: shopClock}
-	hash := HashSecret(testPassword)
-	pin := HashSecret("2468")
+	hash := access.HashSecret(testPassword)
+	pin := access.HashSecret("2468")
 	sys := shop.Actor{System: true}
 	ctx := context.Background()
 	for _, r := range shop.Roles {
@@ -95,7 +96,7 @@ func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.C
 			t.Fatal(err)
 		}
 		ts.users[r] = ev.Subject
-		if ts.tokens[r], err = IssueToken(st, ev.Subject, "test", t0); err != nil {
+		if ts.tokens[r], err = access.IssueToken(st, access.BySystem(t0), ev.Subject, "test"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -385,7 +386,7 @@ type testClock struct {
 
 func stopGuardClock(ts *testShop) *testClock {
 	gc := &testClock{now: t0}
-	ts.srv.guard.setClock(gc.Now, gc.pause)
+	ts.srv.guard.SetClock(gc.Now, gc.pause)
 	return gc
 }
 
@@ -416,15 +417,15 @@ func TestBadPINsAreSlowedThenLocked(t *testing.T) {
 	if r := badge("2468"); r.status != 200 {
 		t.Fatalf("badge sign-in: %d %s", r.status, r.body)
 	}
-	for i := 0; i < maxFailures; i++ {
+	for i := 0; i < access.MaxFailures; i++ {
 		if r := badge("0000"); r.status != 401 {
 			t.Fatalf("wrong PIN %d: %d", i, r.status)
 		}
 	}
 	// Each failure is answered more slowly than the one before.
 	pauses := gc.paused()
-	if len(pauses) != maxFailures {
-		t.Fatalf("%d failures slowed, want %d", len(pauses), maxFailures)
+	if len(pauses) != access.MaxFailures {
+		t.Fatalf("%d failures slowed, want %d", len(pauses), access.MaxFailures)
 	}
 	for i := 1; i < len(pauses); i++ {
 		if pauses[i] <= pauses[i-1] {
@@ -435,14 +436,14 @@ func TestBadPINsAreSlowedThenLocked(t *testing.T) {
 	if r.status != http.StatusTooManyRequests || r.problem(t).Code != "locked" {
 		t.Errorf("right PIN while locked: %d %s", r.status, r.body)
 	}
-	if got, want := r.header.Get("Retry-After"), fmt.Sprint(int(lockFor.Seconds())); got != want {
+	if got, want := r.header.Get("Retry-After"), fmt.Sprint(int(access.LockFor.Seconds())); got != want {
 		t.Errorf("Retry-After %q, want %q seconds", got, want)
 	}
-	if len(gc.paused()) != maxFailures {
+	if len(gc.paused()) != access.MaxFailures {
 		t.Errorf("a locked sign-in was checked and counted")
 	}
 	// The lock lifts after its time, and not before.
-	gc.advance(lockFor - time.Second)
+	gc.advance(access.LockFor - time.Second)
 	if r := badge("2468"); r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "1" {
 		t.Errorf("a second before the lock lifts: %d %s", r.status, r.header.Get("Retry-After"))
 	}
@@ -458,13 +459,13 @@ func TestGuessingAcrossBadgesLocksTheAddress(t *testing.T) {
 	ts := newTestShop(t)
 	stopGuardClock(ts)
 	mgr := ts.tokens[shop.RoleManager]
-	for i := 0; i < maxAddressFailures; i++ {
+	for i := 0; i < access.MaxAddressFailures; i++ {
 		u := fmt.Sprintf(`{"user":{"login":"tech%d","name":"技师%d","roles":["technician"],"badge_code":"C%d","active":true},"pin":"1357"}`, i, i, i)
 		if r := ts.call(t, nil, "POST", "/api/v1/users", mgr, u); r.status != 200 {
 			t.Fatalf("user: %d %s", r.status, r.body)
 		}
 	}
-	for i := 0; i < maxAddressFailures; i++ {
+	for i := 0; i < access.MaxAddressFailures; i++ {
 		// Fewer wrong PINs per badge than lock a badge.
 		r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": fmt.Sprintf("C%d", i), "pin": "0000"})
 		if r.status != 401 {
@@ -517,11 +518,11 @@ func TestLocksAreLogged(t *testing.T) {
 			t.Fatalf("%v: %d %s", body, r.status, r.body)
 		}
 	}
-	for i := 0; i < maxFailures; i++ {
+	for i := 0; i < access.MaxFailures; i++ {
 		guess(map[string]string{"badge": "B42", "pin": "97531"})
 		guess(map[string]string{"login": "advisor", "password": "wrong password 97531"})
 	}
-	for i := 0; i < maxAddressFailures-2*maxFailures; i++ {
+	for i := 0; i < access.MaxAddressFailures-2*access.MaxFailures; i++ {
 		guess(map[string]string{"badge": fmt.Sprintf("X%d", i), "pin": "97531"})
 	}
 	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword}); r.status != http.StatusTooManyRequests {
@@ -546,9 +547,9 @@ func TestLocksAreLogged(t *testing.T) {
 		}
 	}
 	want := []lock{
-		{Level: "WARN", Msg: "sign-in locked", Kind: "badge-user", Account: ts.users[shop.RoleTechnician], Address: "127.0.0.1", Failures: maxFailures, LockedFor: lockFor},
-		{Level: "WARN", Msg: "sign-in locked", Kind: "login", Account: "advisor", Address: "127.0.0.1", Failures: maxFailures, LockedFor: lockFor},
-		{Level: "WARN", Msg: "sign-in locked", Kind: "address", Address: "127.0.0.1", Failures: maxAddressFailures, LockedFor: lockFor},
+		{Level: "WARN", Msg: "sign-in locked", Kind: "badge-user", Account: ts.users[shop.RoleTechnician], Address: "127.0.0.1", Failures: access.MaxFailures, LockedFor: access.LockFor},
+		{Level: "WARN", Msg: "sign-in locked", Kind: "login", Account: "advisor", Address: "127.0.0.1", Failures: access.MaxFailures, LockedFor: access.LockFor},
+		{Level: "WARN", Msg: "sign-in locked", Kind: "address", Address: "127.0.0.1", Failures: access.MaxAddressFailures, LockedFor: access.LockFor},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("locks logged:\n%v\nwant\n%v", got, want)
@@ -565,14 +566,14 @@ func TestChangingThePasswordHonoursTheLock(t *testing.T) {
 	ts := newTestShop(t)
 	stopGuardClock(ts)
 	mgr := ts.tokens[shop.RoleManager]
-	for i := 0; i < maxFailures-1; i++ {
+	for i := 0; i < access.MaxFailures-1; i++ {
 		ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"wrong password","new":"another long password"}`)
 	}
 	r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"`+testPassword+`","new":"short"}`)
 	if p := r.problem(t); r.status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "new" {
 		t.Fatalf("the right old password and a short new one: %d %s", r.status, r.body)
 	}
-	for i := 0; i < maxFailures; i++ {
+	for i := 0; i < access.MaxFailures; i++ {
 		r := ts.call(t, nil, "POST", "/api/v1/me/password", mgr, `{"old":"wrong password","new":"another long password"}`)
 		if r.status != 400 {
 			t.Fatalf("wrong old password %d: %d %s", i, r.status, r.body)
@@ -608,7 +609,7 @@ func TestParallelGuessesAreHeldToTheLimits(t *testing.T) {
 		guess: func(_ *testShop, i int) request {
 			return request{"POST", "/api/v1/session", "", fmt.Sprintf(`{"badge":"B42","pin":"%d"}`, 4200+i)}
 		},
-		wrong: http.StatusUnauthorized, limit: maxFailures,
+		wrong: http.StatusUnauthorized, limit: access.MaxFailures,
 		right: func(*testShop) request {
 			return request{"POST", "/api/v1/session", "", `{"badge":"B42","pin":"2468"}`}
 		},
@@ -617,7 +618,7 @@ func TestParallelGuessesAreHeldToTheLimits(t *testing.T) {
 		guess: func(ts *testShop, i int) request {
 			return request{"POST", "/api/v1/me/password", ts.tokens[shop.RoleManager], fmt.Sprintf(`{"old":"wrong password %d","new":"another long password"}`, i)}
 		},
-		wrong: http.StatusBadRequest, limit: maxFailures,
+		wrong: http.StatusBadRequest, limit: access.MaxFailures,
 		right: func(ts *testShop) request {
 			return request{"POST", "/api/v1/me/password", ts.tokens[shop.RoleManager], `{"old":"` + testPassword + `","new":"another long password"}`}
 		},
@@ -626,7 +627,7 @@ func TestParallelGuessesAreHeldToTheLimits(t *testing.T) {
 		guess: func(_ *testShop, i int) request {
 			return request{"POST", "/api/v1/session", "", fmt.Sprintf(`{"badge":"C%d","pin":"0000"}`, i)}
 		},
-		wrong: http.StatusUnauthorized, limit: maxAddressFailures,
+		wrong: http.StatusUnauthorized, limit: access.MaxAddressFailures,
 		right: func(*testShop) request {
 			return request{"POST", "/api/v1/session", "", `{"badge":"B42","pin":"2468"}`}
 		},
@@ -636,7 +637,7 @@ func TestParallelGuessesAreHeldToTheLimits(t *testing.T) {
 			stopGuardClock(ts)
 			// Badges C0… with a PIN each, so that every guess is checked
 			// against a hash, as slowly as a real one.
-			pin := HashSecret("1357")
+			pin := access.HashSecret("1357")
 			for i := 0; i < guesses; i++ {
 				u := shop.User{Login: fmt.Sprintf("tech%d", i), Name: fmt.Sprintf("技师%d", i), Roles: []shop.Role{shop.RoleTechnician},
 					BadgeCode: fmt.Sprintf("C%d", i), PINHash: pin, Active: true}
@@ -795,11 +796,10 @@ func TestExpiredSessionsAreSwept(t *testing.T) {
 			t.Fatal(r.status)
 		}
 	}
-	srv := &Server{auth: ts.store}
-	if n, err := srv.SweepSessions(t0.Add(time.Hour)); n != 0 || err != nil {
+	if n, err := access.SweepSessions(ts.store, t0.Add(time.Hour)); n != 0 || err != nil {
 		t.Errorf("swept live sessions: %d %v", n, err)
 	}
-	if n, err := srv.SweepSessions(t0.Add(StaffSessionTTL + time.Minute)); n != 2 || err != nil {
+	if n, err := access.SweepSessions(ts.store, t0.Add(access.StaffSessionTTL+time.Minute)); n != 2 || err != nil {
 		t.Errorf("swept %d expired sessions, want 2 (%v)", n, err)
 	}
 }
@@ -814,8 +814,7 @@ func TestSessionsAndLocksRunOnTheWallClock(t *testing.T) {
 	ts := newTestShopOptions(t, Options{WallClock: wall.Now})
 	// The guard keeps the server's wall clock; only its pauses are recorded
 	// instead of taken.
-	g := ts.srv.guard
-	g.setClock(g.now, wall.pause)
+	ts.srv.guard.SetClock(wall.Now, wall.pause)
 	signIn := func(client *http.Client, body map[string]string) {
 		t.Helper()
 		if r := ts.call(t, client, "POST", "/api/v1/session", "", body); r.status != 200 {
@@ -825,7 +824,7 @@ func TestSessionsAndLocksRunOnTheWallClock(t *testing.T) {
 	staff, technician := cookieClient(), cookieClient()
 	signIn(staff, map[string]string{"login": "advisor", "password": testPassword})
 	signIn(technician, map[string]string{"badge": "B42", "pin": "2468"})
-	for i := 0; i < maxFailures; i++ {
+	for i := 0; i < access.MaxFailures; i++ {
 		ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": "wrong password"})
 	}
 	signedIn := func(client *http.Client) bool {
@@ -837,11 +836,11 @@ func TestSessionsAndLocksRunOnTheWallClock(t *testing.T) {
 	}
 
 	// More than a shift passes on the shop's clock, none on the wall.
-	ts.shopClock.advance(StaffSessionTTL + 2*time.Hour)
+	ts.shopClock.advance(access.StaffSessionTTL + 2*time.Hour)
 	if !signedIn(staff) || !signedIn(technician) {
 		t.Errorf("a jump of the shop's clock ended a session: staff %v, kiosk %v", signedIn(staff), signedIn(technician))
 	}
-	if n, err := ts.srv.SweepSessions(wall.Now()); n != 0 || err != nil {
+	if n, err := access.SweepSessions(ts.store, wall.Now()); n != 0 || err != nil {
 		t.Errorf("swept %d live sessions (%v)", n, err)
 	}
 	if !managerLocked() {
@@ -850,17 +849,17 @@ func TestSessionsAndLocksRunOnTheWallClock(t *testing.T) {
 
 	// The wall clock ends the kiosk session after its idle time, the lock
 	// after its minutes, and the staff session after its shift.
-	wall.advance(KioskSessionTTL + time.Second)
+	wall.advance(access.KioskSessionTTL + time.Second)
 	if signedIn(technician) {
 		t.Errorf("the kiosk session outlived its idle time on the wall clock")
 	}
 	if !signedIn(staff) {
-		t.Errorf("the staff session ended after %v", KioskSessionTTL)
+		t.Errorf("the staff session ended after %v", access.KioskSessionTTL)
 	}
 	if managerLocked() {
-		t.Errorf("the lock outlived its %v on the wall clock", lockFor)
+		t.Errorf("the lock outlived its %v on the wall clock", access.LockFor)
 	}
-	wall.advance(StaffSessionTTL)
+	wall.advance(access.StaffSessionTTL)
 	if signedIn(staff) {
 		t.Errorf("the staff session outlived its shift on the wall clock")
 	}

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"time"
 
+	"bayboard/internal/access"
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
 
@@ -59,8 +59,8 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	st := s.eng.State()
 	var user *shop.User
 	var secret, stored, key string
-	ttl := StaffSessionTTL
-	kioskTTL := KioskSessionTTL
+	ttl := access.StaffSessionTTL
+	kioskTTL := access.KioskSessionTTL
 	if m := st.Settings.KioskIdleMinutes; m > 0 {
 		kioskTTL = time.Duration(m) * time.Minute
 	}
@@ -97,25 +97,21 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		return problem(c, CodeInvalid, "send login and password, or badge (or badge_token) and pin",
 			shop.FieldError{Field: "login", Message: "login and password, or badge and pin"})
 	}
-	address := addressKey(c.IP())
-	if wait, ok := s.guard.reserve(key, address); !ok {
+	address := access.AddressKey(c.IP())
+	if wait, ok := s.guard.Reserve(key, address); !ok {
 		return lockedOut(c, wait)
 	}
-	if user == nil || stored == "" || !CheckSecret(secret, stored) {
-		s.guard.failed(key, address)
+	if user == nil || stored == "" || !access.CheckSecret(secret, stored) {
+		s.guard.Failed(key, address)
 		return problem(c, CodeUnauthorized, "wrong sign-in details")
 	}
-	s.guard.succeeded(key, address)
-	token := NewToken()
-	ses := session{UserID: user.ID, CSRF: NewToken(), Expires: now.Add(ttl)}
-	if onKiosk {
-		ses.Idle = int64(ttl)
-	}
+	s.guard.Succeeded(key, address)
+	deviceID := ""
 	if d := whoOf(c).device; d != nil {
-		ses.DeviceID = d.ID
+		deviceID = d.ID
 	}
-	raw, _ := json.Marshal(ses)
-	if err := s.auth.PutAuth(authSessions, tokenKey(token), raw); err != nil {
+	token, ses, err := access.OpenSession(s.auth, user.ID, deviceID, now, ttl, onKiosk)
+	if err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(ttl)})
@@ -135,7 +131,7 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 		if c.Get(headerCSRF) != w.session.CSRF {
 			return problem(c, CodeCSRF, "send the X-CSRF-Token header given at sign-in")
 		}
-		s.auth.DeleteAuth(authSessions, w.sessKey)
+		access.CloseSession(s.auth, w.session.Key)
 	}
 	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Unix(0, 0)})
 	return c.SendStatus(fiber.StatusNoContent)
@@ -171,15 +167,15 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	w := whoOf(c)
 	// The old password is guessed against the same lock as a sign-in: a
 	// stolen session must not become a way to find the password.
-	key, address := "login:"+w.user.Login, addressKey(c.IP())
-	if wait, ok := s.guard.reserve(key, address); !ok {
+	key, address := "login:"+w.user.Login, access.AddressKey(c.IP())
+	if wait, ok := s.guard.Reserve(key, address); !ok {
 		return lockedOut(c, wait)
 	}
-	if !CheckSecret(req.Old, w.user.PasswordHash) {
-		s.guard.failed(key, address)
+	if !access.CheckSecret(req.Old, w.user.PasswordHash) {
+		s.guard.Failed(key, address)
 		return problem(c, CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
 	}
-	s.guard.succeeded(key, address)
+	s.guard.Succeeded(key, address)
 	if req.NewAgain != nil && *req.NewAgain != req.New {
 		return problem(c, CodeInvalid, "the new password was typed differently the second time",
 			shop.FieldError{Field: "new_again", Message: "does not match the new password"})
@@ -191,7 +187,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return problem(c, CodeInvalid, "choose a password other than the old one",
 			shop.FieldError{Field: "new", Message: "is the same as the old password"})
 	}
-	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: HashSecret(req.New)}); err != nil {
+	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: access.HashSecret(req.New)}); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

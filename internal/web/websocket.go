@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"bayboard/board"
+	"bayboard/internal/access"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -155,7 +156,7 @@ func (b *boards) language(c *fiber.Ctx) string {
 	return "zh-CN"
 }
 
-func deviceLang(d *Device) string {
+func deviceLang(d *access.Device) string {
 	if d == nil {
 		return ""
 	}

@@ -1,4 +1,4 @@
-package web
+package access
 
 import (
 	"crypto/pbkdf2"
@@ -64,9 +64,9 @@ func NewPassword() string {
 	return string(b)
 }
 
-// tokenKey is how a token is stored: its hash, so a stolen backup holds no
+// TokenKey is how a token is stored: its hash, so a stolen backup holds no
 // usable credential.
-func tokenKey(token string) string {
+func TokenKey(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
