@@ -50,20 +50,20 @@ type bayRow struct {
 func (r bayRow) rowKey() string { return r.ID }
 
 type bayJob struct {
-	ID         string     `json:"id"`
-	Plate      string     `json:"plate"`
-	Model      string     `json:"model"`
-	Work       []string   `json:"work"`
-	Techs      []string   `json:"techs"`
-	Team       string     `json:"team"`
-	Stage      shop.Stage `json:"stage"`
-	Pause      string     `json:"pause,omitempty"`
-	Sold       float64    `json:"sold_hours"`
-	Clocked    float64    `json:"clocked_hours"`
-	PromisedAt minute     `json:"promised_at"`
-	ETA        minute     `json:"eta"`
-	PartsETA   minute     `json:"parts_eta"`
-	Flags      []string   `json:"flags"`
+	ID         string          `json:"id"`
+	Plate      string          `json:"plate"`
+	Model      string          `json:"model"`
+	Work       []string        `json:"work"`
+	Techs      []string        `json:"techs"`
+	Team       string          `json:"team"`
+	Stage      shop.Stage      `json:"stage"`
+	Pause      *shop.PauseInfo `json:"pause,omitempty"`
+	Sold       float64         `json:"sold_hours"`
+	Clocked    float64         `json:"clocked_hours"`
+	PromisedAt minute          `json:"promised_at"`
+	ETA        minute          `json:"eta"`
+	PartsETA   minute          `json:"parts_eta"`
+	Flags      []string        `json:"flags"`
 }
 
 // queueRow is a job waiting for dispatch, in dispatch order.
