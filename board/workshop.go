@@ -127,13 +127,17 @@ func workshopView(sc *scene) model {
 func partRows(w *shop.Workshop, loc *time.Location) []partRow {
 	rows := make([]partRow, 0, len(w.PartsWaiting))
 	for _, pw := range w.PartsWaiting {
-		p := pw.Request
-		eta := minute{}
-		if p.ETA != nil {
-			eta = minuteOf(*p.ETA, loc)
-		}
-		rows = append(rows, partRow{ID: p.ID, JobID: p.JobID, Plate: pw.Plate, Bay: pw.Bay, Number: p.Number, Description: p.Description,
-			Quantity: p.Quantity, Status: p.Status, ETA: eta, RequestedAt: minuteOf(p.RequestedAt, loc)})
+		rows = append(rows, partRowOf(pw, loc))
 	}
 	return rows
+}
+
+func partRowOf(pw shop.PartsWaiting, loc *time.Location) partRow {
+	p := pw.Request
+	eta := minute{}
+	if p.ETA != nil {
+		eta = minuteOf(*p.ETA, loc)
+	}
+	return partRow{ID: p.ID, JobID: p.JobID, Plate: pw.Plate, Bay: pw.Bay, Number: p.Number, Description: p.Description,
+		Quantity: p.Quantity, Status: p.Status, ETA: eta, RequestedAt: minuteOf(p.RequestedAt, loc)}
 }
