@@ -71,12 +71,16 @@ func builtKeys() map[string][]string {
 	for i, s := range shop.Stages {
 		stages[i] = string(s)
 	}
+	pauses := make([]string, len(shop.PauseReasons))
+	for i, r := range shop.PauseReasons {
+		pauses[i] = string(r)
+	}
 	return map[string][]string{
 		"stage": stages,
 		"flag":  board.Flags,
 		"phase": board.Phases,
 		"view":  board.Views,
-		"pause": {shop.PauseBreak, shop.PauseOther, shop.PauseWaitingParts, shop.PauseWaitingApproval},
+		"pause": pauses,
 		"parts": {string(shop.PartsRequested), string(shop.PartsPicked), string(shop.PartsIssued), string(shop.PartsOnOrder), string(shop.PartsCancelled)},
 		"appts": board.ApptStatuses,
 		"wash":  board.WashStates,

@@ -16,22 +16,22 @@ type advisorHead struct {
 }
 
 type advisorRow struct {
-	ID         string     `json:"id"`
-	Plate      string     `json:"plate"`
-	Model      string     `json:"model"`
-	Customer   string     `json:"customer"`
-	AdvisorID  string     `json:"advisor_id"`
-	Advisor    string     `json:"advisor"`
-	Bay        string     `json:"bay"`
-	Techs      []string   `json:"techs"`
-	Stage      shop.Stage `json:"stage"`
-	Pause      string     `json:"pause,omitempty"`
-	PromisedAt minute     `json:"promised_at"`
-	ETA        minute     `json:"eta"`
-	Findings   int        `json:"findings_awaiting"`
-	Parts      int        `json:"parts_open"`
-	Wash       bool       `json:"wash"`
-	Flags      []string   `json:"flags"`
+	ID         string          `json:"id"`
+	Plate      string          `json:"plate"`
+	Model      string          `json:"model"`
+	Customer   string          `json:"customer"`
+	AdvisorID  string          `json:"advisor_id"`
+	Advisor    string          `json:"advisor"`
+	Bay        string          `json:"bay"`
+	Techs      []string        `json:"techs"`
+	Stage      shop.Stage      `json:"stage"`
+	Pause      *shop.PauseInfo `json:"pause,omitempty"`
+	PromisedAt minute          `json:"promised_at"`
+	ETA        minute          `json:"eta"`
+	Findings   int             `json:"findings_awaiting"`
+	Parts      int             `json:"parts_open"`
+	Wash       bool            `json:"wash"`
+	Flags      []string        `json:"flags"`
 }
 
 func (r advisorRow) rowKey() string { return r.ID }

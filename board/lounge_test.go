@@ -42,7 +42,10 @@ func secrets(st *shop.State) []string {
 		add(tech.Name)
 	}
 	for _, j := range st.Jobs {
-		add(j.ID, j.Requests, j.PauseReason, j.WalkAround.Notes, j.WalkAround.Damage, j.WalkAround.Valuables)
+		add(j.ID, j.Requests, j.CancelReason, j.WalkAround.Notes, j.WalkAround.Damage, j.WalkAround.Valuables)
+		if j.Pause != nil {
+			add(j.Pause.Note)
+		}
 		for _, l := range j.Labour {
 			add(l.Name)
 		}

@@ -11,15 +11,7 @@ import (
 
 type partsHead struct {
 	common
-	Counts partsCounts `json:"counts"`
-}
-
-type partsCounts struct {
-	Requested    int `json:"requested"`
-	Picked       int `json:"picked"`
-	OnOrder      int `json:"on_order"`
-	JobsStopped  int `json:"jobs_stopped"` // jobs waiting for parts
-	OverdueParts int `json:"overdue"`      // ordered parts past their ETA
+	Counts shop.PartsCounts `json:"counts"`
 }
 
 type counterRow struct {
@@ -29,32 +21,11 @@ type counterRow struct {
 }
 
 func partsView(sc *scene) model {
-	st, w, loc := sc.state, sc.workshop, sc.state.Loc
-	head := partsHead{common: commonOf(st)}
-	head.Counts.JobsStopped = w.Counts.WaitingParts
-	base := partRows(w, loc)
-	rows := make([]counterRow, 0, len(base))
-	for i, pw := range w.PartsWaiting {
-		p := pw.Request
-		row := counterRow{partRow: base[i], RequestedBy: p.RequestedBy}
-		if u := st.Users[p.RequestedBy]; u != nil {
-			row.RequestedBy = u.Name
-		}
-		if j := st.Jobs[p.JobID]; j != nil {
-			row.Stage = j.Stage
-		}
-		switch p.Status {
-		case shop.PartsRequested:
-			head.Counts.Requested++
-		case shop.PartsPicked:
-			head.Counts.Picked++
-		case shop.PartsOnOrder:
-			head.Counts.OnOrder++
-			if p.ETA != nil && sc.now.After(*p.ETA) {
-				head.Counts.OverdueParts++
-			}
-		}
-		rows = append(rows, row)
+	st, loc := sc.state, sc.state.Loc
+	counter := st.PartsCounter(sc.now)
+	rows := make([]counterRow, 0, len(counter.Rows))
+	for _, r := range counter.Rows {
+		rows = append(rows, counterRow{partRow: partRowOf(r.PartsWaiting, loc), RequestedBy: r.RequestedBy, Stage: r.JobStage})
 	}
-	return model{head: head, lists: []list{rowsOf("requests", rows)}}
+	return model{head: partsHead{common: commonOf(st), Counts: counter.Counts}, lists: []list{rowsOf("requests", rows)}}
 }

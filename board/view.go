@@ -143,16 +143,11 @@ func workOf(j *shop.Job) []string {
 	return out
 }
 
-// pauseOf is the pause reason's code without the technician's note: the
-// boards translate the code; the note stays on the job.
-func pauseOf(j *shop.Job) string {
-	if !j.Stage.Paused() || j.PauseReason == "" {
-		return ""
+// pauseOf is why a paused job stopped, as the job holds it (the reason,
+// which the boards translate, and the technician's note), or nil.
+func pauseOf(j *shop.Job) *shop.PauseInfo {
+	if !j.Stage.Paused() {
+		return nil
 	}
-	for i := range len(j.PauseReason) {
-		if j.PauseReason[i] == ':' {
-			return j.PauseReason[:i]
-		}
-	}
-	return j.PauseReason
+	return j.Pause
 }

@@ -50,20 +50,20 @@ type bayRow struct {
 func (r bayRow) rowKey() string { return r.ID }
 
 type bayJob struct {
-	ID         string     `json:"id"`
-	Plate      string     `json:"plate"`
-	Model      string     `json:"model"`
-	Work       []string   `json:"work"`
-	Techs      []string   `json:"techs"`
-	Team       string     `json:"team"`
-	Stage      shop.Stage `json:"stage"`
-	Pause      string     `json:"pause,omitempty"`
-	Sold       float64    `json:"sold_hours"`
-	Clocked    float64    `json:"clocked_hours"`
-	PromisedAt minute     `json:"promised_at"`
-	ETA        minute     `json:"eta"`
-	PartsETA   minute     `json:"parts_eta"`
-	Flags      []string   `json:"flags"`
+	ID         string          `json:"id"`
+	Plate      string          `json:"plate"`
+	Model      string          `json:"model"`
+	Work       []string        `json:"work"`
+	Techs      []string        `json:"techs"`
+	Team       string          `json:"team"`
+	Stage      shop.Stage      `json:"stage"`
+	Pause      *shop.PauseInfo `json:"pause,omitempty"`
+	Sold       float64         `json:"sold_hours"`
+	Clocked    float64         `json:"clocked_hours"`
+	PromisedAt minute          `json:"promised_at"`
+	ETA        minute          `json:"eta"`
+	PartsETA   minute          `json:"parts_eta"`
+	Flags      []string        `json:"flags"`
 }
 
 // queueRow is a job waiting for dispatch, in dispatch order.
@@ -127,13 +127,17 @@ func workshopView(sc *scene) model {
 func partRows(w *shop.Workshop, loc *time.Location) []partRow {
 	rows := make([]partRow, 0, len(w.PartsWaiting))
 	for _, pw := range w.PartsWaiting {
-		p := pw.Request
-		eta := minute{}
-		if p.ETA != nil {
-			eta = minuteOf(*p.ETA, loc)
-		}
-		rows = append(rows, partRow{ID: p.ID, JobID: p.JobID, Plate: pw.Plate, Bay: pw.Bay, Number: p.Number, Description: p.Description,
-			Quantity: p.Quantity, Status: p.Status, ETA: eta, RequestedAt: minuteOf(p.RequestedAt, loc)})
+		rows = append(rows, partRowOf(pw, loc))
 	}
 	return rows
+}
+
+func partRowOf(pw shop.PartsWaiting, loc *time.Location) partRow {
+	p := pw.Request
+	eta := minute{}
+	if p.ETA != nil {
+		eta = minuteOf(*p.ETA, loc)
+	}
+	return partRow{ID: p.ID, JobID: p.JobID, Plate: pw.Plate, Bay: pw.Bay, Number: p.Number, Description: p.Description,
+		Quantity: p.Quantity, Status: p.Status, ETA: eta, RequestedAt: minuteOf(p.RequestedAt, loc)}
 }

@@ -394,6 +394,15 @@ func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
 		t.Errorf("after the approval the job is %s", got)
 	}
 
+	// A pause for another reason shows the technician's note whole, on
+	// the phone and on the board, a time in it too.
+	click(t, phone, "pause", "[data-action=pause]")
+	click(t, phone, "another reason", "[data-reason=other]")
+	fill(t, phone, "#panel textarea[name=note]", "等 10:30 的车")
+	click(t, phone, "pause with the note", "#panel button[type=submit]")
+	wall.tile(t, "暂停 · 等 10:30 的车")
+	livetest.WaitFor(t, phone, "the note on the phone", `document.querySelector(".card.job .badge").textContent === "暂停 · 等 10:30 的车"`, 5*time.Second)
+
 	// In English, with the switch.
 	click(t, customer, "the language switch", "#lang")
 	livetest.WaitFor(t, customer, "the English page", `document.documentElement.lang === "en" && document.body.innerText.includes("Your service advisor")`, 10*time.Second)

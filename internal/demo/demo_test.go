@@ -81,7 +81,7 @@ func TestTheDemoShopStartsWithJobsInEveryStage(t *testing.T) {
 		}
 	}
 	for _, j := range state.Jobs {
-		if j.Stage.Paused() && j.PauseReason == "" {
+		if j.Stage.Paused() && j.Pause == nil {
 			t.Errorf("job %s is %s without a pause reason", j.ID, j.Stage)
 		}
 	}
@@ -231,7 +231,7 @@ func TestTheSimulatorMakesEveryMoveOfTheDay(t *testing.T) {
 			}
 			arrived[ev.JobID] = true
 		case *shop.Pause:
-			move = "pause " + c.Reason
+			move = "pause " + string(c.Reason)
 		case *shop.UpdateParts:
 			move = "parts " + string(c.Status)
 		case *shop.QC:

@@ -201,20 +201,33 @@ func (c *ClockOff) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	return jobResult(j), nil
 }
 
-// Pause reasons; the first two are stages of their own.
+// PauseReason says why work on a job stopped. The first two are stages of
+// their own; a break and any other reason are the paused stage.
+type PauseReason string
+
 const (
-	PauseWaitingParts    = "waiting_parts"
-	PauseWaitingApproval = "waiting_approval"
-	PauseBreak           = "break"
-	PauseOther           = "other"
+	PauseWaitingParts    PauseReason = "waiting_parts"
+	PauseWaitingApproval PauseReason = "waiting_approval"
+	PauseBreak           PauseReason = "break"
+	PauseOther           PauseReason = "other"
 )
+
+// PauseReasons lists every reason, for the screens' message catalogs.
+var PauseReasons = []PauseReason{PauseBreak, PauseOther, PauseWaitingParts, PauseWaitingApproval}
+
+// PauseInfo is why a paused job stopped: the reason and the technician's
+// own words, kept apart so that no reader has to split them again.
+type PauseInfo struct {
+	Reason PauseReason `json:"reason"`
+	Note   string      `json:"note,omitempty"`
+}
 
 // Pause stops the work with a reason. Waiting for parts may name the parts
 // to request; waiting for approval may carry the finding to approve.
 type Pause struct {
 	kind
 	JobID   string        `json:"job_id"`
-	Reason  string        `json:"reason"`
+	Reason  PauseReason   `json:"reason"`
 	Note    string        `json:"note,omitempty"`
 	Parts   []PartItem    `json:"parts,omitempty"`
 	Finding *FindingInput `json:"finding,omitempty"`
@@ -255,11 +268,8 @@ func (c *Pause) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := j.moveTo(to, now); err != nil {
 		return result{}, err
 	}
-	j.PauseReason = c.Reason
-	if c.Note != "" {
-		j.PauseReason = c.Reason + ": " + c.Note
-	}
-	j.closeClock("", now, "paused: "+c.Reason)
+	j.Pause = &PauseInfo{Reason: c.Reason, Note: c.Note}
+	j.closeClock("", now, "paused: "+string(c.Reason))
 	for _, it := range c.Parts {
 		addPartsRequest(d, a, j.ID, it, now)
 	}

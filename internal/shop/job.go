@@ -32,7 +32,7 @@ func (j *Job) moveTo(to Stage, now time.Time) error {
 	}
 	j.Stage = to
 	if !to.Paused() {
-		j.PauseReason = ""
+		j.Pause = nil
 	}
 	j.Stages = append(j.Stages, StageChange{Stage: to, At: now})
 	return nil

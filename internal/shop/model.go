@@ -245,7 +245,8 @@ type Job struct {
 	VehicleID     string         `json:"vehicle_id"`
 	AdvisorID     string         `json:"advisor_id"`
 	Stage         Stage          `json:"stage"`
-	PauseReason   string         `json:"pause_reason,omitempty"`
+	Pause         *PauseInfo     `json:"pause,omitempty"` // while paused
+	CancelReason  string         `json:"cancel_reason,omitempty"`
 	Requests      string         `json:"requests"` // in the customer's words
 	Labour        []Labour       `json:"labour"`
 	Parts         []PartLine     `json:"parts"`

@@ -1,6 +1,8 @@
 package shop
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 )
@@ -35,8 +37,8 @@ func TestWaitingIsAPauseWithItsReason(t *testing.T) {
 
 	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts, Parts: []PartItem{{Number: "58101-C1A00", Description: "前刹车片", Quantity: 1}}})
 	j = f.state.Jobs[j.ID]
-	if j.Stage != StageWaitingParts || !j.Stage.Paused() || j.PauseReason != PauseWaitingParts {
-		t.Errorf("waiting for parts: stage %s, reason %q", j.Stage, j.PauseReason)
+	if j.Stage != StageWaitingParts || !j.Stage.Paused() || *j.Pause != (PauseInfo{Reason: PauseWaitingParts}) {
+		t.Errorf("waiting for parts: stage %s, pause %+v", j.Stage, j.Pause)
 	}
 	if j.clockedOn("tech-1") {
 		t.Errorf("the technician is still clocked on a job waiting for parts")
@@ -47,14 +49,14 @@ func TestWaitingIsAPauseWithItsReason(t *testing.T) {
 	}
 
 	f.must(t, tech, &Resume{JobRef: JobRef{j.ID}})
-	if j = f.state.Jobs[j.ID]; j.Stage != StageInProgress || j.PauseReason != "" {
-		t.Errorf("resumed: stage %s, reason %q", j.Stage, j.PauseReason)
+	if j = f.state.Jobs[j.ID]; j.Stage != StageInProgress || j.Pause != nil {
+		t.Errorf("resumed: stage %s, pause %+v", j.Stage, j.Pause)
 	}
 
 	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseWaitingApproval, Finding: &FindingInput{Description: "刹车盘磨损", Hours: 1, Price: 50000}})
 	j = f.state.Jobs[j.ID]
-	if j.Stage != StageWaitingApproval || !j.Stage.Paused() || j.PauseReason != PauseWaitingApproval {
-		t.Errorf("waiting for approval: stage %s, reason %q", j.Stage, j.PauseReason)
+	if j.Stage != StageWaitingApproval || !j.Stage.Paused() || *j.Pause != (PauseInfo{Reason: PauseWaitingApproval}) {
+		t.Errorf("waiting for approval: stage %s, pause %+v", j.Stage, j.Pause)
 	}
 	if fs := f.state.JobFindings(j.ID); len(fs) != 1 || fs[0].Status != FindingAwaiting {
 		t.Errorf("findings: %+v", fs)
@@ -68,13 +70,18 @@ func TestWaitingIsAPauseWithItsReason(t *testing.T) {
 		t.Errorf("finishing with a finding awaiting the customer: %v", err)
 	}
 
-	// Any other pause needs a note, which the reason carries.
+	// Any other pause needs a note, kept beside the reason as it was
+	// written, a time in it too.
 	if err := f.apply(tech, &Pause{JobID: j.ID, Reason: PauseOther}); CodeOf(err) != CodeInvalid {
 		t.Errorf("a pause for another reason without a note: %v", err)
 	}
-	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseOther, Note: "举升机故障"})
-	if j = f.state.Jobs[j.ID]; j.Stage != StagePaused || j.PauseReason != "other: 举升机故障" {
-		t.Errorf("paused for another reason: stage %s, reason %q", j.Stage, j.PauseReason)
+	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseOther, Note: "举升机故障, 等 10:30 的车"})
+	if j = f.state.Jobs[j.ID]; j.Stage != StagePaused || *j.Pause != (PauseInfo{Reason: PauseOther, Note: "举升机故障, 等 10:30 的车"}) {
+		t.Errorf("paused for another reason: stage %s, pause %+v", j.Stage, j.Pause)
+	}
+	raw, _ := json.Marshal(j)
+	if !strings.Contains(string(raw), `"pause":{"reason":"other","note":"举升机故障, 等 10:30 的车"}`) || strings.Contains(string(raw), "pause_reason") {
+		t.Errorf("a paused job's JSON: %s", raw)
 	}
 }
 

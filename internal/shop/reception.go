@@ -258,7 +258,7 @@ func (c *Cancel) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		return r, err
 	}
 	j := d.jobs.get(c.JobID)
-	j.PauseReason = c.Reason
+	j.CancelReason = c.Reason
 	j.closeClock("", now, "cancelled")
 	for _, pr := range d.jobParts(j.ID) {
 		if pr.Open() {

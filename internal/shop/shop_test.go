@@ -197,7 +197,10 @@ func TestEveryIllegalMoveNamesTheAllowedMoves(t *testing.T) {
 			t.Errorf("%s: the refused move changed the shop", c.cmd.CommandType())
 		}
 	}
-	f.must(t, advisor, &Cancel{JobID: j.ID, Reason: "客户改期"})
+	f.must(t, advisor, &Cancel{JobID: j.ID, Reason: "客户改期: 下周再来"})
+	if c := f.state.Jobs[j.ID]; c.CancelReason != "客户改期: 下周再来" || c.Pause != nil {
+		t.Errorf("cancelled: reason %q, pause %+v", c.CancelReason, c.Pause)
+	}
 	if err := f.apply(tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}); err == nil || !strings.Contains(err.Error(), "cannot move any more") {
 		t.Errorf("clocking on a cancelled job: %v", err)
 	}

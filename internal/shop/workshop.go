@@ -55,13 +55,6 @@ type BayStatus struct {
 	Job *JobStatus `json:"job,omitempty"`
 }
 
-// PartsWaiting is an open parts request with its job's plate.
-type PartsWaiting struct {
-	Request *PartsRequest `json:"request"`
-	Plate   string        `json:"plate"`
-	Bay     string        `json:"bay"`
-}
-
 // OnBay reports whether a job occupies its bay in this stage.
 func OnBay(s Stage) bool {
 	return s == StageDispatched || s == StageInProgress || s.Paused()
@@ -135,15 +128,10 @@ func (s *State) Workshop(now time.Time) *Workshop {
 		if OnBay(js.Job.Stage) && js.Job.BayID != "" {
 			byBay[js.Job.BayID] = js
 		}
-		for _, p := range partsByJob[js.Job.ID] {
-			if p.Open() {
-				w.PartsWaiting = append(w.PartsWaiting, PartsWaiting{Request: p, Plate: js.Plate, Bay: js.Bay})
-			}
-		}
 	}
-	sort.Slice(w.PartsWaiting, func(a, b int) bool {
-		return w.PartsWaiting[a].Request.RequestedAt.Before(w.PartsWaiting[b].Request.RequestedAt)
-	})
+	for _, r := range s.PartsCounter(now).Rows {
+		w.PartsWaiting = append(w.PartsWaiting, r.PartsWaiting)
+	}
 	for _, b := range s.sortedBays() {
 		w.Bays = append(w.Bays, BayStatus{Bay: b, Job: byBay[b.ID]})
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"bayboard/internal/shop"
@@ -222,6 +223,86 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return settings.Put([]byte("shop"), out)
 	},
+	// 7: a job's pause_reason string ("reason" or "reason: note", and a
+	// cancelled job's reason in the same field) becomes a paused job's
+	// pause {reason, note} and a cancelled job's cancel_reason, so that no
+	// reader splits the string again. The one place it is split is here,
+	// at the first ": " after a known reason (a note may hold a colon of
+	// its own, such as a time). The events keep their shape: a pause event
+	// holds the command (job_id, reason, note), as it always did.
+	func(tx *bolt.Tx) error {
+		jobs := records(tx, shop.KindJob)
+		if jobs == nil {
+			return nil
+		}
+		type rewrite struct{ key, value []byte }
+		var rewrites []rewrite
+		err := jobs.ForEach(func(k, v []byte) error {
+			var job map[string]json.RawMessage
+			if err := json.Unmarshal(v, &job); err != nil {
+				return err
+			}
+			raw, ok := job["pause_reason"]
+			if !ok {
+				return nil
+			}
+			delete(job, "pause_reason")
+			var old, stage string
+			if err := json.Unmarshal(raw, &old); err != nil {
+				return err
+			}
+			json.Unmarshal(job["stage"], &stage)
+			var err error
+			switch {
+			case old == "":
+			case stage == "paused" || stage == "waiting_parts" || stage == "waiting_approval":
+				job["pause"], err = json.Marshal(pauseOfOld(old))
+			case stage == "cancelled":
+				job["cancel_reason"], err = json.Marshal(old)
+			}
+			if err != nil {
+				return err
+			}
+			out, err := json.Marshal(job)
+			if err != nil {
+				return err
+			}
+			rewrites = append(rewrites, rewrite{append([]byte(nil), k...), out})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range rewrites {
+			if err := jobs.Put(r.key, r.value); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
+}
+
+// oldPause is a pause as migration 7 writes it; the shape is written out
+// here, not taken from shop.PauseInfo, so that the migration keeps doing
+// what it did.
+type oldPause struct {
+	Reason string `json:"reason"`
+	Note   string `json:"note,omitempty"`
+}
+
+// pauseOfOld splits a pause_reason of before migration 7: "reason" or
+// "reason: note". Text that starts with no known reason was a note of
+// its own and is kept whole as one for another reason.
+func pauseOfOld(old string) oldPause {
+	for _, reason := range []string{"waiting_parts", "waiting_approval", "break", "other"} {
+		if old == reason {
+			return oldPause{Reason: reason}
+		}
+		if note, ok := strings.CutPrefix(old, reason+": "); ok {
+			return oldPause{Reason: reason, Note: note}
+		}
+	}
+	return oldPause{Reason: "other", Note: old}
 }
 
 // SchemaVersion is the version this code writes.

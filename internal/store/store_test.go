@@ -319,6 +319,60 @@ var migrationTests = []func(t *testing.T){
 			})
 		}
 	},
+	func(t *testing.T) {
+		atSchema1(t, func(tx *bolt.Tx) {
+			jobs, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindJob))
+			before := map[string]string{
+				// A note with a colon of its own (a time) stays whole.
+				"J1": `{"id":"J1","stage":"paused","pause_reason":"other: 等 10:30 的车","future_field":7}`,
+				"J2": `{"id":"J2","stage":"waiting_parts","pause_reason":"waiting_parts"}`,
+				"J3": `{"id":"J3","stage":"paused","pause_reason":"break"}`,
+				"J4": `{"id":"J4","stage":"cancelled","pause_reason":"客户改期: 下周再来"}`,
+				"J5": `{"id":"J5","stage":"in_progress"}`,
+				"J6": `{"id":"J6","stage":"paused","pause_reason":"举升机故障"}`,
+			}
+			for id, v := range before {
+				jobs.Put([]byte(id), []byte(v))
+			}
+			ev := tx.Bucket(bucketEvents)
+			pauseEvent := `{"seq":1,"type":"pause","job_id":"J1","data":{"type":"pause","job_id":"J1","reason":"other","note":"等 10:30 的车"}}`
+			ev.Put(u64(1), []byte(pauseEvent))
+			if err := migrations[6](tx); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]struct {
+				pause  *shop.PauseInfo
+				cancel string
+			}{
+				"J1": {&shop.PauseInfo{Reason: shop.PauseOther, Note: "等 10:30 的车"}, ""},
+				"J2": {&shop.PauseInfo{Reason: shop.PauseWaitingParts}, ""},
+				"J3": {&shop.PauseInfo{Reason: shop.PauseBreak}, ""},
+				"J4": {nil, "客户改期: 下周再来"},
+				"J5": {nil, ""},
+				"J6": {&shop.PauseInfo{Reason: shop.PauseOther, Note: "举升机故障"}, ""},
+			}
+			for id, w := range want {
+				raw := jobs.Get([]byte(id))
+				var j shop.Job
+				if err := json.Unmarshal(raw, &j); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(string(raw), "pause_reason") || j.CancelReason != w.cancel ||
+					(j.Pause == nil) != (w.pause == nil) || (j.Pause != nil && *j.Pause != *w.pause) {
+					t.Errorf("%s after the migration: %s, want pause %+v and cancel reason %q", id, raw, w.pause, w.cancel)
+				}
+			}
+			if raw := string(jobs.Get([]byte("J1"))); !strings.Contains(raw, `"future_field":7`) {
+				t.Errorf("a field this code does not know was lost: %s", raw)
+			}
+			if string(jobs.Get([]byte("J5"))) != before["J5"] {
+				t.Errorf("a job that was never paused was rewritten: %s", jobs.Get([]byte("J5")))
+			}
+			if string(ev.Get(u64(1))) != pauseEvent {
+				t.Errorf("the pause event was rewritten: %s", ev.Get(u64(1)))
+			}
+		})
+	},
 }
 
 // has reports whether a key is present; bbolt's Get returns nil for an

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"sort"
 	"time"
 
 	"bayboard/internal/shop"
@@ -131,35 +130,13 @@ type counterRow struct {
 // partsCounter lists the open parts requests, oldest first: what the
 // parts clerk has to pick, issue or order.
 func (s *Server) partsCounter(c *fiber.Ctx) error {
-	st := s.eng.State()
 	now := s.eng.Now()
-	out := []counterRow{}
-	for _, pr := range st.PartsRequests {
-		if !pr.Open() {
-			continue
-		}
-		row := counterRow{Request: pr, RequestedBy: pr.RequestedBy, Waiting: int(now.Sub(pr.RequestedAt) / time.Minute)}
-		if u := st.Users[pr.RequestedBy]; u != nil {
-			row.RequestedBy = u.Name
-		}
-		if j := st.Jobs[pr.JobID]; j != nil {
-			row.JobStage = j.Stage
-			if v := st.Vehicles[j.VehicleID]; v != nil {
-				row.Plate = v.Plate
-			}
-			if b := st.Bays[j.BayID]; b != nil {
-				row.Bay = b.Name
-			}
-		}
-		out = append(out, row)
+	counter := s.eng.State().PartsCounter(now)
+	out := make([]counterRow, 0, len(counter.Rows))
+	for _, r := range counter.Rows {
+		out = append(out, counterRow{Request: r.Request, Plate: r.Plate, Bay: r.Bay, JobStage: r.JobStage, RequestedBy: r.RequestedBy,
+			Waiting: int(now.Sub(r.Request.RequestedAt) / time.Minute)})
 	}
-	sort.Slice(out, func(a, b int) bool {
-		ra, rb := out[a].Request, out[b].Request
-		if !ra.RequestedAt.Equal(rb.RequestedAt) {
-			return ra.RequestedAt.Before(rb.RequestedAt)
-		}
-		return ra.ID < rb.ID
-	})
 	return c.JSON(out)
 }
 

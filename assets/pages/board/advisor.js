@@ -2,7 +2,7 @@
 // stands, whether it keeps its promise, and what waits on the customer or
 // the parts counter. ?advisor=user-2 shows one advisor's jobs.
 
-import { startScreen, el, t, plate, stageName, flagName } from "./screen.js";
+import { startScreen, el, t, plate, stageName, pauseText, flagName } from "./screen.js";
 
 let layout = null;
 const only = new URLSearchParams(location.search).get("advisor");
@@ -27,7 +27,7 @@ function jobRow(j, s) {
   const waits = [];
   if (j.findings_awaiting) waits.push(t("advisor.findings", { n: j.findings_awaiting }));
   if (j.parts_open) waits.push(t("advisor.parts", { n: j.parts_open }));
-  const stage = j.pause && j.stage === "paused" ? t(`pause.${j.pause}`) : stageName(j.stage);
+  const stage = j.pause && j.stage === "paused" ? pauseText(j.pause) : stageName(j.stage);
   return el("div", { class: "trow" },
     plate(j.plate, "strong"),
     el("span", { class: "muted", text: j.model }),

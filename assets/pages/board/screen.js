@@ -36,6 +36,9 @@ export function plate(text, cls) {
 // Messages whose key is built from a value the server sends (a stage, a
 // flag, a phase…). The catalog test lists every value these can take.
 export const stageName = (s) => t(`stage.${s}`);
+// pauseText says why a job is paused: the reason, and the technician's
+// note as written.
+export const pauseText = (p) => (p.note ? `${t(`pause.${p.reason}`)} · ${p.note}` : t(`pause.${p.reason}`));
 export const flagName = (f) => t(`flag.${f}`);
 export const viewName = (v) => t(`view.${v}`);
 

@@ -2,7 +2,7 @@
 // the foreman's questions, the dispatch queue and the parts waited for. It
 // never scrolls: when there are more bays or rows than fit, they page.
 
-import { startScreen, el, t, plate, stageName, flagName } from "./screen.js";
+import { startScreen, el, t, plate, stageName, pauseText, flagName } from "./screen.js";
 
 let layout = null;
 
@@ -53,7 +53,7 @@ function bayTile(bay, s) {
     );
   }
   const late = job.flags.includes("late") ? " late" : job.flags.includes("at_risk") ? " at-risk" : "";
-  const stage = job.pause && job.stage === "paused" ? t(`pause.${job.pause}`) : stageName(job.stage);
+  const stage = job.pause && job.stage === "paused" ? pauseText(job.pause) : stageName(job.stage);
   return el("div", { class: `tile stage-${job.stage}${late}`, "data-job": job.id },
     el("div", { class: "tile-top" }, el("span", { class: "bay", text: bay.name }), el("span", { class: "badge", text: stage })),
     plate(job.plate, "plate"),

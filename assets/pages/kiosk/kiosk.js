@@ -439,11 +439,12 @@ export function money(minor, currency) {
   return new Intl.NumberFormat(lang(), { style: "currency", currency: currency || "CNY", currencyDisplay: "narrowSymbol" }).format((minor || 0) / 100);
 }
 
-// stageText names a job's stage; a plain pause says why.
+// stageText names a job's stage; a plain pause says why, with the
+// technician's note as written.
 export function stageText(job) {
-  if (job.stage === "paused" && job.pause_reason) {
-    const reason = job.pause_reason.split(":")[0];
-    if (["break", "other", "waiting_parts", "waiting_approval"].includes(reason)) return t(`pause.${reason}`);
+  if (job.stage === "paused" && job.pause) {
+    const reason = t(`pause.${job.pause.reason}`);
+    return job.pause.note ? `${reason} · ${job.pause.note}` : reason;
   }
   return t(`stage.${job.stage}`);
 }
