@@ -255,3 +255,61 @@ func TestPagesLoadNothingFromTheInternet(t *testing.T) {
 		return nil
 	})
 }
+
+// importFrom matches the module a static import or re-export names.
+var importFrom = regexp.MustCompile(`(?m)^\s*(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"`)
+
+// imports lists the modules each page script imports, as paths under
+// assets/pages (a specifier "/assets/x.js" or "../x.js" resolved).
+func imports(t *testing.T) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	err := fs.WalkDir(assets.Pages(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") {
+			return err
+		}
+		raw, err := fs.ReadFile(assets.Pages(), p)
+		if err != nil {
+			return err
+		}
+		for _, m := range importFrom.FindAllStringSubmatch(string(raw), -1) {
+			spec := m[1]
+			var target string
+			switch {
+			case strings.HasPrefix(spec, "/assets/"):
+				target = strings.TrimPrefix(spec, "/assets/")
+			case strings.HasPrefix(spec, "./"), strings.HasPrefix(spec, "../"):
+				target = path.Join(path.Dir(p), spec)
+			default:
+				t.Errorf("%s imports %q, which is neither a page asset nor a relative path", p, spec)
+				continue
+			}
+			out[p] = append(out[p], target)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The kiosk's pages build on the pages' shared kit, not on the boards'
+// or the staff's modules: a change to a board or a desk page cannot break
+// a technician's phone. Every import names a module that is there.
+func TestKioskModulesImportOnlyTheKit(t *testing.T) {
+	all := imports(t)
+	if len(all["kiosk/kiosk.js"]) == 0 || len(all["staff/app.js"]) == 0 {
+		t.Fatalf("no imports found in kiosk/kiosk.js or staff/app.js: the scan is broken (%v)", all)
+	}
+	for from, targets := range all {
+		for _, to := range targets {
+			if _, err := fs.Stat(assets.Pages(), to); err != nil {
+				t.Errorf("%s imports %s, which is not among the pages", from, to)
+			}
+			if strings.HasPrefix(from, "kiosk/") && (strings.HasPrefix(to, "board/") || strings.HasPrefix(to, "staff/")) {
+				t.Errorf("%s imports %s: a kiosk page takes what it shares with the boards and the desk from kit/", from, to)
+			}
+		}
+	}
+}
