@@ -11,7 +11,7 @@
 
 import { loadCatalog, t, translate, lang } from "../i18n.js";
 import { el, plate } from "../kit/dom.js";
-import { request, newKey, useSession } from "../kit/api.js";
+import { request, newKey, sendCommand, useSession } from "../kit/api.js";
 import { when, money } from "../kit/format.js";
 import { linkIsDown, onLinkChange } from "../link.js";
 
@@ -27,7 +27,10 @@ export function tokenOf() {
 // api calls the server and answers {ok, status, data}; data is the JSON
 // answer or the problem document ({} for none).
 export async function api(method, path, body, extra) {
-  const res = await request(method, path, body, extra);
+  return answer(await request(method, path, body, extra));
+}
+
+function answer(res) {
   return { ok: res.ok, status: res.status, data: res.data && typeof res.data === "object" ? res.data : {} };
 }
 
@@ -41,7 +44,7 @@ const keys = new Map();
 export async function command(body) {
   const id = JSON.stringify(body);
   if (!keys.has(id)) keys.set(id, newKey());
-  const res = await api("POST", "/api/v1/commands", body, { "Idempotency-Key": keys.get(id) });
+  const res = answer(await sendCommand(body, keys.get(id)));
   if (res.status !== 0) keys.delete(id);
   return res;
 }
