@@ -261,3 +261,109 @@ func TestPagesLoadNothingFromTheInternet(t *testing.T) {
 		return nil
 	})
 }
+
+// importFrom matches the module a static import or re-export names.
+var importFrom = regexp.MustCompile(`(?m)^\s*(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)"`)
+
+// imports lists the modules each page script imports, as paths under
+// assets/pages (a specifier "/assets/x.js" or "../x.js" resolved).
+func imports(t *testing.T) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	err := fs.WalkDir(assets.Pages(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") {
+			return err
+		}
+		raw, err := fs.ReadFile(assets.Pages(), p)
+		if err != nil {
+			return err
+		}
+		for _, m := range importFrom.FindAllStringSubmatch(string(raw), -1) {
+			spec := m[1]
+			var target string
+			switch {
+			case strings.HasPrefix(spec, "/assets/"):
+				target = strings.TrimPrefix(spec, "/assets/")
+			case strings.HasPrefix(spec, "./"), strings.HasPrefix(spec, "../"):
+				target = path.Join(path.Dir(p), spec)
+			default:
+				t.Errorf("%s imports %q, which is neither a page asset nor a relative path", p, spec)
+				continue
+			}
+			out[p] = append(out[p], target)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// pageGroup is which pages a module belongs to: the boards', the staff's
+// (desk and admin built on staff/) or the kiosk's; "" for what every page
+// may share (kit/, feed.js, link.js, i18n.js).
+func pageGroup(p string) string {
+	switch strings.SplitN(p, "/", 2)[0] {
+	case "board":
+		return "board"
+	case "staff", "desk", "admin":
+		return "staff"
+	case "kiosk":
+		return "kiosk"
+	}
+	return ""
+}
+
+// The boards', the staff's and the kiosk's pages build on the pages'
+// shared kit, not on each other's modules: a change to a board or a desk
+// page cannot break a technician's phone. Every import names a module
+// that is there.
+func TestPagesShareOnlyTheKit(t *testing.T) {
+	all := imports(t)
+	if len(all["kiosk/kiosk.js"]) == 0 || len(all["staff/app.js"]) == 0 || len(all["board/screen.js"]) == 0 {
+		t.Fatalf("no imports found in kiosk.js, app.js or screen.js: the scan is broken (%v)", all)
+	}
+	for from, targets := range all {
+		for _, to := range targets {
+			if _, err := fs.Stat(assets.Pages(), to); err != nil {
+				t.Errorf("%s imports %s, which is not among the pages", from, to)
+			}
+			if g := pageGroup(to); g != "" && g != pageGroup(from) {
+				t.Errorf("%s imports %s: what the %s pages share with others belongs in kit/", from, to, pageGroup(from))
+			}
+		}
+	}
+}
+
+// hexColour matches a colour written out in a stylesheet.
+var hexColour = regexp.MustCompile(`#[0-9a-fA-F]{3,8}\b|rgba?\(`)
+
+// Every colour is the palette's: a stylesheet names its colours, it does
+// not write them.
+func TestStylesheetsTakeTheirColoursFromThePalette(t *testing.T) {
+	sheets := 0
+	err := fs.WalkDir(assets.Pages(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".css") {
+			return err
+		}
+		sheets++
+		raw, err := fs.ReadFile(assets.Pages(), p)
+		if err != nil {
+			return err
+		}
+		if p == "kit/palette.css" {
+			return nil
+		}
+		for _, m := range hexColour.FindAllString(string(raw), -1) {
+			t.Errorf("%s writes the colour %s: name one of kit/palette.css", p, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sheets < 4 {
+		t.Fatalf("only %d stylesheets found: the scan is broken", sheets)
+	}
+}

@@ -6,6 +6,7 @@
 // Printers are part of the settings too, on their own page.
 
 import { t, el, form, command, notice, api, loopbackWarning } from "../staff/app.js";
+import { setZone } from "../kit/format.js";
 import { startAdmin, field, input, select, setupWarnings } from "../staff/kit.js";
 import { hoursEditor } from "../staff/hours.js";
 
@@ -98,6 +99,8 @@ startAdmin(async (main, ctx) => {
     },
     async () => {
       settings = await api("GET", "/api/v1/settings");
+      // A new time zone shows at once, as it does on the boards.
+      setZone(settings.time_zone);
       f.elements.base_url.value = settings.base_url;
       const me = await api("GET", "/api/v1/me");
       drawPhoneCheck(me.base_url);

@@ -3,35 +3,11 @@
 // to draw its view: startScreen(draw, options).
 
 import { Feed } from "../feed.js";
-import { loadCatalog, t, translate, lang } from "../i18n.js";
+import { loadCatalog, t, translate } from "../i18n.js";
+import { el, plate } from "../kit/dom.js";
+import { formatter, time, day, setZone } from "../kit/format.js";
 
-export { t };
-
-// el builds an element: el("div", {class: "x", text: "…"}, child, …).
-export function el(tag, props, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") e.className = v;
-    else if (k === "text") e.textContent = v;
-    else if (k === "style") e.style.cssText = v;
-    else e.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return e;
-}
-
-// plate shows a licence plate. CJK fonts draw the separator of 京A·12345
-// full width, which splits the plate in two from across the room; it is
-// drawn in a Latin font instead.
-export function plate(text, cls) {
-  const at = text.indexOf("·");
-  if (at < 0) return el("span", { class: cls, text });
-  return el("span", { class: cls }, text.slice(0, at), el("span", { class: "plate-dot", text: "·" }), text.slice(at + 1));
-}
+export { t, el, plate };
 
 // Messages whose key is built from a value the server sends (a stage, a
 // flag, a phase…). The catalog test lists every value these can take.
@@ -48,13 +24,11 @@ class Screen {
     this.draw = draw;
     this.options = Object.assign({ pageEveryMs: 10000 }, options);
     this.model = null;
-    this.tz = undefined;
     this.clockAt = null; // the shop's time at the last beat, and when it came
     this.clockLocal = 0;
     this.tick = 0;
     this.pending = false;
     this.pagesSeen = {};
-    this.formats = new Map();
     this.main = document.getElementById("main");
     this.linkBox = document.getElementById("link");
     this.linkText = document.getElementById("link-text");
@@ -79,7 +53,7 @@ class Screen {
   onModel(model) {
     this.model = model;
     if (model.head) {
-      this.tz = model.head.tz || undefined;
+      setZone(model.head.tz);
       document.getElementById("shop").textContent = model.head.shop || "";
       this.showClock();
     }
@@ -142,23 +116,13 @@ class Screen {
     );
   }
 
-  format(options) {
-    const key = JSON.stringify(options) + this.tz + lang();
-    let f = this.formats.get(key);
-    if (!f) {
-      f = new Intl.DateTimeFormat(lang(), Object.assign({ timeZone: this.tz }, options));
-      this.formats.set(key, f);
-    }
-    return f;
-  }
-
-  // time shows a moment as 10:45 in the shop's zone.
+  // time shows a moment as 10:45 in the shop's zone (the feed names it).
   time(d) {
-    return this.format({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+    return time(d);
   }
 
   day(d) {
-    return this.format({ year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+    return day(d);
   }
 
   // at shows a time the server sent: 10:45 today, "tomorrow 09:00" or the
@@ -171,7 +135,7 @@ class Screen {
     if (that === today) return this.time(d);
     const tomorrow = this.day(new Date(this.now().getTime() + 86400000));
     if (that === tomorrow) return t("time.tomorrow", { time: this.time(d) });
-    return this.format({ month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+    return formatter({ month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
   }
 
   // minutesSince is how long ago a time was, in whole minutes.

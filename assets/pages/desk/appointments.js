@@ -108,9 +108,8 @@ start("desk", async (main, ctx) => {
     const who = el("div", { id: "chosen", "data-field": "vehicle_id" }, el("p", { class: "muted" }, t("desk.appt.choose")));
     const findButton = el("button", { type: "button", onclick: find }, t("desk.find.button"));
     q.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); find(); } });
-    const tomorrow9 = new Date();
-    tomorrow9.setDate(tomorrow9.getDate() + 1);
-    tomorrow9.setHours(9, 0, 0, 0);
+    // Tomorrow at 09:00 on the shop's clock.
+    const tomorrow9 = localValue(new Date(Date.now() + 864e5).toISOString()).slice(0, 10) + "T09:00";
     const newFields = el("fieldset", { class: "tight", hidden: true, id: "new-fields" }, el("legend", {}, t("desk.reception.new_customer")),
       el("div", { class: "grid2" },
         el("label", {}, el("span", {}, t("desk.field.name")), el("input", { name: "name", "data-field": "customer.name" })),
@@ -124,7 +123,7 @@ start("desk", async (main, ctx) => {
         el("button", { type: "button", class: "quiet", id: "new-customer", onclick: () => { chosen = null; newFields.hidden = false; who.replaceChildren(); hits.replaceChildren(); } }, t("desk.appt.new_customer"))),
       hits, who, newFields,
       el("div", { class: "grid2" },
-        el("label", {}, el("span", {}, t("desk.field.at")), el("input", { type: "datetime-local", name: "at", value: localValue(tomorrow9.toISOString()), step: 900 })),
+        el("label", {}, el("span", {}, t("desk.field.at")), el("input", { type: "datetime-local", name: "at", value: tomorrow9, step: 900 })),
         el("label", {}, el("span", {}, t("desk.field.advisor")), el("select", { name: "advisor_id" }, el("option", { value: "" }, t("desk.appt.any_advisor")),
           team.map((a) => el("option", { value: a.id, selected: a.id === user.id }, a.name))))),
       el("label", {}, el("span", {}, t("desk.field.requested")), el("textarea", { name: "requested", rows: 3 })),

@@ -1,7 +1,8 @@
-// What every kiosk page shares: the catalog, the API with its CSRF token,
-// signing in (badge and PIN, or login and password), the keyboard-wedge
-// scanner, notices, and time and money formats. A page module calls boot()
-// and then draws its object.
+// What every kiosk page shares: the catalog, the API's answers as the
+// pages read them, signing in (badge and PIN, or login and password), the
+// keyboard-wedge scanner and notices; the element builder, the API client
+// and the time and money formats are the pages' shared kit (../kit/). A
+// page module calls boot() and then draws its object.
 //
 // Pages poll the kiosk API instead of following a board feed: the API
 // answers this person's own slice (their queue, the actions their role
@@ -9,13 +10,14 @@
 // seconds from a handful of phones costs the server nothing.
 
 import { loadCatalog, t, translate, lang } from "../i18n.js";
-import { el, plate } from "../board/screen.js";
-import { newKey } from "../staff/app.js";
-import { linkDown, linkUp, linkIsDown, onLinkChange } from "../link.js";
+import { el, plate } from "../kit/dom.js";
+import { request, newKey, sendCommand, useSession } from "../kit/api.js";
+import { when, money } from "../kit/format.js";
+import { linkIsDown, onLinkChange } from "../link.js";
 
-export { t, el, plate, lang };
+export { t, el, plate, lang, when, money };
 
-const session = { user: null, csrf: "" };
+const session = { user: null };
 
 // tokenOf is the token of the page's own address (/k/job/{token}).
 export function tokenOf() {
@@ -23,28 +25,13 @@ export function tokenOf() {
 }
 
 // api calls the server and answers {ok, status, data}; data is the JSON
-// answer or the problem document.
+// answer or the problem document ({} for none).
 export async function api(method, path, body, extra) {
-  const headers = Object.assign({}, extra);
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET" && session.csrf) headers["X-CSRF-Token"] = session.csrf;
-  let res;
-  try {
-    res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch (err) {
-    linkDown();
-    return { ok: false, status: 0, data: { code: "offline" } };
-  }
-  linkUp();
-  let data = null;
-  if (res.status !== 204) {
-    try {
-      data = await res.json();
-    } catch (err) {
-      data = null;
-    }
-  }
-  return { ok: res.ok, status: res.status, data: data || {} };
+  return answer(await request(method, path, body, extra));
+}
+
+function answer(res) {
+  return { ok: res.ok, status: res.status, data: res.data && typeof res.data === "object" ? res.data : {} };
 }
 
 // A tap whose answer was lost (the Wi-Fi dropped) may be tapped again, and
@@ -57,7 +44,7 @@ const keys = new Map();
 export async function command(body) {
   const id = JSON.stringify(body);
   if (!keys.has(id)) keys.set(id, newKey());
-  const res = await api("POST", "/api/v1/commands", body, { "Idempotency-Key": keys.get(id) });
+  const res = answer(await sendCommand(body, keys.get(id)));
   if (res.status !== 0) keys.delete(id);
   return res;
 }
@@ -180,10 +167,10 @@ export async function me() {
   const res = await api("GET", "/api/v1/me");
   if (!res.ok) {
     session.user = null;
-    session.csrf = "";
+    useSession("");
   } else {
     session.user = res.data.user;
-    session.csrf = res.data.csrf || "";
+    useSession(res.data.csrf);
   }
   showWho();
   return session.user;
@@ -192,7 +179,7 @@ export async function me() {
 export async function signOut() {
   await api("DELETE", "/api/v1/session");
   session.user = null;
-  session.csrf = "";
+  useSession("");
   showWho();
 }
 
@@ -221,7 +208,7 @@ export function signIn({ badgeToken, mode } = {}) {
 // signedIn keeps the new session and answers everyone waiting for it.
 function signedIn(answer) {
   session.user = answer.user;
-  session.csrf = answer.csrf;
+  useSession(answer.csrf);
   showWho();
   showing = null;
   const all = waiting;
@@ -410,33 +397,6 @@ export function every(ms, fn) {
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) fn();
   });
-}
-
-const formats = new Map();
-
-// Times show in the shop's zone (the page names it), whatever the zone
-// of the phone.
-function format(options) {
-  const zone = document.documentElement.dataset.tz || undefined;
-  const key = JSON.stringify(options) + lang() + zone;
-  if (!formats.has(key)) formats.set(key, new Intl.DateTimeFormat(lang(), Object.assign({ timeZone: zone }, options)));
-  return formats.get(key);
-}
-
-// when shows a time: 10:45 today, else the date and time.
-export function when(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (isNaN(d) || d.getFullYear() < 2000) return "";
-  const clock = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-  const day = format({ year: "numeric", month: "2-digit", day: "2-digit" });
-  if (day.format(d) === day.format(new Date())) return format(clock).format(d);
-  return format(Object.assign({ month: "numeric", day: "numeric" }, clock)).format(d);
-}
-
-// money shows an amount in the minor unit (fen) in the shop's currency.
-export function money(minor, currency) {
-  return new Intl.NumberFormat(lang(), { style: "currency", currency: currency || "CNY", currencyDisplay: "narrowSymbol" }).format((minor || 0) / 100);
 }
 
 // stageText names a job's stage; a plain pause says why, with the

@@ -3,6 +3,7 @@
 // ETA. Issuing lets the job resume; an ETA moves the job's live ETA.
 
 import { boot, api, command, me, signIn, signOut, hasRole, t, el, plate, when, button, notice, failed, labelled, every } from "./kiosk.js";
+import { wallTime, fromWallTime } from "../kit/format.js";
 
 // onOrder is the request whose ETA is being entered; the list does not
 // redraw under the clerk's hands meanwhile.
@@ -55,9 +56,8 @@ function row(r) {
 
 function orderForm(card, p) {
   onOrder = p.id;
-  const soon = new Date(Date.now() + 24 * 3600 * 1000);
-  soon.setMinutes(0, 0, 0);
-  const local = new Date(soon.getTime() - soon.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  // In a day, on the hour of the shop's clock.
+  const local = wallTime(new Date(Date.now() + 24 * 3600 * 1000).toISOString()).slice(0, 14) + "00";
   const eta = labelled(t("kiosk.counter.eta"), { name: "eta", type: "datetime-local", value: local, required: true });
   const form = el("form", { class: "form" }, eta.label,
     el("div", { class: "row-buttons" },
@@ -65,12 +65,12 @@ function orderForm(card, p) {
       button(t("kiosk.cancel"), "quiet", async () => { onOrder = null; await load(); })));
   form.onsubmit = async (ev) => {
     ev.preventDefault();
-    const at = new Date(eta.input.value);
-    if (isNaN(at)) {
+    const at = fromWallTime(eta.input.value);
+    if (!at) {
       notice(t("kiosk.counter.eta_needed"), "error");
       return;
     }
-    await update(p.id, "on_order", at.toISOString());
+    await update(p.id, "on_order", at);
   };
   card.querySelector(".row-buttons").replaceWith(form);
 }

@@ -7,6 +7,7 @@
 
 import { Feed } from "/assets/feed.js";
 import { api, el, t, notice, hasRole, problemText, when } from "/assets/staff/app.js";
+import { wallTime, fromWallTime } from "/assets/kit/format.js";
 
 // The desk's few extra styles live beside its pages.
 if (!document.querySelector("link[data-desk]")) {
@@ -40,19 +41,10 @@ export function flagsOf(js) {
   return out;
 }
 
-// A datetime-local field holds the browser's local time without a zone.
-export function localValue(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-export function isoOf(local) {
-  if (!local) return undefined;
-  const d = new Date(local);
-  return isNaN(d) ? undefined : d.toISOString();
-}
+// A datetime-local field holds the shop's wall time, without a zone,
+// whatever the zone of the PC: localValue writes a moment into one, isoOf
+// reads one back.
+export { wallTime as localValue, fromWallTime as isoOf };
 
 // Money is typed in yuan and sent in fen.
 export function fen(yuan) {

@@ -1,7 +1,8 @@
 // The shell every staff page shares: who is signed in, the API with its
 // CSRF token and problem answers, forms that show each error next to its
-// field and act once however often they are sent, and the shop's ways of
-// writing money and time.
+// field and act once however often they are sent. The element builder,
+// the API client, money and the shop's time come from the pages' shared
+// kit (../kit/) and are passed on here for the staff's pages.
 //
 // A page module calls start with its catalog area and a function that
 // draws the page into <main>:
@@ -13,11 +14,12 @@
 // settings (ctx.settings).
 
 import { loadCatalog, t, translate, lang, has } from "../i18n.js";
-import { linkDown, linkUp, onLinkChange } from "../link.js";
+import { onLinkChange } from "../link.js";
+import { el } from "../kit/dom.js";
+import { request, newKey, sendCommand, useSession } from "../kit/api.js";
+import { money, when, setZone } from "../kit/format.js";
 
-export { t, translate, lang };
-
-let csrf = "";
+export { t, translate, lang, el, newKey, money, when, useSession };
 
 // ApiError is a refused request: the server's problem+json, with the
 // field errors it names. Its message is said in the page's language, from
@@ -42,52 +44,32 @@ function problemMessage(status, problem) {
   return problem.detail || problem.title || `HTTP ${status}`;
 }
 
-// api sends a request and returns its JSON answer (null for 204). A
-// session that has ended sends the person to the sign-in page. A body
-// that is a file (a Blob) is sent as it is; anything else as JSON.
+// api sends a request and returns its JSON answer (null for 204); a
+// refusal throws its ApiError. A session that has ended sends the person
+// to the sign-in page. A body that is a file (a Blob) is sent as it is;
+// anything else as JSON.
 export async function api(method, path, body, headers = {}) {
-  const init = { method, headers: { ...headers }, credentials: "same-origin" };
-  if (body instanceof Blob) {
-    init.headers["Content-Type"] = "application/octet-stream";
-    init.body = body;
-  } else if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
-  }
-  if (method !== "GET" && csrf) init.headers["X-CSRF-Token"] = csrf;
-  let res;
-  try {
-    res = await fetch(path, init);
-  } catch (e) {
-    linkDown();
-    throw new ApiError(0, { code: "offline" });
-  }
-  linkUp();
+  return answer(await request(method, path, body, headers));
+}
+
+function answer(res) {
+  if (res.status === 0) throw new ApiError(0, res.data);
   if (res.status === 401 && !location.pathname.startsWith("/signin")) {
     toSignIn();
     throw new ApiError(401, { code: "unauthorized" });
   }
-  if (res.status === 204) return null;
-  const type = res.headers.get("Content-Type") || "";
-  const data = type.includes("json") ? await res.json() : await res.text();
   if (!res.ok) {
-    const err = new ApiError(res.status, typeof data === "object" ? data : { detail: data });
+    const err = new ApiError(res.status, res.data && typeof res.data === "object" ? res.data : { detail: res.data });
     // A person who must set a new password does that first, on the
     // sign-in page, and comes back.
     if (err.code === "password_change_required" && !location.pathname.startsWith("/signin")) toSignIn();
     throw err;
   }
-  return data;
+  return res.data;
 }
 
 function toSignIn() {
   location.assign("/signin?next=" + encodeURIComponent(location.pathname + location.search));
-}
-
-// useSession keeps the CSRF token of a session the page has just opened
-// (the sign-in page's), for the changes it sends next.
-export function useSession(token) {
-  csrf = token || "";
 }
 
 // roles lists every role as [value, name], in the server's order.
@@ -140,8 +122,8 @@ export function passwordForm(done, old = "") {
 }
 
 // command gives one command; key, when given, makes a repeat act once.
-export function command(cmd, key) {
-  return api("POST", "/api/v1/commands", cmd, key ? { "Idempotency-Key": key } : {});
+export async function command(cmd, key) {
+  return answer(await sendCommand(cmd, key));
 }
 
 // start signs the page in, fills the header, and draws the page.
@@ -164,12 +146,14 @@ export async function start(area, draw) {
     main.replaceChildren(el("p", { class: "error" }, e.message));
     return;
   }
-  csrf = me.csrf || "";
+  useSession(me.csrf);
   if (me.user.must_change_password) {
     toSignIn();
     return;
   }
   const settings = await api("GET", "/api/v1/settings");
+  // Times show in the shop's zone, whatever the zone of this PC.
+  setZone(settings.time_zone);
   const who = document.getElementById("who");
   if (who) {
     who.textContent = me.user.name;
@@ -218,30 +202,6 @@ async function signOut() {
 // them all).
 export function hasRole(user, ...roles) {
   return user.roles.includes("manager") || roles.some((r) => user.roles.includes(r));
-}
-
-// el builds an element: el("td", {class: "x", onclick: f}, "text", child…).
-export function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith("on") && typeof v === "function") e.addEventListener(k.slice(2), v);
-    else if (k === "dataset") Object.assign(e.dataset, v);
-    else if (v === true) e.setAttribute(k, "");
-    else e.setAttribute(k, v);
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    e.append(c instanceof Node ? c : String(c));
-  }
-  return e;
-}
-
-// newKey is a fresh idempotency key, made when a form opens.
-export function newKey() {
-  const b = new Uint8Array(12);
-  crypto.getRandomValues(b);
-  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
 // showLink keeps a banner under the header while the server cannot be
@@ -355,21 +315,6 @@ function fieldFor(f, field) {
     f.querySelector(`[name="${esc}"]`) ||
     f.querySelector(`[name="${CSS.escape(field.split(".").pop())}"]`)
   );
-}
-
-// money writes an amount in the currency's minor unit (fen).
-export function money(minor, currency = "CNY") {
-  return new Intl.NumberFormat(lang(), { style: "currency", currency }).format((minor || 0) / 100);
-}
-
-// when writes a time of day, or the date too when it is not today.
-export function when(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  const today = new Date();
-  const opts = { hour: "2-digit", minute: "2-digit" };
-  if (d.toDateString() !== today.toDateString()) Object.assign(opts, { month: "2-digit", day: "2-digit" });
-  return d.toLocaleString(lang(), opts);
 }
 
 // notice shows a short message under the header for a few seconds.

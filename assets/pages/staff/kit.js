@@ -1,11 +1,15 @@
 // Pieces the manager's admin pages and the desk's dispatch and KPI pages
 // share: labelled form controls, a list beside the form that edits its
-// rows, dates for the period pickers, and small SVG charts (bars and
-// gauges) drawn here, with no library. Every word shown is passed in by
+// rows, dates for the period pickers (from the pages' shared kit,
+// ../kit/format.js), and small SVG charts (bars and gauges) drawn here,
+// with no library. Every word shown is passed in by
 // the page, already translated, except the names of the kinds of bay,
 // which two pages share.
 
 import { api, el, form, notice, start, t } from "./app.js";
+import { isoDate, daysAgo } from "../kit/format.js";
+
+export { isoDate, daysAgo };
 
 // The kit's stylesheet, added once by the first page that imports it.
 if (!document.querySelector('link[href="/assets/staff/kit.css"]')) {
@@ -201,25 +205,6 @@ export function editor(main, o) {
     reload,
     edit,
   };
-}
-
-// isoDate writes a day as YYYY-MM-DD, in the shop's time zone when one
-// is given (reports count days in the shop's time, not the browser's).
-export function isoDate(d, timeZone) {
-  if (timeZone) {
-    try {
-      return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
-    } catch (e) {
-      // An unknown zone falls back to the browser's.
-    }
-  }
-  const p = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
-// daysAgo is the date n days before today.
-export function daysAgo(n, timeZone) {
-  return isoDate(new Date(Date.now() - n * 864e5), timeZone);
 }
 
 export function percent(x) {
