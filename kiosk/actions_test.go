@@ -51,10 +51,10 @@ func TestActionsAtTheEdges(t *testing.T) {
 	job.Stage = shop.StageInProgress
 	other := &shop.Job{ID: "20261123-0002", Stage: shop.StageInProgress, Clock: []shop.ClockSession{{TechID: "tech-1", Start: now.Add(-time.Hour)}}}
 	st.Jobs[other.ID] = other
-	if got := ClockedOnElsewhere(st, "tech-1", job.ID); got != other.ID {
+	if got := st.ClockedOnElsewhere("tech-1", job.ID); got != other.ID {
 		t.Errorf("clocked on elsewhere: %q", got)
 	}
-	if got := ClockedOnElsewhere(st, "tech-1", other.ID); got != "" {
+	if got := st.ClockedOnElsewhere("tech-1", other.ID); got != "" {
 		t.Errorf("clocked on elsewhere than the job it is on: %q", got)
 	}
 }
