@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -262,6 +264,40 @@ func TestEveryRoleAgainstEveryCommand(t *testing.T) {
 	}
 	// The other changing routes, and callers who are not people, are in
 	// TestEveryCallerAgainstEveryChangingRoute.
+}
+
+// The commands a client never sends, with their roles, the rest of the
+// grid: everyone changes their own password; the imports are the
+// catalogue's keepers'.
+var whoMayGiveBuilt = map[string]string{
+	//                      MACLTQPWKF
+	"change_own_password":  "MACLTQPWKF",
+	"import_operations":    "M.........",
+	"import_catalog_parts": "M.....P...",
+}
+
+// GET /api/v1/me tells each role the commands it may give, as the grid
+// says, so a page need not keep a copy of the roles.
+func TestMeSaysWhichCommandsOneMayGive(t *testing.T) {
+	ts := newTestShop(t)
+	for i, role := range gridRoles {
+		want := []string{}
+		for _, grid := range []map[string]string{whoMayGive, whoMayGiveBuilt} {
+			for typ, row := range grid {
+				if row[i] != '.' {
+					want = append(want, typ)
+				}
+			}
+		}
+		sort.Strings(want)
+		var me struct {
+			May []string `json:"may"`
+		}
+		ts.call(t, nil, "GET", "/api/v1/me", ts.tokens[role], nil).json(t, &me)
+		if !slices.Equal(me.May, want) {
+			t.Errorf("%s may %v, want %v", role, me.May, want)
+		}
+	}
 }
 
 func TestBadInputGetsAProblemAndChangesNothing(t *testing.T) {
