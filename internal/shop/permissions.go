@@ -56,6 +56,11 @@ func authorize(a Actor, t string) error {
 	return forbidden("your role may not %s", t)
 }
 
+// MayGiveType says whether an actor's roles allow a type of command at all,
+// May's first step, for a caller that has no command yet (a route that
+// gives only that command checks it before it reads the body).
+func MayGiveType(a Actor, commandType string) error { return authorize(a, commandType) }
+
 // MayGive lists, sorted, the command types an actor's roles allow at all:
 // what a page may offer before it knows the job.
 func MayGive(a Actor) []string {
