@@ -46,18 +46,17 @@ func (c *Dispatch) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
 		return result{}, err
 	}
-	switch {
-	case j.Stage == StageWaitingDispatch:
+	if j.Stage == StageWaitingDispatch {
 		if err := j.moveTo(StageDispatched, now); err != nil {
 			return result{}, err
 		}
-	case j.Stage == StageDispatched || j.Stage == StageInProgress || j.Stage.Paused():
-	default:
-		return result{}, &IllegalMoveError{From: j.Stage, To: StageDispatched, Allowed: moves[j.Stage]}
 	}
 	if busy := d.bayTakenBy(c.BayID, j.ID); busy != "" {
 		return result{}, conflict("bay %s is taken by job %s", c.BayID, busy)

@@ -145,6 +145,63 @@ func (d *Draft) job(id string) (*Job, error) {
 	return nil, notFound("job", id)
 }
 
+// permit: a job in reception is submitted: a dispatched job may go back
+// to the queue too, but by undispatch, which frees its bay and keeps the
+// signed estimate.
+func (c *Submit) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if j.Stage != StageReception {
+		return &IllegalMoveError{From: j.Stage, To: StageWaitingDispatch, Allowed: moves[j.Stage], Action: "be submitted again"}
+	}
+	return nil
+}
+
+// permit: a job waiting for dispatch is dispatched; one dispatched, in
+// work or paused has its assignment changed.
+func (c *Dispatch) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if j.Stage == StageDispatched || j.Stage == StageInProgress || j.Stage.Paused() {
+		return nil
+	}
+	return checkMove(j.Stage, StageDispatched)
+}
+
+// The commands that only move a job may do so when the process allows
+// the move (moves); their apply moves the job through the same check.
+func (c *Undispatch) permit(d *Draft, a Actor) error { return d.mayMove(c.JobID, StageWaitingDispatch) }
+func (c *Deliver) permit(d *Draft, a Actor) error    { return d.mayMove(c.JobID, StageDelivered) }
+func (c *Cancel) permit(d *Draft, a Actor) error     { return d.mayMove(c.JobID, StageCancelled) }
+
+func (d *Draft) mayMove(jobID string, to Stage) error {
+	j, err := d.job(jobID)
+	if err != nil {
+		return err
+	}
+	return checkMove(j.Stage, to)
+}
+
+// MayOnJob lists the commands on a job as a whole (naming no more than
+// the job) that an actor may give to it now, in the order of the
+// process: what a job's page may offer.
+func (s *State) MayOnJob(a Actor, jobID string) []string {
+	d := NewDraft(s)
+	ref := JobRef{JobID: jobID}
+	out := []string{}
+	for _, c := range []Command{&Submit{JobRef: ref}, &Dispatch{JobID: jobID}, &Undispatch{JobRef: ref},
+		&Resume{JobRef: ref}, &WashDone{JobRef: ref}, &Deliver{JobID: jobID}, &Cancel{JobID: jobID}} {
+		if d.may(a, c) == nil {
+			out = append(out, c.CommandType())
+		}
+	}
+	return out
+}
+
 // permit: clocking on starts the work on a dispatched job, resumes a
 // paused one, or joins one in work, once per technician.
 func (c *ClockOn) permit(d *Draft, a Actor) error {

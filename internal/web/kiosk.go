@@ -107,7 +107,7 @@ func (s *Server) kioskJob(c *fiber.Ctx) error {
 		return problem(c, CodeNotFound, "job "+id+" does not exist")
 	}
 	u := whoOf(c).user
-	v := kioskJobView{jobDetail: s.detail(st, j), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j)}
+	v := kioskJobView{jobDetail: s.detail(st, j, whoOf(c).actor), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j)}
 	if t := st.TechnicianOfUser(u.ID); t != nil {
 		v.TechnicianID = t.ID
 		v.ClockedOn = j.ClockedOn(t.ID)

@@ -300,6 +300,25 @@ func TestMeSaysWhichCommandsOneMayGive(t *testing.T) {
 	}
 }
 
+// A job's view says what the caller may give to it now: the test shop's
+// job is in reception.
+func TestAJobSaysWhatTheCallerMayGiveItNow(t *testing.T) {
+	ts := newTestShop(t)
+	for role, want := range map[shop.Role][]string{
+		shop.RoleAdvisor: {"submit", "undispatch", "cancel"},
+		shop.RoleCashier: {},
+		shop.RoleWasher:  {},
+	} {
+		var job struct {
+			May []string `json:"may"`
+		}
+		ts.call(t, nil, "GET", "/api/v1/jobs/20261123-0001", ts.tokens[role], nil).json(t, &job)
+		if !slices.Equal(job.May, want) {
+			t.Errorf("%s may %v, want %v", role, job.May, want)
+		}
+	}
+}
+
 func TestBadInputGetsAProblemAndChangesNothing(t *testing.T) {
 	ts := newTestShop(t)
 	tok := ts.tokens[shop.RoleAdvisor]
