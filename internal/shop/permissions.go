@@ -166,10 +166,13 @@ func (c *Dispatch) permit(d *Draft, a Actor) error {
 	if err != nil {
 		return err
 	}
-	if j.Stage == StageDispatched || j.Stage == StageInProgress || j.Stage.Paused() {
+	switch {
+	case j.Stage == StageWaitingDispatch, j.Stage == StageDispatched, j.Stage == StageInProgress, j.Stage.Paused():
 		return nil
 	}
-	return checkMove(j.Stage, StageDispatched)
+	// Not from the quality check, though a failed check moves the job
+	// back to dispatched: the rework keeps its assignment.
+	return &IllegalMoveError{From: j.Stage, To: StageDispatched, Allowed: moves[j.Stage]}
 }
 
 // The commands that only move a job may do so when the process allows

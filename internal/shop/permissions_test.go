@@ -183,6 +183,7 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 		{"a dispatched job is submitted", desk, &Submit{JobRef: JobRef{JobID: "dispatched"}}, CodeIllegalMove},
 		{"a waiting job is dispatched", desk, &Dispatch{JobID: "waiting", TeamID: "team-1", TechIDs: []string{"t-li"}, BayID: "bay-1"}, ok},
 		{"a job in work is given another bay", desk, &Dispatch{JobID: "working", TeamID: "team-1", TechIDs: []string{"t-li"}, BayID: "bay-1"}, ok},
+		{"a job in its quality check is dispatched", desk, &Dispatch{JobID: "check", TeamID: "team-1", TechIDs: []string{"t-li"}, BayID: "bay-1"}, CodeIllegalMove},
 		{"a job in reception is dispatched", desk, &Dispatch{JobID: "reception", TeamID: "team-1", TechIDs: []string{"t-li"}, BayID: "bay-1"}, CodeIllegalMove},
 		{"a dispatched job goes back to the queue", desk, &Undispatch{JobRef: JobRef{JobID: "dispatched"}}, ok},
 		{"a job in work goes back to the queue", desk, &Undispatch{JobRef: JobRef{JobID: "working"}}, CodeIllegalMove},
