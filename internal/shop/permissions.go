@@ -81,19 +81,15 @@ func MayGive(a Actor) []string {
 // names no team: a user who holds it checks the jobs of the teams that
 // name them as leader and no others, and naming a technician leader is
 // enough without the role. The manager and the system may do both.
-func (s *State) MayQC(a Actor, j *Job, step QCStep) error {
-	return mayQC(a, j, step, func(teamID string) string {
-		return leaderAccount(s.Teams[teamID], func(id string) *Technician { return s.Technicians[id] })
-	})
-}
+func (s *State) MayQC(a Actor, j *Job, step QCStep) error { return NewDraft(s).mayQC(a, j, step) }
 
-func mayQC(a Actor, j *Job, step QCStep, leaderOf func(teamID string) string) error {
+func (d *Draft) mayQC(a Actor, j *Job, step QCStep) error {
 	if a.System || a.Has(RoleManager) {
 		return nil
 	}
 	switch step {
 	case QCTeam:
-		if a.UserID != "" && j.TeamID != "" && leaderOf(j.TeamID) == a.UserID {
+		if a.UserID != "" && j.TeamID != "" && d.leaderAccount(j.TeamID) == a.UserID {
 			return nil
 		}
 		return forbidden("the team check is for the leader of the job's team")
@@ -109,11 +105,12 @@ func mayQC(a Actor, j *Job, step QCStep, leaderOf func(teamID string) string) er
 // leaderAccount is the user id of the active technician a team names as
 // its leader, or "" when it names none, or one who is inactive or has no
 // account.
-func leaderAccount(team *Team, tech func(id string) *Technician) string {
+func (d *Draft) leaderAccount(teamID string) string {
+	team := d.teams.get(teamID)
 	if team == nil || team.LeaderID == "" {
 		return ""
 	}
-	t := tech(team.LeaderID)
+	t := d.technicians.get(team.LeaderID)
 	if t == nil || !t.Active {
 		return ""
 	}
@@ -287,8 +284,7 @@ func (c *QC) permit(d *Draft, a Actor) error {
 	if err != nil {
 		return err
 	}
-	leaderOf := func(teamID string) string { return leaderAccount(d.teams.get(teamID), d.technicians.get) }
-	if err := mayQC(a, j, c.Step, leaderOf); err != nil {
+	if err := d.mayQC(a, j, c.Step); err != nil {
 		return err
 	}
 	if j.Stage != StageQualityCheck {
