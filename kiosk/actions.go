@@ -18,94 +18,48 @@ const (
 	ActionWashDone Action = "wash_done"
 )
 
-// Actions lists what a signed-in person may do to a job now: what their
-// roles allow (shop.Authorize, the one permission check) at the job's
-// stage. The page shows only these; the command is checked again when it
-// is given, so a stale page cannot do more.
+// Actions lists what a signed-in person may do to a job now: for each
+// button, the command it would give, offered when the domain's one check
+// (shop.State.May) says yes. The page shows only these; the command is
+// checked again when it is given, so a stale page cannot do more.
 func Actions(st *shop.State, u *shop.User, j *shop.Job) []Action {
 	out := []Action{}
 	if u == nil || j == nil {
 		return out
 	}
 	actor := shop.Actor{UserID: u.ID, Roles: u.Roles}
-	may := func(c shop.Command) bool { return shop.Authorize(actor, c) == nil }
-	tech := st.TechnicianOfUser(u.ID)
-	on := tech != nil && ClockedOn(j, tech.ID)
-	switch {
-	case j.Stage.Paused():
-		// Clocking on a paused job resumes it too.
-		if tech != nil && tech.Active && may(&shop.ClockOn{}) {
-			out = append(out, ActionClockOn)
-		}
-		if may(&shop.Resume{}) {
-			out = append(out, ActionResume)
-		}
-	case j.Stage == shop.StageDispatched || j.Stage == shop.StageInProgress:
-		if tech != nil && tech.Active && !on && may(&shop.ClockOn{}) {
-			out = append(out, ActionClockOn)
-		}
-		if on && may(&shop.ClockOff{}) {
-			out = append(out, ActionClockOff)
-		}
-		if j.Stage == shop.StageInProgress && may(&shop.Pause{}) {
-			out = append(out, ActionPause)
-		}
-		if j.Stage == shop.StageInProgress && tech != nil && tech.Active && may(&shop.Finish{}) && !awaitsDecision(st, j.ID) {
-			out = append(out, ActionFinish)
-		}
-	case j.Stage == shop.StageQualityCheck:
-		// The team check comes first, then the final inspection; who may
-		// pass each is the domain's one rule (shop.State.MayQC).
-		if teamPassed(j) {
-			if may(&shop.QC{}) && st.MayQC(actor, j, shop.QCFinal) == nil {
-				out = append(out, ActionQCFinal)
-			}
-		} else if may(&shop.QC{}) && st.MayQC(actor, j, shop.QCTeam) == nil {
-			out = append(out, ActionQCTeam)
-		}
-	case j.Stage == shop.StageWashing:
-		if may(&shop.WashDone{}) {
-			out = append(out, ActionWashDone)
+	for _, b := range buttons(st, u, j) {
+		if st.May(actor, b.command) == nil {
+			out = append(out, b.action)
 		}
 	}
 	return out
 }
 
-// ClockedOn reports whether a technician has an open clock session on a job.
-func ClockedOn(j *shop.Job, techID string) bool {
-	for _, c := range j.Clock {
-		if c.TechID == techID && c.End == nil {
-			return true
-		}
-	}
-	return false
+// button is an action and the command it gives on a job, in the order
+// the page shows them.
+type button struct {
+	action  Action
+	command shop.Command
 }
 
-// ClockedOnElsewhere returns the job, other than except, a technician is
-// clocked on, or "": clocking on a job clocks them off that one.
-func ClockedOnElsewhere(st *shop.State, techID, except string) string {
-	for _, j := range st.OpenJobs() {
-		if j.ID != except && ClockedOn(j, techID) {
-			return j.ID
-		}
+// buttons are the commands a person's buttons would give on a job: a
+// technician acts for themselves; a pause is asked for a break, since
+// every reason pauses the same work; each quality check step is its own.
+func buttons(st *shop.State, u *shop.User, j *shop.Job) []button {
+	me := shop.TechRef{JobID: j.ID}
+	if t := st.TechnicianOfUser(u.ID); t != nil {
+		me.TechID = t.ID
 	}
-	return ""
-}
-
-func teamPassed(j *shop.Job) bool {
-	for _, r := range j.CurrentQC() {
-		if r.Step == shop.QCTeam && r.Pass {
-			return true
-		}
+	ref := shop.JobRef{JobID: j.ID}
+	return []button{
+		{ActionClockOn, &shop.ClockOn{TechRef: me}},
+		{ActionClockOff, &shop.ClockOff{TechRef: me}},
+		{ActionPause, &shop.Pause{JobID: j.ID, Reason: shop.PauseBreak}},
+		{ActionResume, &shop.Resume{JobRef: ref}},
+		{ActionFinish, &shop.Finish{TechRef: me}},
+		{ActionQCTeam, &shop.QC{JobID: j.ID, Step: shop.QCTeam, Pass: true}},
+		{ActionQCFinal, &shop.QC{JobID: j.ID, Step: shop.QCFinal, Pass: true}},
+		{ActionWashDone, &shop.WashDone{JobRef: ref}},
 	}
-	return false
-}
-
-func awaitsDecision(st *shop.State, jobID string) bool {
-	for _, f := range st.JobFindings(jobID) {
-		if f.Status == shop.FindingAwaiting {
-			return true
-		}
-	}
-	return false
 }

@@ -15,55 +15,87 @@ type result struct {
 	job     string
 }
 
-// commandTypes maps each command's type to a constructor, for the decoder.
-var commandTypes = map[string]func() Command{
-	"set_settings":         func() Command { return &SetSettings{} },
-	"put_bay":              func() Command { return &PutBay{} },
-	"put_team":             func() Command { return &PutTeam{} },
-	"put_technician":       func() Command { return &PutTechnician{} },
-	"put_user":             func() Command { return &PutUser{} },
-	"put_customer":         func() Command { return &PutCustomer{} },
-	"put_vehicle":          func() Command { return &PutVehicle{} },
-	"book_appointment":     func() Command { return &BookAppointment{} },
-	"update_appointment":   func() Command { return &UpdateAppointment{} },
-	"open_job":             func() Command { return &OpenJob{} },
-	"update_estimate":      func() Command { return &UpdateEstimate{} },
-	"submit":               func() Command { return &Submit{} },
-	"dispatch":             func() Command { return &Dispatch{} },
-	"undispatch":           func() Command { return &Undispatch{} },
-	"clock_on":             func() Command { return &ClockOn{} },
-	"clock_off":            func() Command { return &ClockOff{} },
-	"pause":                func() Command { return &Pause{} },
-	"resume":               func() Command { return &Resume{} },
-	"finish":               func() Command { return &Finish{} },
-	"qc":                   func() Command { return &QC{} },
-	"wash_done":            func() Command { return &WashDone{} },
-	"deliver":              func() Command { return &Deliver{} },
-	"cancel":               func() Command { return &Cancel{} },
-	"request_parts":        func() Command { return &RequestParts{} },
-	"update_parts":         func() Command { return &UpdateParts{} },
-	"report_finding":       func() Command { return &ReportFinding{} },
-	"decide_finding":       func() Command { return &DecideFinding{} },
-	"record_followup":      func() Command { return &RecordFollowUp{} },
-	"close_complaint":      func() Command { return &CloseComplaint{} },
-	"put_operation":        func() Command { return &PutOperation{} },
-	"put_catalog_part":     func() Command { return &PutCatalogPart{} },
-	"revoke_customer_link": func() Command { return &RevokeCustomerLink{} },
+// commandType is one kind of command: how the decoder makes an empty one,
+// and which roles may give it at all. The manager may give every command
+// and the system actor (first start, demo) is not limited; the customer
+// may only decide findings on the one job their link opens. Whether a
+// person may give a command to the shop as it stands now (their own
+// clock, the job's stage, the check that is theirs) is State.May's.
+type commandType struct {
+	// decode makes an empty command for the decoder; nil for a command a
+	// client never sends as JSON.
+	decode func() Command
+	roles  []Role
 }
 
-// CommandTypes returns every command type, for documentation and tests.
+// Role lists, named once for the commands many roles share.
+var (
+	managerRoles = []Role{RoleManager}
+	deskRoles    = []Role{RoleManager, RoleAdvisor}
+	floorRoles   = []Role{RoleManager, RoleController, RoleTeamLeader, RoleTechnician}
+)
+
+// commandTypes is every command type: its constructor and its roles.
+var commandTypes = map[string]commandType{
+	"set_settings":       {func() Command { return &SetSettings{} }, managerRoles},
+	"put_bay":            {func() Command { return &PutBay{} }, managerRoles},
+	"put_team":           {func() Command { return &PutTeam{} }, managerRoles},
+	"put_technician":     {func() Command { return &PutTechnician{} }, managerRoles},
+	"put_user":           {func() Command { return &PutUser{} }, managerRoles},
+	"put_customer":       {func() Command { return &PutCustomer{} }, deskRoles},
+	"put_vehicle":        {func() Command { return &PutVehicle{} }, deskRoles},
+	"book_appointment":   {func() Command { return &BookAppointment{} }, deskRoles},
+	"update_appointment": {func() Command { return &UpdateAppointment{} }, deskRoles},
+	"open_job":           {func() Command { return &OpenJob{} }, deskRoles},
+	"update_estimate":    {func() Command { return &UpdateEstimate{} }, deskRoles},
+	"submit":             {func() Command { return &Submit{} }, deskRoles},
+	"dispatch":           {func() Command { return &Dispatch{} }, []Role{RoleManager, RoleController, RoleAdvisor}},
+	"undispatch":         {func() Command { return &Undispatch{} }, []Role{RoleManager, RoleController, RoleAdvisor}},
+	"clock_on":           {func() Command { return &ClockOn{} }, floorRoles},
+	"clock_off":          {func() Command { return &ClockOff{} }, floorRoles},
+	"pause":              {func() Command { return &Pause{} }, floorRoles},
+	"resume":             {func() Command { return &Resume{} }, floorRoles},
+	"finish":             {func() Command { return &Finish{} }, floorRoles},
+	// The team check is the leader's of the job's team, who may hold only
+	// the technician role; MayQC decides which step and which team.
+	"qc":                   {func() Command { return &QC{} }, []Role{RoleManager, RoleTeamLeader, RoleTechnician, RoleQC}},
+	"wash_done":            {func() Command { return &WashDone{} }, []Role{RoleManager, RoleController, RoleWasher}},
+	"deliver":              {func() Command { return &Deliver{} }, []Role{RoleManager, RoleAdvisor, RoleCashier}},
+	"cancel":               {func() Command { return &Cancel{} }, deskRoles},
+	"request_parts":        {func() Command { return &RequestParts{} }, []Role{RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor, RoleParts}},
+	"update_parts":         {func() Command { return &UpdateParts{} }, []Role{RoleManager, RoleParts}},
+	"report_finding":       {func() Command { return &ReportFinding{} }, []Role{RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor}},
+	"decide_finding":       {func() Command { return &DecideFinding{} }, deskRoles},
+	"record_followup":      {func() Command { return &RecordFollowUp{} }, []Role{RoleManager, RoleFollowUp, RoleAdvisor}},
+	"close_complaint":      {func() Command { return &CloseComplaint{} }, []Role{RoleManager, RoleFollowUp}},
+	"put_operation":        {func() Command { return &PutOperation{} }, managerRoles},
+	"put_catalog_part":     {func() Command { return &PutCatalogPart{} }, []Role{RoleManager, RoleParts}},
+	"revoke_customer_link": {func() Command { return &RevokeCustomerLink{} }, deskRoles},
+	// Everyone signed in, for their own account only (the command acts on
+	// its actor). It carries a hash, so a client never sends it.
+	"change_own_password": {nil, Roles},
+	// The catalogue's imports, as the put commands of what they bring in.
+	// The web layer builds them from a file the person has previewed.
+	"import_operations":    {nil, managerRoles},
+	"import_catalog_parts": {nil, []Role{RoleManager, RoleParts}},
+}
+
+// CommandTypes returns every command type a client may send, for
+// documentation and tests.
 func CommandTypes() []string {
 	out := make([]string, 0, len(commandTypes))
-	for t := range commandTypes {
-		out = append(out, t)
+	for t, ct := range commandTypes {
+		if ct.decode != nil {
+			out = append(out, t)
+		}
 	}
 	return out
 }
 
-// NewCommand returns an empty command of a type, or nil.
+// NewCommand returns an empty command of a type a client may send, or nil.
 func NewCommand(t string) Command {
-	if mk, ok := commandTypes[t]; ok {
-		return mk()
+	if ct, ok := commandTypes[t]; ok && ct.decode != nil {
+		return ct.decode()
 	}
 	return nil
 }

@@ -33,32 +33,12 @@ func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
-	if j := d.jobs.get(c.JobID); j != nil {
-		leaderOf := func(teamID string) string { return leaderAccount(d.teams.get(teamID), d.technicians.get) }
-		if err := mayQC(a, j, c.Step, leaderOf); err != nil {
-			return result{}, err
-		}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
 	}
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
 		return result{}, err
-	}
-	if j.Stage != StageQualityCheck {
-		action := "have its team check"
-		if c.Step == QCFinal {
-			action = "have its final inspection"
-		}
-		return result{}, &IllegalMoveError{From: j.Stage, To: StageQualityCheck, Allowed: moves[j.Stage], Action: action}
-	}
-	done := map[QCStep]bool{}
-	for _, r := range j.CurrentQC() {
-		done[r.Step] = r.Pass
-	}
-	if c.Step == QCFinal && !done[QCTeam] {
-		return result{}, conflict("the team check must pass before the final inspection")
-	}
-	if done[c.Step] {
-		return result{}, conflict("the %s check has passed already", c.Step)
 	}
 	j.QC = append(j.QC, QCResult{Step: c.Step, Pass: c.Pass, Reason: c.Reason, By: actorName(a), At: now})
 	switch {
@@ -91,11 +71,8 @@ type WashDone struct {
 func (c *WashDone) CommandType() string { return "wash_done" }
 
 func (c *WashDone) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	// Quality check may also move to ready (a car without a wash), but
-	// only the final inspection may take it there: a wash marks done
-	// only a car that is being washed.
-	if j := d.jobs.get(c.JobID); j != nil && j.Stage != StageWashing {
-		return result{}, &IllegalMoveError{From: j.Stage, To: StageReady, Allowed: moves[j.Stage]}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
 	}
 	return moveJob(d, c.JobID, StageReady, now)
 }

@@ -200,7 +200,7 @@ func (d *Draft) Apply(a Actor, c Command, now time.Time) (ev Event, err error) {
 			d.Rollback(sp)
 		}
 	}()
-	if err := Authorize(a, c); err != nil {
+	if err := authorize(a, c.CommandType()); err != nil {
 		return Event{}, err
 	}
 	res, err := c.apply(d, a, now)

@@ -33,6 +33,17 @@ func (d *Draft) jobFindings(jobID string) []*Finding {
 	return ofJob(&d.findings, jobID, func(f *Finding) string { return f.JobID })
 }
 
+// awaitingFinding returns a finding of a job that awaits the customer's
+// decision, or nil: the work is not finished while one does.
+func (d *Draft) awaitingFinding(jobID string) *Finding {
+	for _, f := range d.jobFindings(jobID) {
+		if f.Status == FindingAwaiting {
+			return f
+		}
+	}
+	return nil
+}
+
 // ReportFinding proposes extra work without pausing the job.
 type ReportFinding struct {
 	kind
@@ -77,17 +88,10 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 	default:
 		return result{}, (&problems{{Field: "via", Message: "must be customer_page, phone or in_person"}}).err()
 	}
-	old := d.findings.get(c.FindingID)
-	if old == nil || (a.Customer && old.JobID != a.CustomerJob) {
-		return result{}, notFound("finding", c.FindingID)
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
 	}
-	if a.Customer != (c.Via == "customer_page") {
-		return result{}, forbidden("only the customer's own page decides via customer_page")
-	}
-	if old.Status != FindingAwaiting {
-		return result{}, conflict("finding %s is %s already", old.ID, old.Status)
-	}
-	f := *old
+	f := *d.findings.get(c.FindingID)
 	f.Status = FindingDeclined
 	if c.Approve {
 		f.Status = FindingApproved

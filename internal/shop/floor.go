@@ -46,18 +46,17 @@ func (c *Dispatch) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
 		return result{}, err
 	}
-	switch {
-	case j.Stage == StageWaitingDispatch:
+	if j.Stage == StageWaitingDispatch {
 		if err := j.moveTo(StageDispatched, now); err != nil {
 			return result{}, err
 		}
-	case j.Stage == StageDispatched || j.Stage == StageInProgress || j.Stage.Paused():
-	default:
-		return result{}, &IllegalMoveError{From: j.Stage, To: StageDispatched, Allowed: moves[j.Stage]}
 	}
 	if busy := d.bayTakenBy(c.BayID, j.ID); busy != "" {
 		return result{}, conflict("bay %s is taken by job %s", c.BayID, busy)
@@ -104,23 +103,6 @@ type TechRef struct {
 	TechID string `json:"tech_id"`
 }
 
-// actingTech checks that the technician exists and that the actor may act
-// for them: technicians act for themselves; team leaders, the controller and
-// the manager for anyone.
-func actingTech(d *Draft, a Actor, techID string) (*Technician, error) {
-	t := d.technicians.get(techID)
-	if t == nil || !t.Active {
-		return nil, (&problems{{Field: "tech_id", Message: "is not an active technician"}}).err()
-	}
-	if a.System || a.Has(RoleManager) || a.Has(RoleController) || a.Has(RoleTeamLeader) {
-		return t, nil
-	}
-	if t.UserID != a.UserID {
-		return nil, forbidden("a technician clocks only for themselves")
-	}
-	return t, nil
-}
-
 // ClockOn starts a technician's work on a job. A technician is on one job
 // at a time: clocking on here clocks them off any other, with a note.
 type ClockOn struct {
@@ -131,29 +113,22 @@ type ClockOn struct {
 func (c *ClockOn) CommandType() string { return "clock_on" }
 
 func (c *ClockOn) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	t, err := actingTech(d, a, c.TechID)
-	if err != nil {
+	if err := c.permit(d, a); err != nil {
 		return result{}, err
 	}
+	t := d.technicians.get(c.TechID)
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
 		return result{}, err
 	}
-	switch {
-	case j.Stage == StageInProgress:
-	case j.Stage == StageDispatched || j.Stage.Paused():
+	if j.Stage != StageInProgress {
 		if err := j.moveTo(StageInProgress, now); err != nil {
 			return result{}, err
 		}
-	default:
-		return result{}, &IllegalMoveError{From: j.Stage, To: StageInProgress, Allowed: moves[j.Stage]}
-	}
-	if j.clockedOn(t.ID) {
-		return result{}, conflict("%s is already clocked on job %s", t.Name, j.ID)
 	}
 	var others []string
 	d.jobs.each(func(o *Job) {
-		if o.ID != j.ID && o.clockedOn(t.ID) {
+		if o.ID != j.ID && o.ClockedOn(t.ID) {
 			others = append(others, o.ID)
 		}
 	})
@@ -186,18 +161,14 @@ type ClockOff struct {
 func (c *ClockOff) CommandType() string { return "clock_off" }
 
 func (c *ClockOff) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	t, err := actingTech(d, a, c.TechID)
-	if err != nil {
+	if err := c.permit(d, a); err != nil {
 		return result{}, err
 	}
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
 		return result{}, err
 	}
-	if !j.clockedOn(t.ID) {
-		return result{}, conflict("%s is not clocked on job %s", t.Name, j.ID)
-	}
-	j.closeClock(t.ID, now, "")
+	j.closeClock(c.TechID, now, "")
 	return jobResult(j), nil
 }
 
@@ -222,6 +193,17 @@ type PauseInfo struct {
 	Note   string      `json:"note,omitempty"`
 }
 
+// pauseStage is the stage a pause for a reason moves the job to.
+func pauseStage(reason PauseReason) Stage {
+	switch reason {
+	case PauseWaitingParts:
+		return StageWaitingParts
+	case PauseWaitingApproval:
+		return StageWaitingApproval
+	}
+	return StagePaused
+}
+
 // Pause stops the work with a reason. Waiting for parts may name the parts
 // to request; waiting for approval may carry the finding to approve.
 type Pause struct {
@@ -237,13 +219,8 @@ func (c *Pause) CommandType() string { return "pause" }
 
 func (c *Pause) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
-	to := StagePaused
 	switch c.Reason {
-	case PauseWaitingParts:
-		to = StageWaitingParts
-	case PauseWaitingApproval:
-		to = StageWaitingApproval
-	case PauseBreak, PauseOther:
+	case PauseWaitingParts, PauseWaitingApproval, PauseBreak, PauseOther:
 	default:
 		p.add("reason", "must be waiting_parts, waiting_approval, break or other")
 	}
@@ -261,11 +238,14 @@ func (c *Pause) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
 		return result{}, err
 	}
-	if err := j.moveTo(to, now); err != nil {
+	if err := j.moveTo(pauseStage(c.Reason), now); err != nil {
 		return result{}, err
 	}
 	j.Pause = &PauseInfo{Reason: c.Reason, Note: c.Note}
@@ -288,12 +268,8 @@ type Resume struct {
 func (c *Resume) CommandType() string { return "resume" }
 
 func (c *Resume) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	j := d.jobs.get(c.JobID)
-	if j == nil {
-		return result{}, notFound("job", c.JobID)
-	}
-	if !j.Stage.Paused() {
-		return result{}, &IllegalMoveError{From: j.Stage, To: StageInProgress, Allowed: moves[j.Stage]}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
 	}
 	return moveJob(d, c.JobID, StageInProgress, now)
 }
@@ -309,18 +285,13 @@ type Finish struct {
 func (c *Finish) CommandType() string { return "finish" }
 
 func (c *Finish) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	t, err := actingTech(d, a, c.TechID)
-	if err != nil {
-		return result{}, err
-	}
 	if len(c.SelfCheck) > 50 {
 		return result{}, (&problems{{Field: "self_check", Message: "at most 50 items"}}).err()
 	}
-	for _, f := range d.jobFindings(c.JobID) {
-		if f.Status == FindingAwaiting {
-			return result{}, conflict("finding %s awaits the customer's decision", f.ID)
-		}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
 	}
+	t := d.technicians.get(c.TechID)
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
 		return result{}, err

@@ -52,14 +52,26 @@ func (j *Job) closeClock(techID string, now time.Time, note string) {
 	}
 }
 
-// clockedOn reports whether a technician has an open session on the job.
-func (j *Job) clockedOn(techID string) bool {
+// ClockedOn reports whether a technician has an open session on the job.
+func (j *Job) ClockedOn(techID string) bool {
 	for _, s := range j.Clock {
 		if s.End == nil && s.TechID == techID {
 			return true
 		}
 	}
 	return false
+}
+
+// ClockedOnElsewhere returns the open job, other than except, a
+// technician is clocked on, or "": clocking on a job clocks them off that
+// one.
+func (s *State) ClockedOnElsewhere(techID, except string) string {
+	for _, j := range s.OpenJobs() {
+		if j.ID != except && j.ClockedOn(techID) {
+			return j.ID
+		}
+	}
+	return ""
 }
 
 func jobResult(j *Job) result { return result{subject: j.ID, job: j.ID} }

@@ -40,7 +40,7 @@ func TestWaitingIsAPauseWithItsReason(t *testing.T) {
 	if j.Stage != StageWaitingParts || !j.Stage.Paused() || *j.Pause != (PauseInfo{Reason: PauseWaitingParts}) {
 		t.Errorf("waiting for parts: stage %s, pause %+v", j.Stage, j.Pause)
 	}
-	if j.clockedOn("tech-1") {
+	if j.ClockedOn("tech-1") {
 		t.Errorf("the technician is still clocked on a job waiting for parts")
 	}
 	w := f.state.Workshop(t0)

@@ -1,61 +1,44 @@
 package shop
 
-// Permissions says which roles may give each command. The manager may give
-// every command; the system actor (first start, demo) is not limited; the
-// customer may only decide findings on the one job their link opens.
-var Permissions = map[string][]Role{
-	"set_settings":       {RoleManager},
-	"put_bay":            {RoleManager},
-	"put_team":           {RoleManager},
-	"put_technician":     {RoleManager},
-	"put_user":           {RoleManager},
-	"put_customer":       {RoleManager, RoleAdvisor},
-	"put_vehicle":        {RoleManager, RoleAdvisor},
-	"book_appointment":   {RoleManager, RoleAdvisor},
-	"update_appointment": {RoleManager, RoleAdvisor},
-	"open_job":           {RoleManager, RoleAdvisor},
-	"update_estimate":    {RoleManager, RoleAdvisor},
-	"submit":             {RoleManager, RoleAdvisor},
-	"dispatch":           {RoleManager, RoleController, RoleAdvisor},
-	"undispatch":         {RoleManager, RoleController, RoleAdvisor},
-	"clock_on":           {RoleManager, RoleController, RoleTeamLeader, RoleTechnician},
-	"clock_off":          {RoleManager, RoleController, RoleTeamLeader, RoleTechnician},
-	"pause":              {RoleManager, RoleController, RoleTeamLeader, RoleTechnician},
-	"resume":             {RoleManager, RoleController, RoleTeamLeader, RoleTechnician},
-	"finish":             {RoleManager, RoleController, RoleTeamLeader, RoleTechnician},
-	// The team check is the leader's of the job's team, who may hold only
-	// the technician role; MayQC decides which step and which team.
-	"qc":                   {RoleManager, RoleTeamLeader, RoleTechnician, RoleQC},
-	"wash_done":            {RoleManager, RoleController, RoleWasher},
-	"deliver":              {RoleManager, RoleAdvisor, RoleCashier},
-	"cancel":               {RoleManager, RoleAdvisor},
-	"request_parts":        {RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor, RoleParts},
-	"update_parts":         {RoleManager, RoleParts},
-	"report_finding":       {RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor},
-	"decide_finding":       {RoleManager, RoleAdvisor},
-	"record_followup":      {RoleManager, RoleFollowUp, RoleAdvisor},
-	"close_complaint":      {RoleManager, RoleFollowUp},
-	"put_operation":        {RoleManager},
-	"put_catalog_part":     {RoleManager, RoleParts},
-	"revoke_customer_link": {RoleManager, RoleAdvisor},
-	// Everyone signed in, for their own account only (the command acts on
-	// its actor). It is never decoded from a client's JSON.
-	"change_own_password": Roles,
-	// The catalogue's imports, as the put commands of what they bring in.
-	// They are never decoded from a client's JSON either: the web layer
-	// builds them from a file the person has previewed.
-	"import_operations":    {RoleManager},
-	"import_catalog_parts": {RoleManager, RoleParts},
+import "sort"
+
+// This file answers one question: may this person give this command to
+// the shop as it stands now? The roles come from the command table
+// (commandTypes); the rules of the moment (whose clock, which stage,
+// whose check, whose job) are each command's permit, which its apply
+// calls too, so the engine and every screen that offers a button ask the
+// same rules.
+
+// May says whether an actor may give a command now: whether their roles
+// allow it at all, then the rules of the moment, a technician acting for
+// themselves, the job's stage allowing the move, no finding awaiting the
+// customer before the work is finished, the quality check being theirs,
+// a customer deciding only on their own job. It answers with the error
+// the command would give. What a command carries beyond who and which
+// job (a note, a price, the self-check) is checked when it applies.
+func (s *State) May(a Actor, c Command) error { return NewDraft(s).may(a, c) }
+
+func (d *Draft) may(a Actor, c Command) error {
+	if err := authorize(a, c.CommandType()); err != nil {
+		return err
+	}
+	if p, ok := c.(permitted); ok {
+		return p.permit(d, a)
+	}
+	return nil
 }
 
-// Authorize checks that the actor may give the command at all; commands
-// check the finer rules (a technician acts for themselves, a QC step needs
-// its inspector) when they apply.
-func Authorize(a Actor, c Command) error {
+// permitted is a command with rules of the moment. Its apply calls permit
+// once it has checked its own fields.
+type permitted interface {
+	permit(d *Draft, a Actor) error
+}
+
+// authorize checks that the actor's roles allow the command at all.
+func authorize(a Actor, t string) error {
 	if a.System {
 		return nil
 	}
-	t := c.CommandType()
 	if a.Customer {
 		if t == "decide_finding" {
 			return nil // the command checks the job
@@ -65,12 +48,30 @@ func Authorize(a Actor, c Command) error {
 	if a.Has(RoleManager) {
 		return nil
 	}
-	for _, r := range Permissions[t] {
+	for _, r := range commandTypes[t].roles {
 		if a.Has(r) {
 			return nil
 		}
 	}
 	return forbidden("your role may not %s", t)
+}
+
+// MayGiveType says whether an actor's roles allow a type of command at all,
+// May's first step, for a caller that has no command yet (a route that
+// gives only that command checks it before it reads the body).
+func MayGiveType(a Actor, commandType string) error { return authorize(a, commandType) }
+
+// MayGive lists, sorted, the command types an actor's roles allow at all:
+// what a page may offer before it knows the job.
+func MayGive(a Actor) []string {
+	out := []string{}
+	for t := range commandTypes {
+		if authorize(a, t) == nil {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // MayQC says whether an actor may record a step of a job's quality check.
@@ -80,19 +81,15 @@ func Authorize(a Actor, c Command) error {
 // names no team: a user who holds it checks the jobs of the teams that
 // name them as leader and no others, and naming a technician leader is
 // enough without the role. The manager and the system may do both.
-func (s *State) MayQC(a Actor, j *Job, step QCStep) error {
-	return mayQC(a, j, step, func(teamID string) string {
-		return leaderAccount(s.Teams[teamID], func(id string) *Technician { return s.Technicians[id] })
-	})
-}
+func (s *State) MayQC(a Actor, j *Job, step QCStep) error { return NewDraft(s).mayQC(a, j, step) }
 
-func mayQC(a Actor, j *Job, step QCStep, leaderOf func(teamID string) string) error {
+func (d *Draft) mayQC(a Actor, j *Job, step QCStep) error {
 	if a.System || a.Has(RoleManager) {
 		return nil
 	}
 	switch step {
 	case QCTeam:
-		if a.UserID != "" && j.TeamID != "" && leaderOf(j.TeamID) == a.UserID {
+		if a.UserID != "" && j.TeamID != "" && d.leaderAccount(j.TeamID) == a.UserID {
 			return nil
 		}
 		return forbidden("the team check is for the leader of the job's team")
@@ -108,13 +105,235 @@ func mayQC(a Actor, j *Job, step QCStep, leaderOf func(teamID string) string) er
 // leaderAccount is the user id of the active technician a team names as
 // its leader, or "" when it names none, or one who is inactive or has no
 // account.
-func leaderAccount(team *Team, tech func(id string) *Technician) string {
+func (d *Draft) leaderAccount(teamID string) string {
+	team := d.teams.get(teamID)
 	if team == nil || team.LeaderID == "" {
 		return ""
 	}
-	t := tech(team.LeaderID)
+	t := d.technicians.get(team.LeaderID)
 	if t == nil || !t.Active {
 		return ""
 	}
 	return t.UserID
+}
+
+// actingTech checks that the technician exists and that the actor may act
+// for them: technicians act for themselves; team leaders, the controller and
+// the manager for anyone.
+func actingTech(d *Draft, a Actor, techID string) (*Technician, error) {
+	t := d.technicians.get(techID)
+	if t == nil || !t.Active {
+		return nil, (&problems{{Field: "tech_id", Message: "is not an active technician"}}).err()
+	}
+	if a.System || a.Has(RoleManager) || a.Has(RoleController) || a.Has(RoleTeamLeader) {
+		return t, nil
+	}
+	if t.UserID != a.UserID {
+		return nil, forbidden("a technician clocks only for themselves")
+	}
+	return t, nil
+}
+
+// job returns a job as the draft sees it, or the error of one not found.
+func (d *Draft) job(id string) (*Job, error) {
+	if j := d.jobs.get(id); j != nil {
+		return j, nil
+	}
+	return nil, notFound("job", id)
+}
+
+// permit: a job in reception is submitted: a dispatched job may go back
+// to the queue too, but by undispatch, which frees its bay and keeps the
+// signed estimate.
+func (c *Submit) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if j.Stage != StageReception {
+		return &IllegalMoveError{From: j.Stage, To: StageWaitingDispatch, Allowed: moves[j.Stage], Action: "be submitted again"}
+	}
+	return nil
+}
+
+// permit: a job waiting for dispatch is dispatched; one dispatched, in
+// work or paused has its assignment changed.
+func (c *Dispatch) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case j.Stage == StageWaitingDispatch, j.Stage == StageDispatched, j.Stage == StageInProgress, j.Stage.Paused():
+		return nil
+	}
+	// Not from the quality check, though a failed check moves the job
+	// back to dispatched: the rework keeps its assignment.
+	return &IllegalMoveError{From: j.Stage, To: StageDispatched, Allowed: moves[j.Stage]}
+}
+
+// The commands that only move a job may do so when the process allows
+// the move (moves); their apply moves the job through the same check.
+func (c *Undispatch) permit(d *Draft, a Actor) error { return d.mayMove(c.JobID, StageWaitingDispatch) }
+func (c *Deliver) permit(d *Draft, a Actor) error    { return d.mayMove(c.JobID, StageDelivered) }
+func (c *Cancel) permit(d *Draft, a Actor) error     { return d.mayMove(c.JobID, StageCancelled) }
+
+func (d *Draft) mayMove(jobID string, to Stage) error {
+	j, err := d.job(jobID)
+	if err != nil {
+		return err
+	}
+	return checkMove(j.Stage, to)
+}
+
+// MayOnJob lists the commands on a job as a whole (naming no more than
+// the job) that an actor may give to it now, in the order of the
+// process: what a job's page may offer.
+func (s *State) MayOnJob(a Actor, jobID string) []string {
+	d := NewDraft(s)
+	ref := JobRef{JobID: jobID}
+	out := []string{}
+	for _, c := range []Command{&Submit{JobRef: ref}, &Dispatch{JobID: jobID}, &Undispatch{JobRef: ref},
+		&Resume{JobRef: ref}, &WashDone{JobRef: ref}, &Deliver{JobID: jobID}, &Cancel{JobID: jobID}} {
+		if d.may(a, c) == nil {
+			out = append(out, c.CommandType())
+		}
+	}
+	return out
+}
+
+// permit: clocking on starts the work on a dispatched job, resumes a
+// paused one, or joins one in work, once per technician.
+func (c *ClockOn) permit(d *Draft, a Actor) error {
+	t, err := actingTech(d, a, c.TechID)
+	if err != nil {
+		return err
+	}
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if j.Stage != StageInProgress {
+		if err := checkMove(j.Stage, StageInProgress); err != nil {
+			return err
+		}
+	}
+	if j.ClockedOn(t.ID) {
+		return conflict("%s is already clocked on job %s", t.Name, j.ID)
+	}
+	return nil
+}
+
+// permit: only a technician on the job clocks off it.
+func (c *ClockOff) permit(d *Draft, a Actor) error {
+	t, err := actingTech(d, a, c.TechID)
+	if err != nil {
+		return err
+	}
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if !j.ClockedOn(t.ID) {
+		return conflict("%s is not clocked on job %s", t.Name, j.ID)
+	}
+	return nil
+}
+
+// permit: the work pauses only while it is going on.
+func (c *Pause) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	return checkMove(j.Stage, pauseStage(c.Reason))
+}
+
+// permit: only a paused job resumes.
+func (c *Resume) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if !j.Stage.Paused() {
+		return &IllegalMoveError{From: j.Stage, To: StageInProgress, Allowed: moves[j.Stage]}
+	}
+	return nil
+}
+
+// permit: a technician finishes the work in progress for themselves, and
+// not while a finding awaits the customer's decision.
+func (c *Finish) permit(d *Draft, a Actor) error {
+	if _, err := actingTech(d, a, c.TechID); err != nil {
+		return err
+	}
+	if f := d.awaitingFinding(c.JobID); f != nil {
+		return conflict("finding %s awaits the customer's decision", f.ID)
+	}
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	return checkMove(j.Stage, StageQualityCheck)
+}
+
+// permit: a step of the quality check is the person's whose check it is
+// (MayQC), in the quality check, the team check first, each passed once.
+func (c *QC) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if err := d.mayQC(a, j, c.Step); err != nil {
+		return err
+	}
+	if j.Stage != StageQualityCheck {
+		action := "have its team check"
+		if c.Step == QCFinal {
+			action = "have its final inspection"
+		}
+		return &IllegalMoveError{From: j.Stage, To: StageQualityCheck, Allowed: moves[j.Stage], Action: action}
+	}
+	done := map[QCStep]bool{}
+	for _, r := range j.CurrentQC() {
+		done[r.Step] = r.Pass
+	}
+	if c.Step == QCFinal && !done[QCTeam] {
+		return conflict("the team check must pass before the final inspection")
+	}
+	if done[c.Step] {
+		return conflict("the %s check has passed already", c.Step)
+	}
+	return nil
+}
+
+// permit: the wash is marked done on a car being washed. Quality check may
+// also move to ready (a car without a wash), but only the final inspection
+// may take it there.
+func (c *WashDone) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if j.Stage != StageWashing {
+		return &IllegalMoveError{From: j.Stage, To: StageReady, Allowed: moves[j.Stage]}
+	}
+	return nil
+}
+
+// permit: a finding awaiting the customer is decided once, by the
+// customer on their own job's page, or by the staff for them (by phone or
+// in person) and never as if from the customer's page.
+func (c *DecideFinding) permit(d *Draft, a Actor) error {
+	f := d.findings.get(c.FindingID)
+	if f == nil || (a.Customer && f.JobID != a.CustomerJob) {
+		return notFound("finding", c.FindingID)
+	}
+	if a.Customer != (c.Via == "customer_page") {
+		return forbidden("only the customer's own page decides via customer_page")
+	}
+	if f.Status != FindingAwaiting {
+		return conflict("finding %s is %s already", f.ID, f.Status)
+	}
+	return nil
 }

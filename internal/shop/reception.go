@@ -220,11 +220,8 @@ type Submit struct {
 func (c *Submit) CommandType() string { return "submit" }
 
 func (c *Submit) apply(d *Draft, a Actor, now time.Time) (result, error) {
-	// Only a job in reception is submitted: a dispatched job may go back to
-	// the queue too, but by undispatch, which frees its bay and keeps the
-	// signed estimate.
-	if j := d.jobs.get(c.JobID); j != nil && j.Stage != StageReception {
-		return result{}, &IllegalMoveError{From: j.Stage, To: StageWaitingDispatch, Allowed: moves[j.Stage], Action: "be submitted again"}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
 	}
 	r, err := moveJob(d, c.JobID, StageWaitingDispatch, now)
 	if err != nil {

@@ -157,7 +157,7 @@ func (s *State) Setup(pairedScreens int) []SetupState {
 // TeamLeader is the active account of the active technician a team names
 // as its leader, who passes the team's check; nil when there is none.
 func (s *State) TeamLeader(teamID string) *User {
-	id := leaderAccount(s.Teams[teamID], func(id string) *Technician { return s.Technicians[id] })
+	id := NewDraft(s).leaderAccount(teamID)
 	if u := s.Users[id]; u != nil && u.Active {
 		return u
 	}

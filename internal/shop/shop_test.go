@@ -273,10 +273,10 @@ func TestClockingOnAnotherJobClocksOffTheFirst(t *testing.T) {
 	f.must(t, tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}})
 	f.must(t, tech, &ClockOn{TechRef: TechRef{"20261123-0002", "tech-1"}})
 	first := f.state.Jobs[j.ID]
-	if first.clockedOn("tech-1") || !strings.Contains(first.Clock[0].Note, "20261123-0002") {
+	if first.ClockedOn("tech-1") || !strings.Contains(first.Clock[0].Note, "20261123-0002") {
 		t.Errorf("first job's session: %+v", first.Clock)
 	}
-	if !f.state.Jobs["20261123-0002"].clockedOn("tech-1") {
+	if !f.state.Jobs["20261123-0002"].ClockedOn("tech-1") {
 		t.Errorf("not clocked on the second job")
 	}
 	// A technician cannot clock on for a colleague; the team leader can.

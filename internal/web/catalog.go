@@ -140,7 +140,7 @@ func (s *Server) previewImport(c *fiber.Ctx) error {
 		return problem(c, CodeInvalid, "say what the file holds", shop.FieldError{Field: "kind", Message: "must be operations or parts"})
 	}
 	w := whoOf(c)
-	if err := shop.Authorize(w.actor, importCommand(kind, "", nil)); err != nil {
+	if err := s.eng.State().May(w.actor, importCommand(kind, "", nil)); err != nil {
 		return err
 	}
 	name := strings.TrimSpace(c.Query("name"))

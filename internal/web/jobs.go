@@ -96,6 +96,9 @@ type jobDetail struct {
 	Parts    []*shop.PartsRequest `json:"parts_requests"`
 	Findings []*shop.Finding      `json:"findings"`
 	Moves    []shop.Stage         `json:"moves"`
+	// May is what the caller may give to the job as a whole now
+	// (shop.State.MayOnJob), for the page's buttons.
+	May []string `json:"may"`
 	// Phone is the customer's, for the advisor who calls about the job.
 	Phone string `json:"phone"`
 }
@@ -114,12 +117,13 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 	if j == nil {
 		return problem(c, CodeNotFound, "job "+id+" does not exist")
 	}
-	return c.JSON(s.detail(st, j))
+	return c.JSON(s.detail(st, j, whoOf(c).actor))
 }
 
 // detail is a job with its parts requests, findings and allowed moves.
-func (s *Server) detail(st *shop.State, j *shop.Job) jobDetail {
-	return jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage), Phone: phoneOf(st, j)}
+func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetail {
+	return jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
+		May: st.MayOnJob(caller, j.ID), Phone: phoneOf(st, j)}
 }
 
 func (s *Server) jobHistory(c *fiber.Ctx) error {

@@ -106,11 +106,11 @@ func (s *Server) kioskJob(c *fiber.Ctx) error {
 		return problem(c, CodeNotFound, "job "+id+" does not exist")
 	}
 	u := whoOf(c).user
-	v := kioskJobView{jobDetail: s.detail(st, j), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j)}
+	v := kioskJobView{jobDetail: s.detail(st, j, whoOf(c).actor), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j)}
 	if t := st.TechnicianOfUser(u.ID); t != nil {
 		v.TechnicianID = t.ID
-		v.ClockedOn = kiosk.ClockedOn(j, t.ID)
-		v.Elsewhere = kiosk.ClockedOnElsewhere(st, t.ID, j.ID)
+		v.ClockedOn = j.ClockedOn(t.ID)
+		v.Elsewhere = st.ClockedOnElsewhere(t.ID, j.ID)
 	}
 	return c.JSON(v)
 }

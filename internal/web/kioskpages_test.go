@@ -324,7 +324,7 @@ func TestKioskBayQueueAndClockingOnElsewhere(t *testing.T) {
 		t.Fatalf("clock on the second job: %d %s", r.status, r.body)
 	}
 	first := ts.eng.State().Jobs[testJob]
-	if kiosk.ClockedOn(first, "tech-1") || first.Clock[len(first.Clock)-1].Note != "clocked on 20261123-0002" {
+	if first.ClockedOn("tech-1") || first.Clock[len(first.Clock)-1].Note != "clocked on 20261123-0002" {
 		t.Errorf("the first job's clock: %+v", first.Clock)
 	}
 }

@@ -58,8 +58,20 @@ func (s *Server) routes() {
 	staff := func(method, path string, h fiber.Handler) {
 		api.Add(method, path, s.requireUser, h)
 	}
-	manager := func(method, path string, h fiber.Handler) {
-		api.Add(method, path, s.requireUser, requireRole(shop.RoleManager), h)
+	// Who may call a route that gives no command is listed here, once per
+	// list (the manager may call them all); a route that gives one command
+	// asks the domain's command table who may give it.
+	only := func(roles ...shop.Role) func(method, path string, h fiber.Handler) {
+		return func(method, path string, h fiber.Handler) {
+			api.Add(method, path, s.requireUser, requireRole(roles...), h)
+		}
+	}
+	manager := only(shop.RoleManager)
+	reports := only(shop.RoleAdvisor, shop.RoleController)
+	desk := only(shop.RoleAdvisor, shop.RoleCashier, shop.RoleController)
+	counter := only(shop.RoleParts, shop.RoleController)
+	command := func(method, path, commandType string, h fiber.Handler) {
+		api.Add(method, path, s.requireUser, requireCommand(commandType), h)
 	}
 	// Who one is and one's own password: open to a person who must set a
 	// new password before anything else.
@@ -94,14 +106,11 @@ func (s *Server) routes() {
 	staff("GET", "/desk/lookup", s.deskLookup)
 	staff("GET", "/findings", s.listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
 
-	api.Add("GET", "/kpis", s.requireUser, requireRole(shop.RoleAdvisor, shop.RoleController), s.kpis)
+	reports("GET", "/kpis", s.kpis)
 	manager("GET", "/export/jobs.csv", s.exportJobsCSV)
 	manager("GET", "/export/jobs.json", s.exportJobsJSON)
 	manager("GET", "/export/events.json", s.exportEvents)
-	desk := func(method, path string, h fiber.Handler) {
-		api.Add(method, path, s.requireUser, requireRole(shop.RoleAdvisor, shop.RoleCashier, shop.RoleController), h)
-	}
-	api.Add("GET", "/parts-counter", s.requireUser, requireRole(shop.RoleParts, shop.RoleController), s.partsCounter)
+	counter("GET", "/parts-counter", s.partsCounter)
 	desk("GET", "/jobs/:id/documents/:file", s.jobDocument)
 	desk("POST", "/jobs/:id/print", s.printJob)
 	desk("GET", "/documents/seat-labels.pdf", s.seatLabels)
@@ -109,7 +118,7 @@ func (s *Server) routes() {
 	manager("GET", "/documents/badges.pdf", s.badges)
 	manager("GET", "/setup", s.setup)
 	manager("GET", "/users", s.listUsers)
-	manager("POST", "/users", s.putUser)
+	command("POST", "/users", "put_user", s.putUser)
 	manager("GET", "/tokens", s.listTokens)
 	manager("POST", "/tokens", s.createToken)
 	manager("DELETE", "/tokens/:id", s.revokeToken)
@@ -123,6 +132,17 @@ func (s *Server) routes() {
 		c.Locals("unmatched", true) // for the metrics: not a route of its own
 		return problem(c, CodeRouteNotFound, c.Method()+" "+c.Path())
 	})
+}
+
+// requireCommand lets through who may give a type of command at all, for a
+// route that gives only that command: the roles are the domain's.
+func requireCommand(commandType string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := shop.MayGiveType(whoOf(c).actor, commandType); err != nil {
+			return err
+		}
+		return c.Next()
+	}
 }
 
 // importPath takes a catalogue file, the one body larger than BodyLimit.

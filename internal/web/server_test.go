@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -187,16 +189,67 @@ func (ts *testShop) call(t *testing.T, client *http.Client, method, path, token 
 	return response{resp.StatusCode, resp.Header, raw}
 }
 
-// Every role × every command: the API refuses exactly what the permission
-// table refuses, and a refused command changes nothing.
+// whoMayGive is who may give each command a client sends, written out
+// here rather than read from the table it checks: one letter per role in
+// the order of gridRoles when the role may, a dot when it may not.
+var gridRoles = []shop.Role{shop.RoleManager, shop.RoleAdvisor, shop.RoleController, shop.RoleTeamLeader,
+	shop.RoleTechnician, shop.RoleQC, shop.RoleParts, shop.RoleWasher, shop.RoleCashier, shop.RoleFollowUp}
+
+var whoMayGive = map[string]string{
+	//                      MACLTQPWKF
+	"set_settings":         "M.........",
+	"put_bay":              "M.........",
+	"put_team":             "M.........",
+	"put_technician":       "M.........",
+	"put_user":             "M.........",
+	"put_customer":         "MA........",
+	"put_vehicle":          "MA........",
+	"book_appointment":     "MA........",
+	"update_appointment":   "MA........",
+	"open_job":             "MA........",
+	"update_estimate":      "MA........",
+	"submit":               "MA........",
+	"dispatch":             "MAC.......",
+	"undispatch":           "MAC.......",
+	"clock_on":             "M.CLT.....",
+	"clock_off":            "M.CLT.....",
+	"pause":                "M.CLT.....",
+	"resume":               "M.CLT.....",
+	"finish":               "M.CLT.....",
+	"qc":                   "M..LTQ....",
+	"wash_done":            "M.C....W..",
+	"deliver":              "MA......K.",
+	"cancel":               "MA........",
+	"request_parts":        "MACLT.P...",
+	"update_parts":         "M.....P...",
+	"report_finding":       "MACLT.....",
+	"decide_finding":       "MA........",
+	"record_followup":      "MA.......F",
+	"close_complaint":      "M........F",
+	"put_operation":        "M.........",
+	"put_catalog_part":     "M.....P...",
+	"revoke_customer_link": "MA........",
+}
+
+// Every role × every command: the API refuses exactly what whoMayGive
+// refuses, and a refused command changes nothing.
 func TestEveryRoleAgainstEveryCommand(t *testing.T) {
+	if len(gridRoles) != len(shop.Roles) {
+		t.Fatalf("the grid has %d roles, the shop %d", len(gridRoles), len(shop.Roles))
+	}
+	types := shop.CommandTypes()
+	if len(types) != len(whoMayGive) {
+		t.Errorf("the shop has %d command types, the grid %d", len(types), len(whoMayGive))
+	}
 	ts := newTestShop(t)
-	for _, role := range shop.Roles {
-		for _, typ := range shop.CommandTypes() {
-			allowed := role == shop.RoleManager
-			for _, r := range shop.Permissions[typ] {
-				allowed = allowed || r == role
-			}
+	for _, typ := range types {
+		row, ok := whoMayGive[typ]
+		if !ok {
+			t.Errorf("%s: not in the grid", typ)
+			continue
+		}
+		for i, role := range gridRoles {
+			allowed := row[i] != '.'
 			before := ts.store.LastSeq()
 			r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[role], fmt.Sprintf(`{"type":%q}`, typ))
 			if got := r.status == http.StatusForbidden; got == allowed {
@@ -212,6 +265,59 @@ func TestEveryRoleAgainstEveryCommand(t *testing.T) {
 	}
 	// The other changing routes, and callers who are not people, are in
 	// TestEveryCallerAgainstEveryChangingRoute.
+}
+
+// The commands a client never sends, with their roles, the rest of the
+// grid: everyone changes their own password; the imports are the
+// catalogue's keepers'.
+var whoMayGiveBuilt = map[string]string{
+	//                      MACLTQPWKF
+	"change_own_password":  "MACLTQPWKF",
+	"import_operations":    "M.........",
+	"import_catalog_parts": "M.....P...",
+}
+
+// GET /api/v1/me tells each role the commands it may give, as the grid
+// says, so a page need not keep a copy of the roles.
+func TestMeSaysWhichCommandsOneMayGive(t *testing.T) {
+	ts := newTestShop(t)
+	for i, role := range gridRoles {
+		want := []string{}
+		for _, grid := range []map[string]string{whoMayGive, whoMayGiveBuilt} {
+			for typ, row := range grid {
+				if row[i] != '.' {
+					want = append(want, typ)
+				}
+			}
+		}
+		sort.Strings(want)
+		var me struct {
+			May []string `json:"may"`
+		}
+		ts.call(t, nil, "GET", "/api/v1/me", ts.tokens[role], nil).json(t, &me)
+		if !slices.Equal(me.May, want) {
+			t.Errorf("%s may %v, want %v", role, me.May, want)
+		}
+	}
+}
+
+// A job's view says what the caller may give to it now: the test shop's
+// job is in reception.
+func TestAJobSaysWhatTheCallerMayGiveItNow(t *testing.T) {
+	ts := newTestShop(t)
+	for role, want := range map[shop.Role][]string{
+		shop.RoleAdvisor: {"submit", "undispatch", "cancel"},
+		shop.RoleCashier: {},
+		shop.RoleWasher:  {},
+	} {
+		var job struct {
+			May []string `json:"may"`
+		}
+		ts.call(t, nil, "GET", "/api/v1/jobs/20261123-0001", ts.tokens[role], nil).json(t, &job)
+		if !slices.Equal(job.May, want) {
+			t.Errorf("%s may %v, want %v", role, job.May, want)
+		}
+	}
 }
 
 func TestBadInputGetsAProblemAndChangesNothing(t *testing.T) {

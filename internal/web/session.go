@@ -143,7 +143,10 @@ func (s *Server) me(c *fiber.Ctx) error {
 		User    userView    `json:"user"`
 		CSRF    string      `json:"csrf,omitempty"`
 		BaseURL baseURLView `json:"base_url"`
-	}{User: viewUser(s.eng.State(), w.user), BaseURL: s.baseURLOf(c)}
+		// May lists the command types the user's roles allow, so a page
+		// offers what the server accepts without a copy of the roles.
+		May []string `json:"may"`
+	}{User: viewUser(s.eng.State(), w.user), BaseURL: s.baseURLOf(c), May: shop.MayGive(w.actor)}
 	if w.session != nil {
 		out.CSRF = w.session.CSRF
 	}

@@ -97,7 +97,8 @@ start("desk", async (main, ctx) => {
       detail.replaceChildren(...parts);
       return;
     }
-    if (j.stage !== "ready") {
+    // The server says whether this person may deliver the car now.
+    if (!d.may.includes("deliver")) {
       parts.push(el("p", { class: "muted" }, t("desk.delivery.not_ready")));
       detail.replaceChildren(...parts);
       return;

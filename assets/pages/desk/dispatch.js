@@ -7,14 +7,14 @@
 // bay and the priority. The page follows the workshop's live feed and
 // reads the workshop again after each change.
 
-import { start, t, el, api, command, form, notice, when, hasRole } from "../staff/app.js";
+import { start, t, el, api, command, form, notice, when } from "../staff/app.js";
 import { Feed } from "../feed.js";
 import { field, select, table } from "../staff/kit.js";
 
 const ON_BAY = ["dispatched", "in_progress", "waiting_parts", "waiting_approval", "paused"];
 
 start("desk", async (main, ctx) => {
-  if (!hasRole(ctx.user, "controller", "advisor")) {
+  if (!ctx.may.includes("dispatch")) {
     main.append(el("p", { class: "error" }, t("desk.dispatch.not_allowed")));
     return;
   }

@@ -4,7 +4,7 @@
 // again); and the complaints still open, until the follow-up clerk closes
 // each with what was done.
 
-import { start, api, command, el, t, form, notice, problemText, hasRole } from "/assets/staff/app.js";
+import { start, api, command, el, t, form, notice, problemText } from "/assets/staff/app.js";
 import { watchJobs, dateTime } from "/assets/staff/advisor.js";
 
 const outcomes = [
@@ -68,7 +68,7 @@ start("desk", async (main, ctx) => {
       el("div", { class: "toolbar" }, el("strong", { class: "plate" }, js.plate), el("strong", {}, js.customer), el("a", { href: `tel:${js.phone}` }, js.phone),
         el("span", { class: "muted" }, dateTime(j.follow_up?.at))),
       el("p", { class: "pre" }, j.follow_up?.notes || ""));
-    if (hasRole(user, "followup")) {
+    if (ctx.may.includes("close_complaint")) {
       const f = el("form", { novalidate: true },
         el("label", {}, el("span", {}, t("desk.field.resolution")), el("textarea", { name: "resolution", rows: 2 })),
         el("button", { type: "submit", class: "small" }, t("desk.follow.close")));

@@ -53,11 +53,6 @@ export function user() {
   return session.user;
 }
 
-export function hasRole(...roles) {
-  const have = session.user ? session.user.roles : [];
-  return have.includes("manager") || roles.some((r) => have.includes(r));
-}
-
 // problemText says in the reader's language what went wrong.
 export function problemText(p) {
   switch (p && p.code) {

@@ -6,7 +6,7 @@
 // ready).
 
 import { Feed } from "/assets/feed.js";
-import { api, el, t, notice, hasRole, problemText, when } from "/assets/staff/app.js";
+import { api, el, t, notice, problemText, when } from "/assets/staff/app.js";
 import { wallTime, fromWallTime } from "/assets/kit/format.js";
 
 // The desk's few extra styles live beside its pages.
@@ -185,4 +185,3 @@ export function watchJobs(user, onModel, onStatus) {
   return feed;
 }
 
-export { hasRole };

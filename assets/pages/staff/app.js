@@ -10,8 +10,9 @@
 //   import { start } from "/assets/staff/app.js";
 //   start("desk", async (main, ctx) => { … });
 //
-// ctx holds the signed-in user (ctx.user, with roles) and the shop's
-// settings (ctx.settings).
+// ctx holds the signed-in user (ctx.user, with roles), the command types
+// their roles allow (ctx.may, from the server) and the shop's settings
+// (ctx.settings).
 
 import { loadCatalog, t, translate, lang, has } from "../i18n.js";
 import { onLinkChange } from "../link.js";
@@ -165,7 +166,7 @@ export async function start(area, draw) {
   // data-drawn says the page has drawn what it first loaded (or failed
   // to): a test waits for it rather than for time to pass.
   try {
-    await draw(main, { user: me.user, settings, area, baseURL: me.base_url });
+    await draw(main, { user: me.user, may: me.may, settings, area, baseURL: me.base_url });
     document.body.dataset.drawn = "ok";
   } catch (e) {
     main.append(el("p", { class: "error" }, e.message));
@@ -196,12 +197,6 @@ async function signOut() {
   } finally {
     location.assign("/signin");
   }
-}
-
-// hasRole says whether the user holds one of the roles (a manager holds
-// them all).
-export function hasRole(user, ...roles) {
-  return user.roles.includes("manager") || roles.some((r) => user.roles.includes(r));
 }
 
 // showLink keeps a banner under the header while the server cannot be
