@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,11 +33,25 @@ func Chromium(t testing.TB) string {
 	return ""
 }
 
-// Browser starts a headless Chromium with a fresh profile, a window of
-// the given size and the demo shop's time zone; it closes when the test
-// ends.
-func Browser(t testing.TB, width, height int) context.Context {
+// shared is the one headless Chromium that a test binary's browser tests
+// share. Starting a Chromium takes seconds on a loaded 2-core machine, a
+// browser context next to no time; each test's browser context is as
+// separate as another browser (its own cookies, storage and cache).
+var shared struct {
+	sync.Mutex
+	ctx    context.Context // the first tab, whose context owns the browser
+	cancel context.CancelFunc
+}
+
+// browser returns the shared Chromium, starting it the first time and
+// again if it has gone away.
+func browser(t testing.TB) context.Context {
 	t.Helper()
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.ctx != nil && shared.ctx.Err() == nil {
+		return shared.ctx
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(Chromium(t)),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -46,15 +61,44 @@ func Browser(t testing.TB, width, height int) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
 		// The shop's PCs, TVs and phones keep the shop's time: the demo
 		// shop is in Beijing, whatever zone the test machine is in.
 		chromedp.Env("TZ=Asia/Shanghai"),
 	}
+	// Without a user data directory chromedp makes a temporary one and
+	// removes it when the browser ends.
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	shared.ctx, shared.cancel = ctx, func() { cancel(); cancelAlloc() }
+	return ctx
+}
+
+// Run runs a package's tests and then ends the shared Chromium, if one
+// was started: a package with browser tests calls it from TestMain, as
+// os.Exit(livetest.Run(m)).
+func Run(m *testing.M) int {
+	code := m.Run()
+	shared.Lock()
+	if shared.cancel != nil {
+		shared.cancel()
+		shared.ctx, shared.cancel = nil, nil
+	}
+	shared.Unlock()
+	return code
+}
+
+// Browser gives the test a browser of its own, with a window of the given
+// size and the demo shop's time zone: a fresh browser context of the
+// shared Chromium, closed when the test ends. Tab opens more tabs in it.
+func Browser(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser(t), chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatal(err)
 	}
