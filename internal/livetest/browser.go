@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -99,11 +101,20 @@ func Browser(t testing.TB, width, height int) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser(t), chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height)), focused); err != nil {
 		t.Fatal(err)
 	}
 	return ctx
 }
+
+// focused makes a tab's page behave as the focused window's, as the one
+// tab of a browser of its own did: in a shared Chromium only one tab has
+// the window's focus, and a page without it did not open the reception
+// form's part picker when the test focused the field.
+var focused = chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+	_, err := cdp.Call(ctx, target, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+	return err
+})
 
 // Tab opens another tab in the browser of ctx; it shares the first tab's
 // cookies, as a second tab of one browser does.
@@ -111,7 +122,7 @@ func Tab(t testing.TB, ctx context.Context, width, height int) context.Context {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(ctx)
 	t.Cleanup(cancel)
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(width), int64(height)), focused); err != nil {
 		t.Fatal(err)
 	}
 	return tab
