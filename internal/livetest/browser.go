@@ -63,6 +63,14 @@ func browser(t testing.TB) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("hide-scrollbars", true),
+		// Each browser context has a window of its own, and Chromium
+		// treats a page it deems behind another window as a background
+		// one (timers slowed, focus and blur not as a person's): with it,
+		// the reception form's pickers did not close on blur in a
+		// package's run. No page of a test is a background one.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
 		// The shop's PCs, TVs and phones keep the shop's time: the demo
 		// shop is in Beijing, whatever zone the test machine is in.
 		chromedp.Env("TZ=Asia/Shanghai"),
