@@ -64,7 +64,8 @@ func buildBinary(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	// livetest.Run also ends the Chromium the browser tests share.
+	code := livetest.Run(m)
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
 	}

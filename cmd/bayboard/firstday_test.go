@@ -282,24 +282,13 @@ func (p *pageErrors) report(t *testing.T) func() {
 	}
 }
 
-// device opens a screen: the desk's is the first, in a Chromium of its
-// own; each other device is a separate browser context of that Chromium
-// (its own cookies and storage, as another person's phone has), which
-// spares starting a Chromium per phone. Every page it shows is watched
-// for uncaught exceptions and console errors.
+// device opens a screen: a browser of its own (its own cookies and
+// storage, as another person's phone has), a browser context of the
+// Chromium the tests share. Every page it shows is watched for uncaught
+// exceptions and console errors.
 func (d *firstDay) device(name string, width, height int) context.Context {
 	d.t.Helper()
-	var ctx context.Context
-	if d.desk == nil {
-		ctx = livetest.Browser(d.t, width, height)
-	} else {
-		var cancel context.CancelFunc
-		ctx, cancel = chromedp.NewContext(d.desk, chromedp.WithNewBrowserContext())
-		d.t.Cleanup(cancel)
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
-			d.t.Fatal(err)
-		}
-	}
+	ctx := livetest.Browser(d.t, width, height)
 	if err := chromedp.Listen(ctx, func(ev any) {
 		switch e := ev.(type) {
 		case *cdpruntime.EventExceptionThrown:

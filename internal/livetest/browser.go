@@ -8,9 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -32,11 +35,25 @@ func Chromium(t testing.TB) string {
 	return ""
 }
 
-// Browser starts a headless Chromium with a fresh profile, a window of
-// the given size and the demo shop's time zone; it closes when the test
-// ends.
-func Browser(t testing.TB, width, height int) context.Context {
+// shared is the one headless Chromium that a test binary's browser tests
+// share. Starting a Chromium takes seconds on a loaded 2-core machine, a
+// browser context next to no time; each test's browser context is as
+// separate as another browser (its own cookies, storage and cache).
+var shared struct {
+	sync.Mutex
+	ctx    context.Context // the first tab, whose context owns the browser
+	cancel context.CancelFunc
+}
+
+// browser returns the shared Chromium, starting it the first time and
+// again if it has gone away.
+func browser(t testing.TB) context.Context {
 	t.Helper()
+	shared.Lock()
+	defer shared.Unlock()
+	if shared.ctx != nil && shared.ctx.Err() == nil {
+		return shared.ctx
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(Chromium(t)),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -46,20 +63,66 @@ func Browser(t testing.TB, width, height int) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
+		// Each browser context has a window of its own, and Chromium
+		// treats a page it deems behind another window as a background
+		// one (timers slowed, focus and blur not as a person's): with it,
+		// the reception form's pickers did not close on blur in a
+		// package's run. No page of a test is a background one.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
 		// The shop's PCs, TVs and phones keep the shop's time: the demo
 		// shop is in Beijing, whatever zone the test machine is in.
 		chromedp.Env("TZ=Asia/Shanghai"),
 	}
+	// Without a user data directory chromedp makes a temporary one and
+	// removes it when the browser ends.
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	shared.ctx, shared.cancel = ctx, func() { cancel(); cancelAlloc() }
+	return ctx
+}
+
+// Run runs a package's tests and then ends the shared Chromium, if one
+// was started: a package with browser tests calls it from TestMain, as
+// os.Exit(livetest.Run(m)).
+func Run(m *testing.M) int {
+	code := m.Run()
+	shared.Lock()
+	if shared.cancel != nil {
+		shared.cancel()
+		shared.ctx, shared.cancel = nil, nil
+	}
+	shared.Unlock()
+	return code
+}
+
+// Browser gives the test a browser of its own, with a window of the given
+// size and the demo shop's time zone: a fresh browser context of the
+// shared Chromium, closed when the test ends. Tab opens more tabs in it.
+func Browser(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser(t), chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height)), focused); err != nil {
 		t.Fatal(err)
 	}
 	return ctx
 }
+
+// focused makes a tab's page behave as the focused window's, as the one
+// tab of a browser of its own did: in a shared Chromium only one tab has
+// the window's focus, and a page without it did not open the reception
+// form's part picker when the test focused the field.
+var focused = chromedp.Func(func(ctx context.Context, target *chromedp.Target) error {
+	_, err := cdp.Call(ctx, target, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+	return err
+})
 
 // Tab opens another tab in the browser of ctx; it shares the first tab's
 // cookies, as a second tab of one browser does.
@@ -67,7 +130,7 @@ func Tab(t testing.TB, ctx context.Context, width, height int) context.Context {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(ctx)
 	t.Cleanup(cancel)
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(width), int64(height)), focused); err != nil {
 		t.Fatal(err)
 	}
 	return tab

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -62,13 +64,24 @@ func decodePDFQR(tb testing.TB, pdf []byte) []string {
 }
 
 // getAs sends a GET with the Host header a browser would send had it
-// reached the server at host.
+// reached the server at host, written on the wire as it is given (Go's
+// client would blank a Host that is not one). An empty host sends an
+// HTTP/1.0 request with no Host header, as an old client may.
 func (ts *testShop) getAs(t *testing.T, host, path, token string) response {
 	t.Helper()
-	req, _ := http.NewRequest("GET", ts.url+path, nil)
-	req.Host = host
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+	if host == "" {
+		head = "GET " + path + " HTTP/1.0\r\n"
+	}
+	if _, err := io.WriteString(conn, head+"Authorization: Bearer "+token+"\r\nConnection: close\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +109,8 @@ func TestQRCodesCarryTheAddressTheBrowserUsed(t *testing.T) {
 		name, base, host, want string
 	}{
 		{"derived from the Host header", "", "192.168.1.20:8080", "http://192.168.1.20:8080/"},
-		{"a Host that is no host falls back to the address the server answered on", "", "evil.example/x?y", ts.url + "/"},
+		{"a Host that names no host falls back to the address the server answered on", "", ":8080", ts.url + "/"},
+		{"a request without a Host (HTTP/1.0) falls back to the address the server answered on", "", "", ts.url + "/"},
 		{"the shop's base URL wins", "http://werkstatt.lan:9000/", "192.168.1.20:8080", "http://werkstatt.lan:9000/"},
 	}
 	for _, c := range cases {
@@ -122,6 +136,14 @@ func TestQRCodesCarryTheAddressTheBrowserUsed(t *testing.T) {
 				}
 			}
 		})
+	}
+	// An HTTP/1.1 request whose Host is not a host, or is empty, is refused
+	// with 400 before any handler runs (RFC 9112, section 3.2), so no
+	// document is printed for it.
+	for _, host := range []string{"evil.example/x?y", " "} {
+		if r := ts.getAs(t, host, "/api/v1/documents/bay-sheet.pdf", mgr); r.status != 400 {
+			t.Errorf("Host %q: %d, want 400", host, r.status)
+		}
 	}
 }
 
