@@ -141,8 +141,13 @@ func TestQRCodesCarryTheAddressTheBrowserUsed(t *testing.T) {
 	// with 400 before any handler runs (RFC 9112, section 3.2), so no
 	// document is printed for it.
 	for _, host := range []string{"evil.example/x?y", " "} {
-		if r := ts.getAs(t, host, "/api/v1/documents/bay-sheet.pdf", mgr); r.status != 400 {
+		r := ts.getAs(t, host, "/api/v1/documents/bay-sheet.pdf", mgr)
+		if r.status != 400 {
 			t.Errorf("Host %q: %d, want 400", host, r.status)
+		}
+		// The refusal does not echo the request: its token stays unsaid.
+		if strings.Contains(string(r.body), mgr) {
+			t.Errorf("Host %q: the refusal repeats the caller's token: %s", host, r.body)
 		}
 	}
 }

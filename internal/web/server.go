@@ -155,6 +155,9 @@ func New(d Deps, opts Options) (*Server, error) {
 	// too slow is cut off at once); by default fasthttp would ignore that
 	// Close and keep the connection until the feed's reader timed out.
 	s.app.Server().KeepHijackedConns = true
+	// A request fasthttp cannot read is refused without repeating it: its
+	// headers may carry a token or a session cookie.
+	s.app.Server().SecureErrorLogMessage = true
 	// A body is refused from its declared length before it is read; a
 	// catalogue file for import may be larger than any other body.
 	s.app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
