@@ -43,7 +43,7 @@ func runShop(t *testing.T, more func(*engine.Engine, time.Time) bool, each func(
 	}
 	t.Cleanup(func() { st.Close() })
 	clock := NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 0)
-	state, _ := st.Load(clock.Now())
+	state, _, _ := st.Load(clock.Now())
 	state, err = Seed(st, state, clock.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestTheDemoShopStartsWithJobsInEveryStage(t *testing.T) {
 	}
 	defer st.Close()
 	start := NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 1).simStart
-	state, _ := st.Load(start)
+	state, _, _ := st.Load(start)
 	state, err = Seed(st, state, start)
 	if err != nil {
 		t.Fatal(err)

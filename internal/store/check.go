@@ -1,0 +1,130 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+var (
+	// ErrNotDataFile means a file is not a complete bayboard data file:
+	// empty, not a bbolt file, or a bbolt file of something else.
+	ErrNotDataFile = errors.New("not a complete bayboard data file")
+	// ErrDamaged means a bayboard data file fails bbolt's consistency
+	// check or cannot be read to its end (truncated, bytes flipped).
+	ErrDamaged = errors.New("the data file is damaged")
+)
+
+// Inspect checks the file at path without writing a byte to it: it is
+// opened read-only, must be a bbolt file whose meta bucket carries a
+// schema version this code knows and the buckets that version has, and
+// must pass bbolt's consistency check over every page. A damaged file
+// makes bbolt read past the file's end or follow a garbage page; that
+// fault becomes an error here, never a crash. Open, Restore and
+// BackupFile all call it before anything else touches a file.
+func Inspect(path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s is not a regular file", ErrNotDataFile, path)
+	}
+	if info.Size() == 0 {
+		return fmt.Errorf("%w: %s is empty", ErrNotDataFile, path)
+	}
+	return withReadOnly(path, checkTx)
+}
+
+// withReadOnly opens path read-only and calls fn in a read transaction,
+// turning a fault or a panic inside bbolt into ErrDamaged.
+func withReadOnly(path string, fn func(tx *bolt.Tx) error) error {
+	return readSafely(path, func() error {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrNotDataFile, path, err)
+		}
+		defer db.Close()
+		return db.View(fn)
+	})
+}
+
+// readSafely runs fn, which reads the file at path through bbolt's memory
+// map, so that a read past the end of a truncated file (SIGBUS) or a
+// bbolt panic on a garbage page is returned as ErrDamaged. It runs fn on
+// the caller's goroutine: the panic-on-fault setting is per goroutine.
+func readSafely(path string, fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s cannot be read (%v)", ErrDamaged, path, r)
+		}
+	}()
+	return fn()
+}
+
+// checkTx is the check of a whole file in one read transaction.
+func checkTx(tx *bolt.Tx) error {
+	path := tx.DB().Path()
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return fmt.Errorf("%w: %s has no bayboard meta bucket", ErrNotDataFile, path)
+	}
+	raw := meta.Get(keySchemaVersion)
+	if len(raw) != 8 || getU64(raw) == 0 {
+		return fmt.Errorf("%w: %s has no schema version", ErrNotDataFile, path)
+	}
+	version := getU64(raw)
+	if version > SchemaVersion {
+		return fmt.Errorf("%w: %s has schema version %d and this bayboard knows up to %d; run a newer bayboard", ErrNewerSchema, path, version, SchemaVersion)
+	}
+	if len(meta.Get(keySecret)) != 32 {
+		return fmt.Errorf("%w: %s has no shop secret", ErrNotDataFile, path)
+	}
+	for _, b := range requiredBuckets(version) {
+		if tx.Bucket(b) == nil {
+			return fmt.Errorf("%w: %s lacks its %s bucket", ErrNotDataFile, path, b)
+		}
+	}
+	// A file cut short loses the pages at its end, which the check below
+	// would not read if they are free or the cut falls past the last
+	// reachable one: the pages the file says it has must all be there.
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if info.Size() < tx.Size() {
+		return fmt.Errorf("%w: %s is cut short: %d bytes of the %d its pages take", ErrDamaged, path, info.Size(), tx.Size())
+	}
+	var errs []error
+	for err := range tx.Check() {
+		errs = append(errs, err)
+		if len(errs) == 10 {
+			break // enough to say it is damaged
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %s fails the consistency check: %w", ErrDamaged, path, errors.Join(errs...))
+	}
+	return nil
+}
+
+// requiredBuckets are the top-level buckets a file at a schema version
+// has: what the migrations up to it create.
+func requiredBuckets(version uint64) [][]byte {
+	out := [][]byte{bucketRecords, bucketEvents, bucketOpenJobs, bucketClosedJobs, bucketAuth}
+	if version >= 2 {
+		out = append(out, bucketJobEvents)
+	}
+	if version >= setAsideVersion {
+		out = append(out, bucketSetAside)
+	}
+	return out
+}

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// goodFile is a sound data file with a seeded shop, as bytes, and the
+// size its pages take (the file may be longer: bbolt grows it in steps).
+func goodFile(t testing.TB) ([]byte, int) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "good.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, s)
+	var used int64
+	s.db.View(func(tx *bolt.Tx) error { used = tx.Size(); return nil })
+	s.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, int(used)
+}
+
+// boltFile is a bbolt file made by fn, as bytes.
+func boltFile(t testing.TB, fn func(tx *bolt.Tx) error) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "other.db")
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// flipped is data with the bytes at offsets inverted.
+func flipped(data []byte, offsets ...int) []byte {
+	out := bytes.Clone(data)
+	for _, o := range offsets {
+		out[o] ^= 0xff
+	}
+	return out
+}
+
+// badFiles are files that are not complete, sound bayboard data files,
+// each with the error it must be refused with: nothing, junk of several
+// sizes, other programs' bbolt files, a bayboard file missing its parts,
+// one from a newer bayboard, and a real shop's file truncated or with
+// bytes flipped where bbolt can tell.
+func badFiles(t testing.TB) map[string]struct {
+	data []byte
+	want error
+} {
+	good, used := goodFile(t)
+	ps := os.Getpagesize()
+	junk := make([]byte, 1<<20)
+	rand.NewChaCha8([32]byte{1}).Read(junk)
+	type bad = struct {
+		data []byte
+		want error
+	}
+	return map[string]bad{
+		"empty":                  {nil, ErrNotDataFile},
+		"text":                   {[]byte("not a database"), ErrNotDataFile},
+		"a page of junk":         {bytes.Repeat([]byte("x"), ps), ErrNotDataFile},
+		"four pages of zeros":    {make([]byte, 4*ps), ErrNotDataFile},
+		"a megabyte of noise":    {junk, ErrNotDataFile},
+		"another program's file": {boltFile(t, func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err }), ErrNotDataFile},
+		"meta without a schema version": {boltFile(t, func(tx *bolt.Tx) error {
+			_, err := tx.CreateBucket(bucketMeta)
+			return err
+		}), ErrNotDataFile},
+		"a schema version and nothing else": {boltFile(t, func(tx *bolt.Tx) error {
+			meta, err := tx.CreateBucket(bucketMeta)
+			if err != nil {
+				return err
+			}
+			return meta.Put(keySchemaVersion, u64(SchemaVersion))
+		}), ErrNotDataFile},
+		"a newer bayboard's file": {boltFile(t, func(tx *bolt.Tx) error {
+			meta, _ := tx.CreateBucket(bucketMeta)
+			for _, m := range migrations {
+				if err := m(tx); err != nil {
+					return err
+				}
+			}
+			return meta.Put(keySchemaVersion, u64(SchemaVersion+1))
+		}), ErrNewerSchema},
+		"only the meta pages":          {good[:2*ps], ErrDamaged},
+		"truncated to half":            {good[:used/2/ps*ps], ErrDamaged},
+		"the last page cut off":        {good[:used-ps], ErrDamaged},
+		"cut inside the last page":     {good[:used-ps/2], ErrDamaged},
+		"one byte short":               {good[:used-1], ErrDamaged},
+		"both meta pages flipped":      {flipped(good, 20, ps+20), ErrNotDataFile},
+		"every page header flipped":    {flipped(good, pageHeaderOffsets(used, ps)...), ErrDamaged},
+		"every branch and leaf header": {flipped(good, pageHeaderOffsets(used, ps)[2:]...), ErrDamaged},
+	}
+}
+
+// pageHeaderOffsets are the offsets of each page's flags (a page header
+// is id u64, flags u16, count u16, overflow u32).
+func pageHeaderOffsets(size, ps int) []int {
+	var out []int
+	for p := 0; p*ps < size; p++ {
+		out = append(out, p*ps+8)
+	}
+	return out
+}
+
+// A file that is not a complete, sound bayboard data file is refused by
+// every path that reads one (a start, a restore, a cold backup), with a
+// clear error and no panic, and stays byte for byte as it was: it is
+// checked before anything writes to it.
+func TestADamagedOrForeignFileIsRefusedAndLeftAsItWas(t *testing.T) {
+	for name, bad := range badFiles(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "shop.db")
+			if err := os.WriteFile(path, bad.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if s, err := Open(path); !errors.Is(err, bad.want) {
+				if err == nil {
+					s.Close()
+				}
+				t.Errorf("open: %v, want %v", err, bad.want)
+			}
+			if _, err := BackupFile(path, &bytes.Buffer{}); !errors.Is(err, bad.want) {
+				t.Errorf("cold backup: %v, want %v", err, bad.want)
+			}
+			target := filepath.Join(dir, "target.db")
+			if _, err := Restore(path, target, t0); !errors.Is(err, bad.want) || !strings.Contains(err.Error(), "the backup "+path+" is refused") {
+				t.Errorf("restore: %v, want %v", err, bad.want)
+			}
+			if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a refused restore left a file: %v", err)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, bad.data) {
+				t.Error("the refused file changed")
+			}
+		})
+	}
+}
+
+// A refused restore leaves the shop's file as it was; a good one keeps
+// the file it replaces beside it, which RemoveReplaced (a successful
+// start) then removes.
+func TestRestoreKeepsTheReplacedFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "shop.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, s)
+	s.Close()
+	shopBytes, _ := os.ReadFile(path)
+
+	junk := filepath.Join(dir, "junk.db")
+	os.WriteFile(junk, []byte("junk"), 0o600)
+	if _, err := Restore(junk, path, t0); err == nil {
+		t.Fatal("restored junk")
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, shopBytes) {
+		t.Fatal("a refused restore changed the shop's file")
+	}
+
+	empty := filepath.Join(dir, "empty.db")
+	e, err := Open(empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	kept, err := Restore(empty, path, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := path + ReplacedSuffix + "20261123T090000Z"; kept != want {
+		t.Errorf("kept as %q, want %q", kept, want)
+	}
+	if got, _ := os.ReadFile(kept); !bytes.Equal(got, shopBytes) {
+		t.Error("the kept file is not the replaced shop's file")
+	}
+	// A second restore within the same second keeps the first one's too.
+	again, err := Restore(empty, path, t0)
+	if err != nil || again == kept {
+		t.Fatalf("second restore kept %q (%v)", again, err)
+	}
+	removed, err := RemoveReplaced(path)
+	if err != nil || len(removed) != 2 {
+		t.Fatalf("removed %v (%v)", removed, err)
+	}
+	for _, f := range []string{kept, again} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s still there", f)
+		}
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the data file went too: %v", err)
+	}
+}
