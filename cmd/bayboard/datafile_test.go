@@ -83,12 +83,12 @@ func damagedFiles(t *testing.T, good []byte) map[string][]byte {
 	db.Close()
 	foreignBytes, _ := os.ReadFile(foreign)
 	return map[string][]byte{
-		"empty":                     nil,
-		"a text file":               []byte("name,phone\n张先生,13812345678\n"),
-		"another program's bbolt":   foreignBytes,
-		"cut after the meta pages":  good[:2*ps],
-		"cut to three pages":        good[:3*ps],
-		"both meta pages flipped":   flip(20, ps+20),
+		"empty":                    nil,
+		"a text file":              []byte("name,phone\n张先生,13812345678\n"),
+		"another program's bbolt":  foreignBytes,
+		"cut after the meta pages": good[:2*ps],
+		"cut to three pages":       good[:3*ps],
+		"both meta pages flipped":  flip(20, ps+20),
 		"every page header flipped": flip(func() []int {
 			var offs []int
 			for p := 2; p*ps < len(good); p++ {

@@ -19,12 +19,13 @@ var (
 	ErrDamaged = errors.New("the data file is damaged")
 )
 
-// Inspect checks the file at path without writing a byte to it: it is
-// opened read-only, must be a bbolt file whose meta bucket carries a
-// schema version this code knows and the buckets that version has, and
-// must pass bbolt's consistency check over every page. A damaged file
-// makes bbolt read past the file's end or follow a garbage page; that
-// fault becomes an error here, never a crash. Open, Restore and
+// Inspect checks the file at path without writing a byte to it: its page
+// tree is walked as bytes read from the file (checkPages), so that bbolt
+// never follows a page number or a length out of the file; then it is
+// opened read-only, must have a meta bucket with a schema version this
+// code knows and the buckets that version has, and must pass bbolt's
+// consistency check. A fault or a panic inside bbolt becomes an error,
+// never a crash. Open, Restore and
 // BackupFile all call it before anything else touches a file.
 func Inspect(path string) error {
 	info, err := os.Stat(path)
@@ -36,6 +37,9 @@ func Inspect(path string) error {
 	}
 	if info.Size() == 0 {
 		return fmt.Errorf("%w: %s is empty", ErrNotDataFile, path)
+	}
+	if err := checkPages(path); err != nil {
+		return err
 	}
 	return withReadOnly(path, checkTx)
 }
@@ -92,16 +96,6 @@ func checkTx(tx *bolt.Tx) error {
 		if tx.Bucket(b) == nil {
 			return fmt.Errorf("%w: %s lacks its %s bucket", ErrNotDataFile, path, b)
 		}
-	}
-	// A file cut short loses the pages at its end, which the check below
-	// would not read if they are free or the cut falls past the last
-	// reachable one: the pages the file says it has must all be there.
-	info, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if info.Size() < tx.Size() {
-		return fmt.Errorf("%w: %s is cut short: %d bytes of the %d its pages take", ErrDamaged, path, info.Size(), tx.Size())
 	}
 	var errs []error
 	for err := range tx.Check() {

@@ -52,15 +52,24 @@ func Open(path string) (*Store, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("open data file %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, FreelistType: bolt.FreelistMapType})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
-	}
+	// The check above read every page; the open and the migrations run
+	// guarded all the same, so that nothing it missed can crash a start.
+	var db *bolt.DB
+	err := readSafely(path, func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, FreelistType: bolt.FreelistMapType})
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+		}
+		if err != nil {
+			return fmt.Errorf("open data file %s: %w", path, err)
+		}
+		return migrate(db)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("open data file %s: %w", path, err)
-	}
-	if err := migrate(db); err != nil {
-		db.Close()
+		if db != nil {
+			db.Close()
+		}
 		return nil, err
 	}
 	return &Store{db: db, path: path}, nil
@@ -340,11 +349,11 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 // opened read-only, so not even a migration touches the original, and a
 // file that is not a sound bayboard data file is refused, not copied.
 func BackupFile(path string, w io.Writer) (int64, error) {
+	if err := Inspect(path); err != nil {
+		return 0, err
+	}
 	var n int64
 	err := withReadOnly(path, func(tx *bolt.Tx) error {
-		if err := checkTx(tx); err != nil {
-			return err
-		}
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
