@@ -298,3 +298,33 @@ func TestAnUnreadableRecordIsSetAsideAndTheRestLoads(t *testing.T) {
 		t.Error("the file fails the check after the setting aside")
 	}
 }
+
+// A counter that cannot be read is set aside like any record, but does
+// not start again at 1: it goes on after the highest id in use, so that
+// no new record takes an existing one's id.
+func TestASetAsideCounterGoesOnAfterTheHighestID(t *testing.T) {
+	s := open(t)
+	seed(t, s)
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		counters := records(tx, shop.KindCounter)
+		counters.Put([]byte("cu"), []byte(`{"name":"cu","value":`))
+		return counters.Put([]byte("job:20261123"), []byte(`{"name":"job:20261123","value":2,"step":1}`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, aside, err := s.Load(t0)
+	if err != nil || len(aside) != 2 {
+		t.Fatalf("set aside %v (%v)", aside, err)
+	}
+	if st.Counters["cu"] != 1 || st.Counters["job:20261123"] != 2 {
+		t.Errorf("counters after the setting aside: %v", st.Counters)
+	}
+	st = apply(t, s, st, t0.Add(time.Minute),
+		&shop.PutCustomer{Customer: shop.Customer{Name: "李女士", Phone: "13900000000"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-2", Plate: "京B12345"}},
+		&shop.OpenJob{CustomerID: "cu-2", VehicleID: "ve-3", Estimate: shop.Estimate{Requests: "补胎", PromisedAt: t0.Add(time.Hour)}})
+	if st.Customers["cu-2"] == nil || st.Customers["cu-1"].Name != "张先生" || st.Jobs["20261123-0003"] == nil {
+		t.Errorf("new records after the setting aside: customers %v, jobs %v", st.Customers, st.Jobs)
+	}
+}

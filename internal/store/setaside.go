@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,4 +153,33 @@ func (s *Store) SetAsideRecords() ([]SetAside, error) {
 		})
 	})
 	return out, err
+}
+
+// highestNumber is the highest number the counter of a name has handed
+// out, read from the ids in the file: a record's id is the counter's name,
+// a dash and the number ("cu-12"); a job's is its day, a dash and the
+// number ("20261123-0007", counter "job:20261123"). Records, a job's
+// events and records set aside all count.
+func highestNumber(tx *bolt.Tx, name string) int {
+	prefix := name + "-"
+	if day, ok := strings.CutPrefix(name, "job:"); ok {
+		prefix = day + "-"
+	}
+	highest := 0
+	scan := func(b *bolt.Bucket) {
+		c := b.Cursor()
+		for k, _ := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, _ = c.Next() {
+			digits, _, _ := strings.Cut(string(k[len(prefix):]), " ")
+			if n, err := strconv.Atoi(digits); err == nil && n > highest {
+				highest = n
+			}
+		}
+	}
+	for _, root := range [][]byte{bucketRecords, bucketSetAside} {
+		if r := tx.Bucket(root); r != nil {
+			r.ForEachBucket(func(kind []byte) error { scan(r.Bucket(kind)); return nil })
+		}
+	}
+	scan(tx.Bucket(bucketJobEvents))
+	return highest
 }

@@ -145,6 +145,14 @@ func (s *Store) Load(now time.Time) (*shop.State, []SetAside, error) {
 				return nil
 			})
 		}
+		// A counter set aside would start again at 1 and hand out ids
+		// that records already have: it restarts after the highest id in
+		// use instead.
+		for _, a := range aside {
+			if a.Kind == shop.KindCounter {
+				st.Put(shop.Record{Kind: shop.KindCounter, ID: a.ID, Value: &shop.Counter{Name: a.ID, Value: highestNumber(tx, a.ID)}})
+			}
+		}
 		return nil
 	})
 	if err != nil {
