@@ -50,7 +50,7 @@ func withReadOnly(path string, fn func(tx *bolt.Tx) error) error {
 	return readSafely(path, func() error {
 		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
 		if errors.Is(err, bolterrors.ErrTimeout) {
-			return fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+			return lockedError(path)
 		}
 		if err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrNotDataFile, path, err)
@@ -121,4 +121,19 @@ func requiredBuckets(version uint64) [][]byte {
 		out = append(out, bucketSetAside)
 	}
 	return out
+}
+
+func lockedError(path string) error {
+	return fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+}
+
+// probeLock fails with ErrLocked while a server holds the file at path,
+// reading nothing of it.
+func probeLock(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return sharedLock(f)
 }

@@ -27,6 +27,9 @@ func checkPages(path string) error {
 		return err
 	}
 	defer f.Close()
+	if err := sharedLock(f); err != nil {
+		return err
+	}
 	info, err := f.Stat()
 	if err != nil {
 		return err

@@ -59,7 +59,7 @@ func Open(path string) (*Store, error) {
 		var err error
 		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, FreelistType: bolt.FreelistMapType})
 		if errors.Is(err, bolterrors.ErrTimeout) {
-			return fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+			return lockedError(path)
 		}
 		if err != nil {
 			return fmt.Errorf("open data file %s: %w", path, err)
@@ -281,7 +281,7 @@ func (s *Store) Job(id string) (*shop.Job, error) {
 		}
 		if v := b.Get([]byte(id)); v != nil {
 			j = &shop.Job{}
-			return decodeStrict(v, j)
+			return json.Unmarshal(v, j)
 		}
 		return nil
 	})
@@ -382,6 +382,9 @@ func (s *Store) MarkDemo() error {
 // reading it without changing it (no migration runs). It fails with
 // ErrLocked while a server holds the file.
 func IsDemoFile(path string) (bool, error) {
+	if err := checkPages(path); err != nil {
+		return false, err
+	}
 	demo := false
 	err := withReadOnly(path, func(tx *bolt.Tx) error {
 		if meta := tx.Bucket(bucketMeta); meta != nil {
@@ -423,7 +426,7 @@ func Restore(backup, path string, now time.Time) (kept string, err error) {
 		// Holding the live file's lock proves no server is using it. The
 		// live file may be damaged (that is often why it is restored): only
 		// the lock counts here.
-		err := withReadOnly(path, func(*bolt.Tx) error { return nil })
+		err := probeLock(path)
 		if errors.Is(err, ErrLocked) {
 			return "", fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
 		}
