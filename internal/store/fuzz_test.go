@@ -121,8 +121,8 @@ func TestFuzzSeeds(t *testing.T) {
 // FuzzDataFile opens, backs up and restores whatever bytes it is given as
 // a data file. None may panic or crash the process; the three must agree
 // on whether the file is a sound data file; a refused file is byte for
-// byte as it was and a refused restore leaves no file behind; a file that
-// opens loads.
+// byte as it was and a refused restore leaves no file behind; a start
+// opens every file they take, and a file that opens loads.
 func FuzzDataFile(f *testing.F) {
 	for _, data := range fuzzSeeds(f) {
 		f.Add(data)
@@ -155,9 +155,12 @@ func FuzzDataFile(f *testing.F) {
 			}
 		}
 		unchanged("restore")
+		// A start leaves the event history's pages to a restore's and a
+		// backup's full check: it may open a file they refuse, never the
+		// other way round.
 		s, err := Open(path)
-		if (err == nil) != (inspectErr == nil) {
-			t.Fatalf("open: %v; inspect: %v", err, inspectErr)
+		if err != nil && inspectErr == nil {
+			t.Fatalf("open: %v; inspect passed", err)
 		}
 		if err != nil {
 			unchanged("open")
@@ -166,6 +169,9 @@ func FuzzDataFile(f *testing.F) {
 		defer s.Close()
 		if _, _, err := s.Load(t0); err != nil {
 			t.Fatalf("a file that opens does not load: %v", err)
+		}
+		if inspectErr != nil {
+			return // damaged in the history only, which bbolt's check would read
 		}
 		if err := s.Check(); err != nil {
 			t.Fatalf("the file fails the check after open and load: %v", err)

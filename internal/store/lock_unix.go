@@ -26,3 +26,19 @@ func sharedLock(f *os.File) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// mapFile maps an open file read-only, whole.
+func mapFile(f *os.File) ([]byte, func(), error) {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if info.Size() == 0 {
+		return nil, func() {}, nil
+	}
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(info.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, func() { syscall.Munmap(data) }, nil
+}

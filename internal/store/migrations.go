@@ -319,8 +319,19 @@ func pauseOfOld(old string) oldPause {
 // SchemaVersion is the version this code writes.
 var SchemaVersion = uint64(len(migrations))
 
-// migrate runs the migrations a file lacks, all in one transaction.
+// migrate runs the migrations a file lacks, all in one transaction. A
+// file at the code's version is not written to at all.
 func migrate(db *bolt.DB) error {
+	current := false
+	db.View(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			current = getU64(meta.Get(keySchemaVersion)) == SchemaVersion
+		}
+		return nil
+	})
+	if current {
+		return nil
+	}
 	return db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {

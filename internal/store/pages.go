@@ -1,11 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"os"
+	"slices"
 )
 
 // checkPages walks the page tree of a bbolt file as plain bytes read from
@@ -21,7 +22,7 @@ import (
 // The layout is bbolt's file format (go.etcd.io/bbolt/internal/common),
 // stable since its version 2; the numbers are in the machine's byte order,
 // as bbolt writes them.
-func checkPages(path string) error {
+func checkPages(path string, full bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -30,20 +31,28 @@ func checkPages(path string) error {
 	if err := sharedLock(f); err != nil {
 		return err
 	}
-	info, err := f.Stat()
+	data, unmap, err := mapFile(f)
 	if err != nil {
 		return err
 	}
-	w := &pageWalker{f: f, size: info.Size(), seen: map[uint64]bool{}}
+	defer unmap()
+	w := &pageWalker{data: data}
+	if !full {
+		// The history is most of a year's file and a start does not read
+		// it: a start walks the rest, a restore and a backup all of it.
+		w.skip = [][]byte{bucketEvents, bucketJobEvents}
+	}
 	m, err := w.meta()
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrNotDataFile, path, err)
 	}
 	w.pageSize, w.hwm = uint64(m.pageSize), m.pgid
-	if int64(w.hwm*w.pageSize) > w.size {
-		return fmt.Errorf("%w: %s is cut short: %d bytes of the %d its pages take", ErrDamaged, path, w.size, w.hwm*w.pageSize)
+	if w.hwm*w.pageSize > uint64(len(data)) {
+		return fmt.Errorf("%w: %s is cut short: %d bytes of the %d its pages take", ErrDamaged, path, len(data), w.hwm*w.pageSize)
 	}
-	w.seen[0], w.seen[1] = true, true
+	w.seen = make([]uint64, w.hwm/64+1)
+	w.mark(0)
+	w.mark(1)
 	if m.freelist != noFreelist {
 		if err := w.freelist(m.freelist); err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrDamaged, path, err)
@@ -77,12 +86,22 @@ type boltMeta struct {
 	root, freelist, pgid, txid uint64
 }
 
+// pageWalker walks a file's bytes (mapped read-only while a shared lock
+// keeps a server from changing it; every offset is checked against the
+// file's length before it is read, so the walk itself cannot fault).
 type pageWalker struct {
-	f        *os.File
-	size     int64
+	data     []byte
 	pageSize uint64
 	hwm      uint64
-	seen     map[uint64]bool
+	seen     []uint64 // a bit per page
+	skip     [][]byte // top-level buckets not walked
+}
+
+func (w *pageWalker) mark(id uint64) bool {
+	word, bit := id/64, uint64(1)<<(id%64)
+	was := w.seen[word]&bit != 0
+	w.seen[word] |= bit
+	return was
 }
 
 // meta reads the two meta pages and returns the valid one of the later
@@ -90,18 +109,13 @@ type pageWalker struct {
 func (w *pageWalker) meta() (boltMeta, error) {
 	var best boltMeta
 	found := false
-	offsets := []int64{0}
 	// The second meta page is one page on; its size is in the first, or,
 	// when the first is damaged, one of the sizes bbolt writes.
-	for _, ps := range []int64{4096, 512, 1024, 2048, 8192, 16384, 32768, 65536} {
-		offsets = append(offsets, ps)
-	}
-	for _, off := range offsets {
-		buf := make([]byte, pageHeaderSize+64)
-		if _, err := w.f.ReadAt(buf, off); err != nil {
+	for _, off := range []int{0, 4096, 512, 1024, 2048, 8192, 16384, 32768, 65536} {
+		if off+pageHeaderSize+64 > len(w.data) {
 			continue
 		}
-		m := buf[pageHeaderSize:]
+		m := w.data[off+pageHeaderSize : off+pageHeaderSize+64]
 		if native.Uint32(m[0:]) != boltMagic || native.Uint32(m[4:]) != boltVersion {
 			continue
 		}
@@ -112,7 +126,7 @@ func (w *pageWalker) meta() (boltMeta, error) {
 		}
 		got := boltMeta{pageSize: native.Uint32(m[8:]), root: native.Uint64(m[16:]), freelist: native.Uint64(m[32:]),
 			pgid: native.Uint64(m[40:]), txid: native.Uint64(m[48:])}
-		if off != 0 && int64(got.pageSize) != off {
+		if off != 0 && got.pageSize != uint32(off) {
 			continue
 		}
 		if !found || got.txid > best.txid {
@@ -136,13 +150,8 @@ func (w *pageWalker) read(id uint64) ([]byte, error) {
 	if id < 2 || id >= w.hwm {
 		return nil, fmt.Errorf("page %d is outside the file's %d pages", id, w.hwm)
 	}
-	if w.seen[id] {
-		return nil, fmt.Errorf("page %d is reached twice", id)
-	}
-	head := make([]byte, pageHeaderSize)
-	if _, err := w.f.ReadAt(head, int64(id*w.pageSize)); err != nil {
-		return nil, err
-	}
+	at := id * w.pageSize
+	head := w.data[at : at+pageHeaderSize]
 	if native.Uint64(head) != id {
 		return nil, fmt.Errorf("page %d says it is page %d", id, native.Uint64(head))
 	}
@@ -151,16 +160,11 @@ func (w *pageWalker) read(id uint64) ([]byte, error) {
 		return nil, fmt.Errorf("page %d runs past the file's end", id)
 	}
 	for i := id; i <= id+overflow; i++ {
-		if w.seen[i] {
+		if w.mark(i) {
 			return nil, fmt.Errorf("page %d is reached twice", i)
 		}
-		w.seen[i] = true
 	}
-	p := make([]byte, (overflow+1)*w.pageSize)
-	if _, err := w.f.ReadAt(p, int64(id*w.pageSize)); err != nil && err != io.EOF {
-		return nil, err
-	}
-	return p, nil
+	return w.data[at : at+(overflow+1)*w.pageSize], nil
 }
 
 func (w *pageWalker) freelist(id uint64) error {
@@ -201,20 +205,21 @@ func (w *pageWalker) node(p []byte, id uint64, depth int, inline bool) error {
 	if len(p) < pageHeaderSize {
 		return fmt.Errorf("page %d is cut short", id)
 	}
-	flags, count := native.Uint16(p[8:]), int(native.Uint16(p[10:]))
+	flags, count := native.Uint16(p[8:]), uint64(native.Uint16(p[10:]))
 	if inline && flags&leafPage == 0 {
 		return fmt.Errorf("page %d: an inline bucket that is not a leaf", id)
 	}
-	if pageHeaderSize+count*elementSize > len(p) {
+	size := uint64(len(p))
+	if pageHeaderSize+count*elementSize > size {
 		return fmt.Errorf("page %d: %d elements do not fit", id, count)
 	}
 	for i := range count {
-		e := p[pageHeaderSize+i*elementSize:]
-		at := uint64(pageHeaderSize + i*elementSize)
+		at := pageHeaderSize + i*elementSize
+		e := p[at:]
 		switch {
 		case flags&branchPage != 0:
 			pos, ksize, child := uint64(native.Uint32(e[0:])), uint64(native.Uint32(e[4:])), native.Uint64(e[8:])
-			if at+pos+ksize > uint64(len(p)) {
+			if at+pos+ksize > size {
 				return fmt.Errorf("page %d: key %d runs past the page", id, i)
 			}
 			if err := w.tree(child, depth); err != nil {
@@ -223,7 +228,7 @@ func (w *pageWalker) node(p []byte, id uint64, depth int, inline bool) error {
 		case flags&leafPage != 0:
 			eflags, pos := native.Uint32(e[0:]), uint64(native.Uint32(e[4:]))
 			ksize, vsize := uint64(native.Uint32(e[8:])), uint64(native.Uint32(e[12:]))
-			if at+pos+ksize+vsize > uint64(len(p)) {
+			if at+pos+ksize+vsize > size {
 				return fmt.Errorf("page %d: element %d runs past the page", id, i)
 			}
 			if eflags&bucketLeafFlag == 0 {
@@ -235,6 +240,9 @@ func (w *pageWalker) node(p []byte, id uint64, depth int, inline bool) error {
 			v := p[at+pos+ksize : at+pos+ksize+vsize]
 			if len(v) < bucketHeader {
 				return fmt.Errorf("page %d: bucket %d has no header", id, i)
+			}
+			if depth == 0 && slices.ContainsFunc(w.skip, func(name []byte) bool { return bytes.Equal(name, p[at+pos:at+pos+ksize]) }) {
+				continue
 			}
 			if root := native.Uint64(v); root != 0 {
 				if err := w.tree(root, depth+1); err != nil {

@@ -46,8 +46,18 @@ func Open(path string) (*Store, error) {
 	// list and a migration writes on a read-write open, and a refused file
 	// must stay byte for byte as it was.
 	if _, err := os.Stat(path); err == nil {
-		if err := Inspect(path); err != nil {
+		if err := inspect(path, false); err != nil {
 			return nil, err
+		}
+		// A migration writes: the whole file is checked before it.
+		v, err := schemaVersionOf(path)
+		if err != nil {
+			return nil, err
+		}
+		if v < SchemaVersion {
+			if err := Inspect(path); err != nil {
+				return nil, err
+			}
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("open data file %s: %w", path, err)
@@ -382,7 +392,7 @@ func (s *Store) MarkDemo() error {
 // reading it without changing it (no migration runs). It fails with
 // ErrLocked while a server holds the file.
 func IsDemoFile(path string) (bool, error) {
-	if err := checkPages(path); err != nil {
+	if err := checkPages(path, false); err != nil {
 		return false, err
 	}
 	demo := false
