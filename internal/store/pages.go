@@ -9,8 +9,9 @@ import (
 	"slices"
 )
 
-// checkPages walks the page tree of a bbolt file as plain bytes read from
-// the file, before bbolt maps it: every page the tree reaches is within
+// checkPages walks the page tree of a bbolt file from a read-only map of
+// its bytes, every offset checked against its length, before bbolt opens
+// it: every page the tree reaches is within
 // the file and the high-water mark, of the type its parent says, with
 // elements, keys and values inside the page, reached once (no cycles),
 // and the free list fits its pages. bbolt trusts these on a file it
