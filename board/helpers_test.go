@@ -32,7 +32,7 @@ func newDemoShop(t testing.TB) *demoShop {
 		t.Fatal(err)
 	}
 	clock := demo.NewClock(time.Date(2026, 11, 23, 9, 30, 0, 0, demo.Location()), 0)
-	state, err := st.Load(clock.Now())
+	state, _, err := st.Load(clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,9 +97,13 @@ func restore(args []string, getenv func(string) string, stdout io.Writer) error 
 	if fs.NArg() != 1 {
 		return usageError{"name one backup file"}
 	}
-	if err := store.Restore(fs.Arg(0), *data); err != nil {
+	kept, err := store.Restore(fs.Arg(0), *data, time.Now())
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s from %s\n", *data, fs.Arg(0))
+	if kept != "" {
+		fmt.Fprintf(stdout, "the file it replaced is kept as %s until the next successful start\n", kept)
+	}
 	return nil
 }

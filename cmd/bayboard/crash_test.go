@@ -285,7 +285,7 @@ func customersIn(t *testing.T, path string) map[string]bool {
 	if err := st.Check(); err != nil {
 		t.Fatalf("consistency check of %s: %v", path, err)
 	}
-	state, err := st.Load(time.Now())
+	state, _, err := st.Load(time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

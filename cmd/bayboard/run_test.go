@@ -129,7 +129,7 @@ func TestFirstStartCreatesTheManagerOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	state, err := db.Load(time.Now())
+	state, _, err := db.Load(time.Now())
 	db.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -175,6 +175,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		simulator := demo.NewSimulator(eng, sim, log)
 		go simulator.Run(ctx)
 	}
+	// The shop loaded and the server is built: this start succeeded, and
+	// the file a restore replaced is no longer needed to go back.
+	if removed, err := store.RemoveReplaced(cfg.Data); err != nil {
+		log.Warn("removing the file a restore replaced", "error", err)
+	} else if len(removed) > 0 {
+		log.Info("removed the file a restore replaced", "files", removed)
+	}
 	go sweep(ctx, st, time.Now, log) // sessions live in real time, whatever the demo clock says
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -49,7 +49,7 @@ func BenchmarkImport50000Parts(b *testing.B) {
 					b.Fatal(err)
 				}
 				t0 := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
-				state, err := st.Load(t0)
+				state, _, err := st.Load(t0)
 				if err != nil {
 					b.Fatal(err)
 				}

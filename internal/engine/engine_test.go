@@ -21,7 +21,7 @@ func newEngine(t *testing.T) (*Engine, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	state, _ := st.Load(t0)
+	state, _, _ := st.Load(t0)
 	e := New(st, state, func() time.Time { return t0 })
 	t.Cleanup(func() { e.Close(); st.Close() })
 	return e, st
@@ -62,7 +62,7 @@ func TestConcurrentCommandsAreAllDurableAndNumbered(t *testing.T) {
 		t.Errorf("live bays %d", len(e.State().Bays))
 	}
 	// What was acknowledged is on disk.
-	loaded, err := st.Load(t0)
+	loaded, _, err := st.Load(t0)
 	if err != nil || len(loaded.Bays) != clients*each {
 		t.Errorf("bays on disk: %d, %v", len(loaded.Bays), err)
 	}
@@ -169,7 +169,7 @@ func TestOldClosedJobsLeaveTheLiveState(t *testing.T) {
 	}
 	defer st.Close()
 	now := t0
-	state, _ := st.Load(t0)
+	state, _, _ := st.Load(t0)
 	e := New(st, state, func() time.Time { return now })
 	defer e.Close()
 	ctx := context.Background()

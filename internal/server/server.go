@@ -53,9 +53,13 @@ type Server struct {
 // (a change of the settings sets it again, in the domain). An unknown zone,
 // which the settings' check refuses, falls back to UTC with a warning.
 func Load(st *store.Store, now time.Time, log *slog.Logger) (*shop.State, error) {
-	state, err := st.Load(now)
+	state, aside, err := st.Load(now)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", st.Path(), err)
+	}
+	for _, a := range aside {
+		log.Error("a record of the data file cannot be read; it is set aside (set_aside/ in the file) and the rest of the shop serves",
+			"kind", a.Kind, "id", a.ID, "reason", a.Reason, "detail", a.Detail())
 	}
 	loc, err := time.LoadLocation(state.Settings.TimeZone)
 	if err != nil {
@@ -77,8 +81,17 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	hub := board.New(eng, board.Options{Logger: opts.Logger})
 	eng.Subscribe(func(c engine.Change) { hub.Changed(c.State, c.Events) })
 	tokens := kiosk.NewTokens(st.Secret())
+	aside, err := st.SetAsideRecords()
+	if err != nil {
+		eng.Close()
+		return nil, err
+	}
+	var setAside []web.SetAsideRecord
+	for _, a := range aside {
+		setAside = append(setAside, web.SetAsideRecord{Kind: a.Kind, ID: a.ID, Reason: a.Reason})
+	}
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
-		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version})
+		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside})
 	if err != nil {
 		eng.Close()
 		return nil, err

@@ -61,7 +61,7 @@ func BenchmarkDurableChangesHTTP(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	state, _ := st.Load(t0)
+	state, _, _ := st.Load(t0)
 	eng := engine.New(st, state, time.Now)
 	defer eng.Close()
 	sys := shop.Actor{System: true}
@@ -197,7 +197,7 @@ func BenchmarkStartupYear(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		state, err := st.Load(t0)
+		state, _, err := st.Load(t0)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -14,6 +14,7 @@ var (
 	bucketOpenJobs   = []byte("open_jobs")
 	bucketClosedJobs = []byte("closed_jobs")
 	bucketAuth       = []byte("auth")
+	bucketSetAside   = []byte("set_aside")
 
 	// The access records' buckets, under bucketAuth.
 	bucketSessions     = []byte("sessions")

@@ -31,6 +31,14 @@
 //	        <id>         access.Device JSON: a screen, paired or waiting
 //	    device_tokens/
 //	        <key>        a screen's token hash → the screen's id
+//	set_aside/           records a start could not read, kept whole (setaside.go)
+//	    <kind>/
+//	        <id> <time>  SetAside JSON: why, when, the record's bytes
+//
+// A file is checked before anything writes to it (check.go): Open,
+// Restore and BackupFile read it read-only first and refuse a file that is
+// not a complete bayboard data file or fails bbolt's consistency check,
+// with a fault inside bbolt's memory map turned into an error.
 //
 // Every change is written with its events in one transaction, and Commit
 // (and Change, for a screen or token) returns only after that

@@ -280,7 +280,18 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return nil
 	},
+	// 8: set_aside/, where a start moves a record it cannot read (a job
+	// damaged on disk, a field from a newer bayboard), so that the rest of
+	// the shop serves and the record's bytes are kept.
+	func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bucketSetAside)
+		return err
+	},
 }
+
+// setAsideVersion is the schema version that has set_aside/ (migration 8;
+// renumber with it).
+const setAsideVersion = 8
 
 // oldPause is a pause as migration 7 writes it; the shape is written out
 // here, not taken from shop.PauseInfo, so that the migration keeps doing
@@ -308,8 +319,19 @@ func pauseOfOld(old string) oldPause {
 // SchemaVersion is the version this code writes.
 var SchemaVersion = uint64(len(migrations))
 
-// migrate runs the migrations a file lacks, all in one transaction.
+// migrate runs the migrations a file lacks, all in one transaction. A
+// file at the code's version is not written to at all.
 func migrate(db *bolt.DB) error {
+	current := false
+	db.View(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			current = getU64(meta.Get(keySchemaVersion)) == SchemaVersion
+		}
+		return nil
+	})
+	if current {
+		return nil
+	}
 	return db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {

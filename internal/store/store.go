@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"bayboard/internal/shop"
@@ -41,15 +42,44 @@ func Open(path string) (*Store, error) {
 			return nil, err
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, FreelistType: bolt.FreelistMapType})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
-	}
-	if err != nil {
+	// An existing file is checked read-only first: bbolt loads the free
+	// list and a migration writes on a read-write open, and a refused file
+	// must stay byte for byte as it was.
+	if _, err := os.Stat(path); err == nil {
+		if err := inspect(path, false); err != nil {
+			return nil, err
+		}
+		// A migration writes: the whole file is checked before it.
+		v, err := schemaVersionOf(path)
+		if err != nil {
+			return nil, err
+		}
+		if v < SchemaVersion {
+			if err := Inspect(path); err != nil {
+				return nil, err
+			}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("open data file %s: %w", path, err)
 	}
-	if err := migrate(db); err != nil {
-		db.Close()
+	// The check above read every page; the open and the migrations run
+	// guarded all the same, so that nothing it missed can crash a start.
+	var db *bolt.DB
+	err := readSafely(path, func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, FreelistType: bolt.FreelistMapType})
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return lockedError(path)
+		}
+		if err != nil {
+			return fmt.Errorf("open data file %s: %w", path, err)
+		}
+		return migrate(db)
+	})
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
 		return nil, err
 	}
 	return &Store{db: db, path: path}, nil
@@ -74,35 +104,37 @@ func (s *Store) Secret() []byte {
 // Load reads the live state: every record but jobs, the open jobs, the jobs
 // closed since now-shop.KeepClosed, and the parts and findings of those jobs.
 // It does not replay the event history, so start-up does not grow with it.
-func (s *Store) Load(now time.Time) (*shop.State, error) {
+//
+// A record it cannot read (damaged, or with a field a newer bayboard
+// wrote) does not stop the start: it is moved to set_aside/ and left out,
+// and Load returns it with the state, so that the start can report it.
+func (s *Store) Load(now time.Time) (*shop.State, []SetAside, error) {
 	st := shop.NewState()
+	var aside []SetAside
 	err := s.db.View(func(tx *bolt.Tx) error {
 		jobs := records(tx, shop.KindJob)
-		loadJob := func(id []byte) error {
-			if jobs == nil {
-				return nil
+		loadJob := func(id []byte) {
+			var v []byte
+			if jobs != nil {
+				v = jobs.Get(id)
 			}
-			v := jobs.Get(id)
 			if v == nil {
-				return fmt.Errorf("index names job %s, which is missing", id)
+				aside = append(aside, SetAside{Kind: shop.KindJob, ID: string(id), Reason: reasonMissing, At: now.UTC(), detail: reasonMissing})
+				return
 			}
 			j := &shop.Job{}
-			if err := json.Unmarshal(v, j); err != nil {
-				return fmt.Errorf("job %s: %w", id, err)
+			if err := decodeStrict(v, j); err != nil {
+				aside = append(aside, setAsideOf(shop.KindJob, id, v, err, now))
+				return
 			}
 			st.Put(shop.Record{Kind: shop.KindJob, ID: j.ID, Value: j})
-			return nil
 		}
-		if err := tx.Bucket(bucketOpenJobs).ForEach(func(k, _ []byte) error { return loadJob(k) }); err != nil {
-			return err
-		}
+		tx.Bucket(bucketOpenJobs).ForEach(func(k, _ []byte) error { loadJob(k); return nil })
 		c := tx.Bucket(bucketClosedJobs).Cursor()
 		from := []byte(now.Add(-shop.KeepClosed).UTC().Format(time.RFC3339))
 		for k, _ := c.Seek(from); k != nil; k, _ = c.Next() {
-			if len(k) > len(time.RFC3339) {
-				if err := loadJob(k[len(from):]); err != nil {
-					return err
-				}
+			if len(k) > closedTimeLen {
+				loadJob(k[closedTimeLen:])
 			}
 		}
 		for _, kind := range shop.RecordKinds {
@@ -113,22 +145,33 @@ func (s *Store) Load(now time.Time) (*shop.State, error) {
 			if b == nil {
 				continue
 			}
-			err := b.ForEach(func(k, v []byte) error {
+			b.ForEach(func(k, v []byte) error {
 				val, err := decodeRecord(kind, v)
 				if err != nil {
-					return fmt.Errorf("%s %s: %w", kind, k, err)
+					aside = append(aside, setAsideOf(kind, k, v, err, now))
+					return nil
 				}
 				st.Put(shop.Record{Kind: kind, ID: string(k), Value: val})
 				return nil
 			})
-			if err != nil {
-				return err
+		}
+		// A counter set aside would start again at 1 and hand out ids
+		// that records already have: it restarts after the highest id in
+		// use instead.
+		for _, a := range aside {
+			if a.Kind == shop.KindCounter {
+				st.Put(shop.Record{Kind: shop.KindCounter, ID: a.ID, Value: &shop.Counter{Name: a.ID, Value: highestNumber(tx, a.ID)}})
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if len(aside) > 0 {
+		if err := s.setAside(aside); err != nil {
+			return nil, nil, fmt.Errorf("set aside %d unreadable records: %w", len(aside), err)
+		}
 	}
 	// Parts requests and findings of jobs no longer live stay on disk only.
 	for id, p := range st.PartsRequests {
@@ -141,7 +184,7 @@ func (s *Store) Load(now time.Time) (*shop.State, error) {
 			delete(st.Findings, id)
 		}
 	}
-	return st, nil
+	return st, aside, nil
 }
 
 // encoded is a record marshalled before the transaction starts, so that the
@@ -321,21 +364,14 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 }
 
 // BackupFile copies a data file that no server holds, as it is: it is
-// opened read-only, so not even a migration touches the original.
+// opened read-only, so not even a migration touches the original, and a
+// file that is not a sound bayboard data file is refused, not copied.
 func BackupFile(path string, w io.Writer) (int64, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return 0, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+	if err := Inspect(path); err != nil {
+		return 0, err
 	}
-	if err != nil {
-		return 0, fmt.Errorf("open data file %s: %w", path, err)
-	}
-	defer db.Close()
 	var n int64
-	err = db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketMeta) == nil {
-			return fmt.Errorf("%s is not a bayboard data file", path)
-		}
+	err := withReadOnly(path, func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -356,16 +392,11 @@ func (s *Store) MarkDemo() error {
 // reading it without changing it (no migration runs). It fails with
 // ErrLocked while a server holds the file.
 func IsDemoFile(path string) (bool, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return false, fmt.Errorf("%w: %s (is another bayboard running on it?)", ErrLocked, path)
+	if err := checkPages(path, false); err != nil {
+		return false, err
 	}
-	if err != nil {
-		return false, fmt.Errorf("open data file %s: %w", path, err)
-	}
-	defer db.Close()
 	demo := false
-	err = db.View(func(tx *bolt.Tx) error {
+	err := withReadOnly(path, func(tx *bolt.Tx) error {
 		if meta := tx.Bucket(bucketMeta); meta != nil {
 			demo = meta.Get(keyDemo) != nil
 		}
@@ -385,41 +416,89 @@ func (s *Store) Check() error {
 	})
 }
 
+// ReplacedSuffix names the file a restore replaced, kept beside the data
+// file (path + ReplacedSuffix + the time of the restore) until the next
+// successful start removes it (RemoveReplaced).
+const ReplacedSuffix = ".before-restore-"
+
 // Restore replaces the data file at path by a backup, after checking that
-// the backup is a sound bayboard file this code can read. It refuses while
-// a server holds the data file.
-func Restore(backup, path string) error {
+// the backup is a complete, sound bayboard data file this code can read;
+// anything else is refused and the data file is not touched. It refuses
+// while a server holds the data file. The file it replaces is kept beside
+// it, under the name it returns ("" when there was none).
+func Restore(backup, path string, now time.Time) (kept string, err error) {
+	if err := Inspect(backup); err != nil {
+		return "", fmt.Errorf("the backup %s is refused: %w", backup, err)
+	}
+	_, err = os.Stat(path)
+	exists := err == nil
+	if exists {
+		// Holding the live file's lock proves no server is using it. The
+		// live file may be damaged (that is often why it is restored): only
+		// the lock counts here.
+		err := probeLock(path)
+		if errors.Is(err, ErrLocked) {
+			return "", fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
+		}
+	}
 	tmp := path + ".restore"
 	if err := copyFile(backup, tmp); err != nil {
-		return err
+		return "", err
 	}
 	defer os.Remove(tmp)
 	b, err := Open(tmp)
-	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrVersionMismatch) || errors.Is(err, bolterrors.ErrChecksum) {
-		return fmt.Errorf("the backup %s is not a bayboard data file: %w", backup, err)
-	}
 	if err != nil {
-		return fmt.Errorf("the backup %s cannot be used: %w", backup, err)
+		return "", fmt.Errorf("the backup %s cannot be used: %w", backup, err)
 	}
 	err = b.Check()
 	b.Close()
 	if err != nil {
-		return fmt.Errorf("the backup fails the consistency check: %w", err)
+		return "", fmt.Errorf("the backup fails the consistency check: %w", err)
 	}
-	if _, err := os.Stat(path); err == nil {
-		// Holding the live file's lock proves no server is using it.
-		live, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: true})
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
+	if exists {
+		kept = path + ReplacedSuffix + now.UTC().Format("20060102T150405Z")
+		for i := 2; ; i++ {
+			if _, err := os.Lstat(kept); errors.Is(err, os.ErrNotExist) {
+				break
+			}
+			kept = fmt.Sprintf("%s%s%s-%d", path, ReplacedSuffix, now.UTC().Format("20060102T150405Z"), i)
 		}
-		if err == nil {
-			live.Close()
+		if err := os.Rename(path, kept); err != nil {
+			return "", err
 		}
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return err
+		if kept != "" {
+			os.Rename(kept, path)
+		}
+		return "", err
 	}
-	return syncDir(filepath.Dir(path))
+	return kept, syncDir(filepath.Dir(path))
+}
+
+// RemoveReplaced removes the files restores replaced beside the data file
+// at path, once a start has shown the restored file serves; it returns
+// their names.
+func RemoveReplaced(path string) ([]string, error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), base+ReplacedSuffix) {
+			name := filepath.Join(dir, e.Name())
+			if err := os.Remove(name); err != nil {
+				return removed, err
+			}
+			removed = append(removed, name)
+		}
+	}
+	return removed, nil
 }
 
 // syncDir makes a rename in dir durable: without it a crash just after a

@@ -30,7 +30,7 @@ func open(t *testing.T) *Store {
 }
 
 // apply runs commands through a draft and commits them as the engine does.
-func apply(t *testing.T, s *Store, st *shop.State, at time.Time, cmds ...shop.Command) *shop.State {
+func apply(t testing.TB, s *Store, st *shop.State, at time.Time, cmds ...shop.Command) *shop.State {
 	t.Helper()
 	d := shop.NewDraft(st)
 	for _, c := range cmds {
@@ -44,7 +44,7 @@ func apply(t *testing.T, s *Store, st *shop.State, at time.Time, cmds ...shop.Co
 	return d.Publish()
 }
 
-func seed(t *testing.T, s *Store) *shop.State {
+func seed(t testing.TB, s *Store) *shop.State {
 	st := shop.NewState()
 	return apply(t, s, st, t0,
 		&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}},
@@ -59,7 +59,7 @@ func TestCommitThenLoadGivesTheSameState(t *testing.T) {
 	s := open(t)
 	st := seed(t, s)
 	st = apply(t, s, st, t0.Add(time.Minute), &shop.Cancel{JobID: "20261123-0002", Reason: "客户改期"})
-	got, err := s.Load(t0.Add(time.Hour))
+	got, _, err := s.Load(t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestCommitThenLoadGivesTheSameState(t *testing.T) {
 		t.Errorf("vehicle or counter lost: %+v %v", got.Vehicles["ve-1"], got.Counters)
 	}
 	// A week later the cancelled job is history: not live, still on disk.
-	later, err := s.Load(t0.Add(shop.KeepClosed + time.Hour))
+	later, _, err := s.Load(t0.Add(shop.KeepClosed + time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestUsersKeepTheirSecretsInTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Load(t0)
+	got, _, err := s.Load(t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,6 +373,19 @@ var migrationTests = []func(t *testing.T){
 			}
 		})
 	},
+	func(t *testing.T) {
+		atSchema1(t, func(tx *bolt.Tx) {
+			if err := migrations[7](tx); err != nil {
+				t.Fatal(err)
+			}
+			if tx.Bucket(bucketSetAside) == nil {
+				t.Error("no set_aside bucket")
+			}
+			if err := migrations[7](tx); err != nil {
+				t.Errorf("migration 8 run again: %v", err)
+			}
+		})
+	},
 }
 
 // has reports whether a key is present; bbolt's Get returns nil for an
@@ -417,11 +430,11 @@ func TestBackupAndRestore(t *testing.T) {
 	os.WriteFile(backup, buf.Bytes(), 0o600)
 
 	// Restoring over a file a server holds is refused.
-	if err := Restore(backup, s.Path()); !errors.Is(err, ErrLocked) {
+	if _, err := Restore(backup, s.Path(), t0); !errors.Is(err, ErrLocked) {
 		t.Fatalf("restore over a live file: %v", err)
 	}
 	target := filepath.Join(dir, "restored.db")
-	if err := Restore(backup, target); err != nil {
+	if _, err := Restore(backup, target, t0); err != nil {
 		t.Fatal(err)
 	}
 	r, err := Open(target)
@@ -429,7 +442,7 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	st, err := r.Load(t0)
+	st, _, err := r.Load(t0)
 	if err != nil || len(st.Jobs) != 2 || r.Check() != nil {
 		t.Fatalf("restored file: %v jobs, %v", len(st.Jobs), err)
 	}
@@ -446,10 +459,10 @@ func TestBackupAndRestore(t *testing.T) {
 	// A file that is not a data file is refused and changes nothing.
 	junk := filepath.Join(dir, "junk.db")
 	os.WriteFile(junk, []byte("not a database"), 0o600)
-	if err := Restore(junk, target); err == nil {
+	if _, err := Restore(junk, target, t0); err == nil {
 		t.Fatal("restoring junk succeeded")
 	}
-	if st, err := r.Load(t0); err != nil || len(st.Jobs) != 2 {
+	if st, _, err := r.Load(t0); err != nil || len(st.Jobs) != 2 {
 		t.Fatalf("target changed by a refused restore")
 	}
 }
@@ -498,7 +511,7 @@ func TestOnlyAMarkedFileIsTheDemos(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer again.Close()
-	if st, err := again.Load(t0); err != nil || len(st.Jobs) != 2 {
+	if st, _, err := again.Load(t0); err != nil || len(st.Jobs) != 2 {
 		t.Errorf("the real shop after the question: %v", err)
 	}
 }
@@ -673,7 +686,7 @@ func TestAJobOpenedAndClosedInOneCommitIsIndexed(t *testing.T) {
 	if strings.Join(ids, " ") != "20261123-0003 20261123-0002" {
 		t.Errorf("closed since the morning: %v", ids)
 	}
-	got, err := s.Load(t0.Add(24 * time.Hour))
+	got, _, err := s.Load(t0.Add(24 * time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -715,7 +728,7 @@ func TestBackupFileLeavesTheOriginalAsItIs(t *testing.T) {
 
 	junk := filepath.Join(dir, "junk.db")
 	os.WriteFile(junk, bytes.Repeat([]byte("x"), 8192), 0o600)
-	if err := Restore(junk, filepath.Join(dir, "target.db")); err == nil || !strings.Contains(err.Error(), "backup "+junk+" is not a bayboard data file") {
+	if _, err := Restore(junk, filepath.Join(dir, "target.db"), t0); err == nil || !strings.Contains(err.Error(), "backup "+junk+" is refused: not a complete bayboard data file") {
 		t.Errorf("restoring junk: %v", err)
 	}
 }

@@ -24,18 +24,19 @@ func encodeRecord(v any) ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// decodeRecord reads a record of a kind as the file keeps it.
+// decodeRecord reads a record of a kind as the file keeps it, refusing a
+// field this code does not know (decodeStrict).
 func decodeRecord(kind string, data []byte) (any, error) {
 	val := shop.NewRecord(kind)
 	if u, ok := val.(*shop.User); ok {
 		su := storedUser{User: u}
-		if err := json.Unmarshal(data, &su); err != nil {
+		if err := decodeStrict(data, &su); err != nil {
 			return nil, err
 		}
 		u.PasswordHash, u.PINHash = su.PasswordHash, su.PINHash
 		return u, nil
 	}
-	if err := json.Unmarshal(data, val); err != nil {
+	if err := decodeStrict(data, val); err != nil {
 		return nil, err
 	}
 	return val, nil

@@ -244,9 +244,12 @@ func (s *Server) downloadBackup(c *fiber.Ctx) error {
 	return nil
 }
 
+// healthz says the server serves. Records set aside as unreadable do not
+// make it unhealthy (the rest of the shop serves) but are listed, so that
+// whoever watches the server learns the file needs mending.
 func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok", "version": s.opts.Version, "demo": s.opts.Demo,
-		"uptime_seconds": int(time.Since(s.started).Seconds())})
+		"uptime_seconds": int(time.Since(s.started).Seconds()), "set_aside": append([]SetAsideRecord{}, s.opts.SetAside...)})
 }
 
 // Who is the caller of a request: a person, their actor, or a paired screen.

@@ -59,6 +59,18 @@ type Options struct {
 	// dates the shop's events and ETAs; a session on it would end while
 	// its user still sits at the desk. Default: time.Now.
 	WallClock func() time.Time
+	// SetAside lists the records of the data file that could not be read
+	// and were set aside (at this start or an earlier one): /healthz
+	// reports them while the rest of the shop serves.
+	SetAside []SetAsideRecord
+}
+
+// SetAsideRecord is a record of the data file set aside as unreadable, as
+// /healthz names it: its kind, its id and why, never its content.
+type SetAsideRecord struct {
+	Kind   string `json:"kind"`
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
 }
 
 // DefaultBodyLimit is 1 MiB.

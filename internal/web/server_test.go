@@ -80,7 +80,7 @@ func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	state, _ := st.Load(t0)
+	state, _, _ := st.Load(t0)
 	shopClock := &testClock{now: t0}
 	eng := engine.New(st, state, shopClock.Now)
 	ts := &testShop{eng: eng, store: st, tokens: map[shop.Role]string{}, users: map[shop.Role]string{}, shopClock: shopClock}
@@ -888,7 +888,7 @@ func TestBackupDownloadIsAUsableFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer copyStore.Close()
-	st, err := copyStore.Load(t0)
+	st, _, err := copyStore.Load(t0)
 	if err != nil || len(st.Jobs) != 1 || copyStore.Check() != nil {
 		t.Fatalf("backup contents: %v %v", st, err)
 	}
@@ -979,7 +979,7 @@ func TestShutdownClosesUnusedConnections(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	state, _ := st.Load(t0)
+	state, _, _ := st.Load(t0)
 	eng := engine.New(st, state, func() time.Time { return t0 })
 	defer eng.Close()
 	srv, err := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Hub: board.New(eng, board.Options{}), Pages: assets.Pages()}, Options{})
