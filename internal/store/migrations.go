@@ -55,24 +55,17 @@ var migrations = []func(tx *bolt.Tx) error{
 	// PIN's hash falls to 10,000 tries). The one rewrite of past events:
 	// each keeps its place, time and actor, and says a secret was set.
 	func(tx *bolt.Tx) error {
-		evb := tx.Bucket(bucketEvents)
-		type rewrite struct{ key, value []byte }
-		var rewrites []rewrite
-		err := evb.ForEach(func(k, v []byte) error {
-			var ev map[string]json.RawMessage
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return err
-			}
+		return rewriteEach(tx.Bucket(bucketEvents), func(ev map[string]json.RawMessage) (bool, error) {
 			if string(ev["type"]) != `"put_user"` {
-				return nil
+				return false, nil
 			}
 			var data map[string]json.RawMessage
 			if err := json.Unmarshal(ev["data"], &data); err != nil {
-				return err
+				return false, err
 			}
 			var user map[string]json.RawMessage
 			if err := json.Unmarshal(data["user"], &user); err != nil {
-				return err
+				return false, err
 			}
 			changed := false
 			for field, flag := range map[string]string{"password_hash": "set_password", "pin_hash": "set_pin"} {
@@ -85,31 +78,15 @@ var migrations = []func(tx *bolt.Tx) error{
 				}
 			}
 			if !changed {
-				return nil
+				return false, nil
 			}
 			var err error
 			if data["user"], err = json.Marshal(user); err != nil {
-				return err
+				return false, err
 			}
-			if ev["data"], err = json.Marshal(data); err != nil {
-				return err
-			}
-			out, err := json.Marshal(ev)
-			if err != nil {
-				return err
-			}
-			rewrites = append(rewrites, rewrite{append([]byte(nil), k...), out})
-			return nil
+			ev["data"], err = json.Marshal(data)
+			return true, err
 		})
-		if err != nil {
-			return err
-		}
-		for _, r := range rewrites {
-			if err := evb.Put(r.key, r.value); err != nil {
-				return err
-			}
-		}
-		return nil
 	},
 	// 4: closed_jobs rebuilt from the jobs, keyed by when each closed: jobs
 	// opened and closed in one transaction were left out before, so the
@@ -235,21 +212,15 @@ var migrations = []func(tx *bolt.Tx) error{
 		if jobs == nil {
 			return nil
 		}
-		type rewrite struct{ key, value []byte }
-		var rewrites []rewrite
-		err := jobs.ForEach(func(k, v []byte) error {
-			var job map[string]json.RawMessage
-			if err := json.Unmarshal(v, &job); err != nil {
-				return err
-			}
+		return rewriteEach(jobs, func(job map[string]json.RawMessage) (bool, error) {
 			raw, ok := job["pause_reason"]
 			if !ok {
-				return nil
+				return false, nil
 			}
 			delete(job, "pause_reason")
 			var old, stage string
 			if err := json.Unmarshal(raw, &old); err != nil {
-				return err
+				return false, err
 			}
 			json.Unmarshal(job["stage"], &stage)
 			var err error
@@ -260,25 +231,8 @@ var migrations = []func(tx *bolt.Tx) error{
 			case stage == "cancelled":
 				job["cancel_reason"], err = json.Marshal(old)
 			}
-			if err != nil {
-				return err
-			}
-			out, err := json.Marshal(job)
-			if err != nil {
-				return err
-			}
-			rewrites = append(rewrites, rewrite{append([]byte(nil), k...), out})
-			return nil
+			return true, err
 		})
-		if err != nil {
-			return err
-		}
-		for _, r := range rewrites {
-			if err := jobs.Put(r.key, r.value); err != nil {
-				return err
-			}
-		}
-		return nil
 	},
 	// 8: set_aside/, where a start moves a record it cannot read (a job
 	// damaged on disk, a field from a newer bayboard), so that the rest of
@@ -348,4 +302,38 @@ func migrate(db *bolt.DB) error {
 		}
 		return meta.Put(keySchemaVersion, u64(SchemaVersion))
 	})
+}
+
+// rewriteEach decodes every record of a bucket as a JSON object, lets
+// change edit it (saying whether it did), and writes back the ones it
+// changed once the walk is over (bbolt forbids writing while walking).
+// Fields change does not touch keep their bytes.
+func rewriteEach(b *bolt.Bucket, change func(rec map[string]json.RawMessage) (bool, error)) error {
+	type rewrite struct{ key, value []byte }
+	var rewrites []rewrite
+	err := b.ForEach(func(k, v []byte) error {
+		var rec map[string]json.RawMessage
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return err
+		}
+		changed, err := change(rec)
+		if err != nil || !changed {
+			return err
+		}
+		out, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		rewrites = append(rewrites, rewrite{append([]byte(nil), k...), out})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range rewrites {
+		if err := b.Put(r.key, r.value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
