@@ -232,6 +232,7 @@ var whoMayGive = map[string]string{
 	"update_parts":         "M.....P...",
 	"report_finding":       "MACLT.....",
 	"decide_finding":       "MA........",
+	"withdraw_finding":     "MA........",
 	"record_followup":      "MA.......F",
 	"close_complaint":      "M........F",
 	"put_operation":        "M.........",
