@@ -160,3 +160,21 @@ func TestTheAdvisorBoardOpensOnlyForContactRoles(t *testing.T) {
 	}
 	conn.Close()
 }
+
+// The answer to a command carries the job as its giver may read it: the
+// technician who clocks on sees the plate, not the customer.
+func TestACommandsAnswerHoldsNoContactForTheFloor(t *testing.T) {
+	ts := newTestShop(t)
+	dispatchTestJob(t, ts)
+	r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleTechnician], `{"type":"clock_on","job_id":"`+testJob+`","tech_id":"tech-1"}`)
+	if r.status != http.StatusOK {
+		t.Fatalf("clock_on: %d %s", r.status, r.body)
+	}
+	if !strings.Contains(string(r.body), "京A") || strings.Contains(string(r.body), "张先生") {
+		t.Errorf("the technician's answer: %s", r.body)
+	}
+	r = ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor], `{"type":"report_finding","job_id":"`+testJob+`","description":"刹车盘磨损","hours":1,"price":80000}`)
+	if r.status != http.StatusOK || !strings.Contains(string(r.body), "张先生") {
+		t.Errorf("the advisor's answer: %d %s", r.status, r.body)
+	}
+}
