@@ -30,6 +30,12 @@ func Known(name string) bool {
 	return false
 }
 
+// ShowsContact reports whether a view carries customers' names. One
+// encoded frame goes to every screen of a view, so such a view is not
+// redacted per reader: it opens only for a screen the manager paired for
+// it and for a person who may see contact data (shop.MaySeeContact).
+func ShowsContact(view string) bool { return view == ViewAdvisor }
+
 // scene is what every view is computed from: the published state, the
 // shop's clock, and the key that hides job numbers from the lounge.
 type scene struct {

@@ -34,10 +34,12 @@ func TestActionsAtTheEdges(t *testing.T) {
 			st.Findings["fi-1"] = &shop.Finding{ID: "fi-1", JobID: job.ID, Status: shop.FindingAwaiting}
 		}, tech, []Action{ActionClockOff, ActionPause}},
 		{"the finding decided", func() { st.Findings["fi-1"].Status = shop.FindingDeclined }, tech, []Action{ActionClockOff, ActionPause, ActionFinish}},
+		// An inactive technician has no jobs dispatched to them: the
+		// account may not act on the floor's jobs.
 		{"an inactive technician", func() {
 			job.Clock = nil
 			st.Technicians["tech-1"].Active = false
-		}, tech, []Action{ActionPause}},
+		}, tech, []Action{}},
 		{"a delivered job", func() {
 			st.Technicians["tech-1"].Active = true
 			job.Stage = shop.StageDelivered

@@ -110,6 +110,9 @@ func ViewForCustomer(st *shop.State, j *shop.Job, now time.Time) CustomerView {
 		v.Advisor, v.AdvisorTel = u.Name, u.Phone
 	}
 	for _, f := range st.JobFindings(j.ID) {
+		if f.Status == shop.FindingWithdrawn {
+			continue // taken back before the customer was asked to decide
+		}
 		v.Findings = append(v.Findings, CustomerFinding{ID: f.ID, Description: f.Description, Hours: f.Hours, Price: f.Price, Status: f.Status, DecidedAt: f.DecidedAt})
 	}
 	return v

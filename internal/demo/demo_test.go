@@ -50,13 +50,30 @@ func runShop(t *testing.T, more func(*engine.Engine, time.Time) bool, each func(
 	}
 	eng := engine.New(st, state, clock.Now)
 	t.Cleanup(eng.Close)
-	sim := NewSimulator(eng, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sim := NewSimulator(withinTheRules{t, eng}, clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for more(eng, clock.Now()) {
 		clock.Advance(time.Minute)
 		sim.Step(context.Background())
 		each(eng.State(), clock.Now())
 	}
 	return eng, st, clock
+}
+
+// withinTheRules is the engine as the simulator's Doer, failing the test
+// on a move the rules forbid its actor (a technician on a job not
+// dispatched to them, a role that may not give the command): the
+// simulator may race the shop's stage, never its permissions.
+type withinTheRules struct {
+	t *testing.T
+	*engine.Engine
+}
+
+func (w withinTheRules) Do(ctx context.Context, a shop.Actor, c shop.Command) (shop.Event, error) {
+	ev, err := w.Engine.Do(ctx, a, c)
+	if shop.CodeOf(err) == shop.CodeForbidden {
+		w.t.Errorf("the simulator's %s as %v: %v", c.CommandType(), a.Roles, err)
+	}
+	return ev, err
 }
 
 func TestTheDemoShopStartsWithJobsInEveryStage(t *testing.T) {

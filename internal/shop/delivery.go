@@ -118,6 +118,9 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
 	r, err := moveJob(d, c.JobID, StageDelivered, now)
 	if err != nil {
 		return r, err

@@ -59,13 +59,10 @@ func (c *ReportFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
 	j := d.jobs.get(c.JobID)
-	if j == nil {
-		return result{}, notFound("job", c.JobID)
-	}
-	if !j.Stage.Open() {
-		return result{}, conflict("job %s is %s", j.ID, j.Stage)
-	}
 	f := addFinding(d, a, j.ID, c.FindingInput, now)
 	return result{subject: f.ID, job: j.ID}, nil
 }
@@ -113,6 +110,39 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 		}
 		j.Labour = append(j.Labour, Labour{Name: f.Description, SoldHours: f.Hours, Price: labourPrice})
 		j.Parts = append(j.Parts, f.Parts...)
+	}
+	return result{subject: f.ID, job: f.JobID}, nil
+}
+
+// WithdrawFinding takes back extra work that awaits the customer's
+// decision: found unneeded, or to be done under another job. The job may
+// then be finished, delivered or cancelled; the customer's page no longer
+// asks about it.
+type WithdrawFinding struct {
+	kind
+	FindingID string `json:"finding_id"`
+	Reason    string `json:"reason"`
+}
+
+func (c *WithdrawFinding) CommandType() string { return "withdraw_finding" }
+
+func (c *WithdrawFinding) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	checkText(&p, "reason", c.Reason, maxText, true)
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
+	f := *d.findings.get(c.FindingID)
+	at := now
+	f.Status = FindingWithdrawn
+	// The reason stays in the command's event, the job's history.
+	f.DecidedBy, f.DecidedAt = actorName(a), &at
+	set(d, &d.findings, f.ID, &f)
+	if _, err := d.editJob(f.JobID, now); err != nil {
+		return result{}, err
 	}
 	return result{subject: f.ID, job: f.JobID}, nil
 }

@@ -113,26 +113,39 @@ func parseLatinPlate(s string) (string, bool) {
 	return b.String(), true
 }
 
-// MaskPlate hides all of a plate but its region and last two characters, for
-// screens the public can see: 京A·12345 → 京A·***45.
+// MaskPlate hides a plate for screens the public can see: of a Chinese
+// plate it keeps the region (province and city letter) and the last two
+// characters, 京A·12345 → 京A·***45; of a foreign plate, which names no
+// region the shop knows, only the last two. A plate too short to hide
+// more than it shows keeps fewer: always fewer shown than hidden. The
+// separators stay, so the masked plate reads like a plate.
 func MaskPlate(plate string) string {
 	rs := []rune(plate)
-	if len(rs) <= 4 {
-		return strings.Repeat("*", len(rs))
+	head := 0
+	if len(rs) > 2 && strings.ContainsRune(plateProvinces, rs[0]) {
+		head = 2
 	}
-	head := 2
-	if len(rs) > 2 && rs[2] == '·' {
-		head = 3
-	}
-	out := string(rs[:head])
-	for i := head; i < len(rs)-2; i++ {
-		if rs[i] == ' ' || rs[i] == '-' {
-			out += string(rs[i])
-			continue
+	separator := func(r rune) bool { return strings.ContainsRune(plateSeparators, r) }
+	serial := 0
+	for _, r := range rs[head:] {
+		if !separator(r) {
+			serial++
 		}
-		out += "*"
 	}
-	return out + string(rs[len(rs)-2:])
+	show := min(2, (serial-1)/2)
+	out := make([]rune, len(rs))
+	for i := len(rs) - 1; i >= 0; i-- {
+		switch r := rs[i]; {
+		case i < head, separator(r):
+			out[i] = r
+		case show > 0:
+			out[i] = r
+			show--
+		default:
+			out[i] = '*'
+		}
+	}
+	return string(out)
 }
 
 // vinValues are the transliteration values of ISO 3779 letters.

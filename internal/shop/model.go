@@ -384,6 +384,9 @@ const (
 	FindingAwaiting FindingStatus = "awaiting"
 	FindingApproved FindingStatus = "approved"
 	FindingDeclined FindingStatus = "declined"
+	// FindingWithdrawn is extra work the desk took back before the
+	// customer decided (withdraw_finding).
+	FindingWithdrawn FindingStatus = "withdrawn"
 )
 
 // Finding is extra work proposed during repair (增项).

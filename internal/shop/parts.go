@@ -55,13 +55,10 @@ func (c *RequestParts) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
 	j := d.jobs.get(c.JobID)
-	if j == nil {
-		return result{}, notFound("job", c.JobID)
-	}
-	if !j.Stage.Open() {
-		return result{}, conflict("job %s is %s", j.ID, j.Stage)
-	}
 	for _, it := range c.Parts {
 		addPartsRequest(d, a, j.ID, it, now)
 	}

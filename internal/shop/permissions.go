@@ -134,6 +134,65 @@ func actingTech(d *Draft, a Actor, techID string) (*Technician, error) {
 	return t, nil
 }
 
+// floorOnly says whether an actor's roles allow a command only as the
+// floor's (technician, team leader): such an actor acts only on the jobs
+// that are theirs (mayWorkOn). The manager, the controller and a role that
+// gives the command from the desk or the counter (an advisor reporting a
+// finding, the parts clerk requesting parts) act on any job.
+func floorOnly(a Actor, commandType string) bool {
+	if a.System || a.Customer || a.Has(RoleManager) || a.Has(RoleController) {
+		return false
+	}
+	for _, r := range commandTypes[commandType].roles {
+		if r != RoleTechnician && r != RoleTeamLeader && a.Has(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayWorkOn says whether an actor may act on a job: a technician on the
+// jobs dispatched to them (the job's tech_ids), the leader of a team (the
+// technician the team names as leader, as for its check) on the team's
+// jobs, the controller and the manager on any.
+func (d *Draft) mayWorkOn(a Actor, commandType string, j *Job) error {
+	if !floorOnly(a, commandType) {
+		return nil
+	}
+	if a.UserID != "" {
+		if t := d.technicianOfUser(a.UserID); t != nil && contains(j.TechIDs, t.ID) {
+			return nil
+		}
+		if j.TeamID != "" && d.leaderAccount(j.TeamID) == a.UserID {
+			return nil
+		}
+	}
+	return forbidden("job %s is not dispatched to you or your team", j.ID)
+}
+
+// technicianOfUser is the active technician a user's account is, or nil.
+func (d *Draft) technicianOfUser(userID string) *Technician {
+	var out *Technician
+	d.technicians.each(func(t *Technician) {
+		if t.UserID == userID && t.Active {
+			out = t
+		}
+	})
+	return out
+}
+
+// jobToWork returns a job an actor may act on with a command (mayWorkOn).
+func (d *Draft) jobToWork(a Actor, commandType, jobID string) (*Job, error) {
+	j, err := d.job(jobID)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.mayWorkOn(a, commandType, j); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
 // job returns a job as the draft sees it, or the error of one not found.
 func (d *Draft) job(id string) (*Job, error) {
 	if j := d.jobs.get(id); j != nil {
@@ -175,8 +234,23 @@ func (c *Dispatch) permit(d *Draft, a Actor) error {
 // The commands that only move a job may do so when the process allows
 // the move (moves); their apply moves the job through the same check.
 func (c *Undispatch) permit(d *Draft, a Actor) error { return d.mayMove(c.JobID, StageWaitingDispatch) }
-func (c *Deliver) permit(d *Draft, a Actor) error    { return d.mayMove(c.JobID, StageDelivered) }
-func (c *Cancel) permit(d *Draft, a Actor) error     { return d.mayMove(c.JobID, StageCancelled) }
+
+// permit: a car is delivered, or a job cancelled, when the process allows
+// the move and no finding awaits a decision: the customer's answer to
+// extra work is settled before the job is (decided, or withdrawn by the
+// advisor).
+func (c *Deliver) permit(d *Draft, a Actor) error { return d.mayClose(c.JobID, StageDelivered) }
+func (c *Cancel) permit(d *Draft, a Actor) error  { return d.mayClose(c.JobID, StageCancelled) }
+
+func (d *Draft) mayClose(jobID string, to Stage) error {
+	if err := d.mayMove(jobID, to); err != nil {
+		return err
+	}
+	if f := d.awaitingFinding(jobID); f != nil {
+		return conflict("finding %s awaits a decision: decide or withdraw it first", f.ID)
+	}
+	return nil
+}
 
 func (d *Draft) mayMove(jobID string, to Stage) error {
 	j, err := d.job(jobID)
@@ -209,7 +283,7 @@ func (c *ClockOn) permit(d *Draft, a Actor) error {
 	if err != nil {
 		return err
 	}
-	j, err := d.job(c.JobID)
+	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
 	if err != nil {
 		return err
 	}
@@ -230,7 +304,7 @@ func (c *ClockOff) permit(d *Draft, a Actor) error {
 	if err != nil {
 		return err
 	}
-	j, err := d.job(c.JobID)
+	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
 	if err != nil {
 		return err
 	}
@@ -240,18 +314,19 @@ func (c *ClockOff) permit(d *Draft, a Actor) error {
 	return nil
 }
 
-// permit: the work pauses only while it is going on.
+// permit: the work pauses only while it is going on, by those whose job
+// it is.
 func (c *Pause) permit(d *Draft, a Actor) error {
-	j, err := d.job(c.JobID)
+	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
 	if err != nil {
 		return err
 	}
 	return checkMove(j.Stage, pauseStage(c.Reason))
 }
 
-// permit: only a paused job resumes.
+// permit: only a paused job resumes, by those whose job it is.
 func (c *Resume) permit(d *Draft, a Actor) error {
-	j, err := d.job(c.JobID)
+	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
 	if err != nil {
 		return err
 	}
@@ -267,14 +342,40 @@ func (c *Finish) permit(d *Draft, a Actor) error {
 	if _, err := actingTech(d, a, c.TechID); err != nil {
 		return err
 	}
-	if f := d.awaitingFinding(c.JobID); f != nil {
-		return conflict("finding %s awaits the customer's decision", f.ID)
-	}
-	j, err := d.job(c.JobID)
+	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
 	if err != nil {
 		return err
 	}
+	if f := d.awaitingFinding(c.JobID); f != nil {
+		return conflict("finding %s awaits the customer's decision", f.ID)
+	}
 	return checkMove(j.Stage, StageQualityCheck)
+}
+
+// permit: parts are requested for an open job, from the floor by those
+// whose job it is.
+func (c *RequestParts) permit(d *Draft, a Actor) error {
+	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
+	if err != nil {
+		return err
+	}
+	if !j.Stage.Open() {
+		return conflict("job %s is %s", j.ID, j.Stage)
+	}
+	return nil
+}
+
+// permit: extra work is proposed on an open job, from the floor by those
+// whose job it is.
+func (c *ReportFinding) permit(d *Draft, a Actor) error {
+	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
+	if err != nil {
+		return err
+	}
+	if !j.Stage.Open() {
+		return conflict("job %s is %s", j.ID, j.Stage)
+	}
+	return nil
 }
 
 // permit: a step of the quality check is the person's whose check it is
@@ -335,5 +436,33 @@ func (c *DecideFinding) permit(d *Draft, a Actor) error {
 	if f.Status != FindingAwaiting {
 		return conflict("finding %s is %s already", f.ID, f.Status)
 	}
+	return d.findingJobOpen(f)
+}
+
+// findingJobOpen says whether a finding's job is still open: a decision
+// on extra work changes the job's estimate, which is settled at delivery.
+func (d *Draft) findingJobOpen(f *Finding) error {
+	j := d.jobs.get(f.JobID)
+	if j == nil || !j.Stage.Open() {
+		stage := StageDelivered
+		if j != nil {
+			stage = j.Stage
+		}
+		return conflict("finding %s is on job %s, which is %s", f.ID, f.JobID, stage)
+	}
 	return nil
+}
+
+// permit: a finding is withdrawn while it awaits a decision and its job is
+// open, by the desk: extra work the customer need not decide (found
+// unneeded, or done under another job).
+func (c *WithdrawFinding) permit(d *Draft, a Actor) error {
+	f := d.findings.get(c.FindingID)
+	if f == nil {
+		return notFound("finding", c.FindingID)
+	}
+	if f.Status != FindingAwaiting {
+		return conflict("finding %s is %s already", f.ID, f.Status)
+	}
+	return d.findingJobOpen(f)
 }

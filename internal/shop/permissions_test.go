@@ -131,6 +131,23 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 	st.Bays["bay-1"] = &Bay{ID: "bay-1", Name: "1号", Kind: BayGeneral, Active: true}
 	st.Findings["fi-awaiting"] = &Finding{ID: "fi-awaiting", JobID: "awaiting", Description: "刹车片", Status: FindingAwaiting}
 	st.Findings["fi-decided"] = &Finding{ID: "fi-decided", JobID: "working", Description: "雨刮", Status: FindingDeclined}
+	// Team 2's job, dispatched to its own technician, in work and paused:
+	// not li's, nor team 1's leader's.
+	st.Users["u-wang"] = &User{ID: "u-wang", Login: "u-wang", Name: "wang", Roles: []Role{RoleTechnician}, Active: true}
+	st.Technicians["t-wang"] = &Technician{ID: "t-wang", Name: "wang", TeamID: "team-2", UserID: "u-wang", Active: true}
+	st.Teams["team-2"] = &Team{ID: "team-2", Name: "二组", LeaderID: "t-wang"}
+	st.Jobs["theirs"] = &Job{ID: "theirs", Stage: StageInProgress, TeamID: "team-2", TechIDs: []string{"t-wang"}, Labour: open}
+	st.Jobs["theirs-paused"] = &Job{ID: "theirs-paused", Stage: StagePaused, TeamID: "team-2", TechIDs: []string{"t-wang"}, Labour: open}
+	// Findings awaiting on jobs about to close, and on one closed.
+	job("ready-awaiting", StageReady)
+	job("reception-awaiting", StageReception)
+	job("cancelled", StageCancelled)
+	st.Findings["fi-ready"] = &Finding{ID: "fi-ready", JobID: "ready-awaiting", Description: "轮胎", Status: FindingAwaiting}
+	st.Findings["fi-reception"] = &Finding{ID: "fi-reception", JobID: "reception-awaiting", Description: "轮胎", Status: FindingAwaiting}
+	st.Findings["fi-cancelled"] = &Finding{ID: "fi-cancelled", JobID: "cancelled", Description: "轮胎", Status: FindingAwaiting}
+	controller, clerk := Actor{UserID: "u-ctl", Roles: []Role{RoleController}}, Actor{UserID: "u-parts", Roles: []Role{RoleParts}}
+	part := []PartItem{{Number: "98350-2S000", Description: "雨刮片", Quantity: 1}}
+	finding := FindingInput{Description: "刹车片磨损", Hours: 1, Price: 100}
 
 	li, leader, gone := Actor{UserID: "u-li", Roles: []Role{RoleTechnician}}, Actor{UserID: "u-lead", Roles: []Role{RoleTechnician, RoleTeamLeader}}, Actor{UserID: "u-gone", Roles: []Role{RoleTechnician}}
 	inspector, desk, washer := Actor{UserID: "u-qc", Roles: []Role{RoleQC}}, Actor{UserID: "u-advisor", Roles: []Role{RoleAdvisor}}, Actor{UserID: "u-washer", Roles: []Role{RoleWasher}}
@@ -193,6 +210,34 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 		{"a job in reception is cancelled", desk, &Cancel{JobID: "reception", Reason: "客户改期"}, ok},
 		{"a delivered job is cancelled", desk, &Cancel{JobID: "delivered", Reason: "客户改期"}, CodeIllegalMove},
 		{"a customer gives another command", customer("working"), &Resume{JobRef: JobRef{JobID: "paused"}}, CodeForbidden},
+		// Who acts on which job: a technician on the jobs dispatched to
+		// them, a team's leader on the team's, the controller on any.
+		{"a technician clocks on a job not dispatched to them", li, &ClockOn{TechRef: as("theirs", "t-li")}, CodeForbidden},
+		{"a technician pauses a job not theirs", li, &Pause{JobID: "theirs", Reason: PauseBreak}, CodeForbidden},
+		{"a technician resumes a job not theirs", li, &Resume{JobRef: JobRef{JobID: "theirs-paused"}}, CodeForbidden},
+		{"a technician finishes a job not theirs", li, &Finish{TechRef: as("theirs", "t-li")}, CodeForbidden},
+		{"a technician reports a finding on a job not theirs", li, &ReportFinding{JobID: "theirs", FindingInput: finding}, CodeForbidden},
+		{"a technician requests parts for a job not theirs", li, &RequestParts{JobID: "theirs", Parts: part}, CodeForbidden},
+		{"a technician reports a finding on their job", li, &ReportFinding{JobID: "working", FindingInput: finding}, ok},
+		{"a technician requests parts for their job", li, &RequestParts{JobID: "working", Parts: part}, ok},
+		{"a team's leader pauses the team's job", leader, &Pause{JobID: "working", Reason: PauseBreak}, ok},
+		{"a team's leader pauses another team's job", leader, &Pause{JobID: "theirs", Reason: PauseBreak}, CodeForbidden},
+		{"a team's leader clocks a technician on another team's job", leader, &ClockOn{TechRef: as("theirs", "t-li")}, CodeForbidden},
+		{"the other team's leader clocks on their team's job", Actor{UserID: "u-wang", Roles: []Role{RoleTechnician}}, &ClockOn{TechRef: as("theirs-paused", "t-wang")}, ok},
+		{"the controller pauses any job", controller, &Pause{JobID: "theirs", Reason: PauseBreak}, ok},
+		{"the controller clocks a technician on any job", controller, &ClockOn{TechRef: as("theirs", "t-li")}, ok},
+		{"the advisor reports a finding on any job", desk, &ReportFinding{JobID: "theirs", FindingInput: finding}, ok},
+		{"the parts clerk requests parts for any job", clerk, &RequestParts{JobID: "theirs", Parts: part}, ok},
+		// A finding's decision only while its job is open; a job does not
+		// close while one awaits.
+		{"a finding on a cancelled job is decided", desk, &DecideFinding{FindingID: "fi-cancelled", Approve: true, Via: "phone"}, CodeConflict},
+		{"the customer decides on their cancelled job", customer("cancelled"), &DecideFinding{FindingID: "fi-cancelled", Approve: true, Via: "customer_page"}, CodeConflict},
+		{"a car is delivered while a finding awaits", desk, &Deliver{JobID: "ready-awaiting", Explanation: "多做了保养"}, CodeConflict},
+		{"a job is cancelled while a finding awaits", desk, &Cancel{JobID: "reception-awaiting", Reason: "客户改期"}, CodeConflict},
+		{"the advisor withdraws a finding", desk, &WithdrawFinding{FindingID: "fi-ready", Reason: "客户已在别处更换"}, ok},
+		{"a decided finding is withdrawn", desk, &WithdrawFinding{FindingID: "fi-decided", Reason: "重复"}, CodeConflict},
+		{"a finding on a cancelled job is withdrawn", desk, &WithdrawFinding{FindingID: "fi-cancelled", Reason: "重复"}, CodeConflict},
+		{"a technician withdraws a finding", li, &WithdrawFinding{FindingID: "fi-ready", Reason: "重复"}, CodeForbidden},
 	}
 	for _, c := range cases {
 		if got := CodeOf(st.May(c.who, c.c)); got != c.want || (c.want == ok && st.May(c.who, c.c) != nil) {
@@ -202,6 +247,29 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 		if got := CodeOf(err); got != c.want || (c.want == ok && err != nil) {
 			t.Errorf("the engine: %s: code %d (%v), want %d", c.name, got, err, c.want)
 		}
+	}
+}
+
+// A finding is withdrawn with the reason, which the job's history keeps;
+// withdrawn, it no longer holds the job's delivery.
+func TestWithdrawAFinding(t *testing.T) {
+	st := NewState()
+	st.Jobs["ready"] = &Job{ID: "ready", Stage: StageReady, Labour: []Labour{{Name: "保养", SoldHours: 1, Price: 100}}}
+	st.Findings["fi-1"] = &Finding{ID: "fi-1", JobID: "ready", Description: "轮胎", Status: FindingAwaiting}
+	desk := Actor{UserID: "u-advisor", Roles: []Role{RoleAdvisor}}
+	d := NewDraft(st)
+	if _, err := d.Apply(desk, &WithdrawFinding{FindingID: "fi-1"}, t0); CodeOf(err) != CodeInvalid || !strings.Contains(err.Error(), "reason") {
+		t.Fatalf("withdrawn without a reason: %v", err)
+	}
+	ev, err := d.Apply(desk, &WithdrawFinding{FindingID: "fi-1", Reason: "客户已在别处更换"}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.JobID != "ready" || !strings.Contains(string(ev.Data), "客户已在别处更换") {
+		t.Errorf("the event %+v does not keep the reason", ev)
+	}
+	if _, err := d.Apply(desk, &Deliver{JobID: "ready", Explanation: "多做了保养"}, t0); err != nil {
+		t.Errorf("delivered after the withdrawal: %v", err)
 	}
 }
 

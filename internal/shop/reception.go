@@ -250,6 +250,9 @@ func (c *Cancel) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
 	r, err := moveJob(d, c.JobID, StageCancelled, now)
 	if err != nil {
 		return r, err

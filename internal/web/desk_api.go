@@ -47,12 +47,12 @@ type deskAppointment struct {
 	Advisor  string `json:"advisor"`
 }
 
-func appointmentOf(st *shop.State, a *shop.Appointment) deskAppointment {
+func appointmentOf(st *shop.State, a *shop.Appointment, reader shop.Actor) deskAppointment {
 	d := deskAppointment{Appointment: a, Day: a.At.In(st.Loc).Format(time.DateOnly)}
 	if v := st.Vehicles[a.VehicleID]; v != nil {
 		d.Plate, d.Model = v.Plate, v.Model
 	}
-	if cu := st.Customers[a.CustomerID]; cu != nil {
+	if cu := st.Customers[a.CustomerID].ForReader(reader); cu != nil {
 		d.Customer, d.Phone, d.Key = cu.Name, cu.Phone, cu.Key
 	}
 	if u := st.Users[a.AdvisorID]; u != nil {
@@ -72,7 +72,7 @@ func (s *Server) deskAppointments(c *fiber.Ctx) error {
 	out := []deskAppointment{}
 	for _, a := range st.Appointments {
 		if !a.At.Before(today) && a.At.Before(end) {
-			out = append(out, appointmentOf(st, a))
+			out = append(out, appointmentOf(st, a, whoOf(c).actor))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -107,6 +107,7 @@ func (s *Server) deskLookup(c *fiber.Ctx) error {
 		return problem(c, CodeInvalid, "say what to look for", shop.FieldError{Field: "q", Message: "is required"})
 	}
 	st := s.eng.State()
+	reader := whoOf(c).actor
 	openJob := map[string]string{}
 	for _, j := range st.Jobs {
 		if j.Stage.Open() {
@@ -125,7 +126,7 @@ func (s *Server) deskLookup(c *fiber.Ctx) error {
 		if len(out) >= MaxLookupHits {
 			return
 		}
-		h := lookupHit{Vehicle: v, Customer: cu}
+		h := lookupHit{Vehicle: v, Customer: cu.ForReader(reader)}
 		if v != nil {
 			if seen[v.ID] {
 				return
@@ -133,7 +134,7 @@ func (s *Server) deskLookup(c *fiber.Ctx) error {
 			seen[v.ID] = true
 			h.OpenJob = openJob[v.ID]
 			if a := booked[v.ID]; a != nil {
-				d := appointmentOf(st, a)
+				d := appointmentOf(st, a, reader)
 				h.Appointment = &d
 			}
 		}
@@ -146,7 +147,9 @@ func (s *Server) deskLookup(c *fiber.Ctx) error {
 		}
 	}
 	for _, cu := range sortedValues(st.Customers) {
-		if !strings.Contains(cu.Name, q) && !strings.Contains(cu.Phone, q) {
+		// By name or phone only for a reader who may see them: the hit
+		// would say what the redaction hides.
+		if !shop.MaySeeContact(reader) || !strings.Contains(cu.Name, q) && !strings.Contains(cu.Phone, q) {
 			continue
 		}
 		found := false

@@ -64,14 +64,14 @@ func (s *Server) do(c *fiber.Ctx, actor shop.Actor, cmd shop.Command) error {
 	if ev.JobID != "" {
 		st := s.eng.State()
 		if j := st.Jobs[ev.JobID]; j != nil {
-			out["job"] = st.JobStatus(j, s.eng.Now())
+			out["job"] = st.JobStatus(j, s.eng.Now()).ForReader(actor)
 		}
 	}
 	return c.JSON(out)
 }
 
 func (s *Server) workshop(c *fiber.Ctx) error {
-	return c.JSON(s.eng.State().Workshop(s.eng.Now()))
+	return c.JSON(s.eng.State().Workshop(s.eng.Now()).ForReader(whoOf(c).actor))
 }
 
 // listJobs returns the live jobs with their board details; ?stage= filters.
@@ -82,10 +82,11 @@ func (s *Server) listJobs(c *fiber.Ctx) error {
 	if stage != "" && !stage.Valid() {
 		return problem(c, CodeInvalid, "unknown stage", shop.FieldError{Field: "stage", Message: "not a stage"})
 	}
+	reader := whoOf(c).actor
 	out := []shop.JobStatus{}
 	for _, j := range st.OpenJobs() {
 		if stage == "" || j.Stage == stage {
-			out = append(out, st.JobStatus(j, now))
+			out = append(out, st.JobStatus(j, now).ForReader(reader))
 		}
 	}
 	return c.JSON(out)
@@ -122,8 +123,12 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetail {
-	return jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
-		May: st.MayOnJob(caller, j.ID), Phone: phoneOf(st, j)}
+	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()).ForReader(caller), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
+		May: st.MayOnJob(caller, j.ID)}
+	if shop.MaySeeContact(caller) {
+		d.Phone = phoneOf(st, j)
+	}
+	return d
 }
 
 func (s *Server) jobHistory(c *fiber.Ctx) error {
@@ -166,13 +171,19 @@ func sortedValues[T any](m map[string]*T) []*T {
 	return out
 }
 
-// listCustomers finds customers by ?q= (name or phone, partial).
+// listCustomers finds customers by ?q= (name or phone, partial). A reader
+// who may not see contact data gets them without it, and cannot find them
+// by it either: a search would tell them what it hides.
 func (s *Server) listCustomers(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
+	reader := whoOf(c).actor
+	if q != "" && !shop.MaySeeContact(reader) {
+		return c.JSON([]*shop.Customer{})
+	}
 	out := []*shop.Customer{}
 	for _, cu := range sortedValues(s.eng.State().Customers) {
 		if q == "" || strings.Contains(cu.Name, q) || strings.Contains(cu.Phone, q) {
-			out = append(out, cu)
+			out = append(out, cu.ForReader(reader))
 			if len(out) == 200 {
 				break
 			}

@@ -33,6 +33,7 @@ func (s *Server) kioskBay(c *fiber.Ctx) error {
 		return problem(c, CodeBadLink, "this bay no longer exists")
 	}
 	now := s.eng.Now()
+	reader := whoOf(c).actor
 	out := fiber.Map{"bay": bay}
 	mine := []kioskJobRef{}
 	var tech *shop.Technician
@@ -41,12 +42,12 @@ func (s *Server) kioskBay(c *fiber.Ctx) error {
 	}
 	for _, j := range st.OpenJobs() {
 		if j.BayID == id && shop.OnBay(j.Stage) {
-			out["job"] = st.JobStatus(j, now)
+			out["job"] = st.JobStatus(j, now).ForReader(reader)
 			out["job_url"] = s.urls(c).Job(j.ID)
 			out["job_path"] = s.jobPath(j.ID)
 		}
 		if tech != nil && (contains(j.TechIDs, tech.ID)) && j.Stage != shop.StageQualityCheck && j.Stage != shop.StageWashing && j.Stage != shop.StageReady {
-			mine = append(mine, kioskJobRef{JobStatus: st.JobStatus(j, now), Path: s.jobPath(j.ID)})
+			mine = append(mine, kioskJobRef{JobStatus: st.JobStatus(j, now).ForReader(reader), Path: s.jobPath(j.ID)})
 		}
 	}
 	if tech != nil {

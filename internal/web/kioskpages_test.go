@@ -135,7 +135,8 @@ var allActions = []kiosk.Action{kiosk.ActionClockOn, kiosk.ActionClockOff, kiosk
 //
 // The team check is offered to the technician the team names as its
 // leader, who holds only the technician role; the team_leader role alone
-// leads no team and is offered no check.
+// leads no team and is offered no check, nor any other action on the
+// team's job: a team's leader acts on the team's jobs.
 func TestKioskActionsFollowRolesAndStages(t *testing.T) {
 	ts := newTestShop(t)
 	dispatchTestJob(t, ts)
@@ -155,15 +156,15 @@ func TestKioskActionsFollowRolesAndStages(t *testing.T) {
 		{shop.StageDispatched, map[shop.Role][]kiosk.Action{shop.RoleTechnician: A(kiosk.ActionClockOn)}, kiosk.ActionClockOn, shop.RoleTechnician},
 		{shop.StageInProgress, map[shop.Role][]kiosk.Action{
 			shop.RoleTechnician: A(kiosk.ActionClockOff, kiosk.ActionPause, kiosk.ActionFinish),
-			shop.RoleTeamLeader: A(kiosk.ActionPause), shop.RoleController: A(kiosk.ActionPause), shop.RoleManager: A(kiosk.ActionPause),
+			shop.RoleController: A(kiosk.ActionPause), shop.RoleManager: A(kiosk.ActionPause),
 		}, kiosk.ActionPause, shop.RoleTechnician},
 		{shop.StageWaitingParts, map[shop.Role][]kiosk.Action{
-			shop.RoleTechnician: A(kiosk.ActionClockOn, kiosk.ActionResume), shop.RoleTeamLeader: A(kiosk.ActionResume),
+			shop.RoleTechnician: A(kiosk.ActionClockOn, kiosk.ActionResume),
 			shop.RoleController: A(kiosk.ActionResume), shop.RoleManager: A(kiosk.ActionResume),
 		}, kiosk.ActionResume, shop.RoleTechnician},
 		{shop.StageInProgress, map[shop.Role][]kiosk.Action{
 			shop.RoleTechnician: A(kiosk.ActionClockOn, kiosk.ActionPause, kiosk.ActionFinish),
-			shop.RoleTeamLeader: A(kiosk.ActionPause), shop.RoleController: A(kiosk.ActionPause), shop.RoleManager: A(kiosk.ActionPause),
+			shop.RoleController: A(kiosk.ActionPause), shop.RoleManager: A(kiosk.ActionPause),
 		}, kiosk.ActionFinish, shop.RoleTechnician},
 		{shop.StageQualityCheck, map[shop.Role][]kiosk.Action{
 			shop.RoleTechnician: A(kiosk.ActionQCTeam), shop.RoleManager: A(kiosk.ActionQCTeam),

@@ -218,10 +218,14 @@ func (s *Server) followUps(c *fiber.Ctx) error {
 	st := s.eng.State()
 	now := s.eng.Now()
 	due, complaints := st.FollowUpsDue(now)
+	reader := whoOf(c).actor
 	status := func(jobs []*shop.Job) []withPhone {
 		out := make([]withPhone, len(jobs))
 		for i, j := range jobs {
-			out[i] = withPhone{JobStatus: st.JobStatus(j, now), Phone: phoneOf(st, j)}
+			out[i] = withPhone{JobStatus: st.JobStatus(j, now).ForReader(reader)}
+			if shop.MaySeeContact(reader) {
+				out[i].Phone = phoneOf(st, j)
+			}
 		}
 		return out
 	}

@@ -107,6 +107,15 @@ func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.C
 			t.Fatal(err)
 		}
 	}
+	ts.serve(t, opts)
+	return ts
+}
+
+// serve serves the test shop's engine and store with the server's options
+// and closes them when the test ends.
+func (ts *testShop) serve(t *testing.T, opts Options) {
+	t.Helper()
+	st, eng := ts.store, ts.eng
 	ts.qr = kiosk.NewTokens(st.Secret())
 	// The whole server, boards and pages too; the hub is not run: a
 	// test that watches a board serves its own (newBoardShopOn).
@@ -127,7 +136,6 @@ func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.C
 		eng.Close()
 		st.Close()
 	})
-	return ts
 }
 
 type response struct {
@@ -224,6 +232,7 @@ var whoMayGive = map[string]string{
 	"update_parts":         "M.....P...",
 	"report_finding":       "MACLT.....",
 	"decide_finding":       "MA........",
+	"withdraw_finding":     "MA........",
 	"record_followup":      "MA.......F",
 	"close_complaint":      "M........F",
 	"put_operation":        "M.........",

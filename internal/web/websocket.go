@@ -17,6 +17,7 @@ import (
 
 	"bayboard/board"
 	"bayboard/internal/access"
+	"bayboard/internal/shop"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -139,10 +140,12 @@ func (b *boards) asset(c *fiber.Ctx) error {
 
 // mayView is the one check of who may open a board: anyone in the demo,
 // signed-in staff (session or API token) not held to a new password, or a
-// screen paired for the view.
+// screen paired for the view. A view that shows customers' names opens
+// for staff who may see them (shop.MaySeeContact), not for the floor.
 func (b *boards) mayView(c *fiber.Ctx, view string) bool {
 	w := whoOf(c)
-	return b.s.opts.Demo || (w.user != nil && !mustChangePassword(w)) || (w.device != nil && w.device.CanView(view))
+	staff := w.user != nil && !mustChangePassword(w) && (!board.ShowsContact(view) || shop.MaySeeContact(w.actor))
+	return b.s.opts.Demo || staff || (w.device != nil && w.device.CanView(view))
 }
 
 // language picks a screen's language: ?lang=, then the language the
@@ -230,6 +233,9 @@ func (b *boards) upgrade(c *fiber.Ctx) error {
 	if !b.mayView(c, view) {
 		if whoOf(c).device != nil {
 			return problem(c, CodeForbidden, "this screen is not paired for the "+view+" board")
+		}
+		if w := whoOf(c); w.user != nil && !mustChangePassword(w) && board.ShowsContact(view) {
+			return problem(c, CodeForbidden, "the "+view+" board names customers: it is for the staff who talk to them")
 		}
 		return problem(c, CodeUnauthorized, "pair this screen, or sign in")
 	}

@@ -93,6 +93,8 @@ function findingStatus(s) {
       return t("kiosk.finding.approved");
     case "declined":
       return t("kiosk.finding.declined");
+    case "withdrawn":
+      return t("kiosk.finding.withdrawn");
     default:
       return t("kiosk.finding.awaiting");
   }
