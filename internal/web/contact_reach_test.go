@@ -24,7 +24,7 @@ func newDemoTestShop(t *testing.T) *testShop {
 		t.Fatal(err)
 	}
 	start := time.Date(2026, 11, 23, 9, 30, 0, 0, demo.Location())
-	state, _ := st.Load(start)
+	state, _, _ := st.Load(start)
 	if state, err = demo.Seed(st, state, start); err != nil {
 		t.Fatal(err)
 	}
