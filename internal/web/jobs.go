@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -39,7 +40,12 @@ func (s *Server) command(c *fiber.Ctx) error {
 	}
 	// Keys are per user (or token, or device): one's key never answers another.
 	key = actor.UserID + "\x00" + actor.DeviceID + "\x00" + key
-	body, first, err := s.replays.begin(c.UserContext(), key, time.Now())
+	digest := requestDigest(c.Method(), c.Path(), c.Body())
+	body, first, err := s.replays.begin(c.UserContext(), key, digest, time.Now())
+	if errors.Is(err, errKeyReused) {
+		return problem(c, CodeKeyReused, "this Idempotency-Key was sent with another request; make a new key for a new request",
+			shop.FieldError{Field: headerIdempotency, Message: "used for another request"})
+	}
 	if err != nil {
 		return err
 	}
