@@ -59,6 +59,10 @@ type Options struct {
 	// dates the shop's events and ETAs; a session on it would end while
 	// its user still sits at the desk. Default: time.Now.
 	WallClock func() time.Time
+	// CommandLimit bounds how fast one person or API token may send
+	// changes; the zero value is DefaultCommandLimit, and a negative
+	// PerSecond turns the limit off (the crash test's write load).
+	CommandLimit CommandLimit
 }
 
 // DefaultBodyLimit is 1 MiB.
@@ -100,6 +104,7 @@ type Server struct {
 	guard    *access.Guard
 	metrics  *metrics
 	replays  *replays
+	limiter  *limiter
 	imports  imports
 	catalog  catalog.Indexes // the catalogue's search, for the published state
 	started  time.Time
@@ -132,8 +137,12 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.WallClock == nil {
 		opts.WallClock = time.Now
 	}
+	if opts.CommandLimit == (CommandLimit{}) {
+		opts.CommandLimit = DefaultCommandLimit
+	}
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
 		guard: access.NewGuard(opts.WallClock, opts.Logger), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
+	s.limiter = newLimiter(opts.CommandLimit, opts.WallClock)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",
 		BodyLimit:             opts.BodyLimit,
