@@ -133,14 +133,19 @@ func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetai
 }
 
 func (s *Server) jobHistory(c *fiber.Ctx) error {
-	evs, err := s.history.JobHistory(c.Params("id"))
+	id := c.Params("id")
+	first, err := s.history.JobHistoryPage(id, 0, eventPage)
 	if err != nil {
 		return err
 	}
-	if len(evs) == 0 {
-		return problem(c, CodeNotFound, "job "+c.Params("id")+" has no history")
+	if len(first) == 0 {
+		return problem(c, CodeNotFound, "job "+id+" has no history")
 	}
-	return c.JSON(evs)
+	c.Type("json")
+	streamEvents(c, s.log, first, func(after uint64) ([]shop.Event, error) {
+		return s.history.JobHistoryPage(id, after, eventPage)
+	}, nil)
+	return nil
 }
 
 func (s *Server) getSettings(c *fiber.Ctx) error { return c.JSON(s.eng.State().Settings) }

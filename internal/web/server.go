@@ -35,11 +35,12 @@ type Backuper interface {
 }
 
 // History reads what is no longer live; the store implements it.
+// A history and the event log are read page by page (stream.go).
 type History interface {
-	JobHistory(jobID string) ([]shop.Event, error)
+	JobHistoryPage(jobID string, after uint64, limit int) ([]shop.Event, error)
+	EventsPage(after uint64, limit int) ([]shop.Event, error)
 	Job(id string) (*shop.Job, error)
 	JobsClosedSince(since time.Time) ([]*shop.Job, error)
-	Events(from, to time.Time, fn func(shop.Event) error) error
 }
 
 // Options configure the server.
