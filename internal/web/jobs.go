@@ -148,7 +148,15 @@ func (s *Server) jobHistory(c *fiber.Ctx) error {
 	return nil
 }
 
-func (s *Server) getSettings(c *fiber.Ctx) error { return c.JSON(s.eng.State().Settings) }
+// getSettings answers the shop's settings; the printers' credentials
+// only to a manager.
+func (s *Server) getSettings(c *fiber.Ctx) error {
+	set := s.eng.State().Settings
+	if !whoOf(c).user.Has(shop.RoleManager) {
+		set = set.ForStaff()
+	}
+	return c.JSON(set)
+}
 
 // listOf serves a list read from the live state.
 func (s *Server) listOf(read func(*shop.State) any) fiber.Handler {
