@@ -88,7 +88,7 @@ func builtKeys() map[string][]string {
 		// (internal/web checks that every code has its message.)
 		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict",
 			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
-			"method_not_allowed", "http", "internal", "password_change_required"},
+			"method_not_allowed", "http", "internal", "password_change_required", "idempotency_key_reused", "rate_limited"},
 		"staff.rule": ruleKeys(),
 		// The columns of a catalogue import and what each row would do.
 		"admin.catalog.field":         {"number", "name", "unit_price", "code", "sold_hours", "price", "active"},

@@ -324,6 +324,10 @@ func (p Printer) exchange(ctx context.Context, body []byte, opts PrintOptions) (
 }
 
 func classifyNetError(ctx context.Context, name, endpoint string, err error) error {
+	// The address goes into a log line: without the printer's password.
+	if u, perr := url.Parse(endpoint); perr == nil {
+		endpoint = u.Redacted()
+	}
 	var netErr net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded,

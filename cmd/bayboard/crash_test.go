@@ -74,7 +74,7 @@ func TestMain(m *testing.M) {
 
 func startChild(t *testing.T, bin, data string) *child {
 	t.Helper()
-	c := &child{cmd: exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "warn"), out: &syncBuffer{}}
+	c := &child{cmd: exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "warn", "--command-rate", "0"), out: &syncBuffer{}}
 	stdout, _ := c.cmd.StdoutPipe()
 	c.cmd.Stderr = c.out
 	if err := c.cmd.Start(); err != nil {

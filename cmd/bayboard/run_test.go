@@ -49,6 +49,8 @@ func TestRun(t *testing.T) {
 		{"unknown command", []string{"fly"}, nil, 2, "", `unknown command "fly"`},
 		{"bad flag", []string{"serve", "--colour"}, nil, 2, "", "flag provided but not defined"},
 		{"bad speed", []string{"serve", "--demo", "--speed", "0"}, nil, 2, "", "--speed"},
+		{"bad command rate", []string{"serve", "--command-rate", "-1"}, nil, 2, "", "--command-rate"},
+		{"bad command rate from the environment", []string{"serve"}, map[string]string{"BAYBOARD_COMMAND_RATE": "fast"}, 2, "", "--command-rate"},
 		{"stray argument", []string{"serve", "now"}, nil, 2, "", "unexpected arguments"},
 		{"data file in use", []string{"serve", "--addr", "127.0.0.1:0"}, map[string]string{"BAYBOARD_DATA": held.Path()}, 1, "", "in use by another process"},
 		{"backup needs --out", []string{"backup", "--data", data}, nil, 2, "", "--out is required"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -29,6 +30,9 @@ type Config struct {
 	Demo      bool
 	DemoSpeed float64
 	LogLevel  string
+	// CommandRate is how many changes a second one person or API token
+	// may send; 0 turns the limit off.
+	CommandRate float64
 }
 
 const (
@@ -42,6 +46,10 @@ const (
 	// DefaultDemoSpeed runs the demo day 30 times faster than the clock: a
 	// working day in about twenty minutes, slow enough to follow on a board.
 	DefaultDemoSpeed = 30
+	// DefaultCommandRate leaves a busy desk and the demo's simulator far
+	// below it, and holds a script to about half a megabyte a second of
+	// data file growth (web.DefaultCommandLimit).
+	DefaultCommandRate = 10
 	// ShutdownGrace is how long requests under way get to finish.
 	ShutdownGrace = 10 * time.Second
 )
@@ -53,6 +61,8 @@ func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.StringVar(&cfg.Data, "data", "", "data file (BAYBOARD_DATA; default "+DefaultData+"; the demo uses "+DefaultDemoData+" and not BAYBOARD_DATA)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "run a demo shop with a simulated day, in its own data file")
 	fs.Float64Var(&cfg.DemoSpeed, "speed", DefaultDemoSpeed, "demo clock speed (simulated seconds per second)")
+	rate := fs.String("command-rate", envDefault(getenv, "BAYBOARD_COMMAND_RATE", strconv.Itoa(DefaultCommandRate)),
+		"changes a second one person or API token may send, 10 times that at once; 0 turns the limit off (BAYBOARD_COMMAND_RATE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envDefault(getenv, "BAYBOARD_LOG_LEVEL", "info"), "debug, info, warn or error")
 	if err := parse(fs, args); err != nil {
 		return cfg, err
@@ -68,6 +78,10 @@ func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 		if cfg.Demo {
 			cfg.Data = DefaultDemoData
 		}
+	}
+	var err error
+	if cfg.CommandRate, err = strconv.ParseFloat(*rate, 64); err != nil || cfg.CommandRate < 0 || math.IsNaN(cfg.CommandRate) || math.IsInf(cfg.CommandRate, 0) {
+		return cfg, usageError{"--command-rate must be 0 (off) or more"}
 	}
 	if cfg.DemoSpeed < 1 || cfg.DemoSpeed > 3600 {
 		return cfg, usageError{"--speed must be between 1 and 3600"}
@@ -132,7 +146,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("seed the demo shop: %w", err)
 		}
 	}
-	srv, err := server.New(st, state, clock, server.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
+	srv, err := server.New(st, state, clock, server.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion(), CommandRate: commandRate(cfg.CommandRate)})
 	if err != nil {
 		return err
 	}
@@ -387,4 +401,12 @@ func sweep(ctx context.Context, st access.Store, clock func() time.Time, log *sl
 			}
 		}
 	}
+}
+
+// commandRate is the server's rate for the flag's: the flag's 0 is off.
+func commandRate(flag float64) float64 {
+	if flag == 0 {
+		return -1
+	}
+	return flag
 }

@@ -34,6 +34,10 @@ type Options struct {
 	// Logger logs the hub's and the web server's work; it must be set.
 	Logger  *slog.Logger
 	Version string
+	// CommandRate is the changes a second one person or API token may
+	// send (web.CommandLimitAt); 0 is web.DefaultCommandLimit, and less
+	// than 0 turns the limit off.
+	CommandRate float64
 }
 
 // Server is the assembled server.
@@ -91,7 +95,7 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 		setAside = append(setAside, web.SetAsideRecord{Kind: a.Kind, ID: a.ID, Reason: a.Reason})
 	}
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
-		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside})
+		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, CommandLimit: commandLimit(opts.CommandRate)})
 	if err != nil {
 		eng.Close()
 		return nil, err
@@ -123,4 +127,12 @@ func (s *Server) Close() {
 	s.stopHub()
 	<-s.hubDone
 	s.Engine.Close()
+}
+
+// commandLimit is the web server's limit for a rate of Options.
+func commandLimit(rate float64) web.CommandLimit {
+	if rate == 0 {
+		return web.DefaultCommandLimit
+	}
+	return web.CommandLimitAt(rate)
 }

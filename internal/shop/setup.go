@@ -2,7 +2,6 @@ package shop
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -61,9 +60,7 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 			p.add(f+".name", "is used twice")
 		}
 		names[pr.Name] = true
-		if !strings.HasPrefix(pr.URI, "ipp://") && !strings.HasPrefix(pr.URI, "ipps://") && !strings.HasPrefix(pr.URI, "http://") && !strings.HasPrefix(pr.URI, "https://") {
-			p.add(f+".uri", "must be an ipp://, ipps://, http:// or https:// address")
-		}
+		checkPrinterURI(&p, f+".uri", pr.URI)
 		checkText(&p, f+".media", pr.Media, 60, false)
 		if pr.Use != PrinterA4 && pr.Use != PrinterLabel {
 			p.add(f+".use", "must be a4 or label")

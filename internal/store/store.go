@@ -319,6 +319,50 @@ func (s *Store) JobHistory(jobID string) ([]shop.Event, error) {
 	return out, err
 }
 
+// JobHistoryPage returns up to limit events of one job whose number is
+// above after, oldest first: a history read page by page, each page in a
+// short read transaction of its own, so that a client reading a long
+// history slowly neither holds the whole of it in memory nor keeps a
+// transaction open (a long one would hold up the file's growth).
+func (s *Store) JobHistoryPage(jobID string, after uint64, limit int) ([]shop.Event, error) {
+	var out []shop.Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bucketJobEvents).Bucket([]byte(jobID))
+		if idx == nil {
+			return nil
+		}
+		evb := tx.Bucket(bucketEvents)
+		c := idx.Cursor()
+		for k, _ := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, _ = c.Next() {
+			var ev shop.Event
+			if err := json.Unmarshal(evb.Get(k), &ev); err != nil {
+				return fmt.Errorf("event %d: %w", getU64(k), err)
+			}
+			out = append(out, ev)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// EventsPage returns up to limit events of the log whose number is above
+// after, in log order, read as JobHistoryPage reads a job's.
+func (s *Store) EventsPage(after uint64, limit int) ([]shop.Event, error) {
+	var out []shop.Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEvents).Cursor()
+		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+			var ev shop.Event
+			if err := json.Unmarshal(v, &ev); err != nil {
+				return fmt.Errorf("event %d: %w", getU64(k), err)
+			}
+			out = append(out, ev)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Events calls fn for each event with from <= ev.At < to, in log order.
 // It reads the whole log: events are not strictly in time order (a batch
 // imported or seeded carries its own times), and exports are rare.

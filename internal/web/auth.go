@@ -22,7 +22,8 @@ type who struct {
 	user    *shop.User
 	session *access.Session
 	device  *access.Device
-	token   bool // bearer API token: no CSRF needed
+	token   bool   // bearer API token: no CSRF needed
+	tokenID string // the API token's ID, for its rate limit
 	actor   shop.Actor
 }
 
@@ -37,7 +38,7 @@ func (s *Server) identify(c *fiber.Ctx) error {
 	w := &who{}
 	if bearer := bearerToken(c); bearer != "" {
 		if t, ok := access.LoadToken(s.auth, bearer); ok {
-			w.user, w.token = st.Users[t.UserID], true
+			w.user, w.token, w.tokenID = st.Users[t.UserID], true, t.ID()
 			w.actor.DeviceID = "token:" + t.Name
 		} else if d := s.loadDevice(bearer); d != nil {
 			w.device = d
@@ -94,7 +95,7 @@ func (s *Server) requireUser(c *fiber.Ctx) error {
 	if w := whoOf(c); mustChangePassword(w) {
 		return problem(c, CodePasswordChangeRequired, "set a new password first (POST /api/v1/me/password)")
 	}
-	return c.Next()
+	return s.limitChanges(c)
 }
 
 // requireSignedIn is requireUser for the few routes a person who must
@@ -103,7 +104,7 @@ func (s *Server) requireSignedIn(c *fiber.Ctx) error {
 	if refused := signedIn(c); refused != nil {
 		return refused()
 	}
-	return c.Next()
+	return s.limitChanges(c)
 }
 
 // signedIn is nil when a person is signed in and a cookie-authenticated

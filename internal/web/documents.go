@@ -142,20 +142,40 @@ func (s *Server) printJob(c *fiber.Ctx) error {
 	res, err := p.Print(c.UserContext(), pdf, printing.PrintOptions{JobName: c.Params("id") + " " + string(kind), User: user.Login, Copies: req.Copies})
 	if err != nil {
 		s.log.Warn("print failed", "job", c.Params("id"), "kind", kind, "printer", printer.Name, "error", err)
-		reason := "rejected"
-		switch {
-		case errors.Is(err, printing.ErrPrinterUnreachable):
-			reason = "unreachable"
-		case errors.Is(err, printing.ErrPrinterTimeout):
-			reason = "timeout"
-		}
+		reason, detail := printFailure(printer.Name, err)
 		c.Locals("print_reason", reason)
-		p := newProblem(CodePrintFailed, err.Error())
+		p := newProblem(CodePrintFailed, detail)
 		p.Reason = reason
 		return writeProblem(c, p)
 	}
 	s.log.Info("printed", "job", c.Params("id"), "kind", kind, "printer", printer.Name, "ipp_job", res.JobID)
 	return c.JSON(fiber.Map{"printer": printer.Name, "job_id": res.JobID, "job_state": res.JobState, "status": res.Status, "message": res.Message})
+}
+
+// printFailure says why a print failed in the printer's terms: it did not
+// answer, or it refused the job and what it said. The network's own words
+// (connection refused, no route, the address and port) stay in the log:
+// told to the desk, they would let anyone with the print button learn
+// which ports of the printer's host are open.
+func printFailure(name string, err error) (reason, detail string) {
+	var refused *printing.IPPError
+	switch {
+	case errors.Is(err, printing.ErrPrinterTimeout):
+		return "timeout", fmt.Sprintf("the printer %q did not answer in time", name)
+	case errors.As(err, &refused):
+		why := refused.StatusName
+		if refused.HTTPStatus != 0 && refused.HTTPStatus != 200 {
+			why = fmt.Sprintf("HTTP %d", refused.HTTPStatus)
+		}
+		if refused.Message != "" {
+			why += " (" + refused.Message + ")"
+		}
+		return "rejected", fmt.Sprintf("the printer %q refused the job: %s", name, why)
+	case errors.Is(err, printing.ErrPrinterRejected):
+		return "rejected", fmt.Sprintf("the printer %q refused the job", name)
+	default:
+		return "unreachable", fmt.Sprintf("the printer %q did not answer", name)
+	}
 }
 
 // choosePrinter finds a printer by name, or the default for the document:

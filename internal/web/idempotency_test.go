@@ -114,7 +114,7 @@ func TestRememberedKeysStayBounded(t *testing.T) {
 	now := t0
 	for i := range 3 * maxReplays {
 		key := fmt.Sprint(i)
-		if _, first, err := r.begin(context.Background(), key, now); err != nil || !first {
+		if _, first, err := r.begin(context.Background(), key, requestDigest("POST", "/c", []byte(key)), now); err != nil || !first {
 			t.Fatalf("key %s: first %v, %v", key, first, err)
 		}
 		r.finish(key, i%2 == 0, []byte("{}"))
@@ -123,8 +123,69 @@ func TestRememberedKeysStayBounded(t *testing.T) {
 		t.Errorf("%d keys listed, %d remembered; at most %d", len(r.order), len(r.byKey), maxReplays)
 	}
 	// An old answer is forgotten after ReplayFor.
-	r.begin(context.Background(), "late", now.Add(ReplayFor+time.Second))
+	r.begin(context.Background(), "late", requestDigest("POST", "/c", nil), now.Add(ReplayFor+time.Second))
 	if len(r.byKey) != 1 {
 		t.Errorf("%d keys remembered a day later, want just the new one", len(r.byKey))
+	}
+}
+
+// A key sent again with another request is refused with 422 and acts
+// nothing: it is not answered with the first request's reply.
+func TestAKeyReusedForAnotherRequestIsRefused(t *testing.T) {
+	ts := newTestShop(t)
+	before := customers(ts)
+	tok := ts.tokens[shop.RoleAdvisor]
+	first := ts.call(t, nil, "POST", "/api/v1/commands", tok, newCustomer, "Idempotency-Key", "form-1")
+	if first.status != 200 {
+		t.Fatalf("%d %s", first.status, first.body)
+	}
+	other := `{"type":"put_customer","customer":{"name":"李先生","phone":"13900002222"}}`
+	r := ts.call(t, nil, "POST", "/api/v1/commands", tok, other, "Idempotency-Key", "form-1")
+	if r.status != 422 || r.problem(t).Code != "idempotency_key_reused" {
+		t.Errorf("another request under the same key: %d %s", r.status, r.body)
+	}
+	if r.header.Get("Idempotency-Key-Replayed") != "" {
+		t.Errorf("the other request was answered as a replay")
+	}
+	if n := customers(ts); n != before+1 {
+		t.Errorf("%d customers added, want 1", n-before)
+	}
+	// The same request again is still the first's answer.
+	again := ts.call(t, nil, "POST", "/api/v1/commands", tok, newCustomer, "Idempotency-Key", "form-1")
+	if again.status != 200 || string(again.body) != string(first.body) {
+		t.Errorf("the true repeat: %d %s", again.status, again.body)
+	}
+}
+
+// However large the answers, the ones kept stay within maxReplayBytes; an
+// answer too large to keep is not kept, and its repeat is judged afresh.
+func TestRememberedAnswersStayBoundedInBytes(t *testing.T) {
+	r := newReplays()
+	answer := make([]byte, maxReplayBytes/20)
+	for i := range 100 {
+		key := fmt.Sprint(i)
+		d := requestDigest("POST", "/c", []byte(key))
+		if _, first, err := r.begin(context.Background(), key, d, t0); err != nil || !first {
+			t.Fatalf("key %s: first %v, %v", key, first, err)
+		}
+		r.finish(key, true, answer)
+	}
+	r.begin(context.Background(), "next", requestDigest("POST", "/c", nil), t0)
+	kept := 0
+	for _, p := range r.byKey {
+		kept += len(p.body)
+	}
+	if kept > maxReplayBytes || r.bytes != kept {
+		t.Errorf("%d bytes kept (counted %d), at most %d", kept, r.bytes, maxReplayBytes)
+	}
+	// The newest answers are the ones kept.
+	if _, ok := r.byKey["99"]; !ok {
+		t.Errorf("the newest answer was forgotten")
+	}
+	huge := requestDigest("POST", "/c", []byte("huge"))
+	r.begin(context.Background(), "huge", huge, t0)
+	r.finish("huge", true, make([]byte, maxReplayBytes/10+1))
+	if _, first, _ := r.begin(context.Background(), "huge", huge, t0); !first {
+		t.Errorf("an answer too large to keep was kept")
 	}
 }

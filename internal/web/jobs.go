@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -39,7 +40,12 @@ func (s *Server) command(c *fiber.Ctx) error {
 	}
 	// Keys are per user (or token, or device): one's key never answers another.
 	key = actor.UserID + "\x00" + actor.DeviceID + "\x00" + key
-	body, first, err := s.replays.begin(c.UserContext(), key, time.Now())
+	digest := requestDigest(c.Method(), c.Path(), c.Body())
+	body, first, err := s.replays.begin(c.UserContext(), key, digest, time.Now())
+	if errors.Is(err, errKeyReused) {
+		return problem(c, CodeKeyReused, "this Idempotency-Key was sent with another request; make a new key for a new request",
+			shop.FieldError{Field: headerIdempotency, Message: "used for another request"})
+	}
 	if err != nil {
 		return err
 	}
@@ -132,17 +138,30 @@ func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetai
 }
 
 func (s *Server) jobHistory(c *fiber.Ctx) error {
-	evs, err := s.history.JobHistory(c.Params("id"))
+	id := c.Params("id")
+	first, err := s.history.JobHistoryPage(id, 0, eventPage)
 	if err != nil {
 		return err
 	}
-	if len(evs) == 0 {
-		return problem(c, CodeNotFound, "job "+c.Params("id")+" has no history")
+	if len(first) == 0 {
+		return problem(c, CodeNotFound, "job "+id+" has no history")
 	}
-	return c.JSON(evs)
+	c.Type("json")
+	streamEvents(c, s.log, first, func(after uint64) ([]shop.Event, error) {
+		return s.history.JobHistoryPage(id, after, eventPage)
+	}, nil)
+	return nil
 }
 
-func (s *Server) getSettings(c *fiber.Ctx) error { return c.JSON(s.eng.State().Settings) }
+// getSettings answers the shop's settings; the printers' credentials
+// only to a manager.
+func (s *Server) getSettings(c *fiber.Ctx) error {
+	set := s.eng.State().Settings
+	if !whoOf(c).user.Has(shop.RoleManager) {
+		set = set.ForStaff()
+	}
+	return c.JSON(set)
+}
 
 // listOf serves a list read from the live state.
 func (s *Server) listOf(read func(*shop.State) any) fiber.Handler {

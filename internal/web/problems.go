@@ -38,6 +38,8 @@ const (
 	CodeBadLink
 	CodePrintFailed
 	CodeNoPrinter
+	CodeKeyReused
+	CodeRateLimited
 	// CodeHTTP is any other error of the HTTP framework: its status and
 	// title are the error's own.
 	CodeHTTP
@@ -72,6 +74,8 @@ var problemTypes = [codeCount]problemType{
 	CodeBadLink:                {"bad_link", fiber.StatusForbidden, "This link does not open anything"},
 	CodePrintFailed:            {"print_failed", fiber.StatusBadGateway, "The printer did not take the document"},
 	CodeNoPrinter:              {"no_printer", fiber.StatusConflict, "No printer is set up for this document"},
+	CodeKeyReused:              {"idempotency_key_reused", fiber.StatusUnprocessableEntity, "The Idempotency-Key was used for another request"},
+	CodeRateLimited:            {"rate_limited", fiber.StatusTooManyRequests, "Too many commands; wait and try again"},
 	CodeHTTP:                   {"http", 0, ""},
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"encoding/csv"
 	"fmt"
 	"sort"
@@ -125,7 +126,25 @@ func (s *Server) exportJobsJSON(c *fiber.Ctx) error {
 		return err
 	}
 	attachment(c, periodFile("jobs", from, to, "json"), fiber.MIMEApplicationJSON)
-	return c.JSON(jobs)
+	// Written as the client reads, a job at a time: the answer is not
+	// held in memory beside the jobs.
+	log, path := s.log, c.Path()
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		w.WriteString("[")
+		for i, j := range jobs {
+			raw, err := wire.Marshal(j)
+			if err != nil {
+				log.Error("export jobs", "path", path, "job", j.ID, "error", err)
+				return
+			}
+			if i > 0 {
+				w.WriteString(",\n")
+			}
+			w.Write(raw)
+		}
+		w.WriteString("]\n")
+	})
+	return nil
 }
 
 // exportJobsCSV writes one row a job, for a spreadsheet. A UTF-8 byte
@@ -141,8 +160,15 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 	}
 	st := s.eng.State()
 	attachment(c, periodFile("jobs", from, to, "csv"), "text/csv; charset=utf-8")
-	w := c.Response().BodyWriter()
-	w.Write([]byte("\ufeff"))
+	now := s.eng.Now()
+	// Written as the client reads, a row at a time (as exportJobsJSON).
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) { writeJobsCSV(w, st, jobs, now) })
+	return nil
+}
+
+// writeJobsCSV writes the jobs' rows.
+func writeJobsCSV(w *bufio.Writer, st *shop.State, jobs []*shop.Job, now time.Time) {
+	w.WriteString("\ufeff")
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"job", "stage", "created_at", "promised_at", "ready_at", "delivered_at", "plate", "model", "customer", "advisor",
 		"sold_hours", "clocked_hours", "estimated", "settled", "reworks", "follow_up"})
@@ -173,7 +199,7 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 		}
 		end := j.EnteredStage(shop.StageDelivered)
 		if end.IsZero() {
-			end = s.eng.Now()
+			end = now
 		}
 		cw.Write([]string{j.ID, string(j.Stage), timeOf(j.CreatedAt), timeOf(j.PromisedAt), timeOf(j.EnteredStage(shop.StageReady)),
 			timeOf(j.EnteredStage(shop.StageDelivered)), plate, model, customer, advisor,
@@ -181,33 +207,26 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 			money(j.Estimated.Total), settled, strconv.Itoa(j.Reworks), follow})
 	}
 	cw.Flush()
-	return cw.Error()
 }
 
-// exportEvents streams the events of the period as a JSON array.
+// exportEvents streams the events of the period as a JSON array, read
+// page by page (stream.go). It reads the whole log: events are not
+// strictly in time order (a batch imported or seeded carries its own
+// times), and exports are rare.
 func (s *Server) exportEvents(c *fiber.Ctx) error {
 	from, to, err := s.period(c)
 	if err != nil {
 		return err
 	}
-	attachment(c, periodFile("events", from, to, "json"), fiber.MIMEApplicationJSON)
-	w := c.Response().BodyWriter()
-	w.Write([]byte("["))
-	first := true
-	err = s.history.Events(from, to, func(ev shop.Event) error {
-		raw, err := wire.Marshal(ev)
-		if err != nil {
-			return err
-		}
-		if !first {
-			w.Write([]byte(",\n"))
-		}
-		first = false
-		_, err = w.Write(raw)
+	first, err := s.history.EventsPage(0, eventPage)
+	if err != nil {
 		return err
-	})
-	w.Write([]byte("]\n"))
-	return err
+	}
+	attachment(c, periodFile("events", from, to, "json"), fiber.MIMEApplicationJSON)
+	streamEvents(c, s.log, first, func(after uint64) ([]shop.Event, error) {
+		return s.history.EventsPage(after, eventPage)
+	}, func(ev shop.Event) bool { return !ev.At.Before(from) && ev.At.Before(to) })
+	return nil
 }
 
 func (s *Server) reminders(c *fiber.Ctx) error {

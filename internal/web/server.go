@@ -35,11 +35,12 @@ type Backuper interface {
 }
 
 // History reads what is no longer live; the store implements it.
+// A history and the event log are read page by page (stream.go).
 type History interface {
-	JobHistory(jobID string) ([]shop.Event, error)
+	JobHistoryPage(jobID string, after uint64, limit int) ([]shop.Event, error)
+	EventsPage(after uint64, limit int) ([]shop.Event, error)
 	Job(id string) (*shop.Job, error)
 	JobsClosedSince(since time.Time) ([]*shop.Job, error)
-	Events(from, to time.Time, fn func(shop.Event) error) error
 }
 
 // Options configure the server.
@@ -59,6 +60,10 @@ type Options struct {
 	// dates the shop's events and ETAs; a session on it would end while
 	// its user still sits at the desk. Default: time.Now.
 	WallClock func() time.Time
+	// CommandLimit bounds how fast one person or API token may send
+	// changes; the zero value is DefaultCommandLimit, and a negative
+	// PerSecond turns the limit off (the crash test's write load).
+	CommandLimit CommandLimit
 	// SetAside lists the records of the data file that could not be read
 	// and were set aside (at this start or an earlier one): /healthz
 	// reports them while the rest of the shop serves.
@@ -112,6 +117,7 @@ type Server struct {
 	guard    *access.Guard
 	metrics  *metrics
 	replays  *replays
+	limiter  *limiter
 	imports  imports
 	catalog  catalog.Indexes // the catalogue's search, for the published state
 	started  time.Time
@@ -144,8 +150,12 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.WallClock == nil {
 		opts.WallClock = time.Now
 	}
+	if opts.CommandLimit == (CommandLimit{}) {
+		opts.CommandLimit = DefaultCommandLimit
+	}
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
 		guard: access.NewGuard(opts.WallClock, opts.Logger), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
+	s.limiter = newLimiter(opts.CommandLimit, opts.WallClock)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",
 		BodyLimit:             opts.BodyLimit,
