@@ -343,15 +343,15 @@ func (d *firstDay) eval(ctx context.Context, script string) {
 // click waits for an element to be there and enabled, and clicks it.
 func (d *firstDay) click(ctx context.Context, what, selector string) {
 	d.t.Helper()
-	d.wait(ctx, what, fmt.Sprintf(`(() => { const e = document.querySelector(%s); return !!e && !e.disabled; })()`, js(selector)))
-	d.eval(ctx, fmt.Sprintf(`document.querySelector(%s).click()`, js(selector)))
+	// Found and clicked in one step of the page: a page that redraws
+	// between a look and a click cannot lose the click.
+	d.wait(ctx, what, fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e || e.disabled) return false; e.click(); return true; })()`, js(selector)))
 }
 
 // typeInto types into one field, as a finger on a phone does.
 func (d *firstDay) typeInto(ctx context.Context, selector, value string) {
 	d.t.Helper()
-	d.wait(ctx, "the field "+selector, fmt.Sprintf(`!!document.querySelector(%s)`, js(selector)))
-	d.eval(ctx, fmt.Sprintf(`(() => { const e = document.querySelector(%s); e.focus(); e.value = %s; e.dispatchEvent(new Event("input", { bubbles: true })); e.dispatchEvent(new Event("change", { bubbles: true })); })()`, js(selector), js(value)))
+	d.wait(ctx, "the field "+selector, fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e) return false; e.focus(); e.value = %s; e.dispatchEvent(new Event("input", { bubbles: true })); e.dispatchEvent(new Event("change", { bubbles: true })); return true; })()`, js(selector), js(value)))
 }
 
 // fill sets the fields of a form as a person typing would (a list ticks
