@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"sort"
 	"strconv"
@@ -128,8 +127,8 @@ func (s *Server) exportJobsJSON(c *fiber.Ctx) error {
 	return c.JSON(jobs)
 }
 
-// exportJobsCSV writes one row a job, for a spreadsheet. A UTF-8 byte
-// order mark first, so that Excel shows the Chinese right.
+// exportJobsCSV writes one row a job, for a spreadsheet; every text cell
+// goes through textCell, so none runs as a formula.
 func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 	from, to, err := s.period(c)
 	if err != nil {
@@ -141,18 +140,19 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 	}
 	st := s.eng.State()
 	attachment(c, periodFile("jobs", from, to, "csv"), "text/csv; charset=utf-8")
-	w := c.Response().BodyWriter()
-	w.Write([]byte("\ufeff"))
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"job", "stage", "created_at", "promised_at", "ready_at", "delivered_at", "plate", "model", "customer", "advisor",
-		"sold_hours", "clocked_hours", "estimated", "settled", "reworks", "follow_up"})
-	timeOf := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(st.Loc).Format("2006-01-02 15:04")
+	sh, err := newSheet(c.Response().BodyWriter())
+	if err != nil {
+		return err
 	}
-	money := func(m shop.Money) string { return strconv.FormatFloat(float64(m)/100, 'f', 2, 64) }
+	sh.header("job", "stage", "created_at", "promised_at", "ready_at", "delivered_at", "plate", "model", "customer", "advisor",
+		"sold_hours", "clocked_hours", "estimated", "settled", "reworks", "follow_up")
+	timeOf := func(t time.Time) cell {
+		if t.IsZero() {
+			return textCell("")
+		}
+		return textCell(t.In(st.Loc).Format("2006-01-02 15:04"))
+	}
+	money := func(m shop.Money) cell { return numberCell(float64(m)/100, 2) }
 	for _, j := range jobs {
 		plate, model, customer, advisor := "", "", "", ""
 		if v := st.Vehicles[j.VehicleID]; v != nil {
@@ -164,7 +164,7 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 		if u := st.Users[j.AdvisorID]; u != nil {
 			advisor = u.Name
 		}
-		settled, follow := "", ""
+		settled, follow := textCell(""), ""
 		if j.Delivery != nil {
 			settled = money(j.Delivery.Total)
 		}
@@ -175,13 +175,15 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 		if end.IsZero() {
 			end = s.eng.Now()
 		}
-		cw.Write([]string{j.ID, string(j.Stage), timeOf(j.CreatedAt), timeOf(j.PromisedAt), timeOf(j.EnteredStage(shop.StageReady)),
-			timeOf(j.EnteredStage(shop.StageDelivered)), plate, model, customer, advisor,
-			strconv.FormatFloat(j.SoldHours(), 'f', 2, 64), strconv.FormatFloat(j.ClockedHours(end), 'f', 2, 64),
-			money(j.Estimated.Total), settled, strconv.Itoa(j.Reworks), follow})
+		err := sh.row(textCell(j.ID), textCell(string(j.Stage)), timeOf(j.CreatedAt), timeOf(j.PromisedAt), timeOf(j.EnteredStage(shop.StageReady)),
+			timeOf(j.EnteredStage(shop.StageDelivered)), textCell(plate), textCell(model), textCell(customer), textCell(advisor),
+			numberCell(j.SoldHours(), 2), numberCell(j.ClockedHours(end), 2),
+			money(j.Estimated.Total), settled, intCell(j.Reworks), textCell(follow))
+		if err != nil {
+			return err
+		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return sh.flush()
 }
 
 // exportEvents streams the events of the period as a JSON array.
