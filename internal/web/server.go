@@ -59,6 +59,14 @@ type Options struct {
 	// dates the shop's events and ETAs; a session on it would end while
 	// its user still sits at the desk. Default: time.Now.
 	WallClock func() time.Time
+	// BehindTLSProxy says a reverse proxy in front terminates TLS: the
+	// browsers reach the shop over https, so cookies are Secure although
+	// this process serves plain HTTP.
+	BehindTLSProxy bool
+	// FrameBoardsFrom are the origins allowed to show the boards in a frame
+	// (a shop's intranet page); every other page, and the boards when it is
+	// empty, may be framed by no one. Checked by CheckFrameOrigins.
+	FrameBoardsFrom []string
 }
 
 // DefaultBodyLimit is 1 MiB.
@@ -119,6 +127,9 @@ type Server struct {
 func New(d Deps, opts Options) (*Server, error) {
 	if d.Hub == nil || d.Pages == nil {
 		return nil, errors.New("web: the server needs the board hub and the pages")
+	}
+	if err := CheckFrameOrigins(opts.FrameBoardsFrom); err != nil {
+		return nil, fmt.Errorf("web: frame boards from: %w", err)
 	}
 	if opts.BodyLimit == 0 {
 		opts.BodyLimit = DefaultBodyLimit

@@ -76,6 +76,13 @@ func testSeed(ts *testShop) []shop.Command {
 // seed sets up; a seed of nothing is a shop on its first day.
 func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.Command) *testShop {
 	t.Helper()
+	return newTestShopServing(t, opts, seed, nil)
+}
+
+// newTestShopServing serves the test shop on a listener wrapped by wrap
+// (TLS, say), or a plain one when wrap is nil.
+func newTestShopServing(t *testing.T, opts Options, seed func(*testShop) []shop.Command, wrap func(net.Listener) (net.Listener, string)) *testShop {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -120,8 +127,12 @@ func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.C
 	if err != nil {
 		t.Fatal(err)
 	}
+	scheme := "http"
+	if wrap != nil {
+		ln, scheme = wrap(ln)
+	}
 	go srv.Serve(ln)
-	ts.url = "http://" + ln.Addr().String()
+	ts.url = scheme + "://" + ln.Addr().String()
 	t.Cleanup(func() {
 		srv.Shutdown(context.Background())
 		eng.Close()
