@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +30,13 @@ type Config struct {
 	Demo      bool
 	DemoSpeed float64
 	LogLevel  string
+	// TLSCert and TLSKey are PEM files: with both, serve speaks HTTPS.
+	TLSCert, TLSKey string
+	// BehindTLSProxy says a reverse proxy in front terminates TLS, so the
+	// browsers are on https and cookies are Secure.
+	BehindTLSProxy bool
+	// FrameBoardsFrom are the origins that may show the boards in a frame.
+	FrameBoardsFrom []string
 }
 
 const (
@@ -54,8 +62,22 @@ func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.BoolVar(&cfg.Demo, "demo", false, "run a demo shop with a simulated day, in its own data file")
 	fs.Float64Var(&cfg.DemoSpeed, "speed", DefaultDemoSpeed, "demo clock speed (simulated seconds per second)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envDefault(getenv, "BAYBOARD_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", getenv("BAYBOARD_TLS_CERT"), "serve HTTPS with this PEM certificate (chain), with --tls-key (BAYBOARD_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", getenv("BAYBOARD_TLS_KEY"), "the PEM private key of --tls-cert (BAYBOARD_TLS_KEY)")
+	fs.BoolVar(&cfg.BehindTLSProxy, "behind-tls-proxy", getenv("BAYBOARD_BEHIND_TLS_PROXY") == "true",
+		"a reverse proxy in front terminates TLS: cookies are Secure (BAYBOARD_BEHIND_TLS_PROXY=true)")
+	frame := fs.String("frame-boards-from", getenv("BAYBOARD_FRAME_BOARDS_FROM"),
+		"comma-separated origins (https://intranet.example.com) that may show the boards in a frame; none by default (BAYBOARD_FRAME_BOARDS_FROM)")
 	if err := parse(fs, args); err != nil {
 		return cfg, err
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return cfg, usageError{"--tls-cert and --tls-key go together"}
+	}
+	for _, o := range strings.Split(*frame, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.FrameBoardsFrom = append(cfg.FrameBoardsFrom, o)
+		}
 	}
 	if fs.NArg() > 0 {
 		return cfg, usageError{"unexpected arguments: " + strings.Join(fs.Args(), " ")}
@@ -100,6 +122,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	defer ln.Close() // served, it is closed by the shutdown already
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return usageError{"--tls-cert/--tls-key: " + err.Error()}
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
 	if cfg.Demo {
 		// The demo day is built around today: start from a fresh file.
 		if err := removeDemoFile(cfg.Data); err != nil {
@@ -132,7 +163,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("seed the demo shop: %w", err)
 		}
 	}
-	srv, err := server.New(st, state, clock, server.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion()})
+	srv, err := server.New(st, state, clock, server.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion(),
+		BehindTLSProxy: cfg.BehindTLSProxy, FrameBoardsFrom: cfg.FrameBoardsFrom})
 	if err != nil {
 		return err
 	}
@@ -151,7 +183,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	url := localURL(ln.Addr())
+	url := withScheme(localURL(ln.Addr()), scheme)
 	if firstPassword != "" {
 		// Before the line that says the server is up: whoever waits for
 		// that line has the password by then.
@@ -163,6 +195,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn("listing the network addresses", "error", err)
 	}
 	lan := lanURLs(ln.Addr(), interfaces)
+	for i := range lan {
+		lan[i] = withScheme(lan[i], scheme)
+	}
 	printLAN(stdout, ln.Addr(), lan)
 	if cfg.Demo {
 		// The bay's link is printed as its QR code would carry it: on the
@@ -268,6 +303,9 @@ Pages:
 
 `, login, password, url)
 }
+
+// withScheme gives an http:// address the scheme the server speaks.
+func withScheme(u, scheme string) string { return scheme + strings.TrimPrefix(u, "http") }
 
 func localURL(a net.Addr) string {
 	host, port, _ := net.SplitHostPort(a.String())

@@ -34,6 +34,10 @@ type Options struct {
 	// Logger logs the hub's and the web server's work; it must be set.
 	Logger  *slog.Logger
 	Version string
+	// BehindTLSProxy and FrameBoardsFrom are web.Options' (cookies Secure
+	// behind a TLS proxy; the origins that may frame the boards).
+	BehindTLSProxy  bool
+	FrameBoardsFrom []string
 }
 
 // Server is the assembled server.
@@ -78,7 +82,8 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	eng.Subscribe(func(c engine.Change) { hub.Changed(c.State, c.Events) })
 	tokens := kiosk.NewTokens(st.Secret())
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
-		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version})
+		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version,
+			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom})
 	if err != nil {
 		eng.Close()
 		return nil, err
