@@ -114,7 +114,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	log.Info("starting", "version", buildVersion(), "addr", cfg.Addr, "data", cfg.Data, "demo", cfg.Demo)
+	log.Info("starting", "version", buildVersion(), "addr", cfg.Addr, "data", cfg.Data, "demo", cfg.Demo,
+		"tls", cfg.TLSCert != "", "behind_tls_proxy", cfg.BehindTLSProxy, "frame_boards_from", cfg.FrameBoardsFrom)
 	// The address first: a busy port must stop the start before the demo
 	// rebuilds its file or a new shop's one-time password is shown.
 	ln, err := net.Listen("tcp", cfg.Addr)
