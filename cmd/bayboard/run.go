@@ -46,6 +46,8 @@ const usage = `bayboard — the shop-floor server of a service workshop
 
 Usage:
   bayboard serve   [--addr :8080] [--data ./bayboard.db] [--demo] [--speed 30]
+                   [--tls-cert FILE --tls-key FILE | --behind-tls-proxy]
+                   [--frame-boards-from https://intranet.example.com,...]
   bayboard backup  [--data ./bayboard.db] --out FILE
   bayboard backup  --url http://host:8080 --token TOKEN --out FILE
   bayboard restore [--data ./bayboard.db] BACKUP
@@ -55,7 +57,9 @@ Usage:
 
 These flags can also be set by environment variables: --addr BAYBOARD_ADDR,
 --data BAYBOARD_DATA, --url BAYBOARD_URL, --token BAYBOARD_TOKEN, --log-level
-BAYBOARD_LOG_LEVEL. A flag given wins over its variable. The demo keeps to
+BAYBOARD_LOG_LEVEL, --tls-cert BAYBOARD_TLS_CERT, --tls-key BAYBOARD_TLS_KEY,
+--behind-tls-proxy BAYBOARD_BEHIND_TLS_PROXY=true, --frame-boards-from
+BAYBOARD_FRAME_BOARDS_FROM. A flag given wins over its variable. The demo keeps to
 ./bayboard-demo.db whatever BAYBOARD_DATA says.
 `
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,13 @@ type Config struct {
 	// CommandRate is how many changes a second one person or API token
 	// may send; 0 turns the limit off.
 	CommandRate float64
+	// TLSCert and TLSKey are PEM files: with both, serve speaks HTTPS.
+	TLSCert, TLSKey string
+	// BehindTLSProxy says a reverse proxy in front terminates TLS, so the
+	// browsers are on https and cookies are Secure.
+	BehindTLSProxy bool
+	// FrameBoardsFrom are the origins that may show the boards in a frame.
+	FrameBoardsFrom []string
 }
 
 const (
@@ -64,8 +72,22 @@ func serveConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	rate := fs.String("command-rate", envDefault(getenv, "BAYBOARD_COMMAND_RATE", strconv.Itoa(DefaultCommandRate)),
 		"changes a second one person or API token may send, 10 times that at once; 0 turns the limit off (BAYBOARD_COMMAND_RATE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envDefault(getenv, "BAYBOARD_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", getenv("BAYBOARD_TLS_CERT"), "serve HTTPS with this PEM certificate (chain), with --tls-key (BAYBOARD_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", getenv("BAYBOARD_TLS_KEY"), "the PEM private key of --tls-cert (BAYBOARD_TLS_KEY)")
+	fs.BoolVar(&cfg.BehindTLSProxy, "behind-tls-proxy", getenv("BAYBOARD_BEHIND_TLS_PROXY") == "true",
+		"a reverse proxy in front terminates TLS: cookies are Secure (BAYBOARD_BEHIND_TLS_PROXY=true)")
+	frame := fs.String("frame-boards-from", getenv("BAYBOARD_FRAME_BOARDS_FROM"),
+		"comma-separated origins (https://intranet.example.com) that may show the boards in a frame; none by default (BAYBOARD_FRAME_BOARDS_FROM)")
 	if err := parse(fs, args); err != nil {
 		return cfg, err
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return cfg, usageError{"--tls-cert and --tls-key go together"}
+	}
+	for _, o := range strings.Split(*frame, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.FrameBoardsFrom = append(cfg.FrameBoardsFrom, o)
+		}
 	}
 	if fs.NArg() > 0 {
 		return cfg, usageError{"unexpected arguments: " + strings.Join(fs.Args(), " ")}
@@ -106,7 +128,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	log.Info("starting", "version", buildVersion(), "addr", cfg.Addr, "data", cfg.Data, "demo", cfg.Demo)
+	log.Info("starting", "version", buildVersion(), "addr", cfg.Addr, "data", cfg.Data, "demo", cfg.Demo,
+		"tls", cfg.TLSCert != "", "behind_tls_proxy", cfg.BehindTLSProxy, "frame_boards_from", cfg.FrameBoardsFrom)
 	// The address first: a busy port must stop the start before the demo
 	// rebuilds its file or a new shop's one-time password is shown.
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -114,6 +137,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	defer ln.Close() // served, it is closed by the shutdown already
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return usageError{"--tls-cert/--tls-key: " + err.Error()}
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
 	if cfg.Demo {
 		// The demo day is built around today: start from a fresh file.
 		if err := removeDemoFile(cfg.Data); err != nil {
@@ -146,7 +178,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("seed the demo shop: %w", err)
 		}
 	}
-	srv, err := server.New(st, state, clock, server.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion(), CommandRate: commandRate(cfg.CommandRate)})
+	srv, err := server.New(st, state, clock, server.Options{Demo: cfg.Demo, Logger: log, Version: buildVersion(), CommandRate: commandRate(cfg.CommandRate),
+		BehindTLSProxy: cfg.BehindTLSProxy, FrameBoardsFrom: cfg.FrameBoardsFrom})
 	if err != nil {
 		return err
 	}
@@ -165,7 +198,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 
-	url := localURL(ln.Addr())
+	url := withScheme(localURL(ln.Addr()), scheme)
 	if firstPassword != "" {
 		// Before the line that says the server is up: whoever waits for
 		// that line has the password by then.
@@ -177,6 +210,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn("listing the network addresses", "error", err)
 	}
 	lan := lanURLs(ln.Addr(), interfaces)
+	for i := range lan {
+		lan[i] = withScheme(lan[i], scheme)
+	}
 	printLAN(stdout, ln.Addr(), lan)
 	if cfg.Demo {
 		// The bay's link is printed as its QR code would carry it: on the
@@ -289,6 +325,9 @@ Pages:
 
 `, login, password, url)
 }
+
+// withScheme gives an http:// address the scheme the server speaks.
+func withScheme(u, scheme string) string { return scheme + strings.TrimPrefix(u, "http") }
 
 func localURL(a net.Addr) string {
 	host, port, _ := net.SplitHostPort(a.String())

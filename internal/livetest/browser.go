@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -285,5 +286,27 @@ func Fill(t testing.TB, ctx context.Context, form string, values map[string]any,
 	})()`, sel, raw, submit))
 	if msg != "" {
 		t.Fatalf("fill %s: %s", form, msg)
+	}
+}
+
+// WatchPolicy makes every page the tab of ctx opens from now on note what
+// its Content-Security-Policy refused (window.policyViolations, one
+// "directive blocked-URI at source:line" each) and count its fetches still
+// unanswered (window.unanswered), from before the page's own scripts run.
+func WatchPolicy(t testing.TB, ctx context.Context) {
+	t.Helper()
+	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+			window.policyViolations = [];
+			document.addEventListener("securitypolicyviolation", (e) => {
+				window.policyViolations.push(e.violatedDirective + " " + e.blockedURI + " at " + e.sourceFile + ":" + e.lineNumber);
+			});
+			window.unanswered = 0;
+			const send = window.fetch;
+			window.fetch = (resource, init) => {
+				window.unanswered++;
+				return send(resource, init).finally(() => window.unanswered--);
+			};`})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -38,6 +38,10 @@ type Options struct {
 	// send (web.CommandLimitAt); 0 is web.DefaultCommandLimit, and less
 	// than 0 turns the limit off.
 	CommandRate float64
+	// BehindTLSProxy and FrameBoardsFrom are web.Options' (cookies Secure
+	// behind a TLS proxy; the origins that may frame the boards).
+	BehindTLSProxy  bool
+	FrameBoardsFrom []string
 }
 
 // Server is the assembled server.
@@ -95,7 +99,8 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 		setAside = append(setAside, web.SetAsideRecord{Kind: a.Kind, ID: a.ID, Reason: a.Reason})
 	}
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
-		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, CommandLimit: commandLimit(opts.CommandRate)})
+		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, CommandLimit: commandLimit(opts.CommandRate),
+			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom})
 	if err != nil {
 		eng.Close()
 		return nil, err

@@ -24,17 +24,13 @@ func checkOperation(p *problems, prefix string, o Operation) {
 	if hours := prefix + "sold_hours"; o.SoldHours < 0 || o.SoldHours > MaxSoldHours {
 		p.add(hours, "must be between 0 and 200") // MaxSoldHours
 	}
-	if o.Price < 0 {
-		p.add(prefix+"price", "must not be negative")
-	}
+	checkMoney(p, prefix+"price", o.Price, MaxLinePrice)
 }
 
 func checkCatalogPart(p *problems, prefix string, cp CatalogPart) {
 	checkText(p, prefix+"number", cp.Number, MaxPartNumber, true)
 	checkText(p, prefix+"name", cp.Name, maxName, true)
-	if cp.UnitPrice < 0 {
-		p.add(prefix+"unit_price", "must not be negative")
-	}
+	checkMoney(p, prefix+"unit_price", cp.UnitPrice, MaxLinePrice)
 }
 
 // OperationProblems says what is wrong with an operation, field by field

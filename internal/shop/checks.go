@@ -30,22 +30,34 @@ func checkLines(p *problems, labour []Labour, parts []PartLine) {
 	for i, l := range labour {
 		f := fmt.Sprintf("labour[%d]", i)
 		checkText(p, f+".name", l.Name, maxName, true)
-		if l.SoldHours < 0 || l.SoldHours > 200 {
-			p.add(f+".sold_hours", "must be between 0 and 200")
+		if l.SoldHours < 0 || l.SoldHours > MaxLineHours {
+			p.add(f+".sold_hours", "must be between 0 and %d", MaxLineHours)
 		}
-		if l.Price < 0 {
-			p.add(f+".price", "must not be negative")
-		}
+		checkMoney(p, f+".price", l.Price, MaxLinePrice)
 	}
 	for i, l := range parts {
 		f := fmt.Sprintf("parts[%d]", i)
 		checkText(p, f+".name", l.Name, maxName, true)
 		checkText(p, f+".number", l.Number, 40, false)
-		if l.Quantity <= 0 || l.Quantity > 10000 {
-			p.add(f+".quantity", "must be more than 0 and at most 10000")
+		if l.Quantity <= 0 || l.Quantity > MaxQuantity {
+			p.add(f+".quantity", "must be more than 0 and at most %d", MaxQuantity)
 		}
-		if l.UnitPrice < 0 {
-			p.add(f+".unit_price", "must not be negative")
+		checkMoney(p, f+".unit_price", l.UnitPrice, MaxLinePrice)
+		if l.Quantity > 0 && l.Quantity <= MaxQuantity && l.UnitPrice > 0 && l.UnitPrice <= MaxLinePrice && l.Total() > MaxLinePrice {
+			p.add(f+".quantity", "the line comes to more than %d (¥%d)", MaxLinePrice, MaxLinePrice/100)
 		}
+	}
+	checkJobBounds(p, labour, parts)
+}
+
+// checkJobBounds refuses lines that together come to more than one job may
+// hold. The lines are checked one by one first, so the sum cannot overflow.
+func checkJobBounds(p *problems, labour []Labour, parts []PartLine) {
+	t := TotalsOf(labour, parts)
+	if t.Total > MaxJobTotal {
+		p.add("total", "the job's labour and parts come to more than %d (¥%d)", MaxJobTotal, MaxJobTotal/100)
+	}
+	if t.Hours > MaxJobHours {
+		p.add("hours", "the job's labour lines sell more than %d hours", MaxJobHours)
 	}
 }

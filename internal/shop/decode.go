@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -68,7 +69,114 @@ func DecodeStrict(data []byte, v any) error {
 	if dec.More() {
 		return &Error{Code: CodeInvalid, Message: "the body has data after its JSON value"}
 	}
+	return strictKeys(data, reflect.TypeOf(v))
+}
+
+// strictKeys walks a JSON document beside the Go type it was decoded into
+// and refuses what encoding/json lets through: a key given twice in one
+// object (the decoder keeps the last, a proxy or a log may read the
+// first), and a key that names a field in another case ("Job_ID" for
+// "job_id"), which the decoder matches without a word.
+func strictKeys(data []byte, t reflect.Type) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return walkKeys(dec, t, "")
+}
+
+func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil // the decoder has read the document already
+	}
+	delim, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	var elem reflect.Type
+	if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+		elem = t.Elem()
+	}
+	switch delim {
+	case '[':
+		for i := 0; dec.More(); i++ {
+			if err := walkKeys(dec, elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case '{':
+		var fields map[string]reflect.Type
+		if t != nil && t.Kind() == reflect.Struct {
+			fields = map[string]reflect.Type{}
+			jsonFields(t, fields)
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil
+			}
+			key, _ := kt.(string)
+			at := key
+			if path != "" {
+				at = path + "." + key
+			}
+			if seen[key] {
+				return &Error{Code: CodeInvalid, Message: "the request has a key twice", Fields: []FieldError{{Field: at, Message: "is given twice"}}}
+			}
+			seen[key] = true
+			next := elem
+			if fields != nil {
+				ft, exact := fields[key]
+				if !exact {
+					for name := range fields {
+						if strings.EqualFold(name, key) {
+							return &Error{Code: CodeInvalid, Message: "the request has an unknown field", Fields: []FieldError{{Field: at, Message: fmt.Sprintf("unknown field; names are matched exactly: %q", name)}}}
+						}
+					}
+				}
+				next = ft
+			}
+			if err := walkKeys(dec, next, at); err != nil {
+				return err
+			}
+		}
+	}
+	_, _ = dec.Token() // the closing ] or }
 	return nil
+}
+
+// jsonFields lists a struct's fields by their JSON names, with those of
+// embedded structs, as encoding/json reads them.
+func jsonFields(t reflect.Type, out map[string]reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				jsonFields(ft, out)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if _, ok := out[name]; !ok {
+			out[name] = f.Type
+		}
+	}
 }
 
 func invalidJSON(err error) error {

@@ -104,9 +104,7 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		p.add("next_service_at", "must be in the future")
 	}
 	checkText(&p, "explanation", c.Explanation, maxText, false)
-	if c.Paid < 0 {
-		p.add("paid", "must not be negative")
-	}
+	checkMoney(&p, "paid", c.Paid, MaxJobTotal)
 	switch c.PaymentMethod {
 	case "", "cash", "card", "wechat", "alipay", "transfer", "account":
 	default:

@@ -203,6 +203,9 @@ func (d *Draft) Apply(a Actor, c Command, now time.Time) (ev Event, err error) {
 	if err := authorize(a, c.CommandType()); err != nil {
 		return Event{}, err
 	}
+	if err := checkStrings(c); err != nil {
+		return Event{}, err
+	}
 	res, err := c.apply(d, a, now)
 	if err != nil {
 		return Event{}, err

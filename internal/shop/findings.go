@@ -12,12 +12,10 @@ type FindingInput struct {
 
 func (f *FindingInput) check(p *problems, prefix string) {
 	checkText(p, prefix+"description", f.Description, maxText, true)
-	if f.Hours < 0 || f.Hours > 200 {
-		p.add(prefix+"hours", "must be between 0 and 200")
+	if f.Hours < 0 || f.Hours > MaxLineHours {
+		p.add(prefix+"hours", "must be between 0 and %d", MaxLineHours)
 	}
-	if f.Price < 0 {
-		p.add(prefix+"price", "must not be negative")
-	}
+	checkMoney(p, prefix+"price", f.Price, MaxJobTotal)
 	checkLines(p, nil, f.Parts)
 }
 
@@ -110,6 +108,12 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 		}
 		j.Labour = append(j.Labour, Labour{Name: f.Description, SoldHours: f.Hours, Price: labourPrice})
 		j.Parts = append(j.Parts, f.Parts...)
+		// Each finding is bounded; the job it joins must stay so too.
+		var p problems
+		checkJobBounds(&p, j.Labour, j.Parts)
+		if err := p.err(); err != nil {
+			return result{}, err
+		}
 	}
 	return result{subject: f.ID, job: f.JobID}, nil
 }

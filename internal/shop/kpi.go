@@ -168,8 +168,8 @@ func ComputeKPIs(input KPIInput) KPIs {
 			ftf++
 		}
 		if j.Delivery != nil && j.Estimated.Total > 0 {
-			estSum += j.Estimated.Total
-			setSum += j.Delivery.Total
+			estSum = estSum.add(j.Estimated.Total)
+			setSum = setSum.add(j.Delivery.Total)
 			diff := float64(j.Delivery.Total-j.Estimated.Total) / float64(j.Estimated.Total)
 			if diff >= -0.1 && diff <= 0.1 {
 				accurate++

@@ -204,7 +204,7 @@ type PartLine struct {
 }
 
 // Total is quantity × unit price, rounded to the minor unit.
-func (p PartLine) Total() Money { return Money(p.Quantity*float64(p.UnitPrice) + 0.5) }
+func (p PartLine) Total() Money { return p.UnitPrice.times(p.Quantity) }
 
 // ClockSession is one stretch of a technician's work on a job.
 type ClockSession struct {
@@ -295,13 +295,13 @@ type Totals struct {
 func TotalsOf(labour []Labour, parts []PartLine) Totals {
 	var t Totals
 	for _, l := range labour {
-		t.Labour += l.Price
+		t.Labour = t.Labour.add(l.Price)
 		t.Hours += l.SoldHours
 	}
 	for _, p := range parts {
-		t.Parts += p.Total()
+		t.Parts = t.Parts.add(p.Total())
 	}
-	t.Total = t.Labour + t.Parts
+	t.Total = t.Labour.add(t.Parts)
 	return t
 }
 

@@ -144,7 +144,7 @@ func (s *Server) pairPoll(c *fiber.Ctx) error {
 	if d.Token == "" {
 		return c.JSON(fiber.Map{"approved": false, "code": d.Code})
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieDevice, Value: d.Token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(5, 0, 0)})
+	s.setCookie(c, &fiber.Cookie{Name: cookieDevice, Value: d.Token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(5, 0, 0)})
 	return c.JSON(fiber.Map{"approved": true, "token": d.Token, "views": d.Views, "lang": d.Lang, "name": d.Name})
 }
 

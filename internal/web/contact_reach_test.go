@@ -46,7 +46,7 @@ func newDemoTestShop(t *testing.T) *testShop {
 			t.Fatalf("the demo has no user of role %s", r)
 		}
 	}
-	ts.serve(t, Options{})
+	ts.serve(t, Options{}, nil)
 	return ts
 }
 

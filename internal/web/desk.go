@@ -160,7 +160,7 @@ const cookieLang = "bb_lang"
 // then the cookie, then the shop's.
 func (d *desk) language(c *fiber.Ctx) string {
 	if l := c.Query("lang"); l == "zh-CN" || l == "en" {
-		c.Cookie(&fiber.Cookie{Name: cookieLang, Value: l, Path: "/", SameSite: fiber.CookieSameSiteStrictMode, MaxAge: 365 * 24 * 3600})
+		d.s.setCookie(c, &fiber.Cookie{Name: cookieLang, Value: l, Path: "/", SameSite: fiber.CookieSameSiteStrictMode, MaxAge: 365 * 24 * 3600})
 		return l
 	}
 	for _, l := range []string{c.Cookies(cookieLang), d.s.eng.State().Settings.Language} {

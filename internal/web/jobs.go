@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"mime"
 	"sort"
 	"strings"
 	"time"
@@ -13,16 +14,35 @@ import (
 
 // decodeBody reads a JSON body strictly: the one decoder of the API.
 func decodeBody(c *fiber.Ctx, v any) error {
-	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return problem(c, CodeUnsupportedMedia, "Content-Type must be application/json")
+	if !isJSON(string(c.Request().Header.ContentType())) {
+		// An error, not a problem written here: the caller returns it and
+		// stops, where a written problem let it carry on and answer again.
+		return &codedError{code: CodeUnsupportedMedia, message: "Content-Type must be application/json"}
 	}
 	return shop.DecodeStrict(c.Body(), v)
+}
+
+// isJSON reports whether a Content-Type is exactly JSON: application/json,
+// with at most a charset parameter that says UTF-8. A prefix is not enough
+// (application/jsonp, application/json-seq), nor another charset: the body
+// is read as UTF-8.
+func isJSON(contentType string) bool {
+	media, params, err := mime.ParseMediaType(contentType)
+	if err != nil || media != fiber.MIMEApplicationJSON {
+		return false
+	}
+	for k, v := range params {
+		if k != "charset" || !strings.EqualFold(v, "utf-8") {
+			return false
+		}
+	}
+	return true
 }
 
 // command applies one command: POST /api/v1/commands with the command's
 // JSON. It answers once the change is on disk.
 func (s *Server) command(c *fiber.Ctx) error {
-	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+	if !isJSON(string(c.Request().Header.ContentType())) {
 		return problem(c, CodeUnsupportedMedia, "Content-Type must be application/json")
 	}
 	cmd, err := shop.DecodeCommand(c.Body())

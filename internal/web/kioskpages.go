@@ -82,7 +82,7 @@ type kioskPageData struct {
 // navigation from elsewhere.
 func (kp *kioskPages) language(c *fiber.Ctx) string {
 	if l := c.Query("lang"); l == "zh-CN" || l == "en" {
-		c.Cookie(&fiber.Cookie{Name: cookieLang, Value: l, Path: "/", SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(1, 0, 0)})
+		kp.s.setCookie(c, &fiber.Cookie{Name: cookieLang, Value: l, Path: "/", SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(1, 0, 0)})
 		return l
 	}
 	for _, l := range []string{c.Cookies(cookieLang), kp.s.eng.State().Settings.Language} {

@@ -2,8 +2,8 @@ package web
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"time"
@@ -147,8 +147,7 @@ func (s *Server) exportJobsJSON(c *fiber.Ctx) error {
 	return nil
 }
 
-// exportJobsCSV writes one row a job, for a spreadsheet. A UTF-8 byte
-// order mark first, so that Excel shows the Chinese right.
+// exportJobsCSV writes one row a job, for a spreadsheet.
 func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 	from, to, err := s.period(c)
 	if err != nil {
@@ -162,23 +161,31 @@ func (s *Server) exportJobsCSV(c *fiber.Ctx) error {
 	attachment(c, periodFile("jobs", from, to, "csv"), "text/csv; charset=utf-8")
 	now := s.eng.Now()
 	// Written as the client reads, a row at a time (as exportJobsJSON).
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) { writeJobsCSV(w, st, jobs, now) })
+	log, path := s.log, c.Path()
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		if err := writeJobsCSV(w, st, jobs, now); err != nil {
+			log.Error("export jobs", "path", path, "error", err)
+		}
+	})
 	return nil
 }
 
-// writeJobsCSV writes the jobs' rows.
-func writeJobsCSV(w *bufio.Writer, st *shop.State, jobs []*shop.Job, now time.Time) {
-	w.WriteString("\ufeff")
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"job", "stage", "created_at", "promised_at", "ready_at", "delivered_at", "plate", "model", "customer", "advisor",
-		"sold_hours", "clocked_hours", "estimated", "settled", "reworks", "follow_up"})
-	timeOf := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(st.Loc).Format("2006-01-02 15:04")
+// writeJobsCSV writes the jobs' rows; every text cell goes through
+// textCell, so none runs as a formula.
+func writeJobsCSV(w io.Writer, st *shop.State, jobs []*shop.Job, now time.Time) error {
+	sh, err := newSheet(w)
+	if err != nil {
+		return err
 	}
-	money := func(m shop.Money) string { return strconv.FormatFloat(float64(m)/100, 'f', 2, 64) }
+	sh.header("job", "stage", "created_at", "promised_at", "ready_at", "delivered_at", "plate", "model", "customer", "advisor",
+		"sold_hours", "clocked_hours", "estimated", "settled", "reworks", "follow_up")
+	timeOf := func(t time.Time) cell {
+		if t.IsZero() {
+			return textCell("")
+		}
+		return textCell(t.In(st.Loc).Format("2006-01-02 15:04"))
+	}
+	money := func(m shop.Money) cell { return numberCell(float64(m)/100, 2) }
 	for _, j := range jobs {
 		plate, model, customer, advisor := "", "", "", ""
 		if v := st.Vehicles[j.VehicleID]; v != nil {
@@ -190,7 +197,7 @@ func writeJobsCSV(w *bufio.Writer, st *shop.State, jobs []*shop.Job, now time.Ti
 		if u := st.Users[j.AdvisorID]; u != nil {
 			advisor = u.Name
 		}
-		settled, follow := "", ""
+		settled, follow := textCell(""), ""
 		if j.Delivery != nil {
 			settled = money(j.Delivery.Total)
 		}
@@ -201,12 +208,15 @@ func writeJobsCSV(w *bufio.Writer, st *shop.State, jobs []*shop.Job, now time.Ti
 		if end.IsZero() {
 			end = now
 		}
-		cw.Write([]string{j.ID, string(j.Stage), timeOf(j.CreatedAt), timeOf(j.PromisedAt), timeOf(j.EnteredStage(shop.StageReady)),
-			timeOf(j.EnteredStage(shop.StageDelivered)), plate, model, customer, advisor,
-			strconv.FormatFloat(j.SoldHours(), 'f', 2, 64), strconv.FormatFloat(j.ClockedHours(end), 'f', 2, 64),
-			money(j.Estimated.Total), settled, strconv.Itoa(j.Reworks), follow})
+		err := sh.row(textCell(j.ID), textCell(string(j.Stage)), timeOf(j.CreatedAt), timeOf(j.PromisedAt), timeOf(j.EnteredStage(shop.StageReady)),
+			timeOf(j.EnteredStage(shop.StageDelivered)), textCell(plate), textCell(model), textCell(customer), textCell(advisor),
+			numberCell(j.SoldHours(), 2), numberCell(j.ClockedHours(end), 2),
+			money(j.Estimated.Total), settled, intCell(j.Reworks), textCell(follow))
+		if err != nil {
+			return err
+		}
 	}
-	cw.Flush()
+	return sh.flush()
 }
 
 // exportEvents streams the events of the period as a JSON array, read

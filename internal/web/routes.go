@@ -13,6 +13,7 @@ import (
 // a test keeps the two in step.
 func (s *Server) routes() {
 	app := s.app
+	app.Use(s.securityHeaders)
 	app.Use(s.logRequests)
 	app.Get("/healthz", s.healthz)
 	app.Get("/metrics", s.serveMetrics)

@@ -68,6 +68,14 @@ type Options struct {
 	// and were set aside (at this start or an earlier one): /healthz
 	// reports them while the rest of the shop serves.
 	SetAside []SetAsideRecord
+	// BehindTLSProxy says a reverse proxy in front terminates TLS: the
+	// browsers reach the shop over https, so cookies are Secure although
+	// this process serves plain HTTP.
+	BehindTLSProxy bool
+	// FrameBoardsFrom are the origins allowed to show the boards in a frame
+	// (a shop's intranet page); every other page, and the boards when it is
+	// empty, may be framed by no one. Checked by CheckFrameOrigins.
+	FrameBoardsFrom []string
 }
 
 // SetAsideRecord is a record of the data file set aside as unreadable, as
@@ -137,6 +145,9 @@ type Server struct {
 func New(d Deps, opts Options) (*Server, error) {
 	if d.Hub == nil || d.Pages == nil {
 		return nil, errors.New("web: the server needs the board hub and the pages")
+	}
+	if err := CheckFrameOrigins(opts.FrameBoardsFrom); err != nil {
+		return nil, fmt.Errorf("web: frame boards from: %w", err)
 	}
 	if opts.BodyLimit == 0 {
 		opts.BodyLimit = DefaultBodyLimit

@@ -76,6 +76,13 @@ func testSeed(ts *testShop) []shop.Command {
 // seed sets up; a seed of nothing is a shop on its first day.
 func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.Command) *testShop {
 	t.Helper()
+	return newTestShopServing(t, opts, seed, nil)
+}
+
+// newTestShopServing serves the test shop on a listener wrapped by wrap
+// (TLS, say), or a plain one when wrap is nil.
+func newTestShopServing(t *testing.T, opts Options, seed func(*testShop) []shop.Command, wrap func(net.Listener) (net.Listener, string)) *testShop {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -107,13 +114,14 @@ func newTestShopSeeded(t *testing.T, opts Options, seed func(*testShop) []shop.C
 			t.Fatal(err)
 		}
 	}
-	ts.serve(t, opts)
+	ts.serve(t, opts, wrap)
 	return ts
 }
 
-// serve serves the test shop's engine and store with the server's options
+// serve serves the test shop's engine and store with the server's options,
+// on a listener wrapped by wrap (TLS, say) or a plain one when wrap is nil,
 // and closes them when the test ends.
-func (ts *testShop) serve(t *testing.T, opts Options) {
+func (ts *testShop) serve(t *testing.T, opts Options, wrap func(net.Listener) (net.Listener, string)) {
 	t.Helper()
 	st, eng := ts.store, ts.eng
 	ts.qr = kiosk.NewTokens(st.Secret())
@@ -129,8 +137,12 @@ func (ts *testShop) serve(t *testing.T, opts Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	scheme := "http"
+	if wrap != nil {
+		ln, scheme = wrap(ln)
+	}
 	go srv.Serve(ln)
-	ts.url = "http://" + ln.Addr().String()
+	ts.url = scheme + "://" + ln.Addr().String()
 	t.Cleanup(func() {
 		srv.Shutdown(context.Background())
 		eng.Close()

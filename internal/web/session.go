@@ -114,7 +114,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(ttl)})
+	s.setCookie(c, &fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(ttl)})
 	return c.JSON(signInResponse{User: viewUser(st, user), CSRF: ses.CSRF})
 }
 
@@ -133,7 +133,7 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 		}
 		access.CloseSession(s.auth, w.session.Key)
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Unix(0, 0)})
+	s.setCookie(c, &fiber.Cookie{Name: cookieSession, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Unix(0, 0)})
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
