@@ -56,7 +56,7 @@ func TestSecretsAreHashedAndChecked(t *testing.T) {
 
 func TestASessionIsOpenedLoadedAndSwept(t *testing.T) {
 	st := openStore(t)
-	token, ses, err := access.OpenSession(st, "user-2", "", t0, access.StaffSessionTTL, false)
+	token, ses, err := access.OpenSession(st, access.Opening{UserID: "user-2", TTL: access.StaffSessionTTL}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestASessionIsOpenedLoadedAndSwept(t *testing.T) {
 func TestAKioskSessionLivesWhileUsed(t *testing.T) {
 	st := openStore(t)
 	idle := 5 * time.Minute
-	token, _, err := access.OpenSession(st, "user-3", "dev-1", t0, idle, true)
+	token, _, err := access.OpenSession(st, access.Opening{UserID: "user-3", DeviceID: "dev-1", TTL: idle, Idle: true, Badge: true}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestAKioskSessionLivesWhileUsed(t *testing.T) {
 		t.Errorf("swept %d (%v), want the expired one gone already", n, err)
 	}
 	// A staff session is not extended by use.
-	token, _, _ = access.OpenSession(st, "user-2", "", t0, access.StaffSessionTTL, false)
+	token, _, _ = access.OpenSession(st, access.Opening{UserID: "user-2", TTL: access.StaffSessionTTL}, t0)
 	if ses, ok := access.LoadSession(st, token, t0.Add(11*time.Hour)); !ok || !ses.Expires.Equal(t0.Add(access.StaffSessionTTL)) {
 		t.Errorf("a staff session used: %+v (%v)", ses, ok)
 	}

@@ -3,6 +3,7 @@ package access
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"bayboard/internal/shop"
@@ -17,11 +18,14 @@ type Session struct {
 	DeviceID string    `json:"device_id,omitempty"`
 	Expires  time.Time `json:"expires"`
 	Idle     int64     `json:"idle_ns,omitempty"` // kiosk sessions: extended on use
+	// Stamp is the user's Stamp when the session was opened.
+	Stamp string `json:"stamp,omitempty"`
+	// Badge: opened with a badge and PIN.
+	Badge bool `json:"badge,omitempty"`
 }
 
-// ByBadge reports whether the session was opened with a badge and PIN:
-// only those are kiosk sessions that live while used.
-func (s *Session) ByBadge() bool { return s.Idle > 0 }
+// ByBadge reports whether the session was opened with a badge and PIN.
+func (s *Session) ByBadge() bool { return s.Badge }
 
 // APIToken is a bearer token for scripts, acting as a user.
 type APIToken struct {
@@ -64,6 +68,12 @@ func (d *Device) CanView(view string) bool {
 		}
 	}
 	return false
+}
+
+// Shared reports whether the device is a kiosk the whole floor uses: its
+// sessions, whoever opens them, end after the kiosk's idle time.
+func (d *Device) Shared() bool {
+	return d.Approved && !d.Revoked && (d.Kiosk || slices.Contains(d.Views, "kiosk"))
 }
 
 // Store keeps the access records; internal/store implements it. A record

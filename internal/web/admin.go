@@ -48,12 +48,29 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 		}
 		u.PINHash = access.HashSecret(req.PIN)
 	}
+	before := s.eng.State().Users[u.ID]
 	ev, err := s.eng.Do(c.UserContext(), whoOf(c).actor, &shop.PutUser{User: u})
 	if err != nil {
 		return err
 	}
+	if err := s.userChanged(before, ev.Subject); err != nil {
+		return err
+	}
 	st := s.eng.State()
 	return c.JSON(viewUser(st, st.Users[ev.Subject]))
+}
+
+// userChanged ends every session of a user who was just deactivated or
+// whose password, PIN or badge code was just changed (a manager's reset
+// ends all of them): reactivating the user later brings none back. It
+// runs after each put_user, whichever route gave it.
+func (s *Server) userChanged(before *shop.User, userID string) error {
+	after := s.eng.State().Users[userID]
+	if after == nil || before == nil || (after.Active && access.Stamp(before) == access.Stamp(after)) {
+		return nil
+	}
+	_, err := access.EndSessions(s.auth, userID, "")
+	return err
 }
 
 // by is the caller as the author of an access change, at the shop's time.

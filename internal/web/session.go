@@ -74,15 +74,12 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 			stored = user.PasswordHash
 		}
 	case req.BadgeToken != "" && req.PIN != "" && req.Badge == "" && req.Login == "" && req.Password == "":
-		id, _, err := s.tokens.Verify(kiosk.PurposeBadge, req.BadgeToken, s.eng.Now())
+		u, err := kiosk.BadgeUser(s.tokens, st, req.BadgeToken, s.eng.Now())
 		if err != nil {
 			return problem(c, CodeBadLink, "this badge code is not valid here")
 		}
-		key = "badge-user:" + id
-		if u := st.Users[id]; u != nil && u.Active {
-			user = u
-			stored = u.PINHash
-		}
+		key = "badge-user:" + u.ID
+		user, stored = u, u.PINHash
 		secret, ttl, onKiosk = req.PIN, kioskTTL, true
 	case req.Badge != "" && req.PIN != "" && req.Login == "" && req.Password == "":
 		key = "badge:" + req.Badge
@@ -106,15 +103,20 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		return problem(c, CodeUnauthorized, "wrong sign-in details")
 	}
 	s.guard.Succeeded(key, address)
-	deviceID := ""
+	opening := access.Opening{UserID: user.ID, Stamp: access.Stamp(user), TTL: ttl, Idle: onKiosk, Badge: onKiosk}
 	if d := whoOf(c).device; d != nil {
-		deviceID = d.ID
+		opening.DeviceID = d.ID
+		if d.Shared() {
+			// A password typed on the floor's shared kiosk gets the
+			// kiosk's idle time, not a shift's.
+			opening.TTL, opening.Idle = kioskTTL, true
+		}
 	}
-	token, ses, err := access.OpenSession(s.auth, user.ID, deviceID, now, ttl, onKiosk)
+	token, ses, err := access.OpenSession(s.auth, opening, now)
 	if err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(ttl)})
+	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(opening.TTL)})
 	return c.JSON(signInResponse{User: viewUser(st, user), CSRF: ses.CSRF})
 }
 
@@ -191,6 +193,18 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 			shop.FieldError{Field: "new", Message: "is the same as the old password"})
 	}
 	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: access.HashSecret(req.New)}); err != nil {
+		return err
+	}
+	// Every other session of the user ends; the one that changed the
+	// password stays (an API token's caller has none to keep).
+	keep := ""
+	if w.session != nil {
+		keep = w.session.Key
+		if err := access.Restamp(s.auth, *w.session, s.eng.State().Users[w.user.ID]); err != nil {
+			return err
+		}
+	}
+	if _, err := access.EndSessions(s.auth, w.user.ID, keep); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
