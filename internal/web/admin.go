@@ -19,9 +19,25 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	st := s.eng.State()
 	out := []userView{}
 	for _, u := range sortedValues(st.Users) {
-		out = append(out, viewUser(st, u))
+		v := viewUser(st, u)
+		v.Locked = s.guard.Locked(loginKey(u.Login)) || s.guard.Locked(badgeUserKey(u.ID))
+		out = append(out, v)
 	}
 	return c.JSON(out)
+}
+
+// unlockUser lets a user in whom failed sign-ins have locked out, at every
+// address: their login's and their badge's failures are forgiven. The
+// addresses' own counts stay, so an address that guessed stays locked.
+func (s *Server) unlockUser(c *fiber.Ctx) error {
+	u := s.eng.State().Users[c.Params("id")]
+	if u == nil {
+		return problem(c, CodeNotFound, "no user "+c.Params("id"))
+	}
+	s.guard.Unlock(loginKey(u.Login))
+	s.guard.Unlock(badgeUserKey(u.ID))
+	s.log.Info("sign-in unlocked", "user", u.ID, "by", whoOf(c).actor.UserID)
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // putUser creates or changes a user, hashing a new password or PIN here so

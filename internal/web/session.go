@@ -36,7 +36,15 @@ type userView struct {
 	TechnicianID string      `json:"technician_id,omitempty"`
 	// MustChangePassword: the user's next step is a new password.
 	MustChangePassword bool `json:"must_change_password,omitempty"`
+	// Locked: failed sign-ins have locked the user out at some address
+	// (the users list only); a manager may unlock them.
+	Locked bool `json:"locked,omitempty"`
 }
+
+// The guard's keys of a login and of a known badge's user: a badge typed
+// or scanned counts against the same one.
+func loginKey(login string) string  { return "login:" + login }
+func badgeUserKey(id string) string { return "badge-user:" + id }
 
 func viewUser(st *shop.State, u *shop.User) userView {
 	v := userView{ID: u.ID, Login: u.Login, Name: u.Name, Phone: u.Phone, Roles: u.Roles, Badge: u.BadgeCode, Active: u.Active,
@@ -67,7 +75,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	onKiosk := false
 	switch {
 	case req.Login != "" && req.Password != "" && req.Badge == "" && req.PIN == "":
-		key = "login:" + req.Login
+		key = loginKey(req.Login)
 		user = st.UserByLogin(req.Login)
 		secret = req.Password
 		if user != nil {
@@ -78,7 +86,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		if err != nil {
 			return problem(c, CodeBadLink, "this badge code is not valid here")
 		}
-		key = "badge-user:" + u.ID
+		key = badgeUserKey(u.ID)
 		user, stored = u, u.PINHash
 		secret, ttl, onKiosk = req.PIN, kioskTTL, true
 	case req.Badge != "" && req.PIN != "" && req.Login == "" && req.Password == "":
@@ -87,7 +95,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		secret, ttl, onKiosk = req.PIN, kioskTTL, true
 		if user != nil {
 			// A badge typed or scanned counts against the same lock.
-			key = "badge-user:" + user.ID
+			key = badgeUserKey(user.ID)
 			stored = user.PINHash
 		}
 	default:
@@ -172,7 +180,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	w := whoOf(c)
 	// The old password is guessed against the same lock as a sign-in: a
 	// stolen session must not become a way to find the password.
-	key, address := "login:"+w.user.Login, access.AddressKey(c.IP())
+	key, address := loginKey(w.user.Login), access.AddressKey(c.IP())
 	if wait, ok := s.guard.Reserve(key, address); !ok {
 		return lockedOut(c, wait)
 	}

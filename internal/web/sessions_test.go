@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -199,5 +201,75 @@ func TestAPasswordSessionOnAKioskKeepsTheKiosksIdleTime(t *testing.T) {
 	}
 	if !isSignedIn(t, ts, atDesk) {
 		t.Error("the desk's session ended with the kiosk's idle time")
+	}
+}
+
+// fromAddress is a client whose requests come from a loopback address of
+// its own (the whole of 127.0.0.0/8 reaches the test server).
+func fromAddress(ip string) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
+}
+
+// Guessing the manager's password from many addresses of the LAN locks
+// each of them, slows every answer, and does not keep the manager out of
+// their own desk; a manager unlocks a user locked out.
+func TestGuessingFromManyAddressesDoesNotLockTheManagerOut(t *testing.T) {
+	ts := newTestShop(t)
+	gc := stopGuardClock(ts)
+	wrong := map[string]string{"login": "manager", "password": "wrong password"}
+	for i := 2; i < 10; i++ {
+		attacker := fromAddress(fmt.Sprintf("127.0.0.%d", i))
+		for j := 0; j < access.MaxFailures; j++ {
+			if r := ts.call(t, attacker, "POST", "/api/v1/session", "", wrong); r.status != 401 {
+				t.Fatalf("guess %d from 127.0.0.%d: %d %s", j, i, r.status, r.body)
+			}
+		}
+		if r := ts.call(t, attacker, "POST", "/api/v1/session", "", wrong); r.status != http.StatusTooManyRequests {
+			t.Errorf("127.0.0.%d after %d guesses: %d, want locked", i, access.MaxFailures, r.status)
+		}
+	}
+	pauses := gc.paused()
+	if last := pauses[len(pauses)-1]; last < 3*time.Second {
+		t.Errorf("the last guess was answered after %v, want the slowest", last)
+	}
+	desk := fromAddress("127.0.0.1")
+	if r := ts.call(t, desk, "POST", "/api/v1/session", "", map[string]string{"login": "manager", "password": testPassword}); r.status != 200 {
+		t.Fatalf("the manager at their desk: %d %s", r.status, r.body)
+	}
+
+	// The advisor is locked out at their desk; the manager sees it and
+	// unlocks them.
+	advisorDesk := fromAddress("127.0.0.20")
+	for j := 0; j < access.MaxFailures; j++ {
+		ts.call(t, advisorDesk, "POST", "/api/v1/session", "", map[string]string{"login": "advisor", "password": "mistyped"})
+	}
+	advisorIn := func() int {
+		return ts.call(t, advisorDesk, "POST", "/api/v1/session", "", map[string]string{"login": "advisor", "password": testPassword}).status
+	}
+	if s := advisorIn(); s != http.StatusTooManyRequests {
+		t.Fatalf("the advisor after %d mistakes: %d", access.MaxFailures, s)
+	}
+	mgr := ts.tokens[shop.RoleManager]
+	var users []userView
+	ts.call(t, nil, "GET", "/api/v1/users", mgr, nil).json(t, &users)
+	locked := map[string]bool{}
+	for _, u := range users {
+		locked[u.Login] = u.Locked
+	}
+	if !locked["advisor"] || !locked["manager"] || locked["cashier"] {
+		t.Errorf("the users list marks locked: %v", locked)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/users/"+ts.users[shop.RoleAdvisor]+"/unlock", ts.tokens[shop.RoleAdvisor], nil); r.status != 403 {
+		t.Errorf("the advisor unlocking themselves: %d", r.status)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/users/nobody/unlock", mgr, nil); r.status != 404 {
+		t.Errorf("unlocking no one: %d", r.status)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/users/"+ts.users[shop.RoleAdvisor]+"/unlock", mgr, nil); r.status != 204 {
+		t.Fatalf("unlock: %d %s", r.status, r.body)
+	}
+	if s := advisorIn(); s != 200 {
+		t.Errorf("the advisor after the manager unlocked them: %d", s)
 	}
 }
