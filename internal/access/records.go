@@ -55,6 +55,10 @@ type Device struct {
 	Token    string    `json:"-"` // handed over once, never stored
 	Kiosk    bool      `json:"kiosk"`
 	Revoked  bool      `json:"revoked"`
+	// Address and Expires belong to a request waiting for approval: the
+	// address that asked, and when (on the wall clock) it lapses.
+	Address string    `json:"address,omitempty"`
+	Expires time.Time `json:"expires,omitempty"`
 }
 
 // CanView reports whether the device may show a view.
@@ -93,6 +97,9 @@ type Store interface {
 	// PutDevice writes a screen that waits to be paired: no one has
 	// changed anything yet, so no event records it.
 	PutDevice(Device) error
+	// DeleteDevice deletes a screen that waits to be paired (one with no
+	// token), dropped or expired before approval.
+	DeleteDevice(id string) error
 	EachDevice(fn func(Device) error) error
 
 	// Change writes the records of an access change and the event that

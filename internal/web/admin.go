@@ -154,10 +154,7 @@ func (s *Server) pairStart(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	d, poll, err := access.StartPairing(s.auth, req.Name, req.Kiosk, s.eng.Now())
-	if errors.Is(err, access.ErrTooManyWaiting) {
-		return problem(c, CodeLocked, err.Error())
-	}
+	d, poll, err := access.StartPairing(s.auth, access.Pairing{Name: req.Name, Kiosk: req.Kiosk, Address: c.IP()}, s.eng.Now(), s.opts.WallClock())
 	if err != nil {
 		return err
 	}
@@ -167,7 +164,7 @@ func (s *Server) pairStart(c *fiber.Ctx) error {
 // pairPoll is asked by the waiting screen; once approved, it hands over the
 // device token once and sets it as a cookie.
 func (s *Server) pairPoll(c *fiber.Ctx) error {
-	d, err := access.CollectPairing(s.auth, c.Params("id"), c.Get("X-Pair-Secret"), s.eng.Now())
+	d, err := access.CollectPairing(s.auth, c.Params("id"), c.Get("X-Pair-Secret"), s.eng.Now(), s.opts.WallClock())
 	if errors.Is(err, access.ErrNotFound) {
 		return problem(c, CodeNotFound, "no such pairing")
 	}
@@ -182,7 +179,7 @@ func (s *Server) pairPoll(c *fiber.Ctx) error {
 }
 
 func (s *Server) listDevices(c *fiber.Ctx) error {
-	out, err := access.Screens(s.auth)
+	out, err := access.Screens(s.auth, s.opts.WallClock())
 	if err != nil {
 		return err
 	}
@@ -204,7 +201,7 @@ func (s *Server) approveDevice(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	d, err := access.ApproveScreen(s.auth, s.by(c), req.Code, req.Name, req.Views, req.Lang)
+	d, err := access.ApproveScreen(s.auth, s.by(c), s.opts.WallClock(), req.Code, req.Name, req.Views, req.Lang)
 	if errors.Is(err, access.ErrNotFound) {
 		return problem(c, CodeNotFound, "no screen waits with that code")
 	}
