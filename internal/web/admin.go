@@ -59,7 +59,7 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 		u.PasswordHash = access.HashSecret(req.Password)
 	}
 	if req.PIN != "" {
-		if err := checkPIN(req.PIN); err != nil {
+		if err := checkPIN(req.PIN, s.eng.State().Settings); err != nil {
 			return err
 		}
 		u.PINHash = access.HashSecret(req.PIN)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"time"
 
 	"bayboard/internal/access"
@@ -226,13 +227,20 @@ func checkPassword(field, p string) error {
 	return nil
 }
 
-func checkPIN(p string) error {
-	ok := len(p) >= 4 && len(p) <= 8
+// checkPIN checks a new PIN: digits, as many as the shop asks (its
+// settings' PINMin) and at most shop.PINMaxDigits.
+func checkPIN(p string, settings shop.Settings) error {
+	least := settings.PINMin()
+	ok := len(p) >= least && len(p) <= shop.PINMaxDigits
 	for _, r := range p {
 		ok = ok && r >= '0' && r <= '9'
 	}
 	if !ok {
-		return &shop.Error{Code: shop.CodeInvalid, Message: "a PIN is 4 to 8 digits", Fields: []shop.FieldError{{Field: "pin", Message: "4 to 8 digits"}}}
+		// The saying is written as the pages' catalogs have it (%d for
+		// the number; 8 is shop.PINMaxDigits).
+		field := shop.FieldError{Field: "pin", Message: "%d to 8 digits"}
+		field.Message = fmt.Sprintf(field.Message, least)
+		return &shop.Error{Code: shop.CodeInvalid, Message: "a PIN is " + field.Message, Fields: []shop.FieldError{field}}
 	}
 	return nil
 }

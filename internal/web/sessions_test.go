@@ -273,3 +273,48 @@ func TestGuessingFromManyAddressesDoesNotLockTheManagerOut(t *testing.T) {
 		t.Errorf("the advisor after the manager unlocked them: %d", s)
 	}
 }
+
+// A technician's PIN has as many digits as the shop asks, 4 to 8; the
+// shop's choice is checked as a setting.
+func TestThePINLengthIsTheShopsChoice(t *testing.T) {
+	ts := newTestShop(t)
+	mgr := ts.tokens[shop.RoleManager]
+	setPIN := func(pin string) response {
+		u := *ts.eng.State().Users[ts.users[shop.RoleTechnician]]
+		return ts.call(t, nil, "POST", "/api/v1/users", mgr, map[string]any{"user": u, "pin": pin})
+	}
+	refusedAt := func(r response, field string) bool {
+		if r.status != 400 {
+			return false
+		}
+		p := r.problem(t)
+		return len(p.Errors) == 1 && p.Errors[0].Field == field
+	}
+	for pin, ok := range map[string]bool{"1234": true, "12345678": true, "123": false, "123456789": false, "12a4": false} {
+		if r := setPIN(pin); (r.status == 200) != ok || (!ok && !refusedAt(r, "pin")) {
+			t.Errorf("PIN %q by default: %d %s", pin, r.status, r.body)
+		}
+	}
+	settings := func(minDigits int) response {
+		s := ts.eng.State().Settings
+		s.PINMinDigits = minDigits
+		return ts.call(t, nil, "POST", "/api/v1/commands", mgr, map[string]any{"type": "set_settings", "settings": s})
+	}
+	for _, bad := range []int{3, 9, -1} {
+		if r := settings(bad); !refusedAt(r, "settings.pin_min_digits") {
+			t.Errorf("pin_min_digits %d: %d %s", bad, r.status, r.body)
+		}
+	}
+	if r := settings(6); r.status != 200 {
+		t.Fatalf("pin_min_digits 6: %d %s", r.status, r.body)
+	}
+	if r := setPIN("12345"); !refusedAt(r, "pin") {
+		t.Errorf("a 5-digit PIN when the shop asks for 6: %d %s", r.status, r.body)
+	}
+	if r := setPIN("135790"); r.status != 200 {
+		t.Errorf("a 6-digit PIN: %d %s", r.status, r.body)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge": "B42", "pin": "135790"}); r.status != 200 {
+		t.Errorf("signing in with the 6-digit PIN: %d %s", r.status, r.body)
+	}
+}
