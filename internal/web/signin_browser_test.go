@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -60,4 +61,36 @@ func TestSignInGoesOnlyToAPageOfThisServer(t *testing.T) {
 		f.login.value = "manager"; f.password.value = `+quote(demo.Password)+`;
 		f.requestSubmit(); return true })()`)
 	livetest.WaitFor(t, ctx, "the page asked for", `location.pathname + location.search === "/admin/users?x=1"`, 10*time.Second)
+}
+
+// An advisor locked out by failed sign-ins shows as locked on the users
+// page, and the manager's button lets them in again.
+func TestTheManagerUnlocksALockedOutUser(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	for i := 0; i < 5; i++ {
+		if code := post(t, ls, "/api/v1/session", map[string]any{"login": "advisor1", "password": "mistyped password"}); code != http.StatusUnauthorized {
+			t.Fatalf("mistake %d: %d", i+1, code)
+		}
+	}
+	if code := post(t, ls, "/api/v1/session", map[string]any{"login": "advisor1", "password": demo.Password}); code != http.StatusTooManyRequests {
+		t.Fatalf("the advisor after five mistakes: %d, want locked", code)
+	}
+	var users []userRow
+	ls.Get("/api/v1/users", &users)
+	advisor, _ := find(users, func(u userRow) bool { return u.Login == "advisor1" })
+
+	ctx := livetest.Browser(t, 1366, 768)
+	signIn(t, ctx, ls, "manager", "/admin/users")
+	row := `document.querySelector(` + quote(`.editor-list tr[data-id="`+advisor.ID+`"]`) + `)`
+	livetest.WaitFor(t, ctx, "the advisor marked locked", row+`?.querySelector(".flag.red") !== null`, 10*time.Second)
+	// The list may be drawn again as the page settles: the row is clicked
+	// as found until its form shows the button.
+	livetest.WaitFor(t, ctx, "the unlock button", `(() => { const r = `+row+`; r?.click();
+		return !!document.querySelector("form.editor button.unlock") })()`, 10*time.Second)
+	livetest.Screenshot(t, ctx, "admin-users-locked")
+	livetest.Eval[bool](t, ctx, `(document.querySelector("form.editor button.unlock").click(), true)`)
+	livetest.WaitFor(t, ctx, "the lock gone from the list", row+` && `+row+`.querySelector(".flag.red") === null`, 10*time.Second)
+	if code := post(t, ls, "/api/v1/session", map[string]any{"login": "advisor1", "password": demo.Password}); code != http.StatusOK {
+		t.Errorf("the advisor after the manager unlocked them: %d", code)
+	}
 }
