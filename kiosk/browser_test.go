@@ -79,7 +79,7 @@ func newFloor(t *testing.T) *floor {
 	srv.Command(map[string]any{"type": "submit", "job_id": f.jobID})
 	srv.Command(map[string]any{"type": "dispatch", "job_id": f.jobID, "team_id": tech.TeamID, "tech_ids": []string{tech.ID}, "bay_id": f.bayID})
 	urls := kiosk.URLs{Tokens: srv.Tokens}
-	f.bayPath, f.jobPath, f.badgePath = urls.Bay(f.bayID), urls.Job(f.jobID), urls.Badge(user.ID)
+	f.bayPath, f.jobPath, f.badgePath = urls.Bay(f.bayID), urls.Job(f.jobID), urls.Badge(user)
 	f.custPath = urls.Customer(srv.Engine.State().Jobs[f.jobID])
 	for _, p := range srv.Engine.State().CatalogParts {
 		if strings.Contains(p.Name, "刹车片") {

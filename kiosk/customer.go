@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"errors"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -31,9 +32,37 @@ func (u URLs) Job(jobID string) string {
 	return u.base() + "/k/job/" + u.Tokens.Sign(PurposeJob, jobID, time.Time{}, 0)
 }
 
-// Badge signs a technician in on the device that scans it.
-func (u URLs) Badge(userID string) string {
-	return u.base() + "/k/badge/" + u.Tokens.Sign(PurposeBadge, userID, time.Time{}, 0)
+// Badge signs a technician in on the device that scans it, for as long as
+// their badge code is the one it was printed with.
+func (u URLs) Badge(user *shop.User) string {
+	return u.base() + "/k/badge/" + u.Tokens.Sign(PurposeBadge, user.ID, time.Time{}, BadgeGeneration(user.BadgeCode))
+}
+
+// BadgeGeneration is the link generation of a badge's QR code, drawn from
+// the badge code it was printed with: giving a technician a new badge code
+// makes every earlier QR code of theirs open nothing.
+func BadgeGeneration(badgeCode string) int {
+	h := fnv.New32a()
+	h.Write([]byte(badgeCode))
+	return int(h.Sum32() & 0x7fffffff)
+}
+
+// ErrBadgeChanged refuses a badge QR code printed for a badge code the
+// technician no longer has, or for one no longer active.
+var ErrBadgeChanged = errors.New("the badge was replaced or its holder is no longer active")
+
+// BadgeUser checks a scanned badge QR code and returns the technician it
+// signs in: one active user whose badge code is still the printed one.
+func BadgeUser(t *Tokens, st *shop.State, token string, now time.Time) (*shop.User, error) {
+	id, gen, err := t.Verify(PurposeBadge, token, now)
+	if err != nil {
+		return nil, err
+	}
+	u := st.Users[id]
+	if u == nil || !u.Active || u.BadgeCode == "" || BadgeGeneration(u.BadgeCode) != gen {
+		return nil, ErrBadgeChanged
+	}
+	return u, nil
 }
 
 // Customer opens the customer's own page for a job. The link's life is

@@ -2,6 +2,7 @@ package access_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,7 +57,7 @@ func TestSecretsAreHashedAndChecked(t *testing.T) {
 
 func TestASessionIsOpenedLoadedAndSwept(t *testing.T) {
 	st := openStore(t)
-	token, ses, err := access.OpenSession(st, "user-2", "", t0, access.StaffSessionTTL, false)
+	token, ses, err := access.OpenSession(st, access.Opening{UserID: "user-2", TTL: access.StaffSessionTTL}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestASessionIsOpenedLoadedAndSwept(t *testing.T) {
 func TestAKioskSessionLivesWhileUsed(t *testing.T) {
 	st := openStore(t)
 	idle := 5 * time.Minute
-	token, _, err := access.OpenSession(st, "user-3", "dev-1", t0, idle, true)
+	token, _, err := access.OpenSession(st, access.Opening{UserID: "user-3", DeviceID: "dev-1", TTL: idle, Idle: true, Badge: true}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestAKioskSessionLivesWhileUsed(t *testing.T) {
 		t.Errorf("swept %d (%v), want the expired one gone already", n, err)
 	}
 	// A staff session is not extended by use.
-	token, _, _ = access.OpenSession(st, "user-2", "", t0, access.StaffSessionTTL, false)
+	token, _, _ = access.OpenSession(st, access.Opening{UserID: "user-2", TTL: access.StaffSessionTTL}, t0)
 	if ses, ok := access.LoadSession(st, token, t0.Add(11*time.Hour)); !ok || !ses.Expires.Equal(t0.Add(access.StaffSessionTTL)) {
 		t.Errorf("a staff session used: %+v (%v)", ses, ok)
 	}
@@ -127,35 +128,35 @@ func events(t *testing.T, st *store.Store) []string {
 func TestAScreenPairsWithACodeAManagerApproves(t *testing.T) {
 	st := openStore(t)
 	manager := access.ByActor(shop.Actor{UserID: "user-1", DeviceID: "browser:1"}, t0)
-	d, secret, err := access.StartPairing(st, "TV", false, t0)
+	d, secret, err := access.StartPairing(st, access.Pairing{Name: "TV", Address: "10.0.0.9"}, t0, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(d.Code) != 6 || !strings.HasPrefix(d.ID, "dev-") || d.Approved {
 		t.Fatalf("a waiting screen: %+v", d)
 	}
-	if got, err := access.CollectPairing(st, d.ID, secret, t0); err != nil || got.Token != "" || got.Code != d.Code {
+	if got, err := access.CollectPairing(st, d.ID, secret, t0, t0); err != nil || got.Token != "" || got.Code != d.Code {
 		t.Fatalf("collected before approval: %+v %v", got, err)
 	}
-	if _, err := access.CollectPairing(st, d.ID, "a guess", t0); !errors.Is(err, access.ErrNotFound) {
+	if _, err := access.CollectPairing(st, d.ID, "a guess", t0, t0); !errors.Is(err, access.ErrNotFound) {
 		t.Errorf("collected with a wrong secret: %v", err)
 	}
 	var invalid *shop.Error
-	if _, err := access.ApproveScreen(st, manager, d.Code, "TV", []string{"kitchen"}, "zh-CN"); !errors.As(err, &invalid) || invalid.Fields[0].Field != "views[0]" {
+	if _, err := access.ApproveScreen(st, manager, t0, d.Code, "TV", []string{"kitchen"}, "zh-CN"); !errors.As(err, &invalid) || invalid.Fields[0].Field != "views[0]" {
 		t.Errorf("approved with a view that does not exist: %v", err)
 	}
-	if _, err := access.ApproveScreen(st, manager, "999999x", "TV", []string{"lounge"}, "zh-CN"); !errors.Is(err, access.ErrNotFound) {
+	if _, err := access.ApproveScreen(st, manager, t0, "999999x", "TV", []string{"lounge"}, "zh-CN"); !errors.Is(err, access.ErrNotFound) {
 		t.Errorf("approved a code no screen shows: %v", err)
 	}
-	approved, err := access.ApproveScreen(st, manager, d.Code, "休息区电视", []string{"lounge"}, "zh-CN")
+	approved, err := access.ApproveScreen(st, manager, t0, d.Code, "休息区电视", []string{"lounge"}, "zh-CN")
 	if err != nil || !approved.Approved || approved.Code != "" || approved.PollKey != "" {
 		t.Fatalf("approved %+v %v", approved, err)
 	}
-	paired, err := access.CollectPairing(st, d.ID, secret, t0)
+	paired, err := access.CollectPairing(st, d.ID, secret, t0, t0)
 	if err != nil || paired.Token == "" {
 		t.Fatalf("collected after approval: %+v %v", paired, err)
 	}
-	if _, err := access.CollectPairing(st, d.ID, secret, t0); !errors.Is(err, access.ErrNotFound) {
+	if _, err := access.CollectPairing(st, d.ID, secret, t0, t0); !errors.Is(err, access.ErrNotFound) {
 		t.Errorf("the token was handed over twice: %v", err)
 	}
 	screen := access.LoadDevice(st, paired.Token)
@@ -180,7 +181,7 @@ func TestAScreenPairsWithACodeAManagerApproves(t *testing.T) {
 	if _, err := access.ChangeScreen(st, manager, d.ID, "TV", []string{"lounge"}, "en"); !errors.Is(err, access.ErrNotFound) {
 		t.Errorf("a revoked screen changed: %v", err)
 	}
-	screens, err := access.Screens(st)
+	screens, err := access.Screens(st, t0)
 	if err != nil || len(screens) != 1 || !screens[0].Revoked || screens[0].TokenKey != "" || screens[0].PollKey != "" {
 		t.Errorf("the screens listed: %+v %v", screens, err)
 	}
@@ -195,17 +196,70 @@ func TestAScreenPairsWithACodeAManagerApproves(t *testing.T) {
 	}
 }
 
-func TestScreensWaitingForApprovalAreBounded(t *testing.T) {
+// The waiting list is bounded without refusing anyone: a flood of
+// requests, from one address or many, drops the oldest waiting ones, and
+// a request lapses after PairingTTL; a real screen that asks last is
+// approved whatever came before it.
+func TestPairingRequestsExpireAndAFloodCannotKeepAScreenOut(t *testing.T) {
 	st := openStore(t)
-	for i := 0; i < access.MaxWaiting; i++ {
-		if _, _, err := access.StartPairing(st, "TV", false, t0); err != nil {
-			t.Fatalf("screen %d: %v", i+1, err)
+	manager := access.By{At: t0, Actor: "user-1"}
+	waitingCount := func(wall time.Time) int {
+		screens, err := access.Screens(st, wall)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := 0
+		st.EachDevice(func(access.Device) error { stored++; return nil })
+		if stored > access.MaxWaiting+1 {
+			t.Errorf("%d screens stored, want at most %d", stored, access.MaxWaiting+1)
+		}
+		return len(screens)
+	}
+	// One address floods: only its last few wait.
+	for i := 0; i < 40; i++ {
+		if _, _, err := access.StartPairing(st, access.Pairing{Name: "flood", Address: "10.0.0.66"}, t0, t0.Add(time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
 		}
 	}
-	if _, _, err := access.StartPairing(st, "TV", false, t0); !errors.Is(err, access.ErrTooManyWaiting) {
-		t.Errorf("screen %d: %v", access.MaxWaiting+1, err)
+	if n := waitingCount(t0.Add(time.Second)); n != access.MaxWaitingPerAddress {
+		t.Errorf("one address's flood left %d waiting, want %d", n, access.MaxWaitingPerAddress)
 	}
-	if _, _, err := access.StartPairing(st, strings.Repeat("长", 61), false, t0); err == nil {
+	// Many addresses flood: the list stays within its bound.
+	for i := 0; i < 3*access.MaxWaiting; i++ {
+		at := t0.Add(time.Second + time.Duration(i)*time.Millisecond)
+		if _, _, err := access.StartPairing(st, access.Pairing{Name: "flood", Address: fmt.Sprintf("10.0.1.%d", i)}, t0, at); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+	}
+	if n := waitingCount(t0.Add(2 * time.Second)); n != access.MaxWaiting {
+		t.Errorf("%d waiting, want %d", n, access.MaxWaiting)
+	}
+	// The real screen asks now, and is approved and paired.
+	now := t0.Add(3 * time.Second)
+	tv, secret, err := access.StartPairing(st, access.Pairing{Name: "TV", Address: "10.0.0.9"}, t0, now)
+	if err != nil {
+		t.Fatalf("the real screen: %v", err)
+	}
+	if _, err := access.ApproveScreen(st, manager, now, tv.Code, "休息区电视", []string{"lounge"}, "zh-CN"); err != nil {
+		t.Fatalf("approving the real screen: %v", err)
+	}
+	if d, err := access.CollectPairing(st, tv.ID, secret, t0, now); err != nil || d.Token == "" {
+		t.Fatalf("the real screen collects: %+v %v", d, err)
+	}
+	// A request not approved lapses after PairingTTL: it can no longer be
+	// approved or polled, and leaves the list.
+	late, lateSecret, _ := access.StartPairing(st, access.Pairing{Name: "TV 2", Address: "10.0.0.10"}, t0, now)
+	after := now.Add(access.PairingTTL)
+	if _, err := access.ApproveScreen(st, manager, after, late.Code, "TV", []string{"lounge"}, "zh-CN"); !errors.Is(err, access.ErrNotFound) {
+		t.Errorf("an expired request approved: %v", err)
+	}
+	if _, err := access.CollectPairing(st, late.ID, lateSecret, t0, after); !errors.Is(err, access.ErrNotFound) {
+		t.Errorf("an expired request polled: %v", err)
+	}
+	if n := waitingCount(after); n != 1 {
+		t.Errorf("%d screens listed after every request lapsed, want the paired one", n)
+	}
+	if _, _, err := access.StartPairing(st, access.Pairing{Name: strings.Repeat("长", 61)}, t0, after); err == nil {
 		t.Error("a name of 61 characters was taken")
 	}
 }

@@ -1,7 +1,6 @@
 package access
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -14,38 +13,100 @@ import (
 // Views a screen may be given.
 var Views = []string{"workshop", "lounge", "appointments", "parts", "wash", "advisor", "kiosk"}
 
-// MaxWaiting is how many screens may wait for approval at once: a screen
-// anyone on the LAN starts pairing is a record in the file.
-const MaxWaiting = 50
+// Pairing bounds. A screen anyone on the LAN starts pairing is a record in
+// the file, so the waiting list is bounded; a flood of requests must not
+// keep a real screen from pairing, so a new request is never refused for
+// the list's size: it drops the oldest waiting ones instead. A request
+// waits PairingTTL of real time; at most MaxWaitingPerAddress wait from
+// one address (its oldest goes first) and MaxWaiting in all. A real screen
+// whose request was dropped or expired hears "no such pairing" when it
+// asks, and starts again with a new code.
+const (
+	MaxWaiting           = 50
+	MaxWaitingPerAddress = 3
+	PairingTTL           = 15 * time.Minute
+)
 
-// ErrTooManyWaiting refuses a pairing while MaxWaiting screens wait.
-var ErrTooManyWaiting = errors.New("too many screens wait for approval; approve or revoke some first")
+// Pairing is what a screen asks for when it starts pairing, and from
+// which address.
+type Pairing struct {
+	Name    string
+	Kiosk   bool
+	Address string
+}
+
+// waiting reports whether a screen waits for approval at wall, the wall
+// clock's time: not approved, not revoked, not expired.
+func (d *Device) waiting(wall time.Time) bool {
+	return !d.Approved && !d.Revoked && wall.Before(d.Expires)
+}
 
 // StartPairing registers a new screen, named as it asks, with a six-digit
 // code to show that a manager approves. It returns the screen and the
 // secret with which only this screen collects its token (CollectPairing).
-func StartPairing(st Store, name string, kiosk bool, now time.Time) (Device, string, error) {
-	if len([]rune(name)) > 60 {
+// at is the shop's time (the screen's Created); wall is the wall clock's,
+// on which the request expires. Expired requests are deleted here, and the
+// oldest waiting ones make room as the bounds say.
+func StartPairing(st Store, p Pairing, at, wall time.Time) (Device, string, error) {
+	if len([]rune(p.Name)) > 60 {
 		return Device{}, "", &shop.Error{Code: shop.CodeInvalid, Message: "name too long",
 			Fields: []shop.FieldError{{Field: "name", Message: "at most 60 characters"}}}
 	}
-	waiting := 0
-	st.EachDevice(func(d Device) error {
-		if !d.Approved && !d.Revoked {
-			waiting++
+	var waiting, stale []Device
+	err := st.EachDevice(func(d Device) error {
+		switch {
+		case d.waiting(wall):
+			waiting = append(waiting, d)
+		case !d.Approved && !d.Revoked:
+			stale = append(stale, d)
 		}
 		return nil
 	})
-	if waiting >= MaxWaiting {
-		return Device{}, "", ErrTooManyWaiting
+	if err != nil {
+		return Device{}, "", err
+	}
+	// Oldest first: the first to go when there is no room.
+	sort.SliceStable(waiting, func(a, b int) bool { return waiting[a].Expires.Before(waiting[b].Expires) })
+	fromAddress := 0
+	for _, d := range waiting {
+		if d.Address == p.Address {
+			fromAddress++
+		}
+	}
+	var kept []Device
+	for _, d := range waiting {
+		if d.Address == p.Address && fromAddress >= MaxWaitingPerAddress {
+			stale, fromAddress = append(stale, d), fromAddress-1
+			continue
+		}
+		kept = append(kept, d)
+	}
+	for len(kept) >= MaxWaiting {
+		stale, kept = append(stale, kept[0]), kept[1:]
+	}
+	for _, d := range stale {
+		if err := st.DeleteDevice(d.ID); err != nil {
+			return Device{}, "", err
+		}
 	}
 	poll := NewToken()
-	d := Device{ID: "dev-" + NewToken()[:10], Name: name, Code: fmt.Sprintf("%06d", rand.IntN(1_000_000)),
-		Kiosk: kiosk, PollKey: TokenKey(poll), Created: now, Views: []string{}}
+	d := Device{ID: "dev-" + NewToken()[:10], Name: p.Name, Code: newPairingCode(kept),
+		Kiosk: p.Kiosk, PollKey: TokenKey(poll), Created: at, Views: []string{}, Address: p.Address, Expires: wall.Add(PairingTTL)}
 	if err := st.PutDevice(d); err != nil {
 		return Device{}, "", err
 	}
 	return d, poll, nil
+}
+
+// newPairingCode draws a six-digit code that no waiting screen shows, so
+// that a code names one screen.
+func newPairingCode(waiting []Device) string {
+	for {
+		code := fmt.Sprintf("%06d", rand.IntN(1_000_000))
+		if !slices.ContainsFunc(waiting, func(d Device) bool { return d.Code == code }) {
+			return code
+		}
+	}
 }
 
 // CollectPairing is asked by the waiting screen with its secret. Until a
@@ -54,7 +115,7 @@ func StartPairing(st Store, name string, kiosk bool, now time.Time) (Device, str
 // (the poll secret then opens nothing). The screen collecting its token is
 // the device it pairs, and is the actor of the event, at the shop's time
 // at. ErrNotFound: no screen waits with that id and secret.
-func CollectPairing(st Store, id, secret string, at time.Time) (Device, error) {
+func CollectPairing(st Store, id, secret string, at, wall time.Time) (Device, error) {
 	d, ok, err := st.Device(id)
 	if err != nil {
 		return Device{}, err
@@ -63,6 +124,9 @@ func CollectPairing(st Store, id, secret string, at time.Time) (Device, error) {
 		return Device{}, ErrNotFound
 	}
 	if !d.Approved {
+		if !d.waiting(wall) {
+			return Device{}, ErrNotFound
+		}
 		return d, nil
 	}
 	token := NewToken()
@@ -77,14 +141,15 @@ func CollectPairing(st Store, id, secret string, at time.Time) (Device, error) {
 }
 
 // ApproveScreen approves the waiting screen showing a code, naming it and
-// choosing its views and language. ErrNotFound: no screen waits with it.
-func ApproveScreen(st Store, by By, code, name string, views []string, lang string) (Device, error) {
+// choosing its views and language. ErrNotFound: no screen waits with it at
+// wall, the wall clock's time.
+func ApproveScreen(st Store, by By, wall time.Time, code, name string, views []string, lang string) (Device, error) {
 	if err := CheckScreen(name, views, lang); err != nil {
 		return Device{}, err
 	}
 	var found *Device
 	st.EachDevice(func(d Device) error {
-		if !d.Approved && !d.Revoked && d.Code == code {
+		if d.waiting(wall) && d.Code == code {
 			found = &d
 		}
 		return nil
@@ -93,7 +158,7 @@ func ApproveScreen(st Store, by By, code, name string, views []string, lang stri
 		return Device{}, ErrNotFound
 	}
 	d := *found
-	d.Approved, d.Code, d.Name, d.Views, d.Lang = true, "", name, views, lang
+	d.Approved, d.Code, d.Name, d.Views, d.Lang, d.Address, d.Expires = true, "", name, views, lang, "", time.Time{}
 	if err := recordScreen(st, by, "screen_approved", d); err != nil {
 		return Device{}, err
 	}
@@ -157,10 +222,14 @@ func LoadDevice(st Store, token string) *Device {
 	return &d
 }
 
-// Screens lists every screen, oldest first, without its keys.
-func Screens(st Store) ([]Device, error) {
+// Screens lists every screen, oldest first, without its keys; a request
+// expired at wall is left out.
+func Screens(st Store, wall time.Time) ([]Device, error) {
 	out := []Device{}
 	err := st.EachDevice(func(d Device) error {
+		if !d.Approved && !d.Revoked && !d.waiting(wall) {
+			return nil
+		}
 		d.TokenKey, d.PollKey = "", ""
 		out = append(out, d)
 		return nil

@@ -8,15 +8,20 @@ import (
 	"time"
 )
 
-// Guard slows and then locks repeated failed sign-ins, per account (a
-// login or a badge) and per address. It lives in memory: a restart
-// forgives, which an attacker cannot cause.
+// Guard slows and then locks repeated failed sign-ins. It locks an account
+// (a login or a badge) at one address, and an address; it only slows an
+// account failing from many addresses, so that no one on the LAN can lock
+// the manager out of their own desk by guessing their password from
+// elsewhere. It lives in memory: a restart forgives, which an attacker
+// cannot cause, and a manager may unlock an account (Unlock).
 //
-// An account's count starts again when it signs in. An address's does not:
-// otherwise one who knows a PIN of their own could sign in every few
-// guesses and go on guessing other badges' PINs from the same tablet. An
-// address may fail more often than an account before it is locked, since
-// a shop's kiosk tablet is shared by every technician who mistypes.
+// An account's count at an address starts again when it signs in there.
+// An address's does not: otherwise one who knows a PIN of their own could
+// sign in every few guesses and go on guessing other badges' PINs from the
+// same tablet. An address may fail more often than an account before it is
+// locked, since a shop's kiosk tablet is shared by every technician who
+// mistypes. The account's count over all addresses is forgiven only when
+// quiet: it slows each failed answer, up to slowMost.
 //
 // An attempt is reserved before its secret is checked and counts against
 // the limits while it is checked: were it counted only once it had failed,
@@ -40,8 +45,8 @@ type failures struct {
 	until    time.Time
 }
 
-// Lockout policy: after MaxFailures failures of an account in a row, or
-// MaxAddressFailures from one address, the key is locked for LockFor,
+// Lockout policy: after MaxFailures failures of an account at an address
+// in a row, or MaxAddressFailures from one address, the key is locked for LockFor,
 // doubled at each further lock. A key quiet for forgetAfter (after its
 // lock, if any) is forgiven.
 const (
@@ -76,14 +81,18 @@ func (g *Guard) SetClock(now func() time.Time, sleep func(time.Duration)) {
 	g.now, g.sleep = now, sleep
 }
 
-// guardKey is a key with its limit.
+// guardKey is a key with its limit; a key without one is never locked,
+// only counted to slow the answers.
 type guardKey struct {
 	key   string
 	limit int
 }
 
-func guardKeys(account, address string) [2]guardKey {
-	return [2]guardKey{{account, MaxFailures}, {address, MaxAddressFailures}}
+// pairKey is the key of an account at an address.
+func pairKey(account, address string) string { return account + "@" + address }
+
+func guardKeys(account, address string) [3]guardKey {
+	return [3]guardKey{{pairKey(account, address), MaxFailures}, {address, MaxAddressFailures}, {account, 0}}
 }
 
 // entry is a key's record, its old failures forgiven; g.mu is held.
@@ -117,6 +126,9 @@ func (g *Guard) Reserve(account, address string) (time.Duration, bool) {
 	keys := guardKeys(account, address)
 	for _, k := range keys {
 		f := g.entry(k.key, now)
+		if k.limit == 0 {
+			continue
+		}
 		wait := time.Duration(0)
 		switch {
 		case now.Before(f.until):
@@ -150,7 +162,7 @@ func (g *Guard) Failed(account, address string) {
 		f.checking--
 		f.count++
 		f.last = now
-		if f.count%k.limit == 0 {
+		if k.limit > 0 && f.count%k.limit == 0 {
 			f.until = now.Add(LockFor << min(f.count/k.limit-1, 6))
 			f.last = f.until
 			locks = append(locks, lockAttrs(k.key, address, f.count, f.until.Sub(now)))
@@ -171,7 +183,7 @@ func (g *Guard) Failed(account, address string) {
 // secrets tried are never known here.
 func lockAttrs(key, address string, failures int, lockedFor time.Duration) []any {
 	_, ip, _ := strings.Cut(address, ":")
-	kind, account, _ := strings.Cut(key, ":")
+	kind, account, _ := strings.Cut(strings.TrimSuffix(key, "@"+address), ":")
 	if key == address {
 		kind, account = "address", ""
 	}
@@ -182,17 +194,45 @@ func lockAttrs(key, address string, failures int, lockedFor time.Duration) []any
 	return append(attrs, "address", ip, "failures", failures, "locked_for", lockedFor)
 }
 
-// Succeeded ends a reserved attempt that passed: its account is forgiven
-// its failures; its address's stay counted.
+// Succeeded ends a reserved attempt that passed: the account is forgiven
+// its failures at this address; its address's, and its own over all
+// addresses, stay counted.
 func (g *Guard) Succeeded(account, address string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for _, key := range []string{account, address} {
-		if f := g.fails[key]; f != nil {
+	for _, k := range guardKeys(account, address) {
+		if f := g.fails[k.key]; f != nil {
 			f.checking--
-			if key == account {
+			if k.key == pairKey(account, address) {
 				f.count, f.last, f.until = 0, time.Time{}, time.Time{}
 			}
+			g.tidy(k.key)
+		}
+	}
+}
+
+// Locked reports whether an account is locked at some address now.
+func (g *Guard) Locked(account string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.now()
+	for key, f := range g.fails {
+		if strings.HasPrefix(key, account+"@") && now.Before(f.until) {
+			return true
+		}
+	}
+	return false
+}
+
+// Unlock forgives an account every failure, at every address: a manager
+// lets a user in whom guessing elsewhere has locked out. The addresses'
+// own counts stay.
+func (g *Guard) Unlock(account string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for key, f := range g.fails {
+		if key == account || strings.HasPrefix(key, account+"@") {
+			f.count, f.last, f.until = 0, time.Time{}, time.Time{}
 			g.tidy(key)
 		}
 	}

@@ -146,3 +146,40 @@ func TestQuietFailuresAreForgiven(t *testing.T) {
 		t.Fatal("failures an hour old still counted")
 	}
 }
+
+// A login guessed from many addresses is locked at each of them and only
+// slowed overall: its owner, at an address that has not guessed, signs in.
+// A manager's Unlock lets it in again everywhere.
+func TestALoginGuessedFromManyAddressesIsSlowedNotLocked(t *testing.T) {
+	g, c := newGuard()
+	for i := 0; i < 8; i++ {
+		address := access.AddressKey("10.0.0." + string(rune('a'+i)))
+		fail(t, g, "login:manager", address, access.MaxFailures)
+		if _, ok := g.Reserve("login:manager", address); ok {
+			t.Fatalf("address %d was not locked after %d failures", i, access.MaxFailures)
+		}
+	}
+	if !g.Locked("login:manager") || g.Locked("login:advisor") {
+		t.Errorf("locked: manager %v, advisor %v", g.Locked("login:manager"), g.Locked("login:advisor"))
+	}
+	// The manager at their own desk is let through.
+	desk := access.AddressKey("10.0.0.200")
+	if wait, ok := g.Reserve("login:manager", desk); !ok {
+		t.Fatalf("the manager's own desk was refused (wait %v)", wait)
+	}
+	g.Succeeded("login:manager", desk)
+	// Every failure of the guessed login is answered at the slowest now,
+	// from wherever it comes.
+	before := len(c.pauses)
+	fail(t, g, "login:manager", access.AddressKey("10.0.0.201"), 1)
+	if p := c.pauses[before]; p < 3*time.Second {
+		t.Errorf("a failure of a login guessed %d times paused %v, want the slowest", 8*access.MaxFailures, p)
+	}
+	g.Unlock("login:manager")
+	if g.Locked("login:manager") {
+		t.Error("still locked after Unlock")
+	}
+	if _, ok := g.Reserve("login:manager", access.AddressKey("10.0.0.a")); !ok {
+		t.Error("an address was still locked for the login after Unlock")
+	}
+}

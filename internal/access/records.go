@@ -3,6 +3,7 @@ package access
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"bayboard/internal/shop"
@@ -17,11 +18,14 @@ type Session struct {
 	DeviceID string    `json:"device_id,omitempty"`
 	Expires  time.Time `json:"expires"`
 	Idle     int64     `json:"idle_ns,omitempty"` // kiosk sessions: extended on use
+	// Stamp is the user's Stamp when the session was opened.
+	Stamp string `json:"stamp,omitempty"`
+	// Badge: opened with a badge and PIN.
+	Badge bool `json:"badge,omitempty"`
 }
 
-// ByBadge reports whether the session was opened with a badge and PIN:
-// only those are kiosk sessions that live while used.
-func (s *Session) ByBadge() bool { return s.Idle > 0 }
+// ByBadge reports whether the session was opened with a badge and PIN.
+func (s *Session) ByBadge() bool { return s.Badge }
 
 // APIToken is a bearer token for scripts, acting as a user.
 type APIToken struct {
@@ -51,6 +55,10 @@ type Device struct {
 	Token    string    `json:"-"` // handed over once, never stored
 	Kiosk    bool      `json:"kiosk"`
 	Revoked  bool      `json:"revoked"`
+	// Address and Expires belong to a request waiting for approval: the
+	// address that asked, and when (on the wall clock) it lapses.
+	Address string    `json:"address,omitempty"`
+	Expires time.Time `json:"expires,omitempty"`
 }
 
 // CanView reports whether the device may show a view.
@@ -64,6 +72,12 @@ func (d *Device) CanView(view string) bool {
 		}
 	}
 	return false
+}
+
+// Shared reports whether the device is a kiosk the whole floor uses: its
+// sessions, whoever opens them, end after the kiosk's idle time.
+func (d *Device) Shared() bool {
+	return d.Approved && !d.Revoked && (d.Kiosk || slices.Contains(d.Views, "kiosk"))
 }
 
 // Store keeps the access records; internal/store implements it. A record
@@ -83,6 +97,9 @@ type Store interface {
 	// PutDevice writes a screen that waits to be paired: no one has
 	// changed anything yet, so no event records it.
 	PutDevice(Device) error
+	// DeleteDevice deletes a screen that waits to be paired (one with no
+	// token), dropped or expired before approval.
+	DeleteDevice(id string) error
 	EachDevice(fn func(Device) error) error
 
 	// Change writes the records of an access change and the event that

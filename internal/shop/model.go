@@ -31,6 +31,9 @@ type Settings struct {
 	// KioskIdleMinutes is how long a technician's sign-in on a shared
 	// kiosk lasts unused; 0 keeps the server's default.
 	KioskIdleMinutes int `json:"kiosk_idle_minutes,omitempty"`
+	// PINMinDigits is the fewest digits a technician's PIN may have, 4 to
+	// 8 (a PIN has at most 8); 0 keeps 4. See PINMin.
+	PINMinDigits int `json:"pin_min_digits,omitempty"`
 	// LoungeMessage is a line the lounge TVs show the customers waiting
 	// there (an offer, a notice); empty shows none.
 	LoungeMessage string `json:"lounge_message,omitempty"`
@@ -421,4 +424,19 @@ type CatalogPart struct {
 	Name      string `json:"name"`
 	UnitPrice Money  `json:"unit_price"`
 	Active    bool   `json:"active"`
+}
+
+// PIN lengths: a technician types a PIN on a shared tablet, so it is
+// short; the shop chooses how short, within these.
+const (
+	PINMinDigitsDefault = 4
+	PINMaxDigits        = 8
+)
+
+// PINMin is the fewest digits the shop lets a PIN have.
+func (s Settings) PINMin() int {
+	if s.PINMinDigits == 0 {
+		return PINMinDigitsDefault
+	}
+	return s.PINMinDigits
 }

@@ -43,6 +43,10 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.CustomerLinkDays < 1 || s.CustomerLinkDays > 365 {
 		p.add("settings.customer_link_days", "must be between 1 and 365")
 	}
+	if s.PINMinDigits != 0 && (s.PINMinDigits < PINMinDigitsDefault || s.PINMinDigits > PINMaxDigits) {
+		// The saying is written out, as the pages translate it whole.
+		p.add("settings.pin_min_digits", "must be between 4 and 8, or 0 for 4")
+	}
 	if s.KioskIdleMinutes != 0 && (s.KioskIdleMinutes < 2 || s.KioskIdleMinutes > 720) {
 		p.add("settings.kiosk_idle_minutes", "must be between 2 and 720, or 0 for the default")
 	}

@@ -172,6 +172,22 @@ func putDevice(tx *bolt.Tx, d access.Device) error {
 	return put(tx, bucketDevices, d.ID, d)
 }
 
+// DeleteDevice deletes a screen, and its token from the index.
+func (s *Store) DeleteDevice(id string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		devices := accessBucket(tx, bucketDevices)
+		if raw := devices.Get([]byte(id)); raw != nil {
+			var old access.Device
+			if json.Unmarshal(raw, &old) == nil && old.TokenKey != "" {
+				if err := accessBucket(tx, bucketDeviceTokens).Delete([]byte(old.TokenKey)); err != nil {
+					return err
+				}
+			}
+		}
+		return devices.Delete([]byte(id))
+	})
+}
+
 // EachDevice calls fn for every screen.
 func (s *Store) EachDevice(fn func(access.Device) error) error {
 	return each(s, bucketDevices, func(_ string, d access.Device) error { return fn(d) })

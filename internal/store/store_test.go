@@ -651,7 +651,7 @@ func TestAccessRecordsOfAnEarlierFileAreRead(t *testing.T) {
 	}
 	ses, ok, err := s.Session("s1")
 	if !ok || err != nil || ses.Key != "s1" || ses.UserID != "user-9" || ses.CSRF != "c1" || ses.DeviceID != "dev-1" ||
-		!ses.Expires.Equal(expires) || !ses.ByBadge() || ses.Idle != int64(30*time.Minute) {
+		!ses.Expires.Equal(expires) || ses.Idle != int64(30*time.Minute) {
 		t.Errorf("the session reads %+v (%v %v)", ses, ok, err)
 	}
 	if tok, ok, err := s.APIToken("t1"); !ok || err != nil || tok.Key != "t1" || tok.UserID != "user-1" || tok.Name != "demo scripts" || !tok.Created.Equal(t0) {

@@ -58,6 +58,8 @@ var changingRoutes = map[string]routeAccess{
 	"POST /api/v1/users": {path: fixed("/api/v1/users"),
 		body:  `{"user":{"login":"new","name":"新人","roles":["washer"],"active":true},"password":"a-long-password"}`,
 		roles: []shop.Role{}},
+	"POST /api/v1/users/:id/unlock": {path: func(ts *testShop) string { return "/api/v1/users/" + ts.users[shop.RoleAdvisor] + "/unlock" },
+		roles: []shop.Role{}},
 	"POST /api/v1/tokens": {path: fixed("/api/v1/tokens"), body: `{"name":"script"}`, roles: []shop.Role{}},
 	"POST /api/v1/devices/approve": {path: fixed("/api/v1/devices/approve"),
 		body:  `{"code":"000000","name":"TV","views":["lounge"],"lang":"zh-CN"}`,

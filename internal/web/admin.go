@@ -19,9 +19,25 @@ func (s *Server) listUsers(c *fiber.Ctx) error {
 	st := s.eng.State()
 	out := []userView{}
 	for _, u := range sortedValues(st.Users) {
-		out = append(out, viewUser(st, u))
+		v := viewUser(st, u)
+		v.Locked = s.guard.Locked(loginKey(u.Login)) || s.guard.Locked(badgeUserKey(u.ID))
+		out = append(out, v)
 	}
 	return c.JSON(out)
+}
+
+// unlockUser lets a user in whom failed sign-ins have locked out, at every
+// address: their login's and their badge's failures are forgiven. The
+// addresses' own counts stay, so an address that guessed stays locked.
+func (s *Server) unlockUser(c *fiber.Ctx) error {
+	u := s.eng.State().Users[c.Params("id")]
+	if u == nil {
+		return problem(c, CodeNotFound, "no user "+c.Params("id"))
+	}
+	s.guard.Unlock(loginKey(u.Login))
+	s.guard.Unlock(badgeUserKey(u.ID))
+	s.log.Info("sign-in unlocked", "user", u.ID, "by", whoOf(c).actor.UserID)
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 // putUser creates or changes a user, hashing a new password or PIN here so
@@ -43,17 +59,34 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 		u.PasswordHash = access.HashSecret(req.Password)
 	}
 	if req.PIN != "" {
-		if err := checkPIN(req.PIN); err != nil {
+		if err := checkPIN(req.PIN, s.eng.State().Settings); err != nil {
 			return err
 		}
 		u.PINHash = access.HashSecret(req.PIN)
 	}
+	before := s.eng.State().Users[u.ID]
 	ev, err := s.eng.Do(c.UserContext(), whoOf(c).actor, &shop.PutUser{User: u})
 	if err != nil {
 		return err
 	}
+	if err := s.userChanged(before, ev.Subject); err != nil {
+		return err
+	}
 	st := s.eng.State()
 	return c.JSON(viewUser(st, st.Users[ev.Subject]))
+}
+
+// userChanged ends every session of a user who was just deactivated or
+// whose password, PIN or badge code was just changed (a manager's reset
+// ends all of them): reactivating the user later brings none back. It
+// runs after each put_user, whichever route gave it.
+func (s *Server) userChanged(before *shop.User, userID string) error {
+	after := s.eng.State().Users[userID]
+	if after == nil || before == nil || (after.Active && access.Stamp(before) == access.Stamp(after)) {
+		return nil
+	}
+	_, err := access.EndSessions(s.auth, userID, "")
+	return err
 }
 
 // by is the caller as the author of an access change, at the shop's time.
@@ -121,10 +154,7 @@ func (s *Server) pairStart(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	d, poll, err := access.StartPairing(s.auth, req.Name, req.Kiosk, s.eng.Now())
-	if errors.Is(err, access.ErrTooManyWaiting) {
-		return problem(c, CodeLocked, err.Error())
-	}
+	d, poll, err := access.StartPairing(s.auth, access.Pairing{Name: req.Name, Kiosk: req.Kiosk, Address: c.IP()}, s.eng.Now(), s.opts.WallClock())
 	if err != nil {
 		return err
 	}
@@ -134,7 +164,7 @@ func (s *Server) pairStart(c *fiber.Ctx) error {
 // pairPoll is asked by the waiting screen; once approved, it hands over the
 // device token once and sets it as a cookie.
 func (s *Server) pairPoll(c *fiber.Ctx) error {
-	d, err := access.CollectPairing(s.auth, c.Params("id"), c.Get("X-Pair-Secret"), s.eng.Now())
+	d, err := access.CollectPairing(s.auth, c.Params("id"), c.Get("X-Pair-Secret"), s.eng.Now(), s.opts.WallClock())
 	if errors.Is(err, access.ErrNotFound) {
 		return problem(c, CodeNotFound, "no such pairing")
 	}
@@ -149,7 +179,7 @@ func (s *Server) pairPoll(c *fiber.Ctx) error {
 }
 
 func (s *Server) listDevices(c *fiber.Ctx) error {
-	out, err := access.Screens(s.auth)
+	out, err := access.Screens(s.auth, s.opts.WallClock())
 	if err != nil {
 		return err
 	}
@@ -171,7 +201,7 @@ func (s *Server) approveDevice(c *fiber.Ctx) error {
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
-	d, err := access.ApproveScreen(s.auth, s.by(c), req.Code, req.Name, req.Views, req.Lang)
+	d, err := access.ApproveScreen(s.auth, s.by(c), s.opts.WallClock(), req.Code, req.Name, req.Views, req.Lang)
 	if errors.Is(err, access.ErrNotFound) {
 		return problem(c, CodeNotFound, "no screen waits with that code")
 	}

@@ -45,7 +45,11 @@ func (s *Server) identify(c *fiber.Ctx) error {
 		}
 	}
 	if w.user == nil {
-		if ses, ok := access.LoadSession(s.auth, c.Cookies(cookieSession), now); ok {
+		if ses, ok := access.LoadSession(s.auth, c.Cookies(cookieSession), now); ok && !ses.Current(st.Users[ses.UserID]) {
+			// The user was deactivated, or their password, PIN or badge
+			// changed since: the session ends here, for good.
+			access.CloseSession(s.auth, ses.Key)
+		} else if ok {
 			w.user, w.session = st.Users[ses.UserID], &ses
 			w.actor.DeviceID = ses.DeviceID
 			if w.actor.DeviceID == "" {

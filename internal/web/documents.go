@@ -263,11 +263,11 @@ func (s *Server) badges(c *fiber.Ctx) error {
 		if tm := st.Teams[t.TeamID]; tm != nil {
 			team = tm.Name
 		}
-		code := ""
-		if user := st.Users[t.UserID]; user != nil {
-			code = user.BadgeCode
+		user := st.Users[t.UserID]
+		if user == nil {
+			continue
 		}
-		sheet.Badges = append(sheet.Badges, printing.Badge{Name: t.Name, Team: team, URL: u.Badge(t.UserID), Code: code})
+		sheet.Badges = append(sheet.Badges, printing.Badge{Name: t.Name, Team: team, URL: u.Badge(user), Code: user.BadgeCode})
 	}
 	if len(sheet.Badges) == 0 {
 		return problem(c, CodeConflict, "there are no technicians with accounts to print badges for")

@@ -82,9 +82,19 @@ func (s *Server) command(c *fiber.Ctx) error {
 // do carries a command out and answers with its event and, for a job,
 // the job's status after it.
 func (s *Server) do(c *fiber.Ctx, actor shop.Actor, cmd shop.Command) error {
+	var before *shop.User
+	put, isPutUser := cmd.(*shop.PutUser)
+	if isPutUser {
+		before = s.eng.State().Users[put.User.ID]
+	}
 	ev, err := s.eng.Do(c.UserContext(), actor, cmd)
 	if err != nil {
 		return err
+	}
+	if isPutUser {
+		if err := s.userChanged(before, ev.Subject); err != nil {
+			return err
+		}
 	}
 	out := fiber.Map{"event": ev}
 	if ev.JobID != "" {

@@ -26,7 +26,7 @@ func TestKioskScans(t *testing.T) {
 	}
 	urls := kiosk.URLs{Base: "http://shop", Tokens: ts.qr}
 	client := cookieClient()
-	badge := lastPart(urls.Badge(ts.users[shop.RoleTechnician]))
+	badge := lastPart(urls.Badge(ts.eng.State().Users[ts.users[shop.RoleTechnician]]))
 	if r := ts.call(t, client, "POST", "/api/v1/session", "", map[string]string{"badge_token": badge, "pin": "9999"}); r.status != 401 {
 		t.Errorf("badge with a wrong PIN: %d", r.status)
 	}

@@ -159,7 +159,7 @@ func (kp *kioskPages) scanned(p kiosk.Purpose, page string) fiber.Handler {
 				err = errGone
 			}
 		case kiosk.PurposeBadge:
-			if u := st.Users[id]; u == nil || !u.Active {
+			if _, err = kiosk.BadgeUser(s.tokens, st, c.Params("token"), s.eng.Now()); err != nil {
 				err = errGone
 			}
 		}

@@ -48,7 +48,7 @@ func TestKioskPagesRefuseBadCodes(t *testing.T) {
 	good := []struct{ path, page string }{
 		{urls.Bay("bay-1"), "bay"},
 		{urls.Job(testJob), "job"},
-		{urls.Badge(ts.users[shop.RoleTechnician]), "badge"},
+		{urls.Badge(ts.eng.State().Users[ts.users[shop.RoleTechnician]]), "badge"},
 		{"/k/parts", "parts"},
 	}
 	for _, g := range good {
@@ -409,7 +409,7 @@ func TestThePartsCounter(t *testing.T) {
 // then tried scanned or typed.
 func TestAScannedBadgeLocksAfterFiveWrongPINs(t *testing.T) {
 	ts := newTestShop(t)
-	badge := lastPart(kiosk.URLs{Tokens: ts.qr}.Badge(ts.users[shop.RoleTechnician]))
+	badge := lastPart(kiosk.URLs{Tokens: ts.qr}.Badge(ts.eng.State().Users[ts.users[shop.RoleTechnician]]))
 	for i := 0; i < access.MaxFailures; i++ {
 		if r := ts.call(t, nil, "POST", "/api/v1/session", "", map[string]string{"badge_token": badge, "pin": "1111"}); r.status != 401 {
 			t.Fatalf("wrong PIN %d: %d", i, r.status)

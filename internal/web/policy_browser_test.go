@@ -8,6 +8,7 @@ import (
 
 	"bayboard/assets"
 	"bayboard/internal/livetest"
+	"bayboard/internal/shop"
 	"bayboard/kiosk"
 )
 
@@ -50,7 +51,8 @@ func TestEveryPageRunsUnderThePolicy(t *testing.T) {
 	pages = append(pages, "/board", "/board/workshop", "/board/lounge", "/board/appointments", "/board/parts", "/board/wash", "/board/advisor", "/k/parts")
 	st := ls.Engine.State()
 	urls := kiosk.URLs{Base: ls.URL(""), Tokens: ls.Tokens}
-	var bay, job, tech string
+	var bay, job string
+	var tech *shop.User
 	for id := range st.Bays {
 		bay = id
 		break
@@ -59,9 +61,9 @@ func TestEveryPageRunsUnderThePolicy(t *testing.T) {
 		job = id
 		break
 	}
-	for id, u := range st.Users {
+	for _, u := range st.Users {
 		if u.BadgeCode != "" {
-			tech = id
+			tech = u
 			break
 		}
 	}

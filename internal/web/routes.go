@@ -120,6 +120,7 @@ func (s *Server) routes() {
 	manager("GET", "/setup", s.setup)
 	manager("GET", "/users", s.listUsers)
 	command("POST", "/users", "put_user", s.putUser)
+	manager("POST", "/users/:id/unlock", s.unlockUser)
 	manager("GET", "/tokens", s.listTokens)
 	manager("POST", "/tokens", s.createToken)
 	manager("DELETE", "/tokens/:id", s.revokeToken)

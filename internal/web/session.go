@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"time"
 
 	"bayboard/internal/access"
@@ -36,7 +37,15 @@ type userView struct {
 	TechnicianID string      `json:"technician_id,omitempty"`
 	// MustChangePassword: the user's next step is a new password.
 	MustChangePassword bool `json:"must_change_password,omitempty"`
+	// Locked: failed sign-ins have locked the user out at some address
+	// (the users list only); a manager may unlock them.
+	Locked bool `json:"locked,omitempty"`
 }
+
+// The guard's keys of a login and of a known badge's user: a badge typed
+// or scanned counts against the same one.
+func loginKey(login string) string  { return "login:" + login }
+func badgeUserKey(id string) string { return "badge-user:" + id }
 
 func viewUser(st *shop.State, u *shop.User) userView {
 	v := userView{ID: u.ID, Login: u.Login, Name: u.Name, Phone: u.Phone, Roles: u.Roles, Badge: u.BadgeCode, Active: u.Active,
@@ -67,22 +76,19 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	onKiosk := false
 	switch {
 	case req.Login != "" && req.Password != "" && req.Badge == "" && req.PIN == "":
-		key = "login:" + req.Login
+		key = loginKey(req.Login)
 		user = st.UserByLogin(req.Login)
 		secret = req.Password
 		if user != nil {
 			stored = user.PasswordHash
 		}
 	case req.BadgeToken != "" && req.PIN != "" && req.Badge == "" && req.Login == "" && req.Password == "":
-		id, _, err := s.tokens.Verify(kiosk.PurposeBadge, req.BadgeToken, s.eng.Now())
+		u, err := kiosk.BadgeUser(s.tokens, st, req.BadgeToken, s.eng.Now())
 		if err != nil {
 			return problem(c, CodeBadLink, "this badge code is not valid here")
 		}
-		key = "badge-user:" + id
-		if u := st.Users[id]; u != nil && u.Active {
-			user = u
-			stored = u.PINHash
-		}
+		key = badgeUserKey(u.ID)
+		user, stored = u, u.PINHash
 		secret, ttl, onKiosk = req.PIN, kioskTTL, true
 	case req.Badge != "" && req.PIN != "" && req.Login == "" && req.Password == "":
 		key = "badge:" + req.Badge
@@ -90,7 +96,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		secret, ttl, onKiosk = req.PIN, kioskTTL, true
 		if user != nil {
 			// A badge typed or scanned counts against the same lock.
-			key = "badge-user:" + user.ID
+			key = badgeUserKey(user.ID)
 			stored = user.PINHash
 		}
 	default:
@@ -106,15 +112,20 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		return problem(c, CodeUnauthorized, "wrong sign-in details")
 	}
 	s.guard.Succeeded(key, address)
-	deviceID := ""
+	opening := access.Opening{UserID: user.ID, Stamp: access.Stamp(user), TTL: ttl, Idle: onKiosk, Badge: onKiosk}
 	if d := whoOf(c).device; d != nil {
-		deviceID = d.ID
+		opening.DeviceID = d.ID
+		if d.Shared() {
+			// A password typed on the floor's shared kiosk gets the
+			// kiosk's idle time, not a shift's.
+			opening.TTL, opening.Idle = kioskTTL, true
+		}
 	}
-	token, ses, err := access.OpenSession(s.auth, user.ID, deviceID, now, ttl, onKiosk)
+	token, ses, err := access.OpenSession(s.auth, opening, now)
 	if err != nil {
 		return err
 	}
-	s.setCookie(c, &fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(ttl)})
+	s.setCookie(c, &fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: now.Add(opening.TTL)})
 	return c.JSON(signInResponse{User: viewUser(st, user), CSRF: ses.CSRF})
 }
 
@@ -170,7 +181,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	w := whoOf(c)
 	// The old password is guessed against the same lock as a sign-in: a
 	// stolen session must not become a way to find the password.
-	key, address := "login:"+w.user.Login, access.AddressKey(c.IP())
+	key, address := loginKey(w.user.Login), access.AddressKey(c.IP())
 	if wait, ok := s.guard.Reserve(key, address); !ok {
 		return lockedOut(c, wait)
 	}
@@ -193,6 +204,18 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: access.HashSecret(req.New)}); err != nil {
 		return err
 	}
+	// Every other session of the user ends; the one that changed the
+	// password stays (an API token's caller has none to keep).
+	keep := ""
+	if w.session != nil {
+		keep = w.session.Key
+		if err := access.Restamp(s.auth, *w.session, s.eng.State().Users[w.user.ID]); err != nil {
+			return err
+		}
+	}
+	if _, err := access.EndSessions(s.auth, w.user.ID, keep); err != nil {
+		return err
+	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -204,13 +227,20 @@ func checkPassword(field, p string) error {
 	return nil
 }
 
-func checkPIN(p string) error {
-	ok := len(p) >= 4 && len(p) <= 8
+// checkPIN checks a new PIN: digits, as many as the shop asks (its
+// settings' PINMin) and at most shop.PINMaxDigits.
+func checkPIN(p string, settings shop.Settings) error {
+	least := settings.PINMin()
+	ok := len(p) >= least && len(p) <= shop.PINMaxDigits
 	for _, r := range p {
 		ok = ok && r >= '0' && r <= '9'
 	}
 	if !ok {
-		return &shop.Error{Code: shop.CodeInvalid, Message: "a PIN is 4 to 8 digits", Fields: []shop.FieldError{{Field: "pin", Message: "4 to 8 digits"}}}
+		// The saying is written as the pages' catalogs have it (%d for
+		// the number; 8 is shop.PINMaxDigits).
+		field := shop.FieldError{Field: "pin", Message: "%d to 8 digits"}
+		field.Message = fmt.Sprintf(field.Message, least)
+		return &shop.Error{Code: shop.CodeInvalid, Message: "a PIN is " + field.Message, Fields: []shop.FieldError{field}}
 	}
 	return nil
 }

@@ -45,6 +45,9 @@ startAdmin(async (main, ctx) => {
       field(t("admin.settings.kiosk_idle_minutes"), input("kiosk_idle_minutes", s.kiosk_idle_minutes || "", { type: "number", min: 2, max: 720, placeholder: "30" })),
       field(t("admin.settings.lounge_message"), input("lounge_message", s.lounge_message, { maxlength: 120 })),
     ),
+    el("div", { class: "grid3" },
+      field(t("admin.settings.pin_min_digits"), input("pin_min_digits", s.pin_min_digits || "", { type: "number", min: 4, max: 8, placeholder: "4" })),
+    ),
     el("p", { class: "hint" }, t("admin.settings.base_url_hint")),
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
   );
@@ -93,6 +96,7 @@ startAdmin(async (main, ctx) => {
         label_height_mm: num("label_height_mm"),
         customer_link_days: num("customer_link_days"),
         kiosk_idle_minutes: num("kiosk_idle_minutes"),
+        pin_min_digits: num("pin_min_digits"),
         lounge_message: e.lounge_message.value.trim(),
       };
       return command({ type: "set_settings", settings: next }, key);

@@ -22,7 +22,7 @@ startAdmin(async (main) => {
       el("strong", {}, u.name),
       u.roles.map((r) => el("span", { class: "flag" }, roleName[r] || r)),
       u.badge_code || "",
-      u.active ? t("admin.yes") : t("admin.no"),
+      [u.active ? t("admin.yes") : t("admin.no"), u.locked ? el("span", { class: "flag red" }, t("admin.users.locked")) : null],
     ],
     formTitle: (u) => (u ? t("admin.users.edit", { name: u.name }) : t("admin.users.new")),
     fields: (u) => [
@@ -40,6 +40,7 @@ startAdmin(async (main) => {
       field(u ? t("admin.users.new_password") : t("admin.users.password"), input("password", "", { type: "password", autocomplete: "new-password" })),
       el("p", { class: "hint" }, t("admin.users.password_hint")),
       check("active", t("admin.users.active"), u ? u.active : true),
+      ...(u?.locked ? [unlockButton(u)] : []),
     ],
     send: (u, f, key) => {
       const e = f.elements;
@@ -59,4 +60,26 @@ startAdmin(async (main) => {
     savedId: (out) => out.id,
   });
   await ed.start();
+
+  // A user locked out by failed sign-ins (someone guessing, or their own
+  // typing) is let in again by the manager, at every address.
+  function unlockButton(u) {
+    const said = el("span", { role: "status" });
+    const button = el("button", {
+      type: "button",
+      class: "unlock",
+      onclick: async () => {
+        button.disabled = true;
+        try {
+          await api("POST", `/api/v1/users/${encodeURIComponent(u.id)}/unlock`);
+          said.textContent = t("admin.users.unlocked");
+          await ed.reload();
+        } catch (err) {
+          button.disabled = false;
+          said.textContent = err.message;
+        }
+      },
+    }, t("admin.users.unlock"));
+    return el("p", { class: "locked" }, el("span", { class: "hint" }, t("admin.users.locked_hint")), " ", button, " ", said);
+  }
 });

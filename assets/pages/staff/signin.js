@@ -12,10 +12,23 @@ translate(document);
 
 const main = document.getElementById("main");
 
-// next is where to go after signing in: a path on this server only.
-function next() {
-  const n = new URLSearchParams(location.search).get("next") || "";
-  return n.startsWith("/") && !n.startsWith("//") && !n.startsWith("/signin") ? n : "/desk";
+// next is where to go after signing in: a page of this server only,
+// whatever the parameter holds. It is read as the browser reads a link
+// (which takes "/\\host", "//host" and tabs or newlines inside a path as
+// another host) and kept only when it lands on this origin with a path
+// that no reader could take for a host ("/.//host" cleans to "//host");
+// the full URL goes to location, never the path alone.
+export function next(raw = new URLSearchParams(location.search).get("next") || "") {
+  const home = new URL("/desk", location.origin).href;
+  if (!raw.startsWith("/")) return home;
+  let url;
+  try {
+    url = new URL(raw, location.origin);
+  } catch {
+    return home;
+  }
+  if (url.origin !== location.origin || url.pathname.startsWith("//") || url.pathname.startsWith("/signin")) return home;
+  return url.href;
 }
 
 // mustChange asks for the person's own password, then goes on.
