@@ -55,7 +55,7 @@ func checkLines(p *problems, labour []Labour, parts []PartLine) {
 func checkJobBounds(p *problems, labour []Labour, parts []PartLine) {
 	t := TotalsOf(labour, parts)
 	if t.Total > MaxJobTotal {
-		p.add("total", "the job's labour and parts come to more than %d (¥%d)", MaxJobTotal, MaxJobTotal/100)
+		p.add("total", "the job's labour and parts come to more than %d yuan", MaxJobTotal/100)
 	}
 	if t.Hours > MaxJobHours {
 		p.add("hours", "the job's labour lines sell more than %d hours", MaxJobHours)

@@ -59,6 +59,6 @@ func checkMoney(p *problems, field string, m, max Money) {
 	case m < 0:
 		p.add(field, "must not be negative")
 	case m > max:
-		p.add(field, "must be at most %d (¥%d)", max, max/100)
+		p.add(field, "must be at most %d yuan", max/100)
 	}
 }
