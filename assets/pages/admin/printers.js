@@ -42,7 +42,8 @@ startAdmin(async (main, ctx) => {
   );
   const warnings = setupWarnings("printers");
   main.append(el("h1", {}, t("admin.printers.title")), warnings, f);
-  await warnings.refresh();
+  // The form takes its submit before anything else is awaited: a save
+  // pressed while the setup list loads must not reload the page.
   form(
     f,
     (key) => {
@@ -61,4 +62,5 @@ startAdmin(async (main, ctx) => {
       notice(t("admin.saved"), "ok");
     },
   );
+  await warnings.refresh();
 });

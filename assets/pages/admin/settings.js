@@ -56,7 +56,6 @@ startAdmin(async (main, ctx) => {
   // print lead there.
   const warnings = setupWarnings("printers", ["no_base_url"]);
   main.append(el("h1", {}, t("admin.settings.title")), warnings, f, phone);
-  await warnings.refresh();
   let drawn = 0;
   // drawPhoneCheck shows the address a phone opens from the QR codes, as
   // a code to scan with one of the shop's phones.
@@ -113,4 +112,7 @@ startAdmin(async (main, ctx) => {
       notice(t("admin.saved"), "ok");
     },
   );
+  // The form takes its submit before the setup list is awaited: a save
+  // pressed while it loads must not reload the page.
+  await warnings.refresh();
 });
