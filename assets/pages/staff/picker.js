@@ -61,7 +61,10 @@ export function picker(o) {
     else input.removeAttribute("aria-activedescendant");
   }
 
+  // Closing drops the answers still to come: one that comes after the box
+  // lost the focus would open the list over the next field.
   function close() {
+    asked++;
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
   }
