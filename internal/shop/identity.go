@@ -20,7 +20,7 @@ const plateSuffixes = "学警挂港澳领试超"
 // least one digit, with single spaces or hyphens between groups.
 func ParsePlate(in string) (string, bool) {
 	s := strings.TrimSpace(in)
-	if s == "" || len(s) > 40 {
+	if s == "" || len(s) > 40 || strings.ContainsFunc(in, typedByNoOne) {
 		return "", false
 	}
 	first, _ := utf8.DecodeRuneInString(s)

@@ -122,3 +122,7 @@ func checkString(p *problems, field, v string, long bool) {
 		}
 	}
 }
+
+// typedByNoOne says whether a character is one no one types in a name or
+// a plate: a control character or a text-direction control.
+func typedByNoOne(r rune) bool { return unicode.IsControl(r) || bidiControl(r) }
