@@ -193,7 +193,7 @@ func ParseVIN(in string) (string, bool) {
 // (010-12345678), or an international number (+44 20 7946 0958).
 func ParsePhone(in string) (string, bool) {
 	s := strings.TrimSpace(in)
-	if s == "" || len(s) > 32 {
+	if s == "" || len(s) > 32 || strings.ContainsFunc(in, typedByNoOne) {
 		return "", false
 	}
 	var b strings.Builder
