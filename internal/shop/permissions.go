@@ -193,6 +193,18 @@ func (d *Draft) jobToWork(a Actor, commandType, jobID string) (*Job, error) {
 	return j, nil
 }
 
+// openJobToWork is jobToWork for a job that must still be open.
+func (d *Draft) openJobToWork(a Actor, commandType, jobID string) error {
+	j, err := d.jobToWork(a, commandType, jobID)
+	if err != nil {
+		return err
+	}
+	if !j.Stage.Open() {
+		return conflict("job %s is %s", j.ID, j.Stage)
+	}
+	return nil
+}
+
 // job returns a job as the draft sees it, or the error of one not found.
 func (d *Draft) job(id string) (*Job, error) {
 	if j := d.jobs.get(id); j != nil {
@@ -355,27 +367,13 @@ func (c *Finish) permit(d *Draft, a Actor) error {
 // permit: parts are requested for an open job, from the floor by those
 // whose job it is.
 func (c *RequestParts) permit(d *Draft, a Actor) error {
-	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
-	if err != nil {
-		return err
-	}
-	if !j.Stage.Open() {
-		return conflict("job %s is %s", j.ID, j.Stage)
-	}
-	return nil
+	return d.openJobToWork(a, c.CommandType(), c.JobID)
 }
 
 // permit: extra work is proposed on an open job, from the floor by those
 // whose job it is.
 func (c *ReportFinding) permit(d *Draft, a Actor) error {
-	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
-	if err != nil {
-		return err
-	}
-	if !j.Stage.Open() {
-		return conflict("job %s is %s", j.ID, j.Stage)
-	}
-	return nil
+	return d.openJobToWork(a, c.CommandType(), c.JobID)
 }
 
 // permit: a step of the quality check is the person's whose check it is
