@@ -216,10 +216,16 @@ start("desk", async (main, ctx) => {
         "div",
         { class: "buttons" },
         el("button", { type: "submit", class: "primary", id: "do-dispatch" }, waiting ? t("desk.dispatch.dispatch") : t("desk.dispatch.change")),
-        // A car dispatched but not started can go back to the queue.
-        j.stage === "dispatched" ? el("button", { type: "button", id: "undispatch", onclick: () => undispatch(js) }, t("desk.dispatch.undispatch")) : null,
       ),
     );
+    // A car dispatched but not started can go back to the queue: the
+    // server says whether this one may, now.
+    if (!waiting) {
+      api("GET", `/api/v1/jobs/${encodeURIComponent(id)}`).then((view) => {
+        if (chosen !== id || !view.may.includes("undispatch") || f.querySelector("#undispatch")) return;
+        f.querySelector(".buttons").append(el("button", { type: "button", id: "undispatch", onclick: () => undispatch(js) }, t("desk.dispatch.undispatch")));
+      }, () => {});
+    }
 
     const drawTechs = () => {
       const team = teamSel.value;
