@@ -161,7 +161,7 @@ var vinWeights = [17]int{8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2}
 // its check digit (position 9), which both GB 16735 and FMVSS 115 require.
 func ParseVIN(in string) (string, bool) {
 	s := strings.ToUpper(strings.TrimSpace(in))
-	if len(s) != 17 {
+	if len(s) != 17 || strings.ContainsFunc(in, typedByNoOne) {
 		return "", false
 	}
 	sum := 0
