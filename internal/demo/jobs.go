@@ -170,7 +170,12 @@ func (s *seeder) timeline(sc scenario, vehicle int, open time.Time) []step {
 		return steps
 	case shop.StageWaitingApproval:
 		next(15*time.Minute, techActor(sc.techs[0]), &shop.Pause{JobID: jobID, Reason: shop.PauseWaitingApproval,
-			Finding: &shop.FindingInput{Description: "节气门积碳严重，建议清洗 Throttle body carbon, clean", Hours: 0.8, Price: 38000}})
+			Finding: &shop.FindingInput{Description: "节气门积碳严重，建议清洗 Throttle body carbon, clean",
+				Why: "怠速抖动，节气门积碳 Rough idle, carbon on the throttle body", Hours: 0.8}})
+		// The advisor prices it at the shop's rate and sends it to the
+		// customer, who has not answered yet.
+		s.findingsSeen++
+		next(6*time.Minute, asAdvisor, &shop.PriceFinding{FindingID: "fi-" + itoa(s.findingsSeen), Send: true})
 		return steps
 	case shop.StagePaused:
 		next(10*time.Minute, techActor(sc.techs[0]), &shop.Pause{JobID: jobID, Reason: shop.PauseOther,

@@ -69,8 +69,9 @@ type seeder struct {
 	plate map[string]bool
 	// mileage is each vehicle's recorded mileage, for the walk-around.
 	mileage map[string]int
-	// partsSeen counts the parts requests made so far, to name them.
-	partsSeen int
+	// partsSeen counts the parts requests made so far, to name them;
+	// findingsSeen the findings.
+	partsSeen, findingsSeen int
 }
 
 func (s *seeder) do(a shop.Actor, at time.Time, c shop.Command) shop.Event {
@@ -131,6 +132,9 @@ func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
 	settings.Phone = "010-65881234"
 	settings.SealText = "北京朝阳现代汽车特约服务站"
 	settings.Demo = true
+	// Findings are priced at the shop's rate: ¥200 an hour, as the
+	// catalogue's operations mostly are.
+	settings.LabourRate = 20000
 	// The demo prints to a local CUPS queue when there is one (.ci/cups.sh
 	// sets up cups-pdf as bayboard-pdf); without it a print says the
 	// printer is unreachable and the PDF is still there to download.
@@ -193,6 +197,9 @@ func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
 			s.do(sys, early, &shop.PutCatalogPart{Part: shop.CatalogPart{Number: p.Number, Name: p.Name, UnitPrice: p.UnitPrice, Active: true}})
 		}
 	}
+	// The wiper blade a technician proposes during the day's work
+	// (simulator.go) is priced from the catalogue.
+	s.do(sys, early, &shop.PutCatalogPart{Part: wiperBlade})
 	for i := 0; i < 40; i++ {
 		s.customer(early)
 	}

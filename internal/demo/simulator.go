@@ -277,8 +277,14 @@ func (s *Simulator) advance(ctx context.Context, st *shop.State, j *shop.Job, no
 	case shop.StageWaitingParts:
 		s.parts(ctx, st, j, now)
 	case shop.StageWaitingApproval:
+		// The advisor prices a proposed finding at the shop's rate and
+		// the catalogue's prices and sends it; the customer answers by
+		// phone a while later.
 		for _, f := range st.JobFindings(j.ID) {
-			if f.Status == shop.FindingAwaiting && now.Sub(f.ReportedAt) > 20*time.Minute {
+			switch {
+			case f.Status == shop.FindingProposed && now.Sub(f.ReportedAt) > 5*time.Minute:
+				s.do(ctx, asAdvisor, &shop.PriceFinding{FindingID: f.ID, Send: true})
+			case f.Status == shop.FindingAwaiting && f.SentAt != nil && now.Sub(*f.SentAt) > 15*time.Minute:
 				s.do(ctx, asAdvisor, &shop.DecideFinding{FindingID: f.ID, Approve: s.rng.IntN(5) != 0, Via: "phone"})
 			}
 		}
@@ -302,10 +308,13 @@ func (s *Simulator) advance(ctx context.Context, st *shop.State, j *shop.Job, no
 	}
 }
 
+// wiperBlade is the catalogue's part the simulator's technicians propose.
+var wiperBlade = shop.CatalogPart{Number: "98350-3S000", Name: "雨刮片 Wiper blade", UnitPrice: 5500, Active: true}
+
 func awaiting(st *shop.State, jobID string) []*shop.Finding {
 	var out []*shop.Finding
 	for _, f := range st.JobFindings(jobID) {
-		if f.Status == shop.FindingAwaiting {
+		if f.Undecided() {
 			out = append(out, f)
 		}
 	}
@@ -382,8 +391,8 @@ func (s *Simulator) work(ctx context.Context, st *shop.State, j *shop.Job, now t
 			Parts: []shop.PartItem{{Number: fmt.Sprintf("%05d-%05d", s.rng.IntN(99999), s.rng.IntN(99999)), Description: "密封垫 Gasket", Quantity: 1}}})
 	case s.chance(0.12, dt):
 		s.do(ctx, techActor(tech), &shop.Pause{JobID: j.ID, Reason: shop.PauseWaitingApproval,
-			Finding: &shop.FindingInput{Description: "雨刮片老化，建议更换 Wiper blades worn", Hours: 0.2, Price: 16000,
-				Parts: []shop.PartLine{{Name: "雨刮片 Wiper blade", Quantity: 2, UnitPrice: 5500}}}})
+			Finding: &shop.FindingInput{Description: "雨刮片老化，建议更换 Wiper blades worn", Why: "刮不干净 Streaks the windscreen", Hours: 0.2,
+				Parts: []shop.PartLine{{Number: wiperBlade.Number, Name: wiperBlade.Name, Quantity: 2}}}})
 	case s.chance(0.05, dt):
 		s.do(ctx, techActor(tech), &shop.Pause{JobID: j.ID, Reason: shop.PauseBreak})
 	}

@@ -67,6 +67,7 @@ var commandTypes = map[string]commandType{
 	"report_finding":       {func() Command { return &ReportFinding{} }, []Role{RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor}},
 	"decide_finding":       {func() Command { return &DecideFinding{} }, deskRoles},
 	"withdraw_finding":     {func() Command { return &WithdrawFinding{} }, deskRoles},
+	"price_finding":        {func() Command { return &PriceFinding{} }, deskRoles},
 	"record_followup":      {func() Command { return &RecordFollowUp{} }, []Role{RoleManager, RoleFollowUp, RoleAdvisor}},
 	"close_complaint":      {func() Command { return &CloseComplaint{} }, []Role{RoleManager, RoleFollowUp}},
 	"put_operation":        {func() Command { return &PutOperation{} }, managerRoles},

@@ -2,26 +2,35 @@ package shop
 
 import "time"
 
-// FindingInput is extra work a technician proposes.
+// FindingInput is extra work a technician proposes: what, why, the hours
+// and the parts it needs. The price is the advisor's (PriceFinding); a
+// technician may suggest one, which the advisor sees and the customer
+// never does.
 type FindingInput struct {
-	Description string     `json:"description"`
-	Hours       float64    `json:"hours"`
-	Parts       []PartLine `json:"parts,omitempty"`
-	Price       Money      `json:"price"`
+	Description    string     `json:"description"`
+	Why            string     `json:"why,omitempty"`
+	Hours          float64    `json:"hours"`
+	Parts          []PartLine `json:"parts,omitempty"`
+	SuggestedPrice Money      `json:"suggested_price,omitempty"`
 }
 
 func (f *FindingInput) check(p *problems, prefix string) {
 	checkText(p, prefix+"description", f.Description, maxText, true)
-	if f.Hours < 0 || f.Hours > MaxLineHours {
-		p.add(prefix+"hours", "must be between 0 and %d", MaxLineHours)
-	}
-	checkMoney(p, prefix+"price", f.Price, MaxJobTotal)
+	checkText(p, prefix+"why", f.Why, maxText, false)
+	checkFindingHours(p, prefix+"hours", f.Hours)
+	checkMoney(p, prefix+"suggested_price", f.SuggestedPrice, MaxJobTotal)
 	checkLines(p, nil, f.Parts)
 }
 
+func checkFindingHours(p *problems, field string, hours float64) {
+	if hours < 0 || hours > MaxLineHours {
+		p.add(field, "must be between 0 and %d", MaxLineHours)
+	}
+}
+
 func addFinding(d *Draft, a Actor, jobID string, in FindingInput, now time.Time) *Finding {
-	f := &Finding{ID: d.newID("fi"), JobID: jobID, Description: in.Description, Hours: in.Hours,
-		Parts: append([]PartLine(nil), in.Parts...), Price: in.Price, Status: FindingAwaiting,
+	f := &Finding{ID: d.newID("fi"), JobID: jobID, Description: in.Description, Why: in.Why, Hours: in.Hours,
+		Parts: append([]PartLine{}, in.Parts...), SuggestedPrice: in.SuggestedPrice, Status: FindingProposed,
 		ReportedBy: actorName(a), ReportedAt: now}
 	set(d, &d.findings, f.ID, f)
 	return f
@@ -31,18 +40,27 @@ func (d *Draft) jobFindings(jobID string) []*Finding {
 	return ofJob(&d.findings, jobID, func(f *Finding) string { return f.JobID })
 }
 
-// awaitingFinding returns a finding of a job that awaits the customer's
-// decision, or nil: the work is not finished while one does.
-func (d *Draft) awaitingFinding(jobID string) *Finding {
+// Undecided says whether extra work still waits for someone: the advisor
+// to price and send it, or the customer to decide.
+func (f *Finding) Undecided() bool {
+	return f.Status == FindingProposed || f.Status == FindingAwaiting
+}
+
+// undecidedFinding returns a finding of a job that is proposed or awaits
+// the customer's decision, or nil: the work is not finished, nor the job
+// closed, while one does.
+func (d *Draft) undecidedFinding(jobID string) *Finding {
 	for _, f := range d.jobFindings(jobID) {
-		if f.Status == FindingAwaiting {
+		if f.Undecided() {
 			return f
 		}
 	}
 	return nil
 }
 
-// ReportFinding proposes extra work without pausing the job.
+// ReportFinding proposes extra work without pausing the job. The finding
+// is proposed: the advisor prices and sends it (PriceFinding) before the
+// customer sees it.
 type ReportFinding struct {
 	kind
 	JobID string `json:"job_id"`
@@ -118,8 +136,8 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 	return result{subject: f.ID, job: f.JobID}, nil
 }
 
-// WithdrawFinding takes back extra work that awaits the customer's
-// decision: found unneeded, or to be done under another job. The job may
+// WithdrawFinding takes back extra work that is proposed or awaits the
+// customer's decision: found unneeded, or to be done under another job. The job may
 // then be finished, delivered or cancelled; the customer's page no longer
 // asks about it.
 type WithdrawFinding struct {
@@ -149,4 +167,98 @@ func (c *WithdrawFinding) apply(d *Draft, a Actor, now time.Time) (result, error
 		return result{}, err
 	}
 	return result{subject: f.ID, job: f.JobID}, nil
+}
+
+// PriceFinding is the advisor's price for proposed extra work: the
+// labour at the shop's rate (Settings.LabourRate × hours) unless the
+// advisor sets LabourPrice, and the parts at the catalogue's price for
+// the numbers it knows (a price given for such a part is not used), at
+// the advisor's for the rest. Hours and Parts, when given, replace the
+// technician's. The advisor may price again until the customer decides;
+// Send sends the priced finding to the customer (awaiting), and pricing
+// a sent finding again without Send takes it back off the customer's
+// page until it is sent again, so the customer never decides on a price
+// being changed.
+type PriceFinding struct {
+	kind
+	FindingID   string      `json:"finding_id"`
+	Hours       *float64    `json:"hours,omitempty"`
+	LabourPrice *Money      `json:"labour_price,omitempty"`
+	Parts       *[]PartLine `json:"parts,omitempty"`
+	Send        bool        `json:"send"`
+}
+
+func (c *PriceFinding) CommandType() string { return "price_finding" }
+
+func (c *PriceFinding) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	var p problems
+	if c.Hours != nil {
+		checkFindingHours(&p, "hours", *c.Hours)
+	}
+	if c.LabourPrice != nil {
+		checkMoney(&p, "labour_price", *c.LabourPrice, MaxLinePrice)
+	}
+	if c.Parts != nil {
+		checkLines(&p, nil, *c.Parts)
+	}
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	if err := c.permit(d, a); err != nil {
+		return result{}, err
+	}
+	f := *d.findings.get(c.FindingID)
+	if c.Hours != nil {
+		f.Hours = *c.Hours
+	}
+	parts := f.Parts
+	if c.Parts != nil {
+		parts = *c.Parts
+	}
+	// The catalogue's prices may take a line past its bound.
+	f.Parts = d.catalogPriced(parts)
+	checkLines(&p, nil, f.Parts)
+	switch {
+	case c.LabourPrice != nil:
+		f.LabourPrice = *c.LabourPrice
+	case f.Hours == 0:
+		f.LabourPrice = 0
+	case d.Settings().LabourRate == 0:
+		p.add("labour_price", "the shop has no labour rate in its settings: give the labour's price")
+	default:
+		f.LabourPrice = d.Settings().LabourRate.times(f.Hours)
+		checkMoney(&p, "hours", f.LabourPrice, MaxLinePrice)
+	}
+	f.Price = f.LabourPrice
+	for _, pl := range f.Parts {
+		f.Price = f.Price.add(pl.Total())
+	}
+	checkMoney(&p, "price", f.Price, MaxJobTotal)
+	if err := p.err(); err != nil {
+		return result{}, err
+	}
+	at := now
+	f.PricedBy, f.PricedAt = actorName(a), &at
+	f.Status, f.SentAt = FindingProposed, nil
+	if c.Send {
+		f.Status, f.SentAt = FindingAwaiting, &at
+	}
+	set(d, &d.findings, f.ID, &f)
+	if _, err := d.editJob(f.JobID, now); err != nil {
+		return result{}, err
+	}
+	return result{subject: f.ID, job: f.JobID}, nil
+}
+
+// catalogPriced returns a copy of part lines with the catalogue's unit
+// price for each number it knows.
+func (d *Draft) catalogPriced(parts []PartLine) []PartLine {
+	out := make([]PartLine, len(parts))
+	for i, pl := range parts {
+		if cp := d.catalogParts.get(pl.Number); pl.Number != "" && cp != nil {
+			pl.UnitPrice = cp.UnitPrice
+		}
+		out[i] = pl
+	}
+	return out
 }

@@ -37,6 +37,11 @@ type Settings struct {
 	// LoungeMessage is a line the lounge TVs show the customers waiting
 	// there (an offer, a notice); empty shows none.
 	LoungeMessage string `json:"lounge_message,omitempty"`
+	// LabourRate is the shop's labour price per sold hour: an advisor
+	// pricing a finding charges its hours at this rate unless they set
+	// the labour's price themselves. 0: none set, every finding's labour
+	// is priced by hand.
+	LabourRate Money `json:"labour_rate,omitempty"`
 }
 
 // PrinterUse says which documents go to a printer by default.
@@ -380,10 +385,17 @@ func (p *PartsRequest) Open() bool {
 	return p.Status == PartsRequested || p.Status == PartsPicked || p.Status == PartsOnOrder
 }
 
-// FindingStatus is the customer's decision on extra work.
+// FindingStatus is where extra work stands: proposed by the floor, sent
+// by the advisor with a price, then the customer's decision.
 type FindingStatus string
 
 const (
+	// FindingProposed is extra work a technician proposed and the advisor
+	// has not yet sent to the customer (price_finding prices it). The
+	// customer does not see it.
+	FindingProposed FindingStatus = "proposed"
+	// FindingAwaiting is extra work the advisor priced and sent: it
+	// awaits the customer's decision, at the advisor's price.
 	FindingAwaiting FindingStatus = "awaiting"
 	FindingApproved FindingStatus = "approved"
 	FindingDeclined FindingStatus = "declined"
@@ -392,20 +404,33 @@ const (
 	FindingWithdrawn FindingStatus = "withdrawn"
 )
 
-// Finding is extra work proposed during repair (增项).
+// Finding is extra work proposed during repair (增项). Hours, Parts and
+// Price are what the customer is asked to approve once the advisor has
+// priced it; before that they are the technician's proposal (hours and
+// parts, Price 0). SuggestedPrice is the technician's idea of the price,
+// for the advisor only: the customer's page never shows it.
 type Finding struct {
-	ID          string        `json:"id"`
-	JobID       string        `json:"job_id"`
-	Description string        `json:"description"`
-	Hours       float64       `json:"hours"`
-	Parts       []PartLine    `json:"parts"`
-	Price       Money         `json:"price"`
-	Status      FindingStatus `json:"status"`
-	ReportedBy  string        `json:"reported_by"`
-	ReportedAt  time.Time     `json:"reported_at"`
-	DecidedBy   string        `json:"decided_by,omitempty"` // "customer" or a user id
-	DecidedVia  string        `json:"decided_via,omitempty"`
-	DecidedAt   *time.Time    `json:"decided_at,omitempty"`
+	ID             string        `json:"id"`
+	JobID          string        `json:"job_id"`
+	Description    string        `json:"description"`
+	Why            string        `json:"why,omitempty"`
+	Hours          float64       `json:"hours"`
+	Parts          []PartLine    `json:"parts"`
+	Price          Money         `json:"price"`
+	SuggestedPrice Money         `json:"suggested_price,omitempty"`
+	Status         FindingStatus `json:"status"`
+	ReportedBy     string        `json:"reported_by"`
+	ReportedAt     time.Time     `json:"reported_at"`
+	// LabourPrice is the labour part of Price, as the advisor priced it.
+	// Findings stored before pricing existed have none (their labour is
+	// Price less the parts).
+	LabourPrice Money      `json:"labour_price,omitempty"`
+	PricedBy    string     `json:"priced_by,omitempty"`
+	PricedAt    *time.Time `json:"priced_at,omitempty"`
+	SentAt      *time.Time `json:"sent_at,omitempty"`
+	DecidedBy   string     `json:"decided_by,omitempty"` // "customer" or a user id
+	DecidedVia  string     `json:"decided_via,omitempty"`
+	DecidedAt   *time.Time `json:"decided_at,omitempty"`
 }
 
 // Operation is a labour operation in the shop's catalogue, offered when an

@@ -35,8 +35,8 @@ func TestMoneyAndSizesAreBounded(t *testing.T) {
 		{"a job over ¥10,000,000", &UpdateEstimate{JobID: j.ID, Estimate: est(lines(11, Labour{Name: "大修", SoldHours: 1, Price: yuan(1_000_000)}), nil)}, "total"},
 		{"a job over 2,000 hours", &UpdateEstimate{JobID: j.ID, Estimate: est(lines(11, Labour{Name: "大修", SoldHours: 200, Price: 100}), nil)}, "hours"},
 		{"a new job over ¥10,000,000", &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: est(lines(11, Labour{Name: "大修", SoldHours: 1, Price: yuan(1_000_000)}), nil)}, "total"},
-		{"a finding over ¥10,000,000", &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "x", Hours: 1, Price: yuan(10_000_001)}}, "price"},
-		{"a finding over 200 hours", &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "x", Hours: 201, Price: 1}}, "hours"},
+		{"a finding over ¥10,000,000", &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "x", Hours: 1, SuggestedPrice: yuan(10_000_001)}}, "suggested_price"},
+		{"a finding over 200 hours", &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "x", Hours: 201}}, "hours"},
 		{"a payment over ¥10,000,000", &Deliver{JobID: j.ID, Paid: yuan(10_000_001), PaymentMethod: "cash"}, "paid"},
 		{"an operation over ¥1,000,000", &PutOperation{Operation: Operation{Code: "OP1", Name: "大修", SoldHours: 1, Price: yuan(1_000_001), Active: true}}, "operation.price"},
 		{"a catalogue part over ¥1,000,000", &PutCatalogPart{Part: CatalogPart{Number: "P1", Name: "电池包", UnitPrice: yuan(1_000_001), Active: true}}, "part.unit_price"},
@@ -68,11 +68,12 @@ func TestApprovingAFindingKeepsTheJobWithinBounds(t *testing.T) {
 		labour[i] = Labour{Name: "大修", SoldHours: 1, Price: MaxLinePrice}
 	}
 	f.must(t, system, &UpdateEstimate{JobID: j.ID, Estimate: Estimate{Requests: "大修", PromisedAt: t0.Add(4 * time.Hour), Labour: labour}})
-	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "刹车盘磨损", Hours: 1, Price: 50000}})
+	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "刹车盘磨损", Hours: 1}})
 	var id string
 	for fid := range f.state.Findings {
 		id = fid
 	}
+	f.send(t, id, 50000)
 	err := f.apply(advisor, &DecideFinding{FindingID: id, Approve: true, Via: "phone"})
 	if !hasField(err, "total") {
 		t.Fatalf("approving past the bound: %v", err)

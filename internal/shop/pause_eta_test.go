@@ -53,12 +53,12 @@ func TestWaitingIsAPauseWithItsReason(t *testing.T) {
 		t.Errorf("resumed: stage %s, pause %+v", j.Stage, j.Pause)
 	}
 
-	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseWaitingApproval, Finding: &FindingInput{Description: "刹车盘磨损", Hours: 1, Price: 50000}})
+	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseWaitingApproval, Finding: &FindingInput{Description: "刹车盘磨损", Hours: 1, SuggestedPrice: 50000}})
 	j = f.state.Jobs[j.ID]
 	if j.Stage != StageWaitingApproval || !j.Stage.Paused() || *j.Pause != (PauseInfo{Reason: PauseWaitingApproval}) {
 		t.Errorf("waiting for approval: stage %s, pause %+v", j.Stage, j.Pause)
 	}
-	if fs := f.state.JobFindings(j.ID); len(fs) != 1 || fs[0].Status != FindingAwaiting {
+	if fs := f.state.JobFindings(j.ID); len(fs) != 1 || fs[0].Status != FindingProposed {
 		t.Errorf("findings: %+v", fs)
 	}
 	if w := f.state.Workshop(t0); w.Counts.WaitingApproval != 1 {
@@ -67,7 +67,7 @@ func TestWaitingIsAPauseWithItsReason(t *testing.T) {
 	// Extra work is done only after the customer decides.
 	f.must(t, tech, &Resume{JobRef: JobRef{j.ID}})
 	if err := f.apply(tech, &Finish{TechRef: TechRef{j.ID, "tech-1"}}); CodeOf(err) != CodeConflict {
-		t.Errorf("finishing with a finding awaiting the customer: %v", err)
+		t.Errorf("finishing with a finding awaiting the advisor's price: %v", err)
 	}
 
 	// Any other pause needs a note, kept beside the reason as it was
@@ -219,13 +219,15 @@ func TestPartsRequestLifecycle(t *testing.T) {
 func TestFindingDecisionRecordsWhoAndWhen(t *testing.T) {
 	f := newFixture(t)
 	j := f.dispatchedJob(t, "tech-1")
-	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "雨刮片老化", Hours: 0.2, Price: 16000,
+	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "雨刮片老化", Hours: 0.2,
 		Parts: []PartLine{{Name: "雨刮片", Quantity: 2, UnitPrice: 5500}}}})
-	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "轮胎偏磨", Hours: 0.5, Price: 20000}})
+	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "轮胎偏磨", Hours: 0.5}})
 	fi := f.state.Findings["fi-1"]
-	if fi.Status != FindingAwaiting || fi.ReportedBy != "user-2" || !fi.ReportedAt.Equal(t0) || fi.DecidedAt != nil {
+	if fi.Status != FindingProposed || fi.ReportedBy != "user-2" || !fi.ReportedAt.Equal(t0) || fi.DecidedAt != nil {
 		t.Fatalf("reported: %+v", fi)
 	}
+	f.send(t, "fi-1", 5000)
+	f.send(t, "fi-2", 20000)
 	at := t0.Add(20 * time.Minute)
 	f.mustAt(t, at, advisor, &DecideFinding{FindingID: "fi-1", Approve: true, Via: "phone"})
 	f.mustAt(t, at, advisor, &DecideFinding{FindingID: "fi-2", Approve: false, Via: "in_person"})

@@ -258,8 +258,8 @@ func (d *Draft) mayClose(jobID string, to Stage) error {
 	if err := d.mayMove(jobID, to); err != nil {
 		return err
 	}
-	if f := d.awaitingFinding(jobID); f != nil {
-		return conflict("finding %s awaits a decision: decide or withdraw it first", f.ID)
+	if f := d.undecidedFinding(jobID); f != nil {
+		return conflict("finding %s is %s: send and decide, or withdraw it first", f.ID, f.Status)
 	}
 	return nil
 }
@@ -349,7 +349,7 @@ func (c *Resume) permit(d *Draft, a Actor) error {
 }
 
 // permit: a technician finishes the work in progress for themselves, and
-// not while a finding awaits the customer's decision.
+// not while a finding is proposed or awaits the customer's decision.
 func (c *Finish) permit(d *Draft, a Actor) error {
 	if _, err := actingTech(d, a, c.TechID); err != nil {
 		return err
@@ -358,7 +358,10 @@ func (c *Finish) permit(d *Draft, a Actor) error {
 	if err != nil {
 		return err
 	}
-	if f := d.awaitingFinding(c.JobID); f != nil {
+	if f := d.undecidedFinding(c.JobID); f != nil {
+		if f.Status == FindingProposed {
+			return conflict("finding %s awaits the advisor's price", f.ID)
+		}
 		return conflict("finding %s awaits the customer's decision", f.ID)
 	}
 	return checkMove(j.Stage, StageQualityCheck)
@@ -422,16 +425,21 @@ func (c *WashDone) permit(d *Draft, a Actor) error {
 
 // permit: a finding awaiting the customer is decided once, by the
 // customer on their own job's page, or by the staff for them (by phone or
-// in person) and never as if from the customer's page.
+// in person) and never as if from the customer's page. A finding the
+// advisor has not sent does not exist for the customer.
 func (c *DecideFinding) permit(d *Draft, a Actor) error {
 	f := d.findings.get(c.FindingID)
-	if f == nil || (a.Customer && f.JobID != a.CustomerJob) {
+	if f == nil || (a.Customer && (f.JobID != a.CustomerJob || f.Status == FindingProposed)) {
 		return notFound("finding", c.FindingID)
 	}
 	if a.Customer != (c.Via == "customer_page") {
 		return forbidden("only the customer's own page decides via customer_page")
 	}
-	if f.Status != FindingAwaiting {
+	switch f.Status {
+	case FindingAwaiting:
+	case FindingProposed:
+		return conflict("finding %s is proposed: the advisor has not priced and sent it", f.ID)
+	default:
 		return conflict("finding %s is %s already", f.ID, f.Status)
 	}
 	return d.findingJobOpen(f)
@@ -451,15 +459,22 @@ func (d *Draft) findingJobOpen(f *Finding) error {
 	return nil
 }
 
-// permit: a finding is withdrawn while it awaits a decision and its job is
-// open, by the desk: extra work the customer need not decide (found
-// unneeded, or done under another job).
-func (c *WithdrawFinding) permit(d *Draft, a Actor) error {
-	f := d.findings.get(c.FindingID)
+// permit: a finding is withdrawn while it is proposed or awaits a
+// decision and its job is open, by the desk: extra work the customer need
+// not decide (found unneeded, or done under another job).
+func (c *WithdrawFinding) permit(d *Draft, a Actor) error { return d.undecided(c.FindingID) }
+
+// permit: a finding is priced, and priced again, by the desk while it is
+// proposed or awaits the customer's decision and its job is open: once
+// the customer has decided, the price is what they decided on.
+func (c *PriceFinding) permit(d *Draft, a Actor) error { return d.undecided(c.FindingID) }
+
+func (d *Draft) undecided(findingID string) error {
+	f := d.findings.get(findingID)
 	if f == nil {
-		return notFound("finding", c.FindingID)
+		return notFound("finding", findingID)
 	}
-	if f.Status != FindingAwaiting {
+	if !f.Undecided() {
 		return conflict("finding %s is %s already", f.ID, f.Status)
 	}
 	return d.findingJobOpen(f)

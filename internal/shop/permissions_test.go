@@ -131,6 +131,13 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 	st.Bays["bay-1"] = &Bay{ID: "bay-1", Name: "1号", Kind: BayGeneral, Active: true}
 	st.Findings["fi-awaiting"] = &Finding{ID: "fi-awaiting", JobID: "awaiting", Description: "刹车片", Status: FindingAwaiting}
 	st.Findings["fi-decided"] = &Finding{ID: "fi-decided", JobID: "working", Description: "雨刮", Status: FindingDeclined}
+	// A finding the technician proposed that the advisor has not sent.
+	job("proposed", StageInProgress)
+	st.Jobs["proposed"].Clock = []ClockSession{{TechID: "t-li", Start: t0.Add(-time.Hour)}}
+	st.Findings["fi-proposed"] = &Finding{ID: "fi-proposed", JobID: "proposed", Description: "刹车盘", Hours: 1, Status: FindingProposed}
+	job("ready-proposed", StageReady)
+	st.Findings["fi-ready-proposed"] = &Finding{ID: "fi-ready-proposed", JobID: "ready-proposed", Description: "刹车盘", Hours: 1, Status: FindingProposed}
+	labour := Money(30000)
 	// Team 2's job, dispatched to its own technician, in work and paused:
 	// not li's, nor team 1's leader's.
 	st.Users["u-wang"] = &User{ID: "u-wang", Login: "u-wang", Name: "wang", Roles: []Role{RoleTechnician}, Active: true}
@@ -147,7 +154,7 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 	st.Findings["fi-cancelled"] = &Finding{ID: "fi-cancelled", JobID: "cancelled", Description: "轮胎", Status: FindingAwaiting}
 	controller, clerk := Actor{UserID: "u-ctl", Roles: []Role{RoleController}}, Actor{UserID: "u-parts", Roles: []Role{RoleParts}}
 	part := []PartItem{{Number: "98350-2S000", Description: "雨刮片", Quantity: 1}}
-	finding := FindingInput{Description: "刹车片磨损", Hours: 1, Price: 100}
+	finding := FindingInput{Description: "刹车片磨损", Hours: 1, SuggestedPrice: 100}
 
 	li, leader, gone := Actor{UserID: "u-li", Roles: []Role{RoleTechnician}}, Actor{UserID: "u-lead", Roles: []Role{RoleTechnician, RoleTeamLeader}}, Actor{UserID: "u-gone", Roles: []Role{RoleTechnician}}
 	inspector, desk, washer := Actor{UserID: "u-qc", Roles: []Role{RoleQC}}, Actor{UserID: "u-advisor", Roles: []Role{RoleAdvisor}}, Actor{UserID: "u-washer", Roles: []Role{RoleWasher}}
@@ -238,6 +245,19 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 		{"a decided finding is withdrawn", desk, &WithdrawFinding{FindingID: "fi-decided", Reason: "重复"}, CodeConflict},
 		{"a finding on a cancelled job is withdrawn", desk, &WithdrawFinding{FindingID: "fi-cancelled", Reason: "重复"}, CodeConflict},
 		{"a technician withdraws a finding", li, &WithdrawFinding{FindingID: "fi-ready", Reason: "重复"}, CodeForbidden},
+		// A proposed finding is the advisor's to price and send before the
+		// customer decides; until then the job neither finishes nor closes.
+		{"the advisor prices and sends a proposed finding", desk, &PriceFinding{FindingID: "fi-proposed", LabourPrice: &labour, Send: true}, ok},
+		{"the advisor prices a sent finding again", desk, &PriceFinding{FindingID: "fi-awaiting", LabourPrice: &labour}, ok},
+		{"a decided finding priced", desk, &PriceFinding{FindingID: "fi-decided", LabourPrice: &labour}, CodeConflict},
+		{"a finding on a cancelled job priced", desk, &PriceFinding{FindingID: "fi-cancelled", LabourPrice: &labour}, CodeConflict},
+		{"a finding that does not exist priced", desk, &PriceFinding{FindingID: "fi-nowhere", LabourPrice: &labour}, CodeNotFound},
+		{"a technician prices a finding", li, &PriceFinding{FindingID: "fi-proposed", LabourPrice: &labour}, CodeForbidden},
+		{"the customer decides a finding not sent", customer("proposed"), &DecideFinding{FindingID: "fi-proposed", Approve: true, Via: "customer_page"}, CodeNotFound},
+		{"the advisor decides a finding not sent", desk, &DecideFinding{FindingID: "fi-proposed", Approve: true, Via: "phone"}, CodeConflict},
+		{"finishing while a finding awaits its price", li, &Finish{TechRef: as("proposed", "t-li")}, CodeConflict},
+		{"a car is delivered while a finding awaits its price", desk, &Deliver{JobID: "ready-proposed", Explanation: "多做了保养"}, CodeConflict},
+		{"the advisor withdraws a proposed finding", desk, &WithdrawFinding{FindingID: "fi-proposed", Reason: "不需要"}, ok},
 	}
 	for _, c := range cases {
 		if got := CodeOf(st.May(c.who, c.c)); got != c.want || (c.want == ok && st.May(c.who, c.c) != nil) {

@@ -52,6 +52,13 @@ func (f *fixture) must(t *testing.T, a Actor, c Command) {
 	}
 }
 
+// send prices a finding as the advisor, its labour at a price set by
+// hand, and sends it to the customer.
+func (f *fixture) send(t *testing.T, findingID string, labour Money) {
+	t.Helper()
+	f.must(t, advisor, &PriceFinding{FindingID: findingID, LabourPrice: &labour, Send: true})
+}
+
 func (f *fixture) openJob(t *testing.T) *Job {
 	t.Helper()
 	f.must(t, Actor{UserID: "user-1", Roles: []Role{RoleAdvisor}}, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{
@@ -304,8 +311,9 @@ func TestRolesAreChecked(t *testing.T) {
 func TestCustomerDecidesOnlyTheirOwnFinding(t *testing.T) {
 	f := newFixture(t)
 	j := f.openJob(t)
-	f.must(t, advisor, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "前刹车盘磨损", Hours: 1, Price: 80000,
+	f.must(t, advisor, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "前刹车盘磨损", Hours: 1,
 		Parts: []PartLine{{Name: "刹车盘", Quantity: 2, UnitPrice: 25000}}}})
+	f.send(t, "fi-1", 30000)
 	other := Actor{Customer: true, CustomerJob: "20261123-0009"}
 	if err := f.apply(other, &DecideFinding{FindingID: "fi-1", Approve: true, Via: "customer_page"}); CodeOf(err) != CodeNotFound {
 		t.Errorf("another customer deciding: %v", err)

@@ -18,7 +18,7 @@ const maxLine = 200
 // and up to maxText characters. Every other string is one line.
 var longTextFields = map[string]bool{
 	"requested": true, "requests": true, "reason": true, "explanation": true,
-	"description": true, "note": true, "notes": true, "resolution": true,
+	"description": true, "why": true, "note": true, "notes": true, "resolution": true,
 	"damage": true, "valuables": true, "address": true, "lounge_message": true,
 }
 

@@ -86,7 +86,7 @@ func stringFields(typ string) []stringField {
 func TestEveryCommandStringIsBounded(t *testing.T) {
 	f := newFixture(t)
 	free := map[string]bool{"requested": true, "requests": true, "reason": true, "explanation": true,
-		"description": true, "note": true, "notes": true, "resolution": true,
+		"description": true, "why": true, "note": true, "notes": true, "resolution": true,
 		"damage": true, "valuables": true, "address": true, "lounge_message": true}
 	checked := 0
 	for _, typ := range CommandTypes() {

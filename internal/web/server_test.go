@@ -245,6 +245,7 @@ var whoMayGive = map[string]string{
 	"report_finding":       "MACLT.....",
 	"decide_finding":       "MA........",
 	"withdraw_finding":     "MA........",
+	"price_finding":        "MA........",
 	"record_followup":      "MA.......F",
 	"close_complaint":      "M........F",
 	"put_operation":        "M.........",
