@@ -29,6 +29,7 @@ type advisorRow struct {
 	PromisedAt minute          `json:"promised_at"`
 	ETA        minute          `json:"eta"`
 	Findings   int             `json:"findings_awaiting"`
+	ToPrice    int             `json:"findings_to_price"` // proposed by the floor, for the advisor to price and send
 	Parts      int             `json:"parts_open"`
 	Wash       bool            `json:"wash"`
 	Flags      []string        `json:"flags"`
@@ -38,10 +39,13 @@ func (r advisorRow) rowKey() string { return r.ID }
 
 func advisorView(sc *scene) model {
 	st, w, loc := sc.state, sc.workshop, sc.state.Loc
-	awaiting := map[string]int{}
+	awaiting, toPrice := map[string]int{}, map[string]int{}
 	for _, f := range st.Findings {
-		if f.Status == shop.FindingAwaiting {
+		switch f.Status {
+		case shop.FindingAwaiting:
 			awaiting[f.JobID]++
+		case shop.FindingProposed:
+			toPrice[f.JobID]++
 		}
 	}
 	partsOpen := map[string]int{}
@@ -54,7 +58,7 @@ func advisorView(sc *scene) model {
 		j := js.Job
 		rows = append(rows, advisorRow{ID: j.ID, Plate: js.Plate, Model: js.Model, Customer: js.Customer, AdvisorID: j.AdvisorID, Advisor: js.Advisor,
 			Bay: js.Bay, Techs: js.Techs, Stage: j.Stage, Pause: pauseOf(j), PromisedAt: minuteOf(j.PromisedAt, loc),
-			ETA: minuteOf(js.Progress.ETA, loc), Findings: awaiting[j.ID], Parts: partsOpen[j.ID], Wash: j.Wash, Flags: flagsOf(js)})
+			ETA: minuteOf(js.Progress.ETA, loc), Findings: awaiting[j.ID], ToPrice: toPrice[j.ID], Parts: partsOpen[j.ID], Wash: j.Wash, Flags: flagsOf(js)})
 	}
 	return model{head: advisorHead{common: commonOf(st), Counts: w.Counts}, lists: []list{rowsOf("jobs", rows)}}
 }

@@ -352,8 +352,10 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 }
 
 // reportFinding signs the technician in on the job's page, clocks on and
-// pauses for the customer's approval of a finding, and waits until the
-// workshop board shows the job waiting for it.
+// pauses for the customer's approval of a finding, proposed without a
+// price, and waits until the workshop board shows the job waiting for it;
+// then the advisor (the manager, by the API) prices it at the shop's rate
+// and sends it to the customer.
 func reportFinding(t *testing.T, f *floor, phone context.Context, wall board) {
 	t.Helper()
 	livetest.Open(t, phone, f.srv.URL(f.jobPath))
@@ -366,14 +368,25 @@ func reportFinding(t *testing.T, f *floor, phone context.Context, wall board) {
 	fill(t, phone, "#panel input[name=what]", "更换前刹车盘 Front brake discs")
 	fill(t, phone, "#panel textarea[name=why]", "刹车盘磨损超限 Discs worn below the limit")
 	fill(t, phone, "#panel input[name=hours]", "1.5")
-	fill(t, phone, "#panel input[name=price]", "1280")
+	if livetest.Eval[bool](t, phone, `!!document.querySelector("#panel input[name=price]")`) {
+		t.Error("the technician's finding form asks for a price")
+	}
 	livetest.Screenshot(t, phone, "kiosk-finding")
 	click(t, phone, "send the finding", "#panel button[type=submit]")
 	wall.tile(t, "增项待确认")
-	livetest.WaitFor(t, phone, "the finding awaiting", `document.querySelector(".finding-awaiting") !== null`, 5*time.Second)
+	livetest.WaitFor(t, phone, "the finding with the advisor", `document.querySelector(".finding-proposed") !== null`, 5*time.Second)
 	if livetest.Eval[bool](t, phone, `!!document.querySelector("[data-action=finish]")`) {
-		t.Error("the job can be finished while a finding awaits the customer")
+		t.Error("the job can be finished while a finding awaits the advisor's price")
 	}
+	var proposed *shop.Finding
+	for _, fi := range f.srv.Engine.State().JobFindings(f.jobID) {
+		proposed = fi
+	}
+	if proposed == nil || proposed.Status != shop.FindingProposed || proposed.Price != 0 || proposed.Why == "" {
+		t.Fatalf("the proposed finding: %+v", proposed)
+	}
+	f.srv.Command(map[string]any{"type": "price_finding", "finding_id": proposed.ID, "send": true})
+	livetest.WaitFor(t, phone, "the finding awaiting the customer", `document.querySelector(".finding-awaiting") !== null`, 10*time.Second)
 }
 
 // Extra work found on the kiosk goes to the customer's own page, where
@@ -392,7 +405,8 @@ func TestAFindingIsApprovedOnTheCustomersPhone(t *testing.T) {
 	livetest.Open(t, customer, f.srv.URL(f.custPath))
 	livetest.WaitFor(t, customer, "the finding on the customer's page", `!!document.querySelector(".finding-card")`, 10*time.Second)
 	text := livetest.Eval[string](t, customer, `document.body.innerText`)
-	for _, want := range []string{"更换前刹车盘", "¥1,280.00", "王芳"} {
+	// 1.5 hours at the demo shop's ¥200 an hour.
+	for _, want := range []string{"更换前刹车盘", "¥300.00", "王芳"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the customer's page lacks %q:\n%s", want, text)
 		}

@@ -116,7 +116,9 @@ type CustomerView struct {
 	Currency   string             `json:"currency"`
 }
 
-// CustomerFinding is extra work as the customer sees it.
+// CustomerFinding is extra work as the customer sees it: at the advisor's
+// price, never the technician's suggestion, and only once the advisor has
+// sent it.
 type CustomerFinding struct {
 	ID          string             `json:"id"`
 	Description string             `json:"description"`
@@ -139,8 +141,8 @@ func ViewForCustomer(st *shop.State, j *shop.Job, now time.Time) CustomerView {
 		v.Advisor, v.AdvisorTel = u.Name, u.Phone
 	}
 	for _, f := range st.JobFindings(j.ID) {
-		if f.Status == shop.FindingWithdrawn {
-			continue // taken back before the customer was asked to decide
+		if f.Status == shop.FindingWithdrawn || f.Status == shop.FindingProposed {
+			continue // not yet sent to the customer, or taken back before they decided
 		}
 		v.Findings = append(v.Findings, CustomerFinding{ID: f.ID, Description: f.Description, Hours: f.Hours, Price: f.Price, Status: f.Status, DecidedAt: f.DecidedAt})
 	}

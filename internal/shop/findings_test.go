@@ -128,3 +128,20 @@ func TestAFindingStoredBeforePricingIsDecidedAsItWas(t *testing.T) {
 		t.Errorf("the old finding's labour: %+v", last)
 	}
 }
+
+// The labour rate is money like a line's price: not negative, within a
+// line's bound.
+func TestTheLabourRateIsBounded(t *testing.T) {
+	f := newFixture(t)
+	for _, rate := range []Money{-1, MaxLinePrice + 1} {
+		s := DefaultSettings()
+		s.LabourRate = rate
+		before := f.state
+		if err := f.apply(system, &SetSettings{Settings: s}); !hasField(err, "settings.labour_rate") {
+			t.Errorf("a labour rate of %d: %v", rate, err)
+		}
+		if f.state != before {
+			t.Errorf("a labour rate of %d changed the shop", rate)
+		}
+	}
+}

@@ -173,7 +173,7 @@ func TestACommandsAnswerHoldsNoContactForTheFloor(t *testing.T) {
 	if !strings.Contains(string(r.body), "京A") || strings.Contains(string(r.body), "张先生") {
 		t.Errorf("the technician's answer: %s", r.body)
 	}
-	r = ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor], `{"type":"report_finding","job_id":"`+testJob+`","description":"刹车盘磨损","hours":1,"price":80000}`)
+	r = ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor], `{"type":"report_finding","job_id":"`+testJob+`","description":"刹车盘磨损","hours":1}`)
 	if r.status != http.StatusOK || !strings.Contains(string(r.body), "张先生") {
 		t.Errorf("the advisor's answer: %d %s", r.status, r.body)
 	}

@@ -11,7 +11,7 @@ import (
 func TestTheCustomersPage(t *testing.T) {
 	ts := newTestShop(t)
 	adv := ts.tokens[shop.RoleAdvisor]
-	r := ts.call(t, nil, "POST", "/api/v1/commands", adv, `{"type":"report_finding","job_id":"20261123-0001","description":"刹车盘磨损","hours":1,"price":80000}`)
+	r := ts.call(t, nil, "POST", "/api/v1/commands", adv, `{"type":"report_finding","job_id":"20261123-0001","description":"刹车盘磨损","why":"磨损到限","hours":1,"suggested_price":65432}`)
 	if r.status != 200 {
 		t.Fatalf("finding: %d %s", r.status, r.body)
 	}
@@ -19,13 +19,26 @@ func TestTheCustomersPage(t *testing.T) {
 	link := urls.Customer(ts.eng.State().Jobs["20261123-0001"])
 	path := "/api/v1/customer/" + link[strings.LastIndex(link, "/")+1:]
 
+	// Proposed, the finding is not the customer's yet: not shown, not
+	// decided.
 	page := ts.call(t, nil, "GET", path, "", nil)
 	var v kiosk.CustomerView
+	page.json(t, &v)
+	if page.status != 200 || len(v.Findings) != 0 {
+		t.Fatalf("customer view of a proposed finding: %d %s", page.status, page.body)
+	}
+	if r := ts.call(t, nil, "POST", path+"/findings/fi-1", "", `{"approve":true}`); r.status != 404 {
+		t.Errorf("a proposed finding decided: %d %s", r.status, r.body)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", adv, `{"type":"price_finding","finding_id":"fi-1","labour_price":80000,"send":true}`); r.status != 200 {
+		t.Fatalf("price_finding: %d %s", r.status, r.body)
+	}
+	page = ts.call(t, nil, "GET", path, "", nil)
 	page.json(t, &v)
 	if page.status != 200 || v.Plate != "京A·12345" || len(v.Findings) != 1 || v.Findings[0].Price != 80000 {
 		t.Fatalf("customer view: %d %s", page.status, page.body)
 	}
-	for _, leak := range []string{"13812345678", "张先生", "password", "csrf"} {
+	for _, leak := range []string{"13812345678", "张先生", "password", "csrf", "65432", "suggested"} {
 		if strings.Contains(string(page.body), leak) {
 			t.Errorf("the customer's page carries %q", leak)
 		}

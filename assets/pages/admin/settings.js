@@ -2,7 +2,8 @@
 // its seal), its opening hours (the week, lunch breaks and closed days, in
 // staff/hours.js), money, language and time zone, the base URL its
 // QR codes lead to, the minutes QC and the wash add to an ETA, the seat
-// label stock, how long a customer's link lasts and the lounge TVs' line.
+// label stock, how long a customer's link lasts and the lounge TVs' line;
+// the labour rate by which the advisor prices a finding's hours.
 // Printers are part of the settings too, on their own page.
 
 import { t, el, form, command, notice, api, loopbackWarning } from "../staff/app.js";
@@ -47,6 +48,11 @@ startAdmin(async (main, ctx) => {
     ),
     el("div", { class: "grid3" },
       field(t("admin.settings.pin_min_digits"), input("pin_min_digits", s.pin_min_digits || "", { type: "number", min: 4, max: 8, placeholder: "4" })),
+    ),
+    // The labour rate is typed in yuan an hour and kept in fen.
+    el("div", { class: "grid3", id: "labour-rate" },
+      field(t("admin.settings.labour_rate"), input("labour_rate", s.labour_rate ? (s.labour_rate / 100).toFixed(2) : "", { type: "number", min: 0, step: "0.01", inputmode: "decimal", placeholder: t("admin.settings.labour_rate_placeholder") })),
+      el("p", { class: "hint" }, t("admin.settings.labour_rate_hint")),
     ),
     el("p", { class: "hint" }, t("admin.settings.base_url_hint")),
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
@@ -97,6 +103,7 @@ startAdmin(async (main, ctx) => {
         kiosk_idle_minutes: num("kiosk_idle_minutes"),
         pin_min_digits: num("pin_min_digits"),
         lounge_message: e.lounge_message.value.trim(),
+        labour_rate: Math.round(Number(e.labour_rate.value || 0) * 100),
       };
       return command({ type: "set_settings", settings: next }, key);
     },

@@ -2,11 +2,12 @@
 // and the buttons the signed-in person's role allows at its stage (the
 // server says which). Pausing asks why: waiting for parts (pick or type
 // them: a parts request), waiting for the customer's approval (a finding:
-// what, why, hours, parts, price), a break, or something else. Finishing
+// what, why, hours, parts — the advisor prices it and sends it to the
+// customer), a break, or something else. Finishing
 // asks for the self-check; the team leader and the QC inspector pass or
 // fail with a reason; the washer marks the wash done.
 
-import { boot, show, api, command, me, signIn, t, el, when, money, jobCard, button, notice, failed, tokenOf, labelled, every } from "./kiosk.js";
+import { boot, show, api, command, me, signIn, t, el, when, jobCard, button, notice, failed, tokenOf, labelled, every } from "./kiosk.js";
 
 const token = tokenOf();
 let data = null;
@@ -61,7 +62,7 @@ function draw() {
   );
   // A paused job whose reason has gone says so, so that nobody waits on.
   const openParts = d.parts_requests.some((p) => ["requested", "picked", "on_order"].includes(p.status));
-  const awaiting = d.findings.some((f) => f.status === "awaiting");
+  const awaiting = d.findings.some((f) => f.status === "awaiting" || f.status === "proposed");
   let ready = null;
   if (job.stage === "waiting_parts" && !openParts) ready = t("kiosk.job.parts_ready");
   if (job.stage === "waiting_approval" && !awaiting) ready = t("kiosk.job.decided");
@@ -95,6 +96,8 @@ function findingStatus(s) {
       return t("kiosk.finding.declined");
     case "withdrawn":
       return t("kiosk.finding.withdrawn");
+    case "proposed":
+      return t("kiosk.finding.proposed");
     default:
       return t("kiosk.finding.awaiting");
   }
@@ -227,7 +230,7 @@ async function findParts(q, limit) {
 // partPicker is a list of parts the person builds: pick from the shop's
 // catalogue by name or number, offered as they type, or type a part that
 // is not in it.
-async function partPicker(withPrice) {
+async function partPicker() {
   const listID = "catalog-parts";
   const datalist = el("datalist", { id: listID });
   const name = labelled(t("kiosk.parts.part"), { name: "part", list: listID, maxlength: "200", autocomplete: "off" });
@@ -253,7 +256,7 @@ async function partPicker(withPrice) {
         redraw();
         picker.onchange?.();
       };
-      return el("li", {}, el("span", { class: "grow", text: `${p.name}${p.number ? " · " + p.number : ""} ×${p.quantity}` }), withPrice ? el("span", { text: money(p.unit_price * p.quantity) }) : null, remove);
+      return el("li", {}, el("span", { class: "grow", text: `${p.name}${p.number ? " · " + p.number : ""} ×${p.quantity}` }), remove);
     }));
   };
   const add = el("button", { type: "button", class: "big", name: "add", text: t("kiosk.parts.add") });
@@ -270,7 +273,7 @@ async function partPicker(withPrice) {
     }
     const same = (p) => p.name === typed || p.number === typed;
     const known = offered.find(same) || (await findParts(typed, 5)).find(same);
-    chosen.push({ name: known ? known.name : typed, number: known ? known.number : "", quantity, unit_price: known ? known.unit_price : 0 });
+    chosen.push({ name: known ? known.name : typed, number: known ? known.number : "", quantity });
     name.input.value = "";
     qty.input.value = "1";
     notice("");
@@ -283,7 +286,7 @@ async function partPicker(withPrice) {
 }
 
 async function partsForm() {
-  const picker = await partPicker(false);
+  const picker = await partPicker();
   const open = data.parts_requests.some((p) => ["requested", "picked", "on_order"].includes(p.status));
   const form = el("form", { class: "form" }, el("h2", { text: t("kiosk.pause.waiting_parts") }), picker.box,
     el("button", { class: "big warn", type: "submit", text: t("kiosk.parts.submit") }));
@@ -304,27 +307,21 @@ async function findingForm() {
   const what = labelled(t("kiosk.finding.what"), { name: "what", required: true, maxlength: "300" });
   const why = labelled(t("kiosk.finding.why"), { name: "why", rows: "2", maxlength: "500" }, "textarea");
   const hours = labelled(t("kiosk.finding.hours"), { name: "hours", type: "number", min: "0", max: "200", step: "0.1", value: "0", inputmode: "decimal", required: true });
-  const price = labelled(t("kiosk.finding.price"), { name: "price", type: "number", min: "0", step: "0.01", inputmode: "decimal", required: true });
-  const picker = await partPicker(true);
-  // The price starts as the parts' total; the technician adds the labour.
-  let touched = false;
-  price.input.oninput = () => (touched = true);
-  picker.onchange = () => {
-    if (!touched) price.input.value = (picker.chosen.reduce((s, p) => s + p.unit_price * p.quantity, 0) / 100).toFixed(2);
-  };
+  // The technician proposes the work; the price is the advisor's, who
+  // prices it at the shop's rate and the catalogue's prices.
+  const picker = await partPicker();
   const form = el("form", { class: "form" }, el("h2", { text: t("kiosk.pause.waiting_approval") }),
-    what.label, why.label, hours.label, el("h3", { text: t("kiosk.finding.parts") }), picker.box, price.label,
+    what.label, why.label, hours.label, el("h3", { text: t("kiosk.finding.parts") }), picker.box,
+    el("p", { class: "muted", text: t("kiosk.finding.priced_by_advisor") }),
     el("button", { class: "big warn", type: "submit", text: t("kiosk.finding.submit") }));
   form.onsubmit = async (ev) => {
     ev.preventDefault();
     await picker.addTyped(true);
-    const reason = why.input.value.trim();
-    const description = reason ? `${what.input.value.trim()} — ${reason}` : what.input.value.trim();
     const finding = {
-      description,
+      description: what.input.value.trim(),
+      why: why.input.value.trim() || undefined,
       hours: parseFloat(hours.input.value) || 0,
-      price: Math.round(parseFloat(price.input.value) * 100),
-      parts: picker.chosen.map((p) => ({ number: p.number || undefined, name: p.name, quantity: p.quantity, unit_price: p.unit_price })),
+      parts: picker.chosen.map((p) => ({ number: p.number || undefined, name: p.name, quantity: p.quantity })),
     };
     give({ type: "pause", job_id: data.job.id, reason: "waiting_approval", finding }, t("kiosk.done.finding"));
   };
