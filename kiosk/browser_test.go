@@ -358,6 +358,15 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 // and sends it to the customer.
 func reportFinding(t *testing.T, f *floor, phone context.Context, wall board) {
 	t.Helper()
+	proposed := proposeFinding(t, f, phone, wall, false)
+	f.srv.Command(map[string]any{"type": "price_finding", "finding_id": proposed.ID, "send": true})
+	livetest.WaitFor(t, phone, "the finding awaiting the customer", `document.querySelector(".finding-awaiting") !== null`, 10*time.Second)
+}
+
+// proposeFinding is the technician's part of reportFinding, with the
+// catalogue's brake pads when withPart: it returns the proposed finding.
+func proposeFinding(t *testing.T, f *floor, phone context.Context, wall board, withPart bool) *shop.Finding {
+	t.Helper()
 	livetest.Open(t, phone, f.srv.URL(f.jobPath))
 	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin input[name=badge]")`, 10*time.Second)
 	signInWithBadge(t, phone, f.badge)
@@ -368,6 +377,11 @@ func reportFinding(t *testing.T, f *floor, phone context.Context, wall board) {
 	fill(t, phone, "#panel input[name=what]", "更换前刹车盘 Front brake discs")
 	fill(t, phone, "#panel textarea[name=why]", "刹车盘磨损超限 Discs worn below the limit")
 	fill(t, phone, "#panel input[name=hours]", "1.5")
+	if withPart {
+		fill(t, phone, "#panel input[name=part]", f.partsName)
+		click(t, phone, "add the part", "#panel button[name=add]")
+		livetest.WaitFor(t, phone, "the part chosen", `document.querySelectorAll("#panel .chosen li").length === 1`, 10*time.Second)
+	}
 	if livetest.Eval[bool](t, phone, `!!document.querySelector("#panel input[name=price]")`) {
 		t.Error("the technician's finding form asks for a price")
 	}
@@ -385,8 +399,7 @@ func reportFinding(t *testing.T, f *floor, phone context.Context, wall board) {
 	if proposed == nil || proposed.Status != shop.FindingProposed || proposed.Price != 0 || proposed.Why == "" {
 		t.Fatalf("the proposed finding: %+v", proposed)
 	}
-	f.srv.Command(map[string]any{"type": "price_finding", "finding_id": proposed.ID, "send": true})
-	livetest.WaitFor(t, phone, "the finding awaiting the customer", `document.querySelector(".finding-awaiting") !== null`, 10*time.Second)
+	return proposed
 }
 
 // Extra work found on the kiosk goes to the customer's own page, where

@@ -237,10 +237,21 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	wait("the job dispatched", `!!document.querySelector("tr[data-job='`+jobID+`'] [data-stage=dispatched]")`)
 	controller.command(map[string]any{"type": "clock_on", "job_id": jobID, "tech_id": tech})
 
-	// The technician finds worn brake pads: the advisor is told, calls
-	// the customer and approves the extra work on their behalf.
-	controller.command(map[string]any{"type": "report_finding", "job_id": jobID, "description": "左前刹车片磨损", "hours": 0.5, "price": 38000})
+	// The technician finds worn brake pads: the advisor is told, prices
+	// the extra work (the findings page's own test does it there), calls
+	// the customer and approves it on their behalf.
+	controller.command(map[string]any{"type": "report_finding", "job_id": jobID, "description": "左前刹车片磨损", "hours": 0.5})
 	wait("the advisor told of the finding", `[...document.querySelectorAll("#notices .notice")].some(n => n.textContent.includes("`+plate+`") && n.textContent.includes("增项"))`)
+	wait("the finding to price", `!!document.querySelector("#detail [data-price]")`)
+	var proposed []struct{ ID, Status string }
+	ls.Get("/api/v1/findings", &proposed)
+	findingID := ""
+	for _, fi := range proposed {
+		if fi.Status == "proposed" {
+			findingID = fi.ID
+		}
+	}
+	ls.Command(map[string]any{"type": "price_finding", "finding_id": findingID, "labour_price": 38000, "send": true})
 	wait("the finding to approve", `!!document.querySelector("#detail [data-approve]")`)
 	eval(`document.querySelector("#detail [data-approve]").click()`)
 	wait("the approved work on the job", `!document.querySelector("#detail [data-approve]") && document.querySelector("#detail").textContent.includes("左前刹车片磨损") && document.querySelector("#detail .history").textContent.includes("增项已决定")`)

@@ -12,7 +12,7 @@ import { watchJobs, stageChip, flagChips, dateTime, names, printPanel } from "/a
 const filters = [
   { id: "mine", key: "desk.jobs.filter_mine", test: (j, u) => j.advisor_id === u.id },
   { id: "all", key: "desk.jobs.filter_all", test: () => true },
-  { id: "attention", key: "desk.jobs.filter_attention", test: (j) => j.findings_awaiting > 0 || j.flags.includes("at_risk") || j.flags.includes("late") },
+  { id: "attention", key: "desk.jobs.filter_attention", test: (j) => j.findings_awaiting > 0 || j.findings_to_price > 0 || j.flags.includes("at_risk") || j.flags.includes("late") },
   { id: "ready", key: "desk.jobs.filter_ready", test: (j) => j.stage === "ready" },
 ];
 
@@ -35,7 +35,9 @@ const eventKeys = {
   request_parts: { key: "desk.event.request_parts" },
   update_parts: { key: "desk.event.update_parts" },
   report_finding: { key: "desk.event.report_finding" },
+  price_finding: { key: "desk.event.price_finding" },
   decide_finding: { key: "desk.event.decide_finding" },
+  withdraw_finding: { key: "desk.event.withdraw_finding" },
   record_followup: { key: "desk.event.record_followup" },
   close_complaint: { key: "desk.event.close_complaint" },
   revoke_customer_link: { key: "desk.event.revoke_customer_link" },
@@ -88,6 +90,7 @@ start("desk", async (main, ctx) => {
     body.replaceChildren(...list.map((j) => {
       const eta = el("td", { class: "num " + (j.flags.includes("late") ? "late-text" : j.flags.includes("at_risk") ? "risk-text" : "") }, dateTime(j.eta));
       const waits = [];
+      if (j.findings_to_price) waits.push(el("span", { class: "flag yellow" }, t("desk.jobs.to_price", { n: j.findings_to_price })));
       if (j.findings_awaiting) waits.push(el("span", { class: "flag yellow" }, t("desk.jobs.findings", { n: j.findings_awaiting })));
       const tr = el("tr", { tabindex: 0, "data-job": j.id, class: j.id === selected ? "selected" : "" },
         el("td", { class: "plate" }, j.plate, el("div", { class: "muted" }, j.model)),
@@ -161,6 +164,10 @@ function jobDetail(d, events, who, currency, reload) {
     el("dt", {}, t("desk.col.hours")), el("dd", {}, t("desk.jobs.hours", { clocked: d.progress.clocked_hours.toFixed(1), sold: d.progress.sold_hours.toFixed(1) })),
     el("dt", {}, t("desk.col.requests")), el("dd", { class: "pre" }, j.requests)));
 
+  // Proposed extra work is priced and sent on its own page.
+  for (const f of d.findings.filter((f) => f.status === "proposed")) {
+    out.push(el("p", {}, el("a", { href: `/desk/findings?finding=${encodeURIComponent(f.id)}`, "data-price": f.id }, t("desk.jobs.price_findings")), " · ", f.description));
+  }
   const awaiting = d.findings.filter((f) => f.status === "awaiting");
   if (awaiting.length) {
     out.push(el("h2", {}, t("desk.jobs.awaiting")));

@@ -171,6 +171,7 @@ export function watchJobs(user, onModel, onStatus) {
           const was = last.get(j.id);
           if (!was || !mine(j)) continue;
           if (j.findings_awaiting > was.findings_awaiting) notice(t("desk.notice.finding", { plate: j.plate }), "warn");
+          if (j.findings_to_price > was.findings_to_price) notice(t("desk.notice.finding_to_price", { plate: j.plate }), "warn");
           if (j.flags.includes("at_risk") && !was.flags.includes("at_risk") && !j.flags.includes("late")) notice(t("desk.notice.at_risk", { plate: j.plate }), "warn");
           if (was.stage === "quality_check" && (j.stage === "dispatched" || j.stage === "waiting_dispatch")) notice(t("desk.notice.qc_failed", { plate: j.plate }), "alert");
           if (j.stage === "ready" && was.stage !== "ready") notice(t("desk.notice.ready", { plate: j.plate }), "ok");
