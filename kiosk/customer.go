@@ -122,6 +122,7 @@ type CustomerView struct {
 type CustomerFinding struct {
 	ID          string             `json:"id"`
 	Description string             `json:"description"`
+	Why         string             `json:"why,omitempty"`
 	Hours       float64            `json:"hours"`
 	Price       shop.Money         `json:"price"`
 	Status      shop.FindingStatus `json:"status"`
@@ -144,7 +145,7 @@ func ViewForCustomer(st *shop.State, j *shop.Job, now time.Time) CustomerView {
 		if f.Status == shop.FindingWithdrawn || f.Status == shop.FindingProposed {
 			continue // not yet sent to the customer, or taken back before they decided
 		}
-		v.Findings = append(v.Findings, CustomerFinding{ID: f.ID, Description: f.Description, Hours: f.Hours, Price: f.Price, Status: f.Status, DecidedAt: f.DecidedAt})
+		v.Findings = append(v.Findings, CustomerFinding{ID: f.ID, Description: f.Description, Why: f.Why, Hours: f.Hours, Price: f.Price, Status: f.Status, DecidedAt: f.DecidedAt})
 	}
 	return v
 }

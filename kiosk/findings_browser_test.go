@@ -45,7 +45,7 @@ func TestTheAdvisorPricesAndSendsAFindingFromTheDesk(t *testing.T) {
 	livetest.Open(t, desk, f.srv.URL("/signin?next=/desk/findings"))
 	livetest.WaitFor(t, desk, "the sign-in form", `!!document.querySelector("form.signin input[name=password]")`, 10*time.Second)
 	livetest.Eval[bool](t, desk, `(() => { const f = document.querySelector("form.signin"); f.login.value = "advisor1"; f.password.value = `+js(demo.Password)+`; f.requestSubmit(); return true })()`)
-	card := fmt.Sprintf(`form[data-finding=%s]`, js(proposed.ID))
+	card := fmt.Sprintf(`form[data-finding='%s']`, proposed.ID)
 	livetest.WaitFor(t, desk, "the finding to price", `!!document.querySelector("#to-price `+card+`")`, 15*time.Second)
 	// 1.5 hours at the demo's ¥200 an hour, and the pads at the catalogue's price.
 	if got := livetest.Eval[string](t, desk, `document.querySelector(`+js(card+` input[name=labour_price]`)+`).placeholder`); !strings.Contains(got, "300.00") {
@@ -82,7 +82,7 @@ func TestTheAdvisorPricesAndSendsAFindingFromTheDesk(t *testing.T) {
 	livetest.Open(t, customer, f.srv.URL(f.custPath))
 	livetest.WaitFor(t, customer, "the finding on the customer's page", `!!document.querySelector(".finding-card")`, 10*time.Second)
 	text := livetest.Eval[string](t, customer, `document.querySelector(".finding-card").innerText`)
-	if !strings.Contains(text, yuan(want)) || strings.Contains(text, yuan(45000+pads.UnitPrice)) {
+	if !strings.Contains(text, yuan(want)) || strings.Contains(text, yuan(45000+pads.UnitPrice)) || !strings.Contains(text, proposed.Why) {
 		t.Errorf("the customer's finding card, want %s:\n%s", yuan(want), text)
 	}
 	checkPage(t, customer)

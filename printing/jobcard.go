@@ -209,7 +209,12 @@ func (f *form) findings(list []*shop.Finding) {
 		if fd == nil {
 			continue
 		}
-		rows = append(rows, []string{strconv.Itoa(i + 1), fd.Description, formatNumber(fd.Hours), f.money(fd.Price), f.t("finding_" + string(fd.Status))})
+		// A proposal the advisor has not priced has no price yet.
+		amount := f.money(fd.Price)
+		if fd.Status == shop.FindingProposed && fd.PricedAt == nil {
+			amount = "—"
+		}
+		rows = append(rows, []string{strconv.Itoa(i + 1), fd.Description, formatNumber(fd.Hours), amount, f.t("finding_" + string(fd.Status))})
 	}
 	f.table(f.t("findings"), []column{
 		{title: f.t("col_no"), width: 0.6, align: center},

@@ -58,6 +58,7 @@ var catalog = map[string]map[string]string{
 		"notes":          "备注",
 
 		"findings":         "增项（维修中发现）",
+		"finding_proposed": "待报价",
 		"finding_awaiting": "待确认",
 		"finding_approved": "已同意",
 		"finding_declined": "已拒绝",
@@ -179,6 +180,7 @@ var catalog = map[string]map[string]string{
 		"notes":          "Notes",
 
 		"findings":         "Additional work found",
+		"finding_proposed": "To be priced",
 		"finding_awaiting": "Awaiting approval",
 		"finding_approved": "Approved",
 		"finding_declined": "Declined",

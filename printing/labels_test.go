@@ -58,7 +58,7 @@ func TestEveryLabelTheCodeAsksForExists(t *testing.T) {
 	if len(used) < 40 {
 		t.Fatalf("found only %d label keys in the source; is the pattern stale?", len(used))
 	}
-	for _, s := range []shop.FindingStatus{shop.FindingAwaiting, shop.FindingApproved, shop.FindingDeclined} {
+	for _, s := range []shop.FindingStatus{shop.FindingProposed, shop.FindingAwaiting, shop.FindingApproved, shop.FindingDeclined} {
 		used["finding_"+string(s)] = true
 	}
 	for _, k := range shop.BayKinds {

@@ -243,11 +243,14 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	controller.command(map[string]any{"type": "report_finding", "job_id": jobID, "description": "左前刹车片磨损", "hours": 0.5})
 	wait("the advisor told of the finding", `[...document.querySelectorAll("#notices .notice")].some(n => n.textContent.includes("`+plate+`") && n.textContent.includes("增项"))`)
 	wait("the finding to price", `!!document.querySelector("#detail [data-price]")`)
-	var proposed []struct{ ID, Status string }
+	var proposed []struct {
+		ID, Status string
+		JobID      string `json:"job_id"`
+	}
 	ls.Get("/api/v1/findings", &proposed)
 	findingID := ""
 	for _, fi := range proposed {
-		if fi.Status == "proposed" {
+		if fi.Status == "proposed" && fi.JobID == jobID {
 			findingID = fi.ID
 		}
 	}

@@ -160,7 +160,7 @@ start("desk", async (main, ctx) => {
         el("span", { class: "grow" }),
         el("a", { href: `/desk/jobs?job=${encodeURIComponent(f.job_id)}` }, f.job_id)),
       el("p", {}, el("strong", { class: "finding-what" }, f.description)),
-      f.why ? el("p", { class: "muted pre" }, t("desk.findings.why"), " ", f.why) : null,
+      f.why ? el("p", { class: "muted pre" }, t("desk.findings.why", { why: f.why })) : null,
       el("p", { class: "muted" }, t("desk.findings.reported", { who: reporter, time: dateTime(f.reported_at) })),
       f.suggested_price ? el("p", { class: "hint suggested" }, t("desk.findings.suggested", { price: money(f.suggested_price, currency) })) : null,
       f.status === "awaiting" ? el("p", { class: "hint" }, t("desk.findings.sent_at", { time: dateTime(f.sent_at), price: money(f.price, currency) })) : null,

@@ -123,6 +123,7 @@ function draw(v) {
 function findingCard(f, currency) {
   const card = el("article", { class: "card finding-card", "data-finding": f.id },
     el("h3", { text: f.description }),
+    f.why ? el("p", { class: "why", text: f.why }) : null,
     el("div", { class: "price" }, el("b", { text: money(f.price, currency) }), f.hours ? el("span", { class: "muted", text: t("kiosk.customer.hours", { hours: f.hours }) }) : null),
     el("p", { class: "hint", text: t("kiosk.customer.decide_hint") }),
   );
