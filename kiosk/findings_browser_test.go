@@ -64,8 +64,9 @@ func TestTheAdvisorPricesAndSendsAFindingFromTheDesk(t *testing.T) {
 		t.Fatalf("saved: %+v", fi)
 	}
 
-	// Priced again, two hours, and sent.
-	livetest.WaitFor(t, desk, "the form again", `!!document.querySelector("#to-price `+card+`")`, 10*time.Second)
+	// Priced again, two hours, and sent. The saved price is drawn anew,
+	// its labour as the server keeps it.
+	livetest.WaitFor(t, desk, "the form drawn with the saved price", `document.querySelector(`+js("#to-price "+card+" input[name=labour_price]")+`)?.value === "450.00"`, 10*time.Second)
 	fill(t, desk, card+" input[name=hours]", "2")
 	fill(t, desk, card+" input[name=labour_price]", "520")
 	livetest.Screenshot(t, desk, "desk-findings")
