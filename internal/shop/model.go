@@ -37,6 +37,11 @@ type Settings struct {
 	// LoungeMessage is a line the lounge TVs show the customers waiting
 	// there (an offer, a notice); empty shows none.
 	LoungeMessage string `json:"lounge_message,omitempty"`
+	// DiscountLimits is, for each role that may give a discount (advisor,
+	// cashier), the most a job's discounts may come to, in percent of the
+	// customer's share of the order; a role not named may give none. The
+	// manager's is not limited.
+	DiscountLimits map[Role]int `json:"discount_limits,omitempty"`
 }
 
 // PrinterUse says which documents go to a printer by default.
@@ -196,6 +201,8 @@ type Labour struct {
 	Name      string  `json:"name"`
 	SoldHours float64 `json:"sold_hours"`
 	Price     Money   `json:"price"`
+	// Payer is who pays for the line; empty is the customer (自费).
+	Payer Payer `json:"payer,omitempty"`
 }
 
 // PartLine is a part on the estimate or the settlement.
@@ -204,6 +211,8 @@ type PartLine struct {
 	Name      string  `json:"name"`
 	Quantity  float64 `json:"quantity"`
 	UnitPrice Money   `json:"unit_price"`
+	// Payer is who pays for the line; empty is the customer (自费).
+	Payer Payer `json:"payer,omitempty"`
 }
 
 // Total is quantity × unit price, rounded to the minor unit.
@@ -272,6 +281,9 @@ type Job struct {
 	// settlement is compared with it (estimate accuracy).
 	Estimated Totals     `json:"estimated"`
 	SignedAt  *time.Time `json:"signed_at,omitempty"`
+	// Discounts are the reductions given on the customer's lines or on
+	// the whole order, each with its reason (give_discount).
+	Discounts []Discount `json:"discounts,omitempty"`
 	Delivery  *Delivery  `json:"delivery,omitempty"`
 	FollowUp  *FollowUp  `json:"follow_up,omitempty"`
 	// CustomerLinkGen is bumped to revoke the customer's QR links.
@@ -317,6 +329,10 @@ type Delivery struct {
 	SeatRestored  bool      `json:"seat_restored"`
 	Explanation   string    `json:"explanation,omitempty"` // differences from the estimate
 	Total         Money     `json:"total"`
+	// Due is the customer's share of the total, after discounts, when the
+	// car was delivered: what Paid is held against. Deliveries before
+	// payers and discounts existed have none (their due was the total).
+	Due           Money     `json:"due,omitempty"`
 	Paid          Money     `json:"paid"`
 	PaymentMethod string    `json:"payment_method,omitempty"`
 	At            time.Time `json:"at"`
