@@ -323,12 +323,12 @@ func TotalsOf(labour []Labour, parts []PartLine) Totals {
 // Delivery is the handover of seed 002 §6: the checklist walked with the
 // customer, the settlement explained and the payment taken.
 type Delivery struct {
-	WorkShown     bool      `json:"work_shown"`
-	OldPartsShown bool      `json:"old_parts_shown"`
-	CarClean      bool      `json:"car_clean"`
-	SeatRestored  bool      `json:"seat_restored"`
-	Explanation   string    `json:"explanation,omitempty"` // differences from the estimate
-	Total         Money     `json:"total"`
+	WorkShown     bool   `json:"work_shown"`
+	OldPartsShown bool   `json:"old_parts_shown"`
+	CarClean      bool   `json:"car_clean"`
+	SeatRestored  bool   `json:"seat_restored"`
+	Explanation   string `json:"explanation,omitempty"` // differences from the estimate
+	Total         Money  `json:"total"`
 	// Due is the customer's share of the total, after discounts, when the
 	// car was delivered: what Paid is held against. Deliveries before
 	// payers and discounts existed have none (their due was the total).
