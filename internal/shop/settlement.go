@@ -248,7 +248,7 @@ func checkLineIndex(j *Job, line LineKind, index int) error {
 		n = len(j.Parts)
 	}
 	if index < 0 || index >= n {
-		return (&problems{{Field: "index", Message: fmt.Sprintf("is not a %s line of the job", line)}}).err()
+		return (&problems{{Field: "index", Message: "is not a line of the job"}}).err()
 	}
 	return nil
 }
@@ -317,7 +317,9 @@ func (c *GiveDiscount) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	}
 	limit := d.discountLimit(a)
 	if given := before.Discount.add(c.Amount); limit < 100 && given.times(100) > before.CustomerGross.times(float64(limit)) {
-		return result{}, (&problems{{Field: "amount", Message: fmt.Sprintf("is over your discount limit of %d%% of the customer's share", limit)}}).err()
+		var over problems
+		over.add("amount", "is over your discount limit of %d percent of the customer's share", limit)
+		return result{}, over.err()
 	}
 	j.Discounts = append(j.Discounts, Discount{ID: d.newID("dc"), Line: c.Line, Index: c.Index, Amount: c.Amount,
 		Reason: c.Reason, By: actorName(a), At: now})

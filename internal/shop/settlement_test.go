@@ -50,7 +50,7 @@ func TestSettlementSplitsPayersAndDiscounts(t *testing.T) {
 	// The customer's lines are ¥300 labour and ¥100 of pads: ¥400; the
 	// discounts ¥35, within the advisor's ¥40. One more ¥6 would be ¥41.
 	_, err := d.Apply(deskAdvisor, &GiveDiscount{JobID: "j", Line: LineOrder, Amount: 600, Reason: "再优惠"}, t0)
-	if CodeOf(err) != CodeInvalid || !strings.Contains(err.Error(), "amount: is over your discount limit of 10%") {
+	if CodeOf(err) != CodeInvalid || !strings.Contains(err.Error(), "amount: is over your discount limit of 10 percent") {
 		t.Errorf("a discount over the advisor's limit: %v", err)
 	}
 	s := d.Job("j").Settlement()
