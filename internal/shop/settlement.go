@@ -59,12 +59,12 @@ const (
 // Discount is a reduction of what the customer pays, on one of their
 // lines or on the whole order, with its reason and who gave it.
 type Discount struct {
-	ID     string   `json:"id"`
-	Line   LineKind `json:"line"`
-	Index  int      `json:"index"` // the line's place in its list; 0 for the order
-	Amount Money    `json:"amount"`
-	Reason string   `json:"reason"`
-	By     string   `json:"by"`
+	ID     string    `json:"id"`
+	Line   LineKind  `json:"line"`
+	Index  int       `json:"index"` // the line's place in its list; 0 for the order
+	Amount Money     `json:"amount"`
+	Reason string    `json:"reason"`
+	By     string    `json:"by"`
 	At     time.Time `json:"at"`
 }
 
