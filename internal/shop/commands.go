@@ -62,12 +62,9 @@ var commandTypes = map[string]commandType{
 	"wash_done":            {func() Command { return &WashDone{} }, []Role{RoleManager, RoleController, RoleWasher}},
 	"deliver":              {func() Command { return &Deliver{} }, []Role{RoleManager, RoleAdvisor, RoleCashier}},
 	"cancel":               {func() Command { return &Cancel{} }, deskRoles},
-	// Who pays for a line is the advisor's call (a warranty repair, an
-	// insurer's); a discount is given at the desk or the cash desk, each
-	// role within its limit (Settings.DiscountLimits).
-	"set_payer":       {func() Command { return &SetPayer{} }, deskRoles},
-	"give_discount":   {func() Command { return &GiveDiscount{} }, []Role{RoleManager, RoleAdvisor, RoleCashier}},
-	"remove_discount": {func() Command { return &RemoveDiscount{} }, []Role{RoleManager, RoleAdvisor, RoleCashier}},
+	"set_payer":            {func() Command { return &SetPayer{} }, deskRoles},
+	"give_discount":        {func() Command { return &GiveDiscount{} }, []Role{RoleManager, RoleAdvisor, RoleCashier}},
+	"remove_discount":      {func() Command { return &RemoveDiscount{} }, []Role{RoleManager, RoleAdvisor, RoleCashier}},
 	"request_parts":        {func() Command { return &RequestParts{} }, []Role{RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor, RoleParts}},
 	"update_parts":         {func() Command { return &UpdateParts{} }, []Role{RoleManager, RoleParts}},
 	"report_finding":       {func() Command { return &ReportFinding{} }, []Role{RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor}},

@@ -55,7 +55,7 @@ startAdmin(async (main, ctx) => {
     el("fieldset", { id: "discount-limits" },
       el("legend", {}, t("admin.settings.discount_limits")),
       el("div", { class: "grid3" },
-        ["advisor", "cashier"].map((role) => field(t(`admin.settings.discount_limit_${role}`),
+        [["advisor", t("admin.settings.discount_limit_advisor")], ["cashier", t("admin.settings.discount_limit_cashier")]].map(([role, label]) => field(label,
           input(`discount_limit_${role}`, (s.discount_limits || {})[role] ?? "", { type: "number", min: 0, max: 100, placeholder: "0", "data-field": `settings.discount_limits.${role}` })))),
       el("p", { class: "hint" }, t("admin.settings.discount_limits_hint"))),
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
