@@ -90,6 +90,8 @@ func builtKeys() map[string][]string {
 			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
 			"method_not_allowed", "http", "internal", "password_change_required", "idempotency_key_reused", "rate_limited"},
 		"staff.rule": ruleKeys(),
+		// Who pays for a line of the settlement.
+		"staff.payer": setupWords(shop.Payers),
 		// The columns of a catalogue import and what each row would do.
 		"admin.catalog.field":         {"number", "name", "unit_price", "code", "sold_hours", "price", "active"},
 		"admin.catalog.import.action": {"add", "update", "same"},

@@ -335,3 +335,25 @@ func TestSeatLabelsOnePerPage(t *testing.T) {
 		t.Errorf("label 5 QR %q", got)
 	}
 }
+
+// sampleSettlementSplit is sampleSettlement with a line the maker's
+// warranty pays, a discount on the order and a recommendation the
+// customer declined: the settlement's split, as docs/samples shows it.
+func sampleSettlementSplit() SettlementDoc {
+	d := sampleSettlement()
+	job := *d.Job
+	job.Labour = slices.Clone(job.Labour)
+	job.Labour[1].Payer = shop.PayerWarranty // the suspension noise check
+	job.Discounts = []shop.Discount{{ID: "dc-1", Line: shop.LineOrder, Amount: 2200, Reason: "老客户抹零 Loyal customer", By: "u-cashier", At: d.Now}}
+	delivery := *job.Delivery
+	delivery.Due = job.Settlement().CustomerDue
+	delivery.Paid = delivery.Due
+	delivery.Explanation += "；前悬架异响检查由厂家索赔"
+	job.Delivery = &delivery
+	d.Job = &job
+	d.Findings = append(slices.Clone(d.Findings), &shop.Finding{
+		ID: "f2", JobID: job.ID, Description: "Rear brake pads at 3 mm 后刹车片剩余 3 mm，建议更换（安全项目）",
+		Hours: 0.8, Price: 52000, Status: shop.FindingDeclined,
+	})
+	return d
+}

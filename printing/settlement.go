@@ -3,6 +3,7 @@ package printing
 import (
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"bayboard/internal/shop"
@@ -30,11 +31,27 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	}
 	f.settlementParties(d.JobDoc)
 	f.gap(3)
-	f.jobLines(job.Labour, job.Parts)
-	final := shop.TotalsOf(job.Labour, job.Parts)
-	if len(d.Findings) > 0 {
+	// The lines billed, each with its payer, from the domain's settlement:
+	// what the customer pays is worked out once, there.
+	s := job.Settlement()
+	f.settlementLines(s)
+	final := Totals{Total: s.Gross}
+	for _, l := range s.Lines {
+		if l.Kind == shop.LineLabour {
+			final.Labour += l.Amount
+		} else {
+			final.Parts += l.Amount
+		}
+	}
+	work, declined := splitFindings(d.Findings)
+	if len(work) > 0 {
 		f.gap(3)
-		f.findings(d.Findings)
+		f.findings(work)
+	}
+	f.payerSplit(s)
+	if len(declined) > 0 {
+		f.gap(3)
+		f.declinedWork(declined)
 	}
 	f.gap(2)
 	f.fields(
@@ -58,7 +75,11 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	// The comparison and the amount due come last, just above the seal,
 	// whose top reaches into the amount-due band's empty right-hand side.
 	f.comparison(d.Estimate, final)
-	f.highlight(f.t("amount_due"), f.money(final.Total))
+	due := f.t("amount_due")
+	if s.CustomerDue != s.Gross {
+		due = f.t("customer_due") // others pay a share, or a discount was given
+	}
+	f.highlight(due, f.money(s.CustomerDue))
 	f.gap(1)
 	f.noteWithin(f.t("settlement_consent"), f.sealClear(18))
 	f.stampedSignature(d.Shop, 18, exitPassHeight+1, f.t("seal_settlement"), f.t("sign_customer"), f.t("sign_date"))
@@ -66,6 +87,142 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 	f.finishPages()
 	return doc.finish(w, f.info(d.Shop, job))
 }
+
+// splitFindings parts the job's findings into the work found (approved,
+// awaiting, withdrawn), listed with the lines, and the recommendations the
+// customer declined, which they sign for apart (seed 002's delivery: a
+// refused repair, safety above all, is noted on the settlement and signed).
+func splitFindings(all []*shop.Finding) (work, declined []*shop.Finding) {
+	for _, fd := range all {
+		switch {
+		case fd == nil:
+		case fd.Status == shop.FindingDeclined:
+			declined = append(declined, fd)
+		default:
+			work = append(work, fd)
+		}
+	}
+	return work, declined
+}
+
+// settlementLines draws the labour and the parts billed, each line with
+// who pays it.
+func (f *form) settlementLines(s shop.Settlement) {
+	var labour, parts [][]string
+	for _, l := range s.Lines {
+		if l.Kind == shop.LineLabour {
+			labour = append(labour, []string{strconv.Itoa(len(labour) + 1), l.Code, l.Name, formatNumber(l.Hours), f.payer(l.Payer), f.money(l.Amount)})
+		} else {
+			parts = append(parts, []string{strconv.Itoa(len(parts) + 1), l.Code, l.Name, formatNumber(l.Quantity), f.money(l.UnitPrice), f.payer(l.Payer), f.money(l.Amount)})
+		}
+	}
+	f.table(f.t("labour"), []column{
+		{title: f.t("col_no"), width: 0.6, align: center},
+		{title: f.t("col_code"), width: 1.5},
+		{title: f.t("col_operation"), width: 4.4, wrap: true},
+		{title: f.t("col_hours"), width: 0.8, align: right},
+		{title: f.t("col_payer"), width: 0.9, align: center},
+		{title: f.t("col_amount"), width: 1.5, align: right},
+	}, labour, f.t("none"))
+	f.gap(3)
+	f.table(f.t("parts"), []column{
+		{title: f.t("col_no"), width: 0.6, align: center},
+		{title: f.t("col_part_no"), width: 1.8},
+		{title: f.t("col_part_name"), width: 3.2, wrap: true},
+		{title: f.t("col_qty"), width: 0.7, align: right},
+		{title: f.t("col_unit_price"), width: 1.3, align: right},
+		{title: f.t("col_payer"), width: 0.9, align: center},
+		{title: f.t("col_amount"), width: 1.4, align: right},
+	}, parts, f.t("none"))
+}
+
+// payerSplit draws, when anyone but the customer pays a line or a
+// discount was given, each payer's total, the warranty's lines for the
+// claim to the maker, and the discounts with their reasons.
+func (f *form) payerSplit(s shop.Settlement) {
+	if len(s.Discounts) == 0 && (len(s.Payers) == 0 || len(s.Payers) == 1 && s.Payers[0].Payer == shop.PayerCustomer) {
+		return
+	}
+	rows := make([][]string, 0, len(s.Payers))
+	for _, p := range s.Payers {
+		discount := ""
+		if p.Discount > 0 {
+			discount = "−" + f.money(p.Discount)
+		}
+		rows = append(rows, []string{f.payer(p.Payer), f.money(p.Labour), f.money(p.Parts), discount, f.money(p.Total)})
+	}
+	f.gap(3)
+	f.table(f.t("payer_split"), []column{
+		{title: f.t("col_payer"), width: 2.4},
+		{title: f.t("labour_total"), width: 1.8, align: right},
+		{title: f.t("parts_total"), width: 1.8, align: right},
+		{title: f.t("col_discount"), width: 1.6, align: right},
+		{title: f.t("col_payer_total"), width: 1.8, align: right},
+	}, rows, f.t("none"))
+	if len(s.Warranty) > 0 {
+		rows = rows[:0]
+		for i, l := range s.Warranty {
+			qty := formatNumber(l.Hours)
+			if l.Kind == shop.LinePart {
+				qty = formatNumber(l.Quantity)
+			}
+			rows = append(rows, []string{strconv.Itoa(i + 1), l.Code, l.Name, qty, f.money(l.Amount)})
+		}
+		f.gap(3)
+		f.table(f.t("warranty_claim"), []column{
+			{title: f.t("col_no"), width: 0.6, align: center},
+			{title: f.t("col_code"), width: 1.8},
+			{title: f.t("col_item"), width: 4.6, wrap: true},
+			{title: f.t("col_hours_qty"), width: 1.2, align: right},
+			{title: f.t("col_amount"), width: 1.6, align: right},
+		}, rows, f.t("none"))
+	}
+	if len(s.Discounts) > 0 {
+		rows = rows[:0]
+		for i, dc := range s.Discounts {
+			on := f.t("discount_order")
+			for _, l := range s.Lines {
+				if dc.Line == l.Kind && dc.Index == l.Index {
+					on = l.Name
+				}
+			}
+			rows = append(rows, []string{strconv.Itoa(i + 1), on, dc.Reason, "−" + f.money(dc.Amount)})
+		}
+		f.gap(3)
+		f.table(f.t("discounts"), []column{
+			{title: f.t("col_no"), width: 0.6, align: center},
+			{title: f.t("col_discount_on"), width: 3.4, wrap: true},
+			{title: f.t("col_reason"), width: 4.2, wrap: true},
+			{title: f.t("col_amount"), width: 1.6, align: right},
+		}, rows, "")
+	}
+}
+
+// declinedWork lists the recommended work the customer declined (建议维修
+// 项目), with the customer's note that they were told why it is needed and
+// what may follow if it is not done, and their signature.
+func (f *form) declinedWork(list []*shop.Finding) {
+	rows := make([][]string, 0, len(list))
+	for i, fd := range list {
+		rows = append(rows, []string{strconv.Itoa(i + 1), fd.Description, formatNumber(fd.Hours), f.money(fd.Price)})
+	}
+	// The list, the note and the signature stay on one page: a signature
+	// parted from what it declines would sign nothing.
+	lh := f.style(f.base).lineHeight()
+	f.ensure(f.base*0.75*2 + float64(len(rows))*(2*lh+2.2) + 3*lh + 16)
+	f.table(f.t("declined_title"), []column{
+		{title: f.t("col_no"), width: 0.6, align: center},
+		{title: f.t("col_item"), width: 6.6, wrap: true},
+		{title: f.t("col_hours"), width: 1, align: right},
+		{title: f.t("col_amount"), width: 1.6, align: right},
+	}, rows, "")
+	f.gap(1)
+	f.note(f.t("declined_consent"))
+	f.signatures(f.t("sign_declined"), f.t("sign_date"))
+}
+
+// payer names who pays a line.
+func (f *form) payer(p shop.Payer) string { return f.t("payer_" + string(p.Or())) }
 
 // settlementParties is the customer and vehicle grid cut to what matters at
 // delivery, in two rows so the exit pass still fits the page.

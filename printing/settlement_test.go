@@ -64,3 +64,47 @@ func TestASettlementBeforeDeliveryIsADraft(t *testing.T) {
 		}
 	}
 }
+
+// The settlement names who pays each line and each payer's total, lists
+// the warranty's lines for the claim and the discounts with their reasons,
+// asks the customer to pay their share only, and lists the recommended
+// work they declined with a line for their signature.
+func TestTheSettlementSplitsItsPayers(t *testing.T) {
+	r := testRenderer(t)
+	d := sampleSettlementSplit()
+	// ¥1,782.00 in all: ¥240.00 the warranty's, ¥22.00 off the rest.
+	for lang, want := range map[string][]string{
+		LangZH: {"付款方", "费用分摊（按付款方）", "自费", "索赔", "¥240.00", "−¥22.00", "¥1,520.00", "索赔项目（向厂家索赔）",
+			"Front suspension noise check", "优惠及原因", "老客户抹零", "整单", "客户应付金额",
+			"建议维修项目（客户拒绝维修）", "后刹车片剩余 3 mm", "¥520.00", "不修复可能带来的后果", "客户签字（拒绝维修）"},
+		LangEN: {"Payer", "Split by payer", "Customer", "Warranty", "¥240.00", "¥1,520.00", "Warranty claim lines",
+			"Discounts and reasons", "Whole order", "Customer pays", "Recommended work declined by the customer",
+			"Customer signature (work declined)"},
+	} {
+		d.Lang = lang
+		var b bytes.Buffer
+		if err := r.Settlement(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		text := pdfText(t, b.Bytes(), 0, 0)
+		assertContains(t, text, want...)
+		// The declined work is not billed: it is not among the findings
+		// done, and the customer's share leaves it out.
+		if strings.Contains(text, "¥2,302.00") {
+			t.Errorf("%s: the declined work is counted", lang)
+		}
+	}
+	// Without another payer, a discount or a declined recommendation the
+	// settlement has none of these sections.
+	plain := sampleSettlement()
+	var b bytes.Buffer
+	if err := r.Settlement(&b, plain); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, b.Bytes(), 0, 0)
+	for _, s := range []string{"费用分摊", "索赔项目", "优惠及原因", "拒绝维修"} {
+		if strings.Contains(text, s) {
+			t.Errorf("a settlement with only the customer's lines prints %q", s)
+		}
+	}
+}

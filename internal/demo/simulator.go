@@ -458,10 +458,12 @@ func (s *Simulator) qc(ctx context.Context, j *shop.Job, since time.Duration) {
 // when it differs from the signed estimate, paid by a common method.
 func delivery(j *shop.Job, now time.Time) *shop.Deliver {
 	next := now.AddDate(0, 6, 0)
+	// The customer pays their share of the settlement.
+	s := j.Settlement()
 	d := &shop.Deliver{JobID: j.ID, NextServiceAt: &next, NextServiceKM: j.WalkAround.MileageKM + 10000,
 		WorkShown: true, OldPartsShown: j.KeepOldParts, CarClean: j.Wash, SeatRestored: true,
-		Paid: j.Total(), PaymentMethod: []string{"wechat", "alipay", "card", "cash"}[len(j.ID)%4]}
-	if j.Total() != j.Estimated.Total {
+		Paid: s.CustomerDue, PaymentMethod: []string{"wechat", "alipay", "card", "cash"}[len(j.ID)%4]}
+	if s.Gross != j.Estimated.Total || s.CustomerDue != j.Estimated.Total {
 		d.Explanation = "客户电话确认的增项已加入结算 Extra work approved by the customer is included"
 	}
 	if d.Paid == 0 {

@@ -34,6 +34,7 @@ func checkLines(p *problems, labour []Labour, parts []PartLine) {
 			p.add(f+".sold_hours", "must be between 0 and %d", MaxLineHours)
 		}
 		checkMoney(p, f+".price", l.Price, MaxLinePrice)
+		checkPayer(p, f+".payer", l.Payer)
 	}
 	for i, l := range parts {
 		f := fmt.Sprintf("parts[%d]", i)
@@ -43,6 +44,7 @@ func checkLines(p *problems, labour []Labour, parts []PartLine) {
 			p.add(f+".quantity", "must be more than 0 and at most %d", MaxQuantity)
 		}
 		checkMoney(p, f+".unit_price", l.UnitPrice, MaxLinePrice)
+		checkPayer(p, f+".payer", l.Payer)
 		if l.Quantity > 0 && l.Quantity <= MaxQuantity && l.UnitPrice > 0 && l.UnitPrice <= MaxLinePrice && l.Total() > MaxLinePrice {
 			p.add(f+".quantity", "the line comes to more than %d (¥%d)", MaxLinePrice, MaxLinePrice/100)
 		}
@@ -59,5 +61,13 @@ func checkJobBounds(p *problems, labour []Labour, parts []PartLine) {
 	}
 	if t.Hours > MaxJobHours {
 		p.add("hours", "the job's labour lines sell more than %d hours", MaxJobHours)
+	}
+}
+
+// checkPayer refuses a line's payer that names none. The customer is
+// stored as empty (Payer.stored), but a client may name them.
+func checkPayer(p *problems, field string, payer Payer) {
+	if !payer.Valid() {
+		p.add(field, "must be customer, warranty, insurance or internal")
 	}
 }

@@ -125,12 +125,26 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	}
 	j := d.jobs.get(c.JobID)
 	j.NextServiceAt, j.NextServiceKM = c.NextServiceAt, c.NextServiceKM
+	s := j.Settlement()
 	j.Delivery = &Delivery{WorkShown: c.WorkShown, OldPartsShown: c.OldPartsShown, CarClean: c.CarClean, SeatRestored: c.SeatRestored,
-		Explanation: c.Explanation, Total: j.Total(), Paid: c.Paid, PaymentMethod: c.PaymentMethod, At: now, By: actorName(a)}
-	if j.Estimated.Total != j.Total() && c.Explanation == "" {
-		var why problems
+		Explanation: c.Explanation, Total: s.Gross, Due: s.CustomerDue, Paid: c.Paid, PaymentMethod: c.PaymentMethod, At: now, By: actorName(a)}
+	// The customer pays their share: their lines less the discounts, not
+	// what the warranty, an insurer or the dealer pays. Less is taken only
+	// with the rest on their account (挂账), more never (change is given).
+	var why problems
+	switch {
+	case c.Paid > s.CustomerDue:
+		why.add("paid", "is more than the customer's share")
+	case c.Paid < s.CustomerDue && c.PaymentMethod != "account":
+		why.add("paid", "must be the customer's share, or less with the rest on account")
+	}
+	// The 费用解释: what the customer pays, or the work done, is not what
+	// they signed for.
+	if (s.Gross != j.Estimated.Total || s.CustomerDue != j.Estimated.Total) && c.Explanation == "" {
 		why.add("explanation", "explain why the settlement differs from the estimate")
-		return result{}, why.err()
+	}
+	if err := why.err(); err != nil {
+		return result{}, err
 	}
 	return r, nil
 }

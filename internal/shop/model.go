@@ -42,6 +42,11 @@ type Settings struct {
 	// the labour's price themselves. 0: none set, every finding's labour
 	// is priced by hand.
 	LabourRate Money `json:"labour_rate,omitempty"`
+	// DiscountLimits is, for each role that may give a discount (advisor,
+	// cashier), the most a job's discounts may come to, in percent of the
+	// customer's share of the order; a role not named may give none. The
+	// manager's is not limited.
+	DiscountLimits map[Role]int `json:"discount_limits,omitempty"`
 }
 
 // PrinterUse says which documents go to a printer by default.
@@ -201,6 +206,8 @@ type Labour struct {
 	Name      string  `json:"name"`
 	SoldHours float64 `json:"sold_hours"`
 	Price     Money   `json:"price"`
+	// Payer is who pays for the line; empty is the customer (自费).
+	Payer Payer `json:"payer,omitempty"`
 }
 
 // PartLine is a part on the estimate or the settlement.
@@ -209,6 +216,8 @@ type PartLine struct {
 	Name      string  `json:"name"`
 	Quantity  float64 `json:"quantity"`
 	UnitPrice Money   `json:"unit_price"`
+	// Payer is who pays for the line; empty is the customer (自费).
+	Payer Payer `json:"payer,omitempty"`
 }
 
 // Total is quantity × unit price, rounded to the minor unit.
@@ -277,6 +286,9 @@ type Job struct {
 	// settlement is compared with it (estimate accuracy).
 	Estimated Totals     `json:"estimated"`
 	SignedAt  *time.Time `json:"signed_at,omitempty"`
+	// Discounts are the reductions given on the customer's lines or on
+	// the whole order, each with its reason (give_discount).
+	Discounts []Discount `json:"discounts,omitempty"`
 	Delivery  *Delivery  `json:"delivery,omitempty"`
 	FollowUp  *FollowUp  `json:"follow_up,omitempty"`
 	// CustomerLinkGen is bumped to revoke the customer's QR links.
@@ -316,12 +328,16 @@ func TotalsOf(labour []Labour, parts []PartLine) Totals {
 // Delivery is the handover of seed 002 §6: the checklist walked with the
 // customer, the settlement explained and the payment taken.
 type Delivery struct {
-	WorkShown     bool      `json:"work_shown"`
-	OldPartsShown bool      `json:"old_parts_shown"`
-	CarClean      bool      `json:"car_clean"`
-	SeatRestored  bool      `json:"seat_restored"`
-	Explanation   string    `json:"explanation,omitempty"` // differences from the estimate
-	Total         Money     `json:"total"`
+	WorkShown     bool   `json:"work_shown"`
+	OldPartsShown bool   `json:"old_parts_shown"`
+	CarClean      bool   `json:"car_clean"`
+	SeatRestored  bool   `json:"seat_restored"`
+	Explanation   string `json:"explanation,omitempty"` // differences from the estimate
+	Total         Money  `json:"total"`
+	// Due is the customer's share of the total, after discounts, when the
+	// car was delivered: what Paid is held against. Deliveries before
+	// payers and discounts existed have none (their due was the total).
+	Due           Money     `json:"due,omitempty"`
 	Paid          Money     `json:"paid"`
 	PaymentMethod string    `json:"payment_method,omitempty"`
 	At            time.Time `json:"at"`

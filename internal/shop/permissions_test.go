@@ -211,9 +211,9 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 		{"a job in reception is dispatched", desk, &Dispatch{JobID: "reception", TeamID: "team-1", TechIDs: []string{"t-li"}, BayID: "bay-1"}, CodeIllegalMove},
 		{"a dispatched job goes back to the queue", desk, &Undispatch{JobRef: JobRef{JobID: "dispatched"}}, ok},
 		{"a job in work goes back to the queue", desk, &Undispatch{JobRef: JobRef{JobID: "working"}}, CodeIllegalMove},
-		{"a ready car is delivered", desk, &Deliver{JobID: "ready", Explanation: "多做了保养"}, ok},
-		{"a car in work is delivered", desk, &Deliver{JobID: "working", Explanation: "多做了保养"}, CodeIllegalMove},
-		{"the washer delivers a car", washer, &Deliver{JobID: "ready", Explanation: "多做了保养"}, CodeForbidden},
+		{"a ready car is delivered", desk, &Deliver{JobID: "ready", Explanation: "多做了保养", Paid: 100, PaymentMethod: "cash"}, ok},
+		{"a car in work is delivered", desk, &Deliver{JobID: "working", Explanation: "多做了保养", Paid: 100, PaymentMethod: "cash"}, CodeIllegalMove},
+		{"the washer delivers a car", washer, &Deliver{JobID: "ready", Explanation: "多做了保养", Paid: 100, PaymentMethod: "cash"}, CodeForbidden},
 		{"a job in reception is cancelled", desk, &Cancel{JobID: "reception", Reason: "客户改期"}, ok},
 		{"a delivered job is cancelled", desk, &Cancel{JobID: "delivered", Reason: "客户改期"}, CodeIllegalMove},
 		{"a customer gives another command", customer("working"), &Resume{JobRef: JobRef{JobID: "paused"}}, CodeForbidden},
@@ -239,7 +239,7 @@ func TestMayTheRulesOfTheMoment(t *testing.T) {
 		// close while one awaits.
 		{"a finding on a cancelled job is decided", desk, &DecideFinding{FindingID: "fi-cancelled", Approve: true, Via: "phone"}, CodeConflict},
 		{"the customer decides on their cancelled job", customer("cancelled"), &DecideFinding{FindingID: "fi-cancelled", Approve: true, Via: "customer_page"}, CodeConflict},
-		{"a car is delivered while a finding awaits", desk, &Deliver{JobID: "ready-awaiting", Explanation: "多做了保养"}, CodeConflict},
+		{"a car is delivered while a finding awaits", desk, &Deliver{JobID: "ready-awaiting", Explanation: "多做了保养", Paid: 100, PaymentMethod: "cash"}, CodeConflict},
 		{"a job is cancelled while a finding awaits", desk, &Cancel{JobID: "reception-awaiting", Reason: "客户改期"}, CodeConflict},
 		{"the advisor withdraws a finding", desk, &WithdrawFinding{FindingID: "fi-ready", Reason: "客户已在别处更换"}, ok},
 		{"a decided finding is withdrawn", desk, &WithdrawFinding{FindingID: "fi-decided", Reason: "重复"}, CodeConflict},
@@ -288,7 +288,7 @@ func TestWithdrawAFinding(t *testing.T) {
 	if ev.JobID != "ready" || !strings.Contains(string(ev.Data), "客户已在别处更换") {
 		t.Errorf("the event %+v does not keep the reason", ev)
 	}
-	if _, err := d.Apply(desk, &Deliver{JobID: "ready", Explanation: "多做了保养"}, t0); err != nil {
+	if _, err := d.Apply(desk, &Deliver{JobID: "ready", Explanation: "多做了保养", Paid: 100, PaymentMethod: "cash"}, t0); err != nil {
 		t.Errorf("delivered after the withdrawal: %v", err)
 	}
 }
@@ -309,13 +309,13 @@ func TestMayOnJob(t *testing.T) {
 		// Undispatch moves any job the process lets go to the queue, one
 		// in reception too (as submit does, without fixing the estimate):
 		// the engine accepts it today, so May says so.
-		{advisor, "reception", "submit undispatch cancel"},
-		{advisor, "waiting", "dispatch cancel"},
-		{advisor, "dispatched", "dispatch undispatch cancel"},
-		{advisor, "working", "dispatch"},
-		{advisor, "parts", "dispatch cancel"},
-		{advisor, "washing", ""},
-		{advisor, "ready", "deliver"},
+		{advisor, "reception", "submit undispatch cancel set_payer give_discount"},
+		{advisor, "waiting", "dispatch cancel set_payer give_discount"},
+		{advisor, "dispatched", "dispatch undispatch cancel set_payer give_discount"},
+		{advisor, "working", "dispatch set_payer give_discount"},
+		{advisor, "parts", "dispatch cancel set_payer give_discount"},
+		{advisor, "washing", "set_payer give_discount"},
+		{advisor, "ready", "deliver set_payer give_discount"},
 		{advisor, "delivered", ""},
 		{washer, "washing", "wash_done"},
 		{washer, "ready", ""},

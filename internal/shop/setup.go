@@ -51,6 +51,7 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if s.KioskIdleMinutes != 0 && (s.KioskIdleMinutes < 2 || s.KioskIdleMinutes > 720) {
 		p.add("settings.kiosk_idle_minutes", "must be between 2 and 720, or 0 for the default")
 	}
+	checkDiscountLimits(&p, s.DiscountLimits)
 	// The zone database is data compiled into the binary (time/tzdata),
 	// looked up by name: the one lookup the domain makes.
 	loc, err := time.LoadLocation(s.TimeZone)

@@ -101,7 +101,7 @@ func TestJobGoesThroughTheWholeServiceProcess(t *testing.T) {
 		{lead, &QC{JobID: j.ID, Step: QCTeam, Pass: true}, StageQualityCheck},
 		{qc, &QC{JobID: j.ID, Step: QCFinal, Pass: true}, StageWashing},
 		{Actor{System: true}, &WashDone{JobRef: JobRef{j.ID}}, StageReady},
-		{advisor, &Deliver{JobID: j.ID}, StageDelivered},
+		{advisor, &Deliver{JobID: j.ID, Paid: j.Total(), PaymentMethod: "wechat"}, StageDelivered},
 	}
 	// Each step comes a minute after the last; every change of stage is
 	// recorded with its time, and a step that does not move records none.

@@ -114,7 +114,7 @@ func TestTheKPIPageShowsThePeriodsFigures(t *testing.T) {
 	}
 	for _, r := range ready {
 		ls.Command(map[string]any{"type": "deliver", "job_id": r.Job.ID, "work_shown": true, "old_parts_shown": true, "car_clean": true,
-			"seat_restored": true, "explanation": "按估价结算", "paid": 0})
+			"seat_restored": true, "explanation": "按估价结算", "paid": 0, "payment_method": "account"})
 	}
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "manager", "/desk/kpis")

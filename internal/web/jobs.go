@@ -138,6 +138,9 @@ type jobDetail struct {
 	May []string `json:"may"`
 	// Phone is the customer's, for the advisor who calls about the job.
 	Phone string `json:"phone"`
+	// Settlement is the job's bill as it stands: lines with their payers,
+	// each payer's total, the discounts, what the customer pays.
+	Settlement shop.Settlement `json:"settlement"`
 }
 
 func (s *Server) getJob(c *fiber.Ctx) error {
@@ -160,7 +163,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetail {
 	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()).ForReader(caller), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
-		May: st.MayOnJob(caller, j.ID)}
+		May: st.MayOnJob(caller, j.ID), Settlement: j.Settlement()}
 	if shop.MaySeeContact(caller) {
 		d.Phone = phoneOf(st, j)
 	}

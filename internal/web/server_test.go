@@ -246,6 +246,9 @@ var whoMayGive = map[string]string{
 	"decide_finding":       "MA........",
 	"withdraw_finding":     "MA........",
 	"price_finding":        "MA........",
+	"set_payer":            "MA........",
+	"give_discount":        "MA......K.",
+	"remove_discount":      "MA......K.",
 	"record_followup":      "MA.......F",
 	"close_complaint":      "M........F",
 	"put_operation":        "M.........",
@@ -328,8 +331,8 @@ func TestMeSaysWhichCommandsOneMayGive(t *testing.T) {
 func TestAJobSaysWhatTheCallerMayGiveItNow(t *testing.T) {
 	ts := newTestShop(t)
 	for role, want := range map[shop.Role][]string{
-		shop.RoleAdvisor: {"submit", "undispatch", "cancel"},
-		shop.RoleCashier: {},
+		shop.RoleAdvisor: {"submit", "undispatch", "cancel", "set_payer", "give_discount"},
+		shop.RoleCashier: {"give_discount"},
 		shop.RoleWasher:  {},
 	} {
 		var job struct {

@@ -3,7 +3,10 @@
 // staff/hours.js), money, language and time zone, the base URL its
 // QR codes lead to, the minutes QC and the wash add to an ETA, the seat
 // label stock, how long a customer's link lasts and the lounge TVs' line;
-// the labour rate by which the advisor prices a finding's hours.
+// the labour rate by which the advisor prices a finding's hours; and the
+// discount limits: how much the advisor and the cashier may take off a
+// job, in percent of what the customer pays (the manager's own discounts
+// are not limited).
 // Printers are part of the settings too, on their own page.
 
 import { t, el, form, command, notice, api, loopbackWarning } from "../staff/app.js";
@@ -55,6 +58,12 @@ startAdmin(async (main, ctx) => {
       el("p", { class: "hint" }, t("admin.settings.labour_rate_hint")),
     ),
     el("p", { class: "hint" }, t("admin.settings.base_url_hint")),
+    el("fieldset", { id: "discount-limits" },
+      el("legend", {}, t("admin.settings.discount_limits")),
+      el("div", { class: "grid3" },
+        [["advisor", t("admin.settings.discount_limit_advisor")], ["cashier", t("admin.settings.discount_limit_cashier")]].map(([role, label]) => field(label,
+          input(`discount_limit_${role}`, (s.discount_limits || {})[role] ?? "", { type: "number", min: 0, max: 100, placeholder: "0", "data-field": `settings.discount_limits.${role}` })))),
+      el("p", { class: "hint" }, t("admin.settings.discount_limits_hint"))),
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
   );
   const phone = el("section", { class: "card phone-check", id: "phone-check" });
@@ -80,6 +89,15 @@ startAdmin(async (main, ctx) => {
   drawPhoneCheck(ctx.baseURL);
 
   const num = (name) => Number(f.elements[name].value || 0);
+  // A limit left empty is none: that role gives no discount.
+  const limits = () => {
+    const out = {};
+    for (const role of ["advisor", "cashier"]) {
+      const v = f.elements[`discount_limit_${role}`].value;
+      if (v !== "") out[role] = Number(v);
+    }
+    return out;
+  };
   form(
     f,
     (key) => {
@@ -104,6 +122,7 @@ startAdmin(async (main, ctx) => {
         pin_min_digits: num("pin_min_digits"),
         lounge_message: e.lounge_message.value.trim(),
         labour_rate: Math.round(Number(e.labour_rate.value || 0) * 100),
+        discount_limits: limits(),
       };
       return command({ type: "set_settings", settings: next }, key);
     },

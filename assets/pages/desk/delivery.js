@@ -1,12 +1,15 @@
 // Delivery (交车): the cars ready to hand back. For one car: the checklist
 // walked with the customer (work shown, old parts shown, car clean, seat
 // restored to the label), the settlement's lines against the estimate the
-// customer signed with the difference explained, the next service date
-// and mileage, the payment, and the stamped settlement with its exit pass.
+// customer signed with the difference explained, who pays each line and
+// the discounts (staff/settlement.js), the next service date and mileage,
+// the customer's payment of their share, and the stamped settlement with
+// its exit pass.
 // ?job= opens one job.
 
 import { start, api, command, el, t, money, form, notice, problemText } from "/assets/staff/app.js";
 import { watchJobs, stageChip, flagChips, flagsOf, dateTime, localValue, isoOf, fen, yuan, printPanel } from "/assets/staff/advisor.js";
+import { settlementPanel } from "/assets/staff/settlement.js";
 
 const methods = [
   { id: "wechat", key: "desk.pay.wechat" },
@@ -71,22 +74,13 @@ start("desk", async (main, ctx) => {
       return;
     }
     const j = d.job;
-    const lineTotal = (p) => Math.round(p.quantity * p.unit_price);
-    const total = j.labour.reduce((s, l) => s + l.price, 0) + j.parts.reduce((s, p) => s + lineTotal(p), 0);
-    const estimated = j.estimated?.total || 0;
-    const diff = total - estimated;
+    // What the customer pays, against what they signed for.
+    const due = d.settlement.customer_due;
+    const diff = due - (j.estimated?.total || 0) || d.settlement.gross - (j.estimated?.total || 0);
     const approved = d.findings.filter((f) => f.status === "approved");
     const head = el("div", { class: "toolbar", "data-job": j.id }, el("h2", { class: "plate" }, d.plate), el("span", { class: "muted" }, d.model),
       el("strong", {}, d.customer), el("a", { href: `tel:${d.phone}` }, d.phone), stageChip(j.stage));
-    const lines = el("table", { class: "table compact", id: "settlement" },
-      el("thead", {}, el("tr", {}, el("th", {}, t("desk.col.item")), el("th", { class: "num" }, t("desk.col.hours_qty")), el("th", { class: "num" }, t("desk.col.amount")))),
-      el("tbody", {},
-        j.labour.map((l) => el("tr", {}, el("td", {}, l.name), el("td", { class: "num" }, l.sold_hours, "h"), el("td", { class: "num" }, money(l.price, currency)))),
-        j.parts.map((p) => el("tr", {}, el("td", {}, p.name), el("td", { class: "num" }, "×", p.quantity), el("td", { class: "num" }, money(lineTotal(p), currency))))),
-      el("tfoot", {},
-        el("tr", {}, el("td", { colspan: 2 }, t("desk.delivery.settled")), el("td", { class: "num", id: "settled" }, money(total, currency))),
-        el("tr", {}, el("td", { colspan: 2 }, t("desk.delivery.estimated")), el("td", { class: "num" }, money(estimated, currency))),
-        el("tr", {}, el("td", { colspan: 2 }, t("desk.delivery.difference")), el("td", { class: "num " + (diff > 0 ? "diff-up" : diff < 0 ? "diff-down" : ""), id: "difference" }, (diff > 0 ? "+" : "") + money(diff, currency)))));
+    const lines = settlementPanel(d, { currency, user, settings, changed: () => show(id) });
     const parts = [head, lines];
     if (approved.length) {
       parts.push(el("p", { class: "muted" }, t("desk.delivery.approved_work"), " ", approved.map((f) => `${f.description} (${money(f.price, currency)})`).join("；")));
@@ -117,7 +111,7 @@ start("desk", async (main, ctx) => {
       el("div", { class: "grid4" },
         el("label", {}, el("span", {}, t("desk.field.next_service_at")), el("input", { type: "date", name: "next_service_at", value: localValue(next.toISOString()).slice(0, 10) })),
         el("label", {}, el("span", {}, t("desk.field.next_service_km")), el("input", { type: "number", name: "next_service_km", min: 0, value: mileage ? mileage + 5000 : "" })),
-        el("label", {}, el("span", {}, t("desk.field.paid")), el("input", { name: "paid", inputmode: "decimal", value: yuan(total) })),
+        el("label", {}, el("span", {}, t("desk.field.paid")), el("input", { name: "paid", inputmode: "decimal", value: yuan(due) })),
         el("label", {}, el("span", {}, t("desk.field.payment_method")), el("select", { name: "payment_method" }, el("option", { value: "" }, "—"),
           methods.map((m) => el("option", { value: m.id }, t(m.key)))))),
       el("h2", {}, t("desk.jobs.print")),
