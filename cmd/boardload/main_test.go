@@ -40,9 +40,13 @@ func TestAShortLoadRun(t *testing.T) {
 	ls := livetest.Start(t, livetest.Options{Demo: true})
 	env := map[string]string{"BAYBOARD_URL": ls.URL(""), "BAYBOARD_TOKEN": ls.Token}
 	for _, args := range [][]string{
-		{"latency", "--screens", "24", "--rate", "20", "--duration", "2s"},
-		{"latency", "--screens", "24", "--rate", "10", "--duration", "2s", "--kiosk"},
-		{"cycles", "--cycles", "200", "--parallel", "10"},
+		// Two screens of each of the six views, and a second of changes:
+		// enough for every figure the tool prints to have rows (the run
+		// sleeps five seconds of its own to measure idle screens), and a
+		// tenth of the tool's defaults at most.
+		{"latency", "--screens", "12", "--rate", "20", "--duration", "1s"},
+		{"latency", "--screens", "12", "--rate", "10", "--duration", "1s", "--kiosk"},
+		{"cycles", "--cycles", "60", "--parallel", "10"},
 	} {
 		var out, errs strings.Builder
 		if code := run(context.Background(), args, func(k string) string { return env[k] }, &out, &errs); code != 0 {

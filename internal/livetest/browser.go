@@ -72,6 +72,21 @@ func browser(t testing.TB) context.Context {
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
+		// Chromium's own work, which no test looks at. Each browser context
+		// is a window of its own, and Chromium 156 loads two WebUI pages
+		// into every window for its address bar's popup (the full and the
+		// AI-mode one), each in a renderer process of its own: measured,
+		// they cost more CPU than a test's pages (8 contexts opening two
+		// pages each: 39-44 s CPU with them, 17-20 s without), and a
+		// package's tests open dozens of contexts. The rest is what
+		// chromedp's defaults turn off: extensions (Debian's wrapper loads
+		// its component extensions), translation, hints, media routing.
+		chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,Translate,OptimizationHints,MediaRouter"),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-component-extensions-with-background-pages", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("disable-breakpad", true),
 		// The shop's PCs, TVs and phones keep the shop's time: the demo
 		// shop is in Beijing, whatever zone the test machine is in.
 		chromedp.Env("TZ=Asia/Shanghai"),
