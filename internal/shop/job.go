@@ -11,6 +11,7 @@ func cloneJob(j *Job) *Job {
 	c.QC = append([]QCResult(nil), j.QC...)
 	c.Clock = append([]ClockSession(nil), j.Clock...)
 	c.Stages = append([]StageChange(nil), j.Stages...)
+	c.Revisions = append([]Revision(nil), j.Revisions...)
 	return &c
 }
 
