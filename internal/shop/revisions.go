@@ -1,6 +1,9 @@
 package shop
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // RevisionKind says why a job's agreed scope or promised time changed.
 type RevisionKind string
@@ -258,4 +261,20 @@ func (c *ReopenComeback) permit(d *Draft, a Actor) error {
 		return conflict("job %s is %s: only a delivered car comes back", j.ID, j.Stage)
 	}
 	return nil
+}
+
+// EstimateRevision is the revision an estimate prints: revision n, or
+// with n 0 the signed one (nil before signing: the estimate to be signed).
+func (j *Job) EstimateRevision(n int) (*Revision, error) {
+	if n == 0 {
+		return j.Signed(), nil
+	}
+	if r := j.Revision(n); r != nil {
+		return r, nil
+	}
+	msg := "the job has no revisions yet"
+	if len(j.Revisions) > 0 {
+		msg = fmt.Sprintf("must be between 1 and %d", len(j.Revisions))
+	}
+	return nil, (&problems{{Field: "revision", Message: msg}}).err()
 }
