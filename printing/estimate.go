@@ -28,6 +28,13 @@ func (r *Renderer) Estimate(w io.Writer, d JobDoc, paper Paper) error {
 // names it (revision 1 is the signed estimate; a later one says what
 // changed, why and who agreed); without one, the estimate not yet signed.
 func (r *Renderer) EstimateOf(w io.Writer, d JobDoc, rev *shop.Revision, paper Paper) error {
+	if rev != nil && d.Job != nil {
+		// Everything the page prints of the job's scope is the revision's:
+		// the lines, the totals and the promised time in the header too.
+		j := *d.Job
+		j.Labour, j.Parts, j.PromisedAt = rev.Labour, rev.Parts, rev.PromisedAt
+		d.Job = &j
+	}
 	doc := r.newDoc(d.Lang, d.Shop, d.Now)
 	job, _, _ := d.parts()
 	f, err := newForm(doc, d.Shop, paper, doc.t("estimate_title"), job.ID, d.CustomerURL, doc.t("scan_customer"))
@@ -42,9 +49,9 @@ func (r *Renderer) EstimateOf(w io.Writer, d JobDoc, rev *shop.Revision, paper P
 		f.section(f.t("requests"))
 		f.box(job.Requests, 1, 6)
 	}
-	labour, parts, totals, promised := job.Labour, job.Parts, shop.TotalsOf(job.Labour, job.Parts), job.PromisedAt
+	totals := shop.TotalsOf(job.Labour, job.Parts)
 	if rev != nil {
-		labour, parts, totals, promised = rev.Labour, rev.Parts, rev.Totals, rev.PromisedAt
+		totals = rev.Totals
 		f.gap(3)
 		f.highlight(f.revisionTitle(rev), f.revisionLine(rev))
 		if rev.Number > 1 && strings.TrimSpace(rev.Reason) != "" {
@@ -55,10 +62,10 @@ func (r *Renderer) EstimateOf(w io.Writer, d JobDoc, rev *shop.Revision, paper P
 	if rev != nil && rev.LinesUnknown {
 		f.note(f.t("revision_lines_unknown"))
 	} else {
-		f.jobLines(labour, parts)
+		f.jobLines(job.Labour, job.Parts)
 	}
 	f.estimateTotals(totals, "estimate_total")
-	f.highlight(f.t("promised"), f.dateTime(promised))
+	f.highlight(f.t("promised"), f.dateTime(job.PromisedAt))
 	f.gap(2)
 	f.choices(d)
 	f.gap(3)
