@@ -214,7 +214,7 @@ func (c *UpdateEstimate) apply(d *Draft, a Actor, now time.Time) (result, error)
 		if c.Consent == nil {
 			p.add("consent.via", "is required")
 		} else {
-			checkStaffConsent(&p, "consent", *c.Consent)
+			checkStaffConsent(&p, *c.Consent)
 		}
 	}
 	if err := p.err(); err != nil {

@@ -1,9 +1,6 @@
 package shop
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // RevisionKind says why a job's agreed scope or promised time changed.
 type RevisionKind string
@@ -137,15 +134,15 @@ func (j *Job) ReAgreed() bool {
 // checkStaffConsent checks the consent the desk records for the customer:
 // by phone or in person. The customer's page is the customer's own, and
 // the desk never records a consent as given there.
-func checkStaffConsent(p *problems, field string, c Consent) {
+func checkStaffConsent(p *problems, c Consent) {
 	switch c.Via {
 	case ConsentPhone, ConsentInPerson:
 	case "":
-		p.add(field+".via", "is required")
+		p.add("consent.via", "is required")
 	default:
-		p.add(field+".via", "must be phone or in_person")
+		p.add("consent.via", "must be phone or in_person")
 	}
-	checkText(p, field+".who", c.Who, maxName, false)
+	checkText(p, "consent.who", c.Who, maxName, false)
 }
 
 // AgreePromise records a new promised time agreed with the customer, with
@@ -164,7 +161,7 @@ func (c *AgreePromise) CommandType() string { return "agree_promise" }
 func (c *AgreePromise) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
 	checkText(&p, "reason", c.Reason, maxText, true)
-	checkStaffConsent(&p, "consent", c.Consent)
+	checkStaffConsent(&p, c.Consent)
 	if c.PromisedAt.IsZero() {
 		p.add("promised_at", "is required")
 	} else if !c.PromisedAt.After(now) || c.PromisedAt.After(now.AddDate(0, 3, 0)) {
@@ -272,9 +269,11 @@ func (j *Job) EstimateRevision(n int) (*Revision, error) {
 	if r := j.Revision(n); r != nil {
 		return r, nil
 	}
-	msg := "the job has no revisions yet"
-	if len(j.Revisions) > 0 {
-		msg = fmt.Sprintf("must be between 1 and %d", len(j.Revisions))
+	var p problems
+	if len(j.Revisions) == 0 {
+		p.add("revision", "the job has no revisions yet")
+	} else {
+		p.add("revision", "must be between 1 and %d", len(j.Revisions))
 	}
-	return nil, (&problems{{Field: "revision", Message: msg}}).err()
+	return nil, p.err()
 }
