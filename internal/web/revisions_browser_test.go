@@ -40,7 +40,9 @@ func TestTheDeskRevisesCancelsAndReopens(t *testing.T) {
 		livetest.Open(t, ctx, ls.URL("/desk/jobs?job="+id))
 		livetest.WaitFor(t, ctx, "the job "+id, `document.querySelector("#detail [data-job]")?.dataset.job === `+quote(id)+` && !!document.getElementById("job-actions")`, 10*time.Second)
 	}
-	rows := func() int { return livetest.Eval[int](t, ctx, `document.querySelectorAll("#revisions tbody tr").length`) }
+	rows := func() int {
+		return livetest.Eval[int](t, ctx, `document.querySelectorAll("#revisions tbody tr").length`)
+	}
 
 	openJob(job.ID)
 	if n := rows(); n != 1 {
