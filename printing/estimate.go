@@ -53,7 +53,7 @@ func (r *Renderer) EstimateOf(w io.Writer, d JobDoc, rev *shop.Revision, paper P
 	if rev != nil {
 		totals = rev.Totals
 		f.gap(3)
-		f.highlight(f.revisionTitle(rev), f.revisionLine(rev))
+		f.highlight(f.revisionTitle(rev), f.revisionLine(rev, d.Customer))
 		if rev.Number > 1 && strings.TrimSpace(rev.Reason) != "" {
 			f.note(f.t("revision_reason") + rev.Reason)
 		}
@@ -135,11 +135,16 @@ func (f *form) revisionTitle(r *shop.Revision) string {
 }
 
 // revisionLine says when the revision was agreed and how: the signature's
-// time, or the time, the way and the person who agreed.
-func (f *form) revisionLine(r *shop.Revision) string {
+// time, or the time, the way and the person who agreed (by default the
+// customer on record).
+func (f *form) revisionLine(r *shop.Revision, cust *shop.Customer) string {
 	line := f.dateTime(r.At) + "  " + f.t("consent_"+string(r.Consent.Via))
-	if r.Consent.Who != "" {
-		line += " · " + r.Consent.Who
+	who := r.Consent.Who
+	if who == "" && cust != nil {
+		who = cust.Name
+	}
+	if who != "" {
+		line += " · " + who
 	}
 	return line
 }

@@ -35,7 +35,9 @@ const (
 )
 
 // Consent is the customer's agreement to a revision: how, and who gave
-// it (the customer on record, or the person who spoke for them).
+// it when not the customer on record (someone who spoke for them). Who is
+// contact data: a reader who may not see the customer's name does not see
+// it (JobStatus.ForReader).
 type Consent struct {
 	Via ConsentVia `json:"via"`
 	Who string     `json:"who,omitempty"`
@@ -84,19 +86,8 @@ func (d *Draft) revise(j *Job, in RevisionInput, a Actor, now time.Time) *Revisi
 		Labour: append([]Labour{}, j.Labour...), Parts: append([]PartLine{}, j.Parts...),
 		Totals: TotalsOf(j.Labour, j.Parts), PromisedAt: j.PromisedAt,
 	}
-	if r.Consent.Who == "" {
-		r.Consent.Who = d.customerName(j)
-	}
 	j.Revisions = append(j.Revisions, r)
 	return &j.Revisions[len(j.Revisions)-1]
-}
-
-// customerName is the name of a job's customer, who consents by default.
-func (d *Draft) customerName(j *Job) string {
-	if cu := d.customers.get(j.CustomerID); cu != nil {
-		return cu.Name
-	}
-	return ""
 }
 
 // Signed returns revision 1, the signed estimate, or nil before signing.

@@ -25,7 +25,7 @@ func TestEveryChangeAfterSigningIsARevision(t *testing.T) {
 	j = f.state.Jobs[j.ID]
 	s := j.Signed()
 	if s == nil || s.Number != 1 || s.Kind != RevisionSigned || !s.At.Equal(signedAt) || s.Totals.Total != 47800 ||
-		!s.PromisedAt.Equal(t0.Add(5*time.Hour)) || s.Consent != (Consent{Via: ConsentSignature, Who: "张先生"}) ||
+		!s.PromisedAt.Equal(t0.Add(5*time.Hour)) || s.Consent != (Consent{Via: ConsentSignature}) ||
 		len(s.Labour) != 2 || len(s.Parts) != 1 || s.By != "user-1" {
 		t.Fatalf("revision 1: %+v", s)
 	}
@@ -49,9 +49,9 @@ func TestEveryChangeAfterSigningIsARevision(t *testing.T) {
 		consent Consent
 		by      string
 	}{
-		{RevisionSigned, 47800, t0.Add(5 * time.Hour), Consent{ConsentSignature, "张先生"}, "user-1"},
-		{RevisionFinding, 127800, t0.Add(5 * time.Hour), Consent{ConsentCustomerPage, "张先生"}, "customer"},
-		{RevisionPromise, 127800, later, Consent{ConsentPhone, "张先生"}, "user-1"},
+		{RevisionSigned, 47800, t0.Add(5 * time.Hour), Consent{ConsentSignature, ""}, "user-1"},
+		{RevisionFinding, 127800, t0.Add(5 * time.Hour), Consent{ConsentCustomerPage, ""}, "customer"},
+		{RevisionPromise, 127800, later, Consent{ConsentPhone, ""}, "user-1"},
 		{RevisionCorrection, 125800, later, Consent{ConsentInPerson, "张太太"}, "user-1"},
 	}
 	if len(j.Revisions) != len(want) {
@@ -71,6 +71,11 @@ func TestEveryChangeAfterSigningIsARevision(t *testing.T) {
 	}
 	if j.Estimated.Total != 47800 || j.Total() != 125800 || !j.AgreedPromise().Equal(later) || !j.ReAgreed() {
 		t.Errorf("estimated %d, total %d, agreed %s, re-agreed %v", j.Estimated.Total, j.Total(), j.AgreedPromise(), j.ReAgreed())
+	}
+	// Who agreed for the customer is contact data: the floor does not see it.
+	floor := f.state.JobStatus(j, t0).ForReader(tech).Job
+	if floor.Revisions[3].Consent.Who != "" || j.Revisions[3].Consent.Who != "张太太" || floor.Revisions[3].Totals.Total != 125800 {
+		t.Errorf("the floor's copy names %q; the job's own %q", floor.Revisions[3].Consent.Who, j.Revisions[3].Consent.Who)
 	}
 	// A change that touches neither lines nor time needs no consent.
 	notes := corrected

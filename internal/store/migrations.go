@@ -299,11 +299,10 @@ func migrateSignedToRevision1(tx *bolt.Tx) error {
 			return false, nil
 		}
 		var j struct {
-			ID         string          `json:"id"`
-			CustomerID string          `json:"customer_id"`
-			Labour     []shop.Labour   `json:"labour"`
-			Parts      []shop.PartLine `json:"parts"`
-			Estimated  shop.Totals     `json:"estimated"`
+			ID        string          `json:"id"`
+			Labour    []shop.Labour   `json:"labour"`
+			Parts     []shop.PartLine `json:"parts"`
+			Estimated shop.Totals     `json:"estimated"`
 		}
 		var rawLines struct {
 			Labour []json.RawMessage `json:"labour"`
@@ -315,7 +314,7 @@ func migrateSignedToRevision1(tx *bolt.Tx) error {
 		}
 		json.Unmarshal(whole, &rawLines)
 		r := rebuiltRevision{Number: 1, Kind: string(shop.RevisionSigned), At: signedAt, By: submitter(tx, j.ID),
-			Consent: rebuiltConsent{Via: string(shop.ConsentSignature), Who: customerName(tx, j.CustomerID)},
+			Consent: rebuiltConsent{Via: string(shop.ConsentSignature)},
 			Totals:  job["estimated"], PromisedAt: job["promised_at"], Rebuilt: true,
 			Labour: []json.RawMessage{}, Parts: []json.RawMessage{}}
 		if r.PromisedAt == nil {
@@ -404,19 +403,6 @@ func submitter(tx *bolt.Tx, jobID string) string {
 		return nil
 	})
 	return who
-}
-
-// customerName is a customer's name as the file holds it, or "".
-func customerName(tx *bolt.Tx, id string) string {
-	b := records(tx, shop.KindCustomer)
-	if b == nil {
-		return ""
-	}
-	var cu struct {
-		Name string `json:"name"`
-	}
-	json.Unmarshal(b.Get([]byte(id)), &cu)
-	return cu.Name
 }
 
 // setAsideVersion is the schema version that has set_aside/ (migration 8;

@@ -390,8 +390,6 @@ var migrationTests = []func(t *testing.T){
 		atSchema1(t, func(tx *bolt.Tx) {
 			jobs, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindJob))
 			findings, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindFinding))
-			customers, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindCustomer))
-			customers.Put([]byte("cu-1"), []byte(`{"id":"cu-1","name":"张先生","phone":"13812345678"}`))
 			before := map[string]string{
 				// Signed at 47,800; a finding of 80,000 approved later added
 				// its labour line and two discs.
@@ -428,7 +426,7 @@ var migrationTests = []func(t *testing.T){
 			j := read("J1")
 			r := j.Signed()
 			if len(j.Revisions) != 1 || r == nil || r.Kind != shop.RevisionSigned || !r.Rebuilt || r.LinesUnknown || r.By != "user-1" ||
-				r.Consent != (shop.Consent{Via: shop.ConsentSignature, Who: "张先生"}) || r.Totals.Total != 47800 ||
+				r.Consent != (shop.Consent{Via: shop.ConsentSignature}) || r.Totals.Total != 47800 ||
 				!r.At.Equal(time.Date(2026, 11, 23, 9, 2, 0, 0, time.UTC)) || !r.PromisedAt.Equal(time.Date(2026, 11, 23, 13, 0, 0, 0, time.UTC)) ||
 				len(r.Labour) != 2 || r.Labour[1].Name != "检查刹车" || len(r.Parts) != 1 || r.Parts[0].Name != "机油滤清器" {
 				t.Errorf("J1's revision 1: %+v", j.Revisions)

@@ -53,7 +53,7 @@ func TestTheEstimatePrintsTheSignedRevisionAfterAnApprovedFinding(t *testing.T) 
 		return pdfText(t, r.body)
 	}
 	signed := pdf("")
-	if !strings.Contains(signed, "¥200.00") || strings.Contains(signed, "¥700.00") || strings.Contains(signed, "前刹车片磨损") ||
+	if !strings.Contains(signed, "¥200.00") || !strings.Contains(signed, "张先生") || strings.Contains(signed, "¥700.00") || strings.Contains(signed, "前刹车片磨损") ||
 		!strings.Contains(signed, "第 1 版") || !strings.Contains(signed, "客户签字") {
 		t.Errorf("the signed estimate after an approved finding:\n%s", signed)
 	}

@@ -144,8 +144,9 @@ start("desk", async (main, ctx) => {
     rows = model.lists.jobs || [];
     draw();
     const now = rows.find((r) => r.id === selected);
-    // The open job's detail follows its changes.
-    if (selected && now && before && JSON.stringify(now) !== JSON.stringify(before)) showJob(selected);
+    // The open job's detail follows its changes, unless the advisor is
+    // filling in a change to it (it shows again once that is sent).
+    if (selected && now && before && JSON.stringify(now) !== JSON.stringify(before) && !detail.querySelector("#job-action form")) showJob(selected);
   }, (status) => {
     link.textContent = status === "online" ? t("desk.link.online") : t("desk.link.offline");
     link.className = status === "online" ? "muted link-state" : "late-text link-state";

@@ -46,7 +46,7 @@ export function revisionsPanel(d, who, currency, onDone) {
           r.reason ? el("div", { class: "muted" }, r.reason) : null,
           r.lines_unknown ? el("div", { class: "muted" }, t("desk.revisions.lines_unknown")) : null),
         el("td", {}, dateTime(r.at), el("div", { class: "muted" },
-          [vias[r.consent?.via] ? t(vias[r.consent.via].key) : r.consent?.via, r.consent?.who,
+          [vias[r.consent?.via] ? t(vias[r.consent.via].key) : r.consent?.via, r.consent?.who || d.customer,
             t("desk.revisions.by", { name: who.get(r.by)?.name || (r.by === "customer" ? t("desk.jobs.by_customer") : r.by) })].filter(Boolean).join(" · "))),
         el("td", { class: "num" }, money(r.totals.total, currency)),
         el("td", { class: "num" }, dateTime(r.promised_at)),
