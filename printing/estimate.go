@@ -1,6 +1,7 @@
 package printing
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -8,11 +9,32 @@ import (
 	"bayboard/internal/shop"
 )
 
-// Estimate writes the stamped cost and time estimate (费用和时间预估) on A4
-// or A5: the lines and total the customer agrees to before work starts, the
-// promised time, a customer signature line under the red "费用和时间预估"
-// seal, and the customer's QR code to follow the car.
+// Estimate writes the job's estimate as the customer signed it (revision
+// 1), or, before signing, as it stands to be signed: EstimateOf with the
+// signed revision.
 func (r *Renderer) Estimate(w io.Writer, d JobDoc, paper Paper) error {
+	var rev *shop.Revision
+	if d.Job != nil {
+		rev = d.Job.Signed()
+	}
+	return r.EstimateOf(w, d, rev, paper)
+}
+
+// EstimateOf writes the stamped cost and time estimate (费用和时间预估) on
+// A4 or A5: the lines and total the customer agreed to, the promised time,
+// a customer signature line under the red "费用和时间预估" seal, and the
+// customer's QR code to follow the car. With a revision it prints that
+// revision's lines, totals and time, never the job's current ones, and
+// names it (revision 1 is the signed estimate; a later one says what
+// changed, why and who agreed); without one, the estimate not yet signed.
+func (r *Renderer) EstimateOf(w io.Writer, d JobDoc, rev *shop.Revision, paper Paper) error {
+	if rev != nil && d.Job != nil {
+		// Everything the page prints of the job's scope is the revision's:
+		// the lines, the totals and the promised time in the header too.
+		j := *d.Job
+		j.Labour, j.Parts, j.PromisedAt = rev.Labour, rev.Parts, rev.PromisedAt
+		d.Job = &j
+	}
 	doc := r.newDoc(d.Lang, d.Shop, d.Now)
 	job, _, _ := d.parts()
 	f, err := newForm(doc, d.Shop, paper, doc.t("estimate_title"), job.ID, d.CustomerURL, doc.t("scan_customer"))
@@ -27,9 +49,22 @@ func (r *Renderer) Estimate(w io.Writer, d JobDoc, paper Paper) error {
 		f.section(f.t("requests"))
 		f.box(job.Requests, 1, 6)
 	}
+	totals := shop.TotalsOf(job.Labour, job.Parts)
+	if rev != nil {
+		totals = rev.Totals
+		f.gap(3)
+		f.highlight(f.revisionTitle(rev), f.revisionLine(rev, d.Customer))
+		if rev.Number > 1 && strings.TrimSpace(rev.Reason) != "" {
+			f.note(f.t("revision_reason") + rev.Reason)
+		}
+	}
 	f.gap(3)
-	f.jobLines(job.Labour, job.Parts)
-	f.estimateTotals(shop.TotalsOf(job.Labour, job.Parts), "estimate_total")
+	if rev != nil && rev.LinesUnknown {
+		f.note(f.t("revision_lines_unknown"))
+	} else {
+		f.jobLines(job.Labour, job.Parts)
+	}
+	f.estimateTotals(totals, "estimate_total")
 	f.highlight(f.t("promised"), f.dateTime(job.PromisedAt))
 	f.gap(2)
 	f.choices(d)
@@ -92,4 +127,24 @@ func (f *form) stampedSignature(s shop.Settings, r, reserve float64, purpose str
 	f.seal(f.right-r-4, cy, r, name, purpose, f.shortDate(f.now))
 	f.y = lineY + 6
 	f.floor = cy + r + 1
+}
+
+// revisionTitle names a revision: "第 1 版（客户签字）", "Revision 1 (signed)".
+func (f *form) revisionTitle(r *shop.Revision) string {
+	return fmt.Sprintf(f.t("revision_no"), r.Number) + " " + f.t("revision_kind_"+string(r.Kind))
+}
+
+// revisionLine says when the revision was agreed and how: the signature's
+// time, or the time, the way and the person who agreed (by default the
+// customer on record).
+func (f *form) revisionLine(r *shop.Revision, cust *shop.Customer) string {
+	line := f.dateTime(r.At) + "  " + f.t("consent_"+string(r.Consent.Via))
+	who := r.Consent.Who
+	if who == "" && cust != nil {
+		who = cust.Name
+	}
+	if who != "" {
+		line += " · " + who
+	}
+	return line
 }

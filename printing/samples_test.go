@@ -36,6 +36,10 @@ func TestWriteSamples(t *testing.T) {
 		"job-card":   func(b *bytes.Buffer) error { return r.JobCard(b, sampleJob()) },
 		"seat-label": func(b *bytes.Buffer) error { return r.SeatLabel(b, sampleJob(), LabelSize{}) },
 		"estimate":   func(b *bytes.Buffer) error { return r.Estimate(b, sampleJob(), A4) },
+		"estimate-revision-2": func(b *bytes.Buffer) error {
+			d := sampleRevisedJob()
+			return r.EstimateOf(b, d, d.Job.Revision(2), A4)
+		},
 		"settlement": func(b *bytes.Buffer) error { return r.Settlement(b, sampleSettlementSplit()) },
 		"bay-sheet":  func(b *bytes.Buffer) error { return r.BaySheet(b, sampleBays()) },
 		"badges":     func(b *bytes.Buffer) error { return r.Badges(b, badges) },

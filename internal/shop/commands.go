@@ -49,6 +49,8 @@ var commandTypes = map[string]commandType{
 	"open_job":           {func() Command { return &OpenJob{} }, deskRoles},
 	"update_estimate":    {func() Command { return &UpdateEstimate{} }, deskRoles},
 	"submit":             {func() Command { return &Submit{} }, deskRoles},
+	"agree_promise":      {func() Command { return &AgreePromise{} }, deskRoles},
+	"reopen_comeback":    {func() Command { return &ReopenComeback{} }, deskRoles},
 	"dispatch":           {func() Command { return &Dispatch{} }, []Role{RoleManager, RoleController, RoleAdvisor}},
 	"undispatch":         {func() Command { return &Undispatch{} }, []Role{RoleManager, RoleController, RoleAdvisor}},
 	"clock_on":           {func() Command { return &ClockOn{} }, floorRoles},

@@ -47,8 +47,28 @@ func (c *Customer) ForReader(a Actor) *Customer {
 func (js JobStatus) ForReader(a Actor) JobStatus {
 	if !MaySeeContact(a) {
 		js.Customer = ""
+		js.Job = js.Job.withoutConsenters()
 	}
 	return js
+}
+
+// withoutConsenters is the job, or a copy of it without the names of the
+// people who agreed to its revisions for the customer.
+func (j *Job) withoutConsenters() *Job {
+	if j == nil {
+		return j
+	}
+	for _, r := range j.Revisions {
+		if r.Consent.Who != "" {
+			c := *j
+			c.Revisions = append([]Revision(nil), j.Revisions...)
+			for i := range c.Revisions {
+				c.Revisions[i].Consent.Who = ""
+			}
+			return &c
+		}
+	}
+	return j
 }
 
 // ForReader returns the workshop as a reader may see it: every job's

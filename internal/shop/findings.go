@@ -91,6 +91,9 @@ type DecideFinding struct {
 	FindingID string `json:"finding_id"`
 	Approve   bool   `json:"approve"`
 	Via       string `json:"via"` // customer_page, phone, in_person
+	// Who is the person who agreed, when not the customer on record
+	// (someone speaking for them on the phone); empty: the customer.
+	Who string `json:"who,omitempty"`
 }
 
 func (c *DecideFinding) CommandType() string { return "decide_finding" }
@@ -100,6 +103,11 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 	case "customer_page", "phone", "in_person":
 	default:
 		return result{}, (&problems{{Field: "via", Message: "must be customer_page, phone or in_person"}}).err()
+	}
+	var p problems
+	checkText(&p, "who", c.Who, maxName, false)
+	if err := p.err(); err != nil {
+		return result{}, err
 	}
 	if err := c.permit(d, a); err != nil {
 		return result{}, err
@@ -131,6 +139,12 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 		checkJobBounds(&p, j.Labour, j.Parts)
 		if err := p.err(); err != nil {
 			return result{}, err
+		}
+		// After signing, the approval is the customer's consent to a new
+		// scope; before, the work joins the estimate they will sign.
+		if j.Signed() != nil {
+			d.revise(j, RevisionInput{Kind: RevisionFinding, Reason: f.Description, FindingID: f.ID,
+				Consent: Consent{Via: ConsentVia(c.Via), Who: c.Who}}, a, now)
 		}
 	}
 	return result{subject: f.ID, job: f.JobID}, nil

@@ -12,6 +12,7 @@ func cloneJob(j *Job) *Job {
 	c.Clock = append([]ClockSession(nil), j.Clock...)
 	c.Stages = append([]StageChange(nil), j.Stages...)
 	c.Discounts = append([]Discount(nil), j.Discounts...)
+	c.Revisions = append([]Revision(nil), j.Revisions...)
 	return &c
 }
 

@@ -12,9 +12,12 @@ type KPIs struct {
 	To   time.Time `json:"to"`
 
 	Delivered        int     `json:"delivered"`
-	OnTime           float64 `json:"on_time"`           // ready by the promised time
+	OnTime           float64 `json:"on_time"`           // ready by the promised time last agreed
+	OnTimeSigned     float64 `json:"on_time_signed"`    // ready by the promised time signed at reception
+	ReAgreed         int     `json:"re_agreed"`         // delivered with a promised time agreed again after signing
 	ReworkRate       float64 `json:"rework_rate"`       // failed a quality check (target ≤ 3%)
-	ComebackRate     float64 `json:"comeback_rate"`     // the car was back within 30 days
+	Comebacks        int     `json:"comebacks"`         // comebacks (返修) opened in the period
+	ComebackRate     float64 `json:"comeback_rate"`     // comebacks opened over jobs delivered (target ≤ 3%)
 	FirstTimeFix     float64 `json:"first_time_fix"`    // neither rework nor comeback
 	EstimateAccuracy float64 `json:"estimate_accuracy"` // settled within ±10% of the signed estimate
 	EstimateRatio    float64 `json:"estimate_ratio"`    // settled total over signed total
@@ -111,13 +114,15 @@ type KPIInput struct {
 func ComputeKPIs(input KPIInput) KPIs {
 	k := KPIs{From: input.From, To: input.To}
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(input.From) && t.Before(input.To) }
-	lastDelivery := map[string][]time.Time{}
+	// A delivered job came back when the advisor reopened it as a
+	// comeback (ReopenComeback), not merely when the car returned.
+	cameBack := map[string]bool{}
 	for _, j := range input.Jobs {
-		if d := j.EnteredStage(StageDelivered); !d.IsZero() {
-			lastDelivery[j.VehicleID] = append(lastDelivery[j.VehicleID], d)
+		if j.ComebackOf != "" {
+			cameBack[j.ComebackOf] = true
 		}
 	}
-	var onTime, rework, comeback, ftf, accurate, followed, followable int
+	var onTime, onTimeSigned, rework, ftf, accurate, followed, followable int
 	var estSum, setSum Money
 	var bayTime time.Duration
 	perBay := map[string]time.Duration{}
@@ -128,6 +133,9 @@ func ComputeKPIs(input KPIInput) KPIs {
 	}
 	for _, j := range input.Jobs {
 		if in(j.CreatedAt) {
+			if j.ComebackOf != "" {
+				k.Comebacks++
+			}
 			k.Opened++
 			if j.AppointmentID != "" {
 				k.AppointmentShare++
@@ -149,21 +157,24 @@ func ComputeKPIs(input KPIInput) KPIs {
 			continue
 		}
 		k.Delivered++
-		if ready := j.EnteredStage(StageReady); !ready.IsZero() && !ready.After(j.PromisedAt) {
+		ready := j.EnteredStage(StageReady)
+		if !ready.IsZero() && !ready.After(j.AgreedPromise()) {
 			onTime++
 		}
-		back := false
-		for _, prev := range lastDelivery[j.VehicleID] {
-			if j.CreatedAt.After(prev) && j.CreatedAt.Sub(prev) <= ComebackWindow {
-				back = true
-			}
+		signed := j.PromisedAt
+		if s := j.Signed(); s != nil {
+			signed = s.PromisedAt
+		}
+		if !ready.IsZero() && !ready.After(signed) {
+			onTimeSigned++
+		}
+		if j.ReAgreed() {
+			k.ReAgreed++
 		}
 		if j.Reworks > 0 {
 			rework++
 		}
-		if back {
-			comeback++
-		}
+		back := cameBack[j.ID] || j.ComebackOf != "" // came back, or is itself a redo
 		if j.Reworks == 0 && !back {
 			ftf++
 		}
@@ -195,8 +206,9 @@ func ComputeKPIs(input KPIInput) KPIs {
 		}
 	}
 	k.OnTime = ratio(onTime, k.Delivered)
+	k.OnTimeSigned = ratio(onTimeSigned, k.Delivered)
 	k.ReworkRate = ratio(rework, k.Delivered)
-	k.ComebackRate = ratio(comeback, k.Delivered)
+	k.ComebackRate = ratio(k.Comebacks, k.Delivered)
 	k.FirstTimeFix = ratio(ftf, k.Delivered)
 	withEstimate := 0
 	for _, j := range input.Jobs {

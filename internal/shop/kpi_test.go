@@ -35,8 +35,12 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 			Stages: stages(StageReception, at(23, 8, 0), StageDispatched, at(23, 8, 30), StageInProgress, at(23, 9, 0),
 				StageQualityCheck, at(23, 11, 0), StageReady, at(23, 11, 30), StageDelivered, at(23, 12, 0)),
 		},
-		{ // B: late, one rework, waited 2 h for parts, settled +50%, no call, a comeback of C.
-			ID: "B", VehicleID: "V2", CreatedAt: at(23, 9, 0), PromisedAt: at(23, 14, 0), Reworks: 1,
+		{ // B: late against the signed 14:00, on time against the 15:30 agreed
+			// after signing; one rework, waited 2 h for parts, settled +50%,
+			// no call, a comeback of C.
+			ID: "B", VehicleID: "V2", CreatedAt: at(23, 9, 0), PromisedAt: at(23, 15, 30), Reworks: 1, ComebackOf: "C",
+			Revisions: []Revision{{Number: 1, Kind: RevisionSigned, PromisedAt: at(23, 14, 0)},
+				{Number: 2, Kind: RevisionPromise, PromisedAt: at(23, 15, 30)}},
 			Labour: []Labour{{Name: "刹车", SoldHours: 3}}, Estimated: Totals{Total: 20000}, Delivery: &Delivery{Total: 30000},
 			Clock: []ClockSession{session("t2", at(23, 9, 30), at(23, 10, 0)), session("t2", at(23, 12, 0), at(23, 13, 0)),
 				session("t2", at(23, 13, 40), at(23, 14, 40))},
@@ -48,6 +52,10 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 		{ // C: V2's earlier visit, outside the period.
 			ID: "C", VehicleID: "V2", CreatedAt: at(10, 8, 0), PromisedAt: at(10, 12, 0),
 			Stages: stages(StageReception, at(10, 8, 0), StageDelivered, at(10, 12, 0)),
+		},
+		{ // C2: V1's visit 8 days before A: A is a return within 30 days, not a comeback.
+			ID: "C2", VehicleID: "V1", CreatedAt: at(15, 8, 0), PromisedAt: at(15, 12, 0),
+			Stages: stages(StageReception, at(15, 8, 0), StageDelivered, at(15, 12, 0)),
 		},
 		{ // D: arrived in the evening from an appointment, still in reception.
 			ID: "D", VehicleID: "V3", AppointmentID: "ap2", CreatedAt: at(23, 17, 0), PromisedAt: at(24, 12, 0),
@@ -62,9 +70,12 @@ func TestKPIsAgainstAHandComputedDay(t *testing.T) {
 	k := ComputeKPIs(KPIInput{Jobs: jobs, Appointments: appts, From: at(23, 0, 0), To: at(24, 0, 0), Now: at(27, 0, 0), Bays: 2, Open: EveryDay("08:00", "18:00").Schedule(time.UTC)})
 	want := map[string][2]float64{
 		"delivered":           {float64(k.Delivered), 2},
-		"on time":             {k.OnTime, 0.5},           // A ready 11:30 ≤ 12:00; B ready 15:00 > 14:00
+		"on time":             {k.OnTime, 1},             // A ready 11:30 ≤ 12:00; B ready 15:00 ≤ 15:30 agreed
+		"on time as signed":   {k.OnTimeSigned, 0.5},     // B ready 15:00 > 14:00 signed
+		"re-agreed":           {float64(k.ReAgreed), 1},  // B
 		"rework":              {k.ReworkRate, 0.5},       // B
-		"comeback":            {k.ComebackRate, 0.5},     // B, 13 days after C
+		"comebacks":           {float64(k.Comebacks), 1}, // B, opened as C's comeback; A's return is not one
+		"comeback":            {k.ComebackRate, 0.5},     // B over A, B delivered
 		"first-time fix":      {k.FirstTimeFix, 0.5},     // A
 		"estimate accuracy":   {k.EstimateAccuracy, 0.5}, // A within ±10%, B not
 		"estimate ratio":      {k.EstimateRatio, 1.35},   // (10500+30000)/(10000+20000)

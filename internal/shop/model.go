@@ -289,8 +289,14 @@ type Job struct {
 	// Discounts are the reductions given on the customer's lines or on
 	// the whole order, each with its reason (give_discount).
 	Discounts []Discount `json:"discounts,omitempty"`
-	Delivery  *Delivery  `json:"delivery,omitempty"`
-	FollowUp  *FollowUp  `json:"follow_up,omitempty"`
+	// Revisions are the agreed states of the scope: revision 1 is the
+	// signed estimate, each later one a change the customer agreed to
+	// (revisions.go). Labour, Parts and PromisedAt are the latest.
+	Revisions []Revision `json:"revisions"`
+	// ComebackOf is the first job of a repair this job redoes (返修).
+	ComebackOf string    `json:"comeback_of,omitempty"`
+	Delivery   *Delivery `json:"delivery,omitempty"`
+	FollowUp   *FollowUp `json:"follow_up,omitempty"`
 	// CustomerLinkGen is bumped to revoke the customer's QR links.
 	CustomerLinkGen int       `json:"customer_link_gen,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`

@@ -67,7 +67,8 @@ func TestApprovingAFindingKeepsTheJobWithinBounds(t *testing.T) {
 	for i := range labour {
 		labour[i] = Labour{Name: "大修", SoldHours: 1, Price: MaxLinePrice}
 	}
-	f.must(t, system, &UpdateEstimate{JobID: j.ID, Estimate: Estimate{Requests: "大修", PromisedAt: t0.Add(4 * time.Hour), Labour: labour}})
+	f.must(t, system, &UpdateEstimate{JobID: j.ID, Estimate: Estimate{Requests: "大修", PromisedAt: t0.Add(4 * time.Hour), Labour: labour},
+		Reason: "大修", Consent: &Consent{Via: ConsentInPerson}})
 	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "刹车盘磨损", Hours: 1}})
 	var id string
 	for fid := range f.state.Findings {

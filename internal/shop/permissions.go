@@ -281,7 +281,8 @@ func (s *State) MayOnJob(a Actor, jobID string) []string {
 	out := []string{}
 	for _, c := range []Command{&Submit{JobRef: ref}, &Dispatch{JobID: jobID}, &Undispatch{JobRef: ref},
 		&Resume{JobRef: ref}, &WashDone{JobRef: ref}, &Deliver{JobID: jobID}, &Cancel{JobID: jobID},
-		&SetPayer{JobID: jobID}, &GiveDiscount{JobID: jobID}} {
+		&SetPayer{JobID: jobID}, &GiveDiscount{JobID: jobID},
+		&AgreePromise{JobID: jobID}, &ReopenComeback{JobID: jobID}} {
 		if d.may(a, c) == nil {
 			out = append(out, c.CommandType())
 		}

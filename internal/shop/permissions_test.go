@@ -300,6 +300,7 @@ func TestMayOnJob(t *testing.T) {
 		"working": StageInProgress, "parts": StageWaitingParts, "washing": StageWashing, "ready": StageReady, "delivered": StageDelivered} {
 		st.Jobs[id] = &Job{ID: id, Stage: stage}
 	}
+	st.Jobs["signed"] = &Job{ID: "signed", Stage: StageInProgress, Revisions: []Revision{{Number: 1, Kind: RevisionSigned}}}
 	advisor, washer := Actor{UserID: "u-a", Roles: []Role{RoleAdvisor}}, Actor{UserID: "u-w", Roles: []Role{RoleWasher}}
 	cases := []struct {
 		who  Actor
@@ -316,7 +317,8 @@ func TestMayOnJob(t *testing.T) {
 		{advisor, "parts", "dispatch cancel set_payer give_discount"},
 		{advisor, "washing", "set_payer give_discount"},
 		{advisor, "ready", "deliver set_payer give_discount"},
-		{advisor, "delivered", ""},
+		{advisor, "delivered", "reopen_comeback"},
+		{advisor, "signed", "dispatch set_payer give_discount agree_promise"},
 		{washer, "washing", "wash_done"},
 		{washer, "ready", ""},
 		{advisor, "nowhere", ""},

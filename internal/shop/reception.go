@@ -184,11 +184,16 @@ func (c *OpenJob) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	return jobResult(j), nil
 }
 
-// UpdateEstimate changes the agreed work of an open job.
+// UpdateEstimate changes the agreed work of an open job. Before the
+// customer signs it is the advisor's to edit; after, a change to the
+// lines or the promised time is a correction the customer agreed to: it
+// carries the reason and the consent, and makes a revision.
 type UpdateEstimate struct {
 	kind
 	JobID string `json:"job_id"`
 	Estimate
+	Reason  string   `json:"reason,omitempty"`
+	Consent *Consent `json:"consent,omitempty"`
 }
 
 func (c *UpdateEstimate) CommandType() string { return "update_estimate" }
@@ -203,12 +208,42 @@ func (c *UpdateEstimate) apply(d *Draft, a Actor, now time.Time) (result, error)
 	}
 	var p problems
 	c.Estimate.check(&p, now, old.CreatedAt)
+	revised := old.Signed() != nil && (!old.PromisedAt.Equal(c.PromisedAt) || !sameLines(old, c.Labour, c.Parts))
+	if revised {
+		checkText(&p, "reason", c.Reason, maxText, true)
+		if c.Consent == nil {
+			p.add("consent.via", "is required")
+		} else {
+			checkStaffConsent(&p, *c.Consent)
+		}
+	}
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
 	j, _ := d.editJob(c.JobID, now)
 	c.Estimate.applyTo(j)
+	if revised {
+		d.revise(j, RevisionInput{Kind: RevisionCorrection, Reason: c.Reason, Consent: *c.Consent}, a, now)
+	}
 	return jobResult(j), nil
+}
+
+// sameLines reports whether a job's lines are the ones given.
+func sameLines(j *Job, labour []Labour, parts []PartLine) bool {
+	if len(j.Labour) != len(labour) || len(j.Parts) != len(parts) {
+		return false
+	}
+	for i := range labour {
+		if j.Labour[i] != labour[i] {
+			return false
+		}
+	}
+	for i := range parts {
+		if j.Parts[i] != parts[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Submit hands a received job, signed by the customer, to dispatch.
@@ -232,6 +267,7 @@ func (c *Submit) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	j := d.jobs.get(c.JobID)
 	at := now
 	j.SignedAt, j.Estimated = &at, TotalsOf(j.Labour, j.Parts)
+	d.revise(j, RevisionInput{Kind: RevisionSigned, Consent: Consent{Via: ConsentSignature}}, a, now)
 	return r, nil
 }
 

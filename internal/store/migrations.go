@@ -241,6 +241,168 @@ var migrations = []func(tx *bolt.Tx) error{
 		_, err := tx.CreateBucketIfNotExists(bucketSetAside)
 		return err
 	},
+	// 9: a job signed before revisions were kept gets revision 1, the
+	// signed estimate: its totals are the `estimated` totals fixed at
+	// signing, its time the signature's (`signed_at`), its signer the
+	// actor of the job's submit event, its promised time the job's. Its
+	// lines are the job's lines less those each approved finding added
+	// (one labour line named for the finding, with its hours, and its
+	// parts), kept only when they add up to the signed total; otherwise
+	// the revision says its lines are unknown and holds none, so no
+	// later line is ever shown as signed.
+	migrateSignedToRevision1,
+}
+
+// rebuiltRevision is revision 1 as migration 9 writes it; the shape is
+// written out here, not taken from shop.Revision, so that the migration
+// keeps doing what it did. Lines keep the bytes the job held.
+type rebuiltRevision struct {
+	Number       int               `json:"number"`
+	Kind         string            `json:"kind"`
+	At           json.RawMessage   `json:"at"`
+	By           string            `json:"by"`
+	Consent      rebuiltConsent    `json:"consent"`
+	Labour       []json.RawMessage `json:"labour"`
+	Parts        []json.RawMessage `json:"parts"`
+	Totals       json.RawMessage   `json:"totals"`
+	PromisedAt   json.RawMessage   `json:"promised_at"`
+	Rebuilt      bool              `json:"rebuilt"`
+	LinesUnknown bool              `json:"lines_unknown,omitempty"`
+}
+
+type rebuiltConsent struct {
+	Via string `json:"via"`
+	Who string `json:"who,omitempty"`
+}
+
+func migrateSignedToRevision1(tx *bolt.Tx) error {
+	jobs := records(tx, shop.KindJob)
+	if jobs == nil {
+		return nil
+	}
+	approved := map[string][]shop.Finding{}
+	if b := records(tx, shop.KindFinding); b != nil {
+		b.ForEach(func(_, v []byte) error {
+			var f shop.Finding
+			if json.Unmarshal(v, &f) == nil && f.Status == shop.FindingApproved {
+				approved[f.JobID] = append(approved[f.JobID], f)
+			}
+			return nil
+		})
+	}
+	return rewriteEach(jobs, func(job map[string]json.RawMessage) (bool, error) {
+		signedAt, ok := job["signed_at"]
+		if !ok || string(signedAt) == "null" {
+			return false, nil
+		}
+		if revs, ok := job["revisions"]; ok && string(revs) != "null" && string(revs) != "[]" {
+			return false, nil
+		}
+		var j struct {
+			ID        string          `json:"id"`
+			Labour    []shop.Labour   `json:"labour"`
+			Parts     []shop.PartLine `json:"parts"`
+			Estimated shop.Totals     `json:"estimated"`
+		}
+		var rawLines struct {
+			Labour []json.RawMessage `json:"labour"`
+			Parts  []json.RawMessage `json:"parts"`
+		}
+		whole, _ := json.Marshal(job)
+		if err := json.Unmarshal(whole, &j); err != nil {
+			return false, err
+		}
+		json.Unmarshal(whole, &rawLines)
+		r := rebuiltRevision{Number: 1, Kind: string(shop.RevisionSigned), At: signedAt, By: submitter(tx, j.ID),
+			Consent: rebuiltConsent{Via: string(shop.ConsentSignature)},
+			Totals:  job["estimated"], PromisedAt: job["promised_at"], Rebuilt: true,
+			Labour: []json.RawMessage{}, Parts: []json.RawMessage{}}
+		if r.PromisedAt == nil {
+			r.PromisedAt = json.RawMessage(`"0001-01-01T00:00:00Z"`)
+		}
+		if r.Totals == nil {
+			r.Totals = json.RawMessage(`{"labour":0,"parts":0,"total":0,"hours":0}`)
+		}
+		labour, parts := linesBeforeFindings(j.Labour, j.Parts, approved[j.ID])
+		if len(rawLines.Labour) == len(j.Labour) && len(rawLines.Parts) == len(j.Parts) &&
+			shop.TotalOf(pick(j.Labour, labour), pick(j.Parts, parts)) == j.Estimated.Total {
+			r.Labour, r.Parts = pick(rawLines.Labour, labour), pick(rawLines.Parts, parts)
+		} else {
+			r.LinesUnknown = true
+		}
+		out, err := json.Marshal([]rebuiltRevision{r})
+		job["revisions"] = out
+		return true, err
+	})
+}
+
+// linesBeforeFindings returns the indexes of the lines left when the lines
+// approved findings added are taken away: for each finding, the last
+// labour line named for it with its hours, and the last part line equal
+// to each of its parts (approval appends them).
+func linesBeforeFindings(labour []shop.Labour, parts []shop.PartLine, findings []shop.Finding) (keepLabour, keepParts []int) {
+	dropL, dropP := map[int]bool{}, map[int]bool{}
+	for _, f := range findings {
+		for i := len(labour) - 1; i >= 0; i-- {
+			if !dropL[i] && labour[i].Code == "" && labour[i].Name == f.Description && labour[i].SoldHours == f.Hours {
+				dropL[i] = true
+				break
+			}
+		}
+		for _, fp := range f.Parts {
+			for i := len(parts) - 1; i >= 0; i-- {
+				if !dropP[i] && parts[i] == fp {
+					dropP[i] = true
+					break
+				}
+			}
+		}
+	}
+	for i := range labour {
+		if !dropL[i] {
+			keepLabour = append(keepLabour, i)
+		}
+	}
+	for i := range parts {
+		if !dropP[i] {
+			keepParts = append(keepParts, i)
+		}
+	}
+	return keepLabour, keepParts
+}
+
+func pick[T any](all []T, at []int) []T {
+	out := make([]T, 0, len(at))
+	for _, i := range at {
+		out = append(out, all[i])
+	}
+	return out
+}
+
+// submitter is the actor of a job's submit event (the signature taken),
+// from the job's event index; "system" when the log no longer says.
+func submitter(tx *bolt.Tx, jobID string) string {
+	idx := tx.Bucket(bucketJobEvents)
+	events := tx.Bucket(bucketEvents)
+	if idx == nil || events == nil {
+		return "system"
+	}
+	b := idx.Bucket([]byte(jobID))
+	if b == nil {
+		return "system"
+	}
+	who := "system"
+	b.ForEach(func(k, _ []byte) error {
+		var ev struct {
+			Type  string `json:"type"`
+			Actor string `json:"actor"`
+		}
+		if json.Unmarshal(events.Get(k), &ev) == nil && ev.Type == "submit" && ev.Actor != "" {
+			who = ev.Actor
+		}
+		return nil
+	})
+	return who
 }
 
 // setAsideVersion is the schema version that has set_aside/ (migration 8;

@@ -386,6 +386,65 @@ var migrationTests = []func(t *testing.T){
 			}
 		})
 	},
+	func(t *testing.T) {
+		atSchema1(t, func(tx *bolt.Tx) {
+			jobs, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindJob))
+			findings, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindFinding))
+			before := map[string]string{
+				// Signed at 47,800; a finding of 80,000 approved later added
+				// its labour line and two discs.
+				"J1": `{"id":"J1","customer_id":"cu-1","stage":"in_progress","promised_at":"2026-11-23T13:00:00Z","signed_at":"2026-11-23T09:02:00Z",` +
+					`"estimated":{"labour":35000,"parts":12800,"total":47800,"hours":2},` +
+					`"labour":[{"name":"更换机油","sold_hours":1,"price":20000},{"name":"检查刹车","sold_hours":1,"price":15000},{"name":"前刹车盘磨损","sold_hours":1,"price":30000}],` +
+					`"parts":[{"name":"机油滤清器","quantity":1,"unit_price":12800},{"name":"刹车盘","quantity":2,"unit_price":25000}],"future_field":7}`,
+				// Signed at 10,000, then changed with nothing to explain it.
+				"J2": `{"id":"J2","customer_id":"cu-1","stage":"delivered","promised_at":"2026-11-20T13:00:00Z","signed_at":"2026-11-20T09:00:00Z",` +
+					`"estimated":{"labour":10000,"parts":0,"total":10000,"hours":1},"labour":[{"name":"检查","sold_hours":1,"price":20000}],"parts":[]}`,
+				"J3": `{"id":"J3","customer_id":"cu-1","stage":"reception","promised_at":"2026-11-23T13:00:00Z","labour":[],"parts":[]}`,
+				"J4": `{"id":"J4","customer_id":"cu-1","stage":"in_progress","signed_at":"2026-11-23T09:00:00Z","revisions":[{"number":1,"kind":"signed"}]}`,
+			}
+			for id, v := range before {
+				jobs.Put([]byte(id), []byte(v))
+			}
+			findings.Put([]byte("fi-1"), []byte(`{"id":"fi-1","job_id":"J1","description":"前刹车盘磨损","hours":1,"price":80000,"status":"approved",`+
+				`"parts":[{"name":"刹车盘","quantity":2,"unit_price":25000}]}`))
+			findings.Put([]byte("fi-2"), []byte(`{"id":"fi-2","job_id":"J1","description":"检查刹车","hours":1,"price":15000,"status":"declined","parts":[]}`))
+			tx.Bucket(bucketEvents).Put(u64(7), []byte(`{"seq":7,"actor":"user-1","type":"submit","job_id":"J1"}`))
+			idx, _ := tx.CreateBucketIfNotExists(bucketJobEvents)
+			j1, _ := idx.CreateBucket([]byte("J1"))
+			j1.Put(u64(7), present)
+			if err := migrations[8](tx); err != nil {
+				t.Fatal(err)
+			}
+			read := func(id string) shop.Job {
+				var j shop.Job
+				if err := json.Unmarshal(jobs.Get([]byte(id)), &j); err != nil {
+					t.Fatal(err)
+				}
+				return j
+			}
+			j := read("J1")
+			r := j.Signed()
+			if len(j.Revisions) != 1 || r == nil || r.Kind != shop.RevisionSigned || !r.Rebuilt || r.LinesUnknown || r.By != "user-1" ||
+				r.Consent != (shop.Consent{Via: shop.ConsentSignature}) || r.Totals.Total != 47800 ||
+				!r.At.Equal(time.Date(2026, 11, 23, 9, 2, 0, 0, time.UTC)) || !r.PromisedAt.Equal(time.Date(2026, 11, 23, 13, 0, 0, 0, time.UTC)) ||
+				len(r.Labour) != 2 || r.Labour[1].Name != "检查刹车" || len(r.Parts) != 1 || r.Parts[0].Name != "机油滤清器" {
+				t.Errorf("J1's revision 1: %+v", j.Revisions)
+			}
+			if len(j.Labour) != 3 || len(j.Parts) != 2 || !strings.Contains(string(jobs.Get([]byte("J1"))), `"future_field":7`) {
+				t.Errorf("J1's own lines or fields changed: %s", jobs.Get([]byte("J1")))
+			}
+			j = read("J2")
+			if r := j.Signed(); r == nil || !r.LinesUnknown || len(r.Labour) != 0 || r.Totals.Total != 10000 || r.By != "system" {
+				t.Errorf("J2's revision 1: %+v", j.Revisions)
+			}
+			for _, id := range []string{"J3", "J4"} {
+				if got := string(jobs.Get([]byte(id))); got != before[id] {
+					t.Errorf("%s was rewritten: %s", id, got)
+				}
+			}
+		})
+	},
 }
 
 // has reports whether a key is present; bbolt's Get returns nil for an

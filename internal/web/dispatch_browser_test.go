@@ -153,7 +153,7 @@ func TestTheKPIPageShowsThePeriodsFigures(t *testing.T) {
 				t.Errorf("%s: %s shows %v, the API said %v before and %v after", preset, name, got, first, want)
 			}
 			switch name {
-			case "parts_wait_hours", "delivered", "bay_utilisation":
+			case "parts_wait_hours", "delivered", "bay_utilisation", "re_agreed", "comebacks":
 			default:
 				if p, q := fmt.Sprintf("%.1f%%", 100*first), fmt.Sprintf("%.1f%%", 100*want); texts[name] != p && texts[name] != q {
 					t.Errorf("%s: %s reads %q, want %q", preset, name, texts[name], q)

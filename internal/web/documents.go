@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"bayboard/internal/shop"
@@ -37,7 +38,8 @@ func (s *Server) jobDoc(c *fiber.Ctx, st *shop.State, j *shop.Job, language stri
 }
 
 // renderJobDocument draws one of a job's documents.
-func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kind, paper printing.Paper) ([]byte, error) {
+// An estimate prints a revision (0: the signed one).
+func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kind, paper printing.Paper, revision int) ([]byte, error) {
 	st := s.eng.State()
 	j := s.job(jobID)
 	if j == nil {
@@ -55,7 +57,12 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 	case printing.KindSeatLabel:
 		err = s.printing.SeatLabel(&buf, doc, printing.LabelSizeOf(st.Settings))
 	case printing.KindEstimate:
-		err = s.printing.Estimate(&buf, doc, paper)
+		rev, err := j.EstimateRevision(revision)
+		if err != nil {
+			return nil, err
+		}
+		err = s.printing.EstimateOf(&buf, doc, rev, paper)
+		return buf.Bytes(), err
 	case printing.KindSettlement:
 		if j.Stage != shop.StageReady && j.Stage != shop.StageDelivered {
 			return nil, &shop.Error{Code: shop.CodeConflict, Message: fmt.Sprintf("job %s is %s; the settlement prints when the car is ready", j.ID, j.Stage)}
@@ -77,6 +84,19 @@ func paperOf(v string) (printing.Paper, error) {
 	return "", &shop.Error{Code: shop.CodeInvalid, Message: "unknown paper", Fields: []shop.FieldError{{Field: "paper", Message: "A4 or A5"}}}
 }
 
+// revisionOf reads ?revision=: empty for the signed estimate, or a
+// revision's number.
+func revisionOf(v string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, &shop.Error{Code: shop.CodeInvalid, Message: "unknown revision", Fields: []shop.FieldError{{Field: "revision", Message: "is not a revision number"}}}
+	}
+	return n, nil
+}
+
 func sendPDF(c *fiber.Ctx, name string, pdf []byte) error {
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+name+`"`)
@@ -96,7 +116,11 @@ func (s *Server) jobDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pdf, err := s.renderJobDocument(c, c.Params("id"), kind, paper)
+	revision, err := revisionOf(c.Query("revision"))
+	if err != nil {
+		return err
+	}
+	pdf, err := s.renderJobDocument(c, c.Params("id"), kind, paper, revision)
 	if err != nil {
 		return err
 	}
@@ -111,6 +135,8 @@ func (s *Server) printJob(c *fiber.Ctx) error {
 		Printer string `json:"printer,omitempty"`
 		Paper   string `json:"paper,omitempty"`
 		Copies  int    `json:"copies,omitempty"`
+		// Revision is the estimate's revision to print; 0: the signed one.
+		Revision int `json:"revision,omitempty"`
 	}
 	if err := decodeBody(c, &req); err != nil {
 		return err
@@ -130,7 +156,7 @@ func (s *Server) printJob(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pdf, err := s.renderJobDocument(c, c.Params("id"), kind, paper)
+	pdf, err := s.renderJobDocument(c, c.Params("id"), kind, paper, req.Revision)
 	if err != nil {
 		return err
 	}

@@ -240,6 +240,8 @@ var whoMayGive = map[string]string{
 	"wash_done":            "M.C....W..",
 	"deliver":              "MA......K.",
 	"cancel":               "MA........",
+	"agree_promise":        "MA........",
+	"reopen_comeback":      "MA........",
 	"request_parts":        "MACLT.P...",
 	"update_parts":         "M.....P...",
 	"report_finding":       "MACLT.....",

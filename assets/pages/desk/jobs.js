@@ -8,6 +8,7 @@
 
 import { start, api, command, el, t, money, notice, problemText } from "/assets/staff/app.js";
 import { watchJobs, stageChip, flagChips, dateTime, names, printPanel } from "/assets/staff/advisor.js";
+import { revisionsPanel } from "/assets/staff/revisions.js";
 
 const filters = [
   { id: "mine", key: "desk.jobs.filter_mine", test: (j, u) => j.advisor_id === u.id },
@@ -41,6 +42,8 @@ const eventKeys = {
   record_followup: { key: "desk.event.record_followup" },
   close_complaint: { key: "desk.event.close_complaint" },
   revoke_customer_link: { key: "desk.event.revoke_customer_link" },
+  agree_promise: { key: "desk.event.agree_promise" },
+  reopen_comeback: { key: "desk.event.reopen_comeback" },
 };
 
 start("desk", async (main, ctx) => {
@@ -131,7 +134,12 @@ start("desk", async (main, ctx) => {
       return;
     }
     if (id !== selected) return;
-    detail.replaceChildren(...jobDetail(job, events, who, ctx.settings.currency, () => showJob(id)));
+    detail.replaceChildren(...jobDetail(job, events, who, ctx.settings.currency, (out) => {
+      // A comeback opens its new job; any other change shows this one again.
+      const next = out?.event?.type === "reopen_comeback" ? out.event.job_id : id;
+      if (next !== id) select(next);
+      else showJob(id);
+    }));
   }
 
   watchJobs(user, (model) => {
@@ -139,8 +147,9 @@ start("desk", async (main, ctx) => {
     rows = model.lists.jobs || [];
     draw();
     const now = rows.find((r) => r.id === selected);
-    // The open job's detail follows its changes.
-    if (selected && now && before && JSON.stringify(now) !== JSON.stringify(before)) showJob(selected);
+    // The open job's detail follows its changes, unless the advisor is
+    // filling in a change to it (it shows again once that is sent).
+    if (selected && now && before && JSON.stringify(now) !== JSON.stringify(before) && !detail.querySelector("#job-action form")) showJob(selected);
   }, (status) => {
     link.textContent = status === "online" ? t("desk.link.online") : t("desk.link.offline");
     link.className = status === "online" ? "muted link-state" : "late-text link-state";
@@ -202,6 +211,8 @@ function jobDetail(d, events, who, currency, reload) {
   const total = j.labour.reduce((s, l) => s + l.price, 0) + j.parts.reduce((s, p) => s + Math.round(p.quantity * p.unit_price), 0);
   out.push(el("table", { class: "table compact" }, el("tbody", {}, lines),
     el("tfoot", {}, el("tr", {}, el("td", { colspan: 2 }, t("desk.total")), el("td", { class: "num" }, money(total, currency))))));
+
+  out.push(...revisionsPanel(d, who, currency, reload));
 
   const open = d.parts_requests.filter((p) => ["requested", "picked", "on_order"].includes(p.status));
   if (open.length) {

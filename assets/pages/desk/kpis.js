@@ -77,7 +77,11 @@ start("desk", async (main, ctx) => {
     const tiles = el(
       "div",
       { class: "tiles" },
-      rate("on_time", t("desk.kpis.on_time"), k.on_time, { good: 0.9, fair: 0.75, sub: t("desk.kpis.of_delivered", { n: k.delivered }) }),
+      rate("on_time", t("desk.kpis.on_time"), k.on_time, {
+        good: 0.9,
+        fair: 0.75,
+        sub: t("desk.kpis.on_time_sub", { n: k.delivered, re_agreed: k.re_agreed, signed: percent(k.on_time_signed) }),
+      }),
       rate("rework_rate", t("desk.kpis.rework_rate"), k.rework_rate, {
         good: REWORK_TARGET,
         fair: REWORK_TARGET,
@@ -92,7 +96,7 @@ start("desk", async (main, ctx) => {
         lowIsGood: true,
         scale: 0.1,
         target: REWORK_TARGET,
-        sub: t("desk.kpis.target", { target: percent(REWORK_TARGET) }),
+        sub: t("desk.kpis.comebacks", { n: k.comebacks, target: percent(REWORK_TARGET) }),
       }),
       rate("first_time_fix", t("desk.kpis.first_time_fix"), k.first_time_fix, { good: 0.95, fair: 0.9 }),
       rate("estimate_accuracy", t("desk.kpis.estimate_accuracy"), k.estimate_accuracy, {
@@ -114,6 +118,8 @@ start("desk", async (main, ctx) => {
       }),
       tile("parts_wait_hours", t("desk.kpis.parts_wait"), hours(k.parts_wait_hours), k.parts_wait_hours),
       tile("delivered", t("desk.kpis.delivered"), String(k.delivered), k.delivered, { sub: t("desk.kpis.opened", { n: k.opened }) }),
+      tile("re_agreed", t("desk.kpis.re_agreed"), String(k.re_agreed), k.re_agreed, { sub: t("desk.kpis.re_agreed_sub") }),
+      tile("comebacks", t("desk.kpis.comebacks_count"), String(k.comebacks), k.comebacks, { sub: t("desk.kpis.comebacks_sub") }),
     );
     const techs = k.technicians || [];
     const bays_ = k.bays || [];
