@@ -132,5 +132,6 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		why.add("explanation", "explain why the settlement differs from the estimate")
 		return result{}, why.err()
 	}
+	scheduleService(d, j, c.NextServiceAt, c.NextServiceKM, now)
 	return r, nil
 }

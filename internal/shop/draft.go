@@ -97,42 +97,44 @@ func (l *layer[T]) merged() map[string]*T {
 // Draft is a batch of changes over a published State. Commands are applied
 // one by one; one that fails leaves the draft as it was before it.
 type Draft struct {
-	base         *State
-	settings     *Settings
-	loc          *time.Location // the time zone of new settings
-	bays         layer[Bay]
-	teams        layer[Team]
-	technicians  layer[Technician]
-	users        layer[User]
-	customers    layer[Customer]
-	vehicles     layer[Vehicle]
-	appointments layer[Appointment]
-	jobs         layer[Job]
-	parts        layer[PartsRequest]
-	findings     layer[Finding]
-	operations   layer[Operation]
-	catalogParts layer[CatalogPart]
-	counters     map[string]int
-	undo         []func()
-	events       []Event
+	base            *State
+	settings        *Settings
+	loc             *time.Location // the time zone of new settings
+	bays            layer[Bay]
+	teams           layer[Team]
+	technicians     layer[Technician]
+	users           layer[User]
+	customers       layer[Customer]
+	vehicles        layer[Vehicle]
+	appointments    layer[Appointment]
+	jobs            layer[Job]
+	parts           layer[PartsRequest]
+	findings        layer[Finding]
+	operations      layer[Operation]
+	catalogParts    layer[CatalogPart]
+	recommendations layer[Recommendation]
+	counters        map[string]int
+	undo            []func()
+	events          []Event
 }
 
 // NewDraft starts a batch of changes over s.
 func NewDraft(s *State) *Draft {
 	return &Draft{
-		base:         s,
-		bays:         layer[Bay]{base: s.Bays},
-		teams:        layer[Team]{base: s.Teams},
-		technicians:  layer[Technician]{base: s.Technicians},
-		users:        layer[User]{base: s.Users},
-		customers:    layer[Customer]{base: s.Customers},
-		vehicles:     layer[Vehicle]{base: s.Vehicles},
-		appointments: layer[Appointment]{base: s.Appointments},
-		jobs:         layer[Job]{base: s.Jobs},
-		parts:        layer[PartsRequest]{base: s.PartsRequests},
-		findings:     layer[Finding]{base: s.Findings},
-		operations:   layer[Operation]{base: s.Operations},
-		catalogParts: layer[CatalogPart]{base: s.CatalogParts},
+		base:            s,
+		bays:            layer[Bay]{base: s.Bays},
+		teams:           layer[Team]{base: s.Teams},
+		technicians:     layer[Technician]{base: s.Technicians},
+		users:           layer[User]{base: s.Users},
+		customers:       layer[Customer]{base: s.Customers},
+		vehicles:        layer[Vehicle]{base: s.Vehicles},
+		appointments:    layer[Appointment]{base: s.Appointments},
+		jobs:            layer[Job]{base: s.Jobs},
+		parts:           layer[PartsRequest]{base: s.PartsRequests},
+		findings:        layer[Finding]{base: s.Findings},
+		operations:      layer[Operation]{base: s.Operations},
+		catalogParts:    layer[CatalogPart]{base: s.CatalogParts},
+		recommendations: layer[Recommendation]{base: s.Recommendations},
 	}
 }
 
@@ -273,6 +275,7 @@ func (d *Draft) Records() []Record {
 	rs = appendRecords(rs, KindFinding, &d.findings, func(v *Finding) string { return v.ID })
 	rs = appendRecords(rs, KindOperation, &d.operations, func(v *Operation) string { return v.Code })
 	rs = appendRecords(rs, KindCatalogPart, &d.catalogParts, func(v *CatalogPart) string { return v.Number })
+	rs = appendRecords(rs, KindRecommendation, &d.recommendations, func(v *Recommendation) string { return v.ID })
 	for name, v := range d.counters {
 		rs = append(rs, Record{KindCounter, name, &Counter{Name: name, Value: v}})
 	}
@@ -308,6 +311,7 @@ func (d *Draft) Publish() *State {
 	s.Findings = d.findings.merged()
 	s.Operations = d.operations.merged()
 	s.CatalogParts = d.catalogParts.merged()
+	s.Recommendations = d.recommendations.merged()
 	if len(d.counters) > 0 {
 		s.Counters = make(map[string]int, len(d.base.Counters)+len(d.counters))
 		for k, v := range d.base.Counters {

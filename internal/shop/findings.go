@@ -114,6 +114,9 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 		if err := p.err(); err != nil {
 			return result{}, err
 		}
+	} else {
+		// Declined work stays with the car, offered at its next visit.
+		recommendDeclined(d, &f, j, now)
 	}
 	return result{subject: f.ID, job: f.JobID}, nil
 }
