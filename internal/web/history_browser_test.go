@@ -121,3 +121,82 @@ func TestReceptionOfACarWithNoHistory(t *testing.T) {
 	}
 	livetest.Screenshot(t, ctx, "desk-reception-no-history")
 }
+
+// deliverWithNextService takes a car without a job through a quick job
+// to delivery, agreeing its next service in five days: the follow-up
+// desk's reminder call is due at once.
+func deliverWithNextService(t *testing.T, ls *livetest.Server) *shop.Vehicle {
+	t.Helper()
+	st := ls.Engine.State()
+	busyBay, busyCar := map[string]bool{}, map[string]bool{}
+	for _, j := range st.OpenJobs() {
+		if shop.OnBay(j.Stage) {
+			busyBay[j.BayID] = true
+		}
+		busyCar[j.VehicleID] = true
+	}
+	var car *shop.Vehicle
+	for _, v := range st.Vehicles {
+		if !busyCar[v.ID] && (car == nil || v.ID < car.ID) {
+			car = v
+		}
+	}
+	var bay *shop.Bay
+	for _, b := range st.Bays {
+		if !busyBay[b.ID] && b.Active && b.Kind != shop.BayWash && (bay == nil || b.ID < bay.ID) {
+			bay = b
+		}
+	}
+	var tech *shop.Technician
+	for _, tc := range st.Technicians {
+		if tc.Active && (tech == nil || tc.ID < tech.ID) {
+			tech = tc
+		}
+	}
+	if car == nil || bay == nil || tech == nil {
+		t.Fatal("the demo shop has no free car, bay or technician")
+	}
+	now := ls.Clock.Now()
+	ls.Command(map[string]any{"type": "open_job", "customer_id": car.CustomerID, "vehicle_id": car.ID, "requests": "保养",
+		"promised_at": now.Add(3 * time.Hour).Format(time.RFC3339), "labour": []map[string]any{{"name": "保养", "sold_hours": 1, "price": 30000}}})
+	var jobID string
+	for _, j := range ls.Engine.State().OpenJobs() {
+		if j.VehicleID == car.ID {
+			jobID = j.ID
+		}
+	}
+	for _, c := range []map[string]any{
+		{"type": "submit", "job_id": jobID},
+		{"type": "dispatch", "job_id": jobID, "team_id": tech.TeamID, "tech_ids": []string{tech.ID}, "bay_id": bay.ID},
+		{"type": "clock_on", "job_id": jobID, "tech_id": tech.ID},
+		{"type": "finish", "job_id": jobID, "tech_id": tech.ID},
+		{"type": "qc", "job_id": jobID, "step": "team", "pass": true},
+		{"type": "qc", "job_id": jobID, "step": "final", "pass": true},
+		{"type": "deliver", "job_id": jobID, "next_service_at": now.Add(5 * 24 * time.Hour).Format(time.RFC3339), "next_service_km": car.MileageKM + 5000},
+	} {
+		ls.Command(c)
+	}
+	return ls.Engine.State().Vehicles[car.ID]
+}
+
+// The next service agreed at delivery comes back as a reminder call on
+// the follow-up desk, with the customer's phone; once called, it goes.
+func TestTheFollowUpDeskCallsAboutTheNextService(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 900)
+	car := deliverWithNextService(t, ls)
+	owner := ls.Engine.State().Customers[car.CustomerID]
+	signIn(t, ctx, ls, "followup", "/desk/followups")
+	card := `#service-reminders form[data-vehicle=` + quote(car.ID) + `]`
+	livetest.WaitFor(t, ctx, "the reminder call", `!!document.querySelector(`+quote(card)+`)`, 10*time.Second)
+	if text := livetest.Eval[string](t, ctx, `document.querySelector(`+quote(card)+`).textContent`); !strings.Contains(text, owner.Phone) || !strings.Contains(text, car.Plate) {
+		t.Errorf("the reminder reads %q, want the plate and %s", text, owner.Phone)
+	}
+	livetest.Eval[bool](t, ctx, `(document.getElementById("service-reminders").scrollIntoView(), true)`)
+	livetest.Screenshot(t, ctx, "desk-followups-service")
+	fill(t, ctx, card, map[string]any{"notes": "周六来 Saturday"}, true)
+	livetest.WaitFor(t, ctx, "the call recorded", `!document.querySelector(`+quote(card)+`)`, 10*time.Second)
+	if n := ls.Engine.State().Vehicles[car.ID].NextService; n == nil || n.RemindedAt == nil {
+		t.Errorf("the car's next service after the call: %+v", n)
+	}
+}
