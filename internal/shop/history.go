@@ -224,6 +224,22 @@ func takeRecommendations(d *Draft, a Actor, jobID string, ids []string, now time
 	}
 }
 
+// reopenTaken offers again the recommendations a cancelled job had
+// taken: the work was not done.
+func reopenTaken(d *Draft, jobID string) {
+	var taken []*Recommendation
+	d.recommendations.each(func(r *Recommendation) {
+		if r.Status == RecommendationTaken && r.TakenByJob == jobID {
+			taken = append(taken, r)
+		}
+	})
+	for _, r := range taken {
+		open := *r
+		open.Status, open.TakenByJob, open.ClosedBy, open.ClosedAt = RecommendationOpen, "", "", nil
+		set(d, &d.recommendations, open.ID, &open)
+	}
+}
+
 // recommendDeclined keeps a finding the customer declined as a
 // recommendation for the car, offered again at its next visit.
 func recommendDeclined(d *Draft, f *Finding, j *Job, now time.Time) {

@@ -143,6 +143,14 @@ func TestANewJobTakesOnlyTheCarsOpenRecommendations(t *testing.T) {
 	if r := f.state.Recommendations["re-1"]; r.Status != RecommendationTaken || r.TakenByJob != "20261123-0001" {
 		t.Errorf("re-1 after the job opened: %+v", r)
 	}
+	// The job is cancelled: the work was not done, and is offered again.
+	f.must(t, advisor, &Cancel{JobID: "20261123-0001", Reason: "客户改期"})
+	if r := f.state.Recommendations["re-1"]; r.Status != RecommendationOpen || r.TakenByJob != "" || r.ClosedAt != nil {
+		t.Errorf("re-1 after its job was cancelled: %+v", r)
+	}
+	if r := f.state.Recommendations["re-3"]; r.Status != RecommendationDone {
+		t.Errorf("a recommendation closed before stays so: %+v", r)
+	}
 }
 
 // The history lists the car's closed visits newest first, with their

@@ -270,6 +270,7 @@ func (c *Cancel) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	j := d.jobs.get(c.JobID)
 	j.CancelReason = c.Reason
 	j.closeClock("", now, "cancelled")
+	reopenTaken(d, j.ID)
 	for _, pr := range d.jobParts(j.ID) {
 		if pr.Open() {
 			n := *pr
