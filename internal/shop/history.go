@@ -119,29 +119,6 @@ func (c *RecordRecommendation) apply(d *Draft, a Actor, now time.Time) (result, 
 	return result{subject: r.ID, job: c.JobID}, nil
 }
 
-// permit: a recommendation is for a vehicle of the shop; one made at a
-// visit names a job of that vehicle; the floor records one only on a job
-// that is theirs (mayWorkOn), the desk on any vehicle.
-func (c *RecordRecommendation) permit(d *Draft, a Actor) error {
-	if d.vehicles.get(c.VehicleID) == nil {
-		return (&problems{{Field: "vehicle_id", Message: "is not a vehicle"}}).err()
-	}
-	if c.JobID == "" {
-		if floorOnly(a, c.CommandType()) {
-			return forbidden("the floor records a recommendation on a job dispatched to them")
-		}
-		return nil
-	}
-	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
-	if err != nil {
-		return err
-	}
-	if j.VehicleID != c.VehicleID {
-		return (&problems{{Field: "job_id", Message: "is a job of another vehicle"}}).err()
-	}
-	return nil
-}
-
 // CloseRecommendation marks a recommendation done (elsewhere, or by the
 // customer's own arrangement) or dismissed, with the reason.
 type CloseRecommendation struct {
@@ -172,20 +149,12 @@ func (c *CloseRecommendation) apply(d *Draft, a Actor, now time.Time) (result, e
 	return result{subject: r.ID}, nil
 }
 
-// permit: only an open recommendation is closed.
-func (c *CloseRecommendation) permit(d *Draft, a Actor) error {
-	return d.openRecommendation(c.RecommendationID, "recommendation_id", "")
-}
-
-// openRecommendation checks that a recommendation exists, is open and,
-// when vehicleID is given, is that vehicle's.
-func (d *Draft) openRecommendation(id, field, vehicleID string) error {
+// openRecommendation checks that a recommendation exists and is open.
+func (d *Draft) openRecommendation(id string) error {
 	r := d.recommendations.get(id)
 	switch {
 	case r == nil:
 		return notFound("recommendation", id)
-	case vehicleID != "" && r.VehicleID != vehicleID:
-		return (&problems{{Field: field, Message: fmt.Sprintf("recommendation %s is for another vehicle", id)}}).err()
 	case r.Status != RecommendationOpen:
 		return conflict("recommendation %s is %s already", id, r.Status)
 	}

@@ -159,17 +159,3 @@ func (c *RecordServiceReminder) apply(d *Draft, a Actor, now time.Time) (result,
 	set(d, &d.vehicles, v.ID, &v)
 	return result{subject: v.ID}, nil
 }
-
-// permit: a car is called about a next service it has, once.
-func (c *RecordServiceReminder) permit(d *Draft, a Actor) error {
-	v := d.vehicles.get(c.VehicleID)
-	switch {
-	case v == nil:
-		return notFound("vehicle", c.VehicleID)
-	case v.NextService == nil:
-		return conflict("vehicle %s has no next service agreed", v.ID)
-	case v.NextService.RemindedAt != nil:
-		return conflict("the customer of vehicle %s was reminded already", v.ID)
-	}
-	return nil
-}

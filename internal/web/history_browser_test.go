@@ -120,6 +120,20 @@ func TestReceptionOfACarWithNoHistory(t *testing.T) {
 		t.Errorf("the empty history reads %q", text)
 	}
 	livetest.Screenshot(t, ctx, "desk-reception-no-history")
+
+	// The customer will not have the wipers done today: the advisor
+	// notes them for the next visit, and they are offered at once.
+	fill(t, ctx, "form#note-recommendation", map[string]any{"description": "雨刮片老化 Wipers worn", "hours": "0.2", "labour_price": "20"}, true)
+	livetest.WaitFor(t, ctx, "the note offered", `document.querySelectorAll("#history [data-recommendation]").length === 1 && !document.querySelector("#history #no-recommendations")`, 10*time.Second)
+	var car *shop.Vehicle
+	for _, v := range ls.Engine.State().Vehicles {
+		if v.Plate == "京Q·12321" {
+			car = v
+		}
+	}
+	if recs := ls.Engine.State().VehicleRecommendations(car.ID); len(recs) != 1 || recs[0].LabourPrice != 2000 || recs[0].Hours != 0.2 || recs[0].JobID != "" {
+		t.Errorf("the advisor's note: %+v", recs)
+	}
 }
 
 // deliverWithNextService takes a car without a job through a quick job

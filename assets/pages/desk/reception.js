@@ -169,7 +169,25 @@ start("desk", async (main, ctx) => {
         return;
       }
       const close = ctx.may.includes("close_recommendation") ? closeForm : null;
-      history.replaceChildren(historyPanel(h, { currency, offer: takeRecommendation, close }));
+      const panel = historyPanel(h, { currency, offer: takeRecommendation, close });
+      if (ctx.may.includes("record_recommendation")) panel.append(noteForm());
+      history.replaceChildren(panel);
+    }
+    // noteForm records work the customer will not have now, offered at
+    // the car's next visit (建议维修项目).
+    function noteForm() {
+      const nf = el("form", { class: "toolbar", id: "note-recommendation", novalidate: true },
+        el("input", { name: "description", "data-field": "description", class: "grow", placeholder: t("desk.history.note"), "aria-label": t("desk.history.note") }),
+        el("label", {}, el("span", {}, t("desk.history.hours")), el("input", { type: "number", name: "hours", "data-field": "hours", min: 0, step: "any", value: 0, style: "width:5rem" })),
+        el("label", {}, el("span", {}, t("desk.history.labour_price")), el("input", { type: "number", name: "labour_price", "data-field": "labour_price", min: 0, step: "any", value: 0, style: "width:7rem" })),
+        el("label", { class: "check" }, el("input", { type: "checkbox", name: "safety" }), el("span", {}, t("history.safety"))),
+        el("button", { type: "submit", class: "small" }, t("desk.history.record")));
+      form(nf, (key) => command({ type: "record_recommendation", vehicle_id: hit.vehicle.id, description: nf.description.value.trim(),
+        hours: parseFloat(nf.hours.value) || 0, labour_price: fen(nf.labour_price.value), safety: nf.safety.checked }, key), async () => {
+        notice(t("desk.history.recorded"), "ok");
+        await showHistory();
+      });
+      return nf;
     }
     function takeRecommendation(r) {
       const add = recommendationLines(r);
