@@ -79,7 +79,9 @@ func TestReceptionOffersTheCarsRecommendations(t *testing.T) {
 		t.Errorf("the estimate's total reads %q, want ¥620 (240 labour + 380 pads)", total)
 	}
 
-	// Closing the filter without a reason is refused next to the field.
+	// Closing the filter without a reason is refused next to the field;
+	// the requests are written already, and closing opens no job.
+	fill(t, ctx, "form#reception", map[string]any{"requests": "后刹车片 Rear pads"}, false)
 	livetest.Eval[bool](t, ctx, `(document.querySelector('#history [data-close=`+quote(filter.ID)+`]').click(), true)`)
 	livetest.WaitFor(t, ctx, "the closing form", `!!document.querySelector('form[data-closing=`+quote(filter.ID)+`]')`, 5*time.Second)
 	fill(t, ctx, `form[data-closing=`+quote(filter.ID)+`]`, map[string]any{"status": "dismissed"}, true)
@@ -89,9 +91,11 @@ func TestReceptionOffersTheCarsRecommendations(t *testing.T) {
 	if r := ls.Engine.State().Recommendations[filter.ID]; r.Status != shop.RecommendationDismissed || r.Reason != "客户自行更换" {
 		t.Errorf("the filter after closing: %+v", r)
 	}
-	// The history was drawn again: the pads are still in the estimate,
-	// and offered again only if the advisor removes their lines.
-	fill(t, ctx, "form#reception", map[string]any{"requests": "后刹车片 Rear pads", "mileage_km": car.MileageKM + 5000}, false)
+	if jobs := openJobsOf(ls, car.ID); jobs != 0 {
+		t.Fatalf("closing a recommendation opened %d jobs", jobs)
+	}
+	// The history was drawn again: the pads are still in the estimate.
+	fill(t, ctx, "form#reception", map[string]any{"mileage_km": car.MileageKM + 5000}, false)
 	livetest.WaitFor(t, ctx, "a promised time suggested", `document.querySelector("form#reception [name=promised_at]").value !== ""`, 10*time.Second)
 	livetest.Eval[bool](t, ctx, `(document.getElementById("open-job").click(), true)`)
 	livetest.WaitFor(t, ctx, "the job opened", `!!document.querySelector("#opened[data-job]")`, 10*time.Second)
@@ -122,7 +126,9 @@ func TestReceptionOfACarWithNoHistory(t *testing.T) {
 	livetest.Screenshot(t, ctx, "desk-reception-no-history")
 
 	// The customer will not have the wipers done today: the advisor
-	// notes them for the next visit, and they are offered at once.
+	// notes them for the next visit, and they are offered at once; the
+	// note opens no job.
+	fill(t, ctx, "form#reception", map[string]any{"requests": "首保 First service"}, false)
 	fill(t, ctx, "form#note-recommendation", map[string]any{"description": "雨刮片老化 Wipers worn", "hours": "0.2", "labour_price": "20"}, true)
 	livetest.WaitFor(t, ctx, "the note offered", `document.querySelectorAll("#history [data-recommendation]").length === 1 && !document.querySelector("#history #no-recommendations")`, 10*time.Second)
 	var car *shop.Vehicle
@@ -130,6 +136,9 @@ func TestReceptionOfACarWithNoHistory(t *testing.T) {
 		if v.Plate == "京Q·12321" {
 			car = v
 		}
+	}
+	if jobs := openJobsOf(ls, car.ID); jobs != 0 {
+		t.Errorf("noting a recommendation opened %d jobs", jobs)
 	}
 	if recs := ls.Engine.State().VehicleRecommendations(car.ID); len(recs) != 1 || recs[0].LabourPrice != 2000 || recs[0].Hours != 0.2 || recs[0].JobID != "" {
 		t.Errorf("the advisor's note: %+v", recs)
@@ -213,4 +222,15 @@ func TestTheFollowUpDeskCallsAboutTheNextService(t *testing.T) {
 	if n := ls.Engine.State().Vehicles[car.ID].NextService; n == nil || n.RemindedAt == nil {
 		t.Errorf("the car's next service after the call: %+v", n)
 	}
+}
+
+// openJobsOf counts the open jobs of a car.
+func openJobsOf(ls *livetest.Server, vehicleID string) int {
+	n := 0
+	for _, j := range ls.Engine.State().OpenJobs() {
+		if j.VehicleID == vehicleID {
+			n++
+		}
+	}
+	return n
 }

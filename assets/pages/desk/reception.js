@@ -111,7 +111,12 @@ start("desk", async (main, ctx) => {
     const lineBody = el("tbody");
     const totals = el("div", { class: "total-line", id: "totals" });
     const promised = el("input", { type: "datetime-local", name: "promised_at", required: true });
+    // The history sits in the reception form, under the car; its own
+    // small forms (close a recommendation, note one) stop their submit
+    // events there, so that the reception form's handler, which opens
+    // the job, never takes one for its own.
     const history = el("div", { id: "history-slot", "data-field": "recommendation_ids" });
+    const own = (inner) => inner.addEventListener("submit", (ev) => ev.stopPropagation());
     const suggestNote = el("span", { class: "muted" });
 
     const f = el("form", { class: "stack", id: "reception", novalidate: true },
@@ -182,6 +187,7 @@ start("desk", async (main, ctx) => {
         el("label", {}, el("span", {}, t("desk.history.labour_price")), el("input", { type: "number", name: "labour_price", "data-field": "labour_price", min: 0, step: "any", value: 0, style: "width:7rem" })),
         el("label", { class: "check" }, el("input", { type: "checkbox", name: "safety" }), el("span", {}, t("history.safety"))),
         el("button", { type: "submit", class: "small" }, t("desk.history.record")));
+      own(nf);
       form(nf, (key) => command({ type: "record_recommendation", vehicle_id: hit.vehicle.id, description: nf.description.value.trim(),
         hours: parseFloat(nf.hours.value) || 0, labour_price: fen(nf.labour_price.value), safety: nf.safety.checked }, key), async () => {
         notice(t("desk.history.recorded"), "ok");
@@ -205,6 +211,7 @@ start("desk", async (main, ctx) => {
           el("option", { value: "done" }, t("desk.history.done")), el("option", { value: "dismissed" }, t("desk.history.dismissed"))),
         el("input", { name: "reason", "data-field": "reason", class: "grow", placeholder: t("desk.history.reason"), "aria-label": t("desk.history.reason") }),
         el("button", { type: "submit", class: "small" }, t("desk.history.close")));
+      own(cf);
       item.append(cf);
       cf.reason.focus();
       form(cf, (key) => command({ type: "close_recommendation", recommendation_id: r.id, status: cf.status.value, reason: cf.reason.value.trim() }, key), async () => {
