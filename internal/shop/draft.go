@@ -97,43 +97,46 @@ func (l *layer[T]) merged() map[string]*T {
 // Draft is a batch of changes over a published State. Commands are applied
 // one by one; one that fails leaves the draft as it was before it.
 type Draft struct {
-	base            *State
-	settings        *Settings
-	loc             *time.Location // the time zone of new settings
-	bays            layer[Bay]
-	teams           layer[Team]
-	technicians     layer[Technician]
-	users           layer[User]
-	customers       layer[Customer]
-	vehicles        layer[Vehicle]
-	appointments    layer[Appointment]
-	jobs            layer[Job]
-	parts           layer[PartsRequest]
-	findings        layer[Finding]
-	operations      layer[Operation]
-	catalogParts    layer[CatalogPart]
+	base         *State
+	settings     *Settings
+	loc          *time.Location // the time zone of new settings
+	bays         layer[Bay]
+	teams        layer[Team]
+	technicians  layer[Technician]
+	users        layer[User]
+	customers    layer[Customer]
+	vehicles     layer[Vehicle]
+	appointments layer[Appointment]
+	jobs         layer[Job]
+	parts        layer[PartsRequest]
+	findings     layer[Finding]
+	operations   layer[Operation]
+	catalogParts layer[CatalogPart]
+	counters     map[string]int
+	undo         []func()
+	events       []Event
+
+	// recommendations are the cars' (history.go).
 	recommendations layer[Recommendation]
-	counters        map[string]int
-	undo            []func()
-	events          []Event
 }
 
 // NewDraft starts a batch of changes over s.
 func NewDraft(s *State) *Draft {
 	return &Draft{
-		base:            s,
-		bays:            layer[Bay]{base: s.Bays},
-		teams:           layer[Team]{base: s.Teams},
-		technicians:     layer[Technician]{base: s.Technicians},
-		users:           layer[User]{base: s.Users},
-		customers:       layer[Customer]{base: s.Customers},
-		vehicles:        layer[Vehicle]{base: s.Vehicles},
-		appointments:    layer[Appointment]{base: s.Appointments},
-		jobs:            layer[Job]{base: s.Jobs},
-		parts:           layer[PartsRequest]{base: s.PartsRequests},
-		findings:        layer[Finding]{base: s.Findings},
-		operations:      layer[Operation]{base: s.Operations},
-		catalogParts:    layer[CatalogPart]{base: s.CatalogParts},
+		base:         s,
+		bays:         layer[Bay]{base: s.Bays},
+		teams:        layer[Team]{base: s.Teams},
+		technicians:  layer[Technician]{base: s.Technicians},
+		users:        layer[User]{base: s.Users},
+		customers:    layer[Customer]{base: s.Customers},
+		vehicles:     layer[Vehicle]{base: s.Vehicles},
+		appointments: layer[Appointment]{base: s.Appointments},
+		jobs:         layer[Job]{base: s.Jobs},
+		parts:        layer[PartsRequest]{base: s.PartsRequests},
+		findings:     layer[Finding]{base: s.Findings},
+		operations:   layer[Operation]{base: s.Operations},
+		catalogParts: layer[CatalogPart]{base: s.CatalogParts},
+
 		recommendations: layer[Recommendation]{base: s.Recommendations},
 	}
 }

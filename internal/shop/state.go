@@ -53,22 +53,24 @@ type State struct {
 // NewState returns an empty shop.
 func NewState() *State {
 	return &State{
-		Settings:        DefaultSettings(),
-		Bays:            map[string]*Bay{},
-		Teams:           map[string]*Team{},
-		Technicians:     map[string]*Technician{},
-		Users:           map[string]*User{},
-		Customers:       map[string]*Customer{},
-		Vehicles:        map[string]*Vehicle{},
-		Appointments:    map[string]*Appointment{},
-		Jobs:            map[string]*Job{},
-		PartsRequests:   map[string]*PartsRequest{},
-		Findings:        map[string]*Finding{},
-		Counters:        map[string]int{},
-		Operations:      map[string]*Operation{},
-		CatalogParts:    map[string]*CatalogPart{},
+		Settings:      DefaultSettings(),
+		Bays:          map[string]*Bay{},
+		Teams:         map[string]*Team{},
+		Technicians:   map[string]*Technician{},
+		Users:         map[string]*User{},
+		Customers:     map[string]*Customer{},
+		Vehicles:      map[string]*Vehicle{},
+		Appointments:  map[string]*Appointment{},
+		Jobs:          map[string]*Job{},
+		PartsRequests: map[string]*PartsRequest{},
+		Findings:      map[string]*Finding{},
+		Counters:      map[string]int{},
+		Operations:    map[string]*Operation{},
+		CatalogParts:  map[string]*CatalogPart{},
+		Loc:           time.UTC,
+
+		// Kept for the car, not a job (history.go).
 		Recommendations: map[string]*Recommendation{},
-		Loc:             time.UTC,
 	}
 }
 
