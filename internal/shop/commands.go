@@ -78,6 +78,12 @@ var commandTypes = map[string]commandType{
 	"put_operation":        {func() Command { return &PutOperation{} }, managerRoles},
 	"put_catalog_part":     {func() Command { return &PutCatalogPart{} }, []Role{RoleManager, RoleParts}},
 	"revoke_customer_link": {func() Command { return &RevokeCustomerLink{} }, deskRoles},
+	// The car's history: the floor notes work for next time on its own
+	// jobs, the desk on any car; the desk closes a recommendation; the
+	// follow-up desk calls about the next service.
+	"record_recommendation":   {func() Command { return &RecordRecommendation{} }, []Role{RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor}},
+	"close_recommendation":    {func() Command { return &CloseRecommendation{} }, deskRoles},
+	"record_service_reminder": {func() Command { return &RecordServiceReminder{} }, []Role{RoleManager, RoleFollowUp, RoleAdvisor}},
 	// Everyone signed in, for their own account only (the command acts on
 	// its actor). It carries a hash, so a client never sends it.
 	"change_own_password": {nil, Roles},

@@ -146,5 +146,6 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := why.err(); err != nil {
 		return result{}, err
 	}
+	scheduleService(d, j, c.NextServiceAt, c.NextServiceKM, now)
 	return r, nil
 }

@@ -115,6 +115,9 @@ type Draft struct {
 	counters     map[string]int
 	undo         []func()
 	events       []Event
+
+	// recommendations are the cars' (history.go).
+	recommendations layer[Recommendation]
 }
 
 // NewDraft starts a batch of changes over s.
@@ -133,6 +136,8 @@ func NewDraft(s *State) *Draft {
 		findings:     layer[Finding]{base: s.Findings},
 		operations:   layer[Operation]{base: s.Operations},
 		catalogParts: layer[CatalogPart]{base: s.CatalogParts},
+
+		recommendations: layer[Recommendation]{base: s.Recommendations},
 	}
 }
 
@@ -273,6 +278,7 @@ func (d *Draft) Records() []Record {
 	rs = appendRecords(rs, KindFinding, &d.findings, func(v *Finding) string { return v.ID })
 	rs = appendRecords(rs, KindOperation, &d.operations, func(v *Operation) string { return v.Code })
 	rs = appendRecords(rs, KindCatalogPart, &d.catalogParts, func(v *CatalogPart) string { return v.Number })
+	rs = appendRecords(rs, KindRecommendation, &d.recommendations, func(v *Recommendation) string { return v.ID })
 	for name, v := range d.counters {
 		rs = append(rs, Record{KindCounter, name, &Counter{Name: name, Value: v}})
 	}
@@ -308,6 +314,7 @@ func (d *Draft) Publish() *State {
 	s.Findings = d.findings.merged()
 	s.Operations = d.operations.merged()
 	s.CatalogParts = d.catalogParts.merged()
+	s.Recommendations = d.recommendations.merged()
 	if len(d.counters) > 0 {
 		s.Counters = make(map[string]int, len(d.base.Counters)+len(d.counters))
 		for k, v := range d.base.Counters {

@@ -146,6 +146,9 @@ func (c *DecideFinding) apply(d *Draft, a Actor, now time.Time) (result, error) 
 			d.revise(j, RevisionInput{Kind: RevisionFinding, Reason: f.Description, FindingID: f.ID,
 				Consent: Consent{Via: ConsentVia(c.Via), Who: c.Who}}, a, now)
 		}
+	} else {
+		// Declined work stays with the car, offered at its next visit.
+		recommendDeclined(d, &f, j, now)
 	}
 	return result{subject: f.ID, job: f.JobID}, nil
 }

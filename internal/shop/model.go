@@ -167,6 +167,9 @@ type Vehicle struct {
 	VIN        string `json:"vin,omitempty"`
 	Model      string `json:"model"`
 	MileageKM  int    `json:"mileage_km"`
+	// NextService is the service agreed at the car's last delivery with
+	// one (nextservice.go); the server keeps it, put_vehicle leaves it.
+	NextService *NextService `json:"next_service,omitempty"`
 }
 
 // AppointmentStatus is where a booking stands.

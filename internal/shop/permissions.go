@@ -481,3 +481,45 @@ func (d *Draft) undecided(findingID string) error {
 	}
 	return d.findingJobOpen(f)
 }
+
+// permit: a recommendation is for a vehicle of the shop; one made at a
+// visit names a job of that vehicle; the floor records one only on a job
+// that is theirs (mayWorkOn), the desk on any vehicle.
+func (c *RecordRecommendation) permit(d *Draft, a Actor) error {
+	if d.vehicles.get(c.VehicleID) == nil {
+		return (&problems{{Field: "vehicle_id", Message: "is not a vehicle"}}).err()
+	}
+	if c.JobID == "" {
+		if floorOnly(a, c.CommandType()) {
+			return forbidden("the floor records a recommendation on a job dispatched to them")
+		}
+		return nil
+	}
+	j, err := d.jobToWork(a, c.CommandType(), c.JobID)
+	if err != nil {
+		return err
+	}
+	if j.VehicleID != c.VehicleID {
+		return (&problems{{Field: "job_id", Message: "is a job of another vehicle"}}).err()
+	}
+	return nil
+}
+
+// permit: only an open recommendation is closed.
+func (c *CloseRecommendation) permit(d *Draft, a Actor) error {
+	return d.openRecommendation(c.RecommendationID)
+}
+
+// permit: a car is called about a next service it has, once.
+func (c *RecordServiceReminder) permit(d *Draft, a Actor) error {
+	v := d.vehicles.get(c.VehicleID)
+	switch {
+	case v == nil:
+		return notFound("vehicle", c.VehicleID)
+	case v.NextService == nil:
+		return conflict("vehicle %s has no next service agreed", v.ID)
+	case v.NextService.RemindedAt != nil:
+		return conflict("the customer of vehicle %s was reminded already", v.ID)
+	}
+	return nil
+}

@@ -66,6 +66,11 @@ func (c *PutVehicle) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
+	// The next service is the deliveries' to set, not the form's.
+	v.NextService = nil
+	if old := d.vehicles.get(v.ID); old != nil {
+		v.NextService = old.NextService
+	}
 	return upsert(d, &d.vehicles, "vehicle", "ve", &v.ID, &v)
 }
 
@@ -124,6 +129,9 @@ type OpenJob struct {
 	VehicleID     string `json:"vehicle_id"`
 	AdvisorID     string `json:"advisor_id,omitempty"`
 	Priority      int    `json:"priority"`
+	// RecommendationIDs are the car's recommendations this job's estimate
+	// takes (history.go): they close when the job opens.
+	RecommendationIDs []string `json:"recommendation_ids,omitempty"`
 	Estimate
 }
 
@@ -158,6 +166,7 @@ func (c *OpenJob) apply(d *Draft, a Actor, now time.Time) (result, error) {
 			p.add("vehicle_id", "has an open job already: %s", j.ID)
 		}
 	})
+	checkTaken(d, &p, c.VehicleID, c.RecommendationIDs)
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
@@ -171,6 +180,7 @@ func (c *OpenJob) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	}
 	c.Estimate.applyTo(j)
 	set(d, &d.jobs, id, j)
+	takeRecommendations(d, a, id, c.RecommendationIDs, now)
 	if ap != nil {
 		arrived := *ap
 		arrived.Status, arrived.JobID = ApptArrived, id
@@ -296,6 +306,7 @@ func (c *Cancel) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	j := d.jobs.get(c.JobID)
 	j.CancelReason = c.Reason
 	j.closeClock("", now, "cancelled")
+	reopenTaken(d, j.ID)
 	for _, pr := range d.jobParts(j.ID) {
 		if pr.Open() {
 			n := *pr

@@ -21,6 +21,8 @@ const (
 	KindCounter      = "counters"
 	KindOperation    = "operations"
 	KindCatalogPart  = "catalog_parts"
+	// KindRecommendation is the work recommended for a car (history.go).
+	KindRecommendation = "recommendations"
 )
 
 // State is the live shop: everything the boards, kiosks and desks read. Values
@@ -41,6 +43,9 @@ type State struct {
 	Counters      map[string]int
 	Operations    map[string]*Operation   // by code
 	CatalogParts  map[string]*CatalogPart // by part number
+	// Recommendations are kept for the car, not a job: they stay live
+	// after their job leaves (history.go).
+	Recommendations map[string]*Recommendation
 	// Loc is the shop's time zone, for job numbers and "today".
 	Loc *time.Location
 }
@@ -63,6 +68,9 @@ func NewState() *State {
 		Operations:    map[string]*Operation{},
 		CatalogParts:  map[string]*CatalogPart{},
 		Loc:           time.UTC,
+
+		// Kept for the car, not a job (history.go).
+		Recommendations: map[string]*Recommendation{},
 	}
 }
 
@@ -108,6 +116,8 @@ func (s *State) Put(r Record) {
 		s.Operations[v.Code] = v
 	case *CatalogPart:
 		s.CatalogParts[v.Number] = v
+	case *Recommendation:
+		s.Recommendations[v.ID] = v
 	}
 }
 
@@ -155,12 +165,14 @@ func NewRecord(kind string) any {
 		return &Operation{}
 	case KindCatalogPart:
 		return &CatalogPart{}
+	case KindRecommendation:
+		return &Recommendation{}
 	}
 	return nil
 }
 
 // RecordKinds lists every kind the store keeps.
-var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart}
+var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation}
 
 // OpenJobs returns the jobs still in the shop, highest priority first, then
 // oldest first.

@@ -13,8 +13,10 @@ var (
 	bucketJobEvents  = []byte("job_events")
 	bucketOpenJobs   = []byte("open_jobs")
 	bucketClosedJobs = []byte("closed_jobs")
-	bucketAuth       = []byte("auth")
-	bucketSetAside   = []byte("set_aside")
+	// bucketVehicleJobs indexes each vehicle's jobs, for the car's history.
+	bucketVehicleJobs = []byte("vehicle_jobs")
+	bucketAuth        = []byte("auth")
+	bucketSetAside    = []byte("set_aside")
 
 	// The access records' buckets, under bucketAuth.
 	bucketSessions     = []byte("sessions")

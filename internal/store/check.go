@@ -130,6 +130,9 @@ func requiredBuckets(version uint64) [][]byte {
 	if version >= setAsideVersion {
 		out = append(out, bucketSetAside)
 	}
+	if version >= vehicleHistoryVersion {
+		out = append(out, bucketVehicleJobs)
+	}
 	return out
 }
 

@@ -22,6 +22,9 @@
 //	    <job id>         1: jobs not yet delivered or cancelled
 //	closed_jobs/
 //	    <closed at><id>  RFC 3339 time + job id → 1: closed jobs by time
+//	vehicle_jobs/
+//	    <vehicle id>/
+//	        <job id>     1: every job of a vehicle, for the car's history
 //	auth/                the access records (internal/access; access.go)
 //	    sessions/
 //	        <key>        access.Session JSON, keyed by its token's hash

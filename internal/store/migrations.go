@@ -251,6 +251,200 @@ var migrations = []func(tx *bolt.Tx) error{
 	// the revision says its lines are unknown and holds none, so no
 	// later line is ever shown as signed.
 	migrateSignedToRevision1,
+	// 10: the car's history:
+	// vehicle_jobs/, each vehicle's jobs, filled from the jobs there; the
+	// next service of each car's last delivery that agreed one, kept on
+	// the car; and each finding the customer declined kept as the car's
+	// open recommendation, as a declined finding is from now on.
+	migrateCarHistory,
+}
+
+// vehicleHistoryVersion is the schema version that has vehicle_jobs/
+// (renumber with its migration).
+const vehicleHistoryVersion = 10
+
+// historyJob is the part of a job migration 10 reads, written out here so
+// that the migration keeps doing what it did.
+type historyJob struct {
+	ID            string     `json:"id"`
+	VehicleID     string     `json:"vehicle_id"`
+	Stage         string     `json:"stage"`
+	NextServiceAt *time.Time `json:"next_service_at"`
+	NextServiceKM int        `json:"next_service_km"`
+	WalkAround    struct {
+		MileageKM int `json:"mileage_km"`
+	} `json:"walk_around"`
+	Stages []struct {
+		Stage string    `json:"stage"`
+		At    time.Time `json:"at"`
+	} `json:"stages"`
+}
+
+// delivered is when the job was delivered, or the zero time.
+func (j historyJob) delivered() time.Time {
+	for i := len(j.Stages) - 1; i >= 0; i-- {
+		if j.Stages[i].Stage == "delivered" {
+			return j.Stages[i].At
+		}
+	}
+	return time.Time{}
+}
+
+// historyNextService and historyRecommendation are the shapes migration 10
+// writes (shop.NextService, shop.Recommendation as they were then).
+type historyNextService struct {
+	JobID    string     `json:"job_id"`
+	At       *time.Time `json:"at,omitempty"`
+	KM       int        `json:"km,omitempty"`
+	FromAt   time.Time  `json:"from_at"`
+	FromKM   int        `json:"from_km"`
+	KMPerDay float64    `json:"km_per_day"`
+}
+
+type historyRecommendation struct {
+	ID          string            `json:"id"`
+	VehicleID   string            `json:"vehicle_id"`
+	JobID       string            `json:"job_id,omitempty"`
+	FindingID   string            `json:"finding_id,omitempty"`
+	Description string            `json:"description"`
+	Hours       float64           `json:"hours"`
+	LabourPrice int64             `json:"labour_price"`
+	Parts       []json.RawMessage `json:"parts"`
+	Status      string            `json:"status"`
+	RecordedBy  string            `json:"recorded_by"`
+	RecordedAt  time.Time         `json:"recorded_at"`
+}
+
+func migrateCarHistory(tx *bolt.Tx) error {
+	index, err := tx.CreateBucketIfNotExists(bucketVehicleJobs)
+	if err != nil {
+		return err
+	}
+	jobs := records(tx, shop.KindJob)
+	if jobs == nil {
+		return nil
+	}
+	vehicleOf := map[string]string{}
+	last := map[string]historyJob{} // vehicle → its last delivery that agreed a next service
+	err = jobs.ForEach(func(k, v []byte) error {
+		var j historyJob
+		if json.Unmarshal(v, &j) != nil || j.VehicleID == "" {
+			return nil // a job that cannot be read is set aside at the next load
+		}
+		vehicleOf[string(k)] = j.VehicleID
+		b, err := index.CreateBucketIfNotExists([]byte(j.VehicleID))
+		if err != nil {
+			return err
+		}
+		if err := b.Put(k, present); err != nil {
+			return err
+		}
+		if j.Stage == "delivered" && (j.NextServiceAt != nil || j.NextServiceKM > 0) {
+			if prev, ok := last[j.VehicleID]; !ok || j.delivered().After(prev.delivered()) {
+				last[j.VehicleID] = j
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if vehicles := records(tx, shop.KindVehicle); vehicles != nil {
+		err := rewriteEach(vehicles, func(v map[string]json.RawMessage) (bool, error) {
+			var id string
+			json.Unmarshal(v["id"], &id)
+			j, ok := last[id]
+			if !ok || v["next_service"] != nil {
+				return false, nil
+			}
+			var mileage int
+			json.Unmarshal(v["mileage_km"], &mileage)
+			next := historyNextService{JobID: j.ID, At: j.NextServiceAt, KM: j.NextServiceKM, FromAt: j.delivered(),
+				FromKM: max(j.WalkAround.MileageKM, 0), KMPerDay: shop.DefaultKMPerDay}
+			if next.FromKM == 0 {
+				next.FromKM = mileage
+			}
+			raw, err := json.Marshal(next)
+			v["next_service"] = raw
+			return true, err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return recommendDeclinedFindings(tx, vehicleOf)
+}
+
+// recommendDeclinedFindings writes a recommendation for each declined
+// finding, numbered on from the "re" counter.
+func recommendDeclinedFindings(tx *bolt.Tx, vehicleOf map[string]string) error {
+	findings := records(tx, shop.KindFinding)
+	if findings == nil {
+		return nil
+	}
+	type finding struct {
+		ID          string            `json:"id"`
+		JobID       string            `json:"job_id"`
+		Description string            `json:"description"`
+		Hours       float64           `json:"hours"`
+		Parts       []json.RawMessage `json:"parts"`
+		Price       int64             `json:"price"`
+		Status      string            `json:"status"`
+		ReportedBy  string            `json:"reported_by"`
+		DecidedAt   *time.Time        `json:"decided_at"`
+	}
+	var recs []historyRecommendation
+	err := findings.ForEach(func(k, v []byte) error {
+		var f finding
+		if json.Unmarshal(v, &f) != nil || f.Status != "declined" || vehicleOf[f.JobID] == "" {
+			return nil
+		}
+		labour := f.Price
+		for _, raw := range f.Parts {
+			var p shop.PartLine
+			if json.Unmarshal(raw, &p) == nil {
+				labour -= int64(p.Total())
+			}
+		}
+		r := historyRecommendation{VehicleID: vehicleOf[f.JobID], JobID: f.JobID, FindingID: f.ID, Description: f.Description,
+			Hours: f.Hours, LabourPrice: max(labour, 0), Parts: f.Parts, Status: "open", RecordedBy: f.ReportedBy}
+		if r.Parts == nil {
+			r.Parts = []json.RawMessage{}
+		}
+		if f.DecidedAt != nil {
+			r.RecordedAt = *f.DecidedAt
+		}
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	counters := records(tx, shop.KindCounter)
+	var counter shop.Counter
+	if raw := counters.Get([]byte("re")); raw != nil {
+		if err := json.Unmarshal(raw, &counter); err != nil {
+			return err
+		}
+	}
+	out := records(tx, shop.KindRecommendation)
+	for _, r := range recs {
+		counter.Value++
+		r.ID = fmt.Sprintf("re-%d", counter.Value)
+		raw, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if err := out.Put([]byte(r.ID), raw); err != nil {
+			return err
+		}
+	}
+	counter.Name = "re"
+	raw, err := json.Marshal(counter)
+	if err != nil {
+		return err
+	}
+	return counters.Put([]byte("re"), raw)
 }
 
 // rebuiltRevision is revision 1 as migration 9 writes it; the shape is

@@ -267,6 +267,9 @@ func appendEvent(tx *bolt.Tx, ev *shop.Event) error {
 // writing its key again is harmless; a job opened and closed in the same
 // transaction (a walk-in cancelled at once, a seeded history) is indexed too.
 func indexJob(tx *bolt.Tx, j *shop.Job) error {
+	if err := indexVehicleJob(tx, j.VehicleID, j.ID); err != nil {
+		return err
+	}
 	open := tx.Bucket(bucketOpenJobs)
 	if j.Stage.Open() {
 		return open.Put([]byte(j.ID), present)
@@ -275,6 +278,43 @@ func indexJob(tx *bolt.Tx, j *shop.Job) error {
 		return err
 	}
 	return tx.Bucket(bucketClosedJobs).Put(closedKey(j), present)
+}
+
+// indexVehicleJob files a job under its vehicle in vehicle_jobs.
+func indexVehicleJob(tx *bolt.Tx, vehicleID, jobID string) error {
+	if vehicleID == "" {
+		return nil
+	}
+	b, err := tx.Bucket(bucketVehicleJobs).CreateBucketIfNotExists([]byte(vehicleID))
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(jobID), present)
+}
+
+// VehicleJobs reads every job of a vehicle from disk, live or long closed,
+// through the vehicle_jobs index: the car's history.
+func (s *Store) VehicleJobs(vehicleID string) ([]*shop.Job, error) {
+	out := []*shop.Job{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		idx, jobs := tx.Bucket(bucketVehicleJobs).Bucket([]byte(vehicleID)), records(tx, shop.KindJob)
+		if idx == nil || jobs == nil {
+			return nil
+		}
+		return idx.ForEach(func(id, _ []byte) error {
+			v := jobs.Get(id)
+			if v == nil {
+				return nil // set aside since: its history is in the log
+			}
+			j := &shop.Job{}
+			if err := json.Unmarshal(v, j); err != nil {
+				return fmt.Errorf("job %s: %w", id, err)
+			}
+			out = append(out, j)
+			return nil
+		})
+	})
+	return out, err
 }
 
 func closedKey(j *shop.Job) []byte {

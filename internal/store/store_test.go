@@ -445,6 +445,88 @@ var migrationTests = []func(t *testing.T){
 			}
 		})
 	},
+	// 10: the car's history.
+	func(t *testing.T) {
+		atSchema1(t, func(tx *bolt.Tx) {
+			put := func(kind, id, v string) {
+				b, _ := tx.Bucket(bucketRecords).CreateBucketIfNotExists([]byte(kind))
+				b.Put([]byte(id), []byte(v))
+			}
+			// ve-1: two deliveries with a next service, the later one wins; a
+			// job in work; ve-2 delivered without one; ve-3 no job at all.
+			put(shop.KindJob, "J1", `{"id":"J1","vehicle_id":"ve-1","stage":"delivered","next_service_km":25000,"walk_around":{"mileage_km":15000},"stages":[{"stage":"delivered","at":"2025-05-01T10:00:00Z"}]}`)
+			put(shop.KindJob, "J2", `{"id":"J2","vehicle_id":"ve-1","stage":"delivered","next_service_at":"2026-06-01T01:00:00Z","next_service_km":35000,"walk_around":{"mileage_km":25500},"stages":[{"stage":"delivered","at":"2025-12-01T10:00:00Z"}]}`)
+			put(shop.KindJob, "J3", `{"id":"J3","vehicle_id":"ve-1","stage":"in_progress"}`)
+			put(shop.KindJob, "J4", `{"id":"J4","vehicle_id":"ve-2","stage":"delivered","stages":[{"stage":"delivered","at":"2025-12-01T10:00:00Z"}]}`)
+			put(shop.KindVehicle, "ve-1", `{"id":"ve-1","customer_id":"cu-1","plate":"京A12345","model":"Sonata","mileage_km":25500,"future_field":7}`)
+			put(shop.KindVehicle, "ve-2", `{"id":"ve-2","customer_id":"cu-1","plate":"京B12345","model":"Tucson","mileage_km":9000}`)
+			put(shop.KindFinding, "fi-1", `{"id":"fi-1","job_id":"J2","description":"前刹车片","hours":1.5,"parts":[{"name":"刹车片","quantity":2,"unit_price":20000}],"price":58000,"status":"declined","reported_by":"user-2","decided_at":"2025-12-01T09:00:00Z"}`)
+			put(shop.KindFinding, "fi-2", `{"id":"fi-2","job_id":"J2","description":"雨刮","hours":0.2,"parts":[],"price":8000,"status":"approved","reported_by":"user-2"}`)
+			put(shop.KindFinding, "fi-3", `{"id":"fi-3","job_id":"J4","description":"空调滤芯","hours":0.3,"price":9000,"status":"declined","reported_by":"user-3"}`)
+			if err := migrations[9](tx); err != nil {
+				t.Fatal(err)
+			}
+			index := tx.Bucket(bucketVehicleJobs)
+			for vehicle, jobs := range map[string][]string{"ve-1": {"J1", "J2", "J3"}, "ve-2": {"J4"}} {
+				var got []string
+				index.Bucket([]byte(vehicle)).ForEach(func(k, _ []byte) error { got = append(got, string(k)); return nil })
+				if strings.Join(got, " ") != strings.Join(jobs, " ") {
+					t.Errorf("vehicle_jobs/%s: %v, want %v", vehicle, got, jobs)
+				}
+			}
+			vehicles := tx.Bucket(bucketRecords).Bucket([]byte(shop.KindVehicle))
+			var v1, v2 shop.Vehicle
+			raw1 := vehicles.Get([]byte("ve-1"))
+			if !strings.Contains(string(raw1), `"future_field":7`) {
+				t.Errorf("a field this code does not know was lost: %s", raw1)
+			}
+			delete1 := strings.Replace(string(raw1), `"future_field":7,`, "", 1)
+			delete1 = strings.Replace(delete1, `,"future_field":7`, "", 1)
+			if err := decodeStrict([]byte(delete1), &v1); err != nil {
+				t.Fatalf("ve-1 after the migration does not decode: %v: %s", err, raw1)
+			}
+			n := v1.NextService
+			if n == nil || n.JobID != "J2" || n.KM != 35000 || n.FromKM != 25500 || n.At == nil || !n.At.Equal(time.Date(2026, 6, 1, 1, 0, 0, 0, time.UTC)) ||
+				!n.FromAt.Equal(time.Date(2025, 12, 1, 10, 0, 0, 0, time.UTC)) || n.KMPerDay != shop.DefaultKMPerDay {
+				t.Errorf("ve-1's next service: %+v", n)
+			}
+			if err := decodeStrict(vehicles.Get([]byte("ve-2")), &v2); err != nil || v2.NextService != nil {
+				t.Errorf("ve-2, delivered without a next service: %+v %v", v2, err)
+			}
+			recs := tx.Bucket(bucketRecords).Bucket([]byte(shop.KindRecommendation))
+			var r1, r2 shop.Recommendation
+			if err := decodeStrict(recs.Get([]byte("re-1")), &r1); err != nil {
+				t.Fatal(err)
+			}
+			if err := decodeStrict(recs.Get([]byte("re-2")), &r2); err != nil {
+				t.Fatal(err)
+			}
+			if r1.FindingID != "fi-1" || r1.VehicleID != "ve-1" || r1.JobID != "J2" || r1.LabourPrice != 18000 || r1.Total() != 58000 ||
+				r1.Status != shop.RecommendationOpen || r1.RecordedBy != "user-2" || !r1.RecordedAt.Equal(time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC)) {
+				t.Errorf("declined fi-1 became %+v", r1)
+			}
+			if r2.FindingID != "fi-3" || r2.VehicleID != "ve-2" || r2.LabourPrice != 9000 || r2.Parts == nil {
+				t.Errorf("declined fi-3 became %+v", r2)
+			}
+			if recs.Get([]byte("re-3")) != nil {
+				t.Errorf("an approved finding became a recommendation")
+			}
+			var counter shop.Counter
+			json.Unmarshal(tx.Bucket(bucketRecords).Bucket([]byte(shop.KindCounter)).Get([]byte("re")), &counter)
+			if counter != (shop.Counter{Name: "re", Value: 2}) {
+				t.Errorf("counter re: %+v", counter)
+			}
+		})
+		// A new file: the index and nothing else.
+		atSchema1(t, func(tx *bolt.Tx) {
+			if err := migrations[9](tx); err != nil {
+				t.Fatal(err)
+			}
+			if tx.Bucket(bucketVehicleJobs) == nil {
+				t.Error("no vehicle_jobs bucket")
+			}
+		})
+	},
 }
 
 // has reports whether a key is present; bbolt's Get returns nil for an
@@ -537,6 +619,32 @@ func TestJobsClosedSince(t *testing.T) {
 	later, _ := s.JobsClosedSince(t0.Add(2 * time.Hour))
 	if len(later) != 1 || later[0].ID != "20261123-0001" {
 		t.Errorf("since after the cancel: %v", later)
+	}
+}
+
+// A vehicle's jobs are read from the file, also once closed long ago and
+// out of the live state; another car's are not; a car never seen has none.
+func TestVehicleJobsReadsACarsJobsFromTheFile(t *testing.T) {
+	s := open(t)
+	st := seed(t, s)
+	st = apply(t, s, st, t0.Add(time.Hour), &shop.Cancel{JobID: "20261123-0001", Reason: "改期"})
+	apply(t, s, st, t0.Add(2*time.Hour), &shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: shop.Estimate{Requests: "再来", PromisedAt: t0.Add(3 * time.Hour)}})
+	if later, _, err := s.Load(t0.Add(shop.KeepClosed + 2*time.Hour)); err != nil || later.Jobs["20261123-0001"] != nil {
+		t.Fatalf("the cancelled job is still live a week later (%v)", err)
+	}
+	jobs, err := s.VehicleJobs("ve-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, j := range jobs {
+		ids = append(ids, j.ID+":"+string(j.Stage))
+	}
+	if want := "20261123-0001:cancelled 20261123-0003:reception"; strings.Join(ids, " ") != want {
+		t.Errorf("ve-1's jobs: %v, want %s", ids, want)
+	}
+	if none, err := s.VehicleJobs("ve-9"); err != nil || none == nil || len(none) != 0 {
+		t.Errorf("a car never seen: %v, %v", none, err)
 	}
 }
 

@@ -89,6 +89,7 @@ func TestContactDataReachesOnlyItsRoles(t *testing.T) {
 	}{
 		{"one job of each shape", func(t *testing.T) *testShop { return newTestShopSeeded(t, Options{}, oneJobOfEachShape) }},
 		{"the demo shop", newDemoTestShop},
+		{"a car with its history", func(t *testing.T) *testShop { return newTestShopSeeded(t, Options{}, carWithHistory) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ts := c.shop(t)
@@ -122,7 +123,7 @@ func TestContactDataReachesOnlyItsRoles(t *testing.T) {
 			}
 		})
 	}
-	for _, route := range []string{"GET /api/v1/jobs", "GET /api/v1/jobs/:id", "GET /api/v1/customers", "GET /api/v1/desk/lookup", "GET /api/v1/workshop", "GET /api/v1/follow-ups"} {
+	for _, route := range []string{"GET /api/v1/jobs", "GET /api/v1/jobs/:id", "GET /api/v1/customers", "GET /api/v1/desk/lookup", "GET /api/v1/workshop", "GET /api/v1/follow-ups", "GET /api/v1/service-reminders"} {
 		if !seen[route] {
 			t.Errorf("%s showed the advisor no customer: the walk reads nothing there", route)
 		}

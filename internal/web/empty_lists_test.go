@@ -70,6 +70,8 @@ var getRoutes = map[string]func(ts *testShop) []string{
 	"GET /api/v1/promise":                   fixedPaths("/api/v1/promise?hours=1.5", "/api/v1/promise?hours=2&wash=true"),
 	"GET /api/v1/reminders":                 fixedPaths("/api/v1/reminders"),
 	"GET /api/v1/follow-ups":                fixedPaths("/api/v1/follow-ups"),
+	"GET /api/v1/service-reminders":         fixedPaths("/api/v1/service-reminders"),
+	"GET /api/v1/vehicles/:id/history":      eachVehicle(func(id string) string { return "/api/v1/vehicles/" + id + "/history" }),
 	"GET /api/v1/staff":                     fixedPaths("/api/v1/staff"),
 	"GET /api/v1/desk/appointments":         fixedPaths("/api/v1/desk/appointments"),
 	"GET /api/v1/desk/lookup":               fixedPaths("/api/v1/desk/lookup?q=京A12345", "/api/v1/desk/lookup?q=nobody"),
@@ -114,6 +116,17 @@ func eachJob(path func(*testShop, *shop.Job) string) func(*testShop) []string {
 		var out []string
 		for _, j := range ts.eng.State().Jobs {
 			out = append(out, path(ts, j))
+		}
+		sort.Strings(out)
+		return out
+	}
+}
+
+func eachVehicle(path func(id string) string) func(*testShop) []string {
+	return func(ts *testShop) []string {
+		var out []string
+		for id := range ts.eng.State().Vehicles {
+			out = append(out, path(id))
 		}
 		sort.Strings(out)
 		return out

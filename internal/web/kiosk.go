@@ -70,6 +70,9 @@ type kioskJobView struct {
 	// Checks are the quality checks since the job last went to quality
 	// check, with who made them, for the next inspector.
 	Checks []kioskCheck `json:"checks"`
+	// MayRecommend says whether the person may note work for the car's
+	// next visit on this job (record_recommendation), as State.May answers.
+	MayRecommend bool `json:"may_recommend"`
 }
 
 type kioskCheck struct {
@@ -107,7 +110,9 @@ func (s *Server) kioskJob(c *fiber.Ctx) error {
 		return problem(c, CodeNotFound, "job "+id+" does not exist")
 	}
 	u := whoOf(c).user
-	v := kioskJobView{jobDetail: s.detail(st, j, whoOf(c).actor), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j)}
+	actor := whoOf(c).actor
+	v := kioskJobView{jobDetail: s.detail(st, j, actor), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j),
+		MayRecommend: st.May(actor, &shop.RecordRecommendation{VehicleID: j.VehicleID, JobID: j.ID}) == nil}
 	if t := st.TechnicianOfUser(u.ID); t != nil {
 		v.TechnicianID = t.ID
 		v.ClockedOn = j.ClockedOn(t.ID)

@@ -102,6 +102,8 @@ func (s *Server) routes() {
 	staff("GET", "/promise", s.suggestPromise)
 	staff("GET", "/reminders", s.reminders)
 	staff("GET", "/follow-ups", s.followUps)
+	staff("GET", "/service-reminders", s.serviceReminders)
+	staff("GET", "/vehicles/:id/history", s.vehicleHistory)
 	staff("GET", "/staff", s.listStaff)
 	staff("GET", "/desk/appointments", s.deskAppointments)
 	staff("GET", "/desk/lookup", s.deskLookup)

@@ -41,6 +41,7 @@ type History interface {
 	EventsPage(after uint64, limit int) ([]shop.Event, error)
 	Job(id string) (*shop.Job, error)
 	JobsClosedSince(since time.Time) ([]*shop.Job, error)
+	VehicleJobs(vehicleID string) ([]*shop.Job, error)
 }
 
 // Options configure the server.

@@ -256,6 +256,10 @@ var whoMayGive = map[string]string{
 	"put_operation":        "M.........",
 	"put_catalog_part":     "M.....P...",
 	"revoke_customer_link": "MA........",
+	// The car's history.
+	"record_recommendation":   "MACLT.....",
+	"close_recommendation":    "MA........",
+	"record_service_reminder": "MA.......F",
 }
 
 // Every role × every command: the API refuses exactly what whoMayGive

@@ -2,10 +2,13 @@
 // customer is due a call, at the time they preferred; the outcome of each
 // call (satisfied, a complaint with its details, or unreachable — to call
 // again); and the complaints still open, until the follow-up clerk closes
-// each with what was done.
+// each with what was done. Below, the cars whose next service (agreed
+// at delivery, by date or mileage) falls due within two weeks: the
+// customer is called to book it, once.
 
 import { start, api, command, el, t, form, notice, problemText } from "/assets/staff/app.js";
 import { watchJobs, dateTime } from "/assets/staff/advisor.js";
+import { isoDate } from "/assets/kit/format.js";
 
 const outcomes = [
   { id: "satisfied", key: "desk.follow.satisfied" },
@@ -22,8 +25,42 @@ start("desk", async (main, ctx) => {
   watchJobs(user);
   const due = el("section", { class: "card", id: "due" });
   const complaints = el("section", { class: "card side", id: "complaints" });
-  main.append(el("h1", {}, t("desk.follow.title")), el("div", { class: "split" }, due, complaints));
-  await refresh();
+  const service = el("section", { class: "card", id: "service-reminders" });
+  main.append(el("h1", {}, t("desk.follow.title")), el("div", { class: "split" }, due, complaints), service);
+  await Promise.all([refresh(), refreshService()]);
+
+  async function refreshService() {
+    let list;
+    try {
+      list = await api("GET", "/api/v1/service-reminders");
+    } catch (e) {
+      service.replaceChildren(el("p", { class: "error" }, problemText(e)));
+      return;
+    }
+    service.replaceChildren(el("h2", {}, t("desk.service.due", { n: list.length })),
+      list.length ? el("div", { class: "stack" }, list.map(serviceCard)) : el("p", { class: "muted" }, t("desk.service.none")));
+  }
+
+  function serviceCard(r) {
+    const v = r.vehicle;
+    const f = el("form", { class: "card toolbar", "data-vehicle": v.id, novalidate: true },
+      el("strong", { class: "plate" }, v.plate), el("span", { class: "muted" }, v.model), el("strong", {}, r.customer),
+      r.phone ? el("a", { href: `tel:${r.phone}` }, r.phone) : null,
+      el("span", { class: r.by === "mileage" ? "flag yellow" : "flag blue" },
+        r.by === "mileage"
+          ? t("desk.service.by_mileage", { date: isoDate(new Date(r.due_at)), km: r.expected_km.toLocaleString() })
+          : t("desk.service.by_date", { date: isoDate(new Date(r.due_at)) })),
+      el("span", { class: "grow" }));
+    if (ctx.may.includes("record_service_reminder")) {
+      f.append(el("input", { name: "notes", "data-field": "notes", placeholder: t("desk.field.notes"), "aria-label": t("desk.field.notes") }),
+        el("button", { type: "submit", class: "small primary" }, t("desk.service.called")));
+      form(f, (key) => command({ type: "record_service_reminder", vehicle_id: v.id, notes: f.notes.value.trim() }, key), async () => {
+        notice(t("desk.service.recorded", { plate: v.plate }), "ok");
+        await refreshService();
+      });
+    }
+    return f;
+  }
 
   async function refresh() {
     let data;

@@ -7,10 +7,14 @@
 // the form is sent. Then the seat label, job card and stamped estimate
 // print, and the customer's signature is recorded, which hands the job to
 // dispatch. ?q= searches at once; ?appointment= receives that booking.
+// A car chosen shows its history: past visits and the work still
+// recommended (建议维修项目), each added to the new estimate in one click
+// and closed by the job that takes it.
 
 import { start, api, command, el, t, money, form, notice, problemText, ApiError } from "/assets/staff/app.js";
 import { watchJobs, flagChips, dateTime, localValue, isoOf, fen, yuan, advisors, printPanel, registered } from "/assets/staff/advisor.js";
 import { picker } from "/assets/staff/picker.js";
+import { historyPanel, recommendationLines } from "/assets/kit/history.js";
 
 start("desk", async (main, ctx) => {
   const { user, settings } = ctx;
@@ -107,6 +111,12 @@ start("desk", async (main, ctx) => {
     const lineBody = el("tbody");
     const totals = el("div", { class: "total-line", id: "totals" });
     const promised = el("input", { type: "datetime-local", name: "promised_at", required: true });
+    // The history sits in the reception form, under the car; its own
+    // small forms (close a recommendation, note one) stop their submit
+    // events there, so that the reception form's handler, which opens
+    // the job, never takes one for its own.
+    const history = el("div", { id: "history-slot", "data-field": "recommendation_ids" });
+    const own = (inner) => inner.addEventListener("submit", (ev) => ev.stopPropagation());
     const suggestNote = el("span", { class: "muted" });
 
     const f = el("form", { class: "stack", id: "reception", novalidate: true },
@@ -115,6 +125,7 @@ start("desk", async (main, ctx) => {
           el("h2", { class: "plate" }, hit.vehicle.plate), el("span", { class: "muted" }, hit.vehicle.model),
           el("strong", {}, hit.customer.name), el("span", {}, hit.customer.phone), flagChips(hit.customer.key_customer ? ["key_customer"] : []),
           ap ? el("span", { class: "flag blue" }, t("desk.reception.from_appointment", { time: dateTime(ap.at) })) : el("span", { class: "flag" }, t("desk.reception.walk_in")))),
+      history,
       el("div", { class: "row" },
         el("fieldset", { class: "tight" }, el("legend", {}, el("span", { class: "step" }, "1"), t("desk.reception.walk_around")),
           el("div", { class: "grid4" },
@@ -149,6 +160,65 @@ start("desk", async (main, ctx) => {
     work.replaceChildren(f);
     promised.addEventListener("input", () => (promisedTouched = true));
     f.requests.focus();
+    showHistory();
+
+    // showHistory draws the car's history; a recommendation offered
+    // brings its lines into the estimate, marked with its id, so that the
+    // job opened takes it (and a line removed gives it back).
+    async function showHistory() {
+      let h;
+      try {
+        h = await api("GET", `/api/v1/vehicles/${encodeURIComponent(hit.vehicle.id)}/history`);
+      } catch (e) {
+        history.replaceChildren(el("p", { class: "error" }, t("history.load_failed", { error: problemText(e) })));
+        return;
+      }
+      const close = ctx.may.includes("close_recommendation") ? closeForm : null;
+      const panel = historyPanel(h, { currency, offer: takeRecommendation, close });
+      if (ctx.may.includes("record_recommendation")) panel.append(noteForm());
+      history.replaceChildren(panel);
+    }
+    // noteForm records work the customer will not have now, offered at
+    // the car's next visit (建议维修项目).
+    function noteForm() {
+      const nf = el("form", { class: "toolbar", id: "note-recommendation", novalidate: true },
+        el("input", { name: "description", "data-field": "description", class: "grow", placeholder: t("desk.history.note"), "aria-label": t("desk.history.note") }),
+        el("label", {}, el("span", {}, t("desk.history.hours")), el("input", { type: "number", name: "hours", "data-field": "hours", min: 0, step: "any", value: 0, style: "width:5rem" })),
+        el("label", {}, el("span", {}, t("desk.history.labour_price")), el("input", { type: "number", name: "labour_price", "data-field": "labour_price", min: 0, step: "any", value: 0, style: "width:7rem" })),
+        el("label", { class: "check" }, el("input", { type: "checkbox", name: "safety" }), el("span", {}, t("history.safety"))),
+        el("button", { type: "submit", class: "small" }, t("desk.history.record")));
+      own(nf);
+      form(nf, (key) => command({ type: "record_recommendation", vehicle_id: hit.vehicle.id, description: nf.description.value.trim(),
+        hours: parseFloat(nf.hours.value) || 0, labour_price: fen(nf.labour_price.value), safety: nf.safety.checked }, key), async () => {
+        notice(t("desk.history.recorded"), "ok");
+        await showHistory();
+      });
+      return nf;
+    }
+    function takeRecommendation(r) {
+      const add = recommendationLines(r);
+      for (const l of add.labour) lines.push({ kind: "labour", rec: r.id, ...l });
+      for (const p of add.parts) lines.push({ kind: "part", rec: r.id, ...p });
+      drawLines();
+    }
+    // closeForm asks why a recommendation is closed (done elsewhere, or
+    // no longer worth offering) and closes it.
+    function closeForm(r) {
+      const item = history.querySelector(`[data-recommendation="${CSS.escape(r.id)}"]`);
+      if (!item || item.querySelector("form")) return;
+      const cf = el("form", { class: "toolbar", novalidate: true, "data-closing": r.id },
+        el("select", { name: "status", "data-field": "status", "aria-label": t("desk.history.outcome") },
+          el("option", { value: "done" }, t("desk.history.done")), el("option", { value: "dismissed" }, t("desk.history.dismissed"))),
+        el("input", { name: "reason", "data-field": "reason", class: "grow", placeholder: t("desk.history.reason"), "aria-label": t("desk.history.reason") }),
+        el("button", { type: "submit", class: "small" }, t("desk.history.close")));
+      own(cf);
+      item.append(cf);
+      cf.reason.focus();
+      form(cf, (key) => command({ type: "close_recommendation", recommendation_id: r.id, status: cf.status.value, reason: cf.reason.value.trim() }, key), async () => {
+        notice(t("desk.history.closed"), "ok");
+        await showHistory();
+      });
+    }
 
     function addOp(o) {
       lines.push({ kind: "labour", code: o.code, name: o.name, sold_hours: o.sold_hours, price: o.price });
@@ -166,7 +236,7 @@ start("desk", async (main, ctx) => {
         if (l.kind === "labour") { l.field = `labour[${li++}]`; lab.push({ code: l.code, name: l.name, sold_hours: l.sold_hours, price: l.price }); }
         else { l.field = `parts[${pi++}]`; par.push({ number: l.number, name: l.name, quantity: l.quantity, unit_price: l.unit_price }); }
       }
-      return { labour: lab, parts: par };
+      return { labour: lab, parts: par, recommendation_ids: [...new Set(lines.filter((l) => l.rec).map((l) => l.rec))] };
     }
     function drawLines() {
       payload();

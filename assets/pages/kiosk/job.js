@@ -5,15 +5,21 @@
 // what, why, hours, parts — the advisor prices it and sends it to the
 // customer), a break, or something else. Finishing
 // asks for the self-check; the team leader and the QC inspector pass or
-// fail with a reason; the washer marks the wash done.
+// fail with a reason; the washer marks the wash done. Below, the car's
+// history: its past visits and the work still recommended, and, for
+// those whose job it is, a note of work for the car's next visit.
 
-import { boot, show, api, command, me, signIn, t, el, when, jobCard, button, notice, failed, tokenOf, labelled, every } from "./kiosk.js";
+import { boot, show, api, command, me, signIn, t, el, when, money, jobCard, button, notice, failed, tokenOf, labelled, every } from "./kiosk.js";
+import { historyPanel } from "../kit/history.js";
 
 const token = tokenOf();
 let data = null;
 // panel is the open sub-form (pause reasons, parts, finding, self-check,
 // QC failure); while one is open the page does not redraw under the hands.
 let panel = null;
+// history is the car's history, read once per vehicle and after a note
+// is recorded: it changes between visits, not by the minute.
+let history = null;
 
 async function switchPerson(badgeToken) {
   panel = null;
@@ -33,9 +39,44 @@ async function load() {
     return;
   }
   data = res.data;
+  if (!history || history.vehicle !== data.job.vehicle_id) await loadHistory();
   // An open form is not redrawn under the hands; it shows the new state
   // when it closes.
   if (!panel) draw();
+}
+
+async function loadHistory() {
+  const res = await api("GET", `/api/v1/vehicles/${encodeURIComponent(data.job.vehicle_id)}/history`);
+  history = { vehicle: data.job.vehicle_id, ok: res.ok, data: res.data, status: res.status };
+}
+
+function historySection(d) {
+  if (!history) return null;
+  if (!history.ok) return el("p", { class: "error", id: "history", text: t("history.load_failed", { error: history.status }) });
+  const panelEl = historyPanel(history.data, { visits: 5 });
+  if (d.may_recommend) panelEl.append(button(t("kiosk.recommend.open"), "", async () => openPanel(recommendForm())));
+  return panelEl;
+}
+
+// recommendForm notes work the car should have at a later visit (a tyre
+// near its limit, a leak to watch): the desk offers it next time.
+function recommendForm() {
+  const what = labelled(t("kiosk.recommend.what"), { name: "description", required: true, maxlength: "500" }, "textarea");
+  const hours = labelled(t("kiosk.finding.hours"), { name: "hours", type: "number", min: "0", max: "200", step: "0.1", value: "0", inputmode: "decimal" });
+  const safety = el("input", { type: "checkbox", name: "safety" });
+  const form = el("form", { class: "form", id: "recommend" }, el("h2", { text: t("kiosk.recommend.title") }),
+    what.label, hours.label, el("label", { class: "check" }, safety, el("span", { text: t("kiosk.recommend.safety") })),
+    el("button", { class: "big primary", type: "submit", text: t("kiosk.recommend.submit") }));
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const ok = await give({ type: "record_recommendation", vehicle_id: data.job.vehicle_id, job_id: data.job.id,
+      description: what.input.value.trim(), hours: parseFloat(hours.input.value) || 0, safety: safety.checked }, t("kiosk.done.recommend"));
+    if (ok) {
+      await loadHistory();
+      draw();
+    }
+  };
+  return form;
 }
 
 function draw() {
@@ -74,6 +115,7 @@ function draw() {
     findings.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.findings") }), el("ul", {}, findings)) : null,
     checks.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.qc.history") }), el("ul", {}, checks)) : null,
     actions(d),
+    historySection(d),
   );
 }
 
