@@ -138,6 +138,10 @@ type jobDetail struct {
 	May []string `json:"may"`
 	// Phone is the customer's, for the advisor who calls about the job.
 	Phone string `json:"phone"`
+	// ToDraw is what the job still has to draw from the parts counter;
+	// BilledParts what it bills: issued less returned.
+	ToDraw      []shop.DrawLine `json:"to_draw"`
+	BilledParts []shop.PartLine `json:"billed_parts"`
 }
 
 func (s *Server) getJob(c *fiber.Ctx) error {
@@ -160,7 +164,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetail {
 	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()).ForReader(caller), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
-		May: st.MayOnJob(caller, j.ID)}
+		May: st.MayOnJob(caller, j.ID), ToDraw: st.ToDraw(j), BilledParts: j.BilledParts()}
 	if shop.MaySeeContact(caller) {
 		d.Phone = phoneOf(st, j)
 	}
