@@ -214,3 +214,19 @@ func (f *fixture) issueRequest(t *testing.T, at time.Time, id string) {
 	al := f.state.Jobs[pr.JobID].Allowances
 	f.mustAt(t, at, clerk, &IssuePart{JobID: pr.JobID, Number: pr.Number, Quantity: pr.Quantity, AllowanceID: al[len(al)-1].ID, RequestID: id})
 }
+
+// A job of labour only has nothing to draw: the pick list leaves it out.
+func TestALabourOnlyJobIsNotOnThePickList(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, advisor, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{
+		Requests: "四轮定位", PromisedAt: t0.Add(4 * time.Hour), Labour: []Labour{{Name: "四轮定位", SoldHours: 1, Price: 30000}}}})
+	f.must(t, advisor, &Submit{JobRef: JobRef{"20261123-0001"}})
+	f.must(t, advisor, &Dispatch{JobID: "20261123-0001", TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"})
+	if pick := f.state.PickList(t0); len(pick.Jobs) != 0 {
+		t.Errorf("a labour-only job on the pick list: %+v", pick.Jobs)
+	}
+	f.must(t, tech, &RequestParts{JobID: "20261123-0001", Parts: []PartItem{{Description: "平衡块", Quantity: 4}}})
+	if pick := f.state.PickList(t0); len(pick.Jobs) != 1 || len(pick.Jobs[0].Lines) != 1 {
+		t.Errorf("a request puts the job on the pick list: %+v", pick.Jobs)
+	}
+}

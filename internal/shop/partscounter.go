@@ -140,7 +140,8 @@ type PickList struct {
 }
 
 // PickList builds the counter's pick list at now: jobs from dispatch to
-// the quality check, in dispatch order (priority, promise), then the
+// the quality check that draw parts, in dispatch order (priority,
+// promise), then the
 // cancelled jobs that hold parts; the bookings of the shop's next day,
 // earliest first.
 func (s *State) PickList(now time.Time) PickList {
@@ -172,6 +173,9 @@ func (s *State) PickList(now time.Time) PickList {
 			if ip.Billed() > quantityEpsilon {
 				row.Held = append(row.Held, ip)
 			}
+		}
+		if len(row.Lines) == 0 && len(row.Held) == 0 {
+			continue // labour only: nothing to draw or take back
 		}
 		pl.Jobs = append(pl.Jobs, row)
 	}
