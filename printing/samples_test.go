@@ -37,6 +37,7 @@ func TestWriteSamples(t *testing.T) {
 		"seat-label": func(b *bytes.Buffer) error { return r.SeatLabel(b, sampleJob(), LabelSize{}) },
 		"estimate":   func(b *bytes.Buffer) error { return r.Estimate(b, sampleJob(), A4) },
 		"settlement": func(b *bytes.Buffer) error { return r.Settlement(b, sampleSettlement()) },
+		"pick-list":  func(b *bytes.Buffer) error { return r.PickList(b, samplePickList()) },
 		"bay-sheet":  func(b *bytes.Buffer) error { return r.BaySheet(b, sampleBays()) },
 		"badges":     func(b *bytes.Buffer) error { return r.Badges(b, badges) },
 	} {

@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -228,5 +229,33 @@ func TestALabourOnlyJobIsNotOnThePickList(t *testing.T) {
 	f.must(t, tech, &RequestParts{JobID: "20261123-0001", Parts: []PartItem{{Description: "平衡块", Quantity: 4}}})
 	if pick := f.state.PickList(t0); len(pick.Jobs) != 1 || len(pick.Jobs[0].Lines) != 1 {
 		t.Errorf("a request puts the job on the pick list: %+v", pick.Jobs)
+	}
+}
+
+// The jobs with parts left to draw come before those that have drawn all.
+func TestThePickListPutsWhatIsLeftFirst(t *testing.T) {
+	f := newFixture(t)
+	j := f.partsJob(t) // promised first, priority 0
+	f.must(t, system, &PutBay{Bay: Bay{Name: "2号工位", Kind: BayGeneral, Active: true}})
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-1", Plate: "京B12345", Model: "Tucson"}})
+	f.must(t, advisor, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-2", Estimate: Estimate{
+		Requests: "换滤芯", PromisedAt: t0.Add(6 * time.Hour),
+		Parts: []PartLine{{Number: "26300-35505", Name: "机油滤清器", Quantity: 1, UnitPrice: 12800}}}})
+	f.must(t, advisor, &Submit{JobRef: JobRef{"20261123-0002"}})
+	f.must(t, advisor, &Dispatch{JobID: "20261123-0002", TeamID: "team-1", TechIDs: []string{"tech-2"}, BayID: "bay-2"})
+	order := func() string {
+		var ids []string
+		for _, pj := range f.state.PickList(t0).Jobs {
+			ids = append(ids, pj.JobID)
+		}
+		return strings.Join(ids, " ")
+	}
+	if got := order(); got != j.ID+" 20261123-0002" {
+		t.Errorf("both to draw: %s, want the earlier promise first", got)
+	}
+	f.must(t, clerk, &IssuePart{JobID: j.ID, Number: "26300-35505", Quantity: 1})
+	f.must(t, clerk, &IssuePart{JobID: j.ID, Number: "OIL-5W30", Quantity: 4.5})
+	if got := order(); got != "20261123-0002 "+j.ID {
+		t.Errorf("one drawn in full: %s, want the one still to draw first", got)
 	}
 }

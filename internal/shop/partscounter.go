@@ -140,8 +140,8 @@ type PickList struct {
 }
 
 // PickList builds the counter's pick list at now: jobs from dispatch to
-// the quality check that draw parts, in dispatch order (priority,
-// promise), then the
+// the quality check that draw parts, those with parts left to draw first,
+// each group in dispatch order (priority, promise), then the
 // cancelled jobs that hold parts; the bookings of the shop's next day,
 // earliest first.
 func (s *State) PickList(now time.Time) PickList {
@@ -157,7 +157,6 @@ func (s *State) PickList(now time.Time) PickList {
 		}
 	}
 	SortJobs(jobs)
-	sort.SliceStable(jobs, func(a, b int) bool { return jobs[a].Stage != StageCancelled && jobs[b].Stage == StageCancelled })
 	for _, j := range jobs {
 		row := JobToDraw{JobID: j.ID, Stage: j.Stage, Lines: s.DrawLines(j), Held: []IssuedPart{}}
 		if row.Lines == nil {
@@ -179,6 +178,18 @@ func (s *State) PickList(now time.Time) PickList {
 		}
 		pl.Jobs = append(pl.Jobs, row)
 	}
+	// What is still to draw comes first: the clerk's work; then the jobs
+	// that have drawn all (their returns), then the cancelled ones.
+	rank := func(j JobToDraw) int {
+		switch {
+		case j.Stage == StageCancelled:
+			return 2
+		case j.Left() == 0:
+			return 1
+		}
+		return 0
+	}
+	sort.SliceStable(pl.Jobs, func(a, b int) bool { return rank(pl.Jobs[a]) < rank(pl.Jobs[b]) })
 	loc := s.Loc
 	if loc == nil {
 		loc = time.UTC

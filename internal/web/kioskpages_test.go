@@ -417,6 +417,13 @@ func TestThePartsCounter(t *testing.T) {
 	if r := ts.call(t, nil, "GET", "/api/v1/pick-list", tech, nil); r.status != http.StatusForbidden {
 		t.Errorf("a technician reads the pick list: %d", r.status)
 	}
+	// The counter prints a job's pick list; the floor does not.
+	if r := ts.call(t, nil, "GET", "/api/v1/jobs/20261123-0001/pick-list.pdf", clerk, nil); r.status != 200 || !strings.HasPrefix(string(r.body), "%PDF-") {
+		t.Errorf("the pick list's PDF: %d %.40s", r.status, r.body)
+	}
+	if r := ts.call(t, nil, "GET", "/api/v1/jobs/20261123-0001/pick-list.pdf", tech, nil); r.status != http.StatusForbidden {
+		t.Errorf("a technician prints the pick list: %d", r.status)
+	}
 	if r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor],
 		`{"type":"allow_part","job_id":"20261123-0001","number":"26300-35505","quantity":1,"reason":"客户电话同意","request_id":"pr-1"}`); r.status != 200 {
 		t.Fatalf("allow: %d %s", r.status, r.body)

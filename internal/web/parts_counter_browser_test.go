@@ -81,6 +81,10 @@ func TestThePartsCounterIssuesAndTakesReturns(t *testing.T) {
 		t.Fatalf("after the return the job bills %+v, want 3 plugs", b)
 	}
 	livetest.Screenshot(t, phone, "parts-counter-returned")
+	// The job's pick list prints from its card.
+	if got := livetest.Await[string](t, phone, `fetch(document.querySelector('[data-job="`+jobID+`"] a.print').href).then((r) => r.status + " " + r.headers.get("content-type"))`); got != "200 application/pdf" {
+		t.Errorf("the card's pick list link answers %s", got)
+	}
 
 	// The job's kiosk page (what the technician scans) shows the plug and
 	// the air filter still to draw, and the three plugs drawn.

@@ -56,6 +56,7 @@ function pickJob(j) {
     cancelled ? null : el("ul", { class: "pick-lines" }, j.lines.map((l) => pickLine(j, l))),
     j.held.length ? el("h3", { text: t("kiosk.counter.held") }) : null,
     j.held.length ? el("ul", { class: "held-lines" }, j.held.map((ip) => heldLine(j, ip))) : null,
+    el("div", { class: "row-buttons" }, el("a", { class: "button print", href: `/api/v1/jobs/${encodeURIComponent(j.job_id)}/pick-list.pdf`, target: "_blank", text: t("kiosk.counter.print") })),
   );
 }
 
