@@ -93,3 +93,35 @@ func TestThePartsCounterIssuesAndTakesReturns(t *testing.T) {
 		` && document.querySelectorAll(".to-draw li").length === 2 && document.querySelector(".drawn li")?.textContent.includes("×3")`, 10*time.Second)
 	livetest.Screenshot(t, phone, "kiosk-job-to-draw")
 }
+
+// The advisor allows a part a technician asked for beyond the job's
+// agreed work, with the reason; without one the allowance is refused and
+// the form says so at the reason. The counter can then issue it.
+func TestTheAdvisorAllowsAPartBeyondTheAgreedWork(t *testing.T) {
+	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 900)
+	signIn(t, ctx, ls, "advisor1", "/desk/parts")
+	// The demo's jobs waiting for rear brake pads, beyond their work.
+	livetest.WaitFor(t, ctx, "a request beyond the agreed work", `!!document.querySelector("#beyond form[data-request]")`, 10*time.Second)
+	requestID := livetest.Eval[string](t, ctx, `document.querySelector("#beyond form[data-request]").dataset.request`)
+	sel := fmt.Sprintf(`#beyond form[data-request=%q]`, requestID)
+	livetest.Screenshot(t, ctx, "desk-parts-allowance")
+	fill(t, ctx, sel, map[string]any{"reason": ""}, true)
+	livetest.WaitFor(t, ctx, "the reason asked for", `document.querySelector('`+sel+` [name=reason]')?.getAttribute("aria-invalid") === "true"`, 10*time.Second)
+	fill(t, ctx, sel, map[string]any{"reason": "客户 10:20 电话同意 agreed by phone"}, true)
+	livetest.WaitFor(t, ctx, "the request allowed", `!document.querySelector('`+sel+`')`, 10*time.Second)
+
+	var pick shop.PickList
+	ls.Get("/api/v1/pick-list", &pick)
+	found := false
+	for _, j := range pick.Jobs {
+		for _, l := range j.Lines {
+			if l.RequestID == requestID && l.AllowanceID != "" && l.ToDraw > 0 && !l.BeyondScope {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the counter's pick list has no allowance for %s: %+v", requestID, pick.Jobs)
+	}
+}
