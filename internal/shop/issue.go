@@ -128,6 +128,12 @@ type DrawLine struct {
 func (s *State) DrawLines(j *Job) []DrawLine { return NewDraft(s).drawLines(j) }
 
 func (d *Draft) drawLines(j *Job) []DrawLine {
+	return drawLinesOf(j, d.jobParts(j.ID), d.catalogParts.get)
+}
+
+// drawLinesOf is DrawLines from the job's parts requests, in any order,
+// and the catalogue: the pick list gathers both once for every job.
+func drawLinesOf(j *Job, reqs []*PartsRequest, catalog func(number string) *CatalogPart) []DrawLine {
 	var out []DrawLine
 	byNumber := map[string]int{}
 	for _, pl := range j.Parts {
@@ -156,7 +162,7 @@ func (d *Draft) drawLines(j *Job) []DrawLine {
 	for _, al := range j.Allowances {
 		answered[al.RequestID] = true
 	}
-	reqs := d.jobParts(j.ID)
+	reqs = append([]*PartsRequest(nil), reqs...)
 	sort.Slice(reqs, func(a, b int) bool { return reqs[a].ID < reqs[b].ID })
 	for _, pr := range reqs {
 		if !pr.Open() || answered[pr.ID] {
@@ -171,7 +177,7 @@ func (d *Draft) drawLines(j *Job) []DrawLine {
 		if l.ToDraw < quantityEpsilon {
 			l.ToDraw = 0
 		}
-		if cp := d.catalogParts.get(l.Number); cp != nil && cp.Active {
+		if cp := catalog(l.Number); cp != nil && cp.Active {
 			l.UnitPrice, l.InCatalog = cp.UnitPrice, true
 		}
 	}

@@ -45,8 +45,22 @@ type PartsCounter struct {
 
 // PartsCounter lists the parts open jobs wait for, oldest first (a
 // request of a delivered or cancelled job is nobody's work any more), and
-// counts them by status at now.
+// counts them by status at now, with the pick list: what each job still
+// draws.
 func (s *State) PartsCounter(now time.Time) PartsCounter {
+	pc := s.partsWaiting(now)
+	pc.PickList = s.PickList(now)
+	for _, j := range pc.PickList.Jobs {
+		if j.Left() > 0 {
+			pc.Counts.JobsToDraw++
+		}
+	}
+	return pc
+}
+
+// partsWaiting is the counter's requests and their figures, without the
+// pick list: the workshop's summary lists the same requests.
+func (s *State) partsWaiting(now time.Time) PartsCounter {
 	var pc PartsCounter
 	for _, j := range s.Jobs {
 		if j.Stage == StageWaitingParts {
@@ -80,12 +94,6 @@ func (s *State) PartsCounter(now time.Time) PartsCounter {
 			}
 		}
 		pc.Rows = append(pc.Rows, row)
-	}
-	pc.PickList = s.PickList(now)
-	for _, j := range pc.PickList.Jobs {
-		if j.Left() > 0 {
-			pc.Counts.JobsToDraw++
-		}
 	}
 	sort.Slice(pc.Rows, func(a, b int) bool {
 		ra, rb := pc.Rows[a].Request, pc.Rows[b].Request
@@ -157,8 +165,13 @@ func (s *State) PickList(now time.Time) PickList {
 		}
 	}
 	SortJobs(jobs)
+	requests := map[string][]*PartsRequest{}
+	for _, p := range s.PartsRequests {
+		requests[p.JobID] = append(requests[p.JobID], p)
+	}
+	catalog := func(number string) *CatalogPart { return s.CatalogParts[number] }
 	for _, j := range jobs {
-		row := JobToDraw{JobID: j.ID, Stage: j.Stage, Lines: s.DrawLines(j), Held: []IssuedPart{}}
+		row := JobToDraw{JobID: j.ID, Stage: j.Stage, Lines: drawLinesOf(j, requests[j.ID], catalog), Held: []IssuedPart{}}
 		if row.Lines == nil {
 			row.Lines = []DrawLine{}
 		}
