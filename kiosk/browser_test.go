@@ -280,11 +280,11 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	livetest.Open(t, counter, f.srv.URL("/k/parts"))
 	livetest.WaitFor(t, counter, "the sign-in form", `!!document.querySelector(".signin input[name=login]")`, 10*time.Second)
 	signInWithPassword(t, counter, "parts")
-	var request string
+	var request, number string
 	for _, pr := range f.srv.Engine.State().JobParts(f.jobID) {
-		request = pr.ID
+		request, number = pr.ID, pr.Number
 	}
-	card := fmt.Sprintf(`[data-request=%s]`, js(request))
+	card := fmt.Sprintf(`article.request[data-request=%s]`, js(request))
 	livetest.WaitFor(t, counter, "the request at the counter", fmt.Sprintf(`!!document.querySelector('%s')`, card), 10*time.Second)
 	checkPage(t, counter)
 	livetest.Screenshot(t, counter, "parts-counter")
@@ -298,8 +298,18 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 		t.Fatalf("the request on order: %+v", got)
 	}
 	livetest.WaitFor(t, phone, "the part on order on the phone", `document.querySelector(".part-on_order") !== null`, 10*time.Second)
-	click(t, counter, "issue", card+` .big.primary`)
+	// The pads are beyond the job's agreed work (a check): the advisor
+	// allows them with the customer's consent, and the counter issues them
+	// from the pick list, against the allowance.
+	f.srv.Command(map[string]any{"type": "allow_part", "job_id": f.jobID, "number": number, "quantity": 2,
+		"reason": "客户电话同意更换 agreed by phone", "request_id": request})
+	line := fmt.Sprintf(`li.pick-line[data-request=%s]`, js(request))
+	click(t, counter, "issue", line+` .big.primary`)
+	click(t, counter, "issue to the job", line+` form button[type=submit]`)
 	livetest.WaitFor(t, counter, "the request gone", fmt.Sprintf(`!document.querySelector('%s')`, card), 10*time.Second)
+	if billed := f.srv.Engine.State().Jobs[f.jobID].BilledParts(); len(billed) != 1 || billed[0].Number != number || billed[0].Quantity != 2 {
+		t.Errorf("the job bills %+v, want the two pads", billed)
+	}
 	livetest.WaitFor(t, phone, "the part issued on the phone", `document.querySelector(".part-issued") !== null && !!document.querySelector(".ready")`, 10*time.Second)
 	livetest.Screenshot(t, phone, "kiosk-parts-issued")
 

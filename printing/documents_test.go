@@ -111,6 +111,13 @@ func docCases() []docCase {
 				"2026年11月25日 19:00", "出门证", "费用解释和洗车满意度确认", "经客户电话同意后更换", "微信支付"}, lines...),
 		},
 		{
+			name:   "pick list",
+			paged:  true,
+			render: func(r *Renderer, w *bytes.Buffer) error { return r.PickList(w, samplePickList()) },
+			qr:     []string{job.JobURL},
+			text:   []string{"领料单", "20261123-0007", "京A·12345", "97133-D3000"},
+		},
+		{
 			name:   "bay sheet",
 			render: func(r *Renderer, w *bytes.Buffer) error { return r.BaySheet(w, sampleBays()) },
 			qr:     []string{"http://192.168.10.5:8080/k/bay/b3"},

@@ -37,10 +37,11 @@ const (
 	KindSeatLabel  Kind = "seat-label"
 	KindEstimate   Kind = "estimate"
 	KindSettlement Kind = "settlement"
+	KindPickList   Kind = "pick-list"
 )
 
 // Kinds lists the job documents.
-var Kinds = []Kind{KindJobCard, KindSeatLabel, KindEstimate, KindSettlement}
+var Kinds = []Kind{KindJobCard, KindSeatLabel, KindEstimate, KindSettlement, KindPickList}
 
 // ParseKind checks a document kind from a URL.
 func ParseKind(s string) (Kind, bool) {

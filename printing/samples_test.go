@@ -41,6 +41,7 @@ func TestWriteSamples(t *testing.T) {
 			return r.EstimateOf(b, d, d.Job.Revision(2), A4)
 		},
 		"settlement": func(b *bytes.Buffer) error { return r.Settlement(b, sampleSettlementSplit()) },
+		"pick-list":  func(b *bytes.Buffer) error { return r.PickList(b, samplePickList()) },
 		"bay-sheet":  func(b *bytes.Buffer) error { return r.BaySheet(b, sampleBays()) },
 		"badges":     func(b *bytes.Buffer) error { return r.Badges(b, badges) },
 	} {

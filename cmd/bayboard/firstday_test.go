@@ -1095,10 +1095,15 @@ func (d *firstDay) partsClerkIssues(c *car) {
 	if len(request) != 1 || request[0].Status != "requested" {
 		d.t.Fatalf("the parts requests of %s: %+v", c.jobID, request)
 	}
-	card := fmt.Sprintf(`[data-request=%s]`, js(request[0].ID))
-	d.wait(d.floor, "the request at the counter", "!!document.querySelector("+js(card)+")")
+	// The request is for the filter of the estimate: on the pick list
+	// under the job, issued from there against it.
+	card := fmt.Sprintf(`article.request[data-request=%s]`, js(request[0].ID))
+	line := fmt.Sprintf(`li.pick-line[data-request=%s]`, js(request[0].ID))
+	d.wait(d.floor, "the request at the counter", "!!document.querySelector("+js(card)+") && !!document.querySelector("+js(line+" .big.primary")+")")
 	livetest.Screenshot(d.t, d.floor, "firstday-parts-counter")
-	d.click(d.floor, "issue", card+" .big.primary")
+	d.click(d.floor, "issue", line+" .big.primary")
+	d.wait(d.floor, "the issue form", "!!document.querySelector("+js(line+" form")+")")
+	d.click(d.floor, "issue to the job", line+" form button[type=submit]")
 	d.wait(d.floor, "the request gone", "!document.querySelector("+js(card)+")")
 	if got := d.job(c.jobID).Parts[0].Status; got != "issued" {
 		d.t.Fatalf("the part is %s", got)

@@ -253,6 +253,16 @@ func TestTheSimulatorMakesEveryMoveOfTheDay(t *testing.T) {
 			move = "parts " + string(c.Status)
 		case *shop.QC:
 			move = "qc " + string(c.Step)
+		case *shop.IssuePart:
+			move = "issue from the scope"
+			switch {
+			case c.AllowanceID != "" && c.RequestID != "":
+				move = "issue a request against an allowance"
+			case c.RequestID != "":
+				move = "issue a request from the scope"
+			case c.AllowanceID != "":
+				move = "issue against an allowance"
+			}
 		}
 		moves[move]++
 		return nil
@@ -262,7 +272,7 @@ func TestTheSimulatorMakesEveryMoveOfTheDay(t *testing.T) {
 	}
 	t.Logf("the simulator's moves: %v", moves)
 	for _, want := range []string{"arrival with an appointment", "submit", "dispatch", "clock_on", "pause waiting_parts",
-		"parts picked", "parts on_order", "parts issued", "pause waiting_approval", "price_finding", "decide_finding", "resume", "finish",
+		"parts picked", "parts on_order", "allow_part", "issue from the scope", "issue a request against an allowance", "pause waiting_approval", "price_finding", "decide_finding", "resume", "finish",
 		"qc team", "qc final", "wash_done", "deliver"} {
 		if moves[want] == 0 {
 			t.Errorf("the simulator never made the move %q", want)
@@ -276,6 +286,22 @@ func TestTheSimulatorMakesEveryMoveOfTheDay(t *testing.T) {
 	}
 	if delivered == 0 {
 		t.Errorf("none of the %d cars that arrived during the day was delivered", len(arrived))
+	}
+	// A delivered car bills the parts it drew: its whole scope was
+	// issued, so its settlement is not empty of parts.
+	for id := range arrived {
+		j := eng.State().Jobs[id]
+		if j == nil || j.Stage != shop.StageDelivered || len(j.Parts) == 0 {
+			continue
+		}
+		if len(j.BilledParts()) == 0 {
+			t.Errorf("delivered job %s bills no parts; its scope holds %+v", id, j.Parts)
+		}
+		for _, l := range eng.State().DrawLines(j) {
+			if l.ToDraw > 0 {
+				t.Errorf("delivered job %s left %g of %s undrawn", id, l.ToDraw, l.Number)
+			}
+		}
 	}
 }
 

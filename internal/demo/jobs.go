@@ -156,6 +156,11 @@ func (s *seeder) timeline(sc scenario, vehicle int, open time.Time) []step {
 	for _, t := range sc.techs {
 		next(2*time.Minute, techActor(t), &shop.ClockOn{TechRef: shop.TechRef{JobID: jobID, TechID: t}})
 	}
+	// The technician draws the estimate's parts at the counter as the
+	// work starts; the dispatched jobs have theirs on the pick list.
+	for _, p := range w.parts {
+		next(3*time.Minute, asParts, &shop.IssuePart{JobID: jobID, Number: p.Number, Quantity: p.Quantity})
+	}
 	switch sc.stage {
 	case shop.StageInProgress:
 		return steps
@@ -237,7 +242,7 @@ func (s *seeder) appointments(start time.Time) {
 			cu, ve := s.customer(booked)
 			w := works[(slot+day)%len(works)]
 			advisor := advisors[slot%len(advisors)]
-			ev := s.do(sys, booked, &shop.BookAppointment{At: at, CustomerID: cu, VehicleID: ve, Requested: w.request, AdvisorID: advisor})
+			ev := s.do(sys, booked, &shop.BookAppointment{At: at, CustomerID: cu, VehicleID: ve, Requested: w.request, AdvisorID: advisor, Parts: w.parts})
 			prep := shop.Prep{AdvisorAssigned: true, PartsStaged: slot%3 != 2, BayAssigned: slot%4 != 3, Reminded24h: true, Reminded1h: day == 0 && slot < 4}
 			s.do(sys, booked, &shop.UpdateAppointment{ID: ev.Subject, Prep: &prep})
 			if day == 0 && slot == 0 {

@@ -62,6 +62,14 @@ var (
 	}
 )
 
+// spareParts are in the catalogue beside the works' parts: what the
+// technicians ask for during the work, and the extra work's parts.
+var spareParts = []shop.PartLine{
+	{Number: "58302-2SA30", Name: "后刹车片 Rear brake pads", Quantity: 1, UnitPrice: 42000},
+	{Number: "21513-23001", Name: "密封垫 Gasket", Quantity: 1, UnitPrice: 3500},
+	{Number: "98350-C1000", Name: "雨刮片 Wiper blade", Quantity: 2, UnitPrice: 5500},
+}
+
 type seeder struct {
 	d     *shop.Draft
 	rng   *rand.Rand
@@ -200,6 +208,9 @@ func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
 	// The wiper blade a technician proposes during the day's work
 	// (simulator.go) is priced from the catalogue.
 	s.do(sys, early, &shop.PutCatalogPart{Part: wiperBlade})
+	for _, p := range spareParts {
+		s.do(sys, early, &shop.PutCatalogPart{Part: shop.CatalogPart{Number: p.Number, Name: p.Name, UnitPrice: p.UnitPrice, Active: true}})
+	}
 	for i := 0; i < 40; i++ {
 		s.customer(early)
 	}

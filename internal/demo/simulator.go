@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sort"
@@ -249,7 +248,7 @@ func (s *Simulator) bookDay(ctx context.Context, st *shop.State, day time.Time) 
 		v := st.Vehicles[free[slot]]
 		w := works[s.rng.IntN(len(works))]
 		s.do(ctx, asAdvisor, &shop.BookAppointment{At: at, CustomerID: v.CustomerID, VehicleID: v.ID, Requested: w.request,
-			AdvisorID: advisors[slot%len(advisors)]})
+			AdvisorID: advisors[slot%len(advisors)], Parts: w.parts})
 	}
 }
 
@@ -273,6 +272,7 @@ func (s *Simulator) advance(ctx context.Context, st *shop.State, j *shop.Job, no
 			}
 		}
 	case shop.StageInProgress:
+		s.counter(ctx, st, j)
 		s.work(ctx, st, j, now, dt)
 	case shop.StageWaitingParts:
 		s.parts(ctx, st, j, now)
@@ -388,7 +388,7 @@ func (s *Simulator) work(ctx context.Context, st *shop.State, j *shop.Job, now t
 		s.do(ctx, techActor(tech), &shop.Finish{TechRef: shop.TechRef{JobID: j.ID, TechID: tech}, SelfCheck: []string{"扭矩复查", "油液位", "工具清点"}})
 	case s.chance(0.25, dt):
 		s.do(ctx, techActor(tech), &shop.Pause{JobID: j.ID, Reason: shop.PauseWaitingParts,
-			Parts: []shop.PartItem{{Number: fmt.Sprintf("%05d-%05d", s.rng.IntN(99999), s.rng.IntN(99999)), Description: "密封垫 Gasket", Quantity: 1}}})
+			Parts: []shop.PartItem{{Number: spareParts[1].Number, Description: spareParts[1].Name, Quantity: 1}}})
 	case s.chance(0.12, dt):
 		s.do(ctx, techActor(tech), &shop.Pause{JobID: j.ID, Reason: shop.PauseWaitingApproval,
 			Finding: &shop.FindingInput{Description: "雨刮片老化，建议更换 Wiper blades worn", Why: "刮不干净 Streaks the windscreen", Hours: 0.2,
@@ -418,14 +418,48 @@ func (s *Simulator) parts(ctx context.Context, st *shop.State, j *shop.Job, now 
 			} else {
 				s.do(ctx, asParts, &shop.UpdateParts{RequestID: p.ID, Status: shop.PartsPicked})
 			}
-		case p.Status == shop.PartsPicked && age > 5*time.Minute:
-			s.do(ctx, asParts, &shop.UpdateParts{RequestID: p.ID, Status: shop.PartsIssued})
-		case p.Status == shop.PartsOnOrder && p.ETA != nil && now.After(*p.ETA):
-			s.do(ctx, asParts, &shop.UpdateParts{RequestID: p.ID, Status: shop.PartsIssued})
+		case p.Status == shop.PartsPicked && age > 5*time.Minute,
+			p.Status == shop.PartsOnOrder && p.ETA != nil && now.After(*p.ETA):
+			s.issueRequest(ctx, st, j, p)
 		}
 	}
 	if open == 0 {
 		s.resume(ctx, j)
+	}
+}
+
+// issueRequest issues what a technician asked for: against the job's
+// scope when the estimate holds the part, else once the advisor has
+// allowed it, with the customer's consent taken by phone.
+func (s *Simulator) issueRequest(ctx context.Context, st *shop.State, j *shop.Job, p *shop.PartsRequest) {
+	issue := &shop.IssuePart{JobID: j.ID, Number: p.Number, Quantity: p.Quantity, RequestID: p.ID}
+	for _, l := range st.DrawLines(j) {
+		if l.RequestID != p.ID || !l.BeyondScope {
+			continue
+		}
+		if l.AllowanceID == "" {
+			s.do(ctx, asAdvisor, &shop.AllowPart{JobID: j.ID, Number: p.Number, Quantity: p.Quantity, RequestID: p.ID,
+				Reason: "客户电话同意更换 The customer agreed by phone"})
+			return // issued at the next look, against the allowance
+		}
+	}
+	for _, al := range j.Allowances {
+		if al.RequestID == p.ID {
+			issue.AllowanceID = al.ID
+		}
+	}
+	s.do(ctx, asParts, issue)
+}
+
+// counter issues what a job at work still has to draw from its scope
+// and its allowances: the estimate's parts when the work starts, an
+// approved finding's as it joins the scope.
+func (s *Simulator) counter(ctx context.Context, st *shop.State, j *shop.Job) {
+	for _, l := range st.ToDraw(j) {
+		if l.RequestID != "" || !l.InCatalog {
+			continue
+		}
+		s.do(ctx, asParts, &shop.IssuePart{JobID: j.ID, Number: l.Number, Quantity: l.ToDraw, AllowanceID: l.AllowanceID})
 	}
 }
 

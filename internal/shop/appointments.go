@@ -10,6 +10,8 @@ type BookAppointment struct {
 	VehicleID  string    `json:"vehicle_id"`
 	Requested  string    `json:"requested"`
 	AdvisorID  string    `json:"advisor_id"`
+	// Parts, if known, are prepared by the counter the day before.
+	Parts []PartLine `json:"parts,omitempty"`
 }
 
 func (c *BookAppointment) CommandType() string { return "book_appointment" }
@@ -21,6 +23,7 @@ func (c *BookAppointment) apply(d *Draft, a Actor, now time.Time) (result, error
 	}
 	checkVehicle(d, &p, c.CustomerID, c.VehicleID)
 	checkText(&p, "requested", c.Requested, maxText, true)
+	checkLines(&p, nil, c.Parts)
 	if c.AdvisorID != "" {
 		if u := d.users.get(c.AdvisorID); u == nil || !u.Has(RoleAdvisor) {
 			p.add("advisor_id", "is not an advisor")
@@ -30,7 +33,7 @@ func (c *BookAppointment) apply(d *Draft, a Actor, now time.Time) (result, error
 		return result{}, err
 	}
 	ap := &Appointment{ID: d.newID("ap"), At: c.At, CustomerID: c.CustomerID, VehicleID: c.VehicleID,
-		Requested: c.Requested, AdvisorID: c.AdvisorID, Status: ApptBooked}
+		Requested: c.Requested, AdvisorID: c.AdvisorID, Parts: append([]PartLine(nil), c.Parts...), Status: ApptBooked}
 	ap.Prep.AdvisorAssigned = c.AdvisorID != ""
 	set(d, &d.appointments, ap.ID, ap)
 	return result{subject: ap.ID}, nil

@@ -51,3 +51,24 @@ func BenchmarkWorkshop500(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPartsCounter500 builds the parts counter of the busy shop with
+// its pick list: every dispatched job's lines from its scope (two parts
+// each here) and its requests.
+func BenchmarkPartsCounter500(b *testing.B) {
+	s := busyShop(b)
+	for id, j := range s.Jobs {
+		c := *j
+		c.Parts = []PartLine{{Number: "26300-35505", Name: "机油滤清器", Quantity: 1, UnitPrice: 12800}, {Number: "05100-00451", Name: "机油", Quantity: 4, UnitPrice: 9800}}
+		s.Jobs[id] = &c
+	}
+	s.CatalogParts["26300-35505"] = &CatalogPart{Number: "26300-35505", Name: "机油滤清器", UnitPrice: 12800, Active: true}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		pc := s.PartsCounter(t0)
+		if len(pc.PickList.Jobs) == 0 {
+			b.Fatal("no pick list")
+		}
+	}
+}

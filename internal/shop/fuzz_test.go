@@ -38,14 +38,14 @@ func snapshot(t *testing.T, s *State) string {
 
 // fuzzShop is the fixture with work under way, so that fuzzed commands
 // reach past their lookups: job 20261123-0001 in progress with a part
-// issued (pr-1) and a finding awaiting the customer (fi-1), job
+// issued (pr-1, against the advisor's allowance pa-1 as ip-1) and a finding awaiting the customer (fi-1), job
 // 20261123-0002 in reception, and a booked appointment (ap-1).
 func fuzzShop(t *testing.T) *State {
 	f := newFixture(t)
 	j := f.dispatchedJob(t, "tech-1")
 	f.must(t, tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}})
-	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts, Parts: []PartItem{{Description: "刹车片", Quantity: 1}}})
-	f.must(t, Actor{UserID: "p", Roles: []Role{RoleParts}}, &UpdateParts{RequestID: "pr-1", Status: PartsIssued})
+	f.must(t, tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts, Parts: []PartItem{{Number: "58101-C1A00", Description: "刹车片", Quantity: 1}}})
+	f.issueRequest(t, t0, "pr-1") // allowance pa-1, issue ip-1
 	f.must(t, tech, &Resume{JobRef: JobRef{j.ID}})
 	f.must(t, tech, &ReportFinding{JobID: j.ID, FindingInput: FindingInput{Description: "刹车盘磨损", Hours: 1}})
 	f.send(t, "fi-1", 50000)
@@ -93,6 +93,9 @@ func FuzzDecodeCommand(f *testing.F) {
 		`{"type":"put_vehicle","vehicle":{"customer_id":"cu-1","plate":"京A·54321","vin":"1M8GDM9AXKP042788"}}`,
 		`{"type":"update_parts","request_id":"pr-1","status":"on_order","eta":"2026-11-24T09:00:00Z"}`,
 		`{"type":"qc","job_id":"20261123-0001","step":"final","pass":false}`,
+		`{"type":"issue_part","job_id":"20261123-0001","number":"58101-C1A00","quantity":1,"allowance_id":"pa-1"}`,
+		`{"type":"return_part","job_id":"20261123-0001","issue_id":"ip-1","quantity":0.5}`,
+		`{"type":"allow_part","job_id":"20261123-0001","number":"58101-C1A00","quantity":1,"reason":"x"}`,
 		`{"type":"decide_finding","finding_id":"fi-1","approve":true,"via":"phone"}`,
 		`{"type":"deliver","job_id":"20261123-0001","paid":100,"payment_method":"cash"}`,
 		`{"type":"set_settings","settings":{"name":"x"}}`,
@@ -102,7 +105,7 @@ func FuzzDecodeCommand(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	base := fuzzShop(&testing.T{})
-	actors := []Actor{system, advisor, tech, lead, qc, {Customer: true, CustomerJob: "20261123-0001"}}
+	actors := []Actor{system, advisor, tech, lead, qc, clerk, {Customer: true, CustomerJob: "20261123-0001"}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := DecodeCommand(data)
 		if err != nil {

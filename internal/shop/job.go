@@ -7,6 +7,8 @@ func cloneJob(j *Job) *Job {
 	c := *j
 	c.Labour = append([]Labour(nil), j.Labour...)
 	c.Parts = append([]PartLine(nil), j.Parts...)
+	c.Issued = append([]IssuedPart(nil), j.Issued...)
+	c.Allowances = append([]PartAllowance(nil), j.Allowances...)
 	c.TechIDs = append([]string(nil), j.TechIDs...)
 	c.QC = append([]QCResult(nil), j.QC...)
 	c.Clock = append([]ClockSession(nil), j.Clock...)

@@ -183,15 +183,18 @@ const (
 )
 
 type Appointment struct {
-	ID         string            `json:"id"`
-	At         time.Time         `json:"at"`
-	CustomerID string            `json:"customer_id"`
-	VehicleID  string            `json:"vehicle_id"`
-	Requested  string            `json:"requested"`
-	AdvisorID  string            `json:"advisor_id"`
-	Prep       Prep              `json:"prep"`
-	Status     AppointmentStatus `json:"status"`
-	JobID      string            `json:"job_id,omitempty"`
+	ID         string    `json:"id"`
+	At         time.Time `json:"at"`
+	CustomerID string    `json:"customer_id"`
+	VehicleID  string    `json:"vehicle_id"`
+	Requested  string    `json:"requested"`
+	AdvisorID  string    `json:"advisor_id"`
+	// Parts are what the counter prepares the day before, if the
+	// booking knows them (a service with its kit).
+	Parts  []PartLine        `json:"parts,omitempty"`
+	Prep   Prep              `json:"prep"`
+	Status AppointmentStatus `json:"status"`
+	JobID  string            `json:"job_id,omitempty"`
 }
 
 // Prep is the checklist done the day before an appointment.
@@ -259,32 +262,37 @@ type StageChange struct {
 
 // Job is a repair order (维修工单).
 type Job struct {
-	ID            string         `json:"id"` // also its number: 20261123-0007
-	AppointmentID string         `json:"appointment_id,omitempty"`
-	CustomerID    string         `json:"customer_id"`
-	VehicleID     string         `json:"vehicle_id"`
-	AdvisorID     string         `json:"advisor_id"`
-	Stage         Stage          `json:"stage"`
-	Pause         *PauseInfo     `json:"pause,omitempty"` // while paused
-	CancelReason  string         `json:"cancel_reason,omitempty"`
-	Requests      string         `json:"requests"` // in the customer's words
-	Labour        []Labour       `json:"labour"`
-	Parts         []PartLine     `json:"parts"`
-	PromisedAt    time.Time      `json:"promised_at"`
-	Wash          bool           `json:"wash"`
-	KeepOldParts  bool           `json:"keep_old_parts"`
-	WalkAround    WalkAround     `json:"walk_around"`
-	TeamID        string         `json:"team_id,omitempty"`
-	TechIDs       []string       `json:"tech_ids"`
-	BayID         string         `json:"bay_id,omitempty"`
-	Priority      int            `json:"priority"` // higher goes first
-	QC            []QCResult     `json:"qc"`
-	Reworks       int            `json:"reworks"`
-	Clock         []ClockSession `json:"clock"`
-	Stages        []StageChange  `json:"stages"`
-	FollowUpAt    *time.Time     `json:"follow_up_at,omitempty"` // customer's preferred time
-	NextServiceAt *time.Time     `json:"next_service_at,omitempty"`
-	NextServiceKM int            `json:"next_service_km,omitempty"`
+	ID            string     `json:"id"` // also its number: 20261123-0007
+	AppointmentID string     `json:"appointment_id,omitempty"`
+	CustomerID    string     `json:"customer_id"`
+	VehicleID     string     `json:"vehicle_id"`
+	AdvisorID     string     `json:"advisor_id"`
+	Stage         Stage      `json:"stage"`
+	Pause         *PauseInfo `json:"pause,omitempty"` // while paused
+	CancelReason  string     `json:"cancel_reason,omitempty"`
+	Requests      string     `json:"requests"` // in the customer's words
+	Labour        []Labour   `json:"labour"`
+	Parts         []PartLine `json:"parts"`
+	// Issued are the parts the counter handed to the job, Allowances the
+	// advisor's leave to issue parts beyond its scope (shop/issue.go).
+	// What the job bills is BilledParts: issued less returned.
+	Issued        []IssuedPart    `json:"issued,omitempty"`
+	Allowances    []PartAllowance `json:"allowances,omitempty"`
+	PromisedAt    time.Time       `json:"promised_at"`
+	Wash          bool            `json:"wash"`
+	KeepOldParts  bool            `json:"keep_old_parts"`
+	WalkAround    WalkAround      `json:"walk_around"`
+	TeamID        string          `json:"team_id,omitempty"`
+	TechIDs       []string        `json:"tech_ids"`
+	BayID         string          `json:"bay_id,omitempty"`
+	Priority      int             `json:"priority"` // higher goes first
+	QC            []QCResult      `json:"qc"`
+	Reworks       int             `json:"reworks"`
+	Clock         []ClockSession  `json:"clock"`
+	Stages        []StageChange   `json:"stages"`
+	FollowUpAt    *time.Time      `json:"follow_up_at,omitempty"` // customer's preferred time
+	NextServiceAt *time.Time      `json:"next_service_at,omitempty"`
+	NextServiceKM int             `json:"next_service_km,omitempty"`
 	// Estimated is what the customer signed for at reception; the
 	// settlement is compared with it (estimate accuracy).
 	Estimated Totals     `json:"estimated"`

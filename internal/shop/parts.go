@@ -65,7 +65,8 @@ func (c *RequestParts) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	return jobResult(j), nil
 }
 
-// UpdateParts is the parts counter's answer to a request.
+// UpdateParts is the parts counter's answer to a request: picked, on
+// order with an ETA, or cancelled. It is issued with IssuePart.
 type UpdateParts struct {
 	kind
 	RequestID string      `json:"request_id"`
@@ -78,7 +79,12 @@ func (c *UpdateParts) CommandType() string { return "update_parts" }
 func (c *UpdateParts) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
 	switch c.Status {
-	case PartsPicked, PartsIssued, PartsCancelled:
+	case PartsIssued:
+		// Issuing is issue_part's: the part goes on the job's bill, by its
+		// catalogue number and on a ground (the scope, an approved
+		// finding, the advisor's allowance), not as a request's status.
+		p.add("status", "a part is issued with issue_part, against the job")
+	case PartsPicked, PartsCancelled:
 		if c.ETA != nil {
 			p.add("eta", "only for parts on order")
 		}
@@ -89,7 +95,7 @@ func (c *UpdateParts) apply(d *Draft, a Actor, now time.Time) (result, error) {
 			p.add("eta", "must be between now and six months ahead")
 		}
 	default:
-		p.add("status", "must be picked, issued, on_order or cancelled")
+		p.add("status", "must be picked, on_order or cancelled")
 	}
 	if err := p.err(); err != nil {
 		return result{}, err

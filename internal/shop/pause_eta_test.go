@@ -117,7 +117,7 @@ func TestETAIsDerived(t *testing.T) {
 
 	// Parts on order push the ETA: work resumes when they come.
 	at := t0.Add(time.Hour) // 1 h clocked, 1 h of work left
-	f.mustAt(t, at, tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts, Parts: []PartItem{{Description: "刹车片", Quantity: 1}}})
+	f.mustAt(t, at, tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts, Parts: []PartItem{{Number: "58101-C1A00", Description: "刹车片", Quantity: 1}}})
 	due := t0.Add(3 * time.Hour)
 	f.mustAt(t, at, Actor{UserID: "p", Roles: []Role{RoleParts}}, &UpdateParts{RequestID: "pr-1", Status: PartsOnOrder, ETA: &due})
 	p := f.state.Progress(f.state.Jobs[j.ID], at)
@@ -134,7 +134,7 @@ func TestETAIsDerived(t *testing.T) {
 		t.Errorf("after the promise: at risk %v, late %v", p.AtRisk, p.Late)
 	}
 	// A part that came resumes the work from now.
-	f.mustAt(t, at, Actor{UserID: "p", Roles: []Role{RoleParts}}, &UpdateParts{RequestID: "pr-1", Status: PartsIssued})
+	f.issueRequest(t, at, "pr-1")
 	f.mustAt(t, at, tech, &Resume{JobRef: JobRef{j.ID}})
 	if p := f.state.Progress(f.state.Jobs[j.ID], at); !p.ETA.Equal(at.Add(time.Hour+45*time.Minute)) || !p.PartsETA.IsZero() || p.AtRisk {
 		t.Errorf("part issued: ETA %v, parts ETA %v, at risk %v", p.ETA.Format("15:04"), p.PartsETA, p.AtRisk)
@@ -197,7 +197,10 @@ func TestPartsRequestLifecycle(t *testing.T) {
 		}
 	}
 	f.must(t, clerk, &UpdateParts{RequestID: "pr-1", Status: PartsPicked})
-	f.must(t, clerk, &UpdateParts{RequestID: "pr-1", Status: PartsIssued})
+	if err := f.apply(clerk, &UpdateParts{RequestID: "pr-1", Status: PartsIssued}); !hasField(err, "status") {
+		t.Errorf("a request marked issued rather than issued against the job: %v", err)
+	}
+	f.issueRequest(t, t0, "pr-1")
 	if err := f.apply(clerk, &UpdateParts{RequestID: "pr-1", Status: PartsCancelled}); CodeOf(err) != CodeConflict {
 		t.Errorf("an issued part cancelled: %v", err)
 	}

@@ -1,6 +1,9 @@
 package shop
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
 
 // This file answers one question: may this person give this command to
 // the shop as it stands now? The roles come from the command table
@@ -520,6 +523,110 @@ func (c *RecordServiceReminder) permit(d *Draft, a Actor) error {
 		return conflict("vehicle %s has no next service agreed", v.ID)
 	case v.NextService.RemindedAt != nil:
 		return conflict("the customer of vehicle %s was reminded already", v.ID)
+	}
+	return nil
+}
+
+// permit: a part is issued to a job that has been signed for and is not
+// done, by number, on a ground that still allows the quantity.
+func (c *IssuePart) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if !issuable(j.Stage) {
+		return conflict("job %s is %s: parts are issued from its signing until its quality check", j.ID, j.Stage)
+	}
+	if c.RequestID != "" {
+		pr := d.parts.get(c.RequestID)
+		if pr == nil || pr.JobID != j.ID {
+			return notFound("parts request of job "+j.ID, c.RequestID)
+		}
+		if !pr.Open() {
+			return conflict("parts request %s is %s already", pr.ID, pr.Status)
+		}
+		if pr.Number != "" && pr.Number != c.Number {
+			return (&problems{{Field: "number", Message: fmt.Sprintf("the request asks for %s", pr.Number)}}).err()
+		}
+	}
+	var left float64
+	switch {
+	case c.FindingID != "":
+		f := d.findings.get(c.FindingID)
+		if f == nil || f.JobID != j.ID {
+			return notFound("finding of job "+j.ID, c.FindingID)
+		}
+		if f.Status != FindingApproved {
+			return conflict("finding %s is %s: only approved extra work draws parts", f.ID, f.Status)
+		}
+		// An approved finding's parts have joined the scope; the finding
+		// names the ground, the scope holds the quantity.
+		if !findingHas(f, c.Number) {
+			return (&problems{{Field: "number", Message: "is not a part of finding " + f.ID}}).err()
+		}
+		left = j.scopeQuantity(c.Number) - j.issuedFromScope(c.Number)
+	case c.AllowanceID != "":
+		al := j.allowance(c.AllowanceID)
+		if al == nil {
+			return notFound("allowance of job "+j.ID, c.AllowanceID)
+		}
+		if al.Number != c.Number {
+			return (&problems{{Field: "number", Message: "the allowance is for " + al.Number}}).err()
+		}
+		left = al.Quantity - j.issuedAgainst(func(ip IssuedPart) bool { return ip.AllowanceID == al.ID })
+	default:
+		if j.scopeQuantity(c.Number) == 0 {
+			return &Error{Code: CodeConflict, Message: fmt.Sprintf("part %s is beyond job %s's scope: issue it against an approved finding or the advisor's allowance", c.Number, j.ID),
+				Fields: []FieldError{{Field: "number", Message: "is beyond the job's scope"}}}
+		}
+		left = j.scopeQuantity(c.Number) - j.issuedFromScope(c.Number)
+	}
+	if c.Quantity > left+quantityEpsilon {
+		return &Error{Code: CodeConflict, Message: fmt.Sprintf("only %g of part %s are left to draw on job %s", max(0, left), c.Number, j.ID),
+			Fields: []FieldError{{Field: "quantity", Message: fmt.Sprintf("is more than the %g left to draw", max(0, left))}}}
+	}
+	return nil
+}
+
+// permit: a part comes back from a job not yet delivered (a delivered
+// job's bill is settled), no more than the job still holds of the issue.
+func (c *ReturnPart) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if j.Stage == StageDelivered {
+		return conflict("job %s is delivered: its parts are settled", j.ID)
+	}
+	ip := j.issued(c.IssueID)
+	if ip == nil {
+		return notFound("issued part of job "+j.ID, c.IssueID)
+	}
+	if c.Quantity > ip.Billed()+quantityEpsilon {
+		return &Error{Code: CodeConflict, Message: fmt.Sprintf("job %s holds %g of issue %s", j.ID, ip.Billed(), ip.ID),
+			Fields: []FieldError{{Field: "quantity", Message: fmt.Sprintf("is more than the %g issued and not returned", ip.Billed())}}}
+	}
+	return nil
+}
+
+// permit: an allowance is given on a job that still draws parts; one
+// answering a request names an open request of the job.
+func (c *AllowPart) permit(d *Draft, a Actor) error {
+	j, err := d.job(c.JobID)
+	if err != nil {
+		return err
+	}
+	if !issuable(j.Stage) {
+		return conflict("job %s is %s: parts are issued from its signing until its quality check", j.ID, j.Stage)
+	}
+	if c.RequestID != "" {
+		pr := d.parts.get(c.RequestID)
+		if pr == nil || pr.JobID != j.ID {
+			return notFound("parts request of job "+j.ID, c.RequestID)
+		}
+		if !pr.Open() {
+			return conflict("parts request %s is %s already", pr.ID, pr.Status)
+		}
 	}
 	return nil
 }

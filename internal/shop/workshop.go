@@ -129,7 +129,7 @@ func (s *State) Workshop(now time.Time) *Workshop {
 			byBay[js.Job.BayID] = js
 		}
 	}
-	for _, r := range s.PartsCounter(now).Rows {
+	for _, r := range s.partsWaiting(now).Rows {
 		w.PartsWaiting = append(w.PartsWaiting, r.PartsWaiting)
 	}
 	for _, b := range s.sortedBays() {

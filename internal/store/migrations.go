@@ -257,6 +257,97 @@ var migrations = []func(tx *bolt.Tx) error{
 	// the car; and each finding the customer declined kept as the car's
 	// open recommendation, as a declined finding is from now on.
 	migrateCarHistory,
+	// 11: parts are issued
+	// against jobs, and a job bills what was issued. A job whose work had
+	// started before (in progress or past it, delivered included) drew its
+	// parts the old way, unrecorded: its scope's part lines count as
+	// issued, basis "migrated", at the time the job was last saved, so its
+	// bill stays what it was. A job not yet started (reception, waiting
+	// for dispatch, dispatched) draws its parts at the counter from its
+	// pick list; a cancelled one drew nothing it is billed for.
+	func(tx *bolt.Tx) error {
+		jobs := records(tx, shop.KindJob)
+		if jobs == nil {
+			return nil
+		}
+		counters := records(tx, shop.KindCounter)
+		var last oldCounter
+		if raw := counters.Get([]byte("ip")); raw != nil {
+			if err := json.Unmarshal(raw, &last); err != nil {
+				return err
+			}
+		}
+		next := last.Value
+		err := rewriteEach(jobs, func(job map[string]json.RawMessage) (bool, error) {
+			var j struct {
+				Stage     string          `json:"stage"`
+				Parts     []oldPartLine   `json:"parts"`
+				UpdatedAt time.Time       `json:"updated_at"`
+				Issued    json.RawMessage `json:"issued"`
+			}
+			if err := json.Unmarshal(mustJSON(job), &j); err != nil {
+				return false, err
+			}
+			switch j.Stage {
+			case "in_progress", "waiting_parts", "waiting_approval", "paused", "quality_check", "washing", "ready", "delivered":
+			default:
+				return false, nil
+			}
+			if len(j.Parts) == 0 || len(j.Issued) > 0 {
+				return false, nil
+			}
+			issued := make([]oldIssuedPart, 0, len(j.Parts))
+			for _, pl := range j.Parts {
+				next++
+				issued = append(issued, oldIssuedPart{ID: fmt.Sprintf("ip-%d", next), Number: pl.Number, Name: pl.Name,
+					Quantity: pl.Quantity, UnitPrice: pl.UnitPrice, CatalogPrice: pl.UnitPrice, Basis: "migrated",
+					IssuedBy: "system", IssuedAt: j.UpdatedAt})
+			}
+			var err error
+			job["issued"], err = json.Marshal(issued)
+			return true, err
+		})
+		if err != nil || next == last.Value {
+			return err
+		}
+		out, err := json.Marshal(oldCounter{Name: "ip", Value: next})
+		if err != nil {
+			return err
+		}
+		return counters.Put([]byte("ip"), out)
+	},
+}
+
+// The shapes migration 11 reads and writes, written out here rather than
+// taken from shop's types, so that the migration keeps doing what it did.
+type oldPartLine struct {
+	Number    string  `json:"number,omitempty"`
+	Name      string  `json:"name"`
+	Quantity  float64 `json:"quantity"`
+	UnitPrice int64   `json:"unit_price"`
+}
+
+type oldIssuedPart struct {
+	ID           string    `json:"id"`
+	Number       string    `json:"number"`
+	Name         string    `json:"name"`
+	Quantity     float64   `json:"quantity"`
+	UnitPrice    int64     `json:"unit_price"`
+	Basis        string    `json:"basis"`
+	CatalogPrice int64     `json:"catalog_price"`
+	IssuedBy     string    `json:"issued_by"`
+	IssuedAt     time.Time `json:"issued_at"`
+}
+
+type oldCounter struct {
+	Name  string `json:"name"`
+	Value int    `json:"value"`
+}
+
+// mustJSON encodes a record rewriteEach decoded; it was JSON a moment ago.
+func mustJSON(rec map[string]json.RawMessage) []byte {
+	b, _ := json.Marshal(rec)
+	return b
 }
 
 // vehicleHistoryVersion is the schema version that has vehicle_jobs/

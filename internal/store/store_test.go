@@ -527,6 +527,71 @@ var migrationTests = []func(t *testing.T){
 			}
 		})
 	},
+	func(t *testing.T) {
+		atSchema1(t, func(tx *bolt.Tx) {
+			jobs, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindJob))
+			counters, _ := tx.Bucket(bucketRecords).CreateBucket([]byte(shop.KindCounter))
+			counters.Put([]byte("ip"), []byte(`{"name":"ip","value":4}`))
+			parts := `"parts":[{"number":"26300-35505","name":"机油滤清器","quantity":1,"unit_price":12800},{"name":"机油","quantity":4.5,"unit_price":9800}]`
+			before := map[string]string{
+				"J1": `{"id":"J1","stage":"in_progress","updated_at":"2026-11-23T10:00:00Z",` + parts + `,"future_field":7}`,
+				"J2": `{"id":"J2","stage":"delivered","updated_at":"2026-11-22T16:00:00Z",` + parts + `}`,
+				"J3": `{"id":"J3","stage":"dispatched",` + parts + `}`,
+				"J4": `{"id":"J4","stage":"cancelled",` + parts + `}`,
+				"J5": `{"id":"J5","stage":"reception",` + parts + `}`,
+				"J6": `{"id":"J6","stage":"paused","parts":[]}`,
+			}
+			for id, v := range before {
+				jobs.Put([]byte(id), []byte(v))
+			}
+			if err := migrations[10](tx); err != nil {
+				t.Fatal(err)
+			}
+			want := []shop.PartLine{{Number: "26300-35505", Name: "机油滤清器", Quantity: 1, UnitPrice: 12800}, {Name: "机油", Quantity: 4.5, UnitPrice: 9800}}
+			ids := map[string]bool{}
+			for _, id := range []string{"J1", "J2"} {
+				var j shop.Job
+				if err := json.Unmarshal(jobs.Get([]byte(id)), &j); err != nil {
+					t.Fatal(err)
+				}
+				billed := j.BilledParts()
+				if len(billed) != 2 || billed[0] != want[0] || billed[1] != want[1] {
+					t.Errorf("%s bills %+v after the migration, want %+v", id, billed, want)
+				}
+				for _, ip := range j.Issued {
+					if ip.Basis != shop.BasisMigrated || ip.IssuedBy != "system" || !ip.IssuedAt.Equal(j.UpdatedAt) || ids[ip.ID] {
+						t.Errorf("%s: issued %+v", id, ip)
+					}
+					ids[ip.ID] = true
+				}
+			}
+			for _, id := range []string{"ip-5", "ip-6", "ip-7", "ip-8"} {
+				if !ids[id] {
+					t.Errorf("no issue %s after the counter's 4: %v", id, ids)
+				}
+			}
+			if got := string(counters.Get([]byte("ip"))); got != `{"name":"ip","value":8}` {
+				t.Errorf("the issue counter after the migration: %s", got)
+			}
+			if raw := string(jobs.Get([]byte("J1"))); !strings.Contains(raw, `"future_field":7`) {
+				t.Errorf("a field this code does not know was lost: %s", raw)
+			}
+			for _, id := range []string{"J3", "J4", "J5", "J6"} {
+				if got := string(jobs.Get([]byte(id))); got != before[id] {
+					t.Errorf("%s, not started or cancelled, was rewritten: %s", id, got)
+				}
+			}
+		})
+		// A new file has no jobs, and gets no counter.
+		atSchema1(t, func(tx *bolt.Tx) {
+			if err := migrations[10](tx); err != nil {
+				t.Fatal(err)
+			}
+			if b := tx.Bucket(bucketRecords).Bucket([]byte(shop.KindCounter)); b != nil && b.Get([]byte("ip")) != nil {
+				t.Errorf("the migration set an issue counter in a new file")
+			}
+		})
+	},
 }
 
 // has reports whether a key is present; bbolt's Get returns nil for an

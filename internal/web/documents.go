@@ -70,6 +70,8 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 		// Until delivery is confirmed, the payment and the next service are
 		// not known and the exit pass must not let the car out.
 		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated), Draft: j.Stage != shop.StageDelivered})
+	case printing.KindPickList:
+		err = s.printing.PickList(&buf, printing.PickListDoc{JobDoc: doc, Lines: st.DrawLines(j)})
 	}
 	return buf.Bytes(), err
 }
@@ -110,7 +112,7 @@ func (s *Server) jobDocument(c *fiber.Ctx) error {
 	file := c.Params("file")
 	kind, ok := printing.ParseKind(strings.TrimSuffix(file, ".pdf"))
 	if !ok || !strings.HasSuffix(file, ".pdf") {
-		return problem(c, CodeNotFound, "no document "+file+"; job-card.pdf, seat-label.pdf, estimate.pdf or settlement.pdf")
+		return problem(c, CodeNotFound, "no document "+file+"; job-card.pdf, seat-label.pdf, estimate.pdf, settlement.pdf or pick-list.pdf")
 	}
 	paper, err := paperOf(c.Query("paper"))
 	if err != nil {
@@ -125,6 +127,17 @@ func (s *Server) jobDocument(c *fiber.Ctx) error {
 		return err
 	}
 	return sendPDF(c, c.Params("id")+"-"+file, pdf)
+}
+
+// pickListDocument serves the parts counter a job's pick list
+// (GET /api/v1/jobs/{id}/pick-list.pdf): the counter prints it without
+// the desk's other documents.
+func (s *Server) pickListDocument(c *fiber.Ctx) error {
+	pdf, err := s.renderJobDocument(c, c.Params("id"), printing.KindPickList, printing.A4, 0)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, c.Params("id")+"-pick-list.pdf", pdf)
 }
 
 // printJob sends a job's document to a printer by IPP and reports the
@@ -143,7 +156,7 @@ func (s *Server) printJob(c *fiber.Ctx) error {
 	}
 	kind, ok := printing.ParseKind(req.Kind)
 	if !ok {
-		return problem(c, CodeInvalid, "unknown document", shop.FieldError{Field: "kind", Message: "job-card, seat-label, estimate or settlement"})
+		return problem(c, CodeInvalid, "unknown document", shop.FieldError{Field: "kind", Message: "job-card, seat-label, estimate, settlement or pick-list"})
 	}
 	if req.Copies < 0 || req.Copies > 10 {
 		return problem(c, CodeInvalid, "copies must be 1 to 10", shop.FieldError{Field: "copies", Message: "1 to 10"})

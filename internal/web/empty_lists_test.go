@@ -81,6 +81,8 @@ var getRoutes = map[string]func(ts *testShop) []string{
 	"GET /api/v1/export/jobs.json":          fixedPaths("/api/v1/export/jobs.json"),
 	"GET /api/v1/export/events.json":        fixedPaths("/api/v1/export/events.json"),
 	"GET /api/v1/parts-counter":             fixedPaths("/api/v1/parts-counter"),
+	"GET /api/v1/pick-list":                 fixedPaths("/api/v1/pick-list"),
+	"GET /api/v1/jobs/:id/pick-list.pdf":    nil, // PDF
 	"GET /api/v1/jobs/:id/documents/:file":  nil, // PDF
 	"GET /api/v1/documents/seat-labels.pdf": nil,
 	"GET /api/v1/documents/bay-sheet.pdf":   nil,

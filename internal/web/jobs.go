@@ -141,6 +141,10 @@ type jobDetail struct {
 	// Settlement is the job's bill as it stands: lines with their payers,
 	// each payer's total, the discounts, what the customer pays.
 	Settlement shop.Settlement `json:"settlement"`
+	// ToDraw is what the job still has to draw from the parts counter;
+	// BilledParts what it bills: issued less returned.
+	ToDraw      []shop.DrawLine `json:"to_draw"`
+	BilledParts []shop.PartLine `json:"billed_parts"`
 }
 
 func (s *Server) getJob(c *fiber.Ctx) error {
@@ -163,7 +167,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetail {
 	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()).ForReader(caller), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
-		May: st.MayOnJob(caller, j.ID), Settlement: j.Settlement()}
+		May: st.MayOnJob(caller, j.ID), Settlement: j.Settlement(), ToDraw: st.ToDraw(j), BilledParts: j.BilledParts()}
 	if shop.MaySeeContact(caller) {
 		d.Phone = phoneOf(st, j)
 	}

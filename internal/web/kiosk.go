@@ -146,6 +146,14 @@ func (s *Server) partsCounter(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// pickList is the counter's pick list: each job from dispatch to its
+// quality check with what it draws, has drawn and has left, the parts it
+// holds (to take returns), the cancelled jobs still holding parts, and
+// the next day's bookings whose parts are prepared today.
+func (s *Server) pickList(c *fiber.Ctx) error {
+	return c.JSON(s.eng.State().PickList(s.eng.Now()))
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {

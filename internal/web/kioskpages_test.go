@@ -396,8 +396,48 @@ func TestThePartsCounter(t *testing.T) {
 	if len(rows) != 2 || rows[0].Request.Status != shop.PartsPicked || rows[1].Request.ETA == nil {
 		t.Errorf("after picking and ordering: %+v", rows)
 	}
-	if r := ts.call(t, nil, "POST", "/api/v1/commands", clerk, `{"type":"update_parts","request_id":"pr-1","status":"issued"}`); r.status != 200 {
+	// The filter is beyond the job's scope: refused until the advisor
+	// allows it, then issued against the allowance, answering pr-1.
+	if _, err := ts.eng.Do(context.Background(), shop.Actor{System: true}, &shop.PutCatalogPart{Part: shop.CatalogPart{Number: "26300-35505", Name: "机油滤清器", UnitPrice: 12800, Active: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", clerk, `{"type":"update_parts","request_id":"pr-1","status":"issued"}`); r.status != 400 {
+		t.Errorf("a request marked issued: %d %s", r.status, r.body)
+	}
+	before = ts.store.LastSeq()
+	issue := `{"type":"issue_part","job_id":"20261123-0001","number":"26300-35505","quantity":1,"request_id":"pr-1"}`
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", clerk, issue); r.status != 409 || r.problem(t).Errors[0].Field != "number" || ts.store.LastSeq() != before {
+		t.Errorf("a part beyond the scope issued without an allowance: %d %s", r.status, r.body)
+	}
+	var pick shop.PickList
+	ts.call(t, nil, "GET", "/api/v1/pick-list", clerk, nil).json(t, &pick)
+	if len(pick.Jobs) != 1 || len(pick.Jobs[0].Lines) != 2 || !pick.Jobs[0].Lines[0].BeyondScope || pick.Jobs[0].Lines[0].RequestID != "pr-1" {
+		t.Errorf("the pick list: %+v", pick)
+	}
+	if r := ts.call(t, nil, "GET", "/api/v1/pick-list", tech, nil); r.status != http.StatusForbidden {
+		t.Errorf("a technician reads the pick list: %d", r.status)
+	}
+	// The counter prints a job's pick list; the floor does not.
+	if r := ts.call(t, nil, "GET", "/api/v1/jobs/20261123-0001/pick-list.pdf", clerk, nil); r.status != 200 || !strings.HasPrefix(string(r.body), "%PDF-") {
+		t.Errorf("the pick list's PDF: %d %.40s", r.status, r.body)
+	}
+	if r := ts.call(t, nil, "GET", "/api/v1/jobs/20261123-0001/pick-list.pdf", tech, nil); r.status != http.StatusForbidden {
+		t.Errorf("a technician prints the pick list: %d", r.status)
+	}
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor],
+		`{"type":"allow_part","job_id":"20261123-0001","number":"26300-35505","quantity":1,"reason":"客户电话同意","request_id":"pr-1"}`); r.status != 200 {
+		t.Fatalf("allow: %d %s", r.status, r.body)
+	}
+	issue = `{"type":"issue_part","job_id":"20261123-0001","number":"26300-35505","quantity":1,"request_id":"pr-1","allowance_id":"pa-1"}`
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", clerk, issue); r.status != 200 {
 		t.Fatalf("issue: %d %s", r.status, r.body)
+	}
+	var job struct {
+		Billed []shop.PartLine `json:"billed_parts"`
+	}
+	ts.call(t, nil, "GET", "/api/v1/jobs/20261123-0001", clerk, nil).json(t, &job)
+	if len(job.Billed) != 1 || job.Billed[0].Number != "26300-35505" || job.Billed[0].UnitPrice != 12800 {
+		t.Errorf("the job bills %+v", job.Billed)
 	}
 	list()
 	if len(rows) != 1 || rows[0].Request.ID != "pr-2" {

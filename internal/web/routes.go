@@ -114,6 +114,8 @@ func (s *Server) routes() {
 	manager("GET", "/export/jobs.json", s.exportJobsJSON)
 	manager("GET", "/export/events.json", s.exportEvents)
 	counter("GET", "/parts-counter", s.partsCounter)
+	counter("GET", "/pick-list", s.pickList)
+	counter("GET", "/jobs/:id/pick-list.pdf", s.pickListDocument)
 	desk("GET", "/jobs/:id/documents/:file", s.jobDocument)
 	desk("POST", "/jobs/:id/print", s.printJob)
 	desk("GET", "/documents/seat-labels.pdf", s.seatLabels)

@@ -88,6 +88,20 @@ function draw() {
       el("span", { class: "status", text: p.status === "on_order" && p.eta ? t("kiosk.parts.eta", { time: when(p.eta) }) : t(`parts.${p.status}`) }),
     ),
   );
+  // What the job still has to draw from the parts counter, and what it
+  // has drawn: the technician knows what to fetch.
+  const toDraw = (d.to_draw || []).map((l) =>
+    el("li", { class: "part part-to-draw" },
+      el("span", { class: "grow", text: `${l.name}${l.number ? " · " + l.number : ""}` }),
+      el("span", { class: "status", text: t("kiosk.job.draw_left", { n: l.to_draw }) }),
+    ),
+  );
+  const drawn = (d.billed_parts || []).map((p) =>
+    el("li", { class: "part part-issued" },
+      el("span", { class: "grow", text: `${p.name}${p.number ? " · " + p.number : ""}` }),
+      el("span", { class: "status", text: `×${p.quantity}` }),
+    ),
+  );
   const checks = d.checks.map((c) =>
     el("li", { class: c.pass ? "check-pass" : "check-fail" },
       el("span", { class: "grow", text: `${checkStep(c.step)} · ${c.by_name}` }),
@@ -111,6 +125,8 @@ function draw() {
     jobCard(d),
     ready ? el("p", { class: "ready", role: "status", text: ready }) : null,
     job.requests ? el("p", { class: "requests", text: job.requests }) : null,
+    toDraw.length ? el("section", { class: "card list to-draw" }, el("h2", { text: t("kiosk.job.to_draw") }), el("ul", {}, toDraw)) : null,
+    drawn.length ? el("section", { class: "card list drawn" }, el("h2", { text: t("kiosk.job.drawn") }), el("ul", {}, drawn)) : null,
     parts.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.parts") }), el("ul", {}, parts)) : null,
     findings.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.findings") }), el("ul", {}, findings)) : null,
     checks.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.qc.history") }), el("ul", {}, checks)) : null,
