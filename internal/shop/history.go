@@ -301,7 +301,7 @@ func (s *State) VehicleHistoryOf(vehicleID string, stored []*Job) (*VehicleHisto
 			continue
 		}
 		visit := Visit{JobID: j.ID, Stage: j.Stage, At: j.CreatedAt, MileageKM: j.WalkAround.MileageKM, Requests: j.Requests,
-			Labour: append([]Labour{}, j.Labour...), Parts: append([]PartLine{}, j.Parts...), Total: j.Total(), AdvisorID: j.AdvisorID}
+			Labour: append([]Labour{}, j.Labour...), Parts: j.BilledParts(), Total: j.Settlement().Gross, AdvisorID: j.AdvisorID}
 		if j.Stage == StageDelivered {
 			at := j.EnteredStage(StageDelivered)
 			visit.DeliveredAt = &at

@@ -11,6 +11,7 @@ import (
 // the customer, at t0 plus a few minutes, with the next service given.
 func (f *fixture) finishAndDeliver(t *testing.T, jobID string, at time.Time, next *time.Time, nextKM int) {
 	t.Helper()
+	f.issueScope(t, at, jobID)
 	f.mustAt(t, at, tech, &Finish{TechRef: TechRef{jobID, "tech-1"}})
 	f.mustAt(t, at, lead, &QC{JobID: jobID, Step: QCTeam, Pass: true})
 	f.mustAt(t, at, qc, &QC{JobID: jobID, Step: QCFinal, Pass: true})
@@ -275,6 +276,7 @@ func TestTheCarsPaceBringsAMileageServiceForward(t *testing.T) {
 		f.mustAt(t, at, advisor, &Submit{JobRef: JobRef{id}})
 		f.mustAt(t, at, advisor, &Dispatch{JobID: id, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"})
 		f.mustAt(t, at, tech, &ClockOn{TechRef: TechRef{id, "tech-1"}})
+		f.issueScope(t, at, id)
 		f.mustAt(t, at, tech, &Finish{TechRef: TechRef{id, "tech-1"}})
 		f.mustAt(t, at, lead, &QC{JobID: id, Step: QCTeam, Pass: true})
 		f.mustAt(t, at, qc, &QC{JobID: id, Step: QCFinal, Pass: true})

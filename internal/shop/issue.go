@@ -48,6 +48,10 @@ type IssuedPart struct {
 	// PriceReason says why UnitPrice differs from it.
 	CatalogPrice Money        `json:"catalog_price"`
 	PriceReason  string       `json:"price_reason,omitempty"`
+	// Payer is who pays for the part: at issue, the payer of the scope's
+	// line of that number (a warranty part on the estimate stays the
+	// warranty's); set_payer changes it on the settlement.
+	Payer Payer `json:"payer,omitempty"`
 	IssuedBy     string       `json:"issued_by"`
 	IssuedAt     time.Time    `json:"issued_at"`
 	Returned     float64      `json:"returned,omitempty"`
@@ -86,7 +90,7 @@ func (j *Job) BilledParts() []PartLine {
 	out := []PartLine{}
 	for _, ip := range j.Issued {
 		if q := ip.Billed(); q > quantityEpsilon {
-			out = append(out, PartLine{Number: ip.Number, Name: ip.Name, Quantity: q, UnitPrice: ip.UnitPrice})
+			out = append(out, PartLine{Number: ip.Number, Name: ip.Name, Quantity: q, UnitPrice: ip.UnitPrice, Payer: ip.Payer})
 		}
 	}
 	return out
@@ -203,6 +207,17 @@ func (j *Job) issuedAgainst(match func(IssuedPart) bool) float64 {
 	return q
 }
 
+// scopePayer is who pays for a number in the job's agreed scope: the
+// payer of its first line of that number.
+func (j *Job) scopePayer(number string) Payer {
+	for _, pl := range j.Parts {
+		if pl.Number == number {
+			return pl.Payer
+		}
+	}
+	return ""
+}
+
 // scopeQuantity is how much of a number the job's agreed scope holds.
 func (j *Job) scopeQuantity(number string) float64 {
 	var q float64
@@ -297,6 +312,9 @@ func (c *IssuePart) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		ip.Basis = BasisFinding
 	case c.AllowanceID != "":
 		ip.Basis = BasisAllowance
+	}
+	if ip.Basis != BasisAllowance {
+		ip.Payer = j.scopePayer(ip.Number)
 	}
 	j.Issued = append(j.Issued, ip)
 	if c.RequestID != "" {

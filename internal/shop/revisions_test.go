@@ -168,6 +168,8 @@ func deliver(t *testing.T, f *fixture, id string) {
 	step(advisor, &Submit{JobRef: JobRef{id}})
 	step(advisor, &Dispatch{JobID: id, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"})
 	step(tech, &ClockOn{TechRef: TechRef{id, "tech-1"}})
+	at = at.Add(time.Minute)
+	f.issueScope(t, at, id)
 	step(tech, &Finish{TechRef: TechRef{id, "tech-1"}})
 	step(lead, &QC{JobID: id, Step: QCTeam, Pass: true})
 	step(qc, &QC{JobID: id, Step: QCFinal, Pass: true})

@@ -111,31 +111,42 @@ type Settlement struct {
 	Warranty []SettlementLine `json:"warranty"`
 }
 
-// Settlement is the job's settlement over the parts it bills.
-func (j *Job) Settlement() Settlement { return SettlementOf(j, j.Parts) }
-
-// SettlementOf works out a job's settlement with the part lines it bills
-// (given, not read from the job, so that the parts issued at the counter
-// can be the ones billed). A discount on a line is counted up to what the
-// line comes to and only while the line is the customer's; discounts on
-// the order up to what is left of the customer's share: the customer
-// never pays less than nothing, whatever lines changed after a discount.
-func SettlementOf(j *Job, parts []PartLine) Settlement {
+// Settlement is the job's bill: its agreed labour and the parts it was
+// issued at the counter, less those handed back. What is billed is what
+// was issued: an estimate's part never drawn is not on it, a part drawn
+// against an approved finding or the advisor's allowance is. A part line
+// is named by its issue's place in Job.Issued, which never moves, so a
+// payer or a discount given on it stays on it whatever is returned later.
+func (j *Job) Settlement() Settlement {
 	s := Settlement{Lines: []SettlementLine{}, Payers: []PayerTotal{}, Discounts: []Discount{}, Warranty: []SettlementLine{}}
 	for i, l := range j.Labour {
 		s.Lines = append(s.Lines, SettlementLine{Kind: LineLabour, Index: i, Code: l.Code, Name: l.Name, Hours: l.SoldHours,
 			Amount: l.Price, Payer: l.Payer.Or()})
 	}
-	for i, p := range parts {
-		s.Lines = append(s.Lines, SettlementLine{Kind: LinePart, Index: i, Code: p.Number, Name: p.Name, Quantity: p.Quantity,
-			UnitPrice: p.UnitPrice, Amount: p.Total(), Payer: p.Payer.Or()})
+	for i, ip := range j.Issued {
+		q := ip.Billed()
+		if q <= quantityEpsilon {
+			continue
+		}
+		p := PartLine{Number: ip.Number, Name: ip.Name, Quantity: q, UnitPrice: ip.UnitPrice}
+		s.Lines = append(s.Lines, SettlementLine{Kind: LinePart, Index: i, Code: p.Number, Name: p.Name, Quantity: q,
+			UnitPrice: p.UnitPrice, Amount: p.Total(), Payer: ip.Payer.Or()})
 	}
+	return s.total(j.Discounts)
+}
+
+// total counts the discounts and each payer's share of the lines. A
+// discount on a line is counted up to what the line comes to and only
+// while the line is the customer's; discounts on the order up to what is
+// left of the customer's share: the customer never pays less than
+// nothing, whatever lines changed after a discount.
+func (s Settlement) total(discounts []Discount) Settlement {
 	at := map[LineKind]map[int]int{LineLabour: {}, LinePart: {}}
 	for n, l := range s.Lines {
 		at[l.Kind][l.Index] = n
 	}
 	var orderDiscount Money
-	for _, d := range j.Discounts {
+	for _, d := range discounts {
 		s.Discounts = append(s.Discounts, d)
 		if d.Line == LineOrder {
 			orderDiscount = orderDiscount.add(d.Amount)
@@ -236,19 +247,20 @@ func (c *SetPayer) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if c.Line == LineLabour {
 		j.Labour[c.Index].Payer = c.Payer.stored()
 	} else {
-		j.Parts[c.Index].Payer = c.Payer.stored()
+		j.Issued[c.Index].Payer = c.Payer.stored()
 	}
 	return jobResult(j), nil
 }
 
-// checkLineIndex refuses an index that names no line of the job.
+// checkLineIndex refuses an index that names no line of the job's
+// settlement: a labour line, or a part issued and not all handed back.
 func checkLineIndex(j *Job, line LineKind, index int) error {
-	n := len(j.Labour)
+	ok := index >= 0 && index < len(j.Labour)
 	if line == LinePart {
-		n = len(j.Parts)
+		ok = index >= 0 && index < len(j.Issued) && j.Issued[index].Billed() > quantityEpsilon
 	}
-	if index < 0 || index >= n {
-		return (&problems{{Field: "index", Message: "is not a line of the job"}}).err()
+	if !ok {
+		return (&problems{{Field: "index", Message: "is not a line of the job's settlement"}}).err()
 	}
 	return nil
 }

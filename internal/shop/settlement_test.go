@@ -15,7 +15,11 @@ func settlementShop() *State {
 	st.Settings.DiscountLimits = map[Role]int{RoleAdvisor: 10, RoleCashier: 5}
 	labour := []Labour{{Code: "BRK01", Name: "前刹车片更换", SoldHours: 1, Price: 30000}, {Code: "ENG07", Name: "发动机异响检查", SoldHours: 0.5, Price: 20000}}
 	parts := []PartLine{{Number: "P-100", Name: "刹车片", Quantity: 2, UnitPrice: 5000}, {Number: "P-200", Name: "前保险杠支架", Quantity: 1, UnitPrice: 8000}}
-	st.Jobs["j"] = &Job{ID: "j", Stage: StageReady, Labour: labour, Parts: parts, Estimated: TotalsOf(labour, parts)}
+	// Both parts were drawn at the counter: the settlement bills what was
+	// issued.
+	issued := []IssuedPart{{ID: "ip-1", Number: "P-100", Name: "刹车片", Quantity: 2, UnitPrice: 5000, Basis: BasisScope},
+		{ID: "ip-2", Number: "P-200", Name: "前保险杠支架", Quantity: 1, UnitPrice: 8000, Basis: BasisScope}}
+	st.Jobs["j"] = &Job{ID: "j", Stage: StageReady, Labour: labour, Parts: parts, Issued: issued, Estimated: TotalsOf(labour, parts)}
 	st.Jobs["gone"] = &Job{ID: "gone", Stage: StageDelivered, Labour: labour}
 	return st
 }

@@ -33,7 +33,23 @@ func newFixture(t *testing.T) *fixture {
 	f.must(t, system, &PutBay{Bay: Bay{Name: "1号工位", Kind: BayGeneral, Active: true}})
 	f.must(t, system, &PutCustomer{Customer: Customer{Name: "张先生", Phone: "138 1234 5678"}})
 	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-1", Plate: "京a12345", Model: "Sonata", MileageKM: 30000}})
+	f.must(t, system, &PutCatalogPart{Part: CatalogPart{Number: "26300-35505", Name: "Oil filter 机油滤清器", UnitPrice: 12800, Active: true}})
 	return f
+}
+
+// partsClerk issues parts at the counter.
+var partsClerk = Actor{UserID: "user-9", Roles: []Role{RoleParts}}
+
+// issueScope draws at the counter every part line of a job's agreed
+// scope not drawn yet, as the clerk does once work starts: a job bills
+// what it was issued.
+func (f *fixture) issueScope(t *testing.T, at time.Time, jobID string) {
+	t.Helper()
+	for _, l := range f.state.DrawLines(f.state.Jobs[jobID]) {
+		if l.ToDraw > quantityEpsilon && l.Basis == BasisScope && l.InCatalog && l.RequestID == "" {
+			f.mustAt(t, at, partsClerk, &IssuePart{JobID: jobID, Number: l.Number, Quantity: l.ToDraw})
+		}
+	}
 }
 
 func (f *fixture) apply(a Actor, c Command) error {
@@ -64,7 +80,7 @@ func (f *fixture) openJob(t *testing.T) *Job {
 	f.must(t, Actor{UserID: "user-1", Roles: []Role{RoleAdvisor}}, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{
 		Requests: "保养，刹车有异响", PromisedAt: t0.Add(4 * time.Hour),
 		Labour: []Labour{{Name: "更换机油", SoldHours: 1, Price: 20000}, {Name: "检查刹车", SoldHours: 1, Price: 15000}},
-		Parts:  []PartLine{{Name: "Oil filter 机油滤清器", Quantity: 1, UnitPrice: 12800}},
+		Parts:  []PartLine{{Number: "26300-35505", Name: "Oil filter 机油滤清器", Quantity: 1, UnitPrice: 12800}},
 		Wash:   true}})
 	return f.state.Jobs["20261123-0001"]
 }
@@ -90,6 +106,7 @@ func TestJobGoesThroughTheWholeServiceProcess(t *testing.T) {
 		{advisor, &Submit{JobRef: JobRef{j.ID}}, StageWaitingDispatch},
 		{advisor, &Dispatch{JobID: j.ID, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"}, StageDispatched},
 		{tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}, StageInProgress},
+		{partsClerk, &IssuePart{JobID: j.ID, Number: "26300-35505", Quantity: 1}, StageInProgress},
 		{tech, &Pause{JobID: j.ID, Reason: PauseWaitingParts, Parts: []PartItem{{Description: "刹车片", Quantity: 1}}}, StageWaitingParts},
 		{tech, &Resume{JobRef: JobRef{j.ID}}, StageInProgress},
 		{tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}}, StageInProgress},
