@@ -46,16 +46,16 @@ type IssuedPart struct {
 	RequestID   string `json:"request_id,omitempty"`
 	// CatalogPrice is the catalogue's price when the part was issued;
 	// PriceReason says why UnitPrice differs from it.
-	CatalogPrice Money        `json:"catalog_price"`
-	PriceReason  string       `json:"price_reason,omitempty"`
+	CatalogPrice Money  `json:"catalog_price"`
+	PriceReason  string `json:"price_reason,omitempty"`
 	// Payer is who pays for the part: at issue, the payer of the scope's
 	// line of that number (a warranty part on the estimate stays the
 	// warranty's); set_payer changes it on the settlement.
-	Payer Payer `json:"payer,omitempty"`
-	IssuedBy     string       `json:"issued_by"`
-	IssuedAt     time.Time    `json:"issued_at"`
-	Returned     float64      `json:"returned,omitempty"`
-	Returns      []PartReturn `json:"returns,omitempty"`
+	Payer    Payer        `json:"payer,omitempty"`
+	IssuedBy string       `json:"issued_by"`
+	IssuedAt time.Time    `json:"issued_at"`
+	Returned float64      `json:"returned,omitempty"`
+	Returns  []PartReturn `json:"returns,omitempty"`
 }
 
 // Billed is the quantity the job still holds: issued less returned.
