@@ -23,6 +23,13 @@ func sampleSettlement() SettlementDoc {
 	job.Parts = append(slices.Clone(job.Parts), shop.PartLine{Number: "54830-D3000", Name: "Stabiliser link 稳定杆连杆", Quantity: 1, UnitPrice: 20000})
 	d.Job = &job
 	d.Now = time.Date(2026, 11, 23, 16, 40, 0, 0, shanghai)
+	// The counter issued every part of the agreed work: the settlement
+	// bills what was issued.
+	job.Issued = nil
+	for i, p := range job.Parts {
+		job.Issued = append(job.Issued, shop.IssuedPart{ID: fmt.Sprintf("ip-%d", i+1), Number: p.Number, Name: p.Name,
+			Quantity: p.Quantity, UnitPrice: p.UnitPrice, CatalogPrice: p.UnitPrice, Basis: shop.BasisScope, IssuedBy: "user-6", IssuedAt: d.Now})
+	}
 	job.Delivery = &shop.Delivery{
 		WorkShown: true, OldPartsShown: true, CarClean: true, SeatRestored: true,
 		Explanation: "增项：前稳定杆连杆磨损，经客户电话同意后更换（+¥380.00）",

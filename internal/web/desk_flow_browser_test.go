@@ -236,6 +236,21 @@ func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
 	controller.command(map[string]any{"type": "dispatch", "job_id": jobID, "team_id": team, "tech_ids": []string{tech}, "bay_id": bay})
 	wait("the job dispatched", `!!document.querySelector("tr[data-job='`+jobID+`'] [data-stage=dispatched]")`)
 	controller.command(map[string]any{"type": "clock_on", "job_id": jobID, "tech_id": tech})
+	// The counter issues the estimate's parts from the pick list: the job
+	// bills what it drew.
+	var drawing struct {
+		ToDraw []struct {
+			Number string
+			ToDraw float64 `json:"to_draw"`
+		} `json:"to_draw"`
+	}
+	ls.Get("/api/v1/jobs/"+jobID, &drawing)
+	if len(drawing.ToDraw) == 0 {
+		t.Fatal("the estimate's parts are not on the job's pick list")
+	}
+	for _, l := range drawing.ToDraw {
+		ls.Command(map[string]any{"type": "issue_part", "job_id": jobID, "number": l.Number, "quantity": l.ToDraw})
+	}
 
 	// The technician finds worn brake pads: the advisor is told, prices
 	// the extra work (the findings page's own test does it there), calls

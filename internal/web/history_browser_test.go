@@ -195,10 +195,13 @@ func deliverWithNextService(t *testing.T, ls *livetest.Server) *shop.Vehicle {
 		{"type": "finish", "job_id": jobID, "tech_id": tech.ID},
 		{"type": "qc", "job_id": jobID, "step": "team", "pass": true},
 		{"type": "qc", "job_id": jobID, "step": "final", "pass": true},
-		{"type": "deliver", "job_id": jobID, "next_service_at": now.Add(5 * 24 * time.Hour).Format(time.RFC3339), "next_service_km": car.MileageKM + 5000},
 	} {
 		ls.Command(c)
 	}
+	// The customer pays their share of what was done and issued.
+	due := ls.Engine.State().Jobs[jobID].Settlement().CustomerDue
+	ls.Command(map[string]any{"type": "deliver", "job_id": jobID, "next_service_at": now.Add(5 * 24 * time.Hour).Format(time.RFC3339),
+		"next_service_km": car.MileageKM + 5000, "paid": due, "payment_method": "cash", "explanation": "按实际领料结算"})
 	return ls.Engine.State().Vehicles[car.ID]
 }
 

@@ -91,7 +91,7 @@ func TestTheDeskRevisesCancelsAndReopens(t *testing.T) {
 	// A delivered car comes back.
 	first := ready[0].Job.ID
 	ls.Command(map[string]any{"type": "deliver", "job_id": first, "work_shown": true, "old_parts_shown": true, "car_clean": true,
-		"seat_restored": true, "explanation": "按估价结算", "paid": 0})
+		"seat_restored": true, "explanation": "按估价结算", "paid": ls.Engine.State().Jobs[first].Settlement().CustomerDue, "payment_method": "cash"})
 	openJob(first)
 	livetest.Eval[bool](t, ctx, `(document.getElementById("reopen-comeback").click(), true)`)
 	livetest.WaitFor(t, ctx, "the comeback form", `!!document.getElementById("comeback-form")`, 5*time.Second)

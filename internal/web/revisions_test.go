@@ -40,7 +40,8 @@ func TestTheEstimatePrintsTheSignedRevisionAfterAnApprovedFinding(t *testing.T) 
 		}
 	}
 	must(`{"type":"submit","job_id":"` + job + `"}`)
-	must(`{"type":"report_finding","job_id":"` + job + `","description":"前刹车片磨损","hours":1,"price":50000}`)
+	must(`{"type":"report_finding","job_id":"` + job + `","description":"前刹车片磨损","hours":1}`)
+	must(`{"type":"price_finding","finding_id":"fi-1","labour_price":50000,"send":true}`)
 	must(`{"type":"decide_finding","finding_id":"fi-1","approve":true,"via":"phone","who":"张太太"}`)
 	later := t0.Add(6 * time.Hour).Format(time.RFC3339)
 	must(`{"type":"agree_promise","job_id":"` + job + `","promised_at":"` + later + `","reason":"增项刹车片","consent":{"via":"phone"}}`)
