@@ -309,8 +309,20 @@ func TestTheSimulatedDayDeliversCars(t *testing.T) {
 	eng, st := runDay(t, func(*shop.State, time.Time) {})
 	delivered := 0
 	for _, j := range eng.State().Jobs {
-		if j.Stage == shop.StageDelivered {
-			delivered++
+		if j.Stage != shop.StageDelivered {
+			continue
+		}
+		delivered++
+		// The demo's counter draws every part of the agreed work, approved
+		// extra work included: a delivered car bills what it was agreed.
+		billed := map[string]float64{}
+		for _, p := range j.BilledParts() {
+			billed[p.Number] += p.Quantity
+		}
+		for _, p := range j.Parts {
+			if billed[p.Number] < p.Quantity-1e-9 {
+				t.Errorf("job %s delivered billing %g of %s %s, agreed %g", j.ID, billed[p.Number], p.Number, p.Name, p.Quantity)
+			}
 		}
 	}
 	t.Logf("%d delivered, %d events", delivered, st.LastSeq())
