@@ -439,7 +439,7 @@ func (s *Simulator) issueRequest(ctx context.Context, st *shop.State, j *shop.Jo
 		}
 		if l.AllowanceID == "" {
 			s.do(ctx, asAdvisor, &shop.AllowPart{JobID: j.ID, Number: p.Number, Quantity: p.Quantity, RequestID: p.ID,
-				Reason: "客户电话同意更换 The customer agreed by phone"})
+				Reason: "客户电话同意更换 The customer agreed by phone", Consent: &shop.Consent{Via: shop.ConsentPhone}})
 			return // issued at the next look, against the allowance
 		}
 	}

@@ -82,6 +82,10 @@ type PartAllowance struct {
 	Reason    string    `json:"reason"`
 	By        string    `json:"by"`
 	At        time.Time `json:"at"`
+	// UnitPrice is the catalogue's price when the part was allowed; Payer
+	// who pays for it (empty: the customer), which its issue carries.
+	UnitPrice Money `json:"unit_price"`
+	Payer     Payer `json:"payer,omitempty"`
 }
 
 // BilledParts are the part lines the job bills: one line per issue still
@@ -313,7 +317,9 @@ func (c *IssuePart) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	case c.AllowanceID != "":
 		ip.Basis = BasisAllowance
 	}
-	if ip.Basis != BasisAllowance {
+	if al := j.allowance(c.AllowanceID); al != nil {
+		ip.Payer = al.Payer
+	} else {
 		ip.Payer = j.scopePayer(ip.Number)
 	}
 	j.Issued = append(j.Issued, ip)
@@ -399,6 +405,12 @@ type AllowPart struct {
 	Reason   string  `json:"reason"`
 	// RequestID is the parts request the allowance answers, if any.
 	RequestID string `json:"request_id,omitempty"`
+	// Payer is who pays for the part: the customer (empty) or the
+	// warranty, the insurer, the shop. A part the customer pays for on a
+	// signed job changes what they signed for: it takes their Consent,
+	// and makes a revision.
+	Payer   Payer    `json:"payer,omitempty"`
+	Consent *Consent `json:"consent,omitempty"`
 }
 
 func (c *AllowPart) CommandType() string { return "allow_part" }
@@ -410,10 +422,24 @@ func (c *AllowPart) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		p.add("quantity", "must be more than 0 and at most %d", MaxQuantity)
 	}
 	checkText(&p, "reason", c.Reason, maxText, true)
+	if !c.Payer.Valid() {
+		p.add("payer", "must be customer, warranty, insurance or internal")
+	}
 	var cp *CatalogPart
 	if c.Number != "" {
 		if cp = d.catalogParts.get(c.Number); cp == nil || !cp.Active {
 			p.add("number", "is not a part in the catalogue")
+		}
+	}
+	// The customer's consent is asked for a part they pay for on a job
+	// they signed; a part someone else pays for leaves their bill as it was.
+	var revised bool
+	if j := d.jobs.get(c.JobID); j != nil && j.Signed() != nil && c.Payer.Or() == PayerCustomer {
+		revised = true
+		if c.Consent == nil {
+			p.add("consent.via", "is required") // the customer pays for the part
+		} else {
+			checkStaffConsent(&p, *c.Consent)
 		}
 	}
 	if err := p.err(); err != nil {
@@ -423,8 +449,11 @@ func (c *AllowPart) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		return result{}, err
 	}
 	j, _ := d.editJob(c.JobID, now)
-	al := PartAllowance{ID: d.newID("pa"), Number: cp.Number, Name: cp.Name, Quantity: c.Quantity,
-		RequestID: c.RequestID, Reason: c.Reason, By: actorName(a), At: now}
+	al := PartAllowance{ID: d.newID("pa"), Number: cp.Number, Name: cp.Name, Quantity: c.Quantity, UnitPrice: cp.UnitPrice,
+		Payer: c.Payer.stored(), RequestID: c.RequestID, Reason: c.Reason, By: actorName(a), At: now}
 	j.Allowances = append(j.Allowances, al)
+	if revised {
+		d.revise(j, RevisionInput{Kind: RevisionScope, Reason: c.Reason, Consent: *c.Consent}, a, now)
+	}
 	return result{subject: al.ID, job: j.ID}, nil
 }

@@ -117,8 +117,8 @@ func TestPartsFollowTheJob(t *testing.T) {
 	}
 	f.refused(t, clerk, &IssuePart{JobID: j.ID, Number: "98350-C1000", Quantity: 1, RequestID: "pr-1"}, CodeConflict, "number")
 	f.refused(t, advisor, &AllowPart{JobID: j.ID, Number: "98350-C1000", Quantity: 1}, CodeInvalid, "reason")
-	f.refused(t, clerk, &AllowPart{JobID: j.ID, Number: "98350-C1000", Quantity: 1, Reason: "客户电话同意"}, CodeForbidden, "")
-	f.must(t, advisor, &AllowPart{JobID: j.ID, Number: "98350-C1000", Quantity: 1, Reason: "客户电话同意 agreed by phone", RequestID: "pr-1"})
+	f.refused(t, clerk, &AllowPart{JobID: j.ID, Number: "98350-C1000", Quantity: 1, Reason: "客户电话同意", Consent: &Consent{Via: ConsentPhone}}, CodeForbidden, "")
+	f.must(t, advisor, &AllowPart{JobID: j.ID, Number: "98350-C1000", Quantity: 1, Reason: "客户电话同意 agreed by phone", RequestID: "pr-1", Consent: &Consent{Via: ConsentPhone}})
 	if al := f.state.Jobs[j.ID].Allowances; len(al) != 1 || al[0].By != "user-1" || al[0].Reason == "" {
 		t.Errorf("allowance: %+v", al)
 	}
@@ -213,7 +213,7 @@ func (f *fixture) issueRequest(t *testing.T, at time.Time, id string) {
 	t.Helper()
 	pr := f.state.PartsRequests[id]
 	f.mustAt(t, at, system, &PutCatalogPart{Part: CatalogPart{Number: pr.Number, Name: pr.Description, UnitPrice: 10000, Active: true}})
-	f.mustAt(t, at, advisor, &AllowPart{JobID: pr.JobID, Number: pr.Number, Quantity: pr.Quantity, Reason: "客户同意 agreed", RequestID: id})
+	f.mustAt(t, at, advisor, &AllowPart{JobID: pr.JobID, Number: pr.Number, Quantity: pr.Quantity, Reason: "客户同意 agreed", RequestID: id, Consent: &Consent{Via: ConsentPhone}})
 	al := f.state.Jobs[pr.JobID].Allowances
 	f.mustAt(t, at, clerk, &IssuePart{JobID: pr.JobID, Number: pr.Number, Quantity: pr.Quantity, AllowanceID: al[len(al)-1].ID, RequestID: id})
 }

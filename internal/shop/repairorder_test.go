@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,7 +37,12 @@ func TestARepairOrderSettlesWhatWasAgreedAndIssued(t *testing.T) {
 	step(customer, &DecideFinding{FindingID: "fi-1", Approve: true, Via: "customer_page"})
 
 	f.issueScope(t, at, j.ID) // the oil filter and the two pads
-	step(advisor, &AllowPart{JobID: j.ID, Number: "98350", Quantity: 1, Reason: "客户电话同意更换雨刮"})
+	before := f.state
+	if err := f.apply(advisor, &AllowPart{JobID: j.ID, Number: "98350", Quantity: 1, Reason: "雨刮老化"}); CodeOf(err) != CodeInvalid ||
+		!strings.Contains(err.Error(), "consent.via") || f.state != before {
+		t.Errorf("a part the customer pays for, allowed without their consent: %v", err)
+	}
+	step(advisor, &AllowPart{JobID: j.ID, Number: "98350", Quantity: 1, Reason: "客户电话同意更换雨刮", Consent: &Consent{Via: ConsentPhone, Who: "张先生"}})
 	allowance := f.state.Jobs[j.ID].Allowances[0].ID
 	step(partsClerk, &IssuePart{JobID: j.ID, Number: "98350", Quantity: 1, AllowanceID: allowance})
 	var pads string
@@ -85,10 +91,37 @@ func TestARepairOrderSettlesWhatWasAgreedAndIssued(t *testing.T) {
 	if r := done.Signed(); r == nil || r.Totals.Total != 47800 {
 		t.Errorf("revision 1: %+v, want the signed 478.00", r)
 	}
-	if len(done.Revisions) != 2 || done.Revisions[1].Kind != RevisionFinding || done.Revisions[1].Consent.Via != ConsentCustomerPage {
-		t.Errorf("revisions: %+v, want the signature and the approved finding", done.Revisions)
+	// The finding approved on the customer's page and the wiper agreed by
+	// phone are revisions 2 and 3; the revision holds the wiper.
+	if len(done.Revisions) != 3 || done.Revisions[1].Kind != RevisionFinding || done.Revisions[1].Consent.Via != ConsentCustomerPage ||
+		done.Revisions[2].Kind != RevisionScope || done.Revisions[2].Consent != (Consent{Via: ConsentPhone, Who: "张先生"}) ||
+		done.Revisions[2].Totals.Total != 133800 {
+		t.Errorf("revisions: %+v, want the signature, the approved finding and the wiper", done.Revisions)
 	}
 	if done.Delivery == nil || done.Delivery.Paid != 87800 {
 		t.Errorf("delivery: %+v", done.Delivery)
+	}
+}
+
+// A part beyond the scope that the shop bears (or the warranty, the
+// insurer) leaves the customer's bill as signed: it needs no consent of
+// theirs, makes no revision, and its issue is billed to its payer.
+func TestAPartTheShopBearsNeedsNoConsent(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, system, &PutCatalogPart{Part: CatalogPart{Number: "98350", Name: "雨刮片", UnitPrice: 8000, Active: true}})
+	j := f.dispatchedJob(t, "tech-1")
+	f.must(t, advisor, &AllowPart{JobID: j.ID, Number: "98350", Quantity: 1, Reason: "接车时刮坏，店内承担", Payer: PayerInternal})
+	al := f.state.Jobs[j.ID].Allowances[0]
+	f.must(t, partsClerk, &IssuePart{JobID: j.ID, Number: "98350", Quantity: 1, AllowanceID: al.ID})
+	done := f.state.Jobs[j.ID]
+	if len(done.Revisions) != 1 {
+		t.Errorf("revisions: %d, want only the signature", len(done.Revisions))
+	}
+	s := done.Settlement()
+	if len(s.Payers) != 2 || s.Payers[1] != (PayerTotal{Payer: PayerInternal, Parts: 8000, Total: 8000}) || s.CustomerDue != 35000 {
+		t.Errorf("settlement: %+v, want the wiper on the shop and the customer's 350.00 labour", s.Payers)
+	}
+	if err := f.apply(advisor, &AllowPart{JobID: j.ID, Number: "98350", Quantity: 1, Reason: "x", Payer: "dealer"}); CodeOf(err) != CodeInvalid {
+		t.Errorf("an unknown payer: %v", err)
 	}
 }

@@ -80,11 +80,19 @@ type RevisionInput struct {
 // to the agreed scope or the promised time after signing goes through
 // here, so the job's revisions are its whole agreed history.
 func (d *Draft) revise(j *Job, in RevisionInput, a Actor, now time.Time) *Revision {
+	parts := append([]PartLine{}, j.Parts...)
+	// A part the customer agreed to beyond the scope is theirs to pay as
+	// much as a line of the estimate.
+	for _, al := range j.Allowances {
+		if al.Payer.Or() == PayerCustomer {
+			parts = append(parts, PartLine{Number: al.Number, Name: al.Name, Quantity: al.Quantity, UnitPrice: al.UnitPrice})
+		}
+	}
 	r := Revision{
 		Number: len(j.Revisions) + 1, Kind: in.Kind, At: now, By: actorName(a),
 		Reason: in.Reason, Consent: in.Consent, FindingID: in.FindingID,
-		Labour: append([]Labour{}, j.Labour...), Parts: append([]PartLine{}, j.Parts...),
-		Totals: TotalsOf(j.Labour, j.Parts), PromisedAt: j.PromisedAt,
+		Labour: append([]Labour{}, j.Labour...), Parts: parts,
+		Totals: TotalsOf(j.Labour, parts), PromisedAt: j.PromisedAt,
 	}
 	j.Revisions = append(j.Revisions, r)
 	return &j.Revisions[len(j.Revisions)-1]

@@ -108,7 +108,7 @@ func TestTheAdvisorAllowsAPartBeyondTheAgreedWork(t *testing.T) {
 	livetest.Screenshot(t, ctx, "desk-parts-allowance")
 	fill(t, ctx, sel, map[string]any{"reason": ""}, true)
 	livetest.WaitFor(t, ctx, "the reason asked for", `document.querySelector('`+sel+` [name=reason]')?.getAttribute("aria-invalid") === "true"`, 10*time.Second)
-	fill(t, ctx, sel, map[string]any{"reason": "客户 10:20 电话同意 agreed by phone"}, true)
+	fill(t, ctx, sel, map[string]any{"reason": "客户 10:20 电话同意 agreed by phone", "who": "张太太"}, true)
 	livetest.WaitFor(t, ctx, "the request allowed", `!document.querySelector('`+sel+`')`, 10*time.Second)
 
 	var pick shop.PickList
@@ -123,5 +123,13 @@ func TestTheAdvisorAllowsAPartBeyondTheAgreedWork(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the counter's pick list has no allowance for %s: %+v", requestID, pick.Jobs)
+	}
+	// The customer pays for it: their consent by phone is a revision of
+	// what they signed, holding the part.
+	st := ls.Engine.State()
+	j := st.Jobs[st.PartsRequests[requestID].JobID]
+	last := j.Revisions[len(j.Revisions)-1]
+	if last.Kind != shop.RevisionScope || last.Consent != (shop.Consent{Via: shop.ConsentPhone, Who: "张太太"}) || len(last.Parts) <= len(j.Signed().Parts) {
+		t.Errorf("the allowance's revision: %+v", last)
 	}
 }

@@ -48,9 +48,21 @@ start("desk", async (main, ctx) => {
         el("label", {}, el("span", {}, t("desk.parts.number")), el("input", { name: "number", value: line.number || "", required: true })),
         el("label", {}, el("span", {}, t("desk.parts.quantity")), el("input", { name: "quantity", type: "number", step: "any", min: "0", value: String(line.wanted) }))),
       el("label", {}, el("span", {}, t("desk.parts.reason")), el("textarea", { name: "reason", rows: 2, placeholder: t("desk.parts.reason_hint") })),
+      // Who pays; a part the customer pays for on a signed job takes their
+      // consent and becomes a revision of what they signed.
+      el("div", { class: "grid4" },
+        el("label", {}, el("span", {}, t("desk.parts.payer")), el("select", { name: "payer" },
+          ...["customer", "warranty", "insurance", "internal"].map((p) => el("option", { value: p }, t("staff.payer." + p))))),
+        el("label", {}, el("span", {}, t("desk.revisions.via")), el("select", { name: "via", "data-field": "consent.via" },
+          el("option", { value: "phone" }, t("desk.revisions.via_phone")), el("option", { value: "in_person" }, t("desk.revisions.via_in_person")))),
+        el("label", {}, el("span", {}, t("desk.revisions.who")), el("input", { name: "who", "data-field": "consent.who", autocomplete: "off" }))),
       el("div", { class: "toolbar" }, el("span", { class: "grow" }), el("button", { type: "submit", class: "primary" }, t("desk.parts.allow"))));
-    form(f, (key) => command({ type: "allow_part", job_id: job.job.id, request_id: line.request_id, number: f.number.value.trim(),
-      quantity: parseFloat(f.quantity.value) || 0, reason: f.reason.value.trim() }, key), async () => {
+    form(f, (key) => {
+      const body = { type: "allow_part", job_id: job.job.id, request_id: line.request_id, number: f.number.value.trim(),
+        quantity: parseFloat(f.quantity.value) || 0, reason: f.reason.value.trim(), payer: f.payer.value };
+      if (f.payer.value === "customer") body.consent = { via: f.via.value, who: f.who.value.trim() };
+      return command(body, key);
+    }, async () => {
       notice(t("desk.parts.allowed", { plate: job.plate || job.job.id }), "ok");
       await refresh();
     });
