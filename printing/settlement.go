@@ -48,6 +48,10 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 		f.gap(3)
 		f.findings(work)
 	}
+	if len(job.Revisions) > 1 {
+		f.gap(3)
+		f.revisions(job.Revisions, d.Customer)
+	}
 	f.payerSplit(s)
 	if len(declined) > 0 {
 		f.gap(3)
@@ -196,6 +200,30 @@ func (f *form) payerSplit(s shop.Settlement) {
 			{title: f.t("col_amount"), width: 1.6, align: right},
 		}, rows, "")
 	}
+}
+
+// revisions lists each change agreed after signing (费用解释): what it
+// was, why, how and by whom the customer agreed, and what it changed the
+// agreed total by, so the settlement reads against the signed estimate
+// line by line.
+func (f *form) revisions(all []shop.Revision, cust *shop.Customer) {
+	rows := make([][]string, 0, len(all)-1)
+	for i := 1; i < len(all); i++ {
+		r := &all[i]
+		change := r.Totals.Total - all[i-1].Totals.Total
+		sign := "+"
+		if change < 0 {
+			sign, change = "−", -change
+		}
+		rows = append(rows, []string{strconv.Itoa(r.Number), f.revisionTitle(r), r.Reason, f.revisionLine(r, cust), sign + f.money(change)})
+	}
+	f.table(f.t("revisions_title"), []column{
+		{title: f.t("col_revision"), width: 0.7, align: center},
+		{title: f.t("col_item"), width: 2.2, wrap: true},
+		{title: f.t("col_reason"), width: 2.8, wrap: true},
+		{title: f.t("col_agreed"), width: 2.6, wrap: true},
+		{title: f.t("col_change"), width: 1.5, align: right},
+	}, rows, "")
 }
 
 // declinedWork lists the recommended work the customer declined (建议维修

@@ -108,3 +108,35 @@ func TestTheSettlementSplitsItsPayers(t *testing.T) {
 		}
 	}
 }
+
+// The settlement lists each change agreed after signing — the finding
+// approved by phone, with its reason, who agreed and what it added — so
+// it reads against the signed estimate (费用解释); a job never changed
+// after signing prints no such section.
+func TestTheSettlementExplainsTheRevisions(t *testing.T) {
+	r := testRenderer(t)
+	d := SettlementDoc{JobDoc: sampleRevisedJob()}
+	job := *d.Job
+	job.Stage = shop.StageReady
+	d.Job, d.Draft = &job, true
+	for lang, want := range map[string][]string{
+		LangZH: {"签字后的变更（费用解释）", "第 2 版", "前刹车片剩余 2 mm", "电话", "张太太", "+¥780.00"},
+		LangEN: {"Changes agreed since signing (cost explanation)", "Revision 2", "张太太", "+¥780.00"},
+	} {
+		d.Lang = lang
+		var b bytes.Buffer
+		if err := r.Settlement(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		assertContains(t, flat(pdfText(t, b.Bytes(), 0, 0)), want...)
+	}
+	plain := sampleSettlement()
+	plain.Lang = LangZH
+	var b bytes.Buffer
+	if err := r.Settlement(&b, plain); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfText(t, b.Bytes(), 0, 0); strings.Contains(text, "签字后的变更") {
+		t.Error("a job without revisions prints a section of them")
+	}
+}
