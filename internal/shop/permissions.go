@@ -530,24 +530,12 @@ func (c *RecordServiceReminder) permit(d *Draft, a Actor) error {
 // permit: a part is issued to a job that has been signed for and is not
 // done, by number, on a ground that still allows the quantity.
 func (c *IssuePart) permit(d *Draft, a Actor) error {
-	j, err := d.job(c.JobID)
+	j, pr, err := d.drawingJob(c.JobID, c.RequestID)
 	if err != nil {
 		return err
 	}
-	if !issuable(j.Stage) {
-		return conflict("job %s is %s: parts are issued from its signing until its quality check", j.ID, j.Stage)
-	}
-	if c.RequestID != "" {
-		pr := d.parts.get(c.RequestID)
-		if pr == nil || pr.JobID != j.ID {
-			return notFound("parts request of job "+j.ID, c.RequestID)
-		}
-		if !pr.Open() {
-			return conflict("parts request %s is %s already", pr.ID, pr.Status)
-		}
-		if pr.Number != "" && pr.Number != c.Number {
-			return (&problems{{Field: "number", Message: fmt.Sprintf("the request asks for %s", pr.Number)}}).err()
-		}
+	if pr != nil && pr.Number != "" && pr.Number != c.Number {
+		return (&problems{{Field: "number", Message: fmt.Sprintf("the request asks for %s", pr.Number)}}).err()
 	}
 	var left float64
 	switch {
@@ -612,21 +600,29 @@ func (c *ReturnPart) permit(d *Draft, a Actor) error {
 // permit: an allowance is given on a job that still draws parts; one
 // answering a request names an open request of the job.
 func (c *AllowPart) permit(d *Draft, a Actor) error {
-	j, err := d.job(c.JobID)
+	_, _, err := d.drawingJob(c.JobID, c.RequestID)
+	return err
+}
+
+// drawingJob is a job that still draws parts — signed for, not past its
+// quality check — and, when one is named, its open parts request.
+func (d *Draft) drawingJob(jobID, requestID string) (*Job, *PartsRequest, error) {
+	j, err := d.job(jobID)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if !issuable(j.Stage) {
-		return conflict("job %s is %s: parts are issued from its signing until its quality check", j.ID, j.Stage)
+		return nil, nil, conflict("job %s is %s: parts are issued from its signing until its quality check", j.ID, j.Stage)
 	}
-	if c.RequestID != "" {
-		pr := d.parts.get(c.RequestID)
-		if pr == nil || pr.JobID != j.ID {
-			return notFound("parts request of job "+j.ID, c.RequestID)
-		}
-		if !pr.Open() {
-			return conflict("parts request %s is %s already", pr.ID, pr.Status)
-		}
+	if requestID == "" {
+		return j, nil, nil
 	}
-	return nil
+	pr := d.parts.get(requestID)
+	if pr == nil || pr.JobID != j.ID {
+		return nil, nil, notFound("parts request of job "+j.ID, requestID)
+	}
+	if !pr.Open() {
+		return nil, nil, conflict("parts request %s is %s already", pr.ID, pr.Status)
+	}
+	return j, pr, nil
 }
