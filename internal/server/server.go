@@ -42,6 +42,11 @@ type Options struct {
 	// behind a TLS proxy; the origins that may frame the boards).
 	BehindTLSProxy  bool
 	FrameBoardsFrom []string
+	// HashCost and GuardPause are web.Options' (the cost of the hashed
+	// passwords and PINs; the sign-in guard's pause): tests lower the one
+	// and record the other, a shop leaves both zero.
+	HashCost   int
+	GuardPause func(time.Duration)
 }
 
 // Server is the assembled server.
@@ -100,7 +105,8 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	}
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
 		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, CommandLimit: commandLimit(opts.CommandRate),
-			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom})
+			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom,
+			HashCost: opts.HashCost, GuardPause: opts.GuardPause})
 	if err != nil {
 		eng.Close()
 		return nil, err

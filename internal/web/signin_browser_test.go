@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,14 +65,27 @@ func TestSignInGoesOnlyToAPageOfThisServer(t *testing.T) {
 }
 
 // An advisor locked out by failed sign-ins shows as locked on the users
-// page, and the manager's button lets them in again.
+// page, and the manager's button lets them in again. The guard's pauses,
+// which slow each failed answer, are recorded instead of waited out (about
+// three seconds; how they grow is TestBadPINsAreSlowedThenLocked's).
 func TestTheManagerUnlocksALockedOutUser(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	var mu sync.Mutex
+	var pauses []time.Duration
+	ls := livetest.Start(t, livetest.Options{Demo: true, GuardPause: func(d time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		pauses = append(pauses, d)
+	}})
 	for i := 0; i < 5; i++ {
 		if code := post(t, ls, "/api/v1/session", map[string]any{"login": "advisor1", "password": "mistyped password"}); code != http.StatusUnauthorized {
 			t.Fatalf("mistake %d: %d", i+1, code)
 		}
 	}
+	mu.Lock()
+	if len(pauses) == 0 {
+		t.Error("the failed sign-ins were not slowed")
+	}
+	mu.Unlock()
 	if code := post(t, ls, "/api/v1/session", map[string]any{"login": "advisor1", "password": demo.Password}); code != http.StatusTooManyRequests {
 		t.Fatalf("the advisor after five mistakes: %d, want locked", code)
 	}
