@@ -36,6 +36,9 @@ type Options struct {
 	// time.Sleep, as a shop's does); a test that fails sign-ins on purpose
 	// records the pauses instead of waiting them out.
 	GuardPause func(time.Duration)
+	// PagePoll is how often the kiosk, customer and pairing pages ask the
+	// server again; 0 leaves each page its own (3 to 10 s), as a shop's.
+	PagePoll time.Duration
 }
 
 // HashCost is the cost of the passwords and PINs a live test's shop hashes
@@ -118,7 +121,7 @@ func (s *Server) Restart() {
 			t.Fatal(err)
 		}
 	}
-	if s.server, err = server.New(s.Store, state, s.Clock.Now, server.Options{Demo: s.opts.Demo, Logger: Quiet, HashCost: HashCost, GuardPause: s.opts.GuardPause}); err != nil {
+	if s.server, err = server.New(s.Store, state, s.Clock.Now, server.Options{Demo: s.opts.Demo, Logger: Quiet, HashCost: HashCost, GuardPause: s.opts.GuardPause, PagePoll: s.opts.PagePoll}); err != nil {
 		t.Fatal(err)
 	}
 	s.Engine, s.Hub, s.Web, s.Tokens = s.server.Engine, s.server.Hub, s.server.Web, s.server.Tokens

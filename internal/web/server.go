@@ -82,6 +82,11 @@ type Options struct {
 	// GuardPause is how the sign-in guard slows a failed answer; nil is
 	// time.Sleep. Tests record the pauses instead of waiting them out.
 	GuardPause func(time.Duration)
+	// PagePoll, when set, is how often the kiosk, customer and pairing
+	// pages ask the server again (their data-poll); 0 leaves each page its
+	// own, 3 to 10 seconds. Browser tests shorten it so that a change made
+	// elsewhere shows on a page without seconds of waiting.
+	PagePoll time.Duration
 }
 
 // SetAsideRecord is a record of the data file set aside as unreadable, as
