@@ -134,6 +134,13 @@ func (ts *testShop) serve(t *testing.T, opts Options, wrap func(net.Listener) (n
 	if opts.HashCost == 0 {
 		opts.HashCost = testHashCost
 	}
+	// A failed sign-in's answer is not slowed by a pause taken: the tests
+	// of the slowing record the pauses asked for (stopGuardClock), and the
+	// others guess wrong five to forty times to reach a lock, up to three
+	// seconds each.
+	if opts.GuardPause == nil {
+		opts.GuardPause = func(time.Duration) {}
+	}
 	ts.qr = kiosk.NewTokens(st.Secret())
 	// The whole server, boards and pages too; the hub is not run: a
 	// test that watches a board serves its own (newBoardShopOn).
