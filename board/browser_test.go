@@ -209,7 +209,9 @@ func TestAnUnpairedScreenPairsWithACode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	ls := newLiveServer(t, false)
+	// The page asks whether it was approved every half second rather than
+	// every three (a shop's keeps its pace: TestPagesAskAgainAtTheirOwnPaceUnlessTold).
+	ls := livetest.Start(t, livetest.Options{PagePoll: 500 * time.Millisecond})
 	ctx := browser(t, 1920, 1080)
 	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/lounge"))); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"bayboard/board"
+	"bayboard/internal/access"
 	"bayboard/internal/demo"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
@@ -36,7 +37,7 @@ func newDemoShop(t testing.TB) *demoShop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if state, err = demo.Seed(st, state, clock.Now()); err != nil {
+	if state, err = demo.Seed(st, state, clock.Now(), access.NewHasher(1_000)); err != nil {
 		t.Fatal(err)
 	}
 	eng := engine.New(st, state, clock.Now)

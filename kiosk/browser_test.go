@@ -38,7 +38,10 @@ type floor struct {
 
 func newFloor(t *testing.T) *floor {
 	t.Helper()
-	srv := livetest.Start(t, livetest.Options{Demo: true})
+	// The pages ask again every half second rather than every 3 to 10:
+	// what the tests wait for is a change made on another page, not the
+	// pace (a shop's pages keep theirs: TestPagesAskAgainAtTheirOwnPaceUnlessTold).
+	srv := livetest.Start(t, livetest.Options{Demo: true, PagePoll: 500 * time.Millisecond})
 	st := srv.Engine.State()
 	f := &floor{srv: srv}
 	// The technician of badge B1002 and a free bay their team works on.

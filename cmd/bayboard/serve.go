@@ -174,7 +174,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	if cfg.Demo {
-		if state, err = demo.Seed(st, state, clock()); err != nil {
+		if state, err = demo.Seed(st, state, clock(), access.NewHasher(0)); err != nil {
 			return fmt.Errorf("seed the demo shop: %w", err)
 		}
 	}
@@ -302,7 +302,7 @@ func firstAdmin(ctx context.Context, eng *engine.Engine) (string, error) {
 	password := access.NewPassword()
 	_, err := eng.Do(ctx, shop.Actor{System: true}, &shop.PutUser{User: shop.User{
 		Login: firstAdminLogin, Name: "Administrator", Roles: []shop.Role{shop.RoleManager},
-		PasswordHash: access.HashSecret(password), Active: true, MustChangePassword: true}})
+		PasswordHash: access.NewHasher(0).Hash(password), Active: true, MustChangePassword: true}})
 	if err != nil {
 		return "", err
 	}

@@ -25,11 +25,11 @@ func openStore(t *testing.T) *store.Store {
 }
 
 func TestSecretsAreHashedAndChecked(t *testing.T) {
-	hash := access.HashSecret("2468")
+	hash := access.NewHasher(0).Hash("2468")
 	if strings.Contains(hash, "2468") || !strings.HasPrefix(hash, "pbkdf2-sha256$") {
 		t.Fatalf("hash %q", hash)
 	}
-	if hash == access.HashSecret("2468") {
+	if hash == access.NewHasher(0).Hash("2468") {
 		t.Error("two hashes of one secret are the same: no salt")
 	}
 	for _, tc := range []struct {
@@ -52,6 +52,30 @@ func TestSecretsAreHashedAndChecked(t *testing.T) {
 	}
 	if a, b := access.NewToken(), access.NewToken(); len(a) != 32 || a == b {
 		t.Errorf("tokens %q %q: 32 characters, each new", a, b)
+	}
+}
+
+// TestTheShopHashesAtTheDefaultCost: a hasher of cost 0, what the server
+// makes unless its options say otherwise, hashes at 120,000 iterations;
+// the low cost the tests hash at is checked like any other.
+func TestTheShopHashesAtTheDefaultCost(t *testing.T) {
+	if access.DefaultHashCost != 120_000 {
+		t.Errorf("DefaultHashCost %d, want 120000", access.DefaultHashCost)
+	}
+	for _, cost := range []int{0, -1} {
+		if h := access.NewHasher(cost).Hash("2468"); !strings.HasPrefix(h, "pbkdf2-sha256$120000$") {
+			t.Errorf("NewHasher(%d) hashes as %q, want 120000 iterations", cost, h)
+		}
+	}
+	if h := (access.Hasher{}).Hash("2468"); !strings.HasPrefix(h, "pbkdf2-sha256$120000$") {
+		t.Errorf("the zero Hasher hashes as %q, want 120000 iterations", h)
+	}
+	low := access.NewHasher(1000).Hash("2468")
+	if !strings.HasPrefix(low, "pbkdf2-sha256$1000$") {
+		t.Fatalf("NewHasher(1000) hashes as %q", low)
+	}
+	if !access.CheckSecret("2468", low) || access.CheckSecret("2469", low) {
+		t.Error("a hash at a low cost is not checked as the secret it holds")
 	}
 }
 

@@ -66,9 +66,13 @@ const (
 )
 
 // NewGuard makes a guard on the wall clock: a lock lasts its minutes of
-// real time, whatever the shop's clock does.
-func NewGuard(now func() time.Time, log *slog.Logger) *Guard {
-	return &Guard{fails: map[string]*failures{}, now: now, sleep: time.Sleep, log: log}
+// real time, whatever the shop's clock does. pause slows a failed answer;
+// nil is time.Sleep, the product's.
+func NewGuard(now func() time.Time, pause func(time.Duration), log *slog.Logger) *Guard {
+	if pause == nil {
+		pause = time.Sleep
+	}
+	return &Guard{fails: map[string]*failures{}, now: now, sleep: pause, log: log}
 }
 
 // AddressKey is the key of a caller's address.

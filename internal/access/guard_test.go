@@ -34,7 +34,7 @@ func (c *clock) pause(d time.Duration) {
 
 func newGuard() (*access.Guard, *clock) {
 	c := &clock{now: t0}
-	g := access.NewGuard(c.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	g := access.NewGuard(c.Now, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	g.SetClock(c.Now, c.pause)
 	return g, c
 }

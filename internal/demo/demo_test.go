@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"bayboard/internal/access"
 	"bayboard/internal/engine"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
@@ -21,6 +22,10 @@ import (
 // runDay seeds the demo shop and drives the simulator through the first
 // simulated day, to its closing, in one-minute steps, calling each after
 // every step.
+// testHasher hashes the demo's password and PIN at a low cost: these
+// tests check the shop the seed builds, not the hashing (see access).
+var testHasher = access.NewHasher(1_000)
+
 func runDay(t *testing.T, each func(*shop.State, time.Time)) (*engine.Engine, *store.Store) {
 	t.Helper()
 	eng, st, _ := runShop(t, func(eng *engine.Engine, now time.Time) bool {
@@ -44,7 +49,7 @@ func runShop(t *testing.T, more func(*engine.Engine, time.Time) bool, each func(
 	t.Cleanup(func() { st.Close() })
 	clock := NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 0)
 	state, _, _ := st.Load(clock.Now())
-	state, err = Seed(st, state, clock.Now())
+	state, err = Seed(st, state, clock.Now(), testHasher)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +89,7 @@ func TestTheDemoShopStartsWithJobsInEveryStage(t *testing.T) {
 	defer st.Close()
 	start := NewClock(time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC), 1).simStart
 	state, _, _ := st.Load(start)
-	state, err = Seed(st, state, start)
+	state, err = Seed(st, state, start, testHasher)
 	if err != nil {
 		t.Fatal(err)
 	}

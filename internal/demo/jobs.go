@@ -5,11 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"bayboard/internal/access"
 	"bayboard/internal/shop"
 )
-
-func hashOnce(secret string) string { return access.HashSecret(secret) }
 
 // Demo staff by role: the seeding and the simulator act as them, so their
 // commands pass the same permission checks as a person's.

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"bayboard/internal/access"
 	"bayboard/internal/shop"
 )
 
@@ -129,8 +130,9 @@ func (s *seeder) customer(at time.Time) (string, string) {
 }
 
 // Seed builds the demo shop around start (the simulated morning) and
-// commits it in one transaction.
-func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
+// commits it in one transaction; h hashes the staff's password and the
+// technicians' PIN (access.NewHasher(0) for a shop's cost).
+func Seed(c Committer, st *shop.State, start time.Time, h access.Hasher) (*shop.State, error) {
 	st.Loc = Location()
 	s := &seeder{d: shop.NewDraft(st), rng: rand.New(rand.NewPCG(2026, 11)), plate: map[string]bool{}, mileage: map[string]int{}}
 	early := start.Add(-3 * time.Hour)
@@ -161,7 +163,7 @@ func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
 		{"qc", "马超", shop.RoleQC}, {"washer", "吴磊", shop.RoleWasher}, {"cashier", "郑敏", shop.RoleCashier},
 		{"followup", "何琳", shop.RoleFollowUp},
 	}
-	hash := hashOnce(Password)
+	hash := h.Hash(Password)
 	for _, u := range staff {
 		s.do(sys, early, &shop.PutUser{User: shop.User{Login: u.login, Name: u.name, Roles: []shop.Role{u.role}, PasswordHash: hash, Active: true}})
 	}
@@ -178,7 +180,7 @@ func Seed(c Committer, st *shop.State, start time.Time) (*shop.State, error) {
 	}
 	teams := []string{"快修组", "机修一组", "机修二组", "钣喷组"}
 	skills := [][]string{{"quick_service"}, {"general", "diagnosis", "alignment"}, {"general", "diagnosis", "alignment"}, {"body", "paint"}}
-	pin := hashOnce(PIN)
+	pin := h.Hash(PIN)
 	n := 0
 	for ti, team := range teams {
 		tm := s.do(sys, early, &shop.PutTeam{Team: shop.Team{Name: team}})

@@ -32,7 +32,21 @@ type Options struct {
 	Speed float64
 	// Simulate runs the demo's simulator while the server runs.
 	Simulate bool
+	// GuardPause is how the sign-in guard slows a failed answer (nil:
+	// time.Sleep, as a shop's does); a test that fails sign-ins on purpose
+	// records the pauses instead of waiting them out.
+	GuardPause func(time.Duration)
+	// PagePoll is how often the kiosk, customer and pairing pages ask the
+	// server again; 0 leaves each page its own (3 to 10 s), as a shop's.
+	PagePoll time.Duration
 }
+
+// HashCost is the cost of the passwords and PINs a live test's shop hashes
+// (the demo's and those set through its pages): a test's sign-ins check
+// them by the dozen, and what they test is who gets in, not how slowly a
+// guess is checked (access.DefaultHashCost, tested in access and web, is a
+// shop's).
+const HashCost = 1_000
 
 // Server is the whole server in the test's process — store, engine, hub,
 // kiosk tokens, printing, web — assembled by internal/server as `bayboard
@@ -100,14 +114,14 @@ func (s *Server) Restart() {
 		t.Fatal(err)
 	}
 	if len(state.Bays) == 0 {
-		if state, err = demo.Seed(s.Store, state, s.Clock.Now()); err != nil {
+		if state, err = demo.Seed(s.Store, state, s.Clock.Now(), access.NewHasher(HashCost)); err != nil {
 			t.Fatal(err)
 		}
 		if s.Token, err = access.IssueToken(s.Store, access.BySystem(s.Clock.Now()), demo.ManagerID, "live test"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if s.server, err = server.New(s.Store, state, s.Clock.Now, server.Options{Demo: s.opts.Demo, Logger: Quiet}); err != nil {
+	if s.server, err = server.New(s.Store, state, s.Clock.Now, server.Options{Demo: s.opts.Demo, Logger: Quiet, HashCost: HashCost, GuardPause: s.opts.GuardPause, PagePoll: s.opts.PagePoll}); err != nil {
 		t.Fatal(err)
 	}
 	s.Engine, s.Hub, s.Web, s.Tokens = s.server.Engine, s.server.Hub, s.server.Web, s.server.Tokens

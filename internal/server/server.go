@@ -42,6 +42,14 @@ type Options struct {
 	// behind a TLS proxy; the origins that may frame the boards).
 	BehindTLSProxy  bool
 	FrameBoardsFrom []string
+	// HashCost and GuardPause are web.Options' (the cost of the hashed
+	// passwords and PINs; the sign-in guard's pause): tests lower the one
+	// and record the other, a shop leaves both zero.
+	HashCost   int
+	GuardPause func(time.Duration)
+	// PagePoll is web.Options': how often the kiosk, customer and pairing
+	// pages ask again; 0, a shop's, leaves each page its own.
+	PagePoll time.Duration
 }
 
 // Server is the assembled server.
@@ -100,7 +108,8 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	}
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
 		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, CommandLimit: commandLimit(opts.CommandRate),
-			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom})
+			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom,
+			HashCost: opts.HashCost, GuardPause: opts.GuardPause, PagePoll: opts.PagePoll})
 	if err != nil {
 		eng.Close()
 		return nil, err

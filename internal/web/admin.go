@@ -56,13 +56,13 @@ func (s *Server) putUser(c *fiber.Ctx) error {
 		if err := checkPassword("password", req.Password); err != nil {
 			return err
 		}
-		u.PasswordHash = access.HashSecret(req.Password)
+		u.PasswordHash = s.hasher.Hash(req.Password)
 	}
 	if req.PIN != "" {
 		if err := checkPIN(req.PIN, s.eng.State().Settings); err != nil {
 			return err
 		}
-		u.PINHash = access.HashSecret(req.PIN)
+		u.PINHash = s.hasher.Hash(req.PIN)
 	}
 	before := s.eng.State().Users[u.ID]
 	ev, err := s.eng.Do(c.UserContext(), whoOf(c).actor, &shop.PutUser{User: u})

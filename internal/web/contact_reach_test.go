@@ -25,7 +25,7 @@ func newDemoTestShop(t *testing.T) *testShop {
 	}
 	start := time.Date(2026, 11, 23, 9, 30, 0, 0, demo.Location())
 	state, _, _ := st.Load(start)
-	if state, err = demo.Seed(st, state, start); err != nil {
+	if state, err = demo.Seed(st, state, start, access.NewHasher(testHashCost)); err != nil {
 		t.Fatal(err)
 	}
 	shopClock := &testClock{now: start}

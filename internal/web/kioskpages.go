@@ -74,6 +74,8 @@ type kioskPageData struct {
 	Customer bool
 	// TimeZone is the shop's, for the times the scripts show.
 	TimeZone string
+	// Poll is Options.PagePoll in milliseconds, 0 when unset.
+	Poll int64
 }
 
 // language picks a page's language: ?lang= (remembered in the cookie the
@@ -100,6 +102,7 @@ func (kp *kioskPages) render(c *fiber.Ctx, status int, name string, d kioskPageD
 			d.TimeZone = tz
 		}
 	}
+	d.Poll = kp.s.opts.PagePoll.Milliseconds()
 	d.Other = "en"
 	if d.Lang == "en" {
 		d.Other = "zh-CN"

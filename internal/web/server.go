@@ -77,6 +77,17 @@ type Options struct {
 	// (a shop's intranet page); every other page, and the boards when it is
 	// empty, may be framed by no one. Checked by CheckFrameOrigins.
 	FrameBoardsFrom []string
+	// HashCost is the cost of the passwords and PINs the server hashes
+	// (access.NewHasher); 0 is access.DefaultHashCost. Only tests lower it.
+	HashCost int
+	// GuardPause is how the sign-in guard slows a failed answer; nil is
+	// time.Sleep. Tests record the pauses instead of waiting them out.
+	GuardPause func(time.Duration)
+	// PagePoll, when set, is how often the kiosk, customer and pairing
+	// pages ask the server again (their data-poll); 0 leaves each page its
+	// own, 3 to 10 seconds. Browser tests shorten it so that a change made
+	// elsewhere shows on a page without seconds of waiting.
+	PagePoll time.Duration
 }
 
 // SetAsideRecord is a record of the data file set aside as unreadable, as
@@ -124,12 +135,14 @@ type Server struct {
 	opts     Options
 	log      *slog.Logger
 	guard    *access.Guard
-	metrics  *metrics
-	replays  *replays
-	limiter  *limiter
-	imports  imports
-	catalog  catalog.Indexes // the catalogue's search, for the published state
-	started  time.Time
+	// hasher hashes the passwords and PINs people set.
+	hasher  access.Hasher
+	metrics *metrics
+	replays *replays
+	limiter *limiter
+	imports imports
+	catalog catalog.Indexes // the catalogue's search, for the published state
+	started time.Time
 
 	// The pages, built from Deps.Pages.
 	boards     *boards
@@ -166,7 +179,7 @@ func New(d Deps, opts Options) (*Server, error) {
 		opts.CommandLimit = DefaultCommandLimit
 	}
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
-		guard: access.NewGuard(opts.WallClock, opts.Logger), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
+		guard: access.NewGuard(opts.WallClock, opts.GuardPause, opts.Logger), hasher: access.NewHasher(opts.HashCost), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.limiter = newLimiter(opts.CommandLimit, opts.WallClock)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "bayboard",

@@ -46,6 +46,12 @@ type testShop struct {
 
 const testPassword = "correct horse battery"
 
+// testHashCost is the cost the test shops hash passwords and PINs at:
+// tests hash and check them by the hundred, and what they test is who gets
+// in, not how slowly a guess is checked. TestTheShopHashesAtTheDefaultCost
+// (access) and TestAShopHashesAtTheDefaultCost check what a shop runs with.
+const testHashCost = 1_000
+
 func newTestShop(t *testing.T) *testShop {
 	t.Helper()
 	return newTestShopOptions(t, Options{})
@@ -91,8 +97,9 @@ func newTestShopServing(t *testing.T, opts Options, seed func(*testShop) []shop.
 	shopClock := &testClock{now: t0}
 	eng := engine.New(st, state, shopClock.Now)
 	ts := &testShop{eng: eng, store: st, tokens: map[shop.Role]string{}, users: map[shop.Role]string{}, shopClock: shopClock}
-	hash := access.HashSecret(testPassword)
-	pin := access.HashSecret("2468")
+	hasher := access.NewHasher(testHashCost)
+	hash := hasher.Hash(testPassword)
+	pin := hasher.Hash("2468")
 	sys := shop.Actor{System: true}
 	ctx := context.Background()
 	for _, r := range shop.Roles {
@@ -124,6 +131,16 @@ func newTestShopServing(t *testing.T, opts Options, seed func(*testShop) []shop.
 func (ts *testShop) serve(t *testing.T, opts Options, wrap func(net.Listener) (net.Listener, string)) {
 	t.Helper()
 	st, eng := ts.store, ts.eng
+	if opts.HashCost == 0 {
+		opts.HashCost = testHashCost
+	}
+	// A failed sign-in's answer is not slowed by a pause taken: the tests
+	// of the slowing record the pauses asked for (stopGuardClock), and the
+	// others guess wrong five to forty times to reach a lock, up to three
+	// seconds each.
+	if opts.GuardPause == nil {
+		opts.GuardPause = func(time.Duration) {}
+	}
 	ts.qr = kiosk.NewTokens(st.Secret())
 	// The whole server, boards and pages too; the hub is not run: a
 	// test that watches a board serves its own (newBoardShopOn).
@@ -548,6 +565,24 @@ func (gc *testClock) paused() []time.Duration {
 	return append([]time.Duration(nil), gc.pauses...)
 }
 
+// TestAShopHashesAtTheDefaultCost: a server whose options leave the cost
+// zero, as serve's do, hashes the passwords and PINs it is given at
+// access.DefaultHashCost (the test shops ask for testHashCost).
+func TestAShopHashesAtTheDefaultCost(t *testing.T) {
+	ts := newTestShop(t)
+	srv, err := New(Deps{Engine: ts.eng, Auth: ts.store, Backup: ts.store, History: ts.store, Tokens: ts.qr, Printing: testRenderer(t),
+		Hub: board.New(ts.eng, board.Options{}), Pages: assets.Pages()}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := srv.hasher.Hash("2468"); !strings.HasPrefix(h, fmt.Sprintf("pbkdf2-sha256$%d$", access.DefaultHashCost)) {
+		t.Errorf("a server with zero options hashes as %q, want %d iterations", h, access.DefaultHashCost)
+	}
+	if h := ts.srv.hasher.Hash("2468"); !strings.HasPrefix(h, fmt.Sprintf("pbkdf2-sha256$%d$", testHashCost)) {
+		t.Errorf("the test shop hashes as %q, want its %d iterations", h, testHashCost)
+	}
+}
+
 func TestBadPINsAreSlowedThenLocked(t *testing.T) {
 	ts := newTestShop(t)
 	gc := stopGuardClock(ts)
@@ -777,7 +812,7 @@ func TestParallelGuessesAreHeldToTheLimits(t *testing.T) {
 			stopGuardClock(ts)
 			// Badges C0… with a PIN each, so that every guess is checked
 			// against a hash, as slowly as a real one.
-			pin := access.HashSecret("1357")
+			pin := access.NewHasher(testHashCost).Hash("1357")
 			for i := 0; i < guesses; i++ {
 				u := shop.User{Login: fmt.Sprintf("tech%d", i), Name: fmt.Sprintf("技师%d", i), Roles: []shop.Role{shop.RoleTechnician},
 					BadgeCode: fmt.Sprintf("C%d", i), PINHash: pin, Active: true}

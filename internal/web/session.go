@@ -201,7 +201,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return problem(c, CodeInvalid, "choose a password other than the old one",
 			shop.FieldError{Field: "new", Message: "is the same as the old password"})
 	}
-	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: access.HashSecret(req.New)}); err != nil {
+	if _, err := s.eng.Do(c.UserContext(), w.actor, &shop.ChangeOwnPassword{PasswordHash: s.hasher.Hash(req.New)}); err != nil {
 		return err
 	}
 	// Every other session of the user ends; the one that changed the

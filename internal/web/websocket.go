@@ -173,9 +173,13 @@ type pageData struct {
 	Views  []string
 	Denied bool   // a paired screen asked for a view it was not given
 	Device string // its name
+	// Poll is Options.PagePoll in milliseconds, 0 when unset: how often
+	// the pairing page asks whether it was approved.
+	Poll int64
 }
 
 func (b *boards) render(c *fiber.Ctx, name string, d pageData) error {
+	d.Poll = b.s.opts.PagePoll.Milliseconds()
 	var buf bytes.Buffer
 	if err := b.pages.ExecuteTemplate(&buf, name, d); err != nil {
 		return err

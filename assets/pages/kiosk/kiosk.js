@@ -384,11 +384,12 @@ export async function boot({ title, onBadge, scanner = true }) {
 }
 
 // every calls fn now and then every ms while the page is visible, and at
-// once when it comes back into view.
+// once when it comes back into view. The server may say to ask more often
+// (data-poll, set only when it runs with a test's shorter PagePoll).
 export function every(ms, fn) {
   setInterval(() => {
     if (!document.hidden) fn();
-  }, ms);
+  }, Number(document.documentElement.dataset.poll) || ms);
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) fn();
   });
