@@ -112,10 +112,18 @@ func TestTheKPIPageShowsThePeriodsFigures(t *testing.T) {
 	if len(ready) == 0 {
 		t.Fatal("the demo has no car ready")
 	}
+	// The first had its promised time agreed anew, and comes back for the
+	// same fault after delivery: the period has a re-agreed time and a
+	// comeback for the page to show as the API counts them.
+	first := ready[0].Job.ID
+	ls.Command(map[string]any{"type": "agree_promise", "job_id": first, "promised_at": time.Now().Add(30 * time.Hour).Format(time.RFC3339),
+		"reason": "等待配件 waiting for a part", "consent": map[string]any{"via": "phone"}})
 	for _, r := range ready {
 		ls.Command(map[string]any{"type": "deliver", "job_id": r.Job.ID, "work_shown": true, "old_parts_shown": true, "car_clean": true,
 			"seat_restored": true, "explanation": "按估价结算", "paid": 0, "payment_method": "account"})
 	}
+	ls.Command(map[string]any{"type": "reopen_comeback", "job_id": first, "requests": "刹车仍有异响 the noise is back",
+		"promised_at": time.Now().Add(6 * time.Hour).Format(time.RFC3339), "mileage_km": 30500})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "manager", "/desk/kpis")
 	show := func(preset string) {
@@ -162,6 +170,9 @@ func TestTheKPIPageShowsThePeriodsFigures(t *testing.T) {
 		}
 		if len(shown) < 12 {
 			t.Errorf("%s: only %d figures shown", preset, len(shown))
+		}
+		if shown["re_agreed"] == "" || shown["comebacks"] == "" || shown["comeback_rate"] == "" || k["re_agreed"].(float64) < 1 || k["comebacks"].(float64) < 1 {
+			t.Errorf("%s: the re-agreed time and the comeback: page %q %q %q, API %v %v", preset, shown["re_agreed"], shown["comebacks"], shown["comeback_rate"], k["re_agreed"], k["comebacks"])
 		}
 		gauges := livetest.Eval[int](t, ctx, `document.querySelectorAll("#figures svg.gauge").length`)
 		if gauges < 10 {
