@@ -37,6 +37,17 @@ func sampleSettlement() SettlementDoc {
 		At: d.Now,
 	}
 	est := sampleJob().Job
+	// Signed at reception; the stabiliser link agreed by phone is the
+	// second revision, which the settlement explains.
+	signedAt := time.Date(2026, 11, 23, 9, 20, 0, 0, shanghai)
+	job.SignedAt = &signedAt
+	job.Revisions = []shop.Revision{
+		{Number: 1, Kind: shop.RevisionSigned, At: signedAt, By: "user-1", Consent: shop.Consent{Via: shop.ConsentSignature},
+			Labour: est.Labour, Parts: est.Parts, Totals: shop.TotalsOf(est.Labour, est.Parts), PromisedAt: est.PromisedAt},
+		{Number: 2, Kind: shop.RevisionFinding, At: time.Date(2026, 11, 23, 11, 5, 0, 0, shanghai), By: "user-1",
+			Reason: "前稳定杆连杆磨损 Front stabiliser link worn", Consent: shop.Consent{Via: shop.ConsentPhone}, FindingID: "f1",
+			Labour: job.Labour, Parts: job.Parts, Totals: shop.TotalsOf(job.Labour, job.Parts), PromisedAt: job.PromisedAt},
+	}
 	return SettlementDoc{JobDoc: d, Estimate: shop.TotalsOf(est.Labour, est.Parts)}
 }
 

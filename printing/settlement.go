@@ -43,14 +43,16 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 			final.Parts += l.Amount
 		}
 	}
+	// The changes agreed since signing explain the difference from the
+	// signed estimate, approved extra work among them; a job without any
+	// (or signed before revisions were kept) lists its approved findings.
 	work, declined := splitFindings(d.Findings)
-	if len(work) > 0 {
-		f.gap(3)
-		f.findings(work)
-	}
 	if len(job.Revisions) > 1 {
 		f.gap(3)
 		f.revisions(job.Revisions, d.Customer)
+	} else if len(work) > 0 {
+		f.gap(3)
+		f.findings(work)
 	}
 	f.payerSplit(s)
 	if len(declined) > 0 {
@@ -203,9 +205,10 @@ func (f *form) payerSplit(s shop.Settlement) {
 }
 
 // revisions lists each change agreed after signing (费用解释): what it
-// was, why, how and by whom the customer agreed, and what it changed the
-// agreed total by, so the settlement reads against the signed estimate
-// line by line.
+// was and why, how, by whom and when the customer agreed, and what it
+// changed the agreed total by, so the settlement reads against the signed
+// estimate. Kept to the height of the findings table it replaces, so the
+// settlement and its exit pass stay on one page.
 func (f *form) revisions(all []shop.Revision, cust *shop.Customer) {
 	rows := make([][]string, 0, len(all)-1)
 	for i := 1; i < len(all); i++ {
@@ -215,14 +218,22 @@ func (f *form) revisions(all []shop.Revision, cust *shop.Customer) {
 		if change < 0 {
 			sign, change = "−", -change
 		}
-		rows = append(rows, []string{strconv.Itoa(r.Number), f.revisionTitle(r), r.Reason, f.revisionLine(r, cust), sign + f.money(change)})
+		what := strings.Trim(f.t("revision_kind_"+string(r.Kind)), "（）()")
+		if r.Reason != "" {
+			what += " — " + r.Reason
+		}
+		who := r.Consent.Who
+		if who == "" && cust != nil {
+			who = cust.Name
+		}
+		agreed := f.t("consent_"+string(r.Consent.Via)) + " · " + who + " " + f.in(r.At).Format("01-02 15:04")
+		rows = append(rows, []string{strconv.Itoa(r.Number), what, agreed, sign + f.money(change)})
 	}
 	f.table(f.t("revisions_title"), []column{
-		{title: f.t("col_revision"), width: 0.7, align: center},
-		{title: f.t("col_item"), width: 2.2, wrap: true},
-		{title: f.t("col_reason"), width: 2.8, wrap: true},
-		{title: f.t("col_agreed"), width: 2.6, wrap: true},
-		{title: f.t("col_change"), width: 1.5, align: right},
+		{title: f.t("col_revision"), width: 0.6, align: center},
+		{title: f.t("col_item"), width: 5.6, wrap: true},
+		{title: f.t("col_agreed"), width: 2.7},
+		{title: f.t("col_change"), width: 1.3, align: right},
 	}, rows, "")
 }
 

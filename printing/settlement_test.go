@@ -120,8 +120,8 @@ func TestTheSettlementExplainsTheRevisions(t *testing.T) {
 	job.Stage = shop.StageReady
 	d.Job, d.Draft = &job, true
 	for lang, want := range map[string][]string{
-		LangZH: {"签字后的变更（费用解释）", "第 2 版", "前刹车片剩余 2 mm", "电话", "张太太", "+¥780.00"},
-		LangEN: {"Changes agreed since signing (cost explanation)", "Revision 2", "张太太", "+¥780.00"},
+		LangZH: {"签字后的变更（费用解释）", "增项经客户同意 — 前刹车片剩余 2 mm", "电话确认 · 张太太 11-23 11:05", "+¥780.00"},
+		LangEN: {"Changes agreed since signing (cost explanation)", "extra work the customer approved", "Agreed by phone · 张太太", "+¥780.00"},
 	} {
 		d.Lang = lang
 		var b bytes.Buffer
@@ -131,7 +131,9 @@ func TestTheSettlementExplainsTheRevisions(t *testing.T) {
 		assertContains(t, flat(pdfText(t, b.Bytes(), 0, 0)), want...)
 	}
 	plain := sampleSettlement()
-	plain.Lang = LangZH
+	unchanged := *plain.Job
+	unchanged.Revisions = unchanged.Revisions[:1]
+	plain.Job, plain.Lang = &unchanged, LangZH
 	var b bytes.Buffer
 	if err := r.Settlement(&b, plain); err != nil {
 		t.Fatal(err)
