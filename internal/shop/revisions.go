@@ -212,6 +212,22 @@ type ReopenComeback struct {
 	Requests   string    `json:"requests"`
 	PromisedAt time.Time `json:"promised_at"`
 	MileageKM  int       `json:"mileage_km"`
+	// Delivered is the job the car comes back from when it has left the
+	// live state (closed more than KeepClosed ago): the server reads it
+	// from the data file and sets it here. No client can send it.
+	Delivered *Job `json:"-"`
+}
+
+// from is the delivered job the car comes back from: the live one, or
+// the one the server read from the data file.
+func (c *ReopenComeback) from(d *Draft) *Job {
+	if j := d.jobs.get(c.JobID); j != nil {
+		return j
+	}
+	if c.Delivered != nil && c.Delivered.ID == c.JobID {
+		return c.Delivered
+	}
+	return nil
 }
 
 func (c *ReopenComeback) CommandType() string { return "reopen_comeback" }
@@ -223,7 +239,7 @@ func (c *ReopenComeback) apply(d *Draft, a Actor, now time.Time) (result, error)
 	if err := c.permit(d, a); err != nil {
 		return result{}, err
 	}
-	prev := d.jobs.get(c.JobID)
+	prev := c.from(d)
 	open := &OpenJob{CustomerID: prev.CustomerID, VehicleID: prev.VehicleID, AdvisorID: prev.AdvisorID,
 		Priority: prev.Priority, Estimate: Estimate{Requests: c.Requests, PromisedAt: c.PromisedAt,
 			Wash: prev.Wash, KeepOldParts: prev.KeepOldParts, WalkAround: WalkAround{MileageKM: c.MileageKM}}}
@@ -249,9 +265,9 @@ func (c *ReopenComeback) apply(d *Draft, a Actor, now time.Time) (result, error)
 
 // permit: only a delivered car comes back.
 func (c *ReopenComeback) permit(d *Draft, a Actor) error {
-	j, err := d.job(c.JobID)
-	if err != nil {
-		return err
+	j := c.from(d)
+	if j == nil {
+		return notFound("job", c.JobID)
 	}
 	if j.Stage != StageDelivered {
 		return conflict("job %s is %s: only a delivered car comes back", j.ID, j.Stage)

@@ -87,6 +87,11 @@ func (s *Server) do(c *fiber.Ctx, actor shop.Actor, cmd shop.Command) error {
 	if isPutUser {
 		before = s.eng.State().Users[put.User.ID]
 	}
+	// A car can come back for the same fault after its job has left the
+	// live state: the job it comes back from is read from the data file.
+	if rc, ok := cmd.(*shop.ReopenComeback); ok && s.eng.State().Jobs[rc.JobID] == nil {
+		rc.Delivered = s.job(rc.JobID)
+	}
 	ev, err := s.eng.Do(c.UserContext(), actor, cmd)
 	if err != nil {
 		return err
@@ -168,6 +173,11 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetail {
 	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()).ForReader(caller), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
 		May: st.MayOnJob(caller, j.ID), Settlement: j.Settlement(), ToDraw: st.ToDraw(j), BilledParts: j.BilledParts()}
+	// A job read from the data file may still be the one a car comes back
+	// from, by the same rule as a live one.
+	if st.Jobs[j.ID] == nil && st.May(caller, &shop.ReopenComeback{JobID: j.ID, Delivered: j}) == nil {
+		d.May = append(d.May, "reopen_comeback")
+	}
 	if shop.MaySeeContact(caller) {
 		d.Phone = phoneOf(st, j)
 	}

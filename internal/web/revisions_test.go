@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,5 +87,73 @@ func TestTheEstimatePrintsTheSignedRevisionAfterAnApprovedFinding(t *testing.T) 
 	if len(revs) != 3 || revs[0].Totals.Total != 20000 || revs[1].Totals.Total != 70000 || revs[1].Consent.Who != "张太太" ||
 		revs[2].Kind != shop.RevisionPromise || revs[2].Reason != "增项刹车片" || !revs[2].PromisedAt.Equal(t0.Add(6*time.Hour)) {
 		t.Errorf("the job's revisions: %+v", revs)
+	}
+}
+
+// A car comes back for the same fault after its first job has left the
+// live state (delivered more than a week ago): the job is read from the
+// data file, its page offers the comeback to the advisor by the same
+// rule as a live one, and the comeback opens linked to it. A client
+// cannot hand the server a job of its own making: the field is not part
+// of the command.
+func TestACarComesBackAfterItsJobLeftTheLiveState(t *testing.T) {
+	ts := newTestShop(t)
+	job := "20261123-0001"
+	sys := shop.Actor{System: true}
+	tech := shop.TechRef{JobID: job, TechID: "tech-1"}
+	for _, c := range []shop.Command{
+		&shop.Submit{JobRef: shop.JobRef{JobID: job}},
+		&shop.Dispatch{JobID: job, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"},
+		&shop.ClockOn{TechRef: tech},
+		&shop.Finish{TechRef: tech},
+		&shop.QC{JobID: job, Step: shop.QCTeam, Pass: true},
+		&shop.QC{JobID: job, Step: shop.QCFinal, Pass: true},
+		&shop.Deliver{JobID: job, Paid: 20000, PaymentMethod: "cash"},
+	} {
+		if _, err := ts.eng.Do(context.Background(), sys, c); err != nil {
+			t.Fatalf("%s: %v", c.CommandType(), err)
+		}
+	}
+	ts.shopClock.advance(shop.KeepClosed + 48*time.Hour)
+	if _, err := ts.eng.Do(context.Background(), sys, &shop.PutCustomer{Customer: shop.Customer{Name: "李女士", Phone: "13900001111"}}); err != nil {
+		t.Fatal(err)
+	}
+	if ts.eng.State().Jobs[job] != nil {
+		t.Fatal("the delivered job is still in the live state nine days later")
+	}
+	may := func(role shop.Role) []string {
+		var d struct{ May []string }
+		r := ts.call(t, nil, "GET", "/api/v1/jobs/"+job, ts.tokens[role], nil)
+		if r.status != 200 || json.Unmarshal(r.body, &d) != nil {
+			t.Fatalf("GET the old job as %s: %d %s", role, r.status, r.body)
+		}
+		return d.May
+	}
+	if got := may(shop.RoleAdvisor); !slices.Contains(got, "reopen_comeback") {
+		t.Errorf("the advisor may do %v on the old job, not reopen_comeback", got)
+	}
+	if got := may(shop.RoleTechnician); slices.Contains(got, "reopen_comeback") {
+		t.Errorf("the technician is offered the comeback: %v", got)
+	}
+	promised := ts.shopClock.Now().Add(4 * time.Hour).Format(time.RFC3339)
+	body := `{"type":"reopen_comeback","job_id":"` + job + `","requests":"刹车又响","promised_at":"` + promised + `","mileage_km":31000}`
+	r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor], body)
+	if r.status != 200 {
+		t.Fatalf("reopen_comeback of a job nine days old: %d %s", r.status, r.body)
+	}
+	var linked int
+	for _, j := range ts.eng.State().Jobs {
+		if j.ComebackOf == job && j.Stage == shop.StageReception {
+			linked++
+		}
+	}
+	if linked != 1 {
+		t.Errorf("%d open comebacks linked to %s", linked, job)
+	}
+	// A job that never was comes back from nothing.
+	r = ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor],
+		`{"type":"reopen_comeback","job_id":"20260101-0001","requests":"x","promised_at":"`+promised+`","mileage_km":1}`)
+	if r.status != 404 {
+		t.Errorf("a comeback of no job: %d %s", r.status, r.body)
 	}
 }
