@@ -90,6 +90,10 @@ type SettlementDoc struct {
 	// payment and next service are not known yet, and the exit pass must
 	// not let the car out.
 	Draft bool
+	// Recommendations are the work recommended at this visit that was not
+	// done (建议维修项目 the floor or the desk noted, beside the findings
+	// the customer declined): the customer signs for them too.
+	Recommendations []*shop.Recommendation
 }
 
 // Paper is a sheet size for documents that come in more than one.

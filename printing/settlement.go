@@ -55,9 +55,9 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 		f.findings(work)
 	}
 	f.payerSplit(s)
-	if len(declined) > 0 {
+	if len(declined) > 0 || len(d.Recommendations) > 0 {
 		f.gap(3)
-		f.declinedWork(declined)
+		f.declinedWork(declined, d.Recommendations)
 	}
 	f.gap(2)
 	f.fields(
@@ -240,10 +240,17 @@ func (f *form) revisions(all []shop.Revision, cust *shop.Customer) {
 // declinedWork lists the recommended work the customer declined (建议维修
 // 项目), with the customer's note that they were told why it is needed and
 // what may follow if it is not done, and their signature.
-func (f *form) declinedWork(list []*shop.Finding) {
-	rows := make([][]string, 0, len(list))
-	for i, fd := range list {
-		rows = append(rows, []string{strconv.Itoa(i + 1), fd.Description, formatNumber(fd.Hours), f.money(fd.Price)})
+func (f *form) declinedWork(list []*shop.Finding, recs []*shop.Recommendation) {
+	rows := make([][]string, 0, len(list)+len(recs))
+	for _, fd := range list {
+		rows = append(rows, []string{strconv.Itoa(len(rows) + 1), fd.Description, formatNumber(fd.Hours), f.money(fd.Price)})
+	}
+	for _, r := range recs {
+		what := r.Description
+		if r.Safety {
+			what = f.t("safety_item") + " " + what
+		}
+		rows = append(rows, []string{strconv.Itoa(len(rows) + 1), what, formatNumber(r.Hours), f.money(r.Total())})
 	}
 	// The list, the note and the signature stay on one page: a signature
 	// parted from what it declines would sign nothing.

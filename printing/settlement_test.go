@@ -142,3 +142,24 @@ func TestTheSettlementExplainsTheRevisions(t *testing.T) {
 		t.Error("a job without revisions prints a section of them")
 	}
 }
+
+// Work the floor recommended at this visit and the customer did not have
+// done is listed with the declined findings, a safety item marked, above
+// the customer's signature (seed 002's delivery step).
+func TestTheSettlementListsTheVisitsRecommendations(t *testing.T) {
+	r := testRenderer(t)
+	d := sampleSettlement()
+	d.Recommendations = []*shop.Recommendation{{ID: "re-1", VehicleID: "ve-1", JobID: d.Job.ID, Description: "左前轮胎花纹 2 mm，建议更换",
+		Hours: 0.5, LabourPrice: 5000, Parts: []shop.PartLine{{Name: "轮胎", Quantity: 1, UnitPrice: 65000}}, Safety: true}}
+	for lang, want := range map[string][]string{
+		LangZH: {"建议维修项目（客户拒绝维修）", "【安全】 左前轮胎花纹 2 mm", "¥700.00", "客户签字（拒绝维修）"},
+		LangEN: {"Recommended work declined by the customer", "[Safety] 左前轮胎花纹 2 mm", "¥700.00"},
+	} {
+		d.Lang = lang
+		var b bytes.Buffer
+		if err := r.Settlement(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		assertContains(t, flat(pdfText(t, b.Bytes(), 0, 0)), want...)
+	}
+}

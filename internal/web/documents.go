@@ -69,7 +69,14 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 		}
 		// Until delivery is confirmed, the payment and the next service are
 		// not known and the exit pass must not let the car out.
-		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated), Draft: j.Stage != shop.StageDelivered})
+		var recs []*shop.Recommendation
+		for _, r := range st.VehicleRecommendations(j.VehicleID) {
+			if r.JobID == j.ID && r.FindingID == "" {
+				recs = append(recs, r)
+			}
+		}
+		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated),
+			Draft: j.Stage != shop.StageDelivered, Recommendations: recs})
 	case printing.KindPickList:
 		err = s.printing.PickList(&buf, printing.PickListDoc{JobDoc: doc, Lines: st.DrawLines(j)})
 	}

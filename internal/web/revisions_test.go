@@ -157,3 +157,38 @@ func TestACarComesBackAfterItsJobLeftTheLiveState(t *testing.T) {
 		t.Errorf("a comeback of no job: %d %s", r.status, r.body)
 	}
 }
+
+// The settlement the advisor prints lists the work recommended at this
+// visit (a team leader's note) with the declined work for the customer to
+// sign, and not a recommendation of another visit.
+func TestTheSettlementListsWhatWasRecommendedAtTheVisit(t *testing.T) {
+	ts := newTestShop(t)
+	job := "20261123-0001"
+	sys := shop.Actor{System: true}
+	tech := shop.TechRef{JobID: job, TechID: "tech-1"}
+	for _, c := range []shop.Command{
+		&shop.RecordRecommendation{VehicleID: "ve-1", RecommendationInput: shop.RecommendationInput{Description: "空调滤芯上次已建议", Hours: 0.3}},
+		&shop.Submit{JobRef: shop.JobRef{JobID: job}},
+		&shop.Dispatch{JobID: job, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"},
+		&shop.ClockOn{TechRef: tech},
+		&shop.RecordRecommendation{VehicleID: "ve-1", JobID: job, RecommendationInput: shop.RecommendationInput{Description: "左前轮胎花纹 2 mm，建议更换", Hours: 0.5, Safety: true}},
+		&shop.Finish{TechRef: tech},
+		&shop.QC{JobID: job, Step: shop.QCTeam, Pass: true},
+		&shop.QC{JobID: job, Step: shop.QCFinal, Pass: true},
+	} {
+		if _, err := ts.eng.Do(context.Background(), sys, c); err != nil {
+			t.Fatalf("%s: %v", c.CommandType(), err)
+		}
+	}
+	r := ts.call(t, nil, "GET", "/api/v1/jobs/"+job+"/documents/settlement.pdf", ts.tokens[shop.RoleAdvisor], nil)
+	if r.status != 200 {
+		t.Fatalf("settlement: %d %s", r.status, r.body)
+	}
+	text := pdfText(t, r.body)
+	if !strings.Contains(text, "建议维修项目") || !strings.Contains(text, "左前轮胎花纹 2 mm") || !strings.Contains(text, "【安全】") {
+		t.Errorf("the visit's recommendation is not on the settlement:\n%s", text)
+	}
+	if strings.Contains(text, "空调滤芯上次已建议") {
+		t.Errorf("a recommendation of no visit of this job is on its settlement")
+	}
+}
