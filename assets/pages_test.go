@@ -39,6 +39,11 @@ func catalog(t *testing.T, lang string) map[string]string {
 		if err := json.Unmarshal(raw, &part); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
+		// A key written twice in one file keeps only its last message,
+		// silently (a merge that kept both sides did this once).
+		for _, k := range repeatedKeys(t, raw) {
+			t.Errorf("%s: key %q is written twice", name, k)
+		}
 		area := path.Base(path.Dir(name))
 		for k, v := range part {
 			if area != "i18n" && !strings.HasPrefix(k, area+".") {
@@ -51,6 +56,33 @@ func catalog(t *testing.T, lang string) map[string]string {
 		}
 	}
 	return c
+}
+
+// repeatedKeys lists the keys a catalog file's object holds more than
+// once, which decoding into a map hides.
+func repeatedKeys(t *testing.T, raw []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	if _, err := dec.Token(); err != nil { // the opening brace
+		t.Fatal(err)
+	}
+	seen, out := map[string]bool{}, []string{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if seen[k] {
+			out = append(out, k)
+		}
+		seen[k] = true
+	}
+	return out
 }
 
 var (

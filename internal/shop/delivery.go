@@ -103,6 +103,11 @@ func (c *Deliver) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if c.NextServiceAt != nil && !c.NextServiceAt.After(now) {
 		p.add("next_service_at", "must be in the future")
 	}
+	// The next service is further on than the car has come: a reading at
+	// or below this visit's would fall due at once.
+	if j := d.jobs.get(c.JobID); j != nil && c.NextServiceKM > 0 && c.NextServiceKM <= j.WalkAround.MileageKM {
+		p.add("next_service_km", "must be more than the %d km the car had at this visit", j.WalkAround.MileageKM)
+	}
 	checkText(&p, "explanation", c.Explanation, maxText, false)
 	checkMoney(&p, "paid", c.Paid, MaxJobTotal)
 	switch c.PaymentMethod {

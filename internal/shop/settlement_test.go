@@ -2,6 +2,7 @@ package shop
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -233,5 +234,26 @@ func mustApply(t *testing.T, d *Draft, a Actor, c Command) {
 	t.Helper()
 	if _, err := d.Apply(a, c, t0); err != nil {
 		t.Fatalf("%s: %v", c.CommandType(), err)
+	}
+}
+
+// The next service is agreed further on than the car has come: a mileage
+// at or below this visit's reading is refused at delivery, naming the
+// field, and the car is not delivered.
+func TestTheNextServiceIsBeyondTheCarsMileage(t *testing.T) {
+	st := settlementShop()
+	st.Vehicles["ve-1"] = &Vehicle{ID: "ve-1", CustomerID: "cu-1", Plate: "京A12345", MileageKM: 30000}
+	st.Jobs["j"].VehicleID, st.Jobs["j"].WalkAround.MileageKM = "ve-1", 30000
+	d := NewDraft(st)
+	due := st.Jobs["j"].Settlement().CustomerDue
+	for _, km := range []int{30000, 25000} {
+		_, err := d.Apply(cashier, &Deliver{JobID: "j", NextServiceKM: km, Paid: due, PaymentMethod: "cash", Explanation: "x"}, t0)
+		var e *Error
+		if !errors.As(err, &e) || len(e.Fields) == 0 || e.Fields[0].Field != "next_service_km" || d.Job("j").Stage != StageReady {
+			t.Errorf("next service at %d km with the car at 30000: %v", km, err)
+		}
+	}
+	if _, err := d.Apply(cashier, &Deliver{JobID: "j", NextServiceKM: 40000, Paid: due, PaymentMethod: "cash", Explanation: "x"}, t0); err != nil {
+		t.Errorf("next service at 40000 km: %v", err)
 	}
 }
