@@ -305,7 +305,7 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	// allows them with the customer's consent, and the counter issues them
 	// from the pick list, against the allowance.
 	f.srv.Command(map[string]any{"type": "allow_part", "job_id": f.jobID, "number": number, "quantity": 2,
-		"reason": "客户电话同意更换 agreed by phone", "request_id": request})
+		"reason": "客户电话同意更换 agreed by phone", "request_id": request, "consent": map[string]any{"via": "phone"}})
 	line := fmt.Sprintf(`li.pick-line[data-request=%s]`, js(request))
 	click(t, counter, "issue", line+` .big.primary`)
 	click(t, counter, "issue to the job", line+` form button[type=submit]`)

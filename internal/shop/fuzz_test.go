@@ -95,7 +95,7 @@ func FuzzDecodeCommand(f *testing.F) {
 		`{"type":"qc","job_id":"20261123-0001","step":"final","pass":false}`,
 		`{"type":"issue_part","job_id":"20261123-0001","number":"58101-C1A00","quantity":1,"allowance_id":"pa-1"}`,
 		`{"type":"return_part","job_id":"20261123-0001","issue_id":"ip-1","quantity":0.5}`,
-		`{"type":"allow_part","job_id":"20261123-0001","number":"58101-C1A00","quantity":1,"reason":"x"}`,
+		`{"type":"allow_part","job_id":"20261123-0001","number":"58101-C1A00","quantity":1,"reason":"x","consent":{"via":"phone"}}`,
 		`{"type":"decide_finding","finding_id":"fi-1","approve":true,"via":"phone"}`,
 		`{"type":"deliver","job_id":"20261123-0001","paid":100,"payment_method":"cash"}`,
 		`{"type":"set_settings","settings":{"name":"x"}}`,

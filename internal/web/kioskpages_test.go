@@ -425,7 +425,7 @@ func TestThePartsCounter(t *testing.T) {
 		t.Errorf("a technician prints the pick list: %d", r.status)
 	}
 	if r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[shop.RoleAdvisor],
-		`{"type":"allow_part","job_id":"20261123-0001","number":"26300-35505","quantity":1,"reason":"客户电话同意","request_id":"pr-1"}`); r.status != 200 {
+		`{"type":"allow_part","job_id":"20261123-0001","number":"26300-35505","quantity":1,"reason":"客户电话同意","request_id":"pr-1","consent":{"via":"phone"}}`); r.status != 200 {
 		t.Fatalf("allow: %d %s", r.status, r.body)
 	}
 	issue = `{"type":"issue_part","job_id":"20261123-0001","number":"26300-35505","quantity":1,"request_id":"pr-1","allowance_id":"pa-1"}`
