@@ -6,6 +6,8 @@
 
 import { start, api, command, el, t, form, notice, problemText } from "/assets/staff/app.js";
 import { watchJobs, dateTime } from "/assets/staff/advisor.js";
+import { payers, payerName } from "/assets/staff/settlement.js";
+import { consentInputs, consentOf } from "/assets/staff/revisions.js";
 
 start("desk", async (main, ctx) => {
   watchJobs(ctx.user);
@@ -52,15 +54,13 @@ start("desk", async (main, ctx) => {
       // consent and becomes a revision of what they signed.
       el("div", { class: "grid4" },
         el("label", {}, el("span", {}, t("desk.parts.payer")), el("select", { name: "payer" },
-          ...["customer", "warranty", "insurance", "internal"].map((p) => el("option", { value: p }, t("staff.payer." + p))))),
-        el("label", {}, el("span", {}, t("desk.revisions.via")), el("select", { name: "via", "data-field": "consent.via" },
-          el("option", { value: "phone" }, t("desk.revisions.via_phone")), el("option", { value: "in_person" }, t("desk.revisions.via_in_person")))),
-        el("label", {}, el("span", {}, t("desk.revisions.who")), el("input", { name: "who", "data-field": "consent.who", autocomplete: "off" }))),
+          ...payers.map((p) => el("option", { value: p }, payerName(p))))),
+        ...consentInputs()),
       el("div", { class: "toolbar" }, el("span", { class: "grow" }), el("button", { type: "submit", class: "primary" }, t("desk.parts.allow"))));
     form(f, (key) => {
       const body = { type: "allow_part", job_id: job.job.id, request_id: line.request_id, number: f.number.value.trim(),
         quantity: parseFloat(f.quantity.value) || 0, reason: f.reason.value.trim(), payer: f.payer.value };
-      if (f.payer.value === "customer") body.consent = { via: f.via.value, who: f.who.value.trim() };
+      if (f.payer.value === "customer") body.consent = consentOf(f);
       return command(body, key);
     }, async () => {
       notice(t("desk.parts.allowed", { plate: job.plate || job.job.id }), "ok");

@@ -67,19 +67,25 @@ export function revisionsPanel(d, who, currency, onDone) {
   return out;
 }
 
-// consentFields ask how the customer agreed: by phone or in person, and
-// who, when not the customer on record.
-function consentFields() {
+// consentInputs ask how the customer agreed: by phone or in person, and
+// who, when not the customer on record; consentOf reads them back.
+export function consentInputs() {
   return [
-    el("label", {}, el("span", {}, t("desk.revisions.reason")), el("textarea", { name: "reason", rows: 2, required: true })),
-    el("div", { class: "grid4" },
-      el("label", {}, el("span", {}, t("desk.revisions.via")), el("select", { name: "via", "data-field": "consent.via" },
-        el("option", { value: "phone" }, t("desk.revisions.via_phone")), el("option", { value: "in_person" }, t("desk.revisions.via_in_person")))),
-      el("label", {}, el("span", {}, t("desk.revisions.who")), el("input", { name: "who", "data-field": "consent.who", autocomplete: "off" }))),
+    el("label", {}, el("span", {}, t("desk.revisions.via")), el("select", { name: "via", "data-field": "consent.via" },
+      el("option", { value: "phone" }, t("desk.revisions.via_phone")), el("option", { value: "in_person" }, t("desk.revisions.via_in_person")))),
+    el("label", {}, el("span", {}, t("desk.revisions.who")), el("input", { name: "who", "data-field": "consent.who", autocomplete: "off" })),
   ];
 }
 
-const consentOf = (f) => ({ via: f.via.value, who: f.who.value.trim() });
+export const consentOf = (f) => ({ via: f.via.value, who: f.who.value.trim() });
+
+// consentFields are a change's reason and the customer's consent to it.
+function consentFields() {
+  return [
+    el("label", {}, el("span", {}, t("desk.revisions.reason")), el("textarea", { name: "reason", rows: 2, required: true })),
+    el("div", { class: "grid4" }, ...consentInputs()),
+  ];
+}
 
 const submitRow = (id, label) => el("div", { class: "toolbar" }, el("span", { class: "grow" }), el("button", { type: "submit", class: "primary", id }, label));
 
