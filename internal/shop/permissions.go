@@ -277,15 +277,18 @@ func (d *Draft) mayMove(jobID string, to Stage) error {
 
 // MayOnJob lists the commands on a job as a whole (naming no more than
 // the job) that an actor may give to it now, in the order of the
-// process: what a job's page may offer.
-func (s *State) MayOnJob(a Actor, jobID string) []string {
+// process: what a job's page may offer. The job may be a live one or one
+// read from the data file, long closed, that a car can still come back
+// from.
+func (s *State) MayOnJob(a Actor, j *Job) []string {
 	d := NewDraft(s)
+	jobID := j.ID
 	ref := JobRef{JobID: jobID}
 	out := []string{}
 	for _, c := range []Command{&Submit{JobRef: ref}, &Dispatch{JobID: jobID}, &Undispatch{JobRef: ref},
 		&Resume{JobRef: ref}, &WashDone{JobRef: ref}, &Deliver{JobID: jobID}, &Cancel{JobID: jobID},
 		&SetPayer{JobID: jobID}, &GiveDiscount{JobID: jobID},
-		&AgreePromise{JobID: jobID}, &ReopenComeback{JobID: jobID}} {
+		&AgreePromise{JobID: jobID}, &ReopenComeback{JobID: jobID, Delivered: j}} {
 		if d.may(a, c) == nil {
 			out = append(out, c.CommandType())
 		}

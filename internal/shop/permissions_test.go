@@ -322,9 +322,20 @@ func TestMayOnJob(t *testing.T) {
 		{washer, "washing", "wash_done"},
 		{washer, "ready", ""},
 		{advisor, "nowhere", ""},
+		// Long closed, read from the data file: the car may come back.
+		{advisor, "on file", "reopen_comeback"},
+		{washer, "on file", ""},
 	}
+	onFile := &Job{ID: "on file", Stage: StageDelivered}
 	for _, c := range cases {
-		if got := strings.Join(st.MayOnJob(c.who, c.job), " "); got != c.want {
+		j := st.Jobs[c.job]
+		switch {
+		case c.job == onFile.ID:
+			j = onFile
+		case j == nil:
+			j = &Job{ID: c.job, Stage: StageReception, CustomerID: "x"}
+		}
+		if got := strings.Join(st.MayOnJob(c.who, j), " "); got != c.want {
 			t.Errorf("%v on %s: %q, want %q", c.who.Roles, c.job, got, c.want)
 		}
 	}

@@ -172,12 +172,7 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetail {
 	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()).ForReader(caller), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
-		May: st.MayOnJob(caller, j.ID), Settlement: j.Settlement(), ToDraw: st.ToDraw(j), BilledParts: j.BilledParts()}
-	// A job read from the data file may still be the one a car comes back
-	// from, by the same rule as a live one.
-	if st.Jobs[j.ID] == nil && st.May(caller, &shop.ReopenComeback{JobID: j.ID, Delivered: j}) == nil {
-		d.May = append(d.May, "reopen_comeback")
-	}
+		May: st.MayOnJob(caller, j), Settlement: j.Settlement(), ToDraw: st.ToDraw(j), BilledParts: j.BilledParts()}
 	if shop.MaySeeContact(caller) {
 		d.Phone = phoneOf(st, j)
 	}
