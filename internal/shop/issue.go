@@ -26,7 +26,7 @@ const (
 	// scope, with its reason (allow_part).
 	BasisAllowance IssueBasis = "allowance"
 	// BasisMigrated is a part of a job at work before parts were issued
-	// against jobs: its scope counted as issued (migration 10).
+	// against jobs: its scope counted as issued (migration 11).
 	BasisMigrated IssueBasis = "migrated"
 )
 

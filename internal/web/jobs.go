@@ -89,7 +89,7 @@ func (s *Server) do(c *fiber.Ctx, actor shop.Actor, cmd shop.Command) error {
 	}
 	// A car can come back for the same fault after its job has left the
 	// live state: the job it comes back from is read from the data file.
-	if rc, ok := cmd.(*shop.ReopenComeback); ok && s.eng.State().Jobs[rc.JobID] == nil {
+	if rc, ok := cmd.(*shop.ReopenComeback); ok {
 		rc.Delivered = s.job(rc.JobID)
 	}
 	ev, err := s.eng.Do(c.UserContext(), actor, cmd)
