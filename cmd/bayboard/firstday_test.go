@@ -50,9 +50,7 @@ const (
 // inspection and the wash; each settlement is printed to the CUPS queue
 // after delivery. No page may throw, on any screen, all day.
 func TestTheFirstDay(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
+	livetest.Long(t)
 	day := openTheShop(t)
 
 	day.step("the manager signs in with the printed password", day.managerSignsInWithThePrintedPassword)

@@ -34,9 +34,7 @@ func TestUsage(t *testing.T) {
 
 // A short run of both modes against the demo shop in this process.
 func TestAShortLoadRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a server and tens of screens")
-	}
+	livetest.Long(t)
 	ls := livetest.Start(t, livetest.Options{Demo: true})
 	env := map[string]string{"BAYBOARD_URL": ls.URL(""), "BAYBOARD_TOKEN": ls.Token}
 	for _, args := range [][]string{

@@ -6,9 +6,12 @@ import (
 )
 
 // LongEnv is the variable that lets the long tests run: the board's
-// half-minute soak and the static build from a cold cache. They leave the
-// default `go test ./...` so that it stays quick; .ci/run runs them in a
-// step of their own with LongEnv=1.
+// half-minute soak, the static build from a cold cache, and the tours that
+// walk the whole product (the first day end to end, every page under the
+// content policy in both languages, the load tool's short run against a
+// demo shop). They leave the default `go test ./...` so that it stays
+// quick — each page and each step of the tours has a focused test there —
+// and .ci/run runs them in a step of their own with LongEnv=1.
 const LongEnv = "BAYBOARD_LONG"
 
 // Long skips a long test unless LongEnv is 1, saying how to run it.

@@ -62,7 +62,7 @@ type settingsView struct {
 // currency and a bad opening time are said next to their fields, and
 // nothing of that form is saved.
 func TestTheManagerChangesTheShopSettings(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "manager", "/admin/settings")
 	livetest.WaitFor(t, ctx, "the settings form", `!!document.querySelector("#settings input[name=currency]")`, 10*time.Second)
@@ -95,7 +95,7 @@ func TestTheManagerChangesTheShopSettings(t *testing.T) {
 // outside the day and a closed day listed twice are refused next to their
 // fields, and nothing of that form is saved.
 func TestTheManagerSetsTheOpeningHours(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
 	signIn(t, ctx, ls, "manager", "/admin/settings")
 	livetest.WaitFor(t, ctx, "the week", `document.querySelectorAll("#week tr.day").length === 7`, 10*time.Second)
@@ -199,7 +199,7 @@ func find[T any](list []T, ok func(T) bool) (T, bool) {
 // technician with badge and PIN (who can then sign in with them), a user
 // with roles, a paired screen and a catalogue operation.
 func TestTheManagerSetsUpTheShop(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 
 	signIn(t, ctx, ls, "manager", "/admin/bays")
@@ -372,11 +372,22 @@ func post(t *testing.T, ls *livetest.Server, path string, body any) int {
 // The admin pages are the manager's: an advisor who opens one is told so
 // and sees no form.
 func TestAnAdvisorIsToldTheAdminIsTheManagers(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "advisor1", "/admin/settings")
 	livetest.WaitFor(t, ctx, "the refusal", `!!document.getElementById("managers-only") && !document.querySelector("#main form")`, 10*time.Second)
 	if n := livetest.Eval[int](t, ctx, `document.querySelectorAll(".nav a[href^='/admin/']").length`); n != 0 {
 		t.Errorf("an advisor's navigation lists %d admin pages", n)
 	}
+}
+
+// startShop starts a live shop for a browser test and lets the test run
+// beside this package's other browser tests: each has a shop and a browser
+// context of its own. The package is the suite's longest and, in `go test
+// ./...`, the last to start: side by side its tests take the second core
+// once the other packages are done, instead of leaving it idle.
+func startShop(t *testing.T, opts livetest.Options) *livetest.Server {
+	t.Helper()
+	t.Parallel()
+	return livetest.Start(t, opts)
 }

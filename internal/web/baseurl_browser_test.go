@@ -19,7 +19,7 @@ import (
 // refuses a base URL with a second address pasted on, and once a LAN
 // address is saved the warning goes and the code follows it.
 func TestThePagesWarnOfCodesNoPhoneCanOpen(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
 	signIn(t, ctx, ls, "manager", "/desk/reception")
 	livetest.WaitFor(t, ctx, "the desk's loopback warning", `!!document.querySelector("#loopback-warning")`, 10*time.Second)
@@ -94,7 +94,7 @@ var englishSentence = regexp.MustCompile(`[A-Za-z]{2,}[ ,;:]+[A-Za-z]{2,}`)
 // stage, not found, a conflict, no printer) and a printer that cannot be
 // reached are said in Chinese, not in the server's English.
 func TestRefusalsAreSaidInThePagesLanguage(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

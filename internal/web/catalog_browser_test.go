@@ -26,7 +26,7 @@ type catalogPage struct {
 // a preview with its bad rows and their reasons, nothing is written until
 // the import is confirmed, and then the lists show and find the new rows.
 func TestTheManagerImportsTheCatalogue(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
 	signIn(t, ctx, ls, "manager", "/admin/catalog")
 	wait := func(what, cond string) { t.Helper(); livetest.WaitFor(t, ctx, what, cond, 10*time.Second) }

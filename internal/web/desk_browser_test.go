@@ -12,7 +12,7 @@ import (
 // password is said next to the form and a right one takes them back to
 // the page they asked for.
 func TestSigningInAtTheDesk(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	livetest.Open(t, ctx, ls.URL("/desk"))
 	livetest.WaitFor(t, ctx, "the sign-in page", `location.pathname === "/signin" && !!document.querySelector("form.signin input[name=login]")`, 10*time.Second)
@@ -51,7 +51,7 @@ func quote(s string) string {
 // The server's field messages read in the page's language, numbers and
 // all; one the catalogs do not know shows as the server wrote it.
 func TestFieldMessagesReadInThePagesLanguage(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	livetest.Open(t, ctx, ls.URL("/signin?next=/desk/jobs"))
 	livetest.WaitFor(t, ctx, "the form", `!!document.querySelector("form.signin input[name=password]")`, 10*time.Second)

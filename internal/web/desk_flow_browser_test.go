@@ -72,7 +72,7 @@ func (c *colleague) command(cmd map[string]any) { c.t.Helper(); c.post("/api/v1/
 // follow-up call is recorded. Each page shows where the job stands, and a
 // bad form says what is wrong next to the field and saves nothing.
 func TestTheAdvisorsDayAtTheDesk(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	wait := func(what, cond string) { t.Helper(); livetest.WaitFor(t, ctx, what, cond, 15*time.Second) }
 	eval := func(js string) { t.Helper(); livetest.Eval[any](t, ctx, js) }

@@ -31,7 +31,7 @@ type workshopView struct {
 // (which ticks a free technician and a free bay), then dispatch; the job
 // leaves the queue and is on its bay in /api/v1/workshop.
 func TestTheControllerDispatchesAWaitingJob(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "controller", "/desk/dispatch")
 	livetest.WaitFor(t, ctx, "the queue", `document.querySelectorAll("#queue tbody tr").length > 0 && document.querySelectorAll("#bays tbody tr").length > 0 && document.querySelectorAll("#techs tbody tr").length > 0`, 10*time.Second)
@@ -100,7 +100,7 @@ func TestTheControllerDispatchesAWaitingJob(t *testing.T) {
 // for each preset, and draws its gauges and per-technician and per-bay
 // bars as SVG.
 func TestTheKPIPageShowsThePeriodsFigures(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	// The cars ready in the demo are handed over, so that the period has
 	// deliveries with technicians' hours.
 	var ready []struct {

@@ -19,7 +19,7 @@ import (
 // header's name leads to their account, where the password is changed
 // again.
 func TestTheFirstSignInLeadsThroughTheSetup(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	if _, err := ls.Engine.Do(context.Background(), shop.Actor{System: true}, &shop.PutUser{User: shop.User{
 		Login: "boss", Name: "新经理", Roles: []shop.Role{shop.RoleManager}, PasswordHash: access.NewHasher(livetest.HashCost).Hash(demo.Password),

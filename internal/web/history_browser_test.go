@@ -41,7 +41,7 @@ func carWithPast(t *testing.T, ls *livetest.Server) *shop.Vehicle {
 // new estimate; the job opened takes it, and it is no longer offered. The
 // desk closes another with a reason, refused without one.
 func TestReceptionOffersTheCarsRecommendations(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
 	car := carWithPast(t, ls)
 	ls.Command(map[string]any{"type": "record_recommendation", "vehicle_id": car.ID, "description": "后刹车片剩 3 mm，下次更换 Rear pads at 3 mm",
@@ -112,7 +112,7 @@ func TestReceptionOffersTheCarsRecommendations(t *testing.T) {
 // A car new to the shop says it has no history, plainly, and reception
 // goes on as before.
 func TestReceptionOfACarWithNoHistory(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
 	signIn(t, ctx, ls, "advisor1", "/desk/reception")
 	livetest.WaitFor(t, ctx, "the reception page", `!!document.querySelector("form#find")`, 10*time.Second)
@@ -208,7 +208,7 @@ func deliverWithNextService(t *testing.T, ls *livetest.Server) *shop.Vehicle {
 // The next service agreed at delivery comes back as a reminder call on
 // the follow-up desk, with the customer's phone; once called, it goes.
 func TestTheFollowUpDeskCallsAboutTheNextService(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
 	car := deliverWithNextService(t, ls)
 	owner := ls.Engine.State().Customers[car.CustomerID]

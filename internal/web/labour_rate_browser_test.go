@@ -11,7 +11,7 @@ import (
 // page; it is kept in fen. A negative rate is refused next to its field
 // and not saved. The field is named in both languages.
 func TestTheManagerSetsTheLabourRate(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
 	signIn(t, ctx, ls, "manager", "/admin/settings")
 	livetest.WaitFor(t, ctx, "the labour rate", `document.querySelector("#settings input[name=labour_rate]")?.value === "200.00"`, 10*time.Second)

@@ -14,7 +14,7 @@ import (
 // parts clerk and the controller only, tells the washer it is the
 // clerk's.
 func TestPagesAskTheServerWhatOneMay(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "washer", "/desk/dispatch")
 	livetest.WaitFor(t, ctx, "the dispatch page refused", `document.body.dataset.drawn === "ok" && !!document.querySelector("#main p.error") && !document.querySelector("#queue")`, 10*time.Second)

@@ -31,7 +31,7 @@ func covered(notices, form string) string {
 // rename the first. Changing a bay is a choice: a click on its row. The
 // "saved" notice sits above the form and covers none of it.
 func TestAnEditorIsEmptyForTheNextItemAfterASave(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "manager", "/admin/bays")
 	livetest.WaitFor(t, ctx, "the bays", `document.querySelectorAll(".editor-list tbody tr").length >= 12`, 10*time.Second)
@@ -109,7 +109,7 @@ type appointmentRow struct {
 // the form is empty for the next booking, the "booked" notice above the
 // page and over none of the form.
 func TestTheDeskComesBackAfterTheLinkDrops(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "advisor1", "/desk/appointments")
 	livetest.WaitFor(t, ctx, "the appointments page", `!!document.querySelector("form#book") && !!document.querySelector("[data-day]")`, 10*time.Second)
@@ -178,7 +178,7 @@ func TestTheDeskComesBackAfterTheLinkDrops(t *testing.T) {
 // its dot) is not made: the plate is refused and the car is offered with
 // its owner, and the booking is theirs.
 func TestBookingARegisteredPlateFindsItsCustomer(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "advisor1", "/desk/appointments")
 	livetest.WaitFor(t, ctx, "the appointments page", `!!document.querySelector("form#book") && !!document.querySelector("[data-day]")`, 10*time.Second)
@@ -246,7 +246,7 @@ func TestBookingARegisteredPlateFindsItsCustomer(t *testing.T) {
 // shop does not know) is not made; the car is offered with its owner and
 // received for them.
 func TestReceivingARegisteredPlateFindsItsCustomer(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "advisor1", "/desk/reception")
 	livetest.WaitFor(t, ctx, "the reception page", `!!document.querySelector("form#find")`, 10*time.Second)

@@ -16,7 +16,7 @@ import (
 // left is refused with the reason and changes nothing; issuing what is
 // left puts the part on the job's bill; a return takes part of it off.
 func TestThePartsCounterIssuesAndTakesReturns(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	// The demo's dispatched 40,000 km service: four spark plugs to draw.
 	const plug = "18855-10060"
 	var pick shop.PickList
@@ -98,7 +98,7 @@ func TestThePartsCounterIssuesAndTakesReturns(t *testing.T) {
 // agreed work, with the reason; without one the allowance is refused and
 // the form says so at the reason. The counter can then issue it.
 func TestTheAdvisorAllowsAPartBeyondTheAgreedWork(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
 	signIn(t, ctx, ls, "advisor1", "/desk/parts")
 	// The demo's jobs waiting for rear brake pads, beyond their work.

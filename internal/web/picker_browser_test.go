@@ -11,7 +11,7 @@ import (
 // open the list again: the advisor has moved on to the next field, and a
 // list left open under it would cover that field.
 func TestAPickersLateAnswerDoesNotOpenItsList(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	signIn(t, ctx, ls, "manager", "/desk/jobs")
 	// The picker's search answers only when the test says so.

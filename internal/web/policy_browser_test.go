@@ -25,7 +25,8 @@ import (
 // time in a browser of its own). Each check counts itself, so none drops
 // out of the tour unseen.
 func TestEveryPageRunsUnderThePolicy(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	livetest.Long(t)
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	livetest.WatchPolicy(t, ctx)
 

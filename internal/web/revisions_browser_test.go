@@ -14,7 +14,7 @@ import (
 // show; a job is cancelled with its reason; a delivered car is reopened as
 // a comeback, and the page opens the new job, linked to the first.
 func TestTheDeskRevisesCancelsAndReopens(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	type listed struct {
 		Job shop.Job `json:"job"`
 	}

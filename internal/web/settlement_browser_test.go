@@ -28,7 +28,7 @@ func yuanText(fen int64) string {
 // shows each payer's total and the customer's share, takes that share as
 // the payment, and the car is delivered with it.
 func TestDeliveryPageSplitsPayersAndTakesDiscounts(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	var jobs []struct {
 		Job struct {
 			ID     string `json:"id"`

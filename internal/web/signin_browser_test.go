@@ -24,7 +24,7 @@ import (
 // (Each parameter was a whole sign-in and a desk page drawn: 19 of them,
 // the package's third most costly test.)
 func TestSignInGoesOnlyToAPageOfThisServer(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1024, 700)
 	origin := strings.TrimSuffix(ls.URL("/"), "/")
 	// Each query is the next parameter as it stands in the address.
@@ -91,7 +91,7 @@ func TestSignInGoesOnlyToAPageOfThisServer(t *testing.T) {
 func TestTheManagerUnlocksALockedOutUser(t *testing.T) {
 	var mu sync.Mutex
 	var pauses []time.Duration
-	ls := livetest.Start(t, livetest.Options{Demo: true, GuardPause: func(d time.Duration) {
+	ls := startShop(t, livetest.Options{Demo: true, GuardPause: func(d time.Duration) {
 		mu.Lock()
 		defer mu.Unlock()
 		pauses = append(pauses, d)

@@ -18,7 +18,7 @@ import (
 // job's promised time in the list reads as the shop's clock reads it, and
 // a time typed into a form is the shop's wall time.
 func TestTheDeskShowsTheShopsTimeWhateverTheBrowsersZone(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	var settings struct {
 		TimeZone string `json:"time_zone"`
 	}

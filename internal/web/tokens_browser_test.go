@@ -27,7 +27,7 @@ type tokenRow struct {
 // confirm dialog) shuts the script out. A token without a name is refused
 // next to the field and nothing is made.
 func TestTheManagerMakesAndRevokesAnAPIToken(t *testing.T) {
-	ls := livetest.Start(t, livetest.Options{Demo: true})
+	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
 	answers, asked := answerDialogs(ctx)
 	var staff []idName
