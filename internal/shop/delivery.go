@@ -20,6 +20,10 @@ type QC struct {
 	Step   QCStep `json:"step"`
 	Pass   bool   `json:"pass"`
 	Reason string `json:"reason,omitempty"`
+	// Notes and Recommendations are the team leader's at the team check
+	// (teamcheck.go): notes for the advisor, work for the car's next visit.
+	Notes           string                `json:"notes,omitempty"`
+	Recommendations []RecommendationInput `json:"recommendations,omitempty"`
 }
 
 func (c *QC) CommandType() string { return "qc" }
@@ -30,6 +34,7 @@ func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		p.add("step", "must be team or final")
 	}
 	checkText(&p, "reason", c.Reason, maxText, !c.Pass)
+	c.checkTeamNotes(&p)
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
@@ -40,7 +45,8 @@ func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	j.QC = append(j.QC, QCResult{Step: c.Step, Pass: c.Pass, Reason: c.Reason, By: actorName(a), At: now})
+	j.QC = append(j.QC, QCResult{Step: c.Step, Pass: c.Pass, Reason: c.Reason, Notes: c.Notes, By: actorName(a), At: now})
+	c.recordTeamRecommendations(d, a, j, now)
 	switch {
 	case !c.Pass:
 		j.Reworks++

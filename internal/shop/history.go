@@ -112,11 +112,18 @@ func (c *RecordRecommendation) apply(d *Draft, a Actor, now time.Time) (result, 
 	if err := c.permit(d, a); err != nil {
 		return result{}, err
 	}
-	r := &Recommendation{ID: d.newID("re"), VehicleID: c.VehicleID, JobID: c.JobID, Description: c.Description,
-		Hours: c.Hours, LabourPrice: c.LabourPrice, Parts: append([]PartLine{}, c.Parts...), Safety: c.Safety,
+	r := recordRecommendation(d, a, c.VehicleID, c.JobID, c.RecommendationInput, now)
+	return result{subject: r.ID, job: c.JobID}, nil
+}
+
+// recordRecommendation adds an open recommendation for a vehicle, seen on
+// a job (or none), as the actor recorded it.
+func recordRecommendation(d *Draft, a Actor, vehicleID, jobID string, in RecommendationInput, now time.Time) *Recommendation {
+	r := &Recommendation{ID: d.newID("re"), VehicleID: vehicleID, JobID: jobID, Description: in.Description,
+		Hours: in.Hours, LabourPrice: in.LabourPrice, Parts: append([]PartLine{}, in.Parts...), Safety: in.Safety,
 		Status: RecommendationOpen, RecordedBy: actorName(a), RecordedAt: now}
 	set(d, &d.recommendations, r.ID, r)
-	return result{subject: r.ID, job: c.JobID}, nil
+	return r
 }
 
 // CloseRecommendation marks a recommendation done (elsewhere, or by the
@@ -238,13 +245,18 @@ func (s *State) VehicleRecommendations(vehicleID string) []*Recommendation {
 			out = append(out, r)
 		}
 	}
+	sortRecommendations(out)
+	return out
+}
+
+// sortRecommendations orders recommendations oldest first.
+func sortRecommendations(out []*Recommendation) {
 	sort.Slice(out, func(a, b int) bool {
 		if !out[a].RecordedAt.Equal(out[b].RecordedAt) {
 			return out[a].RecordedAt.Before(out[b].RecordedAt)
 		}
 		return out[a].ID < out[b].ID
 	})
-	return out
 }
 
 // Visit is one past visit of a vehicle: when it came, at what mileage,

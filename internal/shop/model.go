@@ -252,6 +252,10 @@ type QCResult struct {
 	Reason string    `json:"reason,omitempty"`
 	By     string    `json:"by"`
 	At     time.Time `json:"at"`
+
+	// Notes are the team leader's notes for the advisor (注意事项),
+	// written at the team check (teamcheck.go).
+	Notes string `json:"notes,omitempty"`
 }
 
 // StageChange records when a job entered a stage.
