@@ -1,6 +1,10 @@
 package kiosk
 
-import "bayboard/internal/shop"
+import (
+	"slices"
+
+	"bayboard/internal/shop"
+)
 
 // Action is a button the job's kiosk page may show. Each one gives one
 // command; pause carries its reason (waiting parts with the parts, waiting
@@ -33,7 +37,17 @@ func Actions(st *shop.State, u *shop.User, j *shop.Job) []Action {
 			out = append(out, b.action)
 		}
 	}
-	return out
+	return oneResume(out)
+}
+
+// oneResume keeps one way to take up a paused job: a technician's clock-on
+// resumes it and starts their clock, so resume is offered only to someone
+// who may not clock on (the controller, a team leader not on the job).
+func oneResume(actions []Action) []Action {
+	if !slices.Contains(actions, ActionClockOn) || !slices.Contains(actions, ActionResume) {
+		return actions
+	}
+	return slices.DeleteFunc(actions, func(a Action) bool { return a == ActionResume })
 }
 
 // button is an action and the command it gives on a job, in the order

@@ -133,7 +133,13 @@ func TestActionsAreWhatTheEngineAccepts(t *testing.T) {
 					t.Fatalf("%s: %v", action, err)
 				}
 				_, err = shop.NewDraft(st).Apply(actor, c, t0)
-				if want := slices.Contains(offered, action); (err == nil) != want {
+				want := slices.Contains(offered, action)
+				if action == ActionResume && slices.Contains(offered, ActionClockOn) {
+					// Clock-on is the one way to resume offered to whom
+					// may clock on (TestAPausedJobOffersOneWayToResume).
+					want = err == nil
+				}
+				if (err == nil) != want {
 					t.Errorf("%s on %s, %s: offered %v, the engine says %v", u.ID, j.ID, action, want, err)
 				}
 			}
@@ -141,5 +147,36 @@ func TestActionsAreWhatTheEngineAccepts(t *testing.T) {
 	}
 	if offers == 0 {
 		t.Fatal("no action offered to anyone")
+	}
+}
+
+// A paused job offers one way to take it up again: the technician on it
+// clocks on, which resumes it and starts their clock; whoever may resume
+// it but not clock on (the controller) is offered resume. Never both.
+func TestAPausedJobOffersOneWayToResume(t *testing.T) {
+	st := shop.NewState()
+	li := &shop.User{ID: "u-li", Roles: []shop.Role{shop.RoleTechnician}, Active: true}
+	controller := &shop.User{ID: "u-controller", Roles: []shop.Role{shop.RoleController}, Active: true}
+	st.Users[li.ID], st.Users[controller.ID] = li, controller
+	st.Technicians["t-li"] = &shop.Technician{ID: "t-li", Name: "li", TeamID: "team-1", UserID: li.ID, Active: true}
+	st.Teams["team-1"] = &shop.Team{ID: "team-1", Name: "一组", LeaderID: "t-li"}
+	resumes := func(list []Action) []Action {
+		var out []Action
+		for _, a := range list {
+			if a == ActionClockOn || a == ActionResume {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	for _, stage := range []shop.Stage{shop.StagePaused, shop.StageWaitingParts, shop.StageWaitingApproval} {
+		j := &shop.Job{ID: "j-" + string(stage), Stage: stage, TeamID: "team-1", TechIDs: []string{"t-li"}}
+		st.Jobs[j.ID] = j
+		if got := resumes(Actions(st, li, j)); !slices.Equal(got, []Action{ActionClockOn}) {
+			t.Errorf("%s, the technician on it: %v, want only clock on", stage, got)
+		}
+		if got := resumes(Actions(st, controller, j)); !slices.Equal(got, []Action{ActionResume}) {
+			t.Errorf("%s, the controller: %v, want only resume", stage, got)
+		}
 	}
 }

@@ -316,12 +316,16 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	livetest.WaitFor(t, phone, "the part issued on the phone", `document.querySelector(".part-issued") !== null && !!document.querySelector(".ready")`, 10*time.Second)
 	livetest.Screenshot(t, phone, "kiosk-parts-issued")
 
-	click(t, phone, "resume", "[data-action=resume]")
+	// One button takes the paused job up again: it resumes the job and
+	// starts the technician's clock.
+	if livetest.Eval[bool](t, phone, `!!document.querySelector("[data-action=resume]")`) {
+		t.Error("the paused job offers resume beside clocking on")
+	}
+	click(t, phone, "resume work", "[data-action=clock_on]")
 	wall.tile(t, "维修中")
+	livetest.WaitFor(t, phone, "clocked on again", `!!document.querySelector("[data-action=clock_off]")`, 5*time.Second)
 
 	// Finish: every self-check item ticked.
-	click(t, phone, "clock on again", "[data-action=clock_on]")
-	livetest.WaitFor(t, phone, "clocked on again", `!!document.querySelector("[data-action=clock_off]")`, 5*time.Second)
 	click(t, phone, "finish", "[data-action=finish]")
 	livetest.WaitFor(t, phone, "the self-check", `document.querySelectorAll("#panel .check input").length === 6`, 5*time.Second)
 	if !livetest.Eval[bool](t, phone, `document.querySelector("#panel button[type=submit]").disabled`) {
@@ -337,6 +341,7 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	signOut(t, phone)
 	signInWithBadge(t, phone, f.leaderBadge)
 	click(t, phone, "team check pass", "[data-action=qc_team_pass]")
+	click(t, phone, "pass with no notes", "#team-check button[type=submit]")
 	livetest.WaitFor(t, phone, "the team check done", `!document.querySelector("[data-action=qc_team_pass]")`, 5*time.Second)
 	if got := f.stage(); got != shop.StageQualityCheck {
 		t.Fatalf("after the team check the job is %s", got)

@@ -67,6 +67,7 @@ func TestTheNamedLeaderPassesTheTeamCheckOnAPhone(t *testing.T) {
 	signOut(t, phone)
 	signInWithBadge(t, phone, f.leaderBadge)
 	click(t, phone, "team check pass", "[data-action=qc_team_pass]")
+	click(t, phone, "pass with no notes", "#team-check button[type=submit]")
 	livetest.WaitFor(t, phone, "the team check done", `!document.querySelector("[data-action=qc_team_pass]") && !!document.querySelector("#actions")`, 5*time.Second)
 	livetest.Screenshot(t, phone, "kiosk-named-leader-team-check")
 	var passed *shop.QCResult

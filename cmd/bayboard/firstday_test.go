@@ -1066,8 +1066,7 @@ func (d *firstDay) technicianWorks(c *car) {
 		d.waitStage(c, "waiting_parts")
 		d.partsClerkIssues(c)
 		d.wait(d.tech, "the part issued on the phone", `!!document.querySelector(".part-issued")`)
-		d.click(d.tech, "resume", "[data-action=resume]")
-		d.click(d.tech, "clock on again", "[data-action=clock_on]")
+		d.click(d.tech, "resume work (clocks on)", "[data-action=clock_on]")
 		d.wait(d.tech, "clocked on again", `!!document.querySelector("[data-action=clock_off]")`)
 	}
 
@@ -1120,6 +1119,7 @@ func (d *firstDay) leaderPassesTheTeamCheck(c *car) {
 		d.kioskBadge(d.leader, d.leaderT)
 	}
 	d.click(d.leader, "team check pass", "[data-action=qc_team_pass]")
+	d.click(d.leader, "pass with no notes", "#team-check button[type=submit]")
 	d.wait(d.leader, "the team check done", `!document.querySelector("[data-action=qc_team_pass]")`)
 	checkPhonePage(d, d.leader)
 	if got := d.job(c.jobID).Job.Stage; got != "quality_check" {

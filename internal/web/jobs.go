@@ -150,6 +150,12 @@ type jobDetail struct {
 	// BilledParts what it bills: issued less returned.
 	ToDraw      []shop.DrawLine `json:"to_draw"`
 	BilledParts []shop.PartLine `json:"billed_parts"`
+	// TeamCheck is the team leader's latest check with their notes for the
+	// advisor, and the work recommended on the job for later visits.
+	TeamCheck shop.TeamCheck `json:"team_check"`
+	// Rework says why the job is worked again: the check it failed and
+	// why, or the job the car came back from; absent the first time.
+	Rework *shop.Rework `json:"rework,omitempty"`
 }
 
 func (s *Server) getJob(c *fiber.Ctx) error {
@@ -172,7 +178,8 @@ func (s *Server) getJob(c *fiber.Ctx) error {
 // detail is a job with its parts requests, findings and allowed moves.
 func (s *Server) detail(st *shop.State, j *shop.Job, caller shop.Actor) jobDetail {
 	d := jobDetail{JobStatus: st.JobStatus(j, s.eng.Now()).ForReader(caller), Parts: st.JobParts(j.ID), Findings: st.JobFindings(j.ID), Moves: shop.MovesFrom(j.Stage),
-		May: st.MayOnJob(caller, j), Settlement: j.Settlement(), ToDraw: st.ToDraw(j), BilledParts: j.BilledParts()}
+		May: st.MayOnJob(caller, j), Settlement: j.Settlement(), ToDraw: st.ToDraw(j), BilledParts: j.BilledParts(),
+		TeamCheck: st.TeamCheckOf(j), Rework: j.Rework()}
 	if shop.MaySeeContact(caller) {
 		d.Phone = phoneOf(st, j)
 	}

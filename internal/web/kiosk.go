@@ -73,6 +73,11 @@ type kioskJobView struct {
 	// MayRecommend says whether the person may note work for the car's
 	// next visit on this job (record_recommendation), as State.May answers.
 	MayRecommend bool `json:"may_recommend"`
+	// DrawLines are the parts the job draws, each with what is drawn and
+	// what is left (shop.State.DrawLines): what the technician fetches.
+	DrawLines []shop.DrawLine `json:"draw_lines"`
+	// ReworkBy names who failed the check that sent the job back.
+	ReworkBy string `json:"rework_by,omitempty"`
 }
 
 type kioskCheck struct {
@@ -85,15 +90,20 @@ type kioskCheck struct {
 func checksOf(st *shop.State, j *shop.Job) []kioskCheck {
 	out := []kioskCheck{}
 	for _, r := range j.CurrentQC() {
-		c := kioskCheck{QCResult: r, ByName: r.By}
-		if t := st.Technicians[r.By]; t != nil && r.Step == shop.QCSelf {
-			c.ByName = t.Name
-		} else if u := st.Users[r.By]; u != nil {
-			c.ByName = u.Name
-		}
-		out = append(out, c)
+		out = append(out, kioskCheck{QCResult: r, ByName: checkerName(st, r)})
 	}
 	return out
+}
+
+// checkerName is who made a quality check: the self-check is a
+// technician's, the others a user's.
+func checkerName(st *shop.State, r shop.QCResult) string {
+	if t := st.Technicians[r.By]; t != nil && r.Step == shop.QCSelf {
+		return t.Name
+	} else if u := st.Users[r.By]; u != nil {
+		return u.Name
+	}
+	return r.By
 }
 
 // kioskJob answers a scanned job code for signed-in staff: the job, its
@@ -112,7 +122,14 @@ func (s *Server) kioskJob(c *fiber.Ctx) error {
 	u := whoOf(c).user
 	actor := whoOf(c).actor
 	v := kioskJobView{jobDetail: s.detail(st, j, actor), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j),
-		MayRecommend: st.May(actor, &shop.RecordRecommendation{VehicleID: j.VehicleID, JobID: j.ID}) == nil}
+		MayRecommend: st.May(actor, &shop.RecordRecommendation{VehicleID: j.VehicleID, JobID: j.ID}) == nil,
+		DrawLines:    st.DrawLines(j)}
+	if v.DrawLines == nil {
+		v.DrawLines = []shop.DrawLine{}
+	}
+	if r := v.Rework; r != nil && r.Failed != nil {
+		v.ReworkBy = checkerName(st, *r.Failed)
+	}
 	if t := st.TechnicianOfUser(u.ID); t != nil {
 		v.TechnicianID = t.ID
 		v.ClockedOn = j.ClockedOn(t.ID)

@@ -1,5 +1,8 @@
-// The job's kiosk page (/k/job/{token}): the job, its parts and findings,
-// and the buttons the signed-in person's role allows at its stage (the
+// The job's kiosk page (/k/job/{token}): what to do — the rework banner
+// (the check it failed and why, or a comeback), the labour operations with
+// their standard hours, the parts to draw and those drawn, the approved
+// extra work, the damage noted at reception — its parts requests and
+// findings, and the buttons the signed-in person's role allows at its stage (the
 // server says which). Pausing asks why: waiting for parts (pick or type
 // them: a parts request), waiting for the customer's approval (a finding:
 // what, why, hours, parts — the advisor prices it and sends it to the
@@ -88,18 +91,12 @@ function draw() {
       el("span", { class: "status", text: p.status === "on_order" && p.eta ? t("kiosk.parts.eta", { time: when(p.eta) }) : t(`parts.${p.status}`) }),
     ),
   );
-  // What the job still has to draw from the parts counter, and what it
-  // has drawn: the technician knows what to fetch.
-  const toDraw = (d.to_draw || []).map((l) =>
-    el("li", { class: "part part-to-draw" },
-      el("span", { class: "grow", text: `${l.name}${l.number ? " · " + l.number : ""}` }),
-      el("span", { class: "status", text: t("kiosk.job.draw_left", { n: l.to_draw }) }),
-    ),
-  );
-  const drawn = (d.billed_parts || []).map((p) =>
-    el("li", { class: "part part-issued" },
-      el("span", { class: "grow", text: `${p.name}${p.number ? " · " + p.number : ""}` }),
-      el("span", { class: "status", text: `×${p.quantity}` }),
+  // The parts the job draws from the counter, each drawn or still to
+  // draw: the technician knows what to fetch and what is at the bay.
+  const draws = (d.draw_lines || []).map((l) =>
+    el("li", { class: `part ${l.to_draw > 0 ? "part-to-draw" : "part-issued"}`, "data-number": l.number || "" },
+      el("span", { class: "grow", text: `${l.name}${l.number ? " · " + l.number : ""} ×${l.wanted}` }),
+      el("span", { class: "status", text: l.to_draw > 0 ? t("kiosk.job.draw_left", { n: l.to_draw }) : t("kiosk.job.drawn", { n: l.issued }) }),
     ),
   );
   const checks = d.checks.map((c) =>
@@ -109,7 +106,15 @@ function draw() {
       el("span", { class: "status", text: c.pass ? t("kiosk.qc.passed") : t("kiosk.qc.failed") }),
     ),
   );
-  const findings = d.findings.map((f) =>
+  // Extra work the customer approved is work to do, with its hours; the
+  // rest of the findings say where they stand.
+  const approved = d.findings.filter((f) => f.status === "approved").map((f) =>
+    el("li", { class: "finding finding-approved" },
+      el("span", { class: "grow", text: f.description }),
+      el("span", { class: "status", text: t("kiosk.sheet.hours", { h: f.hours }) }),
+    ),
+  );
+  const findings = d.findings.filter((f) => f.status !== "approved").map((f) =>
     el("li", { class: `finding finding-${f.status}` },
       el("span", { class: "grow", text: f.description }),
       el("span", { class: "status", text: findingStatus(f.status) }),
@@ -121,18 +126,52 @@ function draw() {
   let ready = null;
   if (job.stage === "waiting_parts" && !openParts) ready = t("kiosk.job.parts_ready");
   if (job.stage === "waiting_approval" && !awaiting) ready = t("kiosk.job.decided");
+  const labour = (job.labour || []).map((l) =>
+    el("li", { class: "labour" },
+      el("span", { class: "grow", text: l.name }),
+      el("span", { class: "status", text: t("kiosk.sheet.hours", { h: l.sold_hours }) }),
+    ),
+  );
   show(
     jobCard(d),
+    reworkBanner(d),
     ready ? el("p", { class: "ready", role: "status", text: ready }) : null,
     job.requests ? el("p", { class: "requests", text: job.requests }) : null,
-    toDraw.length ? el("section", { class: "card list to-draw" }, el("h2", { text: t("kiosk.job.to_draw") }), el("ul", {}, toDraw)) : null,
-    drawn.length ? el("section", { class: "card list drawn" }, el("h2", { text: t("kiosk.job.drawn") }), el("ul", {}, drawn)) : null,
+    el("section", { class: "card list labour-ops", id: "labour" }, el("h2", { text: t("kiosk.sheet.labour") }),
+      labour.length ? el("ul", {}, labour) : el("p", { class: "muted", text: t("kiosk.sheet.no_labour") })),
+    draws.length ? el("section", { class: "card list to-draw", id: "draw" }, el("h2", { text: t("kiosk.job.to_draw") }), el("ul", {}, draws)) : null,
+    approved.length ? el("section", { class: "card list approved", id: "approved" }, el("h2", { text: t("kiosk.sheet.approved") }), el("ul", {}, approved)) : null,
+    walkAround(job.walk_around || {}),
     parts.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.parts") }), el("ul", {}, parts)) : null,
     findings.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.findings") }), el("ul", {}, findings)) : null,
     checks.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.qc.history") }), el("ul", {}, checks)) : null,
     actions(d),
     historySection(d),
   );
+}
+
+// reworkBanner tells the technician the car is back: the check it failed
+// and why, or that it came back after delivery (返修).
+function reworkBanner(d) {
+  const r = d.rework;
+  if (!r) return null;
+  const box = el("section", { class: "rework", id: "rework", role: "alert" }, el("h2", { text: t("kiosk.sheet.rework") }));
+  if (r.failed) {
+    box.append(el("p", { class: "rework-step", text: t("kiosk.sheet.rework_failed", { step: checkStep(r.failed.step), by: d.rework_by || r.failed.by }) }),
+      el("p", { class: "rework-reason", text: r.failed.reason }));
+  }
+  if (r.comeback_of) box.append(el("p", { class: "rework-comeback", text: t("kiosk.sheet.comeback", { job: r.comeback_of }) }));
+  return box;
+}
+
+// walkAround is what reception noted on the car with the customer: the
+// damage already there (so nobody is blamed for it) and the notes.
+function walkAround(w) {
+  const rows = [];
+  if (w.damage) rows.push(el("dt", { text: t("kiosk.sheet.damage") }), el("dd", { class: "damage", text: w.damage }));
+  if (w.notes) rows.push(el("dt", { text: t("kiosk.sheet.notes") }), el("dd", { class: "walk-notes", text: w.notes }));
+  return el("section", { class: "card list walk-around", id: "walk-around" }, el("h2", { text: t("kiosk.sheet.walk_around") }),
+    rows.length ? el("dl", {}, rows) : el("p", { class: "muted", text: t("kiosk.sheet.no_damage") }));
 }
 
 function checkStep(step) {
@@ -178,7 +217,8 @@ function actions(d) {
   for (const a of list) {
     switch (a) {
       case "clock_on":
-        act(a, t("kiosk.action.clock_on"), "primary", clockOn);
+        // On a paused job clocking on is the one way to resume it.
+        act(a, paused(d.job) ? t("kiosk.action.resume") : t("kiosk.action.clock_on"), "primary", clockOn);
         if (d.clocked_on_elsewhere) box.append(el("p", { class: "hint", text: t("kiosk.job.clock_elsewhere", { job: d.clocked_on_elsewhere }) }));
         break;
       case "clock_off":
@@ -196,8 +236,8 @@ function actions(d) {
       case "qc_team":
       case "qc_final": {
         const step = a === "qc_team" ? "team" : "final";
-        act(`${a}_pass`, step === "team" ? t("kiosk.qc.team_pass") : t("kiosk.qc.final_pass"), "primary", () =>
-          give({ type: "qc", job_id: d.job.id, step, pass: true }, t("kiosk.done.qc_pass")));
+        if (step === "team") act(`${a}_pass`, t("kiosk.qc.team_pass"), "primary", async () => openPanel(teamCheckForm()));
+        else act(`${a}_pass`, t("kiosk.qc.final_pass"), "primary", () => give({ type: "qc", job_id: d.job.id, step, pass: true }, t("kiosk.done.qc_pass")));
         act(`${a}_fail`, step === "team" ? t("kiosk.qc.team_fail") : t("kiosk.qc.final_fail"), "danger", async () => openPanel(failForm(step)));
         break;
       }
@@ -207,6 +247,46 @@ function actions(d) {
     }
   }
   return box;
+}
+
+function paused(job) {
+  return ["paused", "waiting_parts", "waiting_approval"].includes(job.stage);
+}
+
+// teamCheckForm is the team leader's check (seed 002 §5): on passing it,
+// the leader writes notes for the advisor (注意事项) and the work the car
+// should have later (维修建议), each marked if it is a safety item; the
+// recommendations become the car's, offered at its next visit.
+function teamCheckForm() {
+  const notes = labelled(t("kiosk.team.notes"), { name: "notes", rows: "3", maxlength: "2000" }, "textarea");
+  const list = el("div", { class: "recommendations" });
+  const addRow = () => {
+    const what = labelled(t("kiosk.team.recommendation"), { name: "recommendation", maxlength: "500" }, "textarea");
+    const safety = el("input", { type: "checkbox", name: "safety" });
+    const row = el("div", { class: "recommendation" }, what.label, el("label", { class: "check" }, safety, el("span", { text: t("kiosk.recommend.safety") })));
+    list.append(row);
+    return what.input;
+  };
+  addRow();
+  const more = el("button", { type: "button", class: "big", name: "add-recommendation", text: t("kiosk.team.add") });
+  more.onclick = () => addRow().focus();
+  const form = el("form", { class: "form", id: "team-check" }, el("h2", { text: t("kiosk.qc.team_pass") }), notes.label,
+    el("h3", { text: t("kiosk.team.recommendations") }), list, more,
+    el("button", { class: "big primary", type: "submit", text: t("kiosk.team.submit") }));
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const recommendations = [...list.querySelectorAll(".recommendation")]
+      .map((row) => ({ description: row.querySelector("textarea").value.trim(), safety: row.querySelector("input[name=safety]").checked }))
+      .filter((r) => r.description);
+    const ok = await give({ type: "qc", job_id: data.job.id, step: "team", pass: true, notes: notes.input.value.trim() || undefined,
+      recommendations: recommendations.length ? recommendations : undefined }, t("kiosk.done.qc_pass"));
+    // The car's history shows the recommendations just recorded.
+    if (ok && recommendations.length) {
+      await loadHistory();
+      if (!panel) draw();
+    }
+  };
+  return form;
 }
 
 // give sends a command; on success it says so, closes any panel and
