@@ -214,6 +214,8 @@ function jobDetail(d, events, who, currency, reload) {
 
   out.push(...revisionsPanel(d, who, currency, reload));
 
+  out.push(...teamCheckPanel(d, who));
+
   const open = d.parts_requests.filter((p) => ["requested", "picked", "on_order"].includes(p.status));
   if (open.length) {
     out.push(el("h2", {}, t("desk.jobs.parts")));
@@ -249,4 +251,25 @@ function jobDetail(d, events, who, currency, reload) {
     return el("li", {}, el("span", { class: "muted" }, dateTime(ev.at)), " ", named ? t(named.key) : ev.type, " · ", actor);
   })));
   return out;
+}
+
+// teamCheckPanel is what the team leader wrote at the team check for the
+// advisor: the notes (注意事项) and the work recommended for a later visit
+// (维修建议), which the car's history offers at its next visit.
+function teamCheckPanel(d, who) {
+  const tc = d.team_check || {};
+  const notes = tc.check?.notes;
+  const recs = tc.recommendations || [];
+  if (!notes && !recs.length) return [];
+  const name = (id) => who.get(id)?.name || id;
+  return [
+    el("h2", {}, t("desk.jobs.team_check")),
+    el("section", { class: "card", id: "team-check" },
+      notes ? el("p", {}, el("strong", {}, t("desk.jobs.team_notes")), " ", el("span", { class: "pre team-notes" }, notes),
+        el("span", { class: "muted" }, " · ", name(tc.check.by))) : null,
+      recs.length ? el("p", {}, el("strong", {}, t("desk.jobs.recommended"))) : null,
+      recs.length ? el("ul", { class: "recommended" }, recs.map((r) => el("li", { "data-recommendation": r.id },
+        r.safety ? el("span", { class: "flag red" }, t("history.safety")) : null, " ", r.description,
+        el("span", { class: "muted" }, " · ", name(r.recorded_by))))) : null),
+  ];
 }
