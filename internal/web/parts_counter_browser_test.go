@@ -89,8 +89,8 @@ func TestThePartsCounterIssuesAndTakesReturns(t *testing.T) {
 	// The job's kiosk page (what the technician scans) shows the plug and
 	// the air filter still to draw, and the three plugs drawn.
 	livetest.Open(t, phone, ls.URL("/k/job/"+ls.Tokens.Sign(kiosk.PurposeJob, jobID, time.Time{}, 0)))
-	livetest.WaitFor(t, phone, "the parts still to draw", `[...document.querySelectorAll(".to-draw li")].map((li) => li.textContent).join("|").includes("`+plug+`")`+
-		` && document.querySelectorAll(".to-draw li").length === 2 && document.querySelector(".drawn li")?.textContent.includes("×3")`, 10*time.Second)
+	livetest.WaitFor(t, phone, "the parts still to draw", `document.querySelectorAll(".to-draw li.part-to-draw").length === 2`+
+		` && document.querySelector(".to-draw li[data-number='`+plug+`']")?.textContent.includes("已领 3 · 待领 1")`, 10*time.Second)
 	livetest.Screenshot(t, phone, "kiosk-job-to-draw")
 }
 

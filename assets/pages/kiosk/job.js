@@ -96,7 +96,8 @@ function draw() {
   const draws = (d.draw_lines || []).map((l) =>
     el("li", { class: `part ${l.to_draw > 0 ? "part-to-draw" : "part-issued"}`, "data-number": l.number || "" },
       el("span", { class: "grow", text: `${l.name}${l.number ? " · " + l.number : ""} ×${l.wanted}` }),
-      el("span", { class: "status", text: l.to_draw > 0 ? t("kiosk.job.draw_left", { n: l.to_draw }) : t("kiosk.job.drawn", { n: l.issued }) }),
+      el("span", { class: "status", text: [l.issued > 0 || !(l.to_draw > 0) ? t("kiosk.job.drawn", { n: l.issued }) : null,
+        l.to_draw > 0 ? t("kiosk.job.draw_left", { n: l.to_draw }) : null].filter(Boolean).join(" · ") }),
     ),
   );
   const checks = d.checks.map((c) =>
