@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/demo"
 	"bayboard/internal/livetest"
 	"bayboard/internal/shop"
 	"bayboard/kiosk"
@@ -159,6 +160,7 @@ func TestTheTechnicianReadsWhatToDoOnAPhone(t *testing.T) {
 	if len(resumes) != 1 || resumes[0] != "Resume work" {
 		t.Errorf("the paused job offers %q, want one Resume work", resumes)
 	}
+	livetest.Eval[bool](t, phone, `(document.querySelector("#actions").scrollIntoView({ block: "center" }), true)`)
 	livetest.Screenshot(t, phone, "kiosk-job-paused-en")
 	click(t, phone, "resume work", "[data-action=clock_on]")
 	livetest.WaitFor(t, phone, "back in work", `document.querySelector(".card.job").classList.contains("stage-in_progress")`, 10*time.Second)
@@ -209,4 +211,25 @@ func TestTheTechnicianReadsWhatToDoOnAPhone(t *testing.T) {
 	if !found {
 		t.Errorf("the car's history does not offer the team leader's recommendation: %+v", history.Recommendations)
 	}
+
+	// The advisor's desk shows them with the job.
+	desk := livetest.Tab(t, phone, 1366, 900)
+	livetest.Open(t, desk, srv.URL("/signin?next=/desk/jobs"))
+	fill(t, desk, "form.signin input[name=login]", "advisor1")
+	fill(t, desk, "form.signin input[name=password]", demo.Password)
+	livetest.Eval[bool](t, desk, `(document.querySelector("form.signin").requestSubmit(), true)`)
+	livetest.WaitFor(t, desk, "the desk", `location.pathname === "/desk/jobs"`, 10*time.Second)
+	livetest.Open(t, desk, srv.URL("/desk/jobs?job="+jobID))
+	livetest.WaitFor(t, desk, "the team check on the desk's job", `!!document.querySelector("#detail #team-check")`, 10*time.Second)
+	got := livetest.Eval[string](t, desk, `document.querySelector("#detail #team-check").innerText`)
+	for _, w := range []string{notes, advice, st.UserByBadge("B1001").Name} {
+		if !strings.Contains(got, w) {
+			t.Errorf("the desk's team check does not say %q:\n%s", w, got)
+		}
+	}
+	if !livetest.Eval[bool](t, desk, `!!document.querySelector("#detail #team-check li .flag.red")`) {
+		t.Errorf("the desk does not flag the recommendation as a safety item")
+	}
+	livetest.Eval[bool](t, desk, `(document.querySelector("#detail #team-check").scrollIntoView({ block: "center" }), true)`)
+	livetest.Screenshot(t, desk, "desk-job-team-check")
 }
