@@ -316,7 +316,7 @@ async function give(body, done) {
 
 async function clockOn() {
   const other = data.clocked_on_elsewhere;
-  const done = other ? t("kiosk.done.clock_on_moved", { job: other }) : t("kiosk.done.clock_on");
+  const done = other ? t("kiosk.done.clock_on_moved", { job: other }) : paused(data.job) ? t("kiosk.done.resume") : t("kiosk.done.clock_on");
   await give({ type: "clock_on", job_id: data.job.id, tech_id: data.technician_id }, done);
 }
 
