@@ -90,3 +90,8 @@ func byPromise(jobs []*Job) {
 		return jobs[a].ID < jobs[b].ID
 	})
 }
+
+// Inspects says whether an actor makes the final inspection (MayQC's
+// final step, which names no job): whose phone shows the inspection
+// queue.
+func (s *State) Inspects(a Actor) bool { return s.MayQC(a, &Job{}, QCFinal) == nil }
