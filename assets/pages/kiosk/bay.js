@@ -43,7 +43,12 @@ function draw(d) {
   } else if (!d.inspections) {
     parts.push(el("p", { class: "hint", text: t("kiosk.bay.not_technician") }));
   }
-  if (d.inspections) parts.push(inspectionSection(d.inspections));
+  // The inspector's queue is what they came for; a technician's own
+  // jobs stay first on their phone.
+  if (d.inspections) {
+    if (d.technician) parts.push(inspectionSection(d.inspections));
+    else parts.unshift(inspectionSection(d.inspections));
+  }
   parts.push(el("p", { class: "hint", text: t("kiosk.bay.scan_hint") }));
   document.getElementById("main").replaceChildren(...parts);
 }
