@@ -24,10 +24,10 @@ export function washSections(wash, reload) {
 }
 
 function washCar(w, reload) {
-  const since = el("p", { class: "wash-since muted", text: t(w.washing ? "kiosk.wash.washing_since" : "kiosk.wash.waiting_since", { time: when(w.since) }) });
+  const since = el("p", { class: "wash-since muted", text: w.washing ? t("kiosk.wash.washing_since", { time: when(w.since) }) : t("kiosk.wash.waiting_since", { time: when(w.since) }) });
   const card = jobCard(w, { href: w.path });
   // The stage (washing) is the same for both: the badge says which.
-  card.querySelector(".badge").textContent = t(w.washing ? "kiosk.wash.state_washing" : "kiosk.wash.state_waiting");
+  card.querySelector(".badge").textContent = w.washing ? t("kiosk.wash.state_washing") : t("kiosk.wash.state_waiting");
   const car = el("div", { class: `wash-car${w.washing ? " is-washing" : ""}`, "data-wash": w.job.id }, card, since);
   if (w.action === "wash_start") {
     car.append(step(t("kiosk.wash.start"), "primary", "wash_start", { type: "start_wash", job_id: w.job.id }, t("kiosk.wash.started"), reload));
