@@ -20,6 +20,8 @@ const (
 	ActionQCTeam   Action = "qc_team"
 	ActionQCFinal  Action = "qc_final"
 	ActionWashDone Action = "wash_done"
+	// ActionWashStart starts the wash of a car waiting for it (start_wash).
+	ActionWashStart Action = "wash_start"
 )
 
 // Actions lists what a signed-in person may do to a job now: for each
@@ -74,6 +76,7 @@ func buttons(st *shop.State, u *shop.User, j *shop.Job) []button {
 		{ActionFinish, &shop.Finish{TechRef: me}},
 		{ActionQCTeam, &shop.QC{JobID: j.ID, Step: shop.QCTeam, Pass: true}},
 		{ActionQCFinal, &shop.QC{JobID: j.ID, Step: shop.QCFinal, Pass: true}},
+		{ActionWashStart, &shop.StartWash{JobRef: ref}},
 		{ActionWashDone, &shop.WashDone{JobRef: ref}},
 	}
 }

@@ -96,6 +96,7 @@ func TestActionsAreWhatTheEngineAccepts(t *testing.T) {
 		{ID: "check", Stage: shop.StageQualityCheck, QC: []shop.QCResult{self}},
 		{ID: "checked", Stage: shop.StageQualityCheck, QC: []shop.QCResult{self, {Step: shop.QCTeam, Pass: true}}},
 		{ID: "washing", Stage: shop.StageWashing},
+		{ID: "washed", Stage: shop.StageWashing, WashStartedAt: &t0},
 		{ID: "ready", Stage: shop.StageReady},
 		{ID: "delivered", Stage: shop.StageDelivered},
 	}
@@ -117,6 +118,7 @@ func TestActionsAreWhatTheEngineAccepts(t *testing.T) {
 		ActionQCFinal:  `{"type":"qc","job_id":%[1]q,"step":"final","pass":true}`,
 		ActionWashDone: `{"type":"wash_done","job_id":%[1]q}`,
 	}
+	sent[ActionWashStart] = `{"type":"start_wash","job_id":%[1]q}`
 	offers := 0
 	for _, u := range people {
 		techID := ""

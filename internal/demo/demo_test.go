@@ -278,7 +278,7 @@ func TestTheSimulatorMakesEveryMoveOfTheDay(t *testing.T) {
 	t.Logf("the simulator's moves: %v", moves)
 	for _, want := range []string{"arrival with an appointment", "submit", "dispatch", "clock_on", "pause waiting_parts",
 		"parts picked", "parts on_order", "allow_part", "issue from the scope", "issue a request against an allowance", "pause waiting_approval", "price_finding", "decide_finding", "resume", "finish",
-		"qc team", "qc final", "wash_done", "deliver"} {
+		"qc team", "qc final", "start_wash", "wash_done", "deliver"} {
 		if moves[want] == 0 {
 			t.Errorf("the simulator never made the move %q", want)
 		}

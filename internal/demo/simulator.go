@@ -298,7 +298,12 @@ func (s *Simulator) advance(ctx context.Context, st *shop.State, j *shop.Job, no
 	case shop.StageQualityCheck:
 		s.qc(ctx, j, since)
 	case shop.StageWashing:
-		if since > time.Duration(st.Settings.WashMinutes)*time.Minute {
+		// The washer takes a car a few minutes after it comes, and
+		// marks it washed the shop's wash time later.
+		switch {
+		case j.WashStartedAt == nil && since > 5*time.Minute:
+			s.do(ctx, asWasher, &shop.StartWash{JobRef: ref})
+		case j.WashStartedAt != nil && now.Sub(*j.WashStartedAt) > time.Duration(st.Settings.WashMinutes)*time.Minute:
 			s.do(ctx, asWasher, &shop.WashDone{JobRef: ref})
 		}
 	case shop.StageReady:

@@ -62,6 +62,7 @@ var commandTypes = map[string]commandType{
 	// the technician role; MayQC decides which step and which team.
 	"qc":                   {func() Command { return &QC{} }, []Role{RoleManager, RoleTeamLeader, RoleTechnician, RoleQC}},
 	"wash_done":            {func() Command { return &WashDone{} }, []Role{RoleManager, RoleController, RoleWasher}},
+	"start_wash":           {func() Command { return &StartWash{} }, []Role{RoleManager, RoleController, RoleWasher}},
 	"deliver":              {func() Command { return &Deliver{} }, []Role{RoleManager, RoleAdvisor, RoleCashier}},
 	"cancel":               {func() Command { return &Cancel{} }, deskRoles},
 	"set_payer":            {func() Command { return &SetPayer{} }, deskRoles},

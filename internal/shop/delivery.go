@@ -58,6 +58,7 @@ func (c *QC) apply(d *Draft, a Actor, now time.Time) (result, error) {
 			err = j.moveTo(StageDispatched, now)
 		}
 	case c.Step == QCFinal && j.Wash:
+		j.WashStartedAt = nil // the car waits for the washer
 		err = j.moveTo(StageWashing, now)
 	case c.Step == QCFinal:
 		err = j.moveTo(StageReady, now)

@@ -312,6 +312,9 @@ type Job struct {
 	ComebackOf string    `json:"comeback_of,omitempty"`
 	Delivery   *Delivery `json:"delivery,omitempty"`
 	FollowUp   *FollowUp `json:"follow_up,omitempty"`
+	// WashStartedAt is when the washer took the car, while its wash is
+	// due (shop/wash.go); nil while it waits for the washer.
+	WashStartedAt *time.Time `json:"wash_started_at,omitempty"`
 	// CustomerLinkGen is bumped to revoke the customer's QR links.
 	CustomerLinkGen int       `json:"customer_link_gen,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`

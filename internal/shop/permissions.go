@@ -397,9 +397,15 @@ func (c *QC) permit(d *Draft, a Actor) error {
 	if err := d.mayQC(a, j, c.Step); err != nil {
 		return err
 	}
+	return qcDue(j, c.Step)
+}
+
+// qcDue says whether a step of the quality check is due on a job: it is
+// in quality check, the team check first, each passed once.
+func qcDue(j *Job, step QCStep) error {
 	if j.Stage != StageQualityCheck {
 		action := "have its team check"
-		if c.Step == QCFinal {
+		if step == QCFinal {
 			action = "have its final inspection"
 		}
 		return &IllegalMoveError{From: j.Stage, To: StageQualityCheck, Allowed: moves[j.Stage], Action: action}
@@ -408,11 +414,11 @@ func (c *QC) permit(d *Draft, a Actor) error {
 	for _, r := range j.CurrentQC() {
 		done[r.Step] = r.Pass
 	}
-	if c.Step == QCFinal && !done[QCTeam] {
+	if step == QCFinal && !done[QCTeam] {
 		return conflict("the team check must pass before the final inspection")
 	}
-	if done[c.Step] {
-		return conflict("the %s check has passed already", c.Step)
+	if done[step] {
+		return conflict("the %s check has passed already", step)
 	}
 	return nil
 }

@@ -54,6 +54,7 @@ func (s *Server) kioskBay(c *fiber.Ctx) error {
 		out["technician"] = tech
 		out["queue"] = mine
 	}
+	s.kioskQueues(out, st, bay, whoOf(c).user, reader, now)
 	return c.JSON(out)
 }
 

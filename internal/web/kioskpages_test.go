@@ -122,12 +122,14 @@ func kioskBody(a kiosk.Action, techID string) string {
 		return fmt.Sprintf(`{"type":"qc","job_id":%q,"step":"final","pass":true}`, testJob)
 	case kiosk.ActionWashDone:
 		return fmt.Sprintf(`{"type":"wash_done","job_id":%q}`, testJob)
+	case kiosk.ActionWashStart:
+		return fmt.Sprintf(`{"type":"start_wash","job_id":%q}`, testJob)
 	}
 	panic(a)
 }
 
 var allActions = []kiosk.Action{kiosk.ActionClockOn, kiosk.ActionClockOff, kiosk.ActionPause, kiosk.ActionResume,
-	kiosk.ActionFinish, kiosk.ActionQCTeam, kiosk.ActionQCFinal, kiosk.ActionWashDone}
+	kiosk.ActionFinish, kiosk.ActionQCTeam, kiosk.ActionQCFinal, kiosk.ActionWashStart, kiosk.ActionWashDone}
 
 // The job's kiosk page offers each role exactly the actions it may take at
 // each step of the job's way through the shop; every action it does not
@@ -174,6 +176,11 @@ func TestKioskActionsFollowRolesAndStages(t *testing.T) {
 		{shop.StageQualityCheck, map[shop.Role][]kiosk.Action{
 			shop.RoleQC: A(kiosk.ActionQCFinal), shop.RoleManager: A(kiosk.ActionQCFinal),
 		}, kiosk.ActionQCFinal, shop.RoleQC},
+		// Waiting for the washer: the wash starts, or is marked done at once.
+		{shop.StageWashing, map[shop.Role][]kiosk.Action{
+			shop.RoleWasher: A(kiosk.ActionWashStart, kiosk.ActionWashDone), shop.RoleController: A(kiosk.ActionWashStart, kiosk.ActionWashDone),
+			shop.RoleManager: A(kiosk.ActionWashStart, kiosk.ActionWashDone),
+		}, kiosk.ActionWashStart, shop.RoleWasher},
 		{shop.StageWashing, map[shop.Role][]kiosk.Action{
 			shop.RoleWasher: A(kiosk.ActionWashDone), shop.RoleController: A(kiosk.ActionWashDone), shop.RoleManager: A(kiosk.ActionWashDone),
 		}, kiosk.ActionWashDone, shop.RoleWasher},

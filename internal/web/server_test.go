@@ -255,6 +255,7 @@ var whoMayGive = map[string]string{
 	"finish":               "M.CLT.....",
 	"qc":                   "M..LTQ....",
 	"wash_done":            "M.C....W..",
+	"start_wash":           "M.C....W..",
 	"deliver":              "MA......K.",
 	"cancel":               "MA........",
 	"agree_promise":        "MA........",

@@ -31,6 +31,7 @@ const eventKeys = {
   finish: { key: "desk.event.finish" },
   qc: { key: "desk.event.qc" },
   wash_done: { key: "desk.event.wash_done" },
+  start_wash: { key: "desk.event.start_wash" },
   deliver: { key: "desk.event.deliver" },
   cancel: { key: "desk.event.cancel" },
   request_parts: { key: "desk.event.request_parts" },
@@ -248,6 +249,7 @@ function jobDetail(d, events, who, currency, reload) {
   out.push(el("ol", { class: "history" }, [...events].reverse().map((ev) => {
     const named = eventKeys[ev.type];
     const actor = who.get(ev.actor)?.name || (ev.actor === "customer" ? t("desk.jobs.by_customer") : ev.actor);
+    if (ev.type === "qc" && ev.data) return inspectionLine(ev, actor);
     return el("li", {}, el("span", { class: "muted" }, dateTime(ev.at)), " ", named ? t(named.key) : ev.type, " · ", actor);
   })));
   return out;
@@ -272,4 +274,16 @@ function teamCheckPanel(d, who) {
         r.safety ? el("span", { class: "flag red" }, t("history.safety")) : null, " ", r.description,
         el("span", { class: "muted" }, " · ", name(r.recorded_by))))) : null),
   ];
+}
+
+// inspectionLine says what a check found: which check, passed or failed,
+// who made it and when, and on a failure why (the reason the job went
+// back as rework).
+function inspectionLine(ev, actor) {
+  const d = ev.data;
+  const step = d.step === "final" ? t("desk.event.qc_final") : t("desk.event.qc_team");
+  const verdict = d.pass ? t("desk.event.qc_passed") : t("desk.event.qc_failed");
+  return el("li", { class: `qc-event ${d.pass ? "qc-pass" : "qc-fail"}`, "data-qc": d.pass ? "pass" : "fail" },
+    el("span", { class: "muted" }, dateTime(ev.at)), " ", step, " ", el("strong", { class: "qc-verdict" }, verdict), " · ", actor,
+    !d.pass && d.reason ? el("div", { class: "qc-reason" }, t("desk.event.qc_reason", { reason: d.reason })) : null);
 }

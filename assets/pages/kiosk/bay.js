@@ -3,6 +3,7 @@
 // queue; tapping a job (or scanning its code) opens it.
 
 import { boot, api, me, signIn, t, el, jobCard, failed, tokenOf, every } from "./kiosk.js";
+import { washSections, inspectionSection } from "./queue.js";
 
 const token = tokenOf();
 // The badge page comes back here after signing a technician in.
@@ -23,6 +24,13 @@ async function load() {
 
 function draw(d) {
   document.getElementById("title").textContent = t("kiosk.bay.named", { bay: d.bay.name });
+  if (d.wash) {
+    // The wash bay holds no job of its own: the washer's page is its queue.
+    const parts = [...washSections(d.wash, load)];
+    if (d.inspections) parts.push(inspectionSection(d.inspections));
+    document.getElementById("main").replaceChildren(...parts);
+    return;
+  }
   const here = d.job
     ? jobCard(d.job, { href: d.job_path })
     : el("p", { class: "card empty", text: t("kiosk.bay.free") });
@@ -32,8 +40,14 @@ function draw(d) {
     parts.push(el("section", { class: "queue" },
       el("h2", { text: t("kiosk.bay.queue", { n: queue.length }) }),
       queue.length ? queue : el("p", { class: "card empty", text: t("kiosk.bay.queue_empty") })));
-  } else {
+  } else if (!d.inspections) {
     parts.push(el("p", { class: "hint", text: t("kiosk.bay.not_technician") }));
+  }
+  // The inspector's queue is what they came for; a technician's own
+  // jobs stay first on their phone.
+  if (d.inspections) {
+    if (d.technician) parts.push(inspectionSection(d.inspections));
+    else parts.unshift(inspectionSection(d.inspections));
   }
   parts.push(el("p", { class: "hint", text: t("kiosk.bay.scan_hint") }));
   document.getElementById("main").replaceChildren(...parts);

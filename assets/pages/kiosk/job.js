@@ -242,6 +242,9 @@ function actions(d) {
         act(`${a}_fail`, step === "team" ? t("kiosk.qc.team_fail") : t("kiosk.qc.final_fail"), "danger", async () => openPanel(failForm(step)));
         break;
       }
+      case "wash_start":
+        act(a, t("kiosk.wash.start"), "primary", () => give({ type: "start_wash", job_id: d.job.id }, t("kiosk.wash.started")));
+        break;
       case "wash_done":
         act(a, t("kiosk.action.wash_done"), "primary", () => give({ type: "wash_done", job_id: d.job.id }, t("kiosk.done.wash_done")));
         break;
