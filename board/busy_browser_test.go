@@ -265,4 +265,3 @@ func checkBusyWorkshop(t *testing.T, ctx context.Context, w *shop.Workshop, lang
 		t.Errorf("the workshop (%s) lists %v free, the shop %v", lang, free, w.FreeTechs)
 	}
 }
-
