@@ -63,7 +63,7 @@ function bayRow(bay, s) {
   return el("div", { class: `bay-row stage-${job.stage}${late}`, "data-job": job.id },
     el("span", { class: "bay", text: bay.name }),
     plate(job.plate, "plate"),
-    el("span", { class: "badge", text: marks ? `${marks} ${stageText(job)}` : stageText(job) }),
+    el("span", { class: "stage-cell" }, marks ? el("span", { class: "marks", text: marks }) : null, el("span", { class: "badge", text: stageText(job) })),
     el("span", { class: "who", style: `--done:${done}%`, text: job.techs.length > 1 ? `${job.techs[0]} +${job.techs.length - 1}` : job.techs.join("") }),
     el("span", { class: "when", text: short(job.promised_at, s) }),
     el("span", { class: "when eta", text: short(job.eta, s) }),
@@ -129,10 +129,11 @@ function draw(model, s) {
     { key: "fig.on_time_today", value: onTime(head.today), tone: onTimeTone(head.today) },
   ]);
 
-  // Two columns of bay rows, as many rows as fit the screen.
-  const perColumn = s.fits(layout.bays, "--row");
-  layout.bays.style.setProperty("--per-column", perColumn);
-  const bays = s.page("bays", model.lists.bays, perColumn * 2);
+  // Two columns of bay rows, as many rows as fit the screen, the bays
+  // shared evenly between the columns when they all fit.
+  const fit = s.fits(layout.bays, "--row");
+  const bays = s.page("bays", model.lists.bays, fit * 2);
+  layout.bays.style.setProperty("--per-column", Math.min(fit, Math.ceil(bays.items.length / 2)));
   layout.bays.replaceChildren(...bays.items.map((b) => bayRow(b, s)));
   layout.baysPage.textContent = bays.label;
 
