@@ -27,7 +27,7 @@ const (
 // engine's commands, as the desk and the floor would: bays put up, cars
 // received (some of them dispatched onto the new bays and clocked on),
 // bookings taken. Plates with wide letters (W, M) are among them.
-func busyShop(t *testing.T, ls *liveServer) {
+func busyShop(t *testing.T, ls *liveServer) (noted string) {
 	t.Helper()
 	ctx := context.Background()
 	eng := ls.Engine
@@ -82,6 +82,13 @@ func busyShop(t *testing.T, ls *liveServer) {
 		if i-2 < len(newBays) {
 			tech := techs[i%len(techs)]
 			do(&shop.Dispatch{JobID: ev.Subject, TeamID: "team-2", TechIDs: []string{tech}, BayID: newBays[i-2]})
+			if i == 2 {
+				// A short note shows whole on the board, a long one (the
+				// demo's) leaves the reason alone.
+				do(&shop.ClockOn{TechRef: shop.TechRef{JobID: ev.Subject, TechID: tech}})
+				do(&shop.Pause{JobID: ev.Subject, Reason: shop.PauseOther, Note: busyNote})
+				noted = ev.Subject
+			}
 		}
 	}
 	for day, n := 0, 0; appointmentsAround(eng.State(), now) < busyBookings; n++ {
@@ -90,7 +97,11 @@ func busyShop(t *testing.T, ls *liveServer) {
 		do(&shop.BookAppointment{At: opens.Add(time.Duration(n) * 20 * time.Minute), CustomerID: cu, VehicleID: ve,
 			Requested: "更换机油机滤 Oil and filter change", AdvisorID: "user-3"})
 	}
+	return noted
 }
+
+// busyNote is a technician's short note on a paused car.
+const busyNote = "等 10:30 的车"
 
 // appointmentsAround counts the bookings of today and tomorrow, as the
 // appointment board shows them.
@@ -167,7 +178,7 @@ func TestTheBoardsReadFromAcrossABusyShop(t *testing.T) {
 		t.Skip("browser test")
 	}
 	ls := newLiveServer(t, true)
-	busyShop(t, ls)
+	noted := busyShop(t, ls)
 	st := ls.Engine.State()
 	w := st.Workshop(ls.Clock.Now())
 	if len(w.Bays) != busyBays || len(w.Jobs) != busyCars || appointmentsAround(st, ls.Clock.Now()) != busyBookings {
@@ -194,6 +205,12 @@ func TestTheBoardsReadFromAcrossABusyShop(t *testing.T) {
 			switch view {
 			case board.ViewWorkshop:
 				checkBusyWorkshop(t, ctx, w, lang)
+				badge := eval[string](t, ctx, fmt.Sprintf(`document.querySelector('.bay-row[data-job=%q] .badge').textContent`, noted))
+				// Whole where it fits (in Chinese); the reason alone where
+				// it would not (in English, "Paused · 等 10:30 的车").
+				if want := map[string]string{"zh-CN": "暂停 · " + busyNote, "en": "Paused"}[lang]; badge != want {
+					t.Errorf("the workshop (%s) shows the paused car with a short note as %q, want %q", lang, badge, want)
+				}
 			case board.ViewLounge:
 				if n := eval[int](t, ctx, `document.querySelectorAll(".lounge-row").length`); n < 12 {
 					t.Errorf("the lounge (%s) shows %d cars a page, want at least 12", lang, n)

@@ -7,7 +7,13 @@
 
 import { startScreen, el, t, plate, stageName, pauseText } from "./screen.js";
 
-const LANES = ["reception", "quality_check", "washing", "ready"];
+// The lanes off the bays, in the order a car passes them (board.Lanes).
+const LANES = [
+  { lane: "reception", key: "workshop.lane_reception" },
+  { lane: "quality_check", key: "workshop.lane_quality_check" },
+  { lane: "washing", key: "workshop.lane_washing" },
+  { lane: "ready", key: "workshop.lane_ready" },
+];
 
 let layout = null;
 
@@ -29,7 +35,7 @@ function bayHead() {
 function skeleton(main) {
   const bays = el("section", { class: "bays" });
   const baysPage = el("div", { class: "pager" });
-  const lanes = LANES.map((lane) => Object.assign(panel(`lane lane-${lane}`), { lane }));
+  const lanes = LANES.map(({ lane, key }) => Object.assign(panel(`lane lane-${lane}`), { lane, key }));
   lanes.forEach((l) => (l.box.dataset.lane = l.lane));
   const queue = panel("queue");
   const parts = panel("parts");
@@ -45,10 +51,13 @@ function skeleton(main) {
   return { bays, baysPage, lanes, queue, parts, free };
 }
 
-// stageText is what a bay's car is doing, with a paused car's reason (the
-// technician's note is on the advisor's board and the kiosk).
-function stageText(job) {
-  return job.pause ? pauseText({ reason: job.pause.reason }) : stageName(job.stage);
+// A paused car's badge says why, with the technician's note when the
+// whole of it fits the cell; otherwise the reason alone (the note is on
+// the advisor's board and the kiosk): a word is never cut.
+function fitPauses(box) {
+  for (const badge of box.querySelectorAll(".badge[data-reason]")) {
+    if (badge.scrollWidth > badge.clientWidth) badge.textContent = badge.dataset.reason;
+  }
 }
 
 function bayRow(bay, s) {
@@ -63,7 +72,9 @@ function bayRow(bay, s) {
   return el("div", { class: `bay-row stage-${job.stage}${late}`, "data-job": job.id },
     el("span", { class: "bay", text: bay.name }),
     plate(job.plate, "plate"),
-    el("span", { class: "stage-cell" }, marks ? el("span", { class: "marks", text: marks }) : null, el("span", { class: "badge", text: stageText(job) })),
+    el("span", { class: "stage-cell" }, marks ? el("span", { class: "marks", text: marks }) : null, job.pause
+      ? el("span", { class: "badge", "data-reason": t(`pause.${job.pause.reason}`), text: pauseText(job.pause) })
+      : el("span", { class: "badge", text: stageName(job.stage) })),
     el("span", { class: "who", style: `--done:${done}%`, text: job.techs.length > 1 ? `${job.techs[0]} +${job.techs.length - 1}` : job.techs.join("") }),
     el("span", { class: "when", text: short(job.promised_at, s) }),
     el("span", { class: "when eta", text: short(job.eta, s) }),
@@ -135,12 +146,13 @@ function draw(model, s) {
   const bays = s.page("bays", model.lists.bays, fit * 2);
   layout.bays.style.setProperty("--per-column", Math.min(fit, Math.ceil(bays.items.length / 2)));
   layout.bays.replaceChildren(...bays.items.map((b) => bayRow(b, s)));
+  fitPauses(layout.bays);
   layout.baysPage.textContent = bays.label;
 
   const lanes = model.lists.lanes || [];
   for (const l of layout.lanes) {
     const cars = lanes.filter((car) => car.lane === l.lane);
-    fill(l, `${t(`workshop.lane_${l.lane}`)} ${cars.length}`, cars, laneRow, "", s, `lane-${l.lane}`);
+    fill(l, `${t(l.key)} ${cars.length}`, cars, laneRow, "", s, `lane-${l.lane}`);
   }
   const queue = model.lists.queue;
   fill(layout.queue, t("workshop.queue", { n: queue.length }), queue, queueRow, t("workshop.queue_empty"), s, "queue");
