@@ -237,6 +237,21 @@ func TestTheBoardsReadFromAcrossABusyShop(t *testing.T) {
 			}
 		}
 	}
+	// At half past five most cars are promised or expected tomorrow: the
+	// times with their day mark (+1 09:15) fit their cells too.
+	ls.Clock.Advance(8 * time.Hour)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/workshop?lang=en"))); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the workshop at 17:30", drawn[board.ViewWorkshop]+` && document.fonts.status === "loaded" && document.getElementById("clock").textContent === "17:30"`, 10*time.Second)
+	if n := eval[int](t, ctx, `[...document.querySelectorAll(".bay-row .when")].filter((e) => e.textContent.startsWith("+1 ")).length`); n == 0 {
+		t.Error("no time on the workshop at 17:30 is tomorrow's: nothing to check")
+	}
+	a := eval[audit](t, ctx, layoutAudit)
+	for _, c := range append(a.Cut, a.Outside...) {
+		t.Errorf("workshop (en) at 17:30: %s", c)
+	}
+	screenshot(t, ctx, "busy-workshop-evening-en")
 }
 
 // checkBusyWorkshop checks the workshop board against the shop: every bay
