@@ -10,9 +10,10 @@ import (
 // The appointment board (预约服务看板) hangs at reception: today's and
 // tomorrow's bookings, whether each customer is expected, has arrived, is
 // late or did not come, and the prep checklist of the day before (parts
-// staged, bay and advisor assigned). An advisor matches an arriving car's
-// plate against it, so the plate is shown whole; customer names and phones
-// are not, since customers stand in front of it.
+// staged, bay and advisor assigned). Customers stand in front of it, so
+// it shows the plate masked as the lounge does (京A·***45: the region and
+// the last characters, enough for an advisor to match an arriving car),
+// and no customer names or phones.
 
 type appointmentsHead struct {
 	common
@@ -78,7 +79,7 @@ func appointmentsView(sc *scene) model {
 			row.Day = "tomorrow"
 		}
 		if v := st.Vehicles[ap.VehicleID]; v != nil {
-			row.Plate, row.Model = v.Plate, v.Model
+			row.Plate, row.Model = shop.MaskPlate(v.Plate), v.Model
 		}
 		if u := st.Users[ap.AdvisorID]; u != nil {
 			row.Advisor = u.Name

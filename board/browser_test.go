@@ -54,7 +54,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // drawn is, per board, a condition that holds once the page shows its
 // view, and whether it has rows.
 var drawn = map[string]string{
-	board.ViewWorkshop:     `document.querySelectorAll(".tile").length > 0`,
+	board.ViewWorkshop:     `document.querySelectorAll(".bay-row[data-job]").length > 0`,
 	board.ViewLounge:       `document.querySelectorAll(".lounge-row").length > 0`,
 	board.ViewAppointments: `document.querySelectorAll(".appts .trow:not(.thead)").length > 0`,
 	board.ViewParts:        `document.querySelectorAll(".counter .trow:not(.thead)").length > 0`,
@@ -124,7 +124,7 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 	if job == nil {
 		t.Fatal("no job in progress in the demo shop")
 	}
-	tile := fmt.Sprintf(`document.querySelector('.tile[data-job="%s"] .badge')`, job.ID)
+	tile := fmt.Sprintf(`document.querySelector('.bay-row[data-job="%s"] .badge')`, job.ID)
 	if got := eval[string](t, ctx, tile+`.textContent`); got != "维修中" {
 		t.Fatalf("the tile of %s says %q", job.ID, got)
 	}
@@ -132,12 +132,13 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 		"parts": []map[string]any{{"description": "前刹车片 Front brake pads", "quantity": 1}}})
 	took := waitFor(t, ctx, "the pause on the tile", tile+`.textContent === "停工待料"`, 5*time.Second)
 	t.Logf("the change reached the page in %v", took)
-	waitFor(t, ctx, "the part in the parts list", `document.querySelector(".parts .rows").innerText.includes("前刹车片")`, 5*time.Second)
+	// The parts list pages; its last page holds the newest request.
+	waitFor(t, ctx, "the part in the parts list", `document.querySelector(".parts h2").textContent === "待料 " + `+fmt.Sprint(len(ls.Engine.State().Workshop(ls.Clock.Now()).PartsWaiting)), 5*time.Second)
 
 	ls.Stop()
 	took = waitFor(t, ctx, "the link notice", `!document.getElementById("link").hidden`, 3*time.Second)
 	t.Logf("the link notice showed %v after the server stopped", took)
-	if eval[int](t, ctx, `document.querySelectorAll(".tile").length`) == 0 {
+	if eval[int](t, ctx, `document.querySelectorAll(".bay-row").length`) == 0 {
 		t.Error("the board emptied when its link went down")
 	}
 	screenshot(t, ctx, "workshop-offline")

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sort"
+	"strings"
 	"time"
 
 	"bayboard/internal/shop"
@@ -89,15 +90,16 @@ func loungeView(sc *scene) model {
 		cars = append(cars, loungeCar{Key: loungeKey(sc.loungeKey, js.Job.ID), Plate: shop.MaskPlate(js.Plate), Model: js.Model,
 			Phase: phase, Colour: colour, ETA: roughly(js.Progress.ETA, loc)})
 	}
-	// Cars ready to collect first, then by when they should be: a customer
-	// finds their car near the top when it matters.
+	// By the plate's last characters, the ones the mask leaves (…45 before
+	// …57): a customer knows their own, and the board says it is sorted so.
+	// An order by time would move a car up the list as its ETA changed.
 	sort.SliceStable(cars, func(a, b int) bool {
-		ra, rb := cars[a].Phase == PhaseReady, cars[b].Phase == PhaseReady
-		if ra != rb {
-			return ra
+		ta, tb := plateTail(cars[a].Plate), plateTail(cars[b].Plate)
+		if ta != tb {
+			return ta < tb
 		}
-		if !cars[a].ETA.t.Equal(cars[b].ETA.t) {
-			return cars[a].ETA.t.Before(cars[b].ETA.t)
+		if cars[a].Plate != cars[b].Plate {
+			return cars[a].Plate < cars[b].Plate
 		}
 		return cars[a].Key < cars[b].Key
 	})
@@ -107,6 +109,13 @@ func loungeView(sc *scene) model {
 // roughly rounds an ETA up to five minutes: a customer wants to know
 // "about ten to eleven", and a time that crept forward every minute would
 // look like the shop was slipping.
+// plateTail is the last characters a masked plate shows, after its
+// stars and separators: 京A·***45 → 45.
+func plateTail(masked string) string {
+	i := strings.LastIndexAny(masked, "*·- ")
+	return masked[i+1:]
+}
+
 func roughly(eta time.Time, loc *time.Location) minute {
 	if eta.IsZero() {
 		return minute{}

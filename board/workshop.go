@@ -2,6 +2,7 @@ package board
 
 import (
 	"math"
+	"sort"
 	"time"
 
 	"bayboard/internal/shop"
@@ -9,9 +10,11 @@ import (
 
 // The workshop wall board (车间看板) answers the foreman's questions of seed
 // 002 at a glance: how many cars are in repair and where, who works on them,
-// how many technicians are free, what waits for dispatch and for parts. It
-// hangs in the workshop, so it shows plates and technicians but no customer
-// names, phones or prices: nothing on it is needed to run the floor.
+// how many technicians are free, what waits for dispatch and for parts,
+// and which cars stand in the lanes off the bays (reception, quality
+// check, wash, ready). It hangs in the workshop, so it shows plates and
+// technicians but no customer names, phones or prices: nothing on it is
+// needed to run the floor.
 
 type workshopHead struct {
 	common
@@ -97,6 +100,44 @@ type partRow struct {
 
 func (r partRow) rowKey() string { return r.ID }
 
+// laneRow is a car off the bays, in one of the lanes the board shows
+// beside them: at reception, in quality check, at the wash, ready. Its
+// plate is masked as on every board the public may glimpse; the foreman
+// finds the car by the lane, its last characters and its promised time.
+type laneRow struct {
+	ID         string     `json:"id"`
+	Lane       shop.Stage `json:"lane"`
+	Plate      string     `json:"plate"`
+	PromisedAt minute     `json:"promised_at"`
+	Late       bool       `json:"late,omitempty"`
+}
+
+func (r laneRow) rowKey() string { return r.ID }
+
+// Lanes are the stages off the bays that the workshop board shows as
+// lanes of cars, in the order a car passes them.
+var Lanes = []shop.Stage{shop.StageReception, shop.StageQualityCheck, shop.StageWashing, shop.StageReady}
+
+// laneRows lists the cars in the lanes, lane by lane, each lane by
+// promised time.
+func laneRows(w *shop.Workshop, loc *time.Location) []laneRow {
+	rows := []laneRow{}
+	for _, lane := range Lanes {
+		from := len(rows)
+		for i := range w.Jobs {
+			js := &w.Jobs[i]
+			if js.Job.Stage != lane {
+				continue
+			}
+			rows = append(rows, laneRow{ID: js.Job.ID, Lane: lane, Plate: shop.MaskPlate(js.Plate),
+				PromisedAt: minuteOf(js.Job.PromisedAt, loc), Late: js.Progress.Late})
+		}
+		in := rows[from:]
+		sort.SliceStable(in, func(a, b int) bool { return in[a].PromisedAt.t.Before(in[b].PromisedAt.t) })
+	}
+	return rows
+}
+
 func workshopView(sc *scene) model {
 	st, w, loc := sc.state, sc.workshop, sc.state.Loc
 	head := workshopHead{common: commonOf(st), Counts: w.Counts, FreeTechs: w.FreeTechs, Today: todayOf(st, sc.now)}
@@ -120,7 +161,7 @@ func workshopView(sc *scene) model {
 			PromisedAt: minuteOf(j.PromisedAt, loc), ETA: minuteOf(js.Progress.ETA, loc),
 			Waiting: minuteOf(j.EnteredStage(shop.StageWaitingDispatch), loc), Flags: flagsOf(js)})
 	}
-	return model{head: head, lists: []list{rowsOf("bays", bays), rowsOf("queue", queue), rowsOf("parts", partRows(w, loc))}}
+	return model{head: head, lists: []list{rowsOf("bays", bays), rowsOf("queue", queue), rowsOf("parts", partRows(w, loc)), rowsOf("lanes", laneRows(w, loc))}}
 }
 
 // partRows lists the open parts requests, oldest first.

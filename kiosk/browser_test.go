@@ -193,19 +193,28 @@ type board struct {
 
 func (b board) tile(t *testing.T, want string) {
 	t.Helper()
-	cond := fmt.Sprintf(`(() => { const e = document.querySelector('.tile[data-job=%s] .badge'); return !!e && e.textContent === %s; })()`, js(b.jobID), js(want))
+	cond := fmt.Sprintf(`(() => { const e = document.querySelector('.bay-row[data-job=%s] .badge'); return !!e && e.textContent === %s; })()`, js(b.jobID), js(want))
 	took := livetest.WaitFor(t, b.ctx, "the board showing "+want, cond, 5*time.Second)
 	t.Logf("the board showed %q after %v", want, took)
 }
 
 func (b board) figure(t *testing.T, label string) int {
 	t.Helper()
-	return livetest.Eval[int](t, b.ctx, fmt.Sprintf(`Number([...document.querySelectorAll(".figure")].find((f) => f.querySelector("span").textContent === %s).querySelector("b").textContent)`, js(label)))
+	return livetest.Eval[int](t, b.ctx, fmt.Sprintf(`(%s)(%s)`, boardCount, js(label)))
 }
+
+// boardCount reads a count off the workshop board: a header figure by its
+// label, or a lane's (质检 2, 待交车 1).
+const boardCount = `(label) => {
+  const f = [...document.querySelectorAll(".figure")].find((f) => f.querySelector("span").textContent === label);
+  if (f) return Number(f.querySelector("b").textContent);
+  const lane = [...document.querySelectorAll(".lane h2")].find((h) => h.textContent.startsWith(label + " "));
+  return lane ? Number(lane.textContent.slice(label.length + 1)) : NaN;
+}`
 
 func (b board) waitFigure(t *testing.T, label string, want int) {
 	t.Helper()
-	cond := fmt.Sprintf(`(() => { const f = [...document.querySelectorAll(".figure")].find((f) => f.querySelector("span").textContent === %s); return !!f && Number(f.querySelector("b").textContent) === %d; })()`, js(label), want)
+	cond := fmt.Sprintf(`(%s)(%s) === %d`, boardCount, js(label), want)
 	took := livetest.WaitFor(t, b.ctx, fmt.Sprintf("the board's %s at %d", label, want), cond, 5*time.Second)
 	t.Logf("the board's %s showed %d after %v", label, want, took)
 }
@@ -335,7 +344,7 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	livetest.Screenshot(t, phone, "kiosk-self-check")
 	click(t, phone, "finish", "#panel button[type=submit]")
 	wall.waitFigure(t, "质检", qcBefore+1)
-	livetest.WaitFor(t, wall.ctx, "the bay freed", fmt.Sprintf(`!document.querySelector('.tile[data-job=%s]')`, js(f.jobID)), 5*time.Second)
+	livetest.WaitFor(t, wall.ctx, "the bay freed", fmt.Sprintf(`!document.querySelector('.bay-row[data-job=%s]')`, js(f.jobID)), 5*time.Second)
 
 	// The team leader signs in on the same phone and passes the team check.
 	signOut(t, phone)
@@ -537,7 +546,7 @@ func TestAFailedInspectionSendsTheJobBack(t *testing.T) {
 	phone := device(t, phoneWidth, phoneHeight)
 	wall := board{ctx: livetest.Tab(t, phone, 1920, 1080), jobID: f.jobID}
 	livetest.Open(t, wall.ctx, f.srv.URL("/board/workshop"))
-	livetest.WaitFor(t, wall.ctx, "the board", `document.querySelectorAll(".tile").length > 0`, 10*time.Second)
+	livetest.WaitFor(t, wall.ctx, "the board", `document.querySelectorAll(".bay-row").length > 0`, 10*time.Second)
 
 	livetest.Open(t, phone, f.srv.URL(f.jobPath))
 	livetest.WaitFor(t, phone, "the sign-in form", `!!document.querySelector(".signin")`, 10*time.Second)

@@ -114,7 +114,10 @@ func (s *State) Workshop(now time.Time) *Workshop {
 				busy[sess.TechID] = true
 			}
 		}
-		if j.Stage == StageDispatched {
+		// A technician holds a car dispatched to them or paused on their
+		// bay (for parts, approval, a break): they will come back to it,
+		// so the board does not offer them as free.
+		if j.Stage == StageDispatched || j.Stage.Paused() {
 			for _, t := range j.TechIDs {
 				busy[t] = true
 			}

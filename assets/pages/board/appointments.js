@@ -31,10 +31,11 @@ function tick(done, label) {
 }
 
 function slotRow(a, s) {
-  const status = a.status === "arrived" && a.stage ? `${t("appts.arrived")}·${stageName(a.stage)}` : t(`appts.${a.status}`);
+  // An arrived car says where it is now (its stage names it arrived).
+  const status = a.status === "arrived" && a.stage ? stageName(a.stage) : t(`appts.${a.status}`);
   return el("div", { class: "trow" },
     el("span", { class: "strong", text: s.time(new Date(a.at)) }),
-    plate(a.plate, "strong"),
+    plate(a.plate, "plate"),
     el("span", {}, el("span", { text: a.model }), " ", el("span", { class: "muted", text: a.work })),
     el("span", { text: a.advisor }),
     el("span", { class: `status status-${a.status}`, text: status }),

@@ -1,6 +1,7 @@
 // The lounge TV (客户休息区): each car with its masked plate, model, where
-// it stands in words and colour, and when it should be ready. The server
-// sends nothing else for this screen. Pages turn gently.
+// it stands in words and colour, and when it should be ready, sorted by
+// the plate's last characters (the board says so). The server sends
+// nothing else for this screen. Pages turn gently.
 
 import { startScreen, el, t, plate } from "./screen.js";
 
@@ -17,6 +18,7 @@ function skeleton(main) {
         el("span", { text: t("lounge.status") }), el("span", { text: t("lounge.eta"), style: "text-align:right" })),
       rows,
       el("div", { class: "legend" },
+        el("span", { class: "sorted", text: t("lounge.sorted") }),
         el("span", {}, el("i", { style: "background:var(--red)" }), t("lounge.legend_red")),
         el("span", {}, el("i", { style: "background:var(--yellow)" }), t("lounge.legend_yellow")),
         el("span", {}, el("i", { style: "background:var(--green)" }), t("lounge.legend_green")),

@@ -1,90 +1,116 @@
-// The workshop wall board (车间看板): one tile per bay, the header answering
-// the foreman's questions, the dispatch queue and the parts waited for. It
-// never scrolls: when there are more bays or rows than fit, they page.
+// The workshop wall board (车间看板), read from across the shop: every bay
+// as one row of a two-column table (up to 30 bays on a 1080p screen), and
+// below it the lanes of cars off the bays (reception, quality check, wash,
+// ready), the dispatch queue, the parts waited for and the technicians
+// free. Every word is at least 28 px at 1080p (1.75rem), and a list that
+// does not fit pages rather than scrolls or cuts a row.
 
-import { startScreen, el, t, plate, stageName, pauseText, flagName } from "./screen.js";
+import { startScreen, el, t, plate, stageName, pauseText } from "./screen.js";
+
+// The lanes off the bays, in the order a car passes them (board.Lanes).
+const LANES = [
+  { lane: "reception", key: "workshop.lane_reception" },
+  { lane: "quality_check", key: "workshop.lane_quality_check" },
+  { lane: "washing", key: "workshop.lane_washing" },
+  { lane: "ready", key: "workshop.lane_ready" },
+];
 
 let layout = null;
+
+function panel(cls) {
+  const head = el("h2");
+  const pager = el("span", { class: "pager" });
+  const rows = el("div", { class: "rows" });
+  const box = el("section", { class: `panel ${cls}` }, el("div", { class: "panel-head" }, head, pager), rows);
+  return { box, head, pager, rows };
+}
+
+function bayHead() {
+  return el("div", { class: "bay-row bay-head" },
+    el("span", { text: t("workshop.col_bay") }), el("span", { text: t("workshop.col_plate") }),
+    el("span", { text: t("workshop.col_stage") }), el("span", { text: t("workshop.col_techs") }),
+    el("span", { class: "when", text: t("workshop.col_due") }), el("span", { class: "when", text: t("workshop.col_eta") }));
+}
 
 function skeleton(main) {
   const bays = el("section", { class: "bays" });
   const baysPage = el("div", { class: "pager" });
-  const queueRows = el("div", { class: "rows" });
-  const queueHead = el("h2");
-  const queuePage = el("span", { class: "pager" });
-  const partsRows = el("div", { class: "rows" });
-  const partsHead = el("h2");
-  const partsPage = el("span", { class: "pager" });
+  const lanes = LANES.map(({ lane, key }) => Object.assign(panel(`lane lane-${lane}`), { lane, key }));
+  lanes.forEach((l) => (l.box.dataset.lane = l.lane));
+  const queue = panel("queue");
+  const parts = panel("parts");
   const free = el("div", { class: "free" });
   main.replaceChildren(
     el("div", { class: "workshop" },
-      el("div", { class: "bays-box" }, bays, baysPage),
-      el("aside", { class: "side" },
-        el("section", { class: "panel queue" }, el("div", { class: "panel-head" }, queueHead, queuePage), queueRows),
-        el("section", { class: "panel parts" }, el("div", { class: "panel-head" }, partsHead, partsPage), partsRows),
-        el("section", { class: "panel free-box" }, free),
-      ),
+      el("div", { class: "bays-box" }, el("div", { class: "bay-heads" }, bayHead(), bayHead()), bays, baysPage),
+      el("div", { class: "band" }, ...lanes.map((l) => l.box), queue.box, parts.box),
+      el("div", { class: "strip" }, free,
+        el("div", { class: "marks-legend" }, el("span", { text: `★ ${t("flag.key_customer")}` }), el("span", { text: `↺ ${t("flag.rework")}` }))),
     ),
   );
-  return { bays, baysPage, queueRows, queueHead, queuePage, partsRows, partsHead, partsPage, free };
+  return { bays, baysPage, lanes, queue, parts, free };
 }
 
-// progress is a bar of clocked against sold hours, with the technicians
-// on it: who works on the car and how far they are, in one line.
-function progress(job) {
-  const sold = job.sold_hours || 0;
-  const done = Math.min(1, sold ? job.clocked_hours / sold : 0);
-  return el("div", { class: "progress" },
-    el("i", { style: `width:${Math.round(done * 100)}%` }),
-    el("span", { class: "who", text: job.techs.length ? job.techs.join(" ") : t("workshop.no_tech") }),
-    el("span", { class: "hours", text: t("workshop.hours", { done: job.clocked_hours.toFixed(1), sold: sold.toFixed(1) }) }),
-  );
+// A paused car's badge says why, with the technician's note when the
+// whole of it fits the cell; otherwise the reason alone (the note is on
+// the advisor's board and the kiosk): a word is never cut.
+function fitPauses(box) {
+  for (const badge of box.querySelectorAll(".badge[data-reason]")) {
+    if (badge.scrollWidth > badge.clientWidth) badge.textContent = badge.dataset.reason;
+  }
 }
 
-function flags(list) {
-  return el("div", { class: "flags" }, list.map((f) => el("span", { class: `flag flag-${f}`, text: flagName(f) })));
-}
-
-function bayTile(bay, s) {
+function bayRow(bay, s) {
   const job = bay.job;
   if (!job) {
-    return el("div", { class: "tile empty" },
-      el("div", { class: "tile-top" }, el("span", { class: "bay", text: bay.name }), el("span", { class: "badge free", text: t("workshop.bay_free") })),
-    );
+    return el("div", { class: "bay-row empty" }, el("span", { class: "bay", text: bay.name }), el("span", { class: "free-word", text: t("workshop.bay_free") }));
   }
   const late = job.flags.includes("late") ? " late" : job.flags.includes("at_risk") ? " at-risk" : "";
-  const stage = job.pause && job.stage === "paused" ? pauseText(job.pause) : stageName(job.stage);
-  return el("div", { class: `tile stage-${job.stage}${late}`, "data-job": job.id },
-    el("div", { class: "tile-top" }, el("span", { class: "bay", text: bay.name }), el("span", { class: "badge", text: stage })),
+  const marks = (job.flags.includes("key_customer") ? "★" : "") + (job.flags.includes("rework") ? "↺" : "");
+  const sold = job.sold_hours || 0;
+  const done = Math.round(Math.min(1, sold ? job.clocked_hours / sold : 0) * 100);
+  return el("div", { class: `bay-row stage-${job.stage}${late}`, "data-job": job.id },
+    el("span", { class: "bay", text: bay.name }),
     plate(job.plate, "plate"),
-    el("div", { class: "line" }, el("span", { class: "model", text: job.model }), " ", el("span", { class: "work", text: job.work.join(" · ") })),
-    progress(job),
-    el("div", { class: "times" },
-      el("span", {}, el("small", { text: t("time.promised") }), s.at(job.promised_at)),
-      el("span", { class: "eta" }, el("small", { text: t("time.eta") }), s.at(job.eta)),
-    ),
-    flags(job.flags),
+    el("span", { class: "stage-cell" }, marks ? el("span", { class: "marks", text: marks }) : null, job.pause
+      ? el("span", { class: "badge", "data-reason": t(`pause.${job.pause.reason}`), text: pauseText(job.pause) })
+      : el("span", { class: "badge", text: stageName(job.stage) })),
+    el("span", { class: "who", style: `--done:${done}%`, text: job.techs.length > 1 ? `${job.techs[0]} +${job.techs.length - 1}` : job.techs.join("") }),
+    el("span", { class: "when", text: short(job.promised_at, s) }),
+    el("span", { class: "when eta", text: short(job.eta, s) }),
   );
+}
+
+// short shows a time the server sent in a board cell: 10:45 today, with
+// a mark for another day (明 09:15, +1 09:15).
+function short(iso, s) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return s.day(d) === s.day(s.now()) ? s.time(d) : t("workshop.next_day", { time: s.time(d) });
+}
+
+function laneRow(car, s) {
+  return el("div", { class: `row${car.late ? " late" : ""}` }, plate(car.plate, "plate-sm"), el("span", { class: "when", text: short(car.promised_at, s) }));
 }
 
 function queueRow(q, s) {
-  return el("div", { class: "row" },
-    plate(q.plate, "plate-sm"),
-    el("span", { class: "grow", text: q.work.join(" · ") }),
-    el("span", { class: "mins", text: t("time.minutes", { n: s.minutesSince(q.waiting_since) }) }),
-    el("span", { class: "when", text: s.at(q.promised_at) }),
-    q.flags.length ? el("span", { class: `dot flag-${q.flags[0]}`, title: flagName(q.flags[0]) }) : null,
+  return el("div", { class: "row" }, plate(q.plate, "plate-sm"), el("span", { class: "when", text: short(q.promised_at, s) }));
+}
+
+// A part waited for takes two lines: whose car and until when, then what.
+function partRow(p, s) {
+  const eta = p.eta ? short(p.eta, s) : t(`parts.${p.status}`);
+  return el("div", { class: `row two part-${p.status}` },
+    el("div", { class: "line1" }, plate(p.plate, "plate-sm"), el("span", { class: "bay-sm", text: p.bay }), el("span", { class: "when", text: eta })),
+    el("div", { class: "line2", text: p.description }),
   );
 }
 
-function partRow(p, s) {
-  const eta = p.eta ? s.at(p.eta) : t(`parts.${p.status}`);
-  return el("div", { class: `row part-${p.status}` },
-    plate(p.plate, "plate-sm"),
-    el("span", { class: "bay-sm", text: p.bay }),
-    el("span", { class: "grow", text: p.description }),
-    el("span", { class: "when", text: eta }),
-  );
+function fill(box, title, items, draw, none, s, key) {
+  box.head.textContent = title;
+  const page = s.page(key, items, s.fits(box.rows, "--row"));
+  box.rows.replaceChildren(...(page.items.length ? page.items.map((i) => draw(i, s)) : none ? [el("div", { class: "none", text: none })] : []));
+  box.pager.textContent = page.label;
 }
 
 // The day's on-time delivery, once a car has been delivered.
@@ -102,39 +128,40 @@ function draw(model, s) {
   if (!layout || !main.contains(layout.bays)) layout = skeleton(main);
   const head = model.head;
   const c = head.counts;
+  // Reception, quality check and ready have their lanes below: the
+  // header keeps the figures no lane shows.
   s.setFigures([
     { key: "fig.in_repair", value: c.in_repair },
     { key: "fig.waiting_dispatch", value: c.waiting_dispatch, tone: c.waiting_dispatch ? "yellow" : "" },
     { key: "fig.waiting_parts", value: c.waiting_parts, tone: c.waiting_parts ? "red" : "" },
-    { key: "fig.quality_check", value: c.quality_check },
-    { key: "fig.ready", value: c.ready, tone: c.ready ? "green" : "" },
     { key: "fig.techs_free", value: `${c.techs_free}/${c.techs_total}`, tone: c.techs_free ? "green" : "" },
     { key: "fig.late", value: c.late + c.at_risk, tone: c.late ? "red" : c.at_risk ? "yellow" : "" },
     { key: "fig.delivered_today", value: head.today.delivered },
     { key: "fig.on_time_today", value: onTime(head.today), tone: onTimeTone(head.today) },
   ]);
 
-  const style = getComputedStyle(layout.bays);
-  const perPage = (parseInt(style.getPropertyValue("--cols")) || 4) * (parseInt(style.getPropertyValue("--rows")) || 3);
-  const bays = s.page("bays", model.lists.bays, perPage);
-  layout.bays.replaceChildren(...bays.items.map((b) => bayTile(b, s)));
+  // Two columns of bay rows, as many rows as fit the screen, the bays
+  // shared evenly between the columns when they all fit.
+  const fit = s.fits(layout.bays, "--row");
+  const bays = s.page("bays", model.lists.bays, fit * 2);
+  layout.bays.style.setProperty("--per-column", Math.min(fit, Math.ceil(bays.items.length / 2)));
+  layout.bays.replaceChildren(...bays.items.map((b) => bayRow(b, s)));
+  fitPauses(layout.bays);
   layout.baysPage.textContent = bays.label;
 
+  const lanes = model.lists.lanes || [];
+  for (const l of layout.lanes) {
+    const cars = lanes.filter((car) => car.lane === l.lane);
+    fill(l, `${t(l.key)} ${cars.length}`, cars, laneRow, "", s, `lane-${l.lane}`);
+  }
   const queue = model.lists.queue;
-  layout.queueHead.textContent = t("workshop.queue", { n: queue.length });
-  const qp = s.page("queue", queue, s.fits(layout.queueRows, "--row"));
-  layout.queueRows.replaceChildren(...(qp.items.length ? qp.items.map((q) => queueRow(q, s)) : [el("div", { class: "none", text: t("workshop.queue_empty") })]));
-  layout.queuePage.textContent = qp.label;
-
+  fill(layout.queue, t("workshop.queue", { n: queue.length }), queue, queueRow, t("workshop.queue_empty"), s, "queue");
   const parts = model.lists.parts;
-  layout.partsHead.textContent = t("workshop.parts", { n: parts.length });
-  const pp = s.page("parts", parts, s.fits(layout.partsRows, "--row"));
-  layout.partsRows.replaceChildren(...(pp.items.length ? pp.items.map((p) => partRow(p, s)) : [el("div", { class: "none", text: t("workshop.parts_empty") })]));
-  layout.partsPage.textContent = pp.label;
+  fill(layout.parts, t("workshop.parts", { n: parts.length }), parts, partRow, t("workshop.parts_empty"), s, "parts");
 
   layout.free.replaceChildren(
     el("b", { text: t("workshop.free_techs") }),
-    head.free_techs.length ? head.free_techs.join(" ") : t("workshop.none_free"),
+    ...(head.free_techs.length ? head.free_techs.map((n) => el("span", { class: "tech", text: n })) : [el("span", { text: t("workshop.none_free") })]),
   );
 }
 
