@@ -140,7 +140,7 @@ func TestBookingSlotsFollowTheOpeningHours(t *testing.T) {
 func TestTheControllerRecordsTheRoster(t *testing.T) {
 	f := newFixture(t)
 	r := f.state.DutyRoster(t0)
-	if !r.Open || len(r.Technicians) != 2 || r.Technicians[0].Status != DutyOn || r.Technicians[0].Recorded {
+	if !r.Open || len(r.Technicians) != 2 || r.Technicians[0].Status != DutyOn || r.Technicians[0].Recorded || r.Technicians[0].Away {
 		t.Fatalf("the default roster of an open day: %+v", r)
 	}
 	f.must(t, controller, &SetRoster{Date: "2026-11-23", Technicians: []RosterEntry{{"tech-1", DutyLeave}}})
@@ -149,7 +149,7 @@ func TestTheControllerRecordsTheRoster(t *testing.T) {
 	for _, td := range f.state.DutyRoster(t0).Technicians {
 		duty[td.TechID] = td
 	}
-	if d := duty["tech-1"]; d.Status != DutyLeave || !d.Recorded {
+	if d := duty["tech-1"]; d.Status != DutyLeave || !d.Recorded || !d.Away {
 		t.Fatalf("tech-1 (kept from the first record): %+v", d)
 	}
 	if d := duty["tech-2"]; d.Status != DutyOff || !d.Recorded {
@@ -160,7 +160,7 @@ func TestTheControllerRecordsTheRoster(t *testing.T) {
 	}
 	// A closed day's default is off.
 	f.state.Settings.Hours.ClosedDays = []ClosedDay{{Date: "2026-11-25"}}
-	if r := f.state.DutyRoster(t0.AddDate(0, 0, 2)); r.Open || r.Technicians[0].Status != DutyOff {
+	if r := f.state.DutyRoster(t0.AddDate(0, 0, 2)); r.Open || r.Technicians[0].Status != DutyOff || r.Technicians[0].Away {
 		t.Fatalf("a closed day's roster: %+v", r)
 	}
 

@@ -126,6 +126,9 @@ type TechDuty struct {
 	// Recorded says the controller recorded the status; false is the
 	// default of the day.
 	Recorded bool `json:"recorded"`
+	// Away says the technician is recorded off or on leave: dispatch
+	// refuses them work that day, and the dispatch page offers them none.
+	Away bool `json:"away"`
 }
 
 // Roster is a day's duty of every active technician, by name.
@@ -155,7 +158,7 @@ func (d *Draft) dutyRoster(t time.Time) Roster {
 		}
 		if day != nil {
 			if s, ok := day.Duty[tech.ID]; ok {
-				td.Status, td.Recorded = s, true
+				td.Status, td.Recorded, td.Away = s, true, s.Away()
 			}
 		}
 		r.Technicians = append(r.Technicians, td)
