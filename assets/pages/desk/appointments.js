@@ -124,8 +124,8 @@ start("desk", async (main, ctx) => {
         el("label", { class: "check span2" }, el("input", { type: "checkbox", name: "key_customer" }), el("span", {}, t("desk.field.key_customer")))));
     // The day's capacity where the booking would go: each slot's hours
     // left, and a warning before saving when the slot or the day is full.
-    // A full slot warns and books (a key customer, a recall): the advisor
-    // says why, and the booking keeps it.
+    // A full slot warns and still books (a key customer, a recall): the
+    // advisor may say why, and the booking keeps the reason.
     const capacityBox = el("div", { id: "slot-capacity", "aria-live": "polite" });
     const overField = el("label", { hidden: true, id: "over-capacity" }, el("span", {}, t("desk.field.over_capacity")), el("input", { name: "over_capacity", "data-field": "over_capacity" }));
     let fit = null;
@@ -218,7 +218,7 @@ start("desk", async (main, ctx) => {
         el("div", { class: "slots" }, c.slots.map((s, i) => el("span", {
           class: `flag ${s.full ? "red" : s.left < fit.hours ? "yellow" : "green"}${i === fit.slot ? " chosen" : ""}`,
           "data-slot": i, "data-left": s.left,
-        }, `${clock(s.from)}–${clock(s.to)} `, t("desk.capacity.left_short", { h: s.left.toFixed(1) })))),
+        }, `${clock(s.from)}–${clock(s.to)} `, s.full ? t("desk.capacity.slot_is_full") : t("desk.capacity.left_short", { h: s.left.toFixed(1) })))),
         warning ? el("p", { class: "form-error", role: "alert", id: "capacity-warning" }, warning(), " ", t("desk.capacity.book_anyway")) : null);
       overField.hidden = !warning;
     }
@@ -243,9 +243,6 @@ start("desk", async (main, ctx) => {
         }
         customerId = made.customerId;
         vehicleId = made.vehicleId;
-      }
-      if (fit && !fit.fits && !f.over_capacity.value.trim()) {
-        throw new ApiError(400, { code: "invalid", errors: [{ field: "over_capacity", message: t("desk.capacity.reason_needed") }] });
       }
       let requested = f.requested.value.trim();
       if (requested && f.stage_parts.value.trim()) requested += "\n" + t("desk.appt.parts_line", { parts: f.stage_parts.value.trim() });
