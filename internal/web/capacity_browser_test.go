@@ -86,10 +86,32 @@ func TestTheBookingPageShowsTheSlotsHoursAndWarnsWhenFull(t *testing.T) {
 	// The next slot has room: its hours left, and no warning.
 	setAt(second.From, "1.5")
 	wait("the next slot without a warning", `!document.querySelector("#capacity-warning") && document.querySelector("#slot-capacity .chosen")?.dataset.slot === "1"`)
+	if txt := livetest.Eval[string](t, ctx, `document.querySelector("#slot-capacity").textContent`); strings.Contains(txt, "null") {
+		t.Errorf("the capacity reads %q", txt)
+	}
 	if got := livetest.Eval[string](t, ctx, `document.querySelector("#slot-capacity .chosen").textContent`); !strings.Contains(got, wantSecond) {
 		t.Errorf("the chosen slot reads %q, want %s", got, wantSecond)
 	}
 	if hidden := livetest.Eval[bool](t, ctx, `document.querySelector("#over-capacity").hidden`); !hidden {
 		t.Error("the reason field shows for a booking that fits")
 	}
+
+	// The roster page shows the day as the controller left it; the
+	// advisor reads it, and may not change it.
+	livetest.Open(t, ctx, ls.URL("/desk/roster"))
+	wait("the roster page", `!!document.querySelector("#roster form")`)
+	eval(`(() => { const d = document.querySelector("#roster-date"); d.value = ` + fmt.Sprintf("%q", day) + `; d.dispatchEvent(new Event("change")); })()`)
+	wait("the day's roster", `document.querySelector("#roster h2")?.textContent.startsWith(`+fmt.Sprintf("%q", day)+`)`)
+	onDuty := livetest.Eval[int](t, ctx, `document.querySelectorAll("#roster input[value=on_duty]:checked").length`)
+	onLeave := livetest.Eval[int](t, ctx, `document.querySelectorAll("#roster input[value=leave]:checked").length`)
+	if onDuty != 2 || onLeave != len(roster.Technicians)-2 || livetest.Eval[int](t, ctx, `document.querySelectorAll("#roster input:not([disabled])").length`) != 0 {
+		t.Errorf("the roster page: %d on duty, %d on leave, want 2 and %d, read-only", onDuty, onLeave, len(roster.Technicians)-2)
+	}
+	if got := livetest.Eval[string](t, ctx, `document.querySelector("#capacity-hours").textContent`); got != fmt.Sprintf("%.1f 小时", c.Hours) {
+		t.Errorf("the roster page's capacity reads %q, want %.1f 小时", got, c.Hours)
+	}
+	if txt := livetest.Eval[string](t, ctx, `document.querySelector("#main").textContent`); strings.Contains(txt, "null") || strings.Contains(txt, "undefined") {
+		t.Errorf("the roster page reads %q", txt)
+	}
+	livetest.Screenshot(t, ctx, "desk-roster")
 }

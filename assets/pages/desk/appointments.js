@@ -219,7 +219,7 @@ start("desk", async (main, ctx) => {
           class: `flag ${s.full ? "red" : s.left < fit.hours ? "yellow" : "green"}${i === fit.slot ? " chosen" : ""}`,
           "data-slot": i, "data-left": s.left,
         }, `${clock(s.from)}–${clock(s.to)} `, s.full ? t("desk.capacity.slot_is_full") : t("desk.capacity.left_short", { h: s.left.toFixed(1) })))),
-        warning ? el("p", { class: "form-error", role: "alert", id: "capacity-warning" }, warning(), " ", t("desk.capacity.book_anyway")) : null);
+        ...(warning ? [el("p", { class: "form-error", role: "alert", id: "capacity-warning" }, warning(), " ", t("desk.capacity.book_anyway"))] : []));
       overField.hidden = !warning;
     }
 

@@ -39,7 +39,7 @@ start("desk", async (main, ctx) => {
   };
   const dayBox = el("div", { id: "roster" });
   const capacityBox = el("section", { class: "card side", id: "capacity" });
-  main.append(
+  main.append(...[
     el("div", { class: "toolbar" },
       el("h1", { class: "grow" }, t("desk.roster.title")),
       el("button", { type: "button", class: "quiet", id: "prev-day", onclick: () => shift(-1) }, t("desk.roster.prev")),
@@ -47,7 +47,7 @@ start("desk", async (main, ctx) => {
       el("button", { type: "button", class: "quiet", id: "next-day", onclick: () => shift(1) }, t("desk.roster.next"))),
     mayEdit ? null : el("p", { class: "muted", id: "read-only" }, t("desk.roster.read_only")),
     el("div", { class: "split" }, dayBox, capacityBox),
-  );
+  ].filter(Boolean));
   date.addEventListener("change", draw);
   await draw();
 
@@ -63,19 +63,22 @@ start("desk", async (main, ctx) => {
       return;
     }
     drawCapacity(cap);
+    const row = (d, i) => el("tr", { dataset: { tech: d.tech_id } },
+      el("td", {}, el("strong", {}, d.name)),
+      el("td", { "data-field": `technicians[${i}].status` },
+        el("div", { class: "toolbar" },
+          statuses.map((s) => el("label", { class: "check" },
+            el("input", { type: "radio", name: `duty-${d.tech_id}`, value: s.value, checked: d.status === s.value, disabled: !mayEdit }),
+            el("span", {}, t(s.key)))),
+          d.recorded ? null : el("span", { class: "muted", "data-default": "" }, t("desk.roster.default")))));
     const f = el("form", { class: "card", novalidate: true, "data-field": "technicians" },
       el("h2", {}, roster.open ? t("desk.roster.open_day", { date: roster.date }) : t("desk.roster.closed_day", { date: roster.date })),
       roster.technicians.length
-        ? table([t("desk.roster.tech"), t("desk.roster.status")], roster.technicians.map((d, i) => el("tr", { dataset: { tech: d.tech_id } },
-          el("td", {}, el("strong", {}, d.name)),
-          el("td", { "data-field": `technicians[${i}].status` },
-            el("div", { class: "toolbar" },
-              statuses.map((s) => el("label", { class: "check" },
-                el("input", { type: "radio", name: `duty-${d.tech_id}`, value: s.value, checked: d.status === s.value, disabled: !mayEdit }),
-                el("span", {}, t(s.key)))),
-              d.recorded ? null : el("span", { class: "muted", "data-default": "" }, t("desk.roster.default"))))))))
+        ? table([t("desk.roster.tech"), t("desk.roster.status")], roster.technicians.map(row))
         : el("p", { class: "muted" }, t("desk.roster.no_technicians")),
-      mayEdit && roster.technicians.length ? el("div", { class: "toolbar" }, el("span", { class: "grow" }), el("button", { type: "submit", class: "primary", id: "save-roster" }, t("desk.roster.save"))) : null);
+      mayEdit && roster.technicians.length
+        ? el("div", { class: "toolbar" }, el("span", { class: "grow" }), el("button", { type: "submit", class: "primary", id: "save-roster" }, t("desk.roster.save")))
+        : null);
     form(f, async (key) => {
       const changed = roster.technicians
         .map((d) => ({ tech_id: d.tech_id, status: f.querySelector(`input[name="duty-${d.tech_id}"]:checked`)?.value || d.status, was: d }))
@@ -93,7 +96,7 @@ start("desk", async (main, ctx) => {
     const h = (n) => t("desk.capacity.hours", { h: n.toFixed(1) });
     capacityBox.replaceChildren(
       el("h2", {}, t("desk.capacity.title")),
-      c.limit ? el("p", { class: "flag red", id: "capacity-limit" }, t(limitKeys[c.limit].key)) : null,
+      el("p", { class: "flag red", id: "capacity-limit", hidden: !c.limit }, c.limit ? t(limitKeys[c.limit].key) : ""),
       el("table", { class: "table compact" }, el("tbody", {},
         c.bay_kinds.map((k) => el("tr", {}, el("td", {}, t(kindKeys[k.kind].key), " × ", k.bays), el("td", { class: "num" }, h(k.hours)))),
         el("tr", {}, el("td", {}, t("desk.capacity.bay_hours")), el("td", { class: "num" }, h(c.bay_hours))),
