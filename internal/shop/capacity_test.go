@@ -215,3 +215,18 @@ func TestDispatchRefusesATechnicianAwayToday(t *testing.T) {
 		t.Fatalf("dispatch to a technician on duty: %+v", got)
 	}
 }
+
+func TestATechnicianAwayTodayIsNotFreeOnTheWorkshop(t *testing.T) {
+	f := newFixture(t)
+	if w := f.state.Workshop(t0); w.Counts.TechsTotal != 2 || w.Counts.TechsFree != 2 {
+		t.Fatalf("before the roster: %+v", w.Counts)
+	}
+	f.must(t, controller, &SetRoster{Date: "2026-11-23", Technicians: []RosterEntry{{"tech-1", DutyLeave}}})
+	w := f.state.Workshop(t0)
+	if w.Counts.TechsTotal != 1 || w.Counts.TechsFree != 1 || len(w.FreeTechs) != 1 || w.FreeTechs[0] != "赵班长" {
+		t.Fatalf("with 李师傅 on leave: %+v %v", w.Counts, w.FreeTechs)
+	}
+	if w := f.state.Workshop(t0.AddDate(0, 0, 1)); w.Counts.TechsFree != 2 {
+		t.Fatalf("the next day: %+v", w.Counts)
+	}
+}
