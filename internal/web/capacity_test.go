@@ -34,8 +34,18 @@ func TestCapacityAndRosterAPI(t *testing.T) {
 	if r := ts.call(t, nil, "POST", "/api/v1/commands", adv, book); r.status != 200 {
 		t.Fatalf("book: %d %s", r.status, r.body)
 	}
+	over := map[string]any{"type": "book_appointment", "at": "2026-11-24T08:30:00Z", "customer_id": "cu-1", "vehicle_id": "ve-1", "requested": "召回 recall",
+		"hours": 0.5, "over_capacity": "厂家召回，客户只能早上来"}
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", adv, over); r.status != 200 {
+		t.Fatalf("book over capacity: %d %s", r.status, r.body)
+	}
+	var list []shop.Appointment
+	ts.call(t, nil, "GET", "/api/v1/appointments", adv, nil).json(t, &list)
+	if len(list) != 2 || list[0].Hours != 2 || list[1].Hours != 0.5 || list[1].OverCapacity != "厂家召回，客户只能早上来" {
+		t.Fatalf("the bookings keep their hours and reason: %+v", list)
+	}
 	c = capacity("date=2026-11-24&at=" + url.QueryEscape("2026-11-24T09:30:00Z") + "&hours=1")
-	if !c.Slots[0].Full || c.Left != 8 || c.Fit == nil || c.Fit.Fits || c.Fit.Why != shop.FitSlotFull || c.Fit.Slot != 0 {
+	if !c.Slots[0].Full || c.Left != 7.5 || c.Over != 0 || c.Slots[1].Used != 0.5 || c.Fit == nil || c.Fit.Fits || c.Fit.Why != shop.FitSlotFull || c.Fit.Slot != 0 {
 		t.Fatalf("a booking in a full slot: %+v %+v", c, c.Fit)
 	}
 	if c = capacity("at=" + url.QueryEscape("2026-11-24T10:00:00Z") + "&hours=1.5"); c.Date != "2026-11-24" || !c.Fit.Fits || c.Fit.Slot != 1 {

@@ -76,7 +76,9 @@ start("desk", async (main, ctx) => {
           el("td", { class: "num" }, dateTime(a.at)),
           el("td", { class: "plate" }, a.plate, el("div", { class: "muted" }, a.model)),
           el("td", {}, a.customer, " ", flagChips(a.key_customer ? ["key_customer"] : []), el("div", {}, el("a", { href: `tel:${a.phone}` }, a.phone))),
-          el("td", { class: "pre" }, a.requested),
+          el("td", { class: "pre" }, a.requested,
+            a.hours ? el("div", { class: "muted" }, t("desk.capacity.hours", { h: a.hours.toFixed(1) })) : null,
+            a.over_capacity ? el("div", { class: "flag yellow", "data-over-capacity": a.id }, t("desk.appt.over_capacity", { reason: a.over_capacity })) : null),
           el("td", { class: "nowrap" }, a.advisor || "—"),
           el("td", {}, el("div", { class: "checks prep" }, prepItems.map((p) => el("label", { class: "check" },
             el("input", {
