@@ -348,8 +348,14 @@ func bayFor(j *shop.Job) []shop.BayKind {
 }
 
 // dispatch puts a job on a free bay of a suitable kind with a free
-// technician whose team has the skill.
+// technician whose team has the skill and who is not away today (the
+// roster: dispatch refuses them).
 func (s *Simulator) dispatch(ctx context.Context, st *shop.State, j *shop.Job, busyBays, busyTechs map[string]bool) {
+	for _, td := range st.DutyRoster(s.shop.Now()).Technicians {
+		if td.Away {
+			busyTechs[td.TechID] = true
+		}
+	}
 	for _, kind := range bayFor(j) {
 		for id, b := range st.Bays {
 			if b.Kind != kind || !b.Active || busyBays[id] {

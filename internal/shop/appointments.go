@@ -12,6 +12,12 @@ type BookAppointment struct {
 	AdvisorID  string    `json:"advisor_id"`
 	// Parts, if known, are prepared by the counter the day before.
 	Parts []PartLine `json:"parts,omitempty"`
+	// Hours is the labour the work is estimated to need; 0 counts
+	// DefaultBookingHours. OverCapacity is the advisor's reason for
+	// booking a full slot or day: a full slot warns and books, it does
+	// not refuse (capacity.go).
+	Hours        float64 `json:"hours,omitempty"`
+	OverCapacity string  `json:"over_capacity,omitempty"`
 }
 
 func (c *BookAppointment) CommandType() string { return "book_appointment" }
@@ -24,6 +30,10 @@ func (c *BookAppointment) apply(d *Draft, a Actor, now time.Time) (result, error
 	checkVehicle(d, &p, c.CustomerID, c.VehicleID)
 	checkText(&p, "requested", c.Requested, maxText, true)
 	checkLines(&p, nil, c.Parts)
+	if c.Hours < 0 || c.Hours > MaxBookingHours {
+		p.add("hours", "must be between 0 and %d", MaxBookingHours)
+	}
+	checkText(&p, "over_capacity", c.OverCapacity, maxName, false)
 	if c.AdvisorID != "" {
 		if u := d.users.get(c.AdvisorID); u == nil || !u.Has(RoleAdvisor) {
 			p.add("advisor_id", "is not an advisor")
@@ -33,7 +43,8 @@ func (c *BookAppointment) apply(d *Draft, a Actor, now time.Time) (result, error
 		return result{}, err
 	}
 	ap := &Appointment{ID: d.newID("ap"), At: c.At, CustomerID: c.CustomerID, VehicleID: c.VehicleID,
-		Requested: c.Requested, AdvisorID: c.AdvisorID, Parts: append([]PartLine(nil), c.Parts...), Status: ApptBooked}
+		Requested: c.Requested, AdvisorID: c.AdvisorID, Parts: append([]PartLine(nil), c.Parts...), Status: ApptBooked,
+		Hours: c.Hours, OverCapacity: c.OverCapacity}
 	ap.Prep.AdvisorAssigned = c.AdvisorID != ""
 	set(d, &d.appointments, ap.ID, ap)
 	return result{subject: ap.ID}, nil

@@ -91,6 +91,8 @@ var commandTypes = map[string]commandType{
 	// Everyone signed in, for their own account only (the command acts on
 	// its actor). It carries a hash, so a client never sends it.
 	"change_own_password": {nil, Roles},
+	// The duty roster is the controller's (roster.go).
+	"set_roster": {func() Command { return &SetRoster{} }, []Role{RoleManager, RoleController}},
 	// The catalogue's imports, as the put commands of what they bring in.
 	// The web layer builds them from a file the person has previewed.
 	"import_operations":    {nil, managerRoles},

@@ -118,6 +118,8 @@ type Draft struct {
 
 	// recommendations are the cars' (history.go).
 	recommendations layer[Recommendation]
+	// roster is the duty roster's days (roster.go).
+	roster layer[RosterDay]
 }
 
 // NewDraft starts a batch of changes over s.
@@ -138,6 +140,7 @@ func NewDraft(s *State) *Draft {
 		catalogParts: layer[CatalogPart]{base: s.CatalogParts},
 
 		recommendations: layer[Recommendation]{base: s.Recommendations},
+		roster:          layer[RosterDay]{base: s.Roster},
 	}
 }
 
@@ -279,6 +282,7 @@ func (d *Draft) Records() []Record {
 	rs = appendRecords(rs, KindOperation, &d.operations, func(v *Operation) string { return v.Code })
 	rs = appendRecords(rs, KindCatalogPart, &d.catalogParts, func(v *CatalogPart) string { return v.Number })
 	rs = appendRecords(rs, KindRecommendation, &d.recommendations, func(v *Recommendation) string { return v.ID })
+	rs = appendRecords(rs, KindRoster, &d.roster, func(v *RosterDay) string { return v.Date })
 	for name, v := range d.counters {
 		rs = append(rs, Record{KindCounter, name, &Counter{Name: name, Value: v}})
 	}
@@ -315,6 +319,7 @@ func (d *Draft) Publish() *State {
 	s.Operations = d.operations.merged()
 	s.CatalogParts = d.catalogParts.merged()
 	s.Recommendations = d.recommendations.merged()
+	s.Roster = d.roster.merged()
 	if len(d.counters) > 0 {
 		s.Counters = make(map[string]int, len(d.base.Counters)+len(d.counters))
 		for k, v := range d.base.Counters {

@@ -49,6 +49,19 @@ func (c *Dispatch) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	if err := c.permit(d, a); err != nil {
 		return result{}, err
 	}
+	// The roster: nobody recorded off or on leave today is given work.
+	var away problems
+	for i, id := range c.TechIDs {
+		switch d.recordedAway(id, now) {
+		case DutyLeave:
+			away.add(fmt.Sprintf("tech_ids[%d]", i), "is on leave today")
+		case DutyOff:
+			away.add(fmt.Sprintf("tech_ids[%d]", i), "is off duty today")
+		}
+	}
+	if len(away) > 0 {
+		return result{}, &Error{Code: CodeConflict, Message: "the duty roster has a technician away today", Fields: away}
+	}
 	j, err := d.editJob(c.JobID, now)
 	if err != nil {
 		return result{}, err

@@ -195,6 +195,13 @@ type Appointment struct {
 	Prep   Prep              `json:"prep"`
 	Status AppointmentStatus `json:"status"`
 	JobID  string            `json:"job_id,omitempty"`
+
+	// Hours is the labour the booking is estimated to need (capacity.go);
+	// 0 (bookings made before it existed) counts DefaultBookingHours.
+	Hours float64 `json:"hours,omitempty"`
+	// OverCapacity is the advisor's reason for booking a slot or a day
+	// that is full; empty when the booking fitted.
+	OverCapacity string `json:"over_capacity,omitempty"`
 }
 
 // Prep is the checklist done the day before an appointment.

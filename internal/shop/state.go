@@ -23,6 +23,8 @@ const (
 	KindCatalogPart  = "catalog_parts"
 	// KindRecommendation is the work recommended for a car (history.go).
 	KindRecommendation = "recommendations"
+	// KindRoster is the duty roster, a record a day (roster.go).
+	KindRoster = "roster"
 )
 
 // State is the live shop: everything the boards, kiosks and desks read. Values
@@ -46,6 +48,8 @@ type State struct {
 	// Recommendations are kept for the car, not a job: they stay live
 	// after their job leaves (history.go).
 	Recommendations map[string]*Recommendation
+	// Roster is the duty recorded for each day, by date (roster.go).
+	Roster map[string]*RosterDay
 	// Loc is the shop's time zone, for job numbers and "today".
 	Loc *time.Location
 }
@@ -71,6 +75,7 @@ func NewState() *State {
 
 		// Kept for the car, not a job (history.go).
 		Recommendations: map[string]*Recommendation{},
+		Roster:          map[string]*RosterDay{},
 	}
 }
 
@@ -118,6 +123,8 @@ func (s *State) Put(r Record) {
 		s.CatalogParts[v.Number] = v
 	case *Recommendation:
 		s.Recommendations[v.ID] = v
+	case *RosterDay:
+		s.Roster[v.Date] = v
 	}
 }
 
@@ -167,12 +174,14 @@ func NewRecord(kind string) any {
 		return &CatalogPart{}
 	case KindRecommendation:
 		return &Recommendation{}
+	case KindRoster:
+		return &RosterDay{}
 	}
 	return nil
 }
 
 // RecordKinds lists every kind the store keeps.
-var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation}
+var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation, KindRoster}
 
 // OpenJobs returns the jobs still in the shop, highest priority first, then
 // oldest first.

@@ -138,7 +138,13 @@ func (s *State) Workshop(now time.Time) *Workshop {
 	for _, b := range s.sortedBays() {
 		w.Bays = append(w.Bays, BayStatus{Bay: b, Job: byBay[b.ID]})
 	}
+	// A technician the roster has off or on leave today is not in the
+	// shop: neither free nor counted.
+	rostered := s.Roster[now.In(s.Loc).Format(time.DateOnly)]
 	for _, t := range s.sortedTechs() {
+		if rostered != nil && rostered.Duty[t.ID].Away() {
+			continue
+		}
 		w.Counts.TechsTotal++
 		if !busy[t.ID] {
 			w.Counts.TechsFree++

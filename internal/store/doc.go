@@ -10,7 +10,8 @@
 //	    secret           the shop's random secret (signing QR tokens, sessions)
 //	    demo             1 in a demo shop's file, which the demo may rebuild
 //	records/
-//	    <kind>/          one bucket per record kind (bays, jobs, users, …)
+//	    <kind>/          one bucket per record kind (bays, jobs, users, …;
+//	                     roster is keyed by date, made at its first write)
 //	        <id>         the object as JSON (a user with its secrets' hashes,
 //	                     which shop.User's own JSON leaves out: users.go)
 //	events/

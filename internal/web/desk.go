@@ -43,7 +43,7 @@ func newDesk(s *Server, pages fs.FS) (*desk, error) {
 // navOrder is the order of the pages in the navigation, the day's order;
 // pages not named here follow in name order.
 var navOrder = map[string][]string{
-	"desk":  {"jobs", "findings", "appointments", "reception", "dispatch", "delivery", "followups", "kpis"},
+	"desk":  {"jobs", "findings", "appointments", "reception", "dispatch", "roster", "delivery", "followups", "kpis"},
 	"admin": {"setup", "settings", "bays", "teams", "technicians", "users", "devices", "tokens", "printers", "catalog", "export"},
 }
 

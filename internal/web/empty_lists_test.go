@@ -69,6 +69,8 @@ var getRoutes = map[string]func(ts *testShop) []string{
 	"GET /api/v1/catalog-parts":             fixedPaths("/api/v1/catalog-parts"),
 	"GET /api/v1/promise":                   fixedPaths("/api/v1/promise?hours=1.5", "/api/v1/promise?hours=2&wash=true"),
 	"GET /api/v1/reminders":                 fixedPaths("/api/v1/reminders"),
+	"GET /api/v1/capacity":                  fixedPaths("/api/v1/capacity", "/api/v1/capacity?date=2026-11-24&at=2026-11-24T10:00:00Z&hours=2"),
+	"GET /api/v1/roster":                    fixedPaths("/api/v1/roster", "/api/v1/roster?date=2026-11-24"),
 	"GET /api/v1/follow-ups":                fixedPaths("/api/v1/follow-ups"),
 	"GET /api/v1/service-reminders":         fixedPaths("/api/v1/service-reminders"),
 	"GET /api/v1/vehicles/:id/history":      eachVehicle(func(id string) string { return "/api/v1/vehicles/" + id + "/history" }),

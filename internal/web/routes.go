@@ -100,6 +100,8 @@ func (s *Server) routes() {
 	staff("POST", "/catalog/imports", s.previewImport) // importPath
 	staff("POST", "/catalog/imports/:id", s.confirmImport)
 	staff("GET", "/promise", s.suggestPromise)
+	staff("GET", "/capacity", s.capacity)
+	staff("GET", "/roster", s.roster)
 	staff("GET", "/reminders", s.reminders)
 	staff("GET", "/follow-ups", s.followUps)
 	staff("GET", "/service-reminders", s.serviceReminders)

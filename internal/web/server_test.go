@@ -248,6 +248,7 @@ var whoMayGive = map[string]string{
 	"submit":               "MA........",
 	"dispatch":             "MAC.......",
 	"undispatch":           "MAC.......",
+	"set_roster":           "M.C.......",
 	"clock_on":             "M.CLT.....",
 	"clock_off":            "M.CLT.....",
 	"pause":                "M.CLT.....",

@@ -14,6 +14,11 @@ const statusKeys = {
   no_show: { key: "desk.appt.status_no_show" },
   cancelled: { key: "desk.appt.status_cancelled" },
 };
+const limitKeys = {
+  closed: { key: "desk.capacity.limit_closed" },
+  no_bays: { key: "desk.capacity.limit_no_bays" },
+  no_technicians: { key: "desk.capacity.limit_no_technicians" },
+};
 const prepItems = [
   { field: "parts_staged", key: "desk.appt.prep_parts" },
   { field: "bay_assigned", key: "desk.appt.prep_bay" },
@@ -71,7 +76,9 @@ start("desk", async (main, ctx) => {
           el("td", { class: "num" }, dateTime(a.at)),
           el("td", { class: "plate" }, a.plate, el("div", { class: "muted" }, a.model)),
           el("td", {}, a.customer, " ", flagChips(a.key_customer ? ["key_customer"] : []), el("div", {}, el("a", { href: `tel:${a.phone}` }, a.phone))),
-          el("td", { class: "pre" }, a.requested),
+          el("td", { class: "pre" }, a.requested,
+            a.hours ? el("div", { class: "muted" }, t("desk.capacity.hours", { h: a.hours.toFixed(1) })) : null,
+            a.over_capacity ? el("div", { class: "flag yellow", "data-over-capacity": a.id }, t("desk.appt.over_capacity", { reason: a.over_capacity })) : null),
           el("td", { class: "nowrap" }, a.advisor || "—"),
           el("td", {}, el("div", { class: "checks prep" }, prepItems.map((p) => el("label", { class: "check" },
             el("input", {
@@ -117,6 +124,13 @@ start("desk", async (main, ctx) => {
         el("label", {}, el("span", {}, t("desk.field.plate")), el("input", { name: "plate", "data-field": "vehicle.plate" })),
         el("label", {}, el("span", {}, t("desk.field.model")), el("input", { name: "model", "data-field": "vehicle.model" })),
         el("label", { class: "check span2" }, el("input", { type: "checkbox", name: "key_customer" }), el("span", {}, t("desk.field.key_customer")))));
+    // The day's capacity where the booking would go: each slot's hours
+    // left, and a warning before saving when the slot or the day is full.
+    // A full slot warns and still books (a key customer, a recall): the
+    // advisor may say why, and the booking keeps the reason.
+    const capacityBox = el("div", { id: "slot-capacity", "aria-live": "polite" });
+    const overField = el("label", { hidden: true, id: "over-capacity" }, el("span", {}, t("desk.field.over_capacity")), el("input", { name: "over_capacity", "data-field": "over_capacity" }));
+    let fit = null;
     const f = el("form", { class: "card side", id: "book", novalidate: true },
       el("h2", {}, t("desk.appt.book")),
       el("div", { class: "toolbar" }, q, findButton,
@@ -126,6 +140,10 @@ start("desk", async (main, ctx) => {
         el("label", {}, el("span", {}, t("desk.field.at")), el("input", { type: "datetime-local", name: "at", value: tomorrow9, step: 900 })),
         el("label", {}, el("span", {}, t("desk.field.advisor")), el("select", { name: "advisor_id" }, el("option", { value: "" }, t("desk.appt.any_advisor")),
           team.map((a) => el("option", { value: a.id, selected: a.id === user.id }, a.name))))),
+      el("div", { class: "grid2" },
+        el("label", {}, el("span", {}, t("desk.field.booking_hours")), el("input", { type: "number", name: "hours", min: 0, max: 200, step: 0.5, placeholder: "1", inputmode: "decimal" }))),
+      capacityBox,
+      overField,
       el("label", {}, el("span", {}, t("desk.field.requested")), el("textarea", { name: "requested", rows: 3 })),
       el("label", {}, el("span", {}, t("desk.field.stage_parts")), el("input", { name: "stage_parts", placeholder: t("desk.field.stage_parts_hint") })),
       el("div", { class: "toolbar" }, el("span", { class: "grow" }), el("button", { type: "submit", class: "primary", id: "book-button" }, t("desk.appt.book_button"))));
@@ -168,6 +186,44 @@ start("desk", async (main, ctx) => {
     }
 
     f.plate.addEventListener("change", checkPlate);
+    f.at.addEventListener("change", showCapacity);
+    f.hours.addEventListener("input", showCapacity);
+    showCapacity();
+
+    async function showCapacity() {
+      const at = isoOf(f.at.value);
+      if (!at) {
+        capacityBox.replaceChildren();
+        fit = null;
+        overField.hidden = true;
+        return;
+      }
+      let c;
+      try {
+        c = await api("GET", `/api/v1/capacity?at=${encodeURIComponent(at)}&hours=${encodeURIComponent(Number(f.hours.value) || 0)}`);
+      } catch (e) {
+        capacityBox.replaceChildren(el("p", { class: "error" }, problemText(e)));
+        return;
+      }
+      if (isoOf(f.at.value) !== at) return; // a later change asked again
+      fit = c.fit;
+      const clock = (iso) => localValue(iso).slice(11, 16);
+      const chosen = c.slots[fit.slot];
+      const warning = {
+        no_capacity: () => t(limitKeys[c.limit].key),
+        outside: () => t("desk.capacity.outside"),
+        slot_full: () => t("desk.capacity.slot_full", { from: clock(chosen.from), to: clock(chosen.to), left: chosen.left.toFixed(1), h: fit.hours.toFixed(1) }),
+        day_full: () => t("desk.capacity.day_full", { h: fit.hours.toFixed(1), left: c.left.toFixed(1) }),
+      }[fit.why];
+      capacityBox.replaceChildren(
+        el("p", { class: "muted" }, t("desk.capacity.day", { date: c.date, left: c.left.toFixed(1), hours: c.hours.toFixed(1) })),
+        el("div", { class: "slots" }, c.slots.map((s, i) => el("span", {
+          class: `flag ${s.full ? "red" : s.left < fit.hours ? "yellow" : "green"}${i === fit.slot ? " chosen" : ""}`,
+          "data-slot": i, "data-left": s.left,
+        }, `${clock(s.from)}–${clock(s.to)} `, s.full ? t("desk.capacity.slot_is_full") : t("desk.capacity.left_short", { h: s.left.toFixed(1) })))),
+        ...(warning ? [el("p", { class: "form-error", role: "alert", id: "capacity-warning" }, warning(), " ", t("desk.capacity.book_anyway"))] : []));
+      overField.hidden = !warning;
+    }
 
     let made = null; // a new customer and car made by an earlier, refused send
     form(f, async (key) => {
@@ -192,7 +248,8 @@ start("desk", async (main, ctx) => {
       }
       let requested = f.requested.value.trim();
       if (requested && f.stage_parts.value.trim()) requested += "\n" + t("desk.appt.parts_line", { parts: f.stage_parts.value.trim() });
-      return command({ type: "book_appointment", at: isoOf(f.at.value) || "0001-01-01T00:00:00Z", customer_id: customerId || "", vehicle_id: vehicleId || "", requested, advisor_id: f.advisor_id.value }, key);
+      return command({ type: "book_appointment", at: isoOf(f.at.value) || "0001-01-01T00:00:00Z", customer_id: customerId || "", vehicle_id: vehicleId || "", requested, advisor_id: f.advisor_id.value,
+        hours: Number(f.hours.value) || 0, over_capacity: fit && !fit.fits ? f.over_capacity.value.trim() : "" }, key);
     }, async () => {
       notice(t("desk.appt.booked"), "ok");
       // The form is empty for the next booking.
@@ -204,6 +261,7 @@ start("desk", async (main, ctx) => {
       who.replaceChildren(el("p", { class: "muted" }, t("desk.appt.choose")));
       q.focus();
       await refresh();
+      await showCapacity();
     });
     return f;
   }

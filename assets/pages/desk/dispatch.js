@@ -81,8 +81,14 @@ start("desk", async (main, ctx) => {
   }
 
   async function refresh() {
-    const [workshop, techs, teams] = await Promise.all([api("GET", "/api/v1/workshop"), api("GET", "/api/v1/technicians"), api("GET", "/api/v1/teams")]);
-    shop = { workshop, techs: techs.filter((x) => x.active), teams, load: loads(workshop) };
+    const [workshop, techs, teams, roster] = await Promise.all([
+      api("GET", "/api/v1/workshop"), api("GET", "/api/v1/technicians"), api("GET", "/api/v1/teams"), api("GET", "/api/v1/roster"),
+    ]);
+    // The roster: a technician recorded off or on leave today is offered
+    // no job (dispatch refuses them); the list shows them as away.
+    const away = new Map(roster.technicians.filter((d) => d.away).map((d) => [d.tech_id, d.status]));
+    const active = techs.filter((x) => x.active);
+    shop = { workshop, techs: active.filter((x) => !away.has(x.id)), away: active.filter((x) => away.has(x.id)).map((x) => ({ ...x, status: away.get(x.id) })), teams, load: loads(workshop) };
     draw();
   }
 
@@ -171,7 +177,14 @@ start("desk", async (main, ctx) => {
             el("td", {}, (x.skills || []).map((s) => kindName[s] || s).join("、")),
             el("td", {}, techState(l)),
           );
-        }),
+        }).concat(shop.away.map((x) => el(
+          "tr",
+          { dataset: { tech: x.id, away: x.status } },
+          el("td", {}, el("strong", {}, x.name)),
+          el("td", {}, teamName[x.team_id] || ""),
+          el("td", {}, (x.skills || []).map((s) => kindName[s] || s).join("、")),
+          el("td", {}, el("span", { class: "flag red" }, x.status === "leave" ? t("desk.roster.leave") : t("desk.roster.off"))),
+        ))),
       ),
     );
   }
