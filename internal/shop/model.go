@@ -312,6 +312,10 @@ type Job struct {
 	CustomerLinkGen int       `json:"customer_link_gen,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+
+	// NoticesSeen are the people's acknowledgements of the job's notices
+	// (notices.go): each person's list is their own.
+	NoticesSeen []NoticeSeen `json:"notices_seen,omitempty"`
 }
 
 // Total is the job's current labour and parts total.
