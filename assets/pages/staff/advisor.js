@@ -180,12 +180,12 @@ export function watchJobs(user, onModel, onStatus) {
 }
 
 const noticeKeys = {
-  finding_to_price: "desk.notice.finding_to_price",
-  finding: "desk.notice.finding",
-  qc_failed: "desk.notice.qc_failed",
-  ready: "desk.notice.ready",
-  at_risk: "desk.notice.at_risk",
-  late: "desk.notice.late",
+  finding_to_price: { key: "desk.notice.finding_to_price" },
+  finding: { key: "desk.notice.finding" },
+  qc_failed: { key: "desk.notice.qc_failed" },
+  ready: { key: "desk.notice.ready" },
+  at_risk: { key: "desk.notice.at_risk" },
+  late: { key: "desk.notice.late" },
 };
 const noticeTone = { finding_to_price: "warn", finding: "warn", qc_failed: "alert", ready: "ok", at_risk: "warn", late: "alert" };
 
@@ -240,7 +240,7 @@ function noticeList() {
     }
     const rows = answer.notices.map((n) =>
       el("p", { class: `notice ${noticeTone[n.kind] || ""}`, "data-notice": `${n.job_id} ${n.key}`, "data-kind": n.kind },
-        el("span", {}, t(noticeKeys[n.kind] || "desk.notice.ready", { plate: n.plate }), n.reason ? t("desk.notices.reason", { reason: n.reason }) : "",
+        el("span", {}, t((noticeKeys[n.kind] || noticeKeys.ready).key, { plate: n.plate }), n.reason ? t("desk.notices.reason", { reason: n.reason }) : "",
           " ", el("span", { class: "muted" }, when(n.at))),
         el("a", { href: `/desk/jobs?job=${encodeURIComponent(n.job_id)}` }, t("desk.notices.open")),
         el("button", { type: "button", class: "small", "data-ack": n.key, onclick: (ev) => acknowledge(ev, [n]) }, t("desk.notices.ack"))));
