@@ -195,6 +195,10 @@ type Appointment struct {
 	Prep   Prep              `json:"prep"`
 	Status AppointmentStatus `json:"status"`
 	JobID  string            `json:"job_id,omitempty"`
+
+	// BookedFrom is the device the booking was made from, as its event
+	// records it: the demo's simulator receives only its own bookings.
+	BookedFrom string `json:"booked_from,omitempty"`
 }
 
 // Prep is the checklist done the day before an appointment.
@@ -316,6 +320,10 @@ type Job struct {
 	// NoticesSeen are the people's acknowledgements of the job's notices
 	// (notices.go): each person's list is their own.
 	NoticesSeen []NoticeSeen `json:"notices_seen,omitempty"`
+	// OpenedFrom is the device the job was opened from, as its event
+	// records it (a browser, a screen, an API token, the demo's
+	// simulator): the demo moves only the cars it opened itself.
+	OpenedFrom string `json:"opened_from,omitempty"`
 }
 
 // Total is the job's current labour and parts total.

@@ -888,3 +888,19 @@ func TestRemindersComeDueAtTheirTime(t *testing.T) {
 		t.Errorf("the day-before call made is still due: %q", got)
 	}
 }
+
+// A job and a booking record the device they were made from, as their
+// events do: the demo's simulator tells its own cars by it.
+func TestAJobAndABookingRecordTheirDevice(t *testing.T) {
+	f := newFixture(t)
+	at := advisor
+	at.DeviceID = "browser:1a2b3c4d"
+	f.must(t, at, &BookAppointment{At: t0.Add(3 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养", AdvisorID: "user-1"})
+	f.must(t, at, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{Requests: "保养", PromisedAt: t0.Add(4 * time.Hour)}})
+	if got := f.state.Appointments["ap-1"].BookedFrom; got != "browser:1a2b3c4d" {
+		t.Errorf("the booking was made from %q", got)
+	}
+	if got := f.state.Jobs["20261123-0001"].OpenedFrom; got != "browser:1a2b3c4d" {
+		t.Errorf("the job was opened from %q", got)
+	}
+}
