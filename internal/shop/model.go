@@ -47,6 +47,10 @@ type Settings struct {
 	// customer's share of the order; a role not named may give none. The
 	// manager's is not limited.
 	DiscountLimits map[Role]int `json:"discount_limits,omitempty"`
+	// CoverSet names the protective covers fitted at reception, on the
+	// pages and the job card: "three" (三件套, also when empty) or "five"
+	// (五件套). See covers.go.
+	CoverSet CoverSet `json:"cover_set,omitempty"`
 }
 
 // PrinterUse says which documents go to a printer by default.
