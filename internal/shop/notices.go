@@ -170,13 +170,17 @@ func (c *AcknowledgeNotice) apply(d *Draft, a Actor, now time.Time) (result, err
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
-	if j := d.jobs.get(c.JobID); j != nil && j.noticeSeen(c.Key, a.UserID) {
+	j := d.jobs.get(c.JobID)
+	if j == nil {
+		return result{}, notFound("job", c.JobID)
+	}
+	if j.noticeSeen(c.Key, a.UserID) {
 		return result{}, conflict("the notice is acknowledged already")
 	}
-	j, err := d.editJob(c.JobID, now)
-	if err != nil {
-		return result{}, err
-	}
+	// Seeing a notice is not work on the job: its UpdatedAt, which says
+	// when the job last moved, stays.
+	j = cloneJob(j)
 	j.NoticesSeen = append(j.NoticesSeen, NoticeSeen{Key: c.Key, UserID: a.UserID, At: now})
+	set(d, &d.jobs, j.ID, j)
 	return result{subject: c.JobID, job: c.JobID}, nil
 }

@@ -49,7 +49,11 @@ func TestNoticesStayUntilAcknowledged(t *testing.T) {
 
 	f.refused(t, advisor, &AcknowledgeNotice{JobRef: JobRef{j.ID}, Key: "qc_passed/0"}, CodeInvalid, "key")
 	f.refused(t, advisor, &AcknowledgeNotice{JobRef: JobRef{"20990101-0001"}, Key: "qc_failed/1"}, CodeNotFound, "")
-	f.must(t, advisor, &AcknowledgeNotice{JobRef: JobRef{j.ID}, Key: "qc_failed/1"})
+	moved := f.state.Jobs[j.ID].UpdatedAt
+	f.mustAt(t, later, advisor, &AcknowledgeNotice{JobRef: JobRef{j.ID}, Key: "qc_failed/1"})
+	if seen := f.state.Jobs[j.ID]; !seen.UpdatedAt.Equal(moved) || len(seen.NoticesSeen) != 1 || seen.NoticesSeen[0].UserID != "user-1" || !seen.NoticesSeen[0].At.Equal(later) {
+		t.Errorf("acknowledged: updated %v (was %v), seen %+v", seen.UpdatedAt, moved, seen.NoticesSeen)
+	}
 	if k := keys(advisor, later); len(k) != 0 {
 		t.Errorf("an acknowledged notice is still told: %v", k)
 	}
