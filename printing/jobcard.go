@@ -128,6 +128,15 @@ func (f *form) estimateTotals(t Totals, totalKey string) {
 	}, true)
 }
 
+// coversLabel names the protective covers as the shop's settings say
+// (三件套 or 五件套), as the desk's reception page does.
+func coversLabel(s shop.Settings) string {
+	if s.Covers() == shop.CoversFive {
+		return "covers_on_five"
+	}
+	return "covers_on"
+}
+
 // choices draws the reception choices as ticked boxes: wash, old parts,
 // protective covers.
 func (f *form) choices(d JobDoc) {
@@ -142,7 +151,7 @@ func (f *form) choices(d JobDoc) {
 	}{
 		{f.t("wash"), []option{{f.t("yes"), job.Wash}, {f.t("no"), !job.Wash}}},
 		{f.t("old_parts"), []option{{f.t("old_parts_kept"), job.KeepOldParts}, {f.t("old_parts_left"), !job.KeepOldParts}}},
-		{f.t("covers_on"), []option{{f.t("yes"), job.WalkAround.CoversOn}, {f.t("no"), !job.WalkAround.CoversOn}}},
+		{f.t(coversLabel(d.Shop)), []option{{f.t("yes"), job.WalkAround.CoversOn}, {f.t("no"), !job.WalkAround.CoversOn}}},
 	}
 	h := f.base * 0.95
 	f.ensure(h)

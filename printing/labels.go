@@ -54,7 +54,8 @@ var catalog = map[string]map[string]string{
 		"walk_around":    "环车检查",
 		"damage":         "外观损伤",
 		"valuables":      "贵重物品",
-		"covers_on":      "防护五件套",
+		"covers_on":      "三件套",
+		"covers_on_five": "五件套",
 		"notes":          "备注",
 
 		"findings":         "增项（维修中发现）",
@@ -230,7 +231,8 @@ var catalog = map[string]map[string]string{
 		"walk_around":    "Walk-around check",
 		"damage":         "Damage",
 		"valuables":      "Valuables",
-		"covers_on":      "Protective covers",
+		"covers_on":      "Protective covers (3-piece)",
+		"covers_on_five": "Protective covers (5-piece)",
 		"notes":          "Notes",
 
 		"findings":         "Additional work found",

@@ -549,3 +549,110 @@ func TestTheDemoShopReadsBackWithNothingSetAside(t *testing.T) {
 		t.Errorf("the morning wrote too little to tell: %d jobs, %d findings, %d parts requests", len(state.Jobs), len(state.Findings), len(state.PartsRequests))
 	}
 }
+
+// A trainee opens a job in the demo, has it dispatched, clocks on and
+// pauses it; they book another car for later in the morning. The
+// simulator runs the whole day, the night and the next morning: the
+// trainee's job is as they left it (not resumed, clocked on or off,
+// moved), and their booking is neither received nor marked a no-show.
+func TestTheSimulatorLeavesAPersonsCarAlone(t *testing.T) {
+	trainee := func(a shop.Actor) shop.Actor { a.DeviceID = "browser:trainee"; return a }
+	var jobID, apID string
+	var left, booked []byte
+	y, m, d := testMorning.Date()
+	loc := Location()
+	eng, _, _ := runShop(t, func(eng *engine.Engine, now time.Time) bool {
+		if jobID == "" {
+			jobID, apID = traineesCar(t, eng, now, trainee)
+			left, _ = json.Marshal(eng.State().Jobs[jobID])
+			booked, _ = json.Marshal(eng.State().Appointments[apID])
+		}
+		return now.Before(time.Date(y, m, d+1, 13, 0, 0, 0, loc))
+	}, func(*shop.State, time.Time) {})
+	st := eng.State()
+	if got, _ := json.Marshal(st.Jobs[jobID]); string(got) != string(left) {
+		t.Errorf("the simulator moved the trainee's job:\nleft %s\nnow  %s", left, got)
+	}
+	if got, _ := json.Marshal(st.Appointments[apID]); string(got) != string(booked) {
+		t.Errorf("the simulator moved the trainee's booking:\nleft %s\nnow  %s", booked, got)
+	}
+	// The simulator worked the day all the same.
+	delivered := 0
+	for _, j := range st.Jobs {
+		if j.Stage == shop.StageDelivered && j.EnteredStage(shop.StageDelivered).After(testMorning) {
+			delivered++
+		}
+	}
+	if delivered == 0 {
+		t.Error("the simulator delivered nothing")
+	}
+}
+
+// traineesCar opens, dispatches, clocks on and pauses a job as a person in
+// the demo would (their browser, not the demo's device), on a car and a
+// bay and technician that are free, and books another free car for an
+// hour from now.
+func traineesCar(t *testing.T, eng *engine.Engine, now time.Time, trainee func(shop.Actor) shop.Actor) (jobID, apID string) {
+	t.Helper()
+	ctx := context.Background()
+	do := func(a shop.Actor, c shop.Command) shop.Event {
+		t.Helper()
+		ev, err := eng.Do(ctx, trainee(a), c)
+		if err != nil {
+			t.Fatalf("%s: %v", c.CommandType(), err)
+		}
+		return ev
+	}
+	st := eng.State()
+	var free []*shop.Vehicle
+	for _, v := range st.Vehicles {
+		taken := hasOpenJob(st, v.ID)
+		for _, ap := range st.Appointments {
+			taken = taken || (ap.VehicleID == v.ID && ap.Status == shop.ApptBooked)
+		}
+		if !taken {
+			free = append(free, v)
+		}
+	}
+	sort.Slice(free, func(a, b int) bool { return free[a].ID < free[b].ID })
+	if len(free) < 2 {
+		t.Fatal("no free car in the demo shop")
+	}
+	busyBays, busyTechs := occupancy(st)
+	var bayID, techID string
+	for _, id := range sortedKeys(st.Bays) {
+		b := st.Bays[id]
+		if !b.Active || busyBays[id] || bayID != "" {
+			continue
+		}
+		for _, tid := range sortedKeys(st.Technicians) {
+			if tc := st.Technicians[tid]; tc.Active && hasSkill(tc, string(b.Kind)) && !busyTechs[tid] {
+				bayID, techID = id, tid
+				break
+			}
+		}
+	}
+	if bayID == "" || techID == "" {
+		t.Fatalf("no free bay (%q) or technician (%q)", bayID, techID)
+	}
+	car := free[0]
+	ev := do(asAdvisor, &shop.OpenJob{CustomerID: car.CustomerID, VehicleID: car.ID, Estimate: shop.Estimate{
+		Requests: "学员练习：保养", PromisedAt: now.Add(3 * time.Hour), Labour: works[0].labour, Parts: works[0].parts}})
+	jobID = ev.Subject
+	do(asAdvisor, &shop.Submit{JobRef: shop.JobRef{JobID: jobID}})
+	do(asController, &shop.Dispatch{JobID: jobID, TeamID: st.Technicians[techID].TeamID, TechIDs: []string{techID}, BayID: bayID})
+	do(techActor(techID), &shop.ClockOn{TechRef: shop.TechRef{JobID: jobID, TechID: techID}})
+	do(techActor(techID), &shop.Pause{JobID: jobID, Reason: shop.PauseBreak})
+	other := free[1]
+	ev = do(asAdvisor, &shop.BookAppointment{At: now.Add(time.Hour), CustomerID: other.CustomerID, VehicleID: other.ID, Requested: "学员练习：预约", AdvisorID: "user-2"})
+	return jobID, ev.Subject
+}
+
+func sortedKeys[T any](m map[string]T) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -8,14 +8,20 @@ import (
 	"bayboard/internal/shop"
 )
 
+// Device is the device the seeding and the simulator act from: every job
+// and booking they make records it (shop.Job.OpenedFrom,
+// shop.Appointment.BookedFrom), and the simulator moves only those, never
+// a car a person opened or booked in the demo.
+const Device = "demo"
+
 // Demo staff by role: the seeding and the simulator act as them, so their
 // commands pass the same permission checks as a person's.
 var (
-	asAdvisor    = shop.Actor{UserID: "user-2", Roles: []shop.Role{shop.RoleAdvisor}, DeviceID: "demo"}
-	asController = shop.Actor{UserID: "user-5", Roles: []shop.Role{shop.RoleController}, DeviceID: "demo"}
-	asParts      = shop.Actor{UserID: "user-6", Roles: []shop.Role{shop.RoleParts}, DeviceID: "demo"}
-	asQC         = shop.Actor{UserID: "user-7", Roles: []shop.Role{shop.RoleQC}, DeviceID: "demo"}
-	asWasher     = shop.Actor{UserID: "user-8", Roles: []shop.Role{shop.RoleWasher}, DeviceID: "demo"}
+	asAdvisor    = shop.Actor{UserID: "user-2", Roles: []shop.Role{shop.RoleAdvisor}, DeviceID: Device}
+	asController = shop.Actor{UserID: "user-5", Roles: []shop.Role{shop.RoleController}, DeviceID: Device}
+	asParts      = shop.Actor{UserID: "user-6", Roles: []shop.Role{shop.RoleParts}, DeviceID: Device}
+	asQC         = shop.Actor{UserID: "user-7", Roles: []shop.Role{shop.RoleQC}, DeviceID: Device}
+	asWasher     = shop.Actor{UserID: "user-8", Roles: []shop.Role{shop.RoleWasher}, DeviceID: Device}
 )
 
 type step struct {
@@ -89,7 +95,7 @@ func techActor(techID string) shop.Actor {
 	for _, r := range techID[len("tech-"):] {
 		n = n*10 + int(r-'0')
 	}
-	return shop.Actor{UserID: "user-" + itoa(10+n), Roles: []shop.Role{shop.RoleTechnician}, DeviceID: "demo"}
+	return shop.Actor{UserID: "user-" + itoa(10+n), Roles: []shop.Role{shop.RoleTechnician}, DeviceID: Device}
 }
 
 // leaderActor is the leader of a demo team, who passes its team check:

@@ -94,7 +94,7 @@ func (s *seeder) do(a shop.Actor, at time.Time, c shop.Command) shop.Event {
 	return ev
 }
 
-var sys = shop.Actor{System: true}
+var sys = shop.Actor{System: true, DeviceID: Device}
 
 func (s *seeder) name() string {
 	return surnames[s.rng.IntN(len(surnames))] + givens[s.rng.IntN(len(givens))]

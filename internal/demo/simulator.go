@@ -19,7 +19,9 @@ type Doer interface {
 
 // Simulator moves the demo day forward: customers arrive, the controller
 // dispatches, technicians clock on and finish, parts arrive late, QC fails
-// now and then, cars are washed and delivered. Every move is a command with
+// now and then, cars are washed and delivered. It moves only the cars and
+// bookings the demo made (Device): one a person opens or books in the demo
+// is theirs alone. Every move is a command with
 // the permissions of the person who would make it. At closing time the
 // technicians clock off and the clock jumps over the night to the next
 // morning, when the work left over carries on and the day after is booked.
@@ -93,7 +95,9 @@ func (s *Simulator) Step(ctx context.Context) {
 	st = s.shop.State()
 	busyBays, busyTechs := occupancy(st)
 	for _, j := range st.OpenJobs() {
-		s.advance(ctx, st, j, now, dt, busyBays, busyTechs)
+		if ours(j) {
+			s.advance(ctx, st, j, now, dt, busyBays, busyTechs)
+		}
 	}
 }
 
@@ -103,6 +107,9 @@ func (s *Simulator) Step(ctx context.Context) {
 // the clock jumps to the next opening rather than step through empty hours.
 func (s *Simulator) endDay(ctx context.Context, st *shop.State, now time.Time) {
 	for _, j := range st.OpenJobs() {
+		if !ours(j) {
+			continue // a person's car is theirs to clock off
+		}
 		for _, c := range j.Clock {
 			if c.End == nil {
 				s.do(ctx, techActor(c.TechID), &shop.ClockOff{TechRef: shop.TechRef{JobID: j.ID, TechID: c.TechID}})
@@ -113,7 +120,7 @@ func (s *Simulator) endDay(ctx context.Context, st *shop.State, now time.Time) {
 	y, m, d := opens.Date()
 	for _, ap := range st.Appointments {
 		ay, am, ad := ap.At.In(Location()).Date()
-		if ap.Status != shop.ApptBooked || ay != y || am != m || ad != d {
+		if ap.Status != shop.ApptBooked || ay != y || am != m || ad != d || !oursBooked(ap) {
 			continue
 		}
 		prep := shop.Prep{AdvisorAssigned: ap.AdvisorID != "", PartsStaged: true, BayAssigned: true, Reminded24h: true}
@@ -131,7 +138,7 @@ func (s *Simulator) endDay(ctx context.Context, st *shop.State, now time.Time) {
 // appointment board always shows today and tomorrow.
 func (s *Simulator) startDay(ctx context.Context, st *shop.State, now time.Time) {
 	for _, j := range st.OpenJobs() {
-		if j.Stage != shop.StageInProgress || clockedOn(j) {
+		if j.Stage != shop.StageInProgress || clockedOn(j) || !ours(j) {
 			continue
 		}
 		for _, t := range j.TechIDs {
@@ -140,6 +147,15 @@ func (s *Simulator) startDay(ctx context.Context, st *shop.State, now time.Time)
 	}
 	s.bookDay(ctx, s.shop.State(), now.In(Location()).AddDate(0, 0, 1))
 }
+
+// ours says whether the demo opened a job (seeded or simulated): the
+// simulator moves only those. A job a person opens in the demo is theirs
+// to work through; its bay and technicians count as busy all the same.
+func ours(j *shop.Job) bool { return j.OpenedFrom == Device }
+
+// oursBooked says whether the demo booked an appointment: a person's
+// booking arrives, or not, when they say.
+func oursBooked(ap *shop.Appointment) bool { return ap.BookedFrom == Device }
 
 // clockedOn says whether anyone is clocked on a job.
 func clockedOn(j *shop.Job) bool {
@@ -168,7 +184,7 @@ func occupancy(st *shop.State) (map[string]bool, map[string]bool) {
 // no-shows, and lets a walk-in arrive now and then during opening hours.
 func (s *Simulator) arrivals(ctx context.Context, st *shop.State, now time.Time, dt time.Duration) {
 	for _, ap := range st.Appointments {
-		if ap.Status != shop.ApptBooked || ap.At.After(now) {
+		if ap.Status != shop.ApptBooked || ap.At.After(now) || !oursBooked(ap) {
 			continue
 		}
 		if now.Sub(ap.At) > time.Hour {

@@ -88,6 +88,8 @@ var commandTypes = map[string]commandType{
 	"record_recommendation":   {func() Command { return &RecordRecommendation{} }, []Role{RoleManager, RoleController, RoleTeamLeader, RoleTechnician, RoleAdvisor}},
 	"close_recommendation":    {func() Command { return &CloseRecommendation{} }, deskRoles},
 	"record_service_reminder": {func() Command { return &RecordServiceReminder{} }, []Role{RoleManager, RoleFollowUp, RoleAdvisor}},
+	// The desk acknowledges its own notices (notices.go).
+	"acknowledge_notice": {func() Command { return &AcknowledgeNotice{} }, []Role{RoleManager, RoleAdvisor, RoleCashier, RoleController}},
 	// Everyone signed in, for their own account only (the command acts on
 	// its actor). It carries a hash, so a client never sends it.
 	"change_own_password": {nil, Roles},

@@ -11,19 +11,33 @@ type Reminder struct {
 	Kind        string       `json:"kind"` // "24h" or "1h"
 }
 
-// RemindersDue lists the reminder calls due (seed 001: 24 hours and one
-// hour before), soonest appointment first.
+// The two reminder calls of seed 001 and when each comes due: the day
+// before, to confirm the booking and what to bring, and an hour before,
+// that the shop is ready.
+const (
+	ReminderDayBefore  = 24 * time.Hour
+	ReminderHourBefore = time.Hour
+)
+
+// RemindersDue lists the reminder calls due at now, soonest appointment
+// first. Each call comes due at its time, 24 hours or one hour before the
+// booking, and stays due until it is made or the other call is the nearer
+// one: a day-before call not made by the midpoint between the two times
+// (12½ hours before) is no longer the call to make, so a booking 90
+// minutes away shows no "24 h" call and gets its one-hour call when that
+// comes due.
 func (s *State) RemindersDue(now time.Time) []Reminder {
 	out := []Reminder{}
+	dayBeforeCloses := (ReminderDayBefore + ReminderHourBefore) / 2
 	for _, a := range s.Appointments {
 		if a.Status != ApptBooked || !a.At.After(now) {
 			continue
 		}
 		until := a.At.Sub(now)
 		switch {
-		case until <= time.Hour && !a.Prep.Reminded1h:
+		case until <= ReminderHourBefore && !a.Prep.Reminded1h:
 			out = append(out, Reminder{a, "1h"})
-		case until <= 24*time.Hour && until > time.Hour && !a.Prep.Reminded24h:
+		case until <= ReminderDayBefore && until > dayBeforeCloses && !a.Prep.Reminded24h:
 			out = append(out, Reminder{a, "24h"})
 		}
 	}

@@ -206,6 +206,26 @@ func TestTheCounterPreparesTomorrowsBookings(t *testing.T) {
 	}
 }
 
+// The parts the advisor notes at booking reach the counter for a booking
+// later today too, and are the booking's parts, not its words: the job
+// received from it carries the customer's words alone.
+func TestTheCounterPreparesTodaysLaterBookings(t *testing.T) {
+	f := newFixture(t)
+	filter := []PartLine{{Name: "机油滤清器", Quantity: 1}, {Name: "空气滤清器", Quantity: 1}}
+	f.must(t, advisor, &BookAppointment{At: t0.Add(3 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养，左前轮有异响", Parts: filter})
+	prep := f.state.PickList(t0).Prepare
+	if len(prep) != 1 || prep[0].AppointmentID != "ap-1" || len(prep[0].Parts) != 2 || prep[0].Parts[1].Name != "空气滤清器" {
+		t.Fatalf("to prepare for this afternoon: %+v", prep)
+	}
+	if got := f.state.Appointments["ap-1"].Requested; got != "保养，左前轮有异响" {
+		t.Errorf("the booking's words are %q", got)
+	}
+	f.must(t, advisor, &UpdateAppointment{ID: "ap-1", Status: ApptCancelled})
+	if prep := f.state.PickList(t0).Prepare; len(prep) != 0 {
+		t.Errorf("a cancelled booking is still to prepare: %+v", prep)
+	}
+}
+
 // issueRequest issues what a parts request asks for, as the counter does
 // with a part beyond the job's scope: the part in the catalogue, the
 // advisor's allowance, the issue against both.

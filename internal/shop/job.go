@@ -15,6 +15,7 @@ func cloneJob(j *Job) *Job {
 	c.Stages = append([]StageChange(nil), j.Stages...)
 	c.Discounts = append([]Discount(nil), j.Discounts...)
 	c.Revisions = append([]Revision(nil), j.Revisions...)
+	c.NoticesSeen = append([]NoticeSeen(nil), j.NoticesSeen...)
 	return &c
 }
 

@@ -47,6 +47,10 @@ type Settings struct {
 	// customer's share of the order; a role not named may give none. The
 	// manager's is not limited.
 	DiscountLimits map[Role]int `json:"discount_limits,omitempty"`
+	// CoverSet names the protective covers fitted at reception, on the
+	// pages and the job card: "three" (三件套, also when empty) or "five"
+	// (五件套). See covers.go.
+	CoverSet CoverSet `json:"cover_set,omitempty"`
 }
 
 // PrinterUse says which documents go to a printer by default.
@@ -202,6 +206,9 @@ type Appointment struct {
 	// OverCapacity is the advisor's reason for booking a slot or a day
 	// that is full; empty when the booking fitted.
 	OverCapacity string `json:"over_capacity,omitempty"`
+	// BookedFrom is the device the booking was made from, as its event
+	// records it: the demo's simulator receives only its own bookings.
+	BookedFrom string `json:"booked_from,omitempty"`
 }
 
 // Prep is the checklist done the day before an appointment.
@@ -326,6 +333,14 @@ type Job struct {
 	CustomerLinkGen int       `json:"customer_link_gen,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
+
+	// NoticesSeen are the people's acknowledgements of the job's notices
+	// (notices.go): each person's list is their own.
+	NoticesSeen []NoticeSeen `json:"notices_seen,omitempty"`
+	// OpenedFrom is the device the job was opened from, as its event
+	// records it (a browser, a screen, an API token, the demo's
+	// simulator): the demo moves only the cars it opened itself.
+	OpenedFrom string `json:"opened_from,omitempty"`
 }
 
 // Total is the job's current labour and parts total.

@@ -150,8 +150,8 @@ type PickList struct {
 // PickList builds the counter's pick list at now: jobs from dispatch to
 // the quality check that draw parts, those with parts left to draw first,
 // each group in dispatch order (priority, promise), then the
-// cancelled jobs that hold parts; the bookings of the shop's next day,
-// earliest first.
+// cancelled jobs that hold parts; the bookings with parts of the shop's
+// day (those not yet arrived) and of its next day, earliest first.
 func (s *State) PickList(now time.Time) PickList {
 	pl := PickList{Jobs: []JobToDraw{}, Prepare: []ToPrepare{}}
 	jobs := make([]*Job, 0, len(s.Jobs))
@@ -208,7 +208,10 @@ func (s *State) PickList(now time.Time) PickList {
 		loc = time.UTC
 	}
 	y, m, d := now.In(loc).Date()
-	from := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	// Today's bookings not yet arrived are still to prepare: a booking
+	// made this morning for the afternoon brings its parts to the counter
+	// as tomorrow's do.
+	from := time.Date(y, m, d, 0, 0, 0, 0, loc)
 	to := time.Date(y, m, d+2, 0, 0, 0, 0, loc)
 	for _, ap := range s.Appointments {
 		if ap.Status != ApptBooked || ap.At.Before(from) || !ap.At.Before(to) || len(ap.Parts) == 0 {

@@ -174,7 +174,7 @@ func (c *OpenJob) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	id := fmt.Sprintf("%s-%04d", day, d.next("job:"+day))
 	j := &Job{ID: id, AppointmentID: c.AppointmentID, CustomerID: c.CustomerID, VehicleID: c.VehicleID,
 		AdvisorID: advisor, Stage: StageReception, Priority: c.Priority, CreatedAt: now, UpdatedAt: now,
-		Stages: []StageChange{{Stage: StageReception, At: now}}}
+		Stages: []StageChange{{Stage: StageReception, At: now}}, OpenedFrom: a.DeviceID}
 	if cu := d.customers.get(c.CustomerID); cu.Key && j.Priority < 5 {
 		j.Priority = 5 // key customers go first (seed 001)
 	}

@@ -48,6 +48,7 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		p.add("settings.pin_min_digits", "must be between 4 and 8, or 0 for 4")
 	}
 	checkMoney(&p, "settings.labour_rate", s.LabourRate, MaxLinePrice)
+	checkCoverSet(&p, s.CoverSet)
 	if s.KioskIdleMinutes != 0 && (s.KioskIdleMinutes < 2 || s.KioskIdleMinutes > 720) {
 		p.add("settings.kiosk_idle_minutes", "must be between 2 and 720, or 0 for the default")
 	}

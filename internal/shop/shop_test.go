@@ -850,3 +850,57 @@ func TestPlateKey(t *testing.T) {
 		}
 	}
 }
+
+// Each reminder call comes due at its time: the day-before call from 24
+// hours before until it stops being the nearer call (12½ hours before),
+// the one-hour call from an hour before. A booking 90 minutes away has no
+// "24 h" call due, and none at all until its hour comes.
+func TestRemindersComeDueAtTheirTime(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, advisor, &BookAppointment{At: t0.Add(30 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养", AdvisorID: "user-1"})
+	at := t0.Add(30 * time.Hour)
+	kinds := func(now time.Time) string {
+		var out []string
+		for _, r := range f.state.RemindersDue(now) {
+			out = append(out, r.Kind)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, c := range []struct {
+		before time.Duration
+		want   string
+	}{
+		{25 * time.Hour, ""},
+		{24 * time.Hour, "24h"},
+		{13 * time.Hour, "24h"},
+		{12 * time.Hour, ""},
+		{90 * time.Minute, ""},
+		{time.Hour, "1h"},
+		{10 * time.Minute, "1h"},
+		{0, ""},
+	} {
+		if got := kinds(at.Add(-c.before)); got != c.want {
+			t.Errorf("%v before the booking the calls due are %q, want %q", c.before, got, c.want)
+		}
+	}
+	f.must(t, advisor, &UpdateAppointment{ID: "ap-1", Prep: &Prep{Reminded24h: true}})
+	if got := kinds(at.Add(-20 * time.Hour)); got != "" {
+		t.Errorf("the day-before call made is still due: %q", got)
+	}
+}
+
+// A job and a booking record the device they were made from, as their
+// events do: the demo's simulator tells its own cars by it.
+func TestAJobAndABookingRecordTheirDevice(t *testing.T) {
+	f := newFixture(t)
+	at := advisor
+	at.DeviceID = "browser:1a2b3c4d"
+	f.must(t, at, &BookAppointment{At: t0.Add(3 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养", AdvisorID: "user-1"})
+	f.must(t, at, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{Requests: "保养", PromisedAt: t0.Add(4 * time.Hour)}})
+	if got := f.state.Appointments["ap-1"].BookedFrom; got != "browser:1a2b3c4d" {
+		t.Errorf("the booking was made from %q", got)
+	}
+	if got := f.state.Jobs["20261123-0001"].OpenedFrom; got != "browser:1a2b3c4d" {
+		t.Errorf("the job was opened from %q", got)
+	}
+}

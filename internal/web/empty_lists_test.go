@@ -76,6 +76,7 @@ var getRoutes = map[string]func(ts *testShop) []string{
 	"GET /api/v1/vehicles/:id/history":      eachVehicle(func(id string) string { return "/api/v1/vehicles/" + id + "/history" }),
 	"GET /api/v1/staff":                     fixedPaths("/api/v1/staff"),
 	"GET /api/v1/desk/appointments":         fixedPaths("/api/v1/desk/appointments"),
+	"GET /api/v1/notices":                   fixedPaths("/api/v1/notices"),
 	"GET /api/v1/desk/lookup":               fixedPaths("/api/v1/desk/lookup?q=京A12345", "/api/v1/desk/lookup?q=nobody"),
 	"GET /api/v1/findings":                  fixedPaths("/api/v1/findings"),
 	"GET /api/v1/kpis":                      fixedPaths("/api/v1/kpis"),

@@ -109,6 +109,7 @@ func (s *Server) routes() {
 	staff("GET", "/staff", s.listStaff)
 	staff("GET", "/desk/appointments", s.deskAppointments)
 	staff("GET", "/desk/lookup", s.deskLookup)
+	desk("GET", "/notices", s.notices)
 	staff("GET", "/findings", s.listOf(func(st *shop.State) any { return sortedValues(st.Findings) }))
 
 	reports("GET", "/kpis", s.kpis)

@@ -282,6 +282,8 @@ var whoMayGive = map[string]string{
 	"record_recommendation":   "MACLT.....",
 	"close_recommendation":    "MA........",
 	"record_service_reminder": "MA.......F",
+	// The desk's notices.
+	"acknowledge_notice": "MAC.....K.",
 }
 
 // Every role × every command: the API refuses exactly what whoMayGive

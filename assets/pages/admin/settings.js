@@ -51,6 +51,7 @@ startAdmin(async (main, ctx) => {
     ),
     el("div", { class: "grid3" },
       field(t("admin.settings.pin_min_digits"), input("pin_min_digits", s.pin_min_digits || "", { type: "number", min: 4, max: 8, placeholder: "4" })),
+      field(t("admin.settings.cover_set"), select("cover_set", [["three", t("admin.settings.cover_set_three")], ["five", t("admin.settings.cover_set_five")]], s.cover_set || "three")),
     ),
     // The labour rate is typed in yuan an hour and kept in fen.
     el("div", { class: "grid3", id: "labour-rate" },
@@ -123,6 +124,7 @@ startAdmin(async (main, ctx) => {
         lounge_message: e.lounge_message.value.trim(),
         labour_rate: Math.round(Number(e.labour_rate.value || 0) * 100),
         discount_limits: limits(),
+        cover_set: e.cover_set.value,
       };
       return command({ type: "set_settings", settings: next }, key);
     },

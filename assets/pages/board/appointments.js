@@ -22,7 +22,15 @@ function column(title) {
 function skeleton(main) {
   const today = column({ key: "appts.today" });
   const tomorrow = column({ key: "appts.tomorrow" });
-  main.replaceChildren(el("div", { class: "cols appts" }, today.panel, tomorrow.panel));
+  // The prep chips are one character each (料/位/顾): the legend under
+  // the columns says what each stands for.
+  const legend = el("div", { class: "legend prep-legend", id: "prep-legend" },
+    el("span", { text: t("appts.prep") }),
+    el("span", {}, tick(true, t("appts.prep_parts")), " ", t("appts.legend_parts")),
+    el("span", {}, tick(true, t("appts.prep_bay")), " ", t("appts.legend_bay")),
+    el("span", {}, tick(true, t("appts.prep_advisor")), " ", t("appts.legend_advisor")),
+    el("span", {}, tick(false, t("appts.prep_parts")), " ", t("appts.legend_not_yet")));
+  main.replaceChildren(el("div", { class: "appts-wrap" }, el("div", { class: "cols appts" }, today.panel, tomorrow.panel), legend));
   return { today, tomorrow };
 }
 

@@ -4,7 +4,7 @@
 // today's and tomorrow's bookings with their prep checklist, and arrival
 // (which opens reception), no-show or cancellation.
 
-import { start, api, command, el, t, form, notice, problemText, ApiError, clearErrors } from "/assets/staff/app.js";
+import { start, api, command, el, t, lang, form, notice, problemText, ApiError, clearErrors } from "/assets/staff/app.js";
 import { watchJobs, flagChips, dateTime, localValue, isoOf, advisors, registered } from "/assets/staff/advisor.js";
 
 const statusTone = { booked: "blue", arrived: "green", no_show: "red", cancelled: "" };
@@ -19,6 +19,13 @@ const limitKeys = {
   no_bays: { key: "desk.capacity.limit_no_bays" },
   no_technicians: { key: "desk.capacity.limit_no_technicians" },
 };
+// stagedParts reads the parts the advisor notes at booking ("机油滤清器、
+// 空气滤清器", "oil filter, air filter") as one part line each, one of
+// each, priced when the counter picks them.
+function stagedParts(text) {
+  return text.split(/[,，、;；\n]+/).map((s) => s.trim()).filter(Boolean).map((name) => ({ name, quantity: 1, unit_price: 0 }));
+}
+
 const prepItems = [
   { field: "parts_staged", key: "desk.appt.prep_parts" },
   { field: "bay_assigned", key: "desk.appt.prep_bay" },
@@ -77,6 +84,7 @@ start("desk", async (main, ctx) => {
           el("td", { class: "plate" }, a.plate, el("div", { class: "muted" }, a.model)),
           el("td", {}, a.customer, " ", flagChips(a.key_customer ? ["key_customer"] : []), el("div", {}, el("a", { href: `tel:${a.phone}` }, a.phone))),
           el("td", { class: "pre" }, a.requested,
+            a.parts?.length ? el("div", { class: "muted", "data-parts": a.id }, t("desk.appt.parts_line", { parts: a.parts.map((p) => p.name).join(lang() === "en" ? ", " : "、") })) : null,
             a.hours ? el("div", { class: "muted" }, t("desk.capacity.hours", { h: a.hours.toFixed(1) })) : null,
             a.over_capacity ? el("div", { class: "flag yellow", "data-over-capacity": a.id }, t("desk.appt.over_capacity", { reason: a.over_capacity })) : null),
           el("td", { class: "nowrap" }, a.advisor || "—"),
@@ -246,10 +254,18 @@ start("desk", async (main, ctx) => {
         customerId = made.customerId;
         vehicleId = made.vehicleId;
       }
-      let requested = f.requested.value.trim();
-      if (requested && f.stage_parts.value.trim()) requested += "\n" + t("desk.appt.parts_line", { parts: f.stage_parts.value.trim() });
-      return command({ type: "book_appointment", at: isoOf(f.at.value) || "0001-01-01T00:00:00Z", customer_id: customerId || "", vehicle_id: vehicleId || "", requested, advisor_id: f.advisor_id.value,
-        hours: Number(f.hours.value) || 0, over_capacity: fit && !fit.fits ? f.over_capacity.value.trim() : "" }, key);
+      // The work is the customer's words, as they said it; the parts the
+      // advisor notes are the booking's parts, one line each, which the
+      // counter prepares (the pick list), not words on the job card.
+      const parts = stagedParts(f.stage_parts.value);
+      try {
+        return await command({ type: "book_appointment", at: isoOf(f.at.value) || "0001-01-01T00:00:00Z", customer_id: customerId || "", vehicle_id: vehicleId || "", requested: f.requested.value.trim(), advisor_id: f.advisor_id.value, parts,
+          hours: Number(f.hours.value) || 0, over_capacity: fit && !fit.fits ? f.over_capacity.value.trim() : "" }, key);
+      } catch (e) {
+        // A refused part line ("parts[1].name") is said at the parts field.
+        for (const fe of e.fields || []) if (fe.field.startsWith("parts")) fe.field = "stage_parts";
+        throw e;
+      }
     }, async () => {
       notice(t("desk.appt.booked"), "ok");
       // The form is empty for the next booking.

@@ -45,6 +45,7 @@ const eventKeys = {
   revoke_customer_link: { key: "desk.event.revoke_customer_link" },
   agree_promise: { key: "desk.event.agree_promise" },
   reopen_comeback: { key: "desk.event.reopen_comeback" },
+  acknowledge_notice: { key: "desk.event.acknowledge_notice" },
 };
 
 start("desk", async (main, ctx) => {

@@ -16,6 +16,10 @@ import { watchJobs, flagChips, dateTime, localValue, isoOf, fen, yuan, advisors,
 import { picker } from "/assets/staff/picker.js";
 import { historyPanel, recommendationLines } from "/assets/kit/history.js";
 
+// The protective covers by the name the shop's settings give them
+// (三件套 or 五件套), as the job card prints them.
+const coverKeys = { three: { key: "desk.field.covers_on" }, five: { key: "desk.field.covers_on_five" } };
+
 start("desk", async (main, ctx) => {
   const { user, settings } = ctx;
   const currency = settings.currency;
@@ -134,7 +138,7 @@ start("desk", async (main, ctx) => {
             el("label", { class: "span2" }, el("span", {}, t("desk.field.damage")), el("input", { name: "damage", "data-field": "walk_around.damage", placeholder: t("desk.field.damage_hint") })),
             el("label", {}, el("span", {}, t("desk.field.valuables")), el("input", { name: "valuables", "data-field": "walk_around.valuables" })),
             el("label", {}, el("span", {}, t("desk.field.walk_notes")), el("input", { name: "walk_notes", "data-field": "walk_around.notes" })),
-            el("label", { class: "check span-all" }, el("input", { type: "checkbox", name: "covers_on", checked: true }), el("span", {}, t("desk.field.covers_on"))))),
+            el("label", { class: "check span-all" }, el("input", { type: "checkbox", name: "covers_on", checked: true }), el("span", {}, t((coverKeys[ctx.settings.cover_set] || coverKeys.three).key))))),
         el("fieldset", { class: "tight" }, el("legend", {}, el("span", { class: "step" }, "2"), t("desk.reception.requests")),
           el("label", {}, el("span", {}, t("desk.field.requests")), el("textarea", { name: "requests", rows: 4 }, ap?.requested || "")))),
       el("fieldset", { class: "tight" }, el("legend", {}, el("span", { class: "step" }, "3"), t("desk.reception.estimate")),

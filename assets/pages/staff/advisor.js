@@ -1,12 +1,12 @@
 // What the advisor's pages share (beside the shell, not a page):
 // the desk's own stylesheet, stage and flag chips, times and money in
 // form fields, the print buttons of a job's documents, and the live
-// watch on the advisor's jobs that raises a notice when something needs
-// them (a finding to approve, an ETA past the promise, a failed QC, a car
-// ready).
+// watch on the advisor's jobs with the list of notices that stay until
+// acknowledged (a finding to approve, an ETA past the promise, a failed
+// QC, a car ready).
 
 import { Feed } from "/assets/feed.js";
-import { api, el, t, notice, problemText, when } from "/assets/staff/app.js";
+import { api, command, el, t, notice, problemText, when } from "/assets/staff/app.js";
 import { wallTime, fromWallTime } from "/assets/kit/format.js";
 
 // The desk's few extra styles live beside its pages.
@@ -157,32 +157,103 @@ export function printPanel(jobId, kinds, stage) {
   return el("div", { class: "print-panel" }, rows);
 }
 
-// watchJobs follows the advisor feed and raises a notice when one of the
-// user's jobs (every job, for someone who is not an advisor) needs them.
-// onModel, when given, receives every model too.
+// watchJobs follows the advisor feed and keeps the person's notices
+// (GET /api/v1/notices: a finding to price or approve, a failed QC, a car
+// ready, a promise at risk or passed) in a list with a count under the
+// header, each until they acknowledge it. The server decides who is told
+// what and keeps the acknowledgements, so the list is the same on every
+// PC the person signs in at. onModel, when given, receives every model.
 export function watchJobs(user, onModel, onStatus) {
-  let last = null;
-  const mine = (j) => !user.roles.includes("advisor") || user.roles.includes("manager") || j.advisor_id === user.id;
+  const notices = noticeList();
   const feed = new Feed("advisor", {
     onModel(model) {
-      const jobs = model.lists.jobs || [];
-      if (last) {
-        for (const j of jobs) {
-          const was = last.get(j.id);
-          if (!was || !mine(j)) continue;
-          if (j.findings_awaiting > was.findings_awaiting) notice(t("desk.notice.finding", { plate: j.plate }), "warn");
-          if (j.findings_to_price > was.findings_to_price) notice(t("desk.notice.finding_to_price", { plate: j.plate }), "warn");
-          if (j.flags.includes("at_risk") && !was.flags.includes("at_risk") && !j.flags.includes("late")) notice(t("desk.notice.at_risk", { plate: j.plate }), "warn");
-          if (was.stage === "quality_check" && (j.stage === "dispatched" || j.stage === "waiting_dispatch")) notice(t("desk.notice.qc_failed", { plate: j.plate }), "alert");
-          if (j.stage === "ready" && was.stage !== "ready") notice(t("desk.notice.ready", { plate: j.plate }), "ok");
-        }
-      }
-      last = new Map(jobs.map((j) => [j.id, j]));
+      notices.refresh();
       onModel?.(model);
     },
     onStatus,
   });
   feed.start();
+  notices.refresh();
+  // A promise passes with no change on the feed: look again each minute.
+  setInterval(notices.refresh, 60e3);
   return feed;
+}
+
+const noticeKeys = {
+  finding_to_price: { key: "desk.notice.finding_to_price" },
+  finding: { key: "desk.notice.finding" },
+  qc_failed: { key: "desk.notice.qc_failed" },
+  ready: { key: "desk.notice.ready" },
+  at_risk: { key: "desk.notice.at_risk" },
+  late: { key: "desk.notice.late" },
+};
+const noticeTone = { finding_to_price: "warn", finding: "warn", qc_failed: "alert", ready: "ok", at_risk: "warn", late: "alert" };
+
+// noticeList draws the notices into #notices as one section with its
+// count; refresh asks the server again (one request at a time, once more
+// if asked meanwhile).
+function noticeList() {
+  let busy = false, again = false, off = false;
+  async function refresh() {
+    if (off) return;
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      draw(await api("GET", "/api/v1/notices"));
+    } catch (e) {
+      // Someone the desk's notices are not for (403) is not asked again.
+      if (e.status === 403) off = true;
+    } finally {
+      busy = false;
+      if (again) {
+        again = false;
+        refresh();
+      }
+    }
+  }
+  async function acknowledge(ev, list) {
+    ev.target.disabled = true;
+    try {
+      for (const n of list) {
+        try {
+          await command({ type: "acknowledge_notice", job_id: n.job_id, key: n.key });
+        } catch (e) {
+          if (e.code !== "conflict") throw e; // seen already, on another PC
+        }
+      }
+    } catch (e) {
+      notice(problemText(e), "alert");
+    }
+    await refresh();
+  }
+  function draw(answer) {
+    const box = document.getElementById("notices");
+    if (!box) return;
+    let section = document.getElementById("alerts");
+    if (!answer.count) {
+      section?.remove();
+      document.body.dataset.notices = "0";
+      return;
+    }
+    const rows = answer.notices.map((n) =>
+      el("p", { class: `notice ${noticeTone[n.kind] || ""}`, "data-notice": `${n.job_id} ${n.key}`, "data-kind": n.kind },
+        el("span", {}, t((noticeKeys[n.kind] || noticeKeys.ready).key, { plate: n.plate }), n.reason ? t("desk.notices.reason", { reason: n.reason }) : "",
+          " ", el("span", { class: "muted" }, when(n.at))),
+        el("a", { href: `/desk/jobs?job=${encodeURIComponent(n.job_id)}` }, t("desk.notices.open")),
+        el("button", { type: "button", class: "small", "data-ack": n.key, onclick: (ev) => acknowledge(ev, [n]) }, t("desk.notices.ack"))));
+    const fresh = el("section", { class: "alerts", id: "alerts", "aria-label": t("desk.notices.title") },
+      el("div", { class: "alerts-head" },
+        el("strong", {}, t("desk.notices.title"), " ", el("span", { class: "count", id: "notice-count" }, String(answer.count))),
+        el("span", { class: "grow" }),
+        answer.count > 1 ? el("button", { type: "button", class: "small quiet", id: "ack-all", onclick: (ev) => acknowledge(ev, answer.notices) }, t("desk.notices.ack_all")) : null),
+      el("div", { class: "alerts-list" }, rows));
+    if (section) section.replaceWith(fresh);
+    else box.append(fresh);
+    document.body.dataset.notices = String(answer.count);
+  }
+  return { refresh };
 }
 
