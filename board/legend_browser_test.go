@@ -19,7 +19,7 @@ func TestTheAppointmentBoardExplainsItsChips(t *testing.T) {
 	ctx := browser(t, 1920, 1080)
 	for _, c := range []struct{ lang, want string }{
 		{"zh-CN", "准备 料 配件已备 位 工位已排 顾 顾问已定 料 红色：未完成"},
-		{"en", "Prep Parts parts staged Bay bay assigned Adv. advisor assigned Parts red: not yet"},
+		{"en", "Prep Parts parts staged Bay bay assigned Advisor advisor assigned Parts red: not yet"},
 	} {
 		livetest.Open(t, ctx, ls.URL("/board/appointments?lang="+c.lang))
 		waitFor(t, ctx, "the appointment board", drawn[board.ViewAppointments], 10*time.Second)
