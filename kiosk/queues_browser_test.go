@@ -3,6 +3,7 @@ package kiosk_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -155,6 +156,15 @@ func TestTheWasherWorksTheWashQueueOnAPhone(t *testing.T) {
 	if got := q.srv.Engine.State().Jobs[later]; got.Stage != shop.StageWashing || got.Washing() {
 		t.Errorf("the other car: %s, washing %v; want still waiting", got.Stage, got.Washing())
 	}
+
+	// At a general bay's code the washer is sent to the wash bay's (in
+	// English: the page keeps the language chosen above).
+	livetest.Open(t, phone, q.srv.URL(q.bay))
+	livetest.WaitFor(t, phone, "the way to the wash queue", `!!document.getElementById("wash-elsewhere")`, 10*time.Second)
+	if said := livetest.Eval[string](t, phone, `document.getElementById("wash-elsewhere").textContent`); !strings.HasPrefix(said, "The wash queue is at the wash bay") || !strings.Contains(said, "洗车12") || strings.Contains(said, "{") {
+		t.Errorf("at a general bay the washer reads %q", said)
+	}
+	checkPage(t, phone)
 }
 
 // The QC inspector, signed in at a bay's code, sees the cars waiting for

@@ -95,3 +95,15 @@ func byPromise(jobs []*Job) {
 // final step, which names no job): whose phone shows the inspection
 // queue.
 func (s *State) Inspects(a Actor) bool { return s.MayQC(a, &Job{}, QCFinal) == nil }
+
+// WashBays are the shop's active wash bays, in the bays' order: the codes
+// at which the washer finds the wash's queue.
+func (s *State) WashBays() []*Bay {
+	var out []*Bay
+	for _, b := range s.sortedBays() {
+		if b.Kind == BayWash {
+			out = append(out, b)
+		}
+	}
+	return out
+}

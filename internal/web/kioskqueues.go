@@ -21,7 +21,8 @@ type kioskWashRef struct {
 // person works from there: at a wash bay, the washer's cars whose wash is
 // due ("wash"); at any bay, the QC inspector's cars waiting for the final
 // inspection ("inspections"). Each is by promised time; a key is absent
-// when the person does not work that queue.
+// when the person does not work that queue. A washer at another bay gets
+// "wash_bays" instead: the names of the bays whose codes open the queue.
 func (s *Server) kioskQueues(out map[string]any, st *shop.State, bay *shop.Bay, u *shop.User, reader shop.Actor, now time.Time) {
 	if bay.Kind == shop.BayWash && kiosk.Washes(u) {
 		wash := []kioskWashRef{}
@@ -34,6 +35,14 @@ func (s *Server) kioskQueues(out map[string]any, st *shop.State, bay *shop.Bay, 
 			wash = append(wash, r)
 		}
 		out["wash"] = wash
+	} else if kiosk.Washes(u) {
+		// A washer who scanned another bay's code is told where the
+		// wash's queue is, not that they are no technician.
+		names := []string{}
+		for _, b := range st.WashBays() {
+			names = append(names, b.Name)
+		}
+		out["wash_bays"] = names
 	}
 	if kiosk.Inspects(st, u) {
 		inspections := []kioskJobRef{}

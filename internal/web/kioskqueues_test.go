@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"bayboard/internal/shop"
@@ -85,6 +86,15 @@ func TestTheBayKioskCarriesTheWashAndInspectionQueues(t *testing.T) {
 		}
 		if wash, _ := read("bay-1", role); wash != nil {
 			t.Errorf("%s at a general bay: the wash queue %+v", role, *wash)
+		}
+		// At another bay, whoever washes is told which bay's code has
+		// the queue; no one else is.
+		var elsewhere struct {
+			WashBays *[]string `json:"wash_bays"`
+		}
+		ts.call(t, nil, "GET", bays["bay-1"], ts.tokens[role], nil).json(t, &elsewhere)
+		if (elsewhere.WashBays != nil) != washes[role] || (washes[role] && fmt.Sprint(*elsewhere.WashBays) != "[洗车]") {
+			t.Errorf("%s at a general bay: wash_bays %v, want [洗车] only to those who wash", role, elsewhere.WashBays)
 		}
 	}
 	do(&shop.StartWash{JobRef: shop.JobRef{JobID: testJob}})

@@ -2,7 +2,7 @@
 // its code and PIN), then the car on this bay and the technician's own
 // queue; tapping a job (or scanning its code) opens it.
 
-import { boot, api, me, signIn, t, el, jobCard, failed, tokenOf, every } from "./kiosk.js";
+import { boot, api, me, signIn, t, el, lang, jobCard, failed, tokenOf, every } from "./kiosk.js";
 import { washSections, inspectionSection } from "./queue.js";
 
 const token = tokenOf();
@@ -40,6 +40,11 @@ function draw(d) {
     parts.push(el("section", { class: "queue" },
       el("h2", { text: t("kiosk.bay.queue", { n: queue.length }) }),
       queue.length ? queue : el("p", { class: "card empty", text: t("kiosk.bay.queue_empty") })));
+  } else if (d.wash_bays) {
+    // A washer at another bay's code: the wash's queue is at the wash bay's.
+    parts.push(el("p", { class: "hint", id: "wash-elsewhere", text: d.wash_bays.length
+      ? t("kiosk.bay.wash_elsewhere", { bays: d.wash_bays.join(lang() === "en" ? ", " : "、") })
+      : t("kiosk.bay.no_wash_bay") }));
   } else if (!d.inspections) {
     parts.push(el("p", { class: "hint", text: t("kiosk.bay.not_technician") }));
   }
