@@ -16,13 +16,13 @@ import (
 // inspection cleared away, and new cars brought there through the API:
 // what a washer's and an inspector's phone list is then known.
 type queueShop struct {
-	srv          *livetest.Server
-	washBay      string // its code's path
-	bay          string // a general bay's code's path
-	freeBay      string
-	tech         *shop.Technician
-	vehicles     []*shop.Vehicle
-	opened, seen int
+	srv      *livetest.Server
+	washBay  string // its code's path
+	bay      string // a general bay's code's path
+	freeBay  string
+	tech     *shop.Technician
+	vehicles []*shop.Vehicle
+	opened   int
 }
 
 func newQueueShop(t *testing.T) *queueShop {
