@@ -340,6 +340,10 @@ func TestAJobCrossesTheShopFloorOnAPhone(t *testing.T) {
 	if !livetest.Eval[bool](t, phone, `document.querySelector("#panel button[type=submit]").disabled`) {
 		t.Error("the self-check can be sent with nothing ticked")
 	}
+	// The covers by the shop's name (the demo's never chose: three pieces).
+	if clean := livetest.Eval[string](t, phone, `[...document.querySelectorAll("#panel .check")].map((c) => c.textContent).find((s) => s.includes("车内清洁")) || ""`); clean != "已取下三件套，车内清洁" {
+		t.Errorf("the self-check's covers item reads %q", clean)
+	}
 	livetest.Eval[bool](t, phone, `(document.querySelectorAll("#panel .check input").forEach((c) => c.click()), true)`)
 	livetest.Screenshot(t, phone, "kiosk-self-check")
 	click(t, phone, "finish", "#panel button[type=submit]")

@@ -79,6 +79,9 @@ type kioskJobView struct {
 	DrawLines []shop.DrawLine `json:"draw_lines"`
 	// ReworkBy names who failed the check that sent the job back.
 	ReworkBy string `json:"rework_by,omitempty"`
+	// CoverSet is the shop's protective covers (three or five pieces):
+	// the self-check names them as reception and the job card do.
+	CoverSet shop.CoverSet `json:"cover_set"`
 }
 
 type kioskCheck struct {
@@ -124,7 +127,7 @@ func (s *Server) kioskJob(c *fiber.Ctx) error {
 	actor := whoOf(c).actor
 	v := kioskJobView{jobDetail: s.detail(st, j, actor), Actions: kiosk.Actions(st, u, j), Checks: checksOf(st, j),
 		MayRecommend: st.May(actor, &shop.RecordRecommendation{VehicleID: j.VehicleID, JobID: j.ID}) == nil,
-		DrawLines:    st.DrawLines(j)}
+		DrawLines:    st.DrawLines(j), CoverSet: st.Settings.Covers()}
 	if v.DrawLines == nil {
 		v.DrawLines = []shop.DrawLine{}
 	}

@@ -485,7 +485,8 @@ function checkText(id) {
     case "tools":
       return t("kiosk.check.tools");
     case "clean":
-      return t("kiosk.check.clean");
+      // The covers by the shop's name for them, as reception says.
+      return data?.cover_set === "five" ? t("kiosk.check.clean_five") : t("kiosk.check.clean");
     default:
       return t("kiosk.check.test");
   }
