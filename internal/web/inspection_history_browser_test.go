@@ -31,6 +31,16 @@ func TestTheJobHistorySaysWhatEachInspectionFound(t *testing.T) {
 	qc := signInAs(t, ls, "qc")
 	ls.Command(map[string]any{"type": "qc", "job_id": job.ID, "step": "team", "pass": true})
 	qc.command(map[string]any{"type": "qc", "job_id": job.ID, "step": "final", "pass": false, "reason": reason})
+
+	// Sent back: the job's view says it is a rework, and why.
+	ctx := livetest.Browser(t, 1280, 900)
+	signIn(t, ctx, ls, "manager", "/desk/jobs")
+	livetest.Open(t, ctx, ls.URL("/desk/jobs?lang=zh-CN&job="+job.ID))
+	livetest.WaitFor(t, ctx, "the rework banner", `!!document.getElementById("rework")`, 15*time.Second)
+	if said := livetest.Eval[string](t, ctx, `document.getElementById("rework").textContent`); !strings.HasPrefix(said, "返修 终检 不合格 · 马超") || !strings.Contains(said, reason) {
+		t.Errorf("the rework banner reads %q", said)
+	}
+	livetest.Screenshot(t, ctx, "desk-rework")
 	// The rework: dispatched again (or back on its bay), done, checked.
 	tech := job.TechIDs[0]
 	if st := ls.Engine.State().Jobs[job.ID]; st.Stage == shop.StageWaitingDispatch {
@@ -53,11 +63,12 @@ func TestTheJobHistorySaysWhatEachInspectionFound(t *testing.T) {
 	ls.Command(map[string]any{"type": "qc", "job_id": job.ID, "step": "team", "pass": true})
 	qc.command(map[string]any{"type": "qc", "job_id": job.ID, "step": "final", "pass": true})
 
-	ctx := livetest.Browser(t, 1280, 900)
-	signIn(t, ctx, ls, "manager", "/desk/jobs")
 	for _, lang := range []string{"zh-CN", "en"} {
 		livetest.Open(t, ctx, ls.URL("/desk/jobs?lang="+lang+"&job="+job.ID))
 		livetest.WaitFor(t, ctx, "the job's four checks", `document.querySelectorAll(".history li.qc-event").length === 4`, 15*time.Second)
+		if livetest.Eval[bool](t, ctx, `!!document.getElementById("rework")`) {
+			t.Errorf("(%s) the job passed its checks again and still says it is a rework", lang)
+		}
 		// Newest first: final pass, team pass, final fail, team pass.
 		lines := livetest.Eval[[]string](t, ctx, `[...document.querySelectorAll(".history li.qc-event")].map((li) => li.dataset.qc + " " + li.textContent)`)
 		final, failed, passed := "终检", "不合格", "合格"

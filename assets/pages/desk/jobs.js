@@ -165,6 +165,7 @@ function jobDetail(d, events, who, currency, reload) {
   out.push(el("div", { class: "toolbar", "data-job": j.id },
     el("h2", { class: "plate" }, d.plate), el("span", { class: "muted" }, d.model), stageChip(j.stage),
     flagChips(d.key_customer ? ["key_customer"] : [])));
+  if (d.rework) out.push(reworkBanner(d.rework, who));
   out.push(el("dl", { class: "facts" },
     el("dt", {}, t("desk.col.job")), el("dd", {}, j.id),
     el("dt", {}, t("desk.col.customer")), el("dd", {}, d.customer, " ", el("a", { href: `tel:${d.phone}` }, d.phone)),
@@ -287,4 +288,17 @@ function inspectionLine(ev, actor) {
   return el("li", { class: `qc-event ${d.pass ? "qc-pass" : "qc-fail"}`, "data-qc": d.pass ? "pass" : "fail" },
     el("span", { class: "muted" }, dateTime(ev.at)), " ", step, " ", el("strong", { class: "qc-verdict" }, verdict), " · ", actor,
     !d.pass && d.reason ? el("div", { class: "qc-reason" }, t("desk.event.qc_reason", { reason: d.reason })) : null);
+}
+
+// reworkBanner says why the job is worked again, as the technician's page
+// does: the check it failed, who failed it and why, or the first job of
+// the repair the car came back for.
+function reworkBanner(r, who) {
+  const failed = r.failed;
+  return el("div", { class: "rework-banner", id: "rework" },
+    el("strong", {}, t("desk.jobs.rework")), " ",
+    failed
+      ? [failed.step === "final" ? t("desk.event.qc_final") : t("desk.event.qc_team"), " ", t("desk.event.qc_failed"), " · ", who.get(failed.by)?.name || failed.by,
+        el("div", { class: "qc-reason" }, t("desk.event.qc_reason", { reason: failed.reason }))]
+      : t("desk.jobs.comeback_of", { job: r.comeback_of }));
 }
