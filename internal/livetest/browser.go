@@ -399,6 +399,6 @@ func WatchPolicy(t testing.TB, ctx context.Context) {
 	// The tab goes to another test when this one ends: the watch goes
 	// first (this runs before Browser's own cleanup).
 	t.Cleanup(func() {
-		chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument, page.RemoveScriptToEvaluateOnNewDocumentParams{Identifier: added.Identifier})
+		chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument, page.RemoveScriptToEvaluateOnNewDocumentParams(added))
 	})
 }
