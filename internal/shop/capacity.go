@@ -274,17 +274,7 @@ func workLeft(j *Job, now time.Time) float64 {
 	if sold == 0 {
 		sold = DefaultBookingHours
 	}
-	var clocked time.Duration
-	for _, s := range j.Clock {
-		end := now
-		if s.End != nil {
-			end = *s.End
-		}
-		if end.After(s.Start) {
-			clocked += end.Sub(s.Start)
-		}
-	}
-	return math.Max(0, sold-clocked.Hours())
+	return math.Max(0, sold-j.ClockedHours(now))
 }
 
 // bookingSlots cuts a day's working time into booking slots of two hours

@@ -40,9 +40,7 @@ func checkLines(p *problems, labour []Labour, parts []PartLine) {
 		f := fmt.Sprintf("parts[%d]", i)
 		checkText(p, f+".name", l.Name, maxName, true)
 		checkText(p, f+".number", l.Number, 40, false)
-		if l.Quantity <= 0 || l.Quantity > MaxQuantity {
-			p.add(f+".quantity", "must be more than 0 and at most %d", MaxQuantity)
-		}
+		checkQuantity(p, f+".quantity", l.Quantity)
 		checkMoney(p, f+".unit_price", l.UnitPrice, MaxLinePrice)
 		checkPayer(p, f+".payer", l.Payer)
 		if l.Quantity > 0 && l.Quantity <= MaxQuantity && l.UnitPrice > 0 && l.UnitPrice <= MaxLinePrice && l.Total() > MaxLinePrice {
@@ -66,6 +64,14 @@ func checkJobBounds(p *problems, labour []Labour, parts []PartLine) {
 
 // checkPayer refuses a line's payer that names none. The customer is
 // stored as empty (Payer.stored), but a client may name them.
+// checkQuantity holds a quantity of parts to more than 0 and at most
+// MaxQuantity.
+func checkQuantity(p *problems, field string, q float64) {
+	if q <= 0 || q > MaxQuantity {
+		p.add(field, "must be more than 0 and at most %d", MaxQuantity)
+	}
+}
+
 func checkPayer(p *problems, field string, payer Payer) {
 	if !payer.Valid() {
 		p.add(field, "must be customer, warranty, insurance or internal")

@@ -278,9 +278,7 @@ func (c *IssuePart) CommandType() string { return "issue_part" }
 func (c *IssuePart) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
 	checkText(&p, "number", c.Number, 40, true)
-	if c.Quantity <= 0 || c.Quantity > MaxQuantity {
-		p.add("quantity", "must be more than 0 and at most %d", MaxQuantity)
-	}
+	checkQuantity(&p, "quantity", c.Quantity)
 	checkText(&p, "price_reason", c.PriceReason, maxText, false)
 	if c.UnitPrice != nil {
 		checkMoney(&p, "unit_price", *c.UnitPrice, MaxLinePrice)
@@ -378,9 +376,7 @@ func (c *ReturnPart) CommandType() string { return "return_part" }
 func (c *ReturnPart) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
 	checkText(&p, "issue_id", c.IssueID, maxName, true)
-	if c.Quantity <= 0 || c.Quantity > MaxQuantity {
-		p.add("quantity", "must be more than 0 and at most %d", MaxQuantity)
-	}
+	checkQuantity(&p, "quantity", c.Quantity)
 	checkText(&p, "reason", c.Reason, maxText, false)
 	if err := p.err(); err != nil {
 		return result{}, err
@@ -418,13 +414,9 @@ func (c *AllowPart) CommandType() string { return "allow_part" }
 func (c *AllowPart) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
 	checkText(&p, "number", c.Number, 40, true)
-	if c.Quantity <= 0 || c.Quantity > MaxQuantity {
-		p.add("quantity", "must be more than 0 and at most %d", MaxQuantity)
-	}
+	checkQuantity(&p, "quantity", c.Quantity)
 	checkText(&p, "reason", c.Reason, maxText, true)
-	if !c.Payer.Valid() {
-		p.add("payer", "must be customer, warranty, insurance or internal")
-	}
+	checkPayer(&p, "payer", c.Payer)
 	var cp *CatalogPart
 	if c.Number != "" {
 		if cp = d.catalogParts.get(c.Number); cp == nil || !cp.Active {

@@ -20,9 +20,7 @@ func checkPartItems(p *problems, items []PartItem) {
 		f := fmt.Sprintf("parts[%d]", i)
 		checkText(p, f+".description", it.Description, maxName, true)
 		checkText(p, f+".number", it.Number, 40, false)
-		if it.Quantity <= 0 || it.Quantity > 10000 {
-			p.add(f+".quantity", "must be more than 0 and at most 10000")
-		}
+		checkQuantity(p, f+".quantity", it.Quantity)
 	}
 }
 
