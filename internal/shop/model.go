@@ -51,6 +51,13 @@ type Settings struct {
 	// pages and the job card: "three" (三件套, also when empty) or "five"
 	// (五件套). See covers.go.
 	CoverSet CoverSet `json:"cover_set,omitempty"`
+	// PhotoKeepDays is how long after a job is delivered or cancelled its
+	// photos' files are kept (the job keeps that they existed); 0 keeps
+	// them for good.
+	PhotoKeepDays int `json:"photo_keep_days,omitempty"`
+	// SettlementPhotos prints the findings' photos as thumbnails on the
+	// settlement.
+	SettlementPhotos bool `json:"settlement_photos,omitempty"`
 }
 
 // PrinterUse says which documents go to a printer by default.
@@ -294,23 +301,26 @@ type Job struct {
 	// Issued are the parts the counter handed to the job, Allowances the
 	// advisor's leave to issue parts beyond its scope (shop/issue.go).
 	// What the job bills is BilledParts: issued less returned.
-	Issued        []IssuedPart    `json:"issued,omitempty"`
-	Allowances    []PartAllowance `json:"allowances,omitempty"`
-	PromisedAt    time.Time       `json:"promised_at"`
-	Wash          bool            `json:"wash"`
-	KeepOldParts  bool            `json:"keep_old_parts"`
-	WalkAround    WalkAround      `json:"walk_around"`
-	TeamID        string          `json:"team_id,omitempty"`
-	TechIDs       []string        `json:"tech_ids"`
-	BayID         string          `json:"bay_id,omitempty"`
-	Priority      int             `json:"priority"` // higher goes first
-	QC            []QCResult      `json:"qc"`
-	Reworks       int             `json:"reworks"`
-	Clock         []ClockSession  `json:"clock"`
-	Stages        []StageChange   `json:"stages"`
-	FollowUpAt    *time.Time      `json:"follow_up_at,omitempty"` // customer's preferred time
-	NextServiceAt *time.Time      `json:"next_service_at,omitempty"`
-	NextServiceKM int             `json:"next_service_km,omitempty"`
+	Issued       []IssuedPart    `json:"issued,omitempty"`
+	Allowances   []PartAllowance `json:"allowances,omitempty"`
+	PromisedAt   time.Time       `json:"promised_at"`
+	Wash         bool            `json:"wash"`
+	KeepOldParts bool            `json:"keep_old_parts"`
+	WalkAround   WalkAround      `json:"walk_around"`
+	// Photos are the job's pictures: walk-around, findings, work done
+	// (photos.go), in the order they were taken.
+	Photos        []Photo        `json:"photos,omitempty"`
+	TeamID        string         `json:"team_id,omitempty"`
+	TechIDs       []string       `json:"tech_ids"`
+	BayID         string         `json:"bay_id,omitempty"`
+	Priority      int            `json:"priority"` // higher goes first
+	QC            []QCResult     `json:"qc"`
+	Reworks       int            `json:"reworks"`
+	Clock         []ClockSession `json:"clock"`
+	Stages        []StageChange  `json:"stages"`
+	FollowUpAt    *time.Time     `json:"follow_up_at,omitempty"` // customer's preferred time
+	NextServiceAt *time.Time     `json:"next_service_at,omitempty"`
+	NextServiceKM int            `json:"next_service_km,omitempty"`
 	// Estimated is what the customer signed for at reception; the
 	// settlement is compared with it (estimate accuracy).
 	Estimated Totals     `json:"estimated"`
