@@ -24,6 +24,10 @@ var pureDomain = []string{"internal/shop"}
 // HTTP to it.
 var ourImports = map[string][]string{
 	"internal/access": {"internal/shop"},
+	// The photos' files and the image processing know nothing of the
+	// shop: the web layer joins them to jobs.
+	"internal/photos":  {},
+	"internal/imaging": {},
 }
 
 // webImporters are the only packages whose code may import the HTTP
@@ -47,6 +51,7 @@ var libraryHomes = []struct {
 	{"github.com/jung-kurt/gofpdf", "printing"},
 	{"github.com/skip2/go-qrcode", "printing"},
 	{"golang.org/x/text", "internal/catalog"},
+	{"golang.org/x/image", "internal/imaging"},
 	{"github.com/go-json-experiment/json", "internal/wire"},
 	{"github.com/chromedp", "internal/livetest"},
 }
