@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	_ "image/png" // PNG, registered with image.Decode
 	"io"
@@ -141,13 +140,15 @@ func Process(r io.Reader, lim Limits) (Photo, error) {
 // longEdge, keeping its proportions and never enlarging it. A transparent
 // PNG's see-through parts come out white, as a page would show them.
 //
-// The filter is Catmull-Rom: x/image/draw widens its kernel with the
-// scale, so a 4000-pixel photo brought to 2048 or 320 averages every
-// source pixel and keeps a fine grille or a tyre's tread free of moiré.
+// The filter is x/image/draw's Catmull-Rom, widened with the scale (see
+// resample), so a 4000-pixel photo brought to 2048 or 320 averages every
+// source pixel and keeps a grille or a tyre's tread free of moiré.
 // ApproxBiLinear samples only the four nearest source pixels whatever the
-// scale, so at 320 it drops most of them and aliases. Catmull-Rom costs
-// more (docs/BENCHMARKS.md, "Photos", measures both on a 12-megapixel
-// photo) but the whole processing stays well under a second.
+// scale: it is 13 times quicker but, brought to a seventh, a grating of
+// 1-pixel bars comes out all black or all white where Catmull-Rom gives
+// the flat grey it should (docs/BENCHMARKS.md, "Photos", has the figures).
+// A phone's page resizes before sending, so most photos arrive at 2048
+// already and only the thumbnail is scaled here.
 func scale(src image.Image, longEdge int) *image.RGBA {
 	sb := src.Bounds()
 	w, h := sb.Dx(), sb.Dy()
@@ -155,18 +156,8 @@ func scale(src image.Image, longEdge int) *image.RGBA {
 		w = max(1, (w*longEdge+long/2)/long)
 		h = max(1, (h*longEdge+long/2)/long)
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	op := draw.Src
-	if o, ok := src.(interface{ Opaque() bool }); !ok || !o.Opaque() {
-		draw.Draw(dst, dst.Rect, image.NewUniform(color.White), image.Point{}, draw.Src)
-		op = draw.Over
-	}
-	filter.Scale(dst, dst.Rect, src, sb, op, nil)
-	return dst
+	return resample(draw.CatmullRom, src, w, h)
 }
-
-// filter is the scaler Process uses (see scale).
-var filter draw.Scaler = draw.CatmullRom
 
 // encoded is an image and its JPEG.
 type encoded struct {

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/image/draw"
+
 	"bayboard/internal/imaging/imagingtest"
 )
 
@@ -102,6 +104,9 @@ func noise(w, h int, seed uint64) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
 		img.Pix[i] = byte(r.UintN(256))
+		if i%4 == 3 {
+			img.Pix[i] = 255
+		}
 	}
 	return img
 }
@@ -338,4 +343,49 @@ func TestAMalformedEXIFIsIgnored(t *testing.T) {
 			t.Errorf("% x: orientation %d", b, got)
 		}
 	}
+}
+
+// resample gives what x/image/draw's Catmull-Rom gives, shrinking a lot
+// or a little, enlarging, to a single row or column, and for a
+// transparent source laid on white, within two grey levels.
+func TestResampleMatchesKernelScale(t *testing.T) {
+	scene := imagingtest.Stored(97, 61, 1)
+	grain := noise(97, 61, 7)
+	// A logo on a clear background, its edge half see-through.
+	clear := image.NewNRGBA(image.Rect(0, 0, 97, 61))
+	for y := 0; y < 61; y++ {
+		for x := 0; x < 97; x++ {
+			switch {
+			case x > 30 && x < 70 && y > 15 && y < 45:
+				clear.Set(x, y, color.NRGBA{uint8(3 * x), 40, uint8(4 * y), 255})
+			case x > 28 && x < 72 && y > 13 && y < 47:
+				clear.Set(x, y, color.NRGBA{200, 40, 40, 128})
+			}
+		}
+	}
+	for name, src := range map[string]image.Image{"scene": scene, "noise": grain, "transparent": clear} {
+		for _, size := range [][2]int{{26, 17}, {75, 47}, {97, 61}, {150, 100}, {40, 1}, {1, 30}} {
+			// x/image's scale of the source laid on white, as resample lays it.
+			onWhite := image.NewRGBA(src.Bounds())
+			draw.Draw(onWhite, onWhite.Rect, image.NewUniform(color.White), image.Point{}, draw.Src)
+			draw.Draw(onWhite, onWhite.Rect, src, image.Point{}, draw.Over)
+			want := image.NewRGBA(image.Rect(0, 0, size[0], size[1]))
+			draw.CatmullRom.Scale(want, want.Rect, onWhite, onWhite.Rect, draw.Src, nil)
+			got := resample(draw.CatmullRom, src, size[0], size[1])
+			worst := 0
+			for i := range want.Pix {
+				worst = max(worst, absDiff(got.Pix[i], want.Pix[i]))
+			}
+			if worst > 2 {
+				t.Errorf("%s to %d×%d: off by up to %d levels", name, size[0], size[1], worst)
+			}
+		}
+	}
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
 }
