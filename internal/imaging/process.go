@@ -36,7 +36,8 @@ type Limits struct {
 // sensors bin to 12 MP by default), and caps a decoded image at 200 MB
 // (8-bit RGBA; 400 MB for a 16-bit PNG). 2048 pixels on the long side show
 // a worn pad or a scratch sharply on a tablet or laptop, and at that size a
-// photo comes to 250–450 KB as a JPEG: within the 500 KiB a workshop's Wi-Fi
+// grainy 12-megapixel phone photo comes to 457 KB at quality 85
+// (docs/BENCHMARKS.md, "Photos"): within the 500 KiB a workshop's Wi-Fi
 // carries to the customer's phone in a second or two. 320 pixels is a
 // thumbnail on a job's list and on the printed settlement.
 var DefaultLimits = Limits{
@@ -51,11 +52,13 @@ var DefaultLimits = Limits{
 // upload route holds the rest waiting. Processing is CPU-bound (decode,
 // scale, encode) and a shop's box has two to four cores, so more at once
 // would not finish sooner, only hold more memory: each photo in flight
-// holds its body and its decoded pixels (about 70 MB for a 12-megapixel
-// phone JPEG, up to 20 MiB + 200 MB for one at the limits). Two at once
-// keeps the peak within a few hundred megabytes whatever arrives (the
-// figures are in docs/BENCHMARKS.md, "Photos") and leaves a core for the
-// boards.
+// holds its body and its decoded pixels (57 MB allocated for a 12-megapixel
+// phone JPEG; up to 20 MiB + 200 MB for an 8-bit image at the limits).
+// Measured with twenty 12-megapixel photos arriving at once, two at a time
+// peaked at 327 MB of heap against 1,172 MB for all twenty together, which
+// finished only 8 % sooner (docs/BENCHMARKS.md, "Photos"); one at a time
+// saved little memory more and left a second upload waiting behind a slow
+// one.
 const Parallel = 2
 
 // Photo is a processed photo: upright, without metadata, as JPEG, with its
