@@ -26,6 +26,7 @@ func FuzzProcess(f *testing.F) {
 	f.Add(phone[:len(phone)*2/3])
 	f.Add([]byte("brake pads worn to 2 mm, replace both\n"))
 	f.Add(pngHeader(60000, 60000))
+	f.Add(jpegClaiming(f, 60000, 60000))
 	f.Add(pngHeader(2000, 1000))
 	var small bytes.Buffer
 	if err := png.Encode(&small, imagingtest.Stored(20, 10, 1)); err != nil {
@@ -63,6 +64,35 @@ func FuzzProcess(f *testing.F) {
 			}
 			if leaks := imagingtest.Leaks(b); len(leaks) > 0 {
 				t.Fatalf("the %s carries %v", name, leaks)
+			}
+		}
+	})
+}
+
+// Whatever an APP1 segment holds, reading the orientation gives 1 to 8 and
+// never panics or reads outside the segment. Seeded with both byte
+// orders' blocks, with and without GPS, and their broken forms.
+func FuzzEXIF(f *testing.F) {
+	for _, gps := range []bool{false, true} {
+		big := imagingtest.EXIF(binary.BigEndian, 6, gps)
+		little := imagingtest.EXIF(binary.LittleEndian, 8, gps)
+		f.Add(big)
+		f.Add(little)
+		f.Add(big[:len(big)/2])
+		f.Add(little[:20])
+	}
+	f.Add([]byte("Exif\x00\x00"))
+	stored := imagingtest.StoredJPEG(8, 8, 1)
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		if len(payload) > 0xFFFF-2 {
+			return // more than a segment holds
+		}
+		jpegBytes := imagingtest.WithAPP1(stored, payload)
+		// The segment alone, so that the parser cannot lean on the image after it.
+		segmentOnly := jpegBytes[:2+4+len(payload)]
+		for _, b := range [][]byte{jpegBytes, segmentOnly} {
+			if got := exifOrientation(b); got < 1 || got > 8 {
+				t.Fatalf("orientation %d", got)
 			}
 		}
 	})

@@ -202,7 +202,7 @@ func pngHeader(w, h uint32) []byte {
 
 // jpegClaiming is a small JPEG whose frame header is rewritten to say it
 // is w×h.
-func jpegClaiming(t *testing.T, w, h uint16) []byte {
+func jpegClaiming(t testing.TB, w, h uint16) []byte {
 	b := imagingtest.StoredJPEG(16, 16, 1)
 	for i := 2; i+9 < len(b); {
 		if b[i+1] == 0xC0 { // baseline frame: length, precision, height, width
