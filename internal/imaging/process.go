@@ -185,7 +185,7 @@ func encodeWithin(img *image.RGBA, target, floorEdge int) (encoded, error) {
 			}
 		}
 		long := max(img.Rect.Dx(), img.Rect.Dy())
-		if long <= floorEdge {
+		if long <= max(floorEdge, 1) {
 			// As small as a thumbnail and still over: only a target far below
 			// any real one gets here; the smallest JPEG is the answer.
 			return encoded{img, out}, nil

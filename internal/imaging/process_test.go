@@ -141,6 +141,17 @@ func TestThePhotoFitsTheTargetBytes(t *testing.T) {
 			t.Errorf("target %d: %d×%d, made smaller %v, want %v", target, p.Width, p.Height, shrunk, want)
 		}
 	}
+
+	// A target no JPEG can meet ends at the smallest the thumbnail's edge
+	// allows (or a single pixel), not in an endless loop.
+	for _, edge := range []int{32, 0} {
+		lim := DefaultLimits
+		lim.TargetBytes, lim.ThumbEdge = 1, edge
+		p, err := Process(bytes.NewReader(in), lim)
+		if err != nil || max(p.Width, p.Height) > max(edge, 1) {
+			t.Errorf("an impossible target, thumbnail edge %d: %d×%d, %v", edge, p.Width, p.Height, err)
+		}
+	}
 }
 
 // PNG and WebP are taken as JPEG is; a transparent PNG's clear parts come
