@@ -304,3 +304,28 @@ func (c *RemovePhoto) permit(d *Draft, a Actor) error {
 	}
 	return nil
 }
+
+// CustomerSeesPhoto says whether the customer's link shows a photo of
+// their job: a shown walk-around or work photo, or one of a finding sent
+// to them (awaiting their decision, approved or declined). A finding the
+// advisor has not sent, or took back, does not exist for the customer,
+// nor do its photos.
+func (s *State) CustomerSeesPhoto(j *Job, p *Photo) bool {
+	if !p.Shown() {
+		return false
+	}
+	switch p.Kind {
+	case PhotoWalkAround, PhotoWork:
+		return true
+	case PhotoFinding:
+		f := s.Findings[p.FindingID]
+		if f == nil || f.JobID != j.ID {
+			return false
+		}
+		switch f.Status {
+		case FindingAwaiting, FindingApproved, FindingDeclined:
+			return true
+		}
+	}
+	return false
+}

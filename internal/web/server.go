@@ -19,6 +19,8 @@ import (
 	"bayboard/internal/access"
 	"bayboard/internal/catalog"
 	"bayboard/internal/engine"
+	"bayboard/internal/imaging"
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/internal/wire"
 	"bayboard/kiosk"
@@ -42,6 +44,9 @@ type History interface {
 	Job(id string) (*shop.Job, error)
 	JobsClosedSince(since time.Time) ([]*shop.Job, error)
 	VehicleJobs(vehicleID string) ([]*shop.Job, error)
+	// JobPhotos calls fn with the photos of every job on disk, live and
+	// closed: a refused upload keeps its file if another job uses it.
+	JobPhotos(fn func(jobID string, photos []shop.Photo) error) error
 }
 
 // Options configure the server.
@@ -121,6 +126,9 @@ type Deps struct {
 	// Pages is the embedded tree of assets/pages: the boards', staff's
 	// and kiosk pages and everything they load.
 	Pages fs.FS
+	// Photos is the photo directory beside the data file; without it the
+	// photo routes answer that photos are not set up.
+	Photos *photos.Store
 }
 
 // Server is the HTTP server.
@@ -132,9 +140,12 @@ type Server struct {
 	history  History
 	tokens   *kiosk.Tokens
 	printing *printing.Renderer
-	opts     Options
-	log      *slog.Logger
-	guard    *access.Guard
+	photos   *photos.Store
+	// photoWork bounds the photos processed at once (photos.go).
+	photoWork *photoWork
+	opts      Options
+	log       *slog.Logger
+	guard     *access.Guard
 	// hasher hashes the passwords and PINs people set.
 	hasher  access.Hasher
 	metrics *metrics
@@ -178,7 +189,7 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.CommandLimit == (CommandLimit{}) {
 		opts.CommandLimit = DefaultCommandLimit
 	}
-	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
+	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, photos: d.Photos, photoWork: newPhotoWork(imaging.Parallel), opts: opts, log: opts.Logger,
 		guard: access.NewGuard(opts.WallClock, opts.GuardPause, opts.Logger), hasher: access.NewHasher(opts.HashCost), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.limiter = newLimiter(opts.CommandLimit, opts.WallClock)
 	s.app = fiber.New(fiber.Config{
@@ -211,6 +222,11 @@ func New(d Deps, opts Options) (*Server, error) {
 		path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
 		if string(h.Method()) == fiber.MethodPost && string(path) == importPath {
 			return fasthttp.RequestConfig{MaxRequestBodySize: opts.ImportLimit}
+		}
+		// A photo may be as large as imaging takes (20 MiB): a phone's
+		// full-size JPEG when the page could not make it smaller.
+		if isPhotoUpload(h.Method(), path) {
+			return fasthttp.RequestConfig{MaxRequestBodySize: int(imaging.DefaultLimits.MaxBytes)}
 		}
 		return fasthttp.RequestConfig{}
 	}
