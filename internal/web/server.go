@@ -74,6 +74,10 @@ type Options struct {
 	// and were set aside (at this start or an earlier one): /healthz
 	// reports them while the rest of the shop serves.
 	SetAside []SetAsideRecord
+	// Photos is the start-up check of the photo directory against the
+	// photos the jobs refer to: /healthz reports it, as it does the
+	// set-aside records. Nil when no check was made.
+	Photos *PhotoCheck
 	// BehindTLSProxy says a reverse proxy in front terminates TLS: the
 	// browsers reach the shop over https, so cookies are Secure although
 	// this process serves plain HTTP.
@@ -101,6 +105,15 @@ type SetAsideRecord struct {
 	Kind   string `json:"kind"`
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+}
+
+// PhotoCheck is what the start-up check found in the photo directory:
+// files no job refers to (orphans: harmless, left by a crash between a
+// file's write and its record) and photos a job refers to whose file is
+// not there (missing: a damaged or partly restored directory).
+type PhotoCheck struct {
+	Orphans []string `json:"-"`
+	Missing []string `json:"missing"`
 }
 
 // DefaultBodyLimit is 1 MiB.
