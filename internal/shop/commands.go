@@ -98,6 +98,8 @@ var commandTypes = map[string]commandType{
 	// there; its rules of the moment are per kind of photo.
 	"attach_photo": {nil, photoRoles},
 	"remove_photo": {func() Command { return &RemovePhoto{} }, photoRoles},
+	// The photo retention's, the server's own (System): no role gives it.
+	"expire_photos": {nil, nil},
 	// The duty roster is the controller's (roster.go).
 	"set_roster": {func() Command { return &SetRoster{} }, []Role{RoleManager, RoleController}},
 	// The catalogue's imports, as the put commands of what they bring in.

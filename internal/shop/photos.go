@@ -329,3 +329,56 @@ func (s *State) CustomerSeesPhoto(j *Job, p *Photo) bool {
 	}
 	return false
 }
+
+// ExpirePhotos is the photo retention's (Settings.PhotoKeepDays): the
+// photos of a job delivered or cancelled more than that many days ago are
+// marked expired, and the server then removes their files. The job and
+// this command's event keep that each photo existed. Only the server
+// gives it (the System actor). A job closed long ago has left the live
+// state: Closed carries it as read from the data file, and it is written
+// back without coming into the live state again.
+type ExpirePhotos struct {
+	kind
+	JobID string `json:"job_id"`
+	// Closed is the job as read from the data file when it is not live.
+	Closed *Job `json:"-"`
+	// PhotoIDs are the photos expired, filled in by apply for the event.
+	PhotoIDs []string `json:"photo_ids"`
+}
+
+func (c *ExpirePhotos) CommandType() string { return "expire_photos" }
+
+func (c *ExpirePhotos) apply(d *Draft, a Actor, now time.Time) (result, error) {
+	if !a.System {
+		return result{}, forbidden("only the server's photo retention expires photos")
+	}
+	keep := d.Settings().PhotoKeepDays
+	if keep <= 0 {
+		return result{}, conflict("the shop keeps its photos for good")
+	}
+	var j *Job
+	if live := d.jobs.get(c.JobID); live != nil {
+		j = cloneJob(live)
+		set(d, &d.jobs, j.ID, j)
+	} else if c.Closed != nil && c.Closed.ID == c.JobID {
+		j = cloneJob(c.Closed)
+		set(d, &d.closedJobs, j.ID, j)
+	} else {
+		return result{}, notFound("job", c.JobID)
+	}
+	if j.Stage.Open() || now.Sub(j.ClosedAt()) < time.Duration(keep)*24*time.Hour {
+		return result{}, conflict("job %s is not closed for %d days yet", j.ID, keep)
+	}
+	c.PhotoIDs = nil
+	at := now
+	for i := range j.Photos {
+		if p := &j.Photos[i]; p.ExpiredAt == nil {
+			p.ExpiredAt = &at
+			c.PhotoIDs = append(c.PhotoIDs, p.ID)
+		}
+	}
+	if len(c.PhotoIDs) == 0 {
+		return result{}, conflict("job %s has no photo left to expire", j.ID)
+	}
+	return result{subject: j.ID, job: j.ID}, nil
+}

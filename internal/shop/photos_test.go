@@ -253,3 +253,65 @@ func TestPhotoKeepDaysAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// The retention expires the photos of a job closed longer ago than the
+// shop keeps them, live or read back from the data file, and only the
+// server does; a closed job read from disk is written, not made live.
+func TestPhotosExpireAfterTheKeep(t *testing.T) {
+	f := newFixture(t)
+	j := f.dispatchedJob(t, "tech-1")
+	f.must(t, tech, &AttachPhoto{JobID: j.ID, Photo: photo(1, PhotoWork)})
+	f.must(t, tech, &AttachPhoto{JobID: j.ID, Photo: photo(2, PhotoWork)})
+	f.must(t, tech, &RemovePhoto{JobID: j.ID, PhotoID: photoID(2), Reason: "blurred"})
+	f.must(t, advisor, &Cancel{JobID: j.ID, Reason: "customer left"})
+	if err := f.apply(system, &ExpirePhotos{JobID: j.ID}); CodeOf(err) != CodeConflict {
+		t.Errorf("expired while the shop keeps photos for good: %v", err)
+	}
+	s := DefaultSettings()
+	s.PhotoKeepDays = 30
+	f.must(t, system, &SetSettings{Settings: s})
+	at := func(days int) time.Time { return t0.Add(time.Duration(days) * 24 * time.Hour) }
+	d := NewDraft(f.state)
+	if _, err := d.Apply(system, &ExpirePhotos{JobID: j.ID}, at(29)); CodeOf(err) != CodeConflict {
+		t.Errorf("expired after 29 days of 30: %v", err)
+	}
+	manager := Actor{UserID: "user-m", Roles: []Role{RoleManager}}
+	if _, err := NewDraft(f.state).Apply(manager, &ExpirePhotos{JobID: j.ID}, at(31)); CodeOf(err) != CodeForbidden {
+		t.Errorf("the manager expired photos: %v", err)
+	}
+
+	// As the data file holds it, the job having left the live state.
+	closed := f.state.Jobs[j.ID]
+	gone := *f.state
+	gone.Jobs = map[string]*Job{}
+	d = NewDraft(&gone)
+	ev, err := d.Apply(system, &ExpirePhotos{JobID: j.ID, Closed: closed}, at(31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := d.Records()
+	if len(recs) != 1 || recs[0].Kind != KindJob {
+		t.Fatalf("records: %+v", recs)
+	}
+	written := recs[0].Value.(*Job)
+	for _, p := range written.Photos {
+		if p.ExpiredAt == nil || !p.ExpiredAt.Equal(at(31)) || p.Shown() {
+			t.Errorf("not expired: %+v", p)
+		}
+	}
+	if written.Photos[1].RemovedBy != "user-2" {
+		t.Errorf("the removal is lost: %+v", written.Photos[1])
+	}
+	if closed.Photos[0].ExpiredAt != nil {
+		t.Error("the job read from disk was changed in place")
+	}
+	if len(d.Publish().Jobs) != 0 {
+		t.Error("the closed job came back into the live state")
+	}
+	if !strings.Contains(string(ev.Data), photoID(1)) || !strings.Contains(string(ev.Data), photoID(2)) || ev.JobID != j.ID {
+		t.Errorf("event: %+v %s", ev, ev.Data)
+	}
+	if _, err := NewDraft(&gone).Apply(system, &ExpirePhotos{JobID: j.ID, Closed: written}, at(32)); CodeOf(err) != CodeConflict {
+		t.Errorf("expired twice: %v", err)
+	}
+}

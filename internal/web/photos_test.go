@@ -285,3 +285,20 @@ func TestTheCustomerSeesOnlyTheirPhotos(t *testing.T) {
 		t.Errorf("the full photo: %d", r.status)
 	}
 }
+
+// /healthz reports the start-up check of the photo directory: how many
+// orphans, and which photos are missing.
+func TestHealthzReportsThePhotoCheck(t *testing.T) {
+	missing := strings.Repeat("ab", 32)
+	ts := newTestShopOptions(t, Options{Photos: &PhotoCheck{Orphans: []string{strings.Repeat("cd", 32)}, Missing: []string{missing}}})
+	var h struct {
+		Photos struct {
+			Orphans int      `json:"orphans"`
+			Missing []string `json:"missing"`
+		} `json:"photos"`
+	}
+	ts.call(t, nil, "GET", "/healthz", "", nil).json(t, &h)
+	if h.Photos.Orphans != 1 || len(h.Photos.Missing) != 1 || h.Photos.Missing[0] != missing {
+		t.Errorf("healthz: %+v", h)
+	}
+}
