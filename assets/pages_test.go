@@ -120,7 +120,8 @@ func builtKeys() map[string][]string {
 		// (internal/web checks that every code has its message.)
 		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict",
 			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
-			"method_not_allowed", "http", "internal", "password_change_required", "idempotency_key_reused", "rate_limited"},
+			"method_not_allowed", "http", "internal", "password_change_required", "idempotency_key_reused", "rate_limited",
+			"not_an_image", "too_many_pixels"},
 		"staff.rule": ruleKeys(),
 		// Who pays for a line of the settlement.
 		"staff.payer": setupWords(shop.Payers),

@@ -20,6 +20,7 @@ import (
 	"bayboard/assets"
 	"bayboard/board"
 	"bayboard/internal/engine"
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 	"bayboard/internal/web"
@@ -59,9 +60,17 @@ type Server struct {
 	Web    *web.Server
 	// Tokens signs and checks the QR links.
 	Tokens *kiosk.Tokens
+	// Photos is the photo directory beside the data file; PhotoCheck what
+	// its start-up check found.
+	Photos     *photos.Store
+	PhotoCheck *web.PhotoCheck
 
+	store   *store.Store
+	log     *slog.Logger
 	stopHub context.CancelFunc
 	hubDone chan struct{}
+	// sweepDone closes when the photo retention's loop has stopped.
+	sweepDone chan struct{}
 }
 
 // Load reads the shop's live state from the store at now and sets the
@@ -106,8 +115,13 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	for _, a := range aside {
 		setAside = append(setAside, web.SetAsideRecord{Kind: a.Kind, ID: a.ID, Reason: a.Reason})
 	}
-	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
-		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, CommandLimit: commandLimit(opts.CommandRate),
+	ps, check, err := OpenPhotos(st, opts.Logger)
+	if err != nil {
+		eng.Close()
+		return nil, err
+	}
+	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages(), Photos: ps},
+		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, Photos: check, CommandLimit: commandLimit(opts.CommandRate),
 			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom,
 			HashCost: opts.HashCost, GuardPause: opts.GuardPause, PagePoll: opts.PagePoll})
 	if err != nil {
@@ -115,10 +129,18 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 		return nil, err
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, stopHub: stop, hubDone: make(chan struct{})}
+	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, Photos: ps, PhotoCheck: check, store: st, log: opts.Logger,
+		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{})}
 	go func() {
 		defer close(s.hubDone)
 		hub.Run(ctx)
+	}()
+	// The retention's first pass is made before the server serves, so a
+	// start after a long pause does not show photos already past their keep.
+	s.sweepPhotos(ctx)
+	go func() {
+		defer close(s.sweepDone)
+		s.keepPhotos(ctx)
 	}()
 	return s, nil
 }
@@ -140,6 +162,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) Close() {
 	s.stopHub()
 	<-s.hubDone
+	<-s.sweepDone
 	s.Engine.Close()
 }
 
@@ -149,4 +172,150 @@ func commandLimit(rate float64) web.CommandLimit {
 		return web.DefaultCommandLimit
 	}
 	return web.CommandLimitAt(rate)
+}
+
+// OpenPhotos opens the photo directory beside the data file (creating it)
+// and checks it against every photo a job refers to, the live jobs and the
+// closed ones on disk alike: files no job refers to (orphans, left by a
+// crash between a file's write and its record, or by an upload refused
+// at the last moment) and photos whose file is missing are logged, and
+// /healthz reports them. A photo expired by the retention has no file
+// and is not looked for; a removed one keeps its file.
+func OpenPhotos(st *store.Store, log *slog.Logger) (*photos.Store, *web.PhotoCheck, error) {
+	ps, err := photos.Open(photos.Dir(st.Path()))
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the photo directory: %w", err)
+	}
+	referenced := map[string]bool{}
+	err = st.JobPhotos(func(_ string, list []shop.Photo) error {
+		for _, p := range list {
+			if p.ExpiredAt == nil {
+				referenced[p.ID] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the jobs' photos: %w", err)
+	}
+	orphans, missing, err := ps.Check(referenced)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check the photo directory: %w", err)
+	}
+	for _, id := range missing {
+		log.Error("a job refers to a photo whose file is missing", "photo", id, "dir", ps.Dir())
+	}
+	if len(orphans) > 0 {
+		log.Warn("photo files no job refers to (left by an interrupted upload); they are kept", "count", len(orphans), "dir", ps.Dir())
+	}
+	return ps, &web.PhotoCheck{Orphans: orphans, Missing: missing}, nil
+}
+
+// SweepEvery is how often the photo retention looks for photos to expire.
+const SweepEvery = time.Hour
+
+// sweepBatch bounds the jobs whose photos expire in one transaction.
+const sweepBatch = 200
+
+// keepPhotos runs the photo retention every SweepEvery until ctx ends
+// (New made its first pass).
+func (s *Server) keepPhotos(ctx context.Context) {
+	tick := time.NewTicker(SweepEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			s.sweepPhotos(ctx)
+		}
+	}
+}
+
+func (s *Server) sweepPhotos(ctx context.Context) {
+	if n, err := s.SweepPhotos(ctx); err != nil {
+		s.log.Error("photo retention", "err", err)
+	} else if n > 0 {
+		s.log.Info("photo retention: expired and removed old photos", "photos", n)
+	}
+}
+
+// SweepPhotos is one pass of the photo retention (Settings.PhotoKeepDays,
+// 0 = keep for good): the jobs delivered or cancelled more than that many
+// days ago by the engine's clock, read from the data file (they have left
+// the live state after shop.KeepClosed), whose photos still have files,
+// get their photos marked expired through the engine — one transaction
+// for up to sweepBatch jobs, an expire_photos event for each, numbered in
+// the event log's order like every other — and only then are the files
+// removed, unless a photo not expired still refers to the same file. It
+// returns how many photos expired.
+func (s *Server) SweepPhotos(ctx context.Context) (int, error) {
+	keep := s.Engine.State().Settings.PhotoKeepDays
+	if keep <= 0 {
+		return 0, nil
+	}
+	now := s.Engine.Now()
+	jobs, err := s.store.JobsClosedBefore(now.Add(-time.Duration(keep) * 24 * time.Hour))
+	if err != nil {
+		return 0, err
+	}
+	var cmds []shop.Command
+	for _, j := range jobs {
+		for _, p := range j.Photos {
+			if p.ExpiredAt == nil {
+				cmds = append(cmds, &shop.ExpirePhotos{JobID: j.ID, Closed: j})
+				break
+			}
+		}
+	}
+	expired := 0
+	for len(cmds) > 0 {
+		n := min(len(cmds), sweepBatch)
+		batch := cmds[:n]
+		cmds = cmds[n:]
+		if _, err := s.Engine.DoAll(ctx, shop.Actor{System: true}, batch...); err != nil {
+			return expired, err
+		}
+		var ids []string
+		for _, c := range batch {
+			ids = append(ids, c.(*shop.ExpirePhotos).PhotoIDs...)
+		}
+		if err := s.removeExpired(ids); err != nil {
+			return expired, err
+		}
+		expired += len(ids)
+	}
+	return expired, nil
+}
+
+// removeExpired removes the files of expired photos that no photo still
+// refers to (the same picture on another job, not expired).
+func (s *Server) removeExpired(ids []string) error {
+	inUse := map[string]bool{}
+	err := s.store.JobPhotos(func(_ string, list []shop.Photo) error {
+		for _, p := range list {
+			if p.ExpiredAt == nil {
+				inUse[p.ID] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, j := range s.Engine.State().Jobs {
+		for _, p := range j.Photos {
+			if p.ExpiredAt == nil {
+				inUse[p.ID] = true
+			}
+		}
+	}
+	for _, id := range ids {
+		if !inUse[id] {
+			if err := s.Photos.Remove(id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

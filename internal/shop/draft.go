@@ -120,6 +120,10 @@ type Draft struct {
 	recommendations layer[Recommendation]
 	// roster is the duty roster's days (roster.go).
 	roster layer[RosterDay]
+	// closedJobs are jobs long closed, read from the data file, that a
+	// command changes (the photo retention's ExpirePhotos): written with
+	// the batch, never published into the live state, which they left.
+	closedJobs layer[Job]
 }
 
 // NewDraft starts a batch of changes over s.
@@ -277,6 +281,7 @@ func (d *Draft) Records() []Record {
 	rs = appendRecords(rs, KindVehicle, &d.vehicles, func(v *Vehicle) string { return v.ID })
 	rs = appendRecords(rs, KindAppointment, &d.appointments, func(v *Appointment) string { return v.ID })
 	rs = appendRecords(rs, KindJob, &d.jobs, func(v *Job) string { return v.ID })
+	rs = appendRecords(rs, KindJob, &d.closedJobs, func(v *Job) string { return v.ID })
 	rs = appendRecords(rs, KindPartsRequest, &d.parts, func(v *PartsRequest) string { return v.ID })
 	rs = appendRecords(rs, KindFinding, &d.findings, func(v *Finding) string { return v.ID })
 	rs = appendRecords(rs, KindOperation, &d.operations, func(v *Operation) string { return v.Code })

@@ -44,70 +44,72 @@ func aFirstDay(*testShop) []shop.Command { return nil }
 // to ask (parameters filled in from the shop), or none with why not. A
 // GET route missing here fails the test, so a new one is walked too.
 var getRoutes = map[string]func(ts *testShop) []string{
-	"GET /healthz":                          nil, // text
-	"GET /metrics":                          nil, // text exposition
-	"GET /api/v1/devices/pair/:id":          nil, // walked by TestNoListIsNull's screen
-	"GET /api/v1/customer/:token":           eachJob(func(ts *testShop, j *shop.Job) string { return "/api/v1/customer/" + lastPart(ts.urls().Customer(j)) }),
-	"GET /api/v1/me":                        fixedPaths("/api/v1/me"),
-	"GET /api/v1/kiosk/bay/:token":          eachBay(func(ts *testShop, id string) string { return "/api/v1/kiosk/bay/" + lastPart(ts.urls().Bay(id)) }),
-	"GET /api/v1/kiosk/job/:token":          eachJob(func(ts *testShop, j *shop.Job) string { return "/api/v1/kiosk/job/" + lastPart(ts.urls().Job(j.ID)) }),
-	"GET /api/v1/workshop":                  fixedPaths("/api/v1/workshop"),
-	"GET /api/v1/jobs":                      fixedPaths("/api/v1/jobs", "/api/v1/jobs?stage=waiting_dispatch", "/api/v1/jobs?closed=true"),
-	"GET /api/v1/jobs/:id":                  eachJob(func(_ *testShop, j *shop.Job) string { return "/api/v1/jobs/" + j.ID }),
-	"GET /api/v1/jobs/:id/history":          eachJob(func(_ *testShop, j *shop.Job) string { return "/api/v1/jobs/" + j.ID + "/history" }),
-	"GET /api/v1/settings":                  fixedPaths("/api/v1/settings"),
-	"GET /api/v1/setup":                     fixedPaths("/api/v1/setup"),
-	"GET /api/v1/settings/phone-check.png":  nil, // PNG
-	"GET /api/v1/bays":                      fixedPaths("/api/v1/bays"),
-	"GET /api/v1/teams":                     fixedPaths("/api/v1/teams"),
-	"GET /api/v1/technicians":               fixedPaths("/api/v1/technicians"),
-	"GET /api/v1/customers":                 fixedPaths("/api/v1/customers", "/api/v1/customers?q=张"),
-	"GET /api/v1/vehicles":                  fixedPaths("/api/v1/vehicles", "/api/v1/vehicles?q=京A"),
-	"GET /api/v1/appointments":              fixedPaths("/api/v1/appointments"),
-	"GET /api/v1/parts-requests":            fixedPaths("/api/v1/parts-requests"),
-	"GET /api/v1/operations":                fixedPaths("/api/v1/operations"),
-	"GET /api/v1/catalog-parts":             fixedPaths("/api/v1/catalog-parts"),
-	"GET /api/v1/promise":                   fixedPaths("/api/v1/promise?hours=1.5", "/api/v1/promise?hours=2&wash=true"),
-	"GET /api/v1/reminders":                 fixedPaths("/api/v1/reminders"),
-	"GET /api/v1/capacity":                  fixedPaths("/api/v1/capacity", "/api/v1/capacity?date=2026-11-24&at=2026-11-24T10:00:00Z&hours=2"),
-	"GET /api/v1/roster":                    fixedPaths("/api/v1/roster", "/api/v1/roster?date=2026-11-24"),
-	"GET /api/v1/follow-ups":                fixedPaths("/api/v1/follow-ups"),
-	"GET /api/v1/service-reminders":         fixedPaths("/api/v1/service-reminders"),
-	"GET /api/v1/vehicles/:id/history":      eachVehicle(func(id string) string { return "/api/v1/vehicles/" + id + "/history" }),
-	"GET /api/v1/staff":                     fixedPaths("/api/v1/staff"),
-	"GET /api/v1/desk/appointments":         fixedPaths("/api/v1/desk/appointments"),
-	"GET /api/v1/notices":                   fixedPaths("/api/v1/notices"),
-	"GET /api/v1/desk/lookup":               fixedPaths("/api/v1/desk/lookup?q=京A12345", "/api/v1/desk/lookup?q=nobody"),
-	"GET /api/v1/findings":                  fixedPaths("/api/v1/findings"),
-	"GET /api/v1/kpis":                      fixedPaths("/api/v1/kpis"),
-	"GET /api/v1/export/jobs.csv":           nil, // CSV
-	"GET /api/v1/export/jobs.json":          fixedPaths("/api/v1/export/jobs.json"),
-	"GET /api/v1/export/events.json":        fixedPaths("/api/v1/export/events.json"),
-	"GET /api/v1/parts-counter":             fixedPaths("/api/v1/parts-counter"),
-	"GET /api/v1/pick-list":                 fixedPaths("/api/v1/pick-list"),
-	"GET /api/v1/jobs/:id/pick-list.pdf":    nil, // PDF
-	"GET /api/v1/jobs/:id/documents/:file":  nil, // PDF
-	"GET /api/v1/documents/seat-labels.pdf": nil,
-	"GET /api/v1/documents/bay-sheet.pdf":   nil,
-	"GET /api/v1/documents/badges.pdf":      nil,
-	"GET /api/v1/users":                     fixedPaths("/api/v1/users"),
-	"GET /api/v1/tokens":                    fixedPaths("/api/v1/tokens"),
-	"GET /api/v1/devices":                   fixedPaths("/api/v1/devices"),
-	"GET /api/v1/backup":                    nil, // the data file
-	"GET /k/bay/:token":                     nil, // pages: their modules are walked in Chromium
-	"GET /k/job/:token":                     nil,
-	"GET /k/badge/:token":                   nil,
-	"GET /k/parts":                          nil,
-	"GET /c/:token":                         nil,
-	"GET /assets/*":                         nil,
-	"GET /board":                            nil,
-	"GET /board/:view":                      nil,
-	"GET /ws/board/:view":                   nil, // walked by TestNoListIsNull's screen
-	"GET /signin":                           nil,
-	"GET /desk":                             nil,
-	"GET /desk/:page":                       nil,
-	"GET /admin":                            nil,
-	"GET /admin/:page":                      nil,
+	"GET /healthz":                              nil, // text
+	"GET /metrics":                              nil, // text exposition
+	"GET /api/v1/devices/pair/:id":              nil, // walked by TestNoListIsNull's screen
+	"GET /api/v1/customer/:token":               eachJob(func(ts *testShop, j *shop.Job) string { return "/api/v1/customer/" + lastPart(ts.urls().Customer(j)) }),
+	"GET /api/v1/me":                            fixedPaths("/api/v1/me"),
+	"GET /api/v1/kiosk/bay/:token":              eachBay(func(ts *testShop, id string) string { return "/api/v1/kiosk/bay/" + lastPart(ts.urls().Bay(id)) }),
+	"GET /api/v1/kiosk/job/:token":              eachJob(func(ts *testShop, j *shop.Job) string { return "/api/v1/kiosk/job/" + lastPart(ts.urls().Job(j.ID)) }),
+	"GET /api/v1/workshop":                      fixedPaths("/api/v1/workshop"),
+	"GET /api/v1/jobs":                          fixedPaths("/api/v1/jobs", "/api/v1/jobs?stage=waiting_dispatch", "/api/v1/jobs?closed=true"),
+	"GET /api/v1/jobs/:id":                      eachJob(func(_ *testShop, j *shop.Job) string { return "/api/v1/jobs/" + j.ID }),
+	"GET /api/v1/jobs/:id/history":              eachJob(func(_ *testShop, j *shop.Job) string { return "/api/v1/jobs/" + j.ID + "/history" }),
+	"GET /api/v1/settings":                      fixedPaths("/api/v1/settings"),
+	"GET /api/v1/setup":                         fixedPaths("/api/v1/setup"),
+	"GET /api/v1/settings/phone-check.png":      nil, // PNG
+	"GET /api/v1/bays":                          fixedPaths("/api/v1/bays"),
+	"GET /api/v1/teams":                         fixedPaths("/api/v1/teams"),
+	"GET /api/v1/technicians":                   fixedPaths("/api/v1/technicians"),
+	"GET /api/v1/customers":                     fixedPaths("/api/v1/customers", "/api/v1/customers?q=张"),
+	"GET /api/v1/vehicles":                      fixedPaths("/api/v1/vehicles", "/api/v1/vehicles?q=京A"),
+	"GET /api/v1/appointments":                  fixedPaths("/api/v1/appointments"),
+	"GET /api/v1/parts-requests":                fixedPaths("/api/v1/parts-requests"),
+	"GET /api/v1/operations":                    fixedPaths("/api/v1/operations"),
+	"GET /api/v1/catalog-parts":                 fixedPaths("/api/v1/catalog-parts"),
+	"GET /api/v1/promise":                       fixedPaths("/api/v1/promise?hours=1.5", "/api/v1/promise?hours=2&wash=true"),
+	"GET /api/v1/reminders":                     fixedPaths("/api/v1/reminders"),
+	"GET /api/v1/capacity":                      fixedPaths("/api/v1/capacity", "/api/v1/capacity?date=2026-11-24&at=2026-11-24T10:00:00Z&hours=2"),
+	"GET /api/v1/roster":                        fixedPaths("/api/v1/roster", "/api/v1/roster?date=2026-11-24"),
+	"GET /api/v1/follow-ups":                    fixedPaths("/api/v1/follow-ups"),
+	"GET /api/v1/service-reminders":             fixedPaths("/api/v1/service-reminders"),
+	"GET /api/v1/vehicles/:id/history":          eachVehicle(func(id string) string { return "/api/v1/vehicles/" + id + "/history" }),
+	"GET /api/v1/staff":                         fixedPaths("/api/v1/staff"),
+	"GET /api/v1/desk/appointments":             fixedPaths("/api/v1/desk/appointments"),
+	"GET /api/v1/notices":                       fixedPaths("/api/v1/notices"),
+	"GET /api/v1/desk/lookup":                   fixedPaths("/api/v1/desk/lookup?q=京A12345", "/api/v1/desk/lookup?q=nobody"),
+	"GET /api/v1/findings":                      fixedPaths("/api/v1/findings"),
+	"GET /api/v1/kpis":                          fixedPaths("/api/v1/kpis"),
+	"GET /api/v1/export/jobs.csv":               nil, // CSV
+	"GET /api/v1/export/jobs.json":              fixedPaths("/api/v1/export/jobs.json"),
+	"GET /api/v1/export/events.json":            fixedPaths("/api/v1/export/events.json"),
+	"GET /api/v1/parts-counter":                 fixedPaths("/api/v1/parts-counter"),
+	"GET /api/v1/pick-list":                     fixedPaths("/api/v1/pick-list"),
+	"GET /api/v1/jobs/:id/pick-list.pdf":        nil, // PDF
+	"GET /api/v1/jobs/:id/photos/:photo":        nil, // a JPEG
+	"GET /api/v1/customer/:token/photos/:photo": nil,
+	"GET /api/v1/jobs/:id/documents/:file":      nil, // PDF
+	"GET /api/v1/documents/seat-labels.pdf":     nil,
+	"GET /api/v1/documents/bay-sheet.pdf":       nil,
+	"GET /api/v1/documents/badges.pdf":          nil,
+	"GET /api/v1/users":                         fixedPaths("/api/v1/users"),
+	"GET /api/v1/tokens":                        fixedPaths("/api/v1/tokens"),
+	"GET /api/v1/devices":                       fixedPaths("/api/v1/devices"),
+	"GET /api/v1/backup":                        nil, // the data file
+	"GET /k/bay/:token":                         nil, // pages: their modules are walked in Chromium
+	"GET /k/job/:token":                         nil,
+	"GET /k/badge/:token":                       nil,
+	"GET /k/parts":                              nil,
+	"GET /c/:token":                             nil,
+	"GET /assets/*":                             nil,
+	"GET /board":                                nil,
+	"GET /board/:view":                          nil,
+	"GET /ws/board/:view":                       nil, // walked by TestNoListIsNull's screen
+	"GET /signin":                               nil,
+	"GET /desk":                                 nil,
+	"GET /desk/:page":                           nil,
+	"GET /admin":                                nil,
+	"GET /admin/:page":                          nil,
 }
 
 func (ts *testShop) urls() kiosk.URLs { return kiosk.URLs{Base: "http://shop", Tokens: ts.qr} }

@@ -6,12 +6,13 @@
 // the labour rate by which the advisor prices a finding's hours; and the
 // discount limits: how much the advisor and the cashier may take off a
 // job, in percent of what the customer pays (the manager's own discounts
-// are not limited).
+// are not limited); how long photos are kept after a job closes, and
+// whether the settlement prints the findings' photos.
 // Printers are part of the settings too, on their own page.
 
 import { t, el, form, command, notice, api, loopbackWarning } from "../staff/app.js";
 import { setZone } from "../kit/format.js";
-import { startAdmin, field, input, select, setupWarnings } from "../staff/kit.js";
+import { startAdmin, field, input, select, check, setupWarnings } from "../staff/kit.js";
 import { hoursEditor } from "../staff/hours.js";
 
 startAdmin(async (main, ctx) => {
@@ -65,6 +66,16 @@ startAdmin(async (main, ctx) => {
         [["advisor", t("admin.settings.discount_limit_advisor")], ["cashier", t("admin.settings.discount_limit_cashier")]].map(([role, label]) => field(label,
           input(`discount_limit_${role}`, (s.discount_limits || {})[role] ?? "", { type: "number", min: 0, max: 100, placeholder: "0", "data-field": `settings.discount_limits.${role}` })))),
       el("p", { class: "hint" }, t("admin.settings.discount_limits_hint"))),
+    // Photos: how long after a job closes its photos are kept (empty: for
+    // good; 30 days at least, as a closed job stays live a week), and
+    // whether the settlement prints the findings' photos.
+    el("fieldset", { id: "photo-settings" },
+      el("legend", {}, t("admin.settings.photos")),
+      el("div", { class: "grid3" },
+        field(t("admin.settings.photo_keep_days"), input("photo_keep_days", s.photo_keep_days || "", { type: "number", min: 30, max: 3650, placeholder: t("admin.settings.photo_keep_days_placeholder"), "data-field": "settings.photo_keep_days" })),
+        check("settlement_photos", t("admin.settings.settlement_photos"), s.settlement_photos),
+      ),
+      el("p", { class: "hint" }, t("admin.settings.photo_keep_days_hint"))),
     el("div", { class: "buttons" }, el("button", { type: "submit", class: "primary" }, t("admin.save"))),
   );
   const phone = el("section", { class: "card phone-check", id: "phone-check" });
@@ -125,6 +136,8 @@ startAdmin(async (main, ctx) => {
         labour_rate: Math.round(Number(e.labour_rate.value || 0) * 100),
         discount_limits: limits(),
         cover_set: e.cover_set.value,
+        photo_keep_days: num("photo_keep_days"),
+        settlement_photos: e.settlement_photos.checked,
       };
       return command({ type: "set_settings", settings: next }, key);
     },
