@@ -219,7 +219,7 @@ func Read(r io.Reader, dataTo, photoDir string) (Summary, error) {
 	}
 	sum.DataBytes = h.Size
 	if err := copyEntry(tr, dataTo, h.Size, nil); err != nil {
-		return sum, refused("the data file cannot be read: %v", err)
+		return sum, refused("the data file cannot be read (%v): the archive is cut short or damaged", err)
 	}
 	if photoDir != "" {
 		if err := os.Mkdir(photoDir, 0o700); err != nil {
@@ -254,7 +254,9 @@ func Read(r io.Reader, dataTo, photoDir string) (Summary, error) {
 				return sum, err
 			}
 		}
-		if err := copyEntry(tr, to, h.Size, check); err != nil {
+		if err := copyEntry(tr, to, h.Size, check); errors.Is(err, io.ErrUnexpectedEOF) {
+			return sum, refused("entry %q cannot be read (%v): the archive is cut short", h.Name, err)
+		} else if err != nil {
 			return sum, refused("entry %q: %v", h.Name, err)
 		}
 		if thumb {
