@@ -10,6 +10,7 @@ import (
 	"image/jpeg"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,10 +26,18 @@ import (
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 // thumbJPEG is a real (tiny) JPEG, as a thumbnail is.
-func thumbJPEG(t testing.TB) []byte {
+func thumbJPEG(t testing.TB) []byte { return thumbOf(t, 8, 8) }
+
+// thumbOf is a JPEG of w×h pixels of noise (as a photo's detail is).
+func thumbOf(t testing.TB, w, h int) []byte {
 	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(rng.IntN(256))
+	}
 	var b bytes.Buffer
-	if err := jpeg.Encode(&b, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
+	if err := jpeg.Encode(&b, img, nil); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
