@@ -80,6 +80,9 @@ func Restore(from, dataPath string, now time.Time) (Restored, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return done, err
 	}
+	if err := store.NotInUse(dataPath); err != nil {
+		return done, err
+	}
 	stagedData := dataPath + ".restore-archive"
 	stagedPhotos := photoDir + ".restore"
 	// Leftovers of an interrupted restore are ours to remove.

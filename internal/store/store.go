@@ -543,6 +543,19 @@ func Restore(backup, path string, now time.Time) (kept string, err error) {
 	return kept, err
 }
 
+// NotInUse fails with ErrLocked while a server holds the data file at
+// path (a missing file is not in use): a restore asks before it unpacks
+// a whole archive beside it.
+func NotInUse(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	if err := probeLock(path); errors.Is(err, ErrLocked) {
+		return fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
+	}
+	return nil
+}
+
 // RestoreWith is Restore that also replaces the directory photoDir (the
 // data file's photos) by staged, a directory beside it already checked
 // (internal/backup writes it from an archive), in the same step as the
@@ -557,14 +570,11 @@ func RestoreWith(backup, path, photoDir, staged string, now time.Time) (kept, ke
 	}
 	_, err = os.Stat(path)
 	exists := err == nil
-	if exists {
-		// Holding the live file's lock proves no server is using it. The
-		// live file may be damaged (that is often why it is restored): only
-		// the lock counts here.
-		err := probeLock(path)
-		if errors.Is(err, ErrLocked) {
-			return "", "", fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
-		}
+	// Holding the live file's lock proves no server is using it. The live
+	// file may be damaged (that is often why it is restored): only the
+	// lock counts here.
+	if err := NotInUse(path); err != nil {
+		return "", "", err
 	}
 	tmp := path + ".restore"
 	if err := copyFile(backup, tmp); err != nil {
