@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,5 +119,45 @@ func TestBackupAndRestoreCarryThePhotos(t *testing.T) {
 	code, out, errs = runArgs(t, nil, "restore", "--data", target, plain)
 	if code != 0 || !strings.Contains(out, "without photos") {
 		t.Errorf("an old plain backup: %d %s %s", code, out, errs)
+	}
+}
+
+// `backup --url` reads the archive as it streams: one cut short (the
+// server stopped midway, the network dropped) is an error and no backup
+// file is left, where a plain copy would have written half a backup.
+func TestBackupFromAServerRefusesAnArchiveCutShort(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "shop.db")
+	newShopFile(t, data)
+	writePhoto(t, data, bytes.Repeat([]byte("a dented door "), 2000))
+	archive := filepath.Join(dir, "whole.tar")
+	if code, out, errs := runArgs(t, nil, "backup", "--data", data, "--out", archive); code != 0 {
+		t.Fatalf("backup: %d %s %s", code, out, errs)
+	}
+	whole, err := os.ReadFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{len(whole), len(whole) - 3000} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/v1/backup" || r.Header.Get("Authorization") != "Bearer tok" {
+				http.NotFound(w, r)
+				return
+			}
+			w.Write(whole[:size])
+		}))
+		out := filepath.Join(dir, fmt.Sprintf("from-server-%d.tar", size))
+		code, stdout, errs := runArgs(t, nil, "backup", "--url", srv.URL, "--token", "tok", "--out", out)
+		srv.Close()
+		_, statErr := os.Stat(out)
+		if size == len(whole) {
+			if code != 0 || statErr != nil || !strings.Contains(stdout, "1 photos") {
+				t.Errorf("a whole archive: %d %s %s", code, stdout, errs)
+			}
+			continue
+		}
+		if code != 1 || !strings.Contains(errs, "cut short") || !os.IsNotExist(statErr) {
+			t.Errorf("an archive cut short: exit %d, %s, file: %v", code, errs, statErr)
+		}
 	}
 }
