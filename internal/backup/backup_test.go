@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -359,5 +360,68 @@ func TestWriteSkipsWhatIsNotAPhoto(t *testing.T) {
 	want := []string{DataName, entryName(id, false), entryName(id, true), EndName}
 	if !slices.Equal(names, want) {
 		t.Errorf("entries %v, want %v", names, want)
+	}
+}
+
+// A photo whose file is removed while the archive is being written (the
+// retention's sweep, after its folder was listed) is left out, and the
+// archive is still whole: its end entry counts what it holds.
+func TestAPhotoRemovedDuringTheBackupIsSkipped(t *testing.T) {
+	photoDir := filepath.Join(t.TempDir(), "x.photos")
+	thumb := thumbJPEG(t)
+	// Two photos in one folder (the same first two hex digits), so the
+	// second is listed before the first is written.
+	byFolder := map[string][]byte{}
+	var first, second string
+	for i := 0; first == ""; i++ {
+		photo := []byte("photo " + strconv.Itoa(i))
+		sum := sha256.Sum256(photo)
+		folder := hex.EncodeToString(sum[:1])
+		if other, ok := byFolder[folder]; ok {
+			a, b := putPhoto(t, photoDir, other, thumb), putPhoto(t, photoDir, photo, thumb)
+			first, second = min(a, b), max(a, b)
+		}
+		byFolder[folder] = photo
+	}
+	pr, pw := io.Pipe()
+	type result struct {
+		sum Summary
+		err error
+	}
+	written := make(chan result, 1)
+	go func() {
+		sum, err := Write(pw, strings.NewReader("data"), 4, photoDir)
+		pw.CloseWithError(err)
+		written <- result{sum, err}
+	}()
+	// The archive read as it is written: once the first photo's entry
+	// starts, the second photo's files go.
+	var archive bytes.Buffer
+	tr := tar.NewReader(io.TeeReader(pr, &archive))
+	var names []string
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, h.Name)
+		if h.Name == entryName(first, false) {
+			os.Remove(photos.Path(photoDir, second, false))
+			os.Remove(photos.Path(photoDir, second, true))
+		}
+	}
+	io.Copy(io.Discard, pr)
+	r := <-written
+	if r.err != nil || r.sum.Photos != 1 || r.sum.Skipped != 2 {
+		t.Fatalf("write: %+v %v", r.sum, r.err)
+	}
+	if want := []string{DataName, entryName(first, false), entryName(first, true), EndName}; !slices.Equal(names, want) {
+		t.Errorf("entries %v, want %v", names, want)
+	}
+	if _, err := Read(&archive, "", ""); err != nil {
+		t.Errorf("the archive with a photo skipped: %v", err)
 	}
 }
