@@ -354,13 +354,16 @@ type jpegCheck struct {
 }
 
 func (c *jpegCheck) Write(p []byte) (int, error) {
-	for _, b := range p {
-		if c.n < 3 {
-			c.head[c.n] = b
-		}
-		c.tail[0], c.tail[1] = c.tail[1], b
-		c.n++
+	for i := 0; i < len(p) && c.n+int64(i) < 3; i++ {
+		c.head[c.n+int64(i)] = p[i]
 	}
+	switch n := len(p); {
+	case n >= 2:
+		c.tail = [2]byte{p[n-2], p[n-1]}
+	case n == 1:
+		c.tail = [2]byte{c.tail[1], p[0]}
+	}
+	c.n += int64(len(p))
 	return len(p), nil
 }
 
