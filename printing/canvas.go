@@ -65,6 +65,7 @@ type canvas struct {
 	used     [2]runeSet
 	usedBold bool
 	compress bool
+	images   int // JPEGs placed so far, naming each
 	err      error
 }
 

@@ -94,6 +94,9 @@ type SettlementDoc struct {
 	// done (建议维修项目 the floor or the desk noted, beside the findings
 	// the customer declined): the customer signs for them too.
 	Recommendations []*shop.Recommendation
+	// Thumbnails reads the findings' photos' thumbnails, printed when the
+	// shop's SettlementPhotos setting is on (nil: none are printed).
+	Thumbnails Thumbnails
 }
 
 // Paper is a sheet size for documents that come in more than one.

@@ -59,6 +59,14 @@ func (r *Renderer) Settlement(w io.Writer, d SettlementDoc) error {
 		f.gap(3)
 		f.declinedWork(declined, d.Recommendations)
 	}
+	// The findings' photos show the customer what was found, the work
+	// done and the work declined alike.
+	if d.Shop.SettlementPhotos && d.Thumbnails != nil {
+		if strip := findingPhotos(job, d.Findings, d.Thumbnails); len(strip) > 0 {
+			f.gap(2)
+			f.photoStrip(f.t("settlement_photos"), strip)
+		}
+	}
 	f.gap(2)
 	f.fields(
 		field{label: f.t("next_service"), value: f.nextService(job), span: 3.2},

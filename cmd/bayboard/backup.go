@@ -7,15 +7,20 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"bayboard/internal/backup"
+	"bayboard/internal/photos"
 	"bayboard/internal/store"
 )
 
-// backup copies the data file: from the file itself when no server holds
-// it, or from a running server over its admin API (a hot backup).
-func backup(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// backupCmd writes the shop's backup, one archive of the data file and its
+// photos (internal/backup): from the file itself when no server holds
+// it, or from a running server over its admin API (a hot backup),
+// streamed to the file as it comes.
+func backupCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := newFlags("backup", stdout)
 	data := fs.String("data", envDefault(getenv, "BAYBOARD_DATA", DefaultData), "data file (BAYBOARD_DATA)")
 	url := fs.String("url", getenv("BAYBOARD_URL"), "a running server to back up (BAYBOARD_URL)")
@@ -40,13 +45,11 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer os.Remove(tmp)
-	var n int64
+	var sum backup.Summary
 	if *url != "" {
-		n, err = backupFromServer(ctx, *url, *token, f)
+		sum, err = backupFromServer(ctx, *url, *token, f)
 	} else {
-		if n, err = store.BackupFile(*data, f); errors.Is(err, store.ErrLocked) {
-			err = fmt.Errorf("%w\n(for a running server use --url and --token)", err)
-		}
+		sum, err = backupFile(*data, f)
 	}
 	if err == nil {
 		err = f.Sync()
@@ -60,35 +63,78 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := os.Rename(tmp, *out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written: %s (%d bytes)\n", *out, n)
+	fmt.Fprintf(stdout, "backup written: %s (%d bytes: the data file and %d photos)\n", *out, sum.Bytes, sum.Photos)
 	return nil
 }
 
-func backupFromServer(ctx context.Context, url, token string, w io.Writer) (int64, error) {
-	if token == "" {
-		return 0, usageError{"--token is required with --url"}
+// backupFile writes the archive of a data file no server holds; its copy
+// is taken first, into an unlinked file beside out's, then the photos.
+func backupFile(data string, out *os.File) (backup.Summary, error) {
+	snap, size, err := backup.Snapshot(filepath.Dir(out.Name()), func(w io.Writer) (int64, error) {
+		return store.BackupFile(data, w)
+	})
+	if errors.Is(err, store.ErrLocked) {
+		err = fmt.Errorf("%w\n(for a running server use --url and --token)", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	if err != nil {
+		return backup.Summary{}, err
+	}
+	defer snap.Close()
+	return backup.Write(out, snap, size, photos.Dir(data))
+}
+
+// backupFromServer streams the server's archive to w, reading it as it
+// passes: an archive cut short (the server or the network failed midway)
+// is an error, not a backup.
+func backupFromServer(ctx context.Context, url, token string, w io.Writer) (backup.Summary, error) {
+	var sum backup.Summary
+	if token == "" {
+		return sum, usageError{"--token is required with --url"}
+	}
+	// A shop's photos take a while to send: the deadline is generous.
+	ctx, cancel := context.WithTimeout(ctx, time.Hour)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(url, "/")+"/api/v1/backup", nil)
 	if err != nil {
-		return 0, err
+		return sum, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return sum, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return 0, fmt.Errorf("server answered %s: %s", resp.Status, body)
+		return sum, fmt.Errorf("server answered %s: %s", resp.Status, body)
 	}
-	return io.Copy(w, resp.Body)
+	counted := &countingWriter{w: w}
+	sum, err = backup.Read(io.TeeReader(resp.Body, counted), "", "")
+	if err != nil {
+		return sum, fmt.Errorf("the server's backup: %w", err)
+	}
+	// The tar's trailing padding after its end marker.
+	if _, err := io.Copy(counted, resp.Body); err != nil {
+		return sum, err
+	}
+	sum.Bytes = counted.n
+	return sum, nil
 }
 
-// restore replaces the data file by a backup; the server must be stopped.
-func restore(args []string, getenv func(string) string, stdout io.Writer) error {
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// restoreCmd replaces the data file and its photos by a backup (an archive,
+// or an older backup of the data file alone); the server must be stopped.
+func restoreCmd(args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := newFlags("restore", stdout)
 	data := fs.String("data", envDefault(getenv, "BAYBOARD_DATA", DefaultData), "data file to replace (BAYBOARD_DATA)")
 	if err := parse(fs, args); err != nil {
@@ -97,13 +143,26 @@ func restore(args []string, getenv func(string) string, stdout io.Writer) error 
 	if fs.NArg() != 1 {
 		return usageError{"name one backup file"}
 	}
-	kept, err := store.Restore(fs.Arg(0), *data, time.Now())
+	done, err := backup.Restore(fs.Arg(0), *data, time.Now())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s from %s\n", *data, fs.Arg(0))
-	if kept != "" {
-		fmt.Fprintf(stdout, "the file it replaced is kept as %s until the next successful start\n", kept)
+	if done.Plain {
+		fmt.Fprintf(stdout, "restored %s from %s (a backup of the data file alone, without photos)\n", *data, fs.Arg(0))
+	} else {
+		fmt.Fprintf(stdout, "restored %s and %d photos from %s\n", *data, done.Photos, fs.Arg(0))
+	}
+	if done.Kept != "" {
+		fmt.Fprintf(stdout, "the file it replaced is kept as %s until the next successful start\n", done.Kept)
+	}
+	if done.KeptPhotos != "" {
+		fmt.Fprintf(stdout, "the photos it replaced are kept in %s until the next successful start\n", done.KeptPhotos)
+	}
+	if len(done.Missing) > 0 {
+		fmt.Fprintf(stdout, "%d photos the data file refers to are not in the backup:\n", len(done.Missing))
+		for _, id := range done.Missing {
+			fmt.Fprintf(stdout, "  %s\n", id)
+		}
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"bayboard/internal/livetest"
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 )
@@ -386,10 +387,13 @@ func TestHotBackupWhileServingRestores(t *testing.T) {
 	token := signInAsAdmin(t, c.url, firstPassword(t, c))
 	load := startLoad(c, token, 4, 100)
 	load.waitFor(t, c)
+	// The photos beside the data file are streamed in the same archive.
+	photo := bytes.Repeat([]byte("the cracked windscreen "), 4000)
+	photoID := writePhoto(t, data, photo)
 
 	// Everything acknowledged before the backup starts is in it.
 	before := load.ackedNow()
-	backupFile := filepath.Join(dir, "backup.db")
+	backupFile := filepath.Join(dir, "backup.tar")
 	if out, err := exec.Command(bin, "backup", "--url", c.url, "--token", token, "--out", backupFile).CombinedOutput(); err != nil {
 		t.Fatalf("hot backup: %v\n%s", err, out)
 	}
@@ -422,6 +426,9 @@ func TestHotBackupWhileServingRestores(t *testing.T) {
 	}
 	if lost := missing(before, customersIn(t, restored)); lost > 0 {
 		t.Fatalf("%d of %d changes acknowledged before the backup are not in it", lost, len(before))
+	}
+	if got, err := os.ReadFile(photos.Path(photos.Dir(restored), photoID, false)); err != nil || !bytes.Equal(got, photo) {
+		t.Errorf("the photo after a hot backup and a restore: %v", err)
 	}
 	// The restored file is a working shop: its manager signs in with the
 	// password they set in place of the printed one, and no new manager is

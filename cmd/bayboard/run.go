@@ -75,9 +75,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "serve":
 		err = serve(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
-		err = backup(ctx, args[1:], getenv, stdout)
+		err = backupCmd(ctx, args[1:], getenv, stdout)
 	case "restore":
-		err = restore(args[1:], getenv, stdout)
+		err = restoreCmd(args[1:], getenv, stdout)
 	case "health":
 		err = health(ctx, args[1:], getenv, stdout)
 	case "watch":

@@ -463,6 +463,34 @@ func BackupFile(path string, w io.Writer) (int64, error) {
 	return n, err
 }
 
+// PhotoIDs returns the photos every job refers to, open and closed,
+// whose files should be beside the data file: a photo taken back or
+// expired by the retention has none any more.
+func (s *Store) PhotoIDs() (map[string]bool, error) {
+	ids := map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		jobs := records(tx, shop.KindJob)
+		if jobs == nil {
+			return nil
+		}
+		return jobs.ForEach(func(k, v []byte) error {
+			var j struct {
+				Photos []shop.Photo `json:"photos"`
+			}
+			if err := json.Unmarshal(v, &j); err != nil {
+				return fmt.Errorf("job %s: %w", k, err)
+			}
+			for i := range j.Photos {
+				if j.Photos[i].Shown() {
+					ids[j.Photos[i].ID] = true
+				}
+			}
+			return nil
+		})
+	})
+	return ids, err
+}
+
 // MarkDemo records that the file holds the demo shop, which the demo may
 // delete and rebuild at its next start. A real shop's file never has the
 // mark, so the demo can never take a real shop's file for its own.
@@ -511,58 +539,114 @@ const ReplacedSuffix = ".before-restore-"
 // while a server holds the data file. The file it replaces is kept beside
 // it, under the name it returns ("" when there was none).
 func Restore(backup, path string, now time.Time) (kept string, err error) {
+	kept, _, err = RestoreWith(backup, path, "", "", now)
+	return kept, err
+}
+
+// NotInUse fails with ErrLocked while a server holds the data file at
+// path (a missing file is not in use): a restore asks before it unpacks
+// a whole archive beside it.
+func NotInUse(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	if err := probeLock(path); errors.Is(err, ErrLocked) {
+		return fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
+	}
+	return nil
+}
+
+// RestoreWith is Restore that also replaces the directory photoDir (the
+// data file's photos) by staged, a directory beside it already checked
+// (internal/backup writes it from an archive), in the same step as the
+// data file: both are swapped only once the data file passed its checks.
+// An empty staged moves photoDir aside and leaves none (a backup without
+// photos); an empty photoDir leaves photos alone. The directory it
+// replaces is kept beside the kept data file, as keptPhotos, under the
+// same prefix, so RemoveReplaced removes both.
+func RestoreWith(backup, path, photoDir, staged string, now time.Time) (kept, keptPhotos string, err error) {
 	if err := Inspect(backup); err != nil {
-		return "", fmt.Errorf("the backup %s is refused: %w", backup, err)
+		return "", "", fmt.Errorf("the backup %s is refused: %w", backup, err)
 	}
 	_, err = os.Stat(path)
 	exists := err == nil
-	if exists {
-		// Holding the live file's lock proves no server is using it. The
-		// live file may be damaged (that is often why it is restored): only
-		// the lock counts here.
-		err := probeLock(path)
-		if errors.Is(err, ErrLocked) {
-			return "", fmt.Errorf("%w: stop the server before restoring %s", ErrLocked, path)
-		}
+	// Holding the live file's lock proves no server is using it. The live
+	// file may be damaged (that is often why it is restored): only the
+	// lock counts here.
+	if err := NotInUse(path); err != nil {
+		return "", "", err
 	}
 	tmp := path + ".restore"
 	if err := copyFile(backup, tmp); err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer os.Remove(tmp)
 	b, err := Open(tmp)
 	if err != nil {
-		return "", fmt.Errorf("the backup %s cannot be used: %w", backup, err)
+		return "", "", fmt.Errorf("the backup %s cannot be used: %w", backup, err)
 	}
 	err = b.Check()
 	b.Close()
 	if err != nil {
-		return "", fmt.Errorf("the backup fails the consistency check: %w", err)
+		return "", "", fmt.Errorf("the backup fails the consistency check: %w", err)
+	}
+	photosExist := false
+	if photoDir != "" {
+		_, err := os.Lstat(photoDir)
+		photosExist = err == nil
+	}
+	stamp := path + ReplacedSuffix + now.UTC().Format("20060102T150405Z")
+	name := stamp
+	for i := 2; ; i++ {
+		_, errFile := os.Lstat(name)
+		_, errDir := os.Lstat(name + ".photos")
+		if errors.Is(errFile, os.ErrNotExist) && errors.Is(errDir, os.ErrNotExist) {
+			break
+		}
+		name = fmt.Sprintf("%s-%d", stamp, i)
+	}
+	// Each step is undone, last first, if a later one fails: the data
+	// file and its photos change together or not at all.
+	var undo []func()
+	rollback := func(err error) (string, string, error) {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+		return "", "", err
+	}
+	move := func(from, to string) error {
+		if err := os.Rename(from, to); err != nil {
+			return err
+		}
+		undo = append(undo, func() { os.Rename(to, from) })
+		return nil
 	}
 	if exists {
-		kept = path + ReplacedSuffix + now.UTC().Format("20060102T150405Z")
-		for i := 2; ; i++ {
-			if _, err := os.Lstat(kept); errors.Is(err, os.ErrNotExist) {
-				break
-			}
-			kept = fmt.Sprintf("%s%s%s-%d", path, ReplacedSuffix, now.UTC().Format("20060102T150405Z"), i)
-		}
-		if err := os.Rename(path, kept); err != nil {
-			return "", err
+		kept = name
+		if err := move(path, kept); err != nil {
+			return rollback(err)
 		}
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		if kept != "" {
-			os.Rename(kept, path)
+	if photosExist {
+		keptPhotos = name + ".photos"
+		if err := move(photoDir, keptPhotos); err != nil {
+			return rollback(err)
 		}
-		return "", err
 	}
-	return kept, syncDir(filepath.Dir(path))
+	if err := move(tmp, path); err != nil {
+		return rollback(err)
+	}
+	if photoDir != "" && staged != "" {
+		if err := move(staged, photoDir); err != nil {
+			return rollback(err)
+		}
+	}
+	return kept, keptPhotos, syncDir(filepath.Dir(path))
 }
 
 // RemoveReplaced removes the files restores replaced beside the data file
-// at path, once a start has shown the restored file serves; it returns
-// their names.
+// at path (and the photo directories replaced with them), once a start
+// has shown the restored file serves; it returns their names.
 func RemoveReplaced(path string) ([]string, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -574,13 +658,22 @@ func RemoveReplaced(path string) ([]string, error) {
 	}
 	var removed []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), base+ReplacedSuffix) {
-			name := filepath.Join(dir, e.Name())
-			if err := os.Remove(name); err != nil {
-				return removed, err
-			}
-			removed = append(removed, name)
+		if !strings.HasPrefix(e.Name(), base+ReplacedSuffix) {
+			continue
 		}
+		name := filepath.Join(dir, e.Name())
+		switch {
+		case e.Type().IsRegular():
+			err = os.Remove(name)
+		case e.IsDir():
+			err = os.RemoveAll(name)
+		default:
+			continue
+		}
+		if err != nil {
+			return removed, err
+		}
+		removed = append(removed, name)
 	}
 	return removed, nil
 }

@@ -1,15 +1,16 @@
 package web
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"bayboard/internal/access"
+	"bayboard/internal/backup"
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 
 	"github.com/gofiber/fiber/v2"
@@ -247,30 +248,37 @@ func (s *Server) revokeDevice(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// downloadBackup sends a consistent copy of the data file. The copy is
-// taken into an unlinked temporary file first, at disk speed, and streamed
-// from there: a year of history never sits in memory, and a slow download
-// holds no read transaction open (bbolt cannot grow its file while one is).
+// downloadBackup sends the shop's backup: one archive of the data file
+// and its photos (internal/backup). The data file's copy is taken into
+// an unlinked temporary file first, at disk speed: a year of history
+// never sits in memory, and a slow download holds no read transaction
+// open (bbolt cannot grow its file while one is). The photos follow,
+// streamed one file at a time as the client reads; a download cut short
+// lacks the archive's end entry, which restore and `backup --url` check.
 func (s *Server) downloadBackup(c *fiber.Ctx) error {
 	// Beside the data file: the same disk, writable where the file is
 	// (a container's data volume), with room for what the file holds.
-	f, err := os.CreateTemp(filepath.Dir(s.backup.Path()), ".backup-*.db")
+	snap, size, err := backup.Snapshot(filepath.Dir(s.backup.Path()), s.backup.Backup)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	os.Remove(f.Name()) // the open file stays readable until it is closed
-	n, err := s.backup.Backup(f)
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("backup: %w", err)
-	}
-	name := "bayboard-" + s.eng.Now().Format("20060102-150405") + ".db"
-	c.Set(fiber.HeaderContentType, "application/octet-stream")
+	photoDir := photos.Dir(s.backup.Path())
+	name := "bayboard-" + s.eng.Now().Format("20060102-150405") + ".tar"
+	c.Set(fiber.HeaderContentType, "application/x-tar")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Response().SetBodyStream(f, int(n)) // fasthttp closes f once sent
+	log := s.log
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer snap.Close()
+		sum, err := backup.Write(w, snap, size, photoDir)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			log.Error("backup download", "error", err)
+			return
+		}
+		log.Info("backup downloaded", "bytes", sum.Bytes, "photos", sum.Photos, "skipped", sum.Skipped)
+	})
 	return nil
 }
 

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/printing"
 
@@ -76,11 +78,20 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 			}
 		}
 		err = s.printing.Settlement(&buf, printing.SettlementDoc{JobDoc: doc, Estimate: printing.Totals(j.Estimated),
-			Draft: j.Stage != shop.StageDelivered, Recommendations: recs})
+			Draft: j.Stage != shop.StageDelivered, Recommendations: recs, Thumbnails: s.thumbnail})
 	case printing.KindPickList:
 		err = s.printing.PickList(&buf, printing.PickListDoc{JobDoc: doc, Lines: st.DrawLines(j)})
 	}
 	return buf.Bytes(), err
+}
+
+// thumbnail reads a photo's thumbnail from the photo directory beside the
+// data file, for the settlement's photos (printing reads no files).
+func (s *Server) thumbnail(id string) ([]byte, error) {
+	if !photos.ValidID(id) || s.backup == nil {
+		return nil, fmt.Errorf("no thumbnail for photo %q", id)
+	}
+	return os.ReadFile(photos.Path(photos.Dir(s.backup.Path()), id, true))
 }
 
 func paperOf(v string) (printing.Paper, error) {

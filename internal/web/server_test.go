@@ -3,12 +3,15 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -20,6 +23,7 @@ import (
 	"bayboard/assets"
 	"bayboard/board"
 	"bayboard/internal/access"
+	"bayboard/internal/backup"
 	"bayboard/internal/engine"
 	"bayboard/internal/photos"
 	"bayboard/internal/shop"
@@ -966,15 +970,35 @@ func TestScreenPairsWithACodeAManagerApproves(t *testing.T) {
 	}
 }
 
+// The admin download is the shop's archive: restored onto another data
+// file, it gives the shop and the photos beside it, byte for byte.
 func TestBackupDownloadIsAUsableFile(t *testing.T) {
 	ts := newTestShop(t)
+	photo := []byte("a photo's bytes, as the photo store keeps them")
+	sum := sha256.Sum256(photo)
+	id := hex.EncodeToString(sum[:])
+	dir := photos.Dir(ts.store.Path())
+	if err := os.MkdirAll(filepath.Join(dir, id[:2]), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(photos.Path(dir, id, false), photo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	r := ts.call(t, nil, "GET", "/api/v1/backup", ts.tokens[shop.RoleManager], nil)
 	if r.status != 200 || len(r.body) < 4096 {
 		t.Fatalf("backup: %d, %d bytes", r.status, len(r.body))
 	}
-	path := filepath.Join(t.TempDir(), "copy.db")
-	if err := writeFile(path, r.body); err != nil {
+	archive := filepath.Join(t.TempDir(), "backup.tar")
+	if err := writeFile(archive, r.body); err != nil {
 		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "copy.db")
+	done, err := backup.Restore(archive, path, t0)
+	if err != nil || done.Plain || done.Photos != 1 {
+		t.Fatalf("restore: %+v %v", done, err)
+	}
+	if got, err := os.ReadFile(photos.Path(photos.Dir(path), id, false)); err != nil || !bytes.Equal(got, photo) {
+		t.Errorf("the restored photo: %q %v", got, err)
 	}
 	copyStore, err := store.Open(path)
 	if err != nil {
