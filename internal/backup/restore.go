@@ -112,7 +112,7 @@ func (r *Restored) missing(dataPath string) error {
 		return err
 	}
 	defer s.Close()
-	ids, err := s.PhotoIDs()
+	ids, err := s.PhotoFiles()
 	if err != nil {
 		return err
 	}

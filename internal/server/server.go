@@ -186,15 +186,7 @@ func OpenPhotos(st *store.Store, log *slog.Logger) (*photos.Store, *web.PhotoChe
 	if err != nil {
 		return nil, nil, fmt.Errorf("open the photo directory: %w", err)
 	}
-	referenced := map[string]bool{}
-	err = st.JobPhotos(func(_ string, list []shop.Photo) error {
-		for _, p := range list {
-			if p.ExpiredAt == nil {
-				referenced[p.ID] = true
-			}
-		}
-		return nil
-	})
+	referenced, err := st.PhotoFiles()
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the jobs' photos: %w", err)
 	}
@@ -291,24 +283,9 @@ func (s *Server) SweepPhotos(ctx context.Context) (int, error) {
 // removeExpired removes the files of expired photos that no photo still
 // refers to (the same picture on another job, not expired).
 func (s *Server) removeExpired(ids []string) error {
-	inUse := map[string]bool{}
-	err := s.store.JobPhotos(func(_ string, list []shop.Photo) error {
-		for _, p := range list {
-			if p.ExpiredAt == nil {
-				inUse[p.ID] = true
-			}
-		}
-		return nil
-	})
+	inUse, err := s.store.PhotoFiles()
 	if err != nil {
 		return err
-	}
-	for _, j := range s.Engine.State().Jobs {
-		for _, p := range j.Photos {
-			if p.ExpiredAt == nil {
-				inUse[p.ID] = true
-			}
-		}
 	}
 	for _, id := range ids {
 		if !inUse[id] {

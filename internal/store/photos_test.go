@@ -8,9 +8,10 @@ import (
 	"bayboard/internal/shop"
 )
 
-// PhotoIDs lists the photos of every job, open and closed, whose files
-// should be beside the data file: not one taken back or expired.
-func TestPhotoIDsListsEveryJobsShownPhotos(t *testing.T) {
+// PhotoFiles lists the photos of every job, open and closed, whose files
+// should be beside the data file: every one the retention has not
+// expired (a photo taken back keeps its file).
+func TestPhotoFilesListsEveryJobsUnexpiredPhotos(t *testing.T) {
 	s, err := Open(filepath.Join(t.TempDir(), "shop.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -29,8 +30,8 @@ func TestPhotoIDsListsEveryJobsShownPhotos(t *testing.T) {
 		[]shop.Event{{At: t0, Actor: "system", Type: "open_job", JobID: open.ID}}); err != nil {
 		t.Fatal(err)
 	}
-	ids, err := s.PhotoIDs()
-	if want := map[string]bool{"a1": true, "b1": true}; err != nil || !reflect.DeepEqual(ids, want) {
-		t.Errorf("PhotoIDs: %v %v, want %v", ids, err, want)
+	ids, err := s.PhotoFiles()
+	if want := map[string]bool{"a1": true, "a2": true, "b1": true}; err != nil || !reflect.DeepEqual(ids, want) {
+		t.Errorf("PhotoFiles: %v %v, want %v", ids, err, want)
 	}
 }

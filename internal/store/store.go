@@ -463,34 +463,6 @@ func BackupFile(path string, w io.Writer) (int64, error) {
 	return n, err
 }
 
-// PhotoIDs returns the photos every job refers to, open and closed,
-// whose files should be beside the data file: a photo taken back or
-// expired by the retention has none any more.
-func (s *Store) PhotoIDs() (map[string]bool, error) {
-	ids := map[string]bool{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		jobs := records(tx, shop.KindJob)
-		if jobs == nil {
-			return nil
-		}
-		return jobs.ForEach(func(k, v []byte) error {
-			var j struct {
-				Photos []shop.Photo `json:"photos"`
-			}
-			if err := json.Unmarshal(v, &j); err != nil {
-				return fmt.Errorf("job %s: %w", k, err)
-			}
-			for i := range j.Photos {
-				if j.Photos[i].Shown() {
-					ids[j.Photos[i].ID] = true
-				}
-			}
-			return nil
-		})
-	})
-	return ids, err
-}
-
 // MarkDemo records that the file holds the demo shop, which the demo may
 // delete and rebuild at its next start. A real shop's file never has the
 // mark, so the demo can never take a real shop's file for its own.

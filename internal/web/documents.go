@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"strconv"
 	"strings"
 
-	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/printing"
 
@@ -88,10 +87,15 @@ func (s *Server) renderJobDocument(c *fiber.Ctx, jobID string, kind printing.Kin
 // thumbnail reads a photo's thumbnail from the photo directory beside the
 // data file, for the settlement's photos (printing reads no files).
 func (s *Server) thumbnail(id string) ([]byte, error) {
-	if !photos.ValidID(id) || s.backup == nil {
+	if s.photos == nil {
 		return nil, fmt.Errorf("no thumbnail for photo %q", id)
 	}
-	return os.ReadFile(photos.Path(photos.Dir(s.backup.Path()), id, true))
+	f, err := s.photos.Open(id, true)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }
 
 func paperOf(v string) (printing.Paper, error) {
