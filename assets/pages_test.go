@@ -115,6 +115,8 @@ func builtKeys() map[string][]string {
 		"pause": pauses,
 		"parts": {string(shop.PartsRequested), string(shop.PartsPicked), string(shop.PartsIssued), string(shop.PartsOnOrder), string(shop.PartsCancelled)},
 		"appts": board.ApptStatuses,
+		// A walk-around photo names its position.
+		"photos.position": setupWords(shop.PhotoPositions),
 		"wash":  board.WashStates,
 		// The staff shell names a refusal by its problem code.
 		// (internal/web checks that every code has its message.)
