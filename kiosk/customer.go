@@ -113,7 +113,11 @@ type CustomerView struct {
 	Advisor    string             `json:"advisor"`
 	AdvisorTel string             `json:"advisor_phone,omitempty"`
 	Findings   []CustomerFinding  `json:"findings"`
-	Currency   string             `json:"currency"`
+	// Photos are the job's photos the customer may see
+	// (shop.State.CustomerSeesPhoto), without who took them; each is
+	// served at /api/v1/customer/{token}/photos/{id}.
+	Photos   []CustomerPhoto `json:"photos"`
+	Currency string          `json:"currency"`
 }
 
 // CustomerFinding is extra work as the customer sees it: at the advisor's
@@ -127,6 +131,18 @@ type CustomerFinding struct {
 	Price       shop.Money         `json:"price"`
 	Status      shop.FindingStatus `json:"status"`
 	DecidedAt   *time.Time         `json:"decided_at,omitempty"`
+}
+
+// CustomerPhoto is a photo as the customer's page shows it.
+type CustomerPhoto struct {
+	ID        string             `json:"id"`
+	Kind      shop.PhotoKind     `json:"kind"`
+	Position  shop.PhotoPosition `json:"position,omitempty"`
+	FindingID string             `json:"finding_id,omitempty"`
+	Caption   string             `json:"caption,omitempty"`
+	Width     int                `json:"width"`
+	Height    int                `json:"height"`
+	At        time.Time          `json:"at"`
 }
 
 // ViewForCustomer builds the customer's page of a job.
@@ -146,6 +162,13 @@ func ViewForCustomer(st *shop.State, j *shop.Job, now time.Time) CustomerView {
 			continue // not yet sent to the customer, or taken back before they decided
 		}
 		v.Findings = append(v.Findings, CustomerFinding{ID: f.ID, Description: f.Description, Why: f.Why, Hours: f.Hours, Price: f.Price, Status: f.Status, DecidedAt: f.DecidedAt})
+	}
+	v.Photos = []CustomerPhoto{}
+	for i := range j.Photos {
+		if ph := &j.Photos[i]; st.CustomerSeesPhoto(j, ph) {
+			v.Photos = append(v.Photos, CustomerPhoto{ID: ph.ID, Kind: ph.Kind, Position: ph.Position, FindingID: ph.FindingID,
+				Caption: ph.Caption, Width: ph.Width, Height: ph.Height, At: ph.At})
+		}
 	}
 	return v
 }

@@ -20,6 +20,7 @@ import (
 	"bayboard/assets"
 	"bayboard/board"
 	"bayboard/internal/engine"
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 	"bayboard/internal/web"
@@ -59,6 +60,10 @@ type Server struct {
 	Web    *web.Server
 	// Tokens signs and checks the QR links.
 	Tokens *kiosk.Tokens
+	// Photos is the photo directory beside the data file; PhotoCheck what
+	// its start-up check found.
+	Photos     *photos.Store
+	PhotoCheck *web.PhotoCheck
 
 	stopHub context.CancelFunc
 	hubDone chan struct{}
@@ -106,8 +111,13 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	for _, a := range aside {
 		setAside = append(setAside, web.SetAsideRecord{Kind: a.Kind, ID: a.ID, Reason: a.Reason})
 	}
-	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages()},
-		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, CommandLimit: commandLimit(opts.CommandRate),
+	ps, check, err := OpenPhotos(st, opts.Logger)
+	if err != nil {
+		eng.Close()
+		return nil, err
+	}
+	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages(), Photos: ps},
+		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, Photos: check, CommandLimit: commandLimit(opts.CommandRate),
 			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom,
 			HashCost: opts.HashCost, GuardPause: opts.GuardPause, PagePoll: opts.PagePoll})
 	if err != nil {
@@ -115,7 +125,7 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 		return nil, err
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, stopHub: stop, hubDone: make(chan struct{})}
+	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, Photos: ps, PhotoCheck: check, stopHub: stop, hubDone: make(chan struct{})}
 	go func() {
 		defer close(s.hubDone)
 		hub.Run(ctx)
@@ -149,4 +159,41 @@ func commandLimit(rate float64) web.CommandLimit {
 		return web.DefaultCommandLimit
 	}
 	return web.CommandLimitAt(rate)
+}
+
+// OpenPhotos opens the photo directory beside the data file (creating it)
+// and checks it against every photo a job refers to, the live jobs and the
+// closed ones on disk alike: files no job refers to (orphans, left by a
+// crash between a file's write and its record, or by an upload refused
+// at the last moment) and photos whose file is missing are logged, and
+// /healthz reports them. A photo expired by the retention has no file
+// and is not looked for; a removed one keeps its file.
+func OpenPhotos(st *store.Store, log *slog.Logger) (*photos.Store, *web.PhotoCheck, error) {
+	ps, err := photos.Open(photos.Dir(st.Path()))
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the photo directory: %w", err)
+	}
+	referenced := map[string]bool{}
+	err = st.JobPhotos(func(_ string, list []shop.Photo) error {
+		for _, p := range list {
+			if p.ExpiredAt == nil {
+				referenced[p.ID] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read the jobs' photos: %w", err)
+	}
+	orphans, missing, err := ps.Check(referenced)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check the photo directory: %w", err)
+	}
+	for _, id := range missing {
+		log.Error("a job refers to a photo whose file is missing", "photo", id, "dir", ps.Dir())
+	}
+	if len(orphans) > 0 {
+		log.Warn("photo files no job refers to (left by an interrupted upload); they are kept", "count", len(orphans), "dir", ps.Dir())
+	}
+	return ps, &web.PhotoCheck{Orphans: orphans, Missing: missing}, nil
 }

@@ -93,6 +93,11 @@ var commandTypes = map[string]commandType{
 	// Everyone signed in, for their own account only (the command acts on
 	// its actor). It carries a hash, so a client never sends it.
 	"change_own_password": {nil, Roles},
+	// Photos (photos.go): attach_photo is built only by the upload route,
+	// once the file is stored, so a client cannot name a file that is not
+	// there; its rules of the moment are per kind of photo.
+	"attach_photo": {nil, photoRoles},
+	"remove_photo": {func() Command { return &RemovePhoto{} }, photoRoles},
 	// The duty roster is the controller's (roster.go).
 	"set_roster": {func() Command { return &SetRoster{} }, []Role{RoleManager, RoleController}},
 	// The catalogue's imports, as the put commands of what they bring in.

@@ -16,6 +16,7 @@ func cloneJob(j *Job) *Job {
 	c.Discounts = append([]Discount(nil), j.Discounts...)
 	c.Revisions = append([]Revision(nil), j.Revisions...)
 	c.NoticesSeen = append([]NoticeSeen(nil), j.NoticesSeen...)
+	c.Photos = append([]Photo(nil), j.Photos...)
 	return &c
 }
 

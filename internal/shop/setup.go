@@ -53,6 +53,12 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		p.add("settings.kiosk_idle_minutes", "must be between 2 and 720, or 0 for the default")
 	}
 	checkDiscountLimits(&p, s.DiscountLimits)
+	// A closed job leaves the live state after KeepClosed (7 days); the
+	// retention sweeper reads it from the data file after that, so a
+	// shorter keep would be kept longer than it says.
+	if s.PhotoKeepDays != 0 && (s.PhotoKeepDays < 30 || s.PhotoKeepDays > 3650) {
+		p.add("settings.photo_keep_days", "must be between 30 and 3650, or 0 to keep for good")
+	}
 	// The zone database is data compiled into the binary (time/tzdata),
 	// looked up by name: the one lookup the domain makes.
 	loc, err := time.LoadLocation(s.TimeZone)

@@ -75,6 +75,10 @@ var changingRoutes = map[string]routeAccess{
 	"POST /api/v1/catalog/imports": {path: fixed("/api/v1/catalog/imports?kind=parts&name=a.csv"),
 		body: "零件号,名称,单价\nA-1,机油滤清器,35.8\n", roles: []shop.Role{shop.RoleParts}},
 	"POST /api/v1/catalog/imports/:id": {path: fixed("/api/v1/catalog/imports/nosuchpreview")},
+	// A photo upload: the attach_photo command's roles (photos_test.go
+	// checks the rules by kind).
+	"POST /api/v1/jobs/:id/photos": {path: fixed("/api/v1/jobs/20261123-0001/photos?kind=work"), body: "not a photo",
+		roles: []shop.Role{shop.RoleAdvisor, shop.RoleController, shop.RoleTeamLeader, shop.RoleTechnician}},
 }
 
 // customerFindingPath is a decision on the customer's page, through a

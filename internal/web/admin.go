@@ -278,8 +278,12 @@ func (s *Server) downloadBackup(c *fiber.Ctx) error {
 // make it unhealthy (the rest of the shop serves) but are listed, so that
 // whoever watches the server learns the file needs mending.
 func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok", "version": s.opts.Version, "demo": s.opts.Demo,
-		"uptime_seconds": int(time.Since(s.started).Seconds()), "set_aside": append([]SetAsideRecord{}, s.opts.SetAside...)})
+	out := fiber.Map{"status": "ok", "version": s.opts.Version, "demo": s.opts.Demo,
+		"uptime_seconds": int(time.Since(s.started).Seconds()), "set_aside": append([]SetAsideRecord{}, s.opts.SetAside...)}
+	if pc := s.opts.Photos; pc != nil {
+		out["photos"] = fiber.Map{"orphans": len(pc.Orphans), "missing": append([]string{}, pc.Missing...)}
+	}
+	return c.JSON(out)
 }
 
 // Who is the caller of a request: a person, their actor, or a paired screen.

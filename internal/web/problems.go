@@ -40,6 +40,10 @@ const (
 	CodeNoPrinter
 	CodeKeyReused
 	CodeRateLimited
+	// A photo upload that is not one (imaging.ErrNotImage), or one too
+	// large in pixels to decode (imaging.ErrTooManyPixels).
+	CodeNotAnImage
+	CodeTooManyPixels
 	// CodeHTTP is any other error of the HTTP framework: its status and
 	// title are the error's own.
 	CodeHTTP
@@ -76,6 +80,8 @@ var problemTypes = [codeCount]problemType{
 	CodeNoPrinter:              {"no_printer", fiber.StatusConflict, "No printer is set up for this document"},
 	CodeKeyReused:              {"idempotency_key_reused", fiber.StatusUnprocessableEntity, "The Idempotency-Key was used for another request"},
 	CodeRateLimited:            {"rate_limited", fiber.StatusTooManyRequests, "Too many commands; wait and try again"},
+	CodeNotAnImage:             {"not_an_image", fiber.StatusUnprocessableEntity, "The file is not a photo that can be read"},
+	CodeTooManyPixels:          {"too_many_pixels", fiber.StatusUnprocessableEntity, "The photo has too many pixels"},
 	CodeHTTP:                   {"http", 0, ""},
 }
 

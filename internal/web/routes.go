@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	api.Get("/devices/pair/:id", s.pairPoll)
 	api.Get("/customer/:token", s.customerJob)
 	api.Post("/customer/:token/findings/:id", s.customerDecides)
+	api.Get("/customer/:token/photos/:photo", s.customerPhoto)
 
 	// Guards are attached per route, not to groups: a group's middleware
 	// would also run for unknown paths and hide the 404.
@@ -85,6 +86,11 @@ func (s *Server) routes() {
 	staff("GET", "/jobs", s.listJobs)
 	staff("GET", "/jobs/:id", s.getJob)
 	staff("GET", "/jobs/:id/history", s.jobHistory)
+	// Photos (photos.go): the upload gives attach_photo, whose rules are
+	// the domain's by kind of photo; any staff who may see a job sees its
+	// photos.
+	command("POST", "/jobs/:id/photos", "attach_photo", s.uploadPhoto)
+	staff("GET", "/jobs/:id/photos/:photo", s.jobPhoto)
 	staff("GET", "/settings", s.getSettings)
 	manager("GET", "/settings/phone-check.png", s.phoneCheck)
 	staff("GET", "/bays", s.listOf(func(st *shop.State) any { return sortedValues(st.Bays) }))

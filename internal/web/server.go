@@ -19,6 +19,8 @@ import (
 	"bayboard/internal/access"
 	"bayboard/internal/catalog"
 	"bayboard/internal/engine"
+	"bayboard/internal/imaging"
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/internal/wire"
 	"bayboard/kiosk"
@@ -42,6 +44,9 @@ type History interface {
 	Job(id string) (*shop.Job, error)
 	JobsClosedSince(since time.Time) ([]*shop.Job, error)
 	VehicleJobs(vehicleID string) ([]*shop.Job, error)
+	// JobPhotos calls fn with the photos of every job on disk, live and
+	// closed: a refused upload keeps its file if another job uses it.
+	JobPhotos(fn func(jobID string, photos []shop.Photo) error) error
 }
 
 // Options configure the server.
@@ -69,6 +74,10 @@ type Options struct {
 	// and were set aside (at this start or an earlier one): /healthz
 	// reports them while the rest of the shop serves.
 	SetAside []SetAsideRecord
+	// Photos is the start-up check of the photo directory against the
+	// photos the jobs refer to: /healthz reports it, as it does the
+	// set-aside records. Nil when no check was made.
+	Photos *PhotoCheck
 	// BehindTLSProxy says a reverse proxy in front terminates TLS: the
 	// browsers reach the shop over https, so cookies are Secure although
 	// this process serves plain HTTP.
@@ -98,6 +107,15 @@ type SetAsideRecord struct {
 	Reason string `json:"reason"`
 }
 
+// PhotoCheck is what the start-up check found in the photo directory:
+// files no job refers to (orphans: harmless, left by a crash between a
+// file's write and its record) and photos a job refers to whose file is
+// not there (missing: a damaged or partly restored directory).
+type PhotoCheck struct {
+	Orphans []string `json:"-"`
+	Missing []string `json:"missing"`
+}
+
 // DefaultBodyLimit is 1 MiB.
 const DefaultBodyLimit = 1 << 20
 
@@ -121,6 +139,9 @@ type Deps struct {
 	// Pages is the embedded tree of assets/pages: the boards', staff's
 	// and kiosk pages and everything they load.
 	Pages fs.FS
+	// Photos is the photo directory beside the data file; without it the
+	// photo routes answer that photos are not set up.
+	Photos *photos.Store
 }
 
 // Server is the HTTP server.
@@ -132,9 +153,12 @@ type Server struct {
 	history  History
 	tokens   *kiosk.Tokens
 	printing *printing.Renderer
-	opts     Options
-	log      *slog.Logger
-	guard    *access.Guard
+	photos   *photos.Store
+	// photoWork bounds the photos processed at once (photos.go).
+	photoWork *photoWork
+	opts      Options
+	log       *slog.Logger
+	guard     *access.Guard
 	// hasher hashes the passwords and PINs people set.
 	hasher  access.Hasher
 	metrics *metrics
@@ -178,7 +202,7 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.CommandLimit == (CommandLimit{}) {
 		opts.CommandLimit = DefaultCommandLimit
 	}
-	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, opts: opts, log: opts.Logger,
+	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, photos: d.Photos, photoWork: newPhotoWork(imaging.Parallel), opts: opts, log: opts.Logger,
 		guard: access.NewGuard(opts.WallClock, opts.GuardPause, opts.Logger), hasher: access.NewHasher(opts.HashCost), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.limiter = newLimiter(opts.CommandLimit, opts.WallClock)
 	s.app = fiber.New(fiber.Config{
@@ -211,6 +235,11 @@ func New(d Deps, opts Options) (*Server, error) {
 		path, _, _ := bytes.Cut(h.RequestURI(), []byte("?"))
 		if string(h.Method()) == fiber.MethodPost && string(path) == importPath {
 			return fasthttp.RequestConfig{MaxRequestBodySize: opts.ImportLimit}
+		}
+		// A photo may be as large as imaging takes (20 MiB): a phone's
+		// full-size JPEG when the page could not make it smaller.
+		if isPhotoUpload(h.Method(), path) {
+			return fasthttp.RequestConfig{MaxRequestBodySize: int(imaging.DefaultLimits.MaxBytes)}
 		}
 		return fasthttp.RequestConfig{}
 	}

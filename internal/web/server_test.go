@@ -21,6 +21,7 @@ import (
 	"bayboard/board"
 	"bayboard/internal/access"
 	"bayboard/internal/engine"
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
 	"bayboard/kiosk"
@@ -42,6 +43,8 @@ type testShop struct {
 	srv *Server
 	// shopClock is the engine's clock, stopped at t0 until a test moves it.
 	shopClock *testClock
+	// photos is the photo directory beside the data file.
+	photos *photos.Store
 }
 
 const testPassword = "correct horse battery"
@@ -144,8 +147,13 @@ func (ts *testShop) serve(t *testing.T, opts Options, wrap func(net.Listener) (n
 	ts.qr = kiosk.NewTokens(st.Secret())
 	// The whole server, boards and pages too; the hub is not run: a
 	// test that watches a board serves its own (newBoardShopOn).
+	ps, err := photos.Open(photos.Dir(st.Path()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.photos = ps
 	srv, err := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t),
-		Hub: board.New(eng, board.Options{}), Pages: assets.Pages()}, opts)
+		Hub: board.New(eng, board.Options{}), Pages: assets.Pages(), Photos: ps}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,6 +277,7 @@ var whoMayGive = map[string]string{
 	"report_finding":       "MACLT.....",
 	"decide_finding":       "MA........",
 	"withdraw_finding":     "MA........",
+	"remove_photo":         "MACLT.....",
 	"price_finding":        "MA........",
 	"set_payer":            "MA........",
 	"give_discount":        "MA......K.",
@@ -330,6 +339,8 @@ var whoMayGiveBuilt = map[string]string{
 	"change_own_password":  "MACLTQPWKF",
 	"import_operations":    "M.........",
 	"import_catalog_parts": "M.....P...",
+	// The photo upload builds it once the file is stored (photos.go).
+	"attach_photo": "MACLT.....",
 }
 
 // GET /api/v1/me tells each role the commands it may give, as the grid
