@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/imaging/imagingtest"
 	"bayboard/internal/livetest"
 	"bayboard/internal/shop"
 
@@ -19,8 +20,9 @@ import (
 )
 
 // The technician photographs a worn part on the phone's kiosk page while
-// the Wi-Fi is down: the photo waits on the phone (not lost, not picked
-// again) and goes up, its progress shown, once the Wi-Fi is back. The
+// the uploads cannot get through: the photo waits on the phone, through a
+// reload of the page too (not lost, not picked again), and goes up, its
+// progress shown, once they can. The
 // advisor prices the finding and sends it; the customer's page shows the
 // photo beside the finding and its price, upright, full size on a tap;
 // the file the shop keeps has no EXIF and no GPS.
@@ -31,7 +33,9 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 	f := newFloor(t)
 	phone := device(t, phoneWidth, phoneHeight)
 	photo := filepath.Join(t.TempDir(), "IMG_0001.jpg")
-	if err := os.WriteFile(photo, phoneJPEG(t), 0o600); err != nil {
+	// As a phone held upright stores it: a landscape frame, orientation 6,
+	// the device's name and where it was taken.
+	if err := os.WriteFile(photo, imagingtest.PhoneJPEG(2400, 1800, 6, true), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
@@ -53,9 +57,11 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 	finding := findings[0]
 	camera := fmt.Sprintf(`[data-finding=%q] input[type=file][capture=environment]`, finding.ID)
 
-	// The Wi-Fi drops; the photo is taken and waits on the phone, kept
-	// for the job in IndexedDB, and is tried again.
-	setOffline(t, phone, true)
+	// The uploads cannot get through (the rest of the page's calls can);
+	// the photo is taken and waits on the phone, kept for the job in
+	// IndexedDB, and is tried again.
+	uploads := f.srv.URL("/api/v1/jobs/" + f.jobID + "/photos?*")
+	cutOff(t, phone, uploads)
 	livetest.Upload(t, phone, camera, photo)
 	livetest.WaitFor(t, phone, "the photo waiting to be sent again", `document.querySelector("#photo-queue .photo-tile")?.dataset.state === "retry"`, 20*time.Second)
 	kept := livetest.Await[float64](t, phone, `new Promise((resolve) => {
@@ -69,9 +75,14 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 		t.Fatalf("the phone keeps %v bytes for the photo, want a JPEG of at most 500 KiB", kept)
 	}
 	if n := len(f.srv.Engine.State().Jobs[f.jobID].Photos); n != 0 {
-		t.Fatalf("the job has %d photos while the phone is offline", n)
+		t.Fatalf("the job has %d photos while the uploads cannot get through", n)
 	}
-	// Back online: it goes up by itself, its progress shown on its tile.
+	// The page is loaded again (a reload, a phone that dropped the tab):
+	// the photo is still there, still being tried.
+	livetest.Open(t, phone, f.srv.URL(f.jobPath))
+	livetest.WaitFor(t, phone, "the photo still waiting after a reload", `(() => { const p = document.querySelector("#photo-queue .photo-tile"); return !!p && p.dataset.state === "retry" && !!p.querySelector("img"); })()`, 20*time.Second)
+	// The uploads get through again: it goes up by itself, its progress
+	// shown on its tile.
 	livetest.Eval[bool](t, phone, `(() => {
 		window.progressSeen = [];
 		new MutationObserver((changes) => {
@@ -79,7 +90,7 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 		}).observe(document.querySelector("#photo-queue"), { subtree: true, attributes: true, attributeFilter: ["data-progress"] });
 		return true;
 	})()`)
-	setOffline(t, phone, false)
+	cutOff(t, phone, "")
 	livetest.WaitFor(t, phone, "the finding's photo on the kiosk", fmt.Sprintf(`(() => { const i = document.querySelector('[data-finding=%q] .photo-thumb img'); return !!i && i.complete && i.naturalWidth > 0; })()`, finding.ID), 30*time.Second)
 	if seen := livetest.Eval[[]string](t, phone, `window.progressSeen`); len(seen) == 0 {
 		t.Error("the upload showed no progress")
@@ -105,7 +116,12 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 	if res.StatusCode != http.StatusOK || len(raw) == 0 {
 		t.Fatalf("the stored photo: %d, %d bytes", res.StatusCode, len(raw))
 	}
-	checkNoMetadata(t, raw)
+	if leaks := imagingtest.Leaks(raw); len(leaks) > 0 {
+		t.Errorf("the stored photo carries %v", leaks)
+	}
+	if err := imagingtest.UprightJPEG(raw); err != nil {
+		t.Errorf("the stored photo: %v", err)
+	}
 	if stored.Height <= stored.Width {
 		t.Errorf("the stored photo is %d×%d: the phone held it upright", stored.Width, stored.Height)
 	}
@@ -145,58 +161,27 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 	livetest.Screenshot(t, phone, "customer-finding-photo")
 }
 
-// setOffline cuts the browser's network (and says so to the page's
-// navigator.onLine), or gives it back. A test that cuts it gives it back
-// when it ends: the browser is passed on to the next test.
-func setOffline(t *testing.T, ctx context.Context, off bool) {
+// cutOff makes the requests whose address matches a URL pattern fail as
+// with no network (the Wi-Fi gone while a photo is sent), or, with "",
+// lets everything through again. A test that cuts something off lets it
+// through when it ends: the browser is passed on to the next test.
+func cutOff(t *testing.T, ctx context.Context, pattern string) {
 	t.Helper()
-	set := func(ctx context.Context, off bool) error {
+	set := func(ctx context.Context, pattern string) error {
 		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 			return err
 		}
 		rules := []*network.Conditions{}
-		if off {
-			rules = append(rules, &network.Conditions{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+		if pattern != "" {
+			rules = append(rules, &network.Conditions{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
 		}
-		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules}); err != nil {
-			return err
-		}
-		_, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
+		_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules})
 		return err
 	}
-	if err := set(ctx, off); err != nil {
-		t.Fatalf("offline %v: %v", off, err)
+	if err := set(ctx, pattern); err != nil {
+		t.Fatalf("cut off %q: %v", pattern, err)
 	}
-	if off {
-		t.Cleanup(func() { set(ctx, false) })
+	if pattern != "" {
+		t.Cleanup(func() { set(ctx, "") })
 	}
-}
-
-// checkNoMetadata fails when a JPEG carries anything from the phone: an
-// EXIF block (orientation, GPS position, device), XMP, or a comment. It
-// walks the segments before the image data (whose entropy-coded bytes may
-// spell anything): only the JFIF header (APP0) and the image's own tables
-// may be there.
-func checkNoMetadata(t *testing.T, jpeg []byte) {
-	t.Helper()
-	if len(jpeg) < 4 || jpeg[0] != 0xFF || jpeg[1] != 0xD8 {
-		t.Fatal("the stored photo is not a JPEG")
-	}
-	for at := 2; at+4 <= len(jpeg); {
-		if jpeg[at] != 0xFF {
-			t.Fatalf("the stored photo's segments are broken at byte %d", at)
-		}
-		marker := jpeg[at+1]
-		if marker == 0xDA { // the image data: no more segments
-			if header := jpeg[:at]; bytes.Contains(header, []byte("Exif")) || bytes.Contains(header, []byte("GPS")) {
-				t.Error("the stored photo's header holds EXIF or GPS bytes")
-			}
-			return
-		}
-		if (marker >= 0xE1 && marker <= 0xEF) || marker == 0xFE {
-			t.Errorf("the stored photo has a metadata segment FF%02X", marker)
-		}
-		at += 2 + (int(jpeg[at+2])<<8 | int(jpeg[at+3]))
-	}
-	t.Error("the stored photo has no image data")
 }

@@ -101,12 +101,12 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	wait("the reason asked", `!!document.querySelector("form.photo-removing input[name=reason]")`)
 	livetest.Eval[bool](t, ctx, `(document.querySelector("form.photo-removing").requestSubmit(), true)`)
 	wait("a reason wanted", `document.querySelector("form.photo-removing .field-error")?.textContent !== undefined`)
-	if removed := photoOf(ls.Engine.State().Jobs[jobID], leftID).RemovedAt; removed != nil {
+	if removed := ls.Engine.State().Jobs[jobID].Photo(leftID).RemovedAt; removed != nil {
 		t.Fatal("a removal without a reason removed the photo")
 	}
 	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form.photo-removing"); f.reason.value = "拍错车了 wrong car"; f.requestSubmit(); return true })()`)
 	wait("one photo left", `document.querySelectorAll("#job-photos .photo-thumb").length === 1`)
-	p := photoOf(ls.Engine.State().Jobs[jobID], leftID)
+	p := ls.Engine.State().Jobs[jobID].Photo(leftID)
 	if p == nil || p.RemovedAt == nil || p.RemovedBy == "" {
 		t.Fatalf("the removed photo: %+v", p)
 	}
@@ -128,13 +128,4 @@ func writeJPEG(t *testing.T, path string, c color.RGBA) {
 	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func photoOf(j *shop.Job, id string) *shop.Photo {
-	for i := range j.Photos {
-		if j.Photos[i].ID == id {
-			return &j.Photos[i]
-		}
-	}
-	return nil
 }
