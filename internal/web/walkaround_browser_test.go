@@ -50,8 +50,9 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	livetest.Open(t, ctx, ls.URL("/signin?next="+"/desk/reception?q="+car.Plate))
 	wait("the sign-in form", `!!document.querySelector("form.signin input[name=password]")`)
 	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form.signin"); f.login.value = "advisor1"; f.password.value = `+quote(demo.Password)+`; f.requestSubmit(); return true })()`)
-	wait("the car found", `!!document.querySelector("[data-receive]")`)
-	livetest.Eval[bool](t, ctx, `(document.querySelector("[data-receive]").click(), true)`)
+	receive := `[data-receive="` + car.Plate + `"]`
+	wait("the car found", `!!document.querySelector(`+quote(receive)+`)`)
+	livetest.Eval[bool](t, ctx, `(document.querySelector(`+quote(receive)+`).click(), true)`)
 	wait("the reception form with a promise", `!!document.querySelector("form#reception") && document.querySelector("form#reception input[name=promised_at]").value !== ""`)
 	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form#reception"); f.requests.value = "保养 Service"; f.requestSubmit(); return true })()`)
 	wait("the job opened, its walk-around slots shown", `!!document.querySelector("#opened[data-job] #walk-around-photos [data-position=front]")`)
@@ -73,6 +74,7 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	if stage := ls.Engine.State().Jobs[jobID].Stage; stage != shop.StageReception {
 		t.Errorf("the job is at %s while the walk-around is photographed, want reception (before signing)", stage)
 	}
+	livetest.Eval[bool](t, ctx, `(document.querySelector("#walk-around-section").scrollIntoView(), true)`)
 	livetest.Screenshot(t, ctx, "desk-reception-walk-around")
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#signed").click(), true)`)
 	wait("the customer's signature recorded", `!!document.querySelector("#submitted")`)
@@ -88,6 +90,7 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	wait("the photo full size", `(() => { const i = document.querySelector("#photo-full img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#photo-full").click(), true)`)
 	wait("the full-size photo closed", `!document.querySelector("#photo-full")`)
+	livetest.Eval[bool](t, ctx, `(document.querySelector("#job-photos").scrollIntoView(), true)`)
 	livetest.Screenshot(t, ctx, "desk-walk-around")
 
 	// The left photo was of the wrong car: removed, with why.

@@ -356,7 +356,9 @@ export function photoThumbs(photos, src, { remove, label } = {}) {
     const alt = label ? label(p) : p.caption || "";
     const open = el("button", { type: "button", class: "photo-thumb", "data-photo": p.id, "aria-label": t("photos.open"),
       onclick: () => openFull(src(p, false), alt) },
-    el("img", { src: src(p, true), alt, loading: "lazy", width: p.width && p.height ? String(Math.round((160 * p.width) / Math.max(p.width, p.height))) : null }));
+    // The thumbnail keeps the photo's shape (a phone held upright takes
+    // a tall one), its box drawn before it has loaded.
+    el("img", { src: src(p, true), alt, loading: "lazy", style: p.width > 0 && p.height > 0 ? `aspect-ratio: ${p.width} / ${p.height}` : null }));
     return el("li", { "data-photo": p.id }, open, alt ? el("span", { class: "photo-label", text: alt }) : null,
       remove ? el("button", { type: "button", class: "photo-remove small quiet", "data-remove-photo": p.id, text: t("photos.remove"), onclick: () => remove(p) }) : null);
   }));
