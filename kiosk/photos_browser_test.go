@@ -91,6 +91,9 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 		return true;
 	})()`)
 	cutOff(t, phone, "")
+	// The phone says its Wi-Fi is back, as it does when it rejoins: the
+	// photo is tried at once rather than after its pause.
+	livetest.Eval[bool](t, phone, `(dispatchEvent(new Event("online")), true)`)
 	livetest.WaitFor(t, phone, "the finding's photo on the kiosk", fmt.Sprintf(`(() => { const i = document.querySelector('[data-finding=%q] .photo-thumb img'); return !!i && i.complete && i.naturalWidth > 0; })()`, finding.ID), 30*time.Second)
 	if seen := livetest.Eval[[]string](t, phone, `window.progressSeen`); len(seen) == 0 {
 		t.Error("the upload showed no progress")
@@ -106,6 +109,7 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 	}
 	stored := job.Photos[0]
 	checkPage(t, phone)
+	livetest.Eval[bool](t, phone, fmt.Sprintf(`(document.querySelector('[data-finding=%q]').scrollIntoView({ block: "center" }), true)`, finding.ID))
 	livetest.Screenshot(t, phone, "kiosk-finding-photo")
 
 	// The file the shop keeps is upright, of the resized size, without
