@@ -117,12 +117,14 @@ func builtKeys() map[string][]string {
 		"appts": board.ApptStatuses,
 		// A walk-around photo names its position.
 		"photos.position": setupWords(shop.PhotoPositions),
-		"wash":  board.WashStates,
+		"wash":            board.WashStates,
 		// The staff shell names a refusal by its problem code.
 		// (internal/web checks that every code has its message.)
 		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict",
 			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
-			"method_not_allowed", "http", "internal", "password_change_required", "idempotency_key_reused", "rate_limited"},
+			"method_not_allowed", "http", "internal", "password_change_required", "idempotency_key_reused", "rate_limited",
+			// A photo's upload refused (kit/photos.js shows it on the photo).
+			"not_an_image", "too_many_pixels"},
 		"staff.rule": ruleKeys(),
 		// Who pays for a line of the settlement.
 		"staff.payer": setupWords(shop.Payers),

@@ -157,8 +157,8 @@ function draw() {
   );
   show(
     jobCard(d),
-    photos.view,
     reworkBanner(d),
+    photos.view,
     ready ? el("p", { class: "ready", role: "status", text: ready }) : null,
     job.requests ? el("p", { class: "requests", text: job.requests }) : null,
     el("section", { class: "card list labour-ops", id: "labour" }, el("h2", { text: t("kiosk.sheet.labour") }),
