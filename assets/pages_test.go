@@ -115,9 +115,7 @@ func builtKeys() map[string][]string {
 		"pause": pauses,
 		"parts": {string(shop.PartsRequested), string(shop.PartsPicked), string(shop.PartsIssued), string(shop.PartsOnOrder), string(shop.PartsCancelled)},
 		"appts": board.ApptStatuses,
-		// A walk-around photo names its position.
-		"photos.position": setupWords(shop.PhotoPositions),
-		"wash":            board.WashStates,
+		"wash":  board.WashStates,
 		// The staff shell names a refusal by its problem code.
 		// (internal/web checks that every code has its message.)
 		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict",
@@ -134,6 +132,8 @@ func builtKeys() map[string][]string {
 		// The admin's setup list names each step and gap by its code.
 		"admin.setup.step": setupWords(shop.SetupSteps),
 		"admin.setup.gap":  setupWords(shop.SetupGaps),
+		// A walk-around photo names its position.
+		"photos.position": setupWords(shop.PhotoPositions),
 	}
 }
 
