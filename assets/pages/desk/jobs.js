@@ -9,10 +9,10 @@
 // by mistake is removed with a reason, and the history keeps that it was.
 // ?job={id} opens one job.
 
-import { start, api, command, el, t, money, notice, problemText } from "/assets/staff/app.js";
+import { start, api, command, el, t, money, notice, problemText, ApiError } from "/assets/staff/app.js";
 import { watchJobs, stageChip, flagChips, dateTime, names, printPanel } from "/assets/staff/advisor.js";
 import { revisionsPanel } from "/assets/staff/revisions.js";
-import { photoThumbs, positionName, POSITIONS } from "/assets/kit/photos.js";
+import { photoQueue, photoThumbs, positionName, POSITIONS } from "/assets/kit/photos.js";
 
 const filters = [
   { id: "mine", key: "desk.jobs.filter_mine", test: (j, u) => j.advisor_id === u.id },
@@ -142,7 +142,16 @@ start("desk", async (main, ctx) => {
       return;
     }
     if (id !== selected) return;
-    detail.replaceChildren(...jobDetail(job, events, who, ctx.settings.currency, ctx.may, (out) => {
+    // Photos of this job still waiting in this browser (taken at
+    // reception, then the page left before they were sent) go up from
+    // here, shown on their way at the job's photos.
+    const uploads = photoQueue(id, {
+      explain: (status, p) => new ApiError(status, p).message,
+      onStored: () => {
+        if (selected === id) showJob(id);
+      },
+    });
+    detail.replaceChildren(...jobDetail(job, events, who, ctx.settings.currency, ctx.may, uploads.view, (out) => {
       // A comeback opens its new job; any other change shows this one again.
       const next = out?.event?.type === "reopen_comeback" ? out.event.job_id : id;
       if (next !== id) select(next);
@@ -165,10 +174,10 @@ start("desk", async (main, ctx) => {
   if (selected) showJob(selected);
 });
 
-function jobDetail(d, events, who, currency, may, reload) {
+function jobDetail(d, events, who, currency, may, uploads, reload) {
   const j = d.job;
   const out = [];
-  const pictures = jobPhotos(j, may.includes("remove_photo"), reload);
+  const pictures = jobPhotos(j, may.includes("remove_photo"), uploads, reload);
   out.push(el("div", { class: "toolbar", "data-job": j.id },
     el("h2", { class: "plate" }, d.plate), el("span", { class: "muted" }, d.model), stageChip(j.stage),
     flagChips(d.key_customer ? ["key_customer"] : [])));
@@ -269,9 +278,9 @@ function jobDetail(d, events, who, currency, may, reload) {
 
 // jobPhotos draws a job's photos still there to show: finding(id) a
 // finding's, section(findings) the walk-around by position, the other
-// findings' and the work's. With removable, each photo has a button that
-// asks why and removes it.
-function jobPhotos(j, removable, reload) {
+// findings' and the work's, after the photos on their way (uploads).
+// With removable, each photo has a button that asks why and removes it.
+function jobPhotos(j, removable, uploads, reload) {
   const shown = (j.photos || []).filter((p) => !p.removed_at && !p.expired_at);
   const src = (p, thumb) => `/api/v1/jobs/${encodeURIComponent(j.id)}/photos/${encodeURIComponent(p.id)}${thumb ? "?thumb=1" : ""}`;
   const strip = (list, label) => {
@@ -322,8 +331,8 @@ function jobPhotos(j, removable, reload) {
       const around = ofKind("walk_around").sort((a, b) => positionOrder(a) - positionOrder(b));
       const work = ofKind("work");
       const found = findings.map((f) => ({ f, list: shown.filter((p) => p.kind === "finding" && p.finding_id === f.id) })).filter((x) => x.list.length);
-      if (!around.length && !work.length && !found.length) return [];
-      const box = el("section", { class: "job-photos", id: "job-photos" }, el("h2", {}, t("desk.photos.title")));
+      if (!around.length && !work.length && !found.length) return [uploads];
+      const box = el("section", { class: "job-photos", id: "job-photos" }, el("h2", {}, t("desk.photos.title")), uploads);
       if (around.length) box.append(el("h3", {}, t("desk.photos.walk_around")), strip(around, (p) => [positionName(p.position), p.caption].filter(Boolean).join(" · ")));
       for (const { f, list } of found) box.append(el("h3", { "data-finding-photos": f.id }, t("desk.photos.finding", { what: f.description })), strip(list));
       if (work.length) box.append(el("h3", {}, t("desk.photos.work")), strip(work));
