@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -14,13 +15,17 @@ import (
 	"bayboard/internal/demo"
 	"bayboard/internal/livetest"
 	"bayboard/internal/shop"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 )
 
 // At reception, before the customer signs, the advisor photographs the
 // car into the walk-around's slots (front, left: each tagged by its
-// position); the desk's job view shows them by position, full size on a
-// click, and one taken by mistake is removed with a reason, which the job
-// keeps.
+// position); a photo still on its way (the Wi-Fi dropped) holds the
+// signature back until it is in, since none is taken after. The desk's
+// job view shows them by position, full size on a click, and one taken by
+// mistake is removed with a reason, which the job keeps.
 func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
@@ -41,9 +46,10 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 		t.Fatal("the demo shop has no car without a job")
 	}
 	dir := t.TempDir()
-	front, left := filepath.Join(dir, "front.jpg"), filepath.Join(dir, "left.jpg")
+	front, left, rear := filepath.Join(dir, "front.jpg"), filepath.Join(dir, "left.jpg"), filepath.Join(dir, "rear.jpg")
 	writeJPEG(t, front, color.RGBA{200, 30, 30, 255})
 	writeJPEG(t, left, color.RGBA{30, 30, 200, 255})
+	writeJPEG(t, rear, color.RGBA{30, 160, 30, 255})
 
 	ctx := livetest.Browser(t, 1366, 768)
 	wait := func(what, cond string) { t.Helper(); livetest.WaitFor(t, ctx, what, cond, 15*time.Second) }
@@ -76,15 +82,32 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	}
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#walk-around-section").scrollIntoView(), true)`)
 	livetest.Screenshot(t, ctx, "desk-reception-walk-around")
+
+	// The rear's photo cannot get through: the customer's signature waits.
+	uploads := ls.URL("/api/v1/jobs/" + jobID + "/photos?*")
+	cutOff(t, ctx, uploads)
+	livetest.Upload(t, ctx, `[data-position=rear] input[type=file][capture=environment]`, rear)
+	wait("the rear's photo waiting", `document.querySelector("#walk-around-section .photo-tile")?.dataset.state === "retry"`)
+	livetest.Eval[bool](t, ctx, `(document.querySelector("#signed").click(), true)`)
+	wait("the signature held back", `document.querySelector("#sign .form-error")?.textContent.includes("1 张环车照片正在上传")`)
+	if stage := ls.Engine.State().Jobs[jobID].Stage; stage != shop.StageReception {
+		t.Fatalf("the job went to %s with a walk-around photo still on its way", stage)
+	}
+	cutOff(t, ctx, "")
+	livetest.Eval[bool](t, ctx, `(dispatchEvent(new Event("online")), true)`)
+	wait("the rear's photo in its slot", `!!document.querySelector("[data-position=rear][data-filled] .photo-thumb img") && !document.querySelector("#walk-around-section .photo-tile")`)
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#signed").click(), true)`)
 	wait("the customer's signature recorded", `!!document.querySelector("#submitted")`)
+	if livetest.Eval[bool](t, ctx, `!!document.querySelector("#walk-around-section input[type=file]")`) {
+		t.Error("the walk-around still takes photos after the customer signed")
+	}
 
 	// The desk's job view: the walk-around by position.
 	livetest.Open(t, ctx, ls.URL("/desk/jobs?job="+jobID))
-	wait("the job's photos", `document.querySelectorAll("#job-photos .photo-thumb img").length === 2 && [...document.querySelectorAll("#job-photos .photo-thumb img")].every((i) => i.complete && i.naturalWidth > 0)`)
+	wait("the job's photos", `document.querySelectorAll("#job-photos .photo-thumb img").length === 3 && [...document.querySelectorAll("#job-photos .photo-thumb img")].every((i) => i.complete && i.naturalWidth > 0)`)
 	labels := livetest.Eval[[]string](t, ctx, `[...document.querySelectorAll("#job-photos .photo-label")].map((l) => l.textContent)`)
-	if len(labels) != 2 || labels[0] != "车头" || labels[1] != "左侧" {
-		t.Errorf("the walk-around's photos are labelled %q, want 车头 then 左侧", labels)
+	if len(labels) != 3 || labels[0] != "车头" || labels[1] != "车尾" || labels[2] != "左侧" {
+		t.Errorf("the walk-around's photos are labelled %q, want 车头, 车尾, 左侧 (the slots' order)", labels)
 	}
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#job-photos .photo-thumb").click(), true)`)
 	wait("the photo full size", `(() => { const i = document.querySelector("#photo-full img"); return !!i && i.complete && i.naturalWidth > 0; })()`)
@@ -108,7 +131,7 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 		t.Fatal("a removal without a reason removed the photo")
 	}
 	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form.photo-removing"); f.reason.value = "拍错车了 wrong car"; f.requestSubmit(); return true })()`)
-	wait("one photo left", `document.querySelectorAll("#job-photos .photo-thumb").length === 1`)
+	wait("two photos left", `document.querySelectorAll("#job-photos .photo-thumb").length === 2`)
 	p := ls.Engine.State().Jobs[jobID].Photo(leftID)
 	if p == nil || p.RemovedAt == nil || p.RemovedBy == "" {
 		t.Fatalf("the removed photo: %+v", p)
@@ -130,5 +153,30 @@ func writeJPEG(t *testing.T, path string, c color.RGBA) {
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// cutOff makes the requests whose address matches a URL pattern fail as
+// with no network (the Wi-Fi gone while a photo is sent), or, with "",
+// lets everything through again. A test that cuts something off lets it
+// through when it ends: the browser is passed on to the next test.
+func cutOff(t *testing.T, ctx context.Context, pattern string) {
+	t.Helper()
+	set := func(ctx context.Context, pattern string) error {
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		rules := []*network.Conditions{}
+		if pattern != "" {
+			rules = append(rules, &network.Conditions{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+		}
+		_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules})
+		return err
+	}
+	if err := set(ctx, pattern); err != nil {
+		t.Fatalf("cut off %q: %v", pattern, err)
+	}
+	if pattern != "" {
+		t.Cleanup(func() { set(ctx, "") })
 	}
 }

@@ -315,6 +315,7 @@ start("desk", async (main, ctx) => {
   function opened(status) {
     const j = status.job;
     notice(t("desk.reception.opened", { id: j.id, plate: status.plate }), "ok");
+    const photos = walkAroundPhotos(j.id);
     const sign = el("form", { id: "sign" },
       el("p", {}, t("desk.reception.sign_hint")),
       el("button", { type: "submit", class: "primary", id: "signed" }, t("desk.reception.signed")));
@@ -324,18 +325,26 @@ start("desk", async (main, ctx) => {
         t("desk.col.promised"), " ", dateTime(j.promised_at)),
       el("h2", {}, t("desk.jobs.print")),
       printPanel(j.id, ["seat-label", "job-card", "estimate"]),
-      walkAroundPhotos(j.id),
+      photos.section,
       sign,
       el("p", {}, el("a", { href: "/desk/reception" }, t("desk.reception.next")), " · ", el("a", { href: `/desk/jobs?job=${encodeURIComponent(j.id)}` }, t("desk.reception.see_job"))));
-    form(sign, (key) => command({ type: "submit", job_id: j.id }, key), () => {
+    form(sign, (key) => {
+      // Walk-around photos are taken before the customer signs: the
+      // signature waits for those still on their way.
+      const n = photos.queue.pending();
+      if (n > 0) throw new ApiError(409, { code: "photos_pending", detail: t("desk.photos.still_sending", { n }) });
+      return command({ type: "submit", job_id: j.id }, key);
+    }, () => {
       sign.replaceChildren(el("p", { class: "flag green", id: "submitted" }, t("desk.reception.submitted")));
+      photos.close();
     });
     work.replaceChildren(done);
   }
 
   // walkAroundPhotos are the car's photos taken at reception: a slot per
   // position, each showing what it holds, and more damage photos with
-  // the position chosen beside them.
+  // the position chosen beside them. It answers {section, queue, close}:
+  // close takes the cameras away once the customer has signed.
   function walkAroundPhotos(jobID) {
     const src = (p, thumb) => `/api/v1/jobs/${encodeURIComponent(jobID)}/photos/${encodeURIComponent(p.id)}${thumb ? "?thumb=1" : ""}`;
     const slots = new Map();
@@ -367,9 +376,15 @@ start("desk", async (main, ctx) => {
         s.held.replaceChildren(photoThumbs(s.photos, src, { label: (p) => p.caption || "" }));
       },
     });
-    return el("section", { class: "card stack", id: "walk-around-section" },
-      el("h2", {}, t("desk.photos.walk_around")), el("p", { class: "muted" }, t("desk.photos.walk_hint")),
-      queue.view, box, more);
+    const hint = el("p", { class: "muted" }, t("desk.photos.walk_hint"));
+    const section = el("section", { class: "card stack", id: "walk-around-section" },
+      el("h2", {}, t("desk.photos.walk_around")), hint, queue.view, box, more);
+    const close = () => {
+      section.querySelectorAll(".photo-picker").forEach((p) => p.remove());
+      more.remove();
+      hint.remove();
+    };
+    return { section, queue, close };
   }
 
   if (params.get("appointment")) {

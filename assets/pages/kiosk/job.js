@@ -232,7 +232,8 @@ function findingPhotos(f) {
 // new), and the camera that takes them.
 function workPhotos(job) {
   const pictures = shownPhotos(job, "work");
-  const open = takesPhotos(job);
+  // Work is photographed from dispatch on.
+  const open = takesPhotos(job) && !["reception", "waiting_dispatch"].includes(job.stage);
   if (!pictures.length && !open) return null;
   return el("section", { class: "card list work-photos", id: "work-photos" }, el("h2", { text: t("kiosk.photos.work_title") }),
     pictures.length ? photoThumbs(pictures, photoSrc) : el("p", { class: "muted", text: t("kiosk.photos.work_hint") }),

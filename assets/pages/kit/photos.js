@@ -165,11 +165,13 @@ const queues = new Map();
 //   onStored(photo)  the server has stored a photo (shop.Photo): draw it
 //   explain(status, problem)  a refusal in the reader's words (default:
 //                    the server's detail)
-// It answers { add(files, meta), view, resume() }: add shrinks and sends
-// the files as photos of meta {kind, position, finding_id, caption,
-// label}; view is the element with the photos on their way (put it on
-// the page; it survives the page's redraws); resume sends again the
-// photos parked by an ended session, once the person has signed in.
+// It answers { add(files, meta), view, resume(), pending() }: add shrinks
+// and sends the files as photos of meta {kind, position, finding_id,
+// caption, label}; view is the element with the photos on their way (put
+// it on the page; it survives the page's redraws); resume sends again the
+// photos parked by an ended session, once the person has signed in;
+// pending counts the photos not yet stored (a step that would close the
+// door on them, the customer's signature, waits for them).
 export function photoQueue(job, options = {}) {
   if (queues.has(job)) {
     Object.assign(queues.get(job).options, options);
@@ -180,7 +182,8 @@ export function photoQueue(job, options = {}) {
   const waiting = []; // {rec, tile}, in the order picked
   let busy = false;
   let wake = null; // ends the pause before the next try
-  const q = { options, view, add, resume };
+  let preparing = 0; // photos being made small, not yet in waiting
+  const q = { options, view, add, resume, pending: () => preparing + waiting.length };
   queues.set(job, q);
 
   addEventListener("online", () => wake?.());
@@ -197,9 +200,11 @@ export function photoQueue(job, options = {}) {
       const tile = newTile(meta.label, null);
       view.append(tile.li);
       let blob;
+      preparing++;
       try {
         blob = await shrink(file);
       } catch (err) {
+        preparing--;
         tile.refused(t("photos.not_image", { name: file.name || "" }));
         continue;
       }
@@ -208,6 +213,7 @@ export function photoQueue(job, options = {}) {
       await keep(rec);
       tile.show(rec);
       waiting.push({ rec, tile });
+      preparing--;
       pump();
     }
   }
