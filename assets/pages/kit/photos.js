@@ -18,7 +18,7 @@
 // tried again after a growing pause, and again at once when the browser
 // is back online; a reload finds the photos still waiting and sends them.
 // A refusal (4xx) is not tried again: the server's reason is shown on the
-// thumbnail. Nothing here blocks the page: the technician keeps working.
+// thumbnail. An ended session parks the photo until the person signs in. Nothing here blocks the page: the technician keeps working.
 
 import { t } from "../i18n.js";
 import { el } from "./dom.js";
@@ -256,13 +256,16 @@ export function photoQueue(job, options = {}) {
         q.options.onStored?.(res.body);
         return;
       }
-      if (res.status === 401) {
-        // The session ended: the photo waits for the person to sign in.
+      if (res.status === 401 || (res.status === 403 && res.body?.code === "csrf")) {
+        // The session ended (or another began in this browser): the photo
+        // waits for the person to sign in.
         w.parked = true;
         w.tile.state("parked", t("photos.sign_in"));
         return;
       }
-      if (res.status >= 400 && res.status < 500) {
+      // A refusal stands; a busy server (429) or a slow link (408) is tried
+      // again, as a lost connection is.
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
         await forget(w.rec.key);
         waiting.splice(waiting.indexOf(w), 1);
         const explain = q.options.explain || ((status, p) => (p && (p.detail || p.title)) || `HTTP ${status}`);
