@@ -530,7 +530,10 @@ async function findingForm() {
       hours: parseFloat(hours.input.value) || 0,
       parts: picker.chosen.map((p) => ({ number: p.number || undefined, name: p.name, quantity: p.quantity })),
     };
-    give({ type: "pause", job_id: data.job.id, reason: "waiting_approval", finding }, t("kiosk.done.finding"));
+    const ok = await give({ type: "pause", job_id: data.job.id, reason: "waiting_approval", finding }, t("kiosk.done.finding"));
+    // The finding just reported is brought under the thumb, its camera
+    // ready: the customer decides from its photo.
+    if (ok) [...document.querySelectorAll(".finding-proposed[data-finding]")].pop()?.scrollIntoView({ block: "center" });
   };
   return form;
 }
