@@ -50,6 +50,10 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	writeJPEG(t, front, color.RGBA{200, 30, 30, 255})
 	writeJPEG(t, left, color.RGBA{30, 30, 200, 255})
 	writeJPEG(t, rear, color.RGBA{30, 160, 30, 255})
+	notPhoto := filepath.Join(dir, "scratch.jpg")
+	if err := os.WriteFile(notPhoto, []byte("not a photo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	ctx := livetest.Browser(t, 1366, 768)
 	wait := func(what, cond string) { t.Helper(); livetest.WaitFor(t, ctx, what, cond, 15*time.Second) }
@@ -82,6 +86,16 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	}
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#walk-around-section").scrollIntoView(), true)`)
 	livetest.Screenshot(t, ctx, "desk-reception-walk-around")
+
+	// A file that is not a photo is refused on the page, said on its tile,
+	// and sent nowhere.
+	livetest.Upload(t, ctx, `#more-damage input[type=file]:not([capture])`, notPhoto)
+	wait("the file refused", `document.querySelector("#walk-around-section .photo-tile[data-state=refused]")?.textContent.includes("scratch.jpg 不是可读取的图片")`)
+	livetest.Eval[bool](t, ctx, `(document.querySelector("#walk-around-section .photo-dismiss").click(), true)`)
+	wait("the refusal dismissed", `!document.querySelector("#walk-around-section .photo-tile")`)
+	if n := len(ls.Engine.State().Jobs[jobID].Photos); n != 2 {
+		t.Fatalf("the job has %d photos after a file that is not one, want 2", n)
+	}
 
 	// The rear's photo cannot get through: the customer's signature waits.
 	uploads := ls.URL("/api/v1/jobs/" + jobID + "/photos?*")
