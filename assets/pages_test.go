@@ -121,6 +121,7 @@ func builtKeys() map[string][]string {
 		"staff.problem": {"unauthorized", "locked", "csrf", "forbidden", "not_found", "shutting_down", "print_failed", "conflict",
 			"offline", "invalid", "illegal_move", "no_printer", "bad_link", "too_large", "unsupported_media", "route_not_found",
 			"method_not_allowed", "http", "internal", "password_change_required", "idempotency_key_reused", "rate_limited",
+			// A photo's upload refused (kit/photos.js shows it on the photo).
 			"not_an_image", "too_many_pixels"},
 		"staff.rule": ruleKeys(),
 		// Who pays for a line of the settlement.
@@ -131,6 +132,8 @@ func builtKeys() map[string][]string {
 		// The admin's setup list names each step and gap by its code.
 		"admin.setup.step": setupWords(shop.SetupSteps),
 		"admin.setup.gap":  setupWords(shop.SetupGaps),
+		// A walk-around photo names its position.
+		"photos.position": setupWords(shop.PhotoPositions),
 	}
 }
 

@@ -7,10 +7,12 @@
 // shown so here; other parts at the price the advisor types. The
 // technician's suggested price is shown to the advisor only. The customer
 // sees a finding, at this price, once it is sent. ?finding={id} opens on
-// one finding.
+// one finding. Each finding shows the technician's photos of it, full
+// size on a click: the advisor prices what the photo shows.
 
 import { start, api, command, el, t, money, form, notice, problemText } from "/assets/staff/app.js";
 import { watchJobs, dateTime, names, fen, yuan } from "/assets/staff/advisor.js";
+import { photoThumbs } from "/assets/kit/photos.js";
 
 start("desk", async (main, ctx) => {
   const { settings } = ctx;
@@ -47,8 +49,15 @@ start("desk", async (main, ctx) => {
       const version = `${f.status}|${f.priced_at || ""}`;
       seen.add(f.id);
       const kept = cards.get(f.id);
-      if (kept && kept.version === version) return kept.node;
-      const node = findingCard(f, byJob.get(f.job_id));
+      // A photo that arrives while the advisor types shows in its place,
+      // without drawing the card (and what is typed) again.
+      const js = byJob.get(f.job_id);
+      if (kept && kept.version === version) {
+        showPhotos(kept.node, f, js);
+        return kept.node;
+      }
+      const node = findingCard(f, js);
+      showPhotos(node, f, js);
       cards.set(f.id, { version, node });
       return node;
     };
@@ -59,6 +68,17 @@ start("desk", async (main, ctx) => {
     sent.replaceChildren(el("h2", {}, t("desk.findings.sent", { n: awaiting.length })),
       awaiting.length ? el("div", { class: "stack" }, awaiting.map(cardOf)) : el("p", { class: "muted" }, t("desk.findings.none_sent")));
     for (const id of [...cards.keys()]) if (!seen.has(id)) cards.delete(id);
+  }
+
+  // showPhotos puts a finding's photos still there to show in its card.
+  function showPhotos(node, f, js) {
+    const slot = node.querySelector(".finding-photos");
+    const list = (js.job.photos || []).filter((p) => p.kind === "finding" && p.finding_id === f.id && !p.removed_at && !p.expired_at);
+    const ids = list.map((p) => p.id).join(" ");
+    if (slot.dataset.ids === ids) return;
+    slot.dataset.ids = ids;
+    const src = (p, thumb) => `/api/v1/jobs/${encodeURIComponent(f.job_id)}/photos/${encodeURIComponent(p.id)}${thumb ? "?thumb=1" : ""}`;
+    slot.replaceChildren(list.length ? photoThumbs(list, src) : "");
   }
 
   async function lookUp(numbers) {
@@ -161,6 +181,7 @@ start("desk", async (main, ctx) => {
         el("a", { href: `/desk/jobs?job=${encodeURIComponent(f.job_id)}` }, f.job_id)),
       el("p", {}, el("strong", { class: "finding-what" }, f.description)),
       f.why ? el("p", { class: "muted pre" }, t("desk.findings.why", { why: f.why })) : null,
+      el("div", { class: "finding-photos" }),
       el("p", { class: "muted" }, t("desk.findings.reported", { who: reporter, time: dateTime(f.reported_at) })),
       f.suggested_price ? el("p", { class: "hint suggested" }, t("desk.findings.suggested", { price: money(f.suggested_price, currency) })) : null,
       f.status === "awaiting" ? el("p", { class: "hint" }, t("desk.findings.sent_at", { time: dateTime(f.sent_at), price: money(f.price, currency) })) : null,

@@ -4,11 +4,15 @@
 // click, or Enter on its row; ↑/↓ move) shows its detail and history:
 // findings to approve on the customer's behalf when they call, the
 // customer's link to revoke, and the print buttons of its documents.
+// The job's photos show by kind (the walk-around by position, the work
+// done; a finding's beside the finding), full size on a click; one taken
+// by mistake is removed with a reason, and the history keeps that it was.
 // ?job={id} opens one job.
 
-import { start, api, command, el, t, money, notice, problemText } from "/assets/staff/app.js";
+import { start, api, command, el, t, money, notice, problemText, ApiError } from "/assets/staff/app.js";
 import { watchJobs, stageChip, flagChips, dateTime, names, printPanel } from "/assets/staff/advisor.js";
 import { revisionsPanel } from "/assets/staff/revisions.js";
+import { photoQueue, photoThumbs, positionName, POSITIONS } from "/assets/kit/photos.js";
 
 const filters = [
   { id: "mine", key: "desk.jobs.filter_mine", test: (j, u) => j.advisor_id === u.id },
@@ -37,6 +41,8 @@ const eventKeys = {
   request_parts: { key: "desk.event.request_parts" },
   update_parts: { key: "desk.event.update_parts" },
   report_finding: { key: "desk.event.report_finding" },
+  attach_photo: { key: "desk.event.attach_photo" },
+  remove_photo: { key: "desk.event.remove_photo" },
   price_finding: { key: "desk.event.price_finding" },
   decide_finding: { key: "desk.event.decide_finding" },
   withdraw_finding: { key: "desk.event.withdraw_finding" },
@@ -136,7 +142,16 @@ start("desk", async (main, ctx) => {
       return;
     }
     if (id !== selected) return;
-    detail.replaceChildren(...jobDetail(job, events, who, ctx.settings.currency, (out) => {
+    // Photos of this job still waiting in this browser (taken at
+    // reception, then the page left before they were sent) go up from
+    // here, shown on their way at the job's photos.
+    const uploads = photoQueue(id, {
+      explain: (status, p) => new ApiError(status, p).message,
+      onStored: () => {
+        if (selected === id) showJob(id);
+      },
+    });
+    detail.replaceChildren(...jobDetail(job, events, who, ctx.settings.currency, ctx.may, uploads.view, (out) => {
       // A comeback opens its new job; any other change shows this one again.
       const next = out?.event?.type === "reopen_comeback" ? out.event.job_id : id;
       if (next !== id) select(next);
@@ -151,7 +166,7 @@ start("desk", async (main, ctx) => {
     const now = rows.find((r) => r.id === selected);
     // The open job's detail follows its changes, unless the advisor is
     // filling in a change to it (it shows again once that is sent).
-    if (selected && now && before && JSON.stringify(now) !== JSON.stringify(before) && !detail.querySelector("#job-action form")) showJob(selected);
+    if (selected && now && before && JSON.stringify(now) !== JSON.stringify(before) && !detail.querySelector("#job-action form, form.photo-removing")) showJob(selected);
   }, (status) => {
     link.textContent = status === "online" ? t("desk.link.online") : t("desk.link.offline");
     link.className = status === "online" ? "muted link-state" : "late-text link-state";
@@ -159,9 +174,10 @@ start("desk", async (main, ctx) => {
   if (selected) showJob(selected);
 });
 
-function jobDetail(d, events, who, currency, reload) {
+function jobDetail(d, events, who, currency, may, uploads, reload) {
   const j = d.job;
   const out = [];
+  const pictures = jobPhotos(j, may.includes("remove_photo"), uploads, reload);
   out.push(el("div", { class: "toolbar", "data-job": j.id },
     el("h2", { class: "plate" }, d.plate), el("span", { class: "muted" }, d.model), stageChip(j.stage),
     flagChips(d.key_customer ? ["key_customer"] : [])));
@@ -199,12 +215,15 @@ function jobDetail(d, events, who, currency, reload) {
       };
       out.push(el("div", { class: "card", "data-finding": f.id },
         el("strong", {}, f.description), " ", el("span", { class: "muted" }, t("desk.jobs.finding_cost", { hours: f.hours, price: money(f.price, currency) })),
+        pictures.finding(f.id),
         el("div", { class: "toolbar" },
           el("button", { type: "button", class: "primary small", "data-approve": f.id, onclick: decide(true) }, t("desk.jobs.approve_phone")),
           el("button", { type: "button", class: "small", "data-decline": f.id, onclick: decide(false) }, t("desk.jobs.decline_phone")),
           status)));
     }
   }
+
+  out.push(...pictures.section(d.findings.filter((f) => f.status !== "awaiting")));
 
   out.push(el("h2", {}, t("desk.jobs.lines")));
   const lines = [
@@ -255,6 +274,76 @@ function jobDetail(d, events, who, currency, reload) {
     return el("li", {}, el("span", { class: "muted" }, dateTime(ev.at)), " ", named ? t(named.key) : ev.type, " · ", actor);
   })));
   return out;
+}
+
+// jobPhotos draws a job's photos still there to show: finding(id) a
+// finding's, section(findings) the walk-around by position, the other
+// findings' and the work's, after the photos on their way (uploads).
+// With removable, each photo has a button that asks why and removes it.
+function jobPhotos(j, removable, uploads, reload) {
+  const shown = (j.photos || []).filter((p) => !p.removed_at && !p.expired_at);
+  const src = (p, thumb) => `/api/v1/jobs/${encodeURIComponent(j.id)}/photos/${encodeURIComponent(p.id)}${thumb ? "?thumb=1" : ""}`;
+  const strip = (list, label) => {
+    const box = el("div", { class: "photo-group" });
+    box.append(photoThumbs(list, src, { label, remove: removable ? (p) => askWhy(box, p) : null }));
+    return box;
+  };
+  // askWhy asks, under the photos, why one is removed: the history keeps
+  // the reason with who removed it.
+  const askWhy = (box, p) => {
+    box.querySelector("form.photo-removing")?.remove();
+    const why = el("input", { name: "reason", "data-field": "reason", class: "grow", required: true, maxlength: 300,
+      placeholder: t("desk.photos.remove_reason"), "aria-label": t("desk.photos.remove_reason") });
+    const state = el("span", { class: "muted" });
+    const f = el("form", { class: "toolbar photo-removing", "data-removing": p.id, novalidate: true },
+      el("img", { src: src(p, true), alt: "", class: "photo-mini" }), why,
+      el("button", { type: "submit", class: "small danger" }, t("desk.photos.remove")),
+      el("button", { type: "button", class: "small quiet", onclick: () => f.remove() }, t("desk.cancel")), state);
+    f.onsubmit = async (ev) => {
+      ev.preventDefault();
+      if (!why.value.trim()) {
+        state.textContent = t("desk.photos.reason_needed");
+        state.className = "field-error";
+        why.focus();
+        return;
+      }
+      f.querySelectorAll("button").forEach((b) => (b.disabled = true));
+      try {
+        await command({ type: "remove_photo", job_id: j.id, photo_id: p.id, reason: why.value.trim() });
+        notice(t("desk.photos.removed"), "ok");
+        reload();
+      } catch (e) {
+        state.textContent = problemText(e);
+        state.className = "field-error";
+        f.querySelectorAll("button").forEach((b) => (b.disabled = false));
+      }
+    };
+    box.append(f);
+    why.focus();
+  };
+  const ofKind = (kind) => shown.filter((p) => p.kind === kind);
+  return {
+    finding(id) {
+      const list = shown.filter((p) => p.kind === "finding" && p.finding_id === id);
+      return list.length ? strip(list) : null;
+    },
+    section(findings) {
+      const around = ofKind("walk_around").sort((a, b) => positionOrder(a) - positionOrder(b));
+      const work = ofKind("work");
+      const found = findings.map((f) => ({ f, list: shown.filter((p) => p.kind === "finding" && p.finding_id === f.id) })).filter((x) => x.list.length);
+      if (!around.length && !work.length && !found.length) return [uploads];
+      const box = el("section", { class: "job-photos", id: "job-photos" }, el("h2", {}, t("desk.photos.title")), uploads);
+      if (around.length) box.append(el("h3", {}, t("desk.photos.walk_around")), strip(around, (p) => [positionName(p.position), p.caption].filter(Boolean).join(" · ")));
+      for (const { f, list } of found) box.append(el("h3", { "data-finding-photos": f.id }, t("desk.photos.finding", { what: f.description })), strip(list));
+      if (work.length) box.append(el("h3", {}, t("desk.photos.work")), strip(work));
+      return [box];
+    },
+  };
+}
+
+function positionOrder(p) {
+  const i = POSITIONS.indexOf(p.position);
+  return i < 0 ? POSITIONS.length : i;
 }
 
 // teamCheckPanel is what the team leader wrote at the team check for the

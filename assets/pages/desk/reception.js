@@ -10,11 +10,17 @@
 // A car chosen shows its history: past visits and the work still
 // recommended (建议维修项目), each added to the new estimate in one click
 // and closed by the job that takes it.
+// Once the job is open, before the customer signs, the advisor photographs
+// the car with them: a slot per position (front, rear, left, right,
+// interior, dashboard: the mileage and fuel gauge) and any more damage,
+// tagged by position. They protect the shop when a customer later says a
+// scratch is new; they go up in the background while the papers print.
 
 import { start, api, command, el, t, money, form, notice, problemText, ApiError } from "/assets/staff/app.js";
 import { watchJobs, flagChips, dateTime, localValue, isoOf, fen, yuan, advisors, printPanel, registered } from "/assets/staff/advisor.js";
 import { picker } from "/assets/staff/picker.js";
 import { historyPanel, recommendationLines } from "/assets/kit/history.js";
+import { photoQueue, photoPicker, photoThumbs, positionName, POSITIONS } from "/assets/kit/photos.js";
 
 // The protective covers by the name the shop's settings give them
 // (三件套 or 五件套), as the job card prints them.
@@ -309,6 +315,7 @@ start("desk", async (main, ctx) => {
   function opened(status) {
     const j = status.job;
     notice(t("desk.reception.opened", { id: j.id, plate: status.plate }), "ok");
+    const photos = walkAroundPhotos(j.id);
     const sign = el("form", { id: "sign" },
       el("p", {}, t("desk.reception.sign_hint")),
       el("button", { type: "submit", class: "primary", id: "signed" }, t("desk.reception.signed")));
@@ -318,12 +325,66 @@ start("desk", async (main, ctx) => {
         t("desk.col.promised"), " ", dateTime(j.promised_at)),
       el("h2", {}, t("desk.jobs.print")),
       printPanel(j.id, ["seat-label", "job-card", "estimate"]),
+      photos.section,
       sign,
       el("p", {}, el("a", { href: "/desk/reception" }, t("desk.reception.next")), " · ", el("a", { href: `/desk/jobs?job=${encodeURIComponent(j.id)}` }, t("desk.reception.see_job"))));
-    form(sign, (key) => command({ type: "submit", job_id: j.id }, key), () => {
+    form(sign, (key) => {
+      // Walk-around photos are taken before the customer signs: the
+      // signature waits for those still on their way.
+      const n = photos.queue.pending();
+      if (n > 0) throw new ApiError(409, { code: "photos_pending", detail: t("desk.photos.still_sending", { n }) });
+      return command({ type: "submit", job_id: j.id }, key);
+    }, () => {
       sign.replaceChildren(el("p", { class: "flag green", id: "submitted" }, t("desk.reception.submitted")));
+      photos.close();
     });
     work.replaceChildren(done);
+  }
+
+  // walkAroundPhotos are the car's photos taken at reception: a slot per
+  // position, each showing what it holds, and more damage photos with
+  // the position chosen beside them. It answers {section, queue, close}:
+  // close takes the cameras away once the customer has signed.
+  function walkAroundPhotos(jobID) {
+    const src = (p, thumb) => `/api/v1/jobs/${encodeURIComponent(jobID)}/photos/${encodeURIComponent(p.id)}${thumb ? "?thumb=1" : ""}`;
+    const slots = new Map();
+    const box = el("div", { class: "photo-slots", id: "walk-around-photos" });
+    for (const position of POSITIONS) {
+      const held = el("div", { class: "slot-photos" });
+      const slot = el("div", { class: "photo-slot", "data-position": position },
+        el("h3", {}, positionName(position)), held,
+        photoPicker((files) => queue.add(files, { kind: "walk_around", position, label: positionName(position) }), { name: `walk-${position}`, label: t("desk.photos.take") }));
+      slots.set(position, { slot, held, photos: [] });
+      box.append(slot);
+    }
+    const morePosition = el("select", { name: "more_position", "aria-label": t("desk.photos.position") },
+      POSITIONS.map((p) => el("option", { value: p }, positionName(p))));
+    const moreCaption = el("input", { name: "more_caption", maxlength: 200, placeholder: t("desk.photos.damage_caption"), "aria-label": t("desk.photos.damage_caption") });
+    const more = el("div", { class: "toolbar", id: "more-damage" },
+      el("strong", {}, t("desk.photos.more_damage")), morePosition, moreCaption,
+      photoPicker((files) => {
+        queue.add(files, { kind: "walk_around", position: morePosition.value, caption: moreCaption.value.trim(), label: positionName(morePosition.value) });
+        moreCaption.value = "";
+      }, { name: "walk-more", label: t("desk.photos.take") }));
+    const queue = photoQueue(jobID, {
+      explain: (status, p) => new ApiError(status, p).message,
+      onStored: (photo) => {
+        const s = slots.get(photo.position);
+        if (!s) return;
+        s.photos.push(photo);
+        s.slot.dataset.filled = "";
+        s.held.replaceChildren(photoThumbs(s.photos, src, { label: (p) => p.caption || "" }));
+      },
+    });
+    const hint = el("p", { class: "muted" }, t("desk.photos.walk_hint"));
+    const section = el("section", { class: "card stack", id: "walk-around-section" },
+      el("h2", {}, t("desk.photos.walk_around")), hint, queue.view, box, more);
+    const close = () => {
+      section.querySelectorAll(".photo-picker").forEach((p) => p.remove());
+      more.remove();
+      hint.remove();
+    };
+    return { section, queue, close };
   }
 
   if (params.get("appointment")) {

@@ -3,13 +3,45 @@
 // time and live ETA, their advisor, and any extra work awaiting their
 // decision, with its price, to approve or decline. No account: the link
 // is the key, and the server checked it before sending this page.
+// Each finding shows its photos beside its description and price (the
+// worn pad, not only a line of text), full size on a tap; the photos of
+// the car at reception and of the work done have their own section. The
+// page shows only the photos the server sends it: this customer's, of
+// what they may see.
 
 import { boot, show, api, t, el, plate, when, money, button, notice, failed, tokenOf, every } from "./kiosk.js";
+import { photoThumbs, positionName } from "../kit/photos.js";
 
 const token = tokenOf();
 const base = `/api/v1/customer/${encodeURIComponent(token)}`;
 // confirming is the finding whose decision waits for a second tap.
 let confirming = null;
+// photos are the job's photos the customer may see, from the last answer.
+let photos = [];
+
+function photoSrc(p, thumb) {
+  return `${base}/photos/${encodeURIComponent(p.id)}${thumb ? "?thumb=1" : ""}`;
+}
+
+function photosOf(kind, findingID) {
+  return photos.filter((p) => p.kind === kind && !p.removed_at && !p.expired_at && (!findingID || p.finding_id === findingID));
+}
+
+function findingPhotos(f) {
+  const list = photosOf("finding", f.id);
+  return list.length ? photoThumbs(list, photoSrc, { label: () => "" }) : null;
+}
+
+// carPhotos are the photos of the car at reception (by position) and of
+// the work done.
+function carPhotos() {
+  const around = photosOf("walk_around");
+  const work = photosOf("work");
+  if (!around.length && !work.length) return null;
+  return el("section", { class: "card car-photos", id: "car-photos" }, el("h2", { text: t("kiosk.customer.photos") }),
+    around.length ? [el("h3", { text: t("kiosk.customer.photos_reception") }), photoThumbs(around, photoSrc, { label: (p) => positionName(p.position) })] : null,
+    work.length ? [el("h3", { text: t("kiosk.customer.photos_work") }), photoThumbs(work, photoSrc)] : null);
+}
 
 async function load() {
   const res = await api("GET", base);
@@ -94,6 +126,7 @@ function timeline(v) {
 
 function draw(v) {
   document.getElementById("shop").textContent = v.shop_name;
+  photos = v.photos || [];
   const awaiting = v.findings.filter((f) => f.status === "awaiting");
   const decided = v.findings.filter((f) => f.status !== "awaiting");
   show(
@@ -110,8 +143,10 @@ function draw(v) {
       el("li", { class: `finding finding-${f.status}` },
         el("span", { class: "grow", text: f.description }),
         el("span", { text: money(f.price, v.currency) }),
-        el("span", { class: "status", text: f.status === "approved" ? t("kiosk.finding.approved") : t("kiosk.finding.declined") })))))
+        el("span", { class: "status", text: f.status === "approved" ? t("kiosk.finding.approved") : t("kiosk.finding.declined") }),
+        photosOf("finding", f.id).length ? el("div", { class: "finding-photos" }, findingPhotos(f)) : null))))
       : null,
+    carPhotos(),
     el("section", { class: "card advisor" },
       el("h2", { text: t("kiosk.customer.advisor") }),
       el("p", { class: "advisor-name", text: v.advisor }),
@@ -124,6 +159,7 @@ function findingCard(f, currency) {
   const card = el("article", { class: "card finding-card", "data-finding": f.id },
     el("h3", { text: f.description }),
     f.why ? el("p", { class: "why", text: f.why }) : null,
+    findingPhotos(f),
     el("div", { class: "price" }, el("b", { text: money(f.price, currency) }), f.hours ? el("span", { class: "muted", text: t("kiosk.customer.hours", { hours: f.hours }) }) : null),
     el("p", { class: "hint", text: t("kiosk.customer.decide_hint") }),
   );

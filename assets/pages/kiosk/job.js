@@ -11,9 +11,14 @@
 // fail with a reason; the washer marks the wash done. Below, the car's
 // history: its past visits and the work still recommended, and, for
 // those whose job it is, a note of work for the car's next visit.
+// Photos: each open finding takes photos of what was found (the phone's
+// own camera app), the job takes photos of the work done (the old part
+// beside the new); they go up in the background while the technician
+// works on, and the job's photos show as thumbnails, full size on a tap.
 
-import { boot, show, api, command, me, signIn, t, el, when, money, jobCard, button, notice, failed, tokenOf, labelled, every } from "./kiosk.js";
+import { boot, show, api, command, me, signIn, t, el, when, money, jobCard, button, notice, failed, tokenOf, labelled, every, problemText } from "./kiosk.js";
 import { historyPanel } from "../kit/history.js";
+import { photoQueue, photoPicker, photoThumbs, positionName } from "../kit/photos.js";
 
 const token = tokenOf();
 let data = null;
@@ -23,10 +28,14 @@ let panel = null;
 // history is the car's history, read once per vehicle and after a note
 // is recorded: it changes between visits, not by the minute.
 let history = null;
+// photos is the job's upload queue (kit/photos.js), made once the job is
+// known; its view of the photos on their way survives every redraw.
+let photos = null;
 
 async function switchPerson(badgeToken) {
   panel = null;
   await signIn({ badgeToken });
+  photos?.resume();
   await load();
 }
 
@@ -35,6 +44,7 @@ async function load() {
   if (res.status === 401) {
     panel = null;
     await signIn();
+    photos?.resume();
     return load();
   }
   if (!res.ok) {
@@ -42,6 +52,16 @@ async function load() {
     return;
   }
   data = res.data;
+  if (!photos) {
+    photos = photoQueue(data.job.id, {
+      // A stored photo shows among the job's at the next look.
+      onStored: () => {
+        if (!panel) load();
+      },
+      // A refusal says the server's reason (a closed job, too many photos).
+      explain: (status, p) => p.detail || problemText(p),
+    });
+  }
   if (!history || history.vehicle !== data.job.vehicle_id) await loadHistory();
   // An open form is not redrawn under the hands; it shows the new state
   // when it closes.
@@ -110,15 +130,17 @@ function draw() {
   // Extra work the customer approved is work to do, with its hours; the
   // rest of the findings say where they stand.
   const approved = d.findings.filter((f) => f.status === "approved").map((f) =>
-    el("li", { class: "finding finding-approved" },
+    el("li", { class: "finding finding-approved", "data-finding": f.id },
       el("span", { class: "grow", text: f.description }),
       el("span", { class: "status", text: t("kiosk.sheet.hours", { h: f.hours }) }),
+      findingPhotos(f),
     ),
   );
   const findings = d.findings.filter((f) => f.status !== "approved").map((f) =>
-    el("li", { class: `finding finding-${f.status}` },
+    el("li", { class: `finding finding-${f.status}`, "data-finding": f.id },
       el("span", { class: "grow", text: f.description }),
       el("span", { class: "status", text: findingStatus(f.status) }),
+      findingPhotos(f),
     ),
   );
   // A paused job whose reason has gone says so, so that nobody waits on.
@@ -136,16 +158,18 @@ function draw() {
   show(
     jobCard(d),
     reworkBanner(d),
+    photos.view,
     ready ? el("p", { class: "ready", role: "status", text: ready }) : null,
     job.requests ? el("p", { class: "requests", text: job.requests }) : null,
     el("section", { class: "card list labour-ops", id: "labour" }, el("h2", { text: t("kiosk.sheet.labour") }),
       labour.length ? el("ul", {}, labour) : el("p", { class: "muted", text: t("kiosk.sheet.no_labour") })),
     draws.length ? el("section", { class: "card list to-draw", id: "draw" }, el("h2", { text: t("kiosk.job.to_draw") }), el("ul", {}, draws)) : null,
     approved.length ? el("section", { class: "card list approved", id: "approved" }, el("h2", { text: t("kiosk.sheet.approved") }), el("ul", {}, approved)) : null,
-    walkAround(job.walk_around || {}),
+    walkAround(job.walk_around || {}, shownPhotos(job, "walk_around")),
     parts.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.parts") }), el("ul", {}, parts)) : null,
     findings.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.job.findings") }), el("ul", {}, findings)) : null,
     checks.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.qc.history") }), el("ul", {}, checks)) : null,
+    workPhotos(job),
     actions(d),
     historySection(d),
   );
@@ -167,12 +191,53 @@ function reworkBanner(d) {
 
 // walkAround is what reception noted on the car with the customer: the
 // damage already there (so nobody is blamed for it) and the notes.
-function walkAround(w) {
+function walkAround(w, pictures) {
   const rows = [];
   if (w.damage) rows.push(el("dt", { text: t("kiosk.sheet.damage") }), el("dd", { class: "damage", text: w.damage }));
   if (w.notes) rows.push(el("dt", { text: t("kiosk.sheet.notes") }), el("dd", { class: "walk-notes", text: w.notes }));
   return el("section", { class: "card list walk-around", id: "walk-around" }, el("h2", { text: t("kiosk.sheet.walk_around") }),
-    rows.length ? el("dl", {}, rows) : el("p", { class: "muted", text: t("kiosk.sheet.no_damage") }));
+    rows.length ? el("dl", {}, rows) : pictures.length ? null : el("p", { class: "muted", text: t("kiosk.sheet.no_damage") }),
+    pictures.length ? photoThumbs(pictures, photoSrc, { label: (p) => positionName(p.position) }) : null);
+}
+
+// shownPhotos are the job's photos of a kind still there to show, and of
+// a finding when one is named.
+function shownPhotos(job, kind, findingID) {
+  return (job.photos || []).filter((p) => p.kind === kind && !p.removed_at && !p.expired_at && (!findingID || p.finding_id === findingID));
+}
+
+function photoSrc(p, thumb) {
+  return `/api/v1/jobs/${encodeURIComponent(data.job.id)}/photos/${encodeURIComponent(p.id)}${thumb ? "?thumb=1" : ""}`;
+}
+
+// takesPhotos says whether the job still takes photos: the server
+// decides who may (and says why not); a closed job takes none.
+function takesPhotos(job) {
+  return !["delivered", "cancelled"].includes(job.stage);
+}
+
+// findingPhotos are a finding's photos and, while it is open, the camera
+// that adds more: the customer decides from them.
+function findingPhotos(f) {
+  const pictures = shownPhotos(data.job, "finding", f.id);
+  const open = ["proposed", "awaiting", "approved"].includes(f.status) && takesPhotos(data.job);
+  if (!pictures.length && !open) return null;
+  return el("div", { class: "finding-photos" },
+    pictures.length ? photoThumbs(pictures, photoSrc) : null,
+    open ? photoPicker((files) => photos.add(files, { kind: "finding", finding_id: f.id, label: f.description }),
+      { name: `finding-photo-${f.id}`, label: t("kiosk.photos.finding") }) : null);
+}
+
+// workPhotos are the photos of the work done (the old part beside the
+// new), and the camera that takes them.
+function workPhotos(job) {
+  const pictures = shownPhotos(job, "work");
+  // Work is photographed from dispatch on.
+  const open = takesPhotos(job) && !["reception", "waiting_dispatch"].includes(job.stage);
+  if (!pictures.length && !open) return null;
+  return el("section", { class: "card list work-photos", id: "work-photos" }, el("h2", { text: t("kiosk.photos.work_title") }),
+    pictures.length ? photoThumbs(pictures, photoSrc) : el("p", { class: "muted", text: t("kiosk.photos.work_hint") }),
+    open ? photoPicker((files) => photos.add(files, { kind: "work", label: t("kiosk.photos.work_title") }), { name: "work-photo", label: t("kiosk.photos.work") }) : null);
 }
 
 function checkStep(step) {
@@ -465,7 +530,10 @@ async function findingForm() {
       hours: parseFloat(hours.input.value) || 0,
       parts: picker.chosen.map((p) => ({ number: p.number || undefined, name: p.name, quantity: p.quantity })),
     };
-    give({ type: "pause", job_id: data.job.id, reason: "waiting_approval", finding }, t("kiosk.done.finding"));
+    const ok = await give({ type: "pause", job_id: data.job.id, reason: "waiting_approval", finding }, t("kiosk.done.finding"));
+    // The finding just reported is brought under the thumb, its camera
+    // ready: the customer decides from its photo.
+    if (ok) [...document.querySelectorAll(".finding-proposed[data-finding]")].pop()?.scrollIntoView({ block: "center" });
   };
   return form;
 }

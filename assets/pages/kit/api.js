@@ -15,6 +15,12 @@ export function useSession(token) {
   csrf = token || "";
 }
 
+// sessionToken is the CSRF token kept by useSession, for a change sent
+// outside request (a photo's upload, an XHR for its progress).
+export function sessionToken() {
+  return csrf;
+}
+
 // request sends a call and answers {ok, status, data}: data is the JSON
 // answer (or the problem document of a refusal), the text of an answer
 // that is not JSON, and null for 204. A call that cannot reach the
