@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/photos"
 	"bayboard/internal/store"
 
 	bolt "go.etcd.io/bbolt"
@@ -157,9 +158,15 @@ func TestRestoreKeepsTheReplacedFileUntilTheNextStart(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("restore: %d %s", code, errs)
 	}
-	kept, _ := filepath.Glob(shopFile + ".before-restore-*")
+	// The replaced file, and beside it the photo directory it had (a
+	// served shop has one, if empty).
+	kept, _ := filepath.Glob(shopFile + ".before-restore-*[0-9]Z")
 	if len(kept) != 1 || !strings.Contains(out, "kept as "+kept[0]+" until the next successful start") {
 		t.Fatalf("kept %v; restore said:\n%s", kept, out)
+	}
+	keptPhotos := photos.Dir(kept[0])
+	if _, err := os.Stat(keptPhotos); err != nil || !strings.Contains(out, "kept in "+keptPhotos+" until the next successful start") {
+		t.Fatalf("the replaced photos: %v; restore said:\n%s", err, out)
 	}
 	if b, _ := os.ReadFile(kept[0]); !bytes.Equal(b, good) {
 		t.Fatal("the kept file is not the shop's file as it was")
@@ -167,8 +174,10 @@ func TestRestoreKeepsTheReplacedFileUntilTheNextStart(t *testing.T) {
 	if code, _, errs := serveWhile(t, shopFile, nil); code != 0 {
 		t.Fatalf("serve: %d %s", code, errs)
 	}
-	if _, err := os.Stat(kept[0]); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the replaced file is still there after a start: %v", err)
+	for _, k := range []string{kept[0], keptPhotos} {
+		if _, err := os.Stat(k); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("the replaced %s is still there after a start: %v", k, err)
+		}
 	}
 }
 
