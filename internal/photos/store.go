@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -30,6 +31,39 @@ const staleTemp = time.Minute
 // file.
 type Store struct {
 	dir string
+
+	// held counts, for each photo, the uploads that hold it between
+	// storing its file and committing the record that refers to it: the
+	// retention and a refused upload must not remove a file another
+	// upload is about to attach. mu also makes Remove's look at held and
+	// its removal one step.
+	mu   sync.Mutex
+	held map[string]int
+}
+
+// ErrHeld is Remove's answer for a photo an upload holds (Hold): its file
+// stays; whoever wanted it gone asks again later, if it is still unused.
+var ErrHeld = errors.New("an upload holds the photo")
+
+// Hold keeps a photo's file from being removed until release is called
+// (once; more calls do nothing). An upload holds its photo before Put and
+// releases it once the record that refers to it is committed, or refused:
+// a photo removed before the hold is written again by Put, one the upload
+// holds stays.
+func (s *Store) Hold(id string) (release func()) {
+	s.mu.Lock()
+	s.held[id]++
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.held[id]--; s.held[id] <= 0 {
+				delete(s.held, id)
+			}
+			s.mu.Unlock()
+		})
+	}
 }
 
 // Open opens the photo directory dir, creating it (0700) if it is missing,
@@ -38,7 +72,7 @@ func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("opening the photo directory: %w", err)
 	}
-	s := &Store{dir: dir}
+	s := &Store{dir: dir, held: map[string]int{}}
 	if err := s.removeStaleTemps(time.Now().Add(-staleTemp)); err != nil {
 		return nil, fmt.Errorf("clearing the photo directory's temp files: %w", err)
 	}
@@ -154,10 +188,15 @@ func (s *Store) Has(id string) bool {
 }
 
 // Remove removes a photo's file, then its thumbnail's; a photo that is
-// not stored is not an error.
+// not stored is not an error, one an upload holds is ErrHeld.
 func (s *Store) Remove(id string) error {
 	if !ValidID(id) {
 		return fmt.Errorf("photo %q: %w: not a photo's name", id, fs.ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.held[id] > 0 {
+		return fmt.Errorf("photo %s: %w", id, ErrHeld)
 	}
 	for _, thumb := range []bool{false, true} {
 		if err := os.Remove(Path(s.dir, id, thumb)); err != nil && !errors.Is(err, fs.ErrNotExist) {

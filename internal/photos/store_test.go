@@ -194,6 +194,39 @@ func TestRemoveTakesBothFiles(t *testing.T) {
 	}
 }
 
+// A photo an upload holds, between storing its file and committing its
+// record, is not removed (by the retention, or by another upload of the
+// same picture that was refused): its file stays until the last hold is
+// released; one removed before the hold is written again by Put.
+func TestAHeldPhotoIsNotRemoved(t *testing.T) {
+	s := openStore(t)
+	jpeg, thumb := []byte("held"), []byte("held thumb")
+	id := hex.EncodeToString(func() []byte { h := sha256.Sum256(jpeg); return h[:] }())
+	first := s.Hold(id)
+	if _, err := s.Put(jpeg, thumb); err != nil {
+		t.Fatal(err)
+	}
+	second := s.Hold(id)
+	if err := s.Remove(id); !errors.Is(err, ErrHeld) || !s.Has(id) {
+		t.Fatalf("removing a held photo: %v, still there: %v", err, s.Has(id))
+	}
+	first()
+	first() // a second call changes nothing
+	if err := s.Remove(id); !errors.Is(err, ErrHeld) || !s.Has(id) {
+		t.Fatalf("removing a photo one upload still holds: %v, still there: %v", err, s.Has(id))
+	}
+	second()
+	if err := s.Remove(id); err != nil || s.Has(id) {
+		t.Fatalf("removing a photo no one holds: %v, still there: %v", err, s.Has(id))
+	}
+	// Removed first, then held and put: the file is back.
+	release := s.Hold(id)
+	defer release()
+	if _, err := s.Put(jpeg, thumb); err != nil || !s.Has(id) {
+		t.Fatalf("put after the removal: %v, there: %v", err, s.Has(id))
+	}
+}
+
 // Each lists the photos on disk in order and nothing else: not their
 // thumbnails, temp files, stray files, or a photo in the wrong
 // subdirectory.

@@ -12,6 +12,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -281,7 +282,9 @@ func (s *Server) SweepPhotos(ctx context.Context) (int, error) {
 }
 
 // removeExpired removes the files of expired photos that no photo still
-// refers to (the same picture on another job, not expired).
+// refers to (the same picture on another job, not expired). A photo an
+// upload holds right now (the same picture sent again) keeps its file:
+// the upload's record will refer to it.
 func (s *Server) removeExpired(ids []string) error {
 	inUse, err := s.store.PhotoFiles()
 	if err != nil {
@@ -289,7 +292,7 @@ func (s *Server) removeExpired(ids []string) error {
 	}
 	for _, id := range ids {
 		if !inUse[id] {
-			if err := s.Photos.Remove(id); err != nil {
+			if err := s.Photos.Remove(id); err != nil && !errors.Is(err, photos.ErrHeld) {
 				return err
 			}
 		}

@@ -8,9 +8,9 @@ import (
 	"io/fs"
 	"mime"
 	"strings"
-	"sync"
 
 	"bayboard/internal/imaging"
+	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,18 +37,17 @@ func isPhotoUpload(method, path []byte) bool {
 	return id != "" && !strings.Contains(id, "/")
 }
 
-// photoWork holds what the uploads share: a bound on the photos processed
-// at once (a 21st upload waits its turn, it is not refused), and the ids
-// being uploaded now, so a refused upload does not remove a file another
-// upload of the same photo is about to attach.
+// photoWork is what the uploads share: a bound on the photos processed at
+// once (a 21st upload waits its turn, it is not refused). A photo stored
+// and not yet attached is held in the photo store (photos.Store.Hold), so
+// that neither a refused upload of the same photo nor the retention
+// removes its file.
 type photoWork struct {
-	slots    chan struct{}
-	mu       sync.Mutex
-	inFlight map[string]int
+	slots chan struct{}
 }
 
 func newPhotoWork(parallel int) *photoWork {
-	return &photoWork{slots: make(chan struct{}, parallel), inFlight: map[string]int{}}
+	return &photoWork{slots: make(chan struct{}, parallel)}
 }
 
 // dryRunID stands for the photo's id before its file exists: no JPEG
@@ -92,8 +91,8 @@ func (s *Server) uploadPhoto(c *fiber.Ctx) error {
 	}
 	sum := sha256.Sum256(p.JPEG)
 	id := hex.EncodeToString(sum[:])
-	s.photoWork.begin(id)
-	defer s.photoWork.end(id)
+	release := s.photos.Hold(id)
+	defer release()
 	had := s.photos.Has(id)
 	if id, err = s.photos.Put(p.JPEG, p.Thumb); err != nil {
 		return err
@@ -102,8 +101,9 @@ func (s *Server) uploadPhoto(c *fiber.Ctx) error {
 	if _, err := s.eng.Do(c.UserContext(), actor, cmd); err != nil {
 		// Refused after all (the job moved on meanwhile): the file goes
 		// unless it was there before or another record or upload uses it.
-		if !had && s.photoWork.alone(id) && !s.photoReferenced(id) {
-			if rerr := s.photos.Remove(id); rerr != nil {
+		release()
+		if !had && !s.photoReferenced(id) {
+			if rerr := s.photos.Remove(id); rerr != nil && !errors.Is(rerr, photos.ErrHeld) {
 				s.log.Warn("remove a refused upload's photo", "photo", id, "err", rerr)
 			}
 		}
@@ -127,27 +127,6 @@ func queryFields(err error) error {
 		out.Fields[i] = f
 	}
 	return &out
-}
-
-func (w *photoWork) begin(id string) {
-	w.mu.Lock()
-	w.inFlight[id]++
-	w.mu.Unlock()
-}
-
-func (w *photoWork) end(id string) {
-	w.mu.Lock()
-	if w.inFlight[id]--; w.inFlight[id] <= 0 {
-		delete(w.inFlight, id)
-	}
-	w.mu.Unlock()
-}
-
-// alone says whether only one upload of a photo is under way.
-func (w *photoWork) alone(id string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.inFlight[id] <= 1
 }
 
 // photoReferenced says whether any job, live or long closed, refers to a
