@@ -302,3 +302,53 @@ func TestHealthzReportsThePhotoCheck(t *testing.T) {
 		t.Errorf("healthz: %+v", h)
 	}
 }
+
+// With the shop's setting on, the settlement prints the findings' photos:
+// their thumbnails come from the photo store beside the data file. Off,
+// the same settlement holds no photo.
+func TestTheSettlementPrintsTheFindingsPhotos(t *testing.T) {
+	ts := newTestShop(t)
+	dispatchTestJob(t, ts)
+	if _, err := ts.eng.Do(t.Context(), shop.Actor{System: true}, &shop.PutTeam{Team: shop.Team{ID: "team-1", Name: "一组", LeaderID: "tech-1"}}); err != nil {
+		t.Fatal(err)
+	}
+	do := func(role shop.Role, body string) {
+		t.Helper()
+		if r := ts.call(t, nil, "POST", "/api/v1/commands", ts.tokens[role], body); r.status != 200 {
+			t.Fatalf("%s: %d %s", body, r.status, r.body)
+		}
+	}
+	do(shop.RoleTechnician, kioskBody(kiosk.ActionClockOn, "tech-1"))
+	do(shop.RoleTechnician, `{"type":"report_finding","job_id":"`+testJob+`","description":"刹车片磨损 pads worn","hours":1}`)
+	r := ts.upload(t, shop.RoleTechnician, testJob, "kind=finding&finding_id=fi-1&caption=前左刹车片", "image/jpeg", imagingtest.PhoneJPEG(400, 300, 1, false))
+	if r.status != 201 {
+		t.Fatalf("the finding's photo: %d %s", r.status, r.body)
+	}
+	do(shop.RoleAdvisor, `{"type":"price_finding","finding_id":"fi-1","labour_price":8000,"send":true}`)
+	do(shop.RoleAdvisor, `{"type":"decide_finding","finding_id":"fi-1","approve":true,"via":"in_person","who":"客户本人"}`)
+	for _, step := range []struct {
+		a    kiosk.Action
+		by   shop.Role
+		tech string
+	}{{kiosk.ActionFinish, shop.RoleTechnician, "tech-1"}, {kiosk.ActionQCTeam, shop.RoleTechnician, ""},
+		{kiosk.ActionQCFinal, shop.RoleQC, ""}, {kiosk.ActionWashDone, shop.RoleWasher, ""}} {
+		do(step.by, kioskBody(step.a, step.tech))
+	}
+	images := func() int {
+		t.Helper()
+		r := ts.call(t, nil, "GET", "/api/v1/jobs/"+testJob+"/documents/settlement.pdf", ts.tokens[shop.RoleAdvisor], nil)
+		if r.status != 200 {
+			t.Fatalf("settlement.pdf: %d %s", r.status, r.body)
+		}
+		return bytes.Count(r.body, []byte("/Subtype /Image"))
+	}
+	without := images()
+	set := ts.eng.State().Settings
+	set.SettlementPhotos = true
+	if _, err := ts.eng.Do(t.Context(), shop.Actor{System: true}, &shop.SetSettings{Settings: set}); err != nil {
+		t.Fatal(err)
+	}
+	if with := images(); with != without+1 {
+		t.Errorf("the settlement holds %d images with the findings' photos, %d without", with, without)
+	}
+}
