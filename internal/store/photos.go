@@ -45,7 +45,7 @@ func (s *Store) JobsClosedBefore(before time.Time) ([]*shop.Job, error) {
 		}
 		until := []byte(before.UTC().Format(time.RFC3339))
 		c := tx.Bucket(bucketClosedJobs).Cursor()
-		for k, _ := c.First(); k != nil && len(k) > closedTimeLen && string(k[:closedTimeLen]) < string(until); k, _ = c.Next() {
+		for k, _ := c.First(); len(k) > closedTimeLen && string(k[:closedTimeLen]) < string(until); k, _ = c.Next() {
 			v := jobs.Get(k[closedTimeLen:])
 			if v == nil {
 				continue
