@@ -43,6 +43,7 @@ const eventKeys = {
   report_finding: { key: "desk.event.report_finding" },
   attach_photo: { key: "desk.event.attach_photo" },
   remove_photo: { key: "desk.event.remove_photo" },
+  expire_photos: { key: "desk.event.expire_photos" },
   price_finding: { key: "desk.event.price_finding" },
   decide_finding: { key: "desk.event.decide_finding" },
   withdraw_finding: { key: "desk.event.withdraw_finding" },
