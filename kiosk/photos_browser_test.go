@@ -2,7 +2,6 @@ package kiosk_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,9 +13,6 @@ import (
 	"bayboard/internal/imaging/imagingtest"
 	"bayboard/internal/livetest"
 	"bayboard/internal/shop"
-
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 )
 
 // The technician photographs a worn part on the phone's kiosk page while
@@ -61,7 +57,7 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 	// the photo is taken and waits on the phone, kept for the job in
 	// IndexedDB, and is tried again.
 	uploads := f.srv.URL("/api/v1/jobs/" + f.jobID + "/photos?*")
-	cutOff(t, phone, uploads)
+	livetest.CutOff(t, phone, uploads)
 	livetest.Upload(t, phone, camera, photo)
 	livetest.WaitFor(t, phone, "the photo waiting to be sent again", `document.querySelector("#photo-queue .photo-tile")?.dataset.state === "retry"`, 20*time.Second)
 	kept := livetest.Await[float64](t, phone, `new Promise((resolve) => {
@@ -90,7 +86,7 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 		}).observe(document.querySelector("#photo-queue"), { subtree: true, attributes: true, attributeFilter: ["data-progress"] });
 		return true;
 	})()`)
-	cutOff(t, phone, "")
+	livetest.CutOff(t, phone, "")
 	// The phone says its Wi-Fi is back, as it does when it rejoins: the
 	// photo is tried at once rather than after its pause.
 	livetest.Eval[bool](t, phone, `(dispatchEvent(new Event("online")), true)`)
@@ -163,29 +159,4 @@ func TestATechniciansPhotoReachesTheCustomerUpright(t *testing.T) {
 	livetest.WaitFor(t, phone, "the full-size photo closed by Esc", `!document.querySelector("#photo-full")`, 5*time.Second)
 	checkPage(t, phone)
 	livetest.Screenshot(t, phone, "customer-finding-photo")
-}
-
-// cutOff makes the requests whose address matches a URL pattern fail as
-// with no network (the Wi-Fi gone while a photo is sent), or, with "",
-// lets everything through again. A test that cuts something off lets it
-// through when it ends: the browser is passed on to the next test.
-func cutOff(t *testing.T, ctx context.Context, pattern string) {
-	t.Helper()
-	set := func(ctx context.Context, pattern string) error {
-		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		rules := []*network.Conditions{}
-		if pattern != "" {
-			rules = append(rules, &network.Conditions{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
-		}
-		_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules})
-		return err
-	}
-	if err := set(ctx, pattern); err != nil {
-		t.Fatalf("cut off %q: %v", pattern, err)
-	}
-	if pattern != "" {
-		t.Cleanup(func() { set(ctx, "") })
-	}
 }

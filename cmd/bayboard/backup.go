@@ -108,28 +108,12 @@ func backupFromServer(ctx context.Context, url, token string, w io.Writer) (back
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 		return sum, fmt.Errorf("server answered %s: %s", resp.Status, body)
 	}
-	counted := &countingWriter{w: w}
-	sum, err = backup.Read(io.TeeReader(resp.Body, counted), "", "")
+	// Written as it is read, and read (checked) to its end.
+	sum, err = backup.Read(io.TeeReader(resp.Body, w), "", "")
 	if err != nil {
 		return sum, fmt.Errorf("the server's backup: %w", err)
 	}
-	// The tar's trailing padding after its end marker.
-	if _, err := io.Copy(counted, resp.Body); err != nil {
-		return sum, err
-	}
-	sum.Bytes = counted.n
 	return sum, nil
-}
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // restoreCmd replaces the data file and its photos by a backup (an archive,

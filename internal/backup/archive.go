@@ -37,7 +37,7 @@ type Summary struct {
 	// Skipped are photo files that vanished while the archive was written
 	// (the retention removed them): not in it.
 	Skipped int `json:"-"`
-	// Bytes is the archive's whole length.
+	// Bytes is the archive's whole length (written, or read to its end).
 	Bytes int64 `json:"-"`
 }
 
@@ -192,7 +192,8 @@ func IsArchive(first []byte) bool {
 // with ErrRefused, naming the entry; what was written is left for the
 // caller to remove.
 func Read(r io.Reader, dataTo, photoDir string) (Summary, error) {
-	tr := tar.NewReader(r)
+	cr := &countingReader{r: r}
+	tr := tar.NewReader(cr)
 	var sum Summary
 	refused := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s", ErrRefused, fmt.Sprintf(format, args...))
@@ -279,6 +280,12 @@ func Read(r io.Reader, dataTo, photoDir string) (Summary, error) {
 		}
 		return sum, refused("something follows its end entry (%q, %v)", name, err)
 	}
+	// The tar's padding after its end marker, read so that the archive
+	// is read to its end (and counted whole).
+	if _, err := io.Copy(io.Discard, cr); err != nil {
+		return sum, refused("it cannot be read to its end (%v)", err)
+	}
+	sum.Bytes = cr.n
 	if photoDir != "" {
 		if err := syncTree(photoDir); err != nil {
 			return sum, err
@@ -396,6 +403,17 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 type countingWriter struct {

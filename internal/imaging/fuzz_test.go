@@ -25,9 +25,9 @@ func FuzzProcess(f *testing.F) {
 	f.Add(imagingtest.WithAPP1(imagingtest.StoredJPEG(30, 40, 8), imagingtest.EXIF(binary.BigEndian, 8, true)[:40]))
 	f.Add(phone[:len(phone)*2/3])
 	f.Add([]byte("brake pads worn to 2 mm, replace both\n"))
-	f.Add(pngHeader(60000, 60000))
+	f.Add(imagingtest.BombPNG(60000, 60000))
 	f.Add(jpegClaiming(f, 60000, 60000))
-	f.Add(pngHeader(2000, 1000))
+	f.Add(imagingtest.BombPNG(2000, 1000))
 	var small bytes.Buffer
 	if err := png.Encode(&small, imagingtest.Stored(20, 10, 1)); err != nil {
 		f.Fatal(err)

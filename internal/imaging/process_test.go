@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -191,26 +190,6 @@ func TestPNGAndWebPAreTaken(t *testing.T) {
 	}
 }
 
-// pngHeader is a PNG that says it is w×h and holds only its header and an
-// empty image chunk: a decompression bomb's shape, a few dozen bytes.
-func pngHeader(w, h uint32) []byte {
-	out := []byte("\x89PNG\r\n\x1a\n")
-	chunk := func(kind string, data []byte) {
-		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
-		start := len(out)
-		out = append(out, kind...)
-		out = append(out, data...)
-		out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8-bit RGBA
-	chunk("IHDR", ihdr)
-	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
-	chunk("IEND", nil)
-	return out
-}
-
 // jpegClaiming is a small JPEG whose frame header is rewritten to say it
 // is w×h.
 func jpegClaiming(t testing.TB, w, h uint16) []byte {
@@ -251,7 +230,7 @@ func TestBadBodiesAreRefused(t *testing.T) {
 		{"nothing", nil, nil, ErrNotImage, "header"},
 		{"a truncated JPEG", phone[:len(phone)*2/3], nil, ErrNotImage, "cut short"},
 		{"a JPEG cut inside its header", phone[:300], nil, ErrNotImage, "header"},
-		{"a 60000×60000 PNG in a tiny file", pngHeader(60000, 60000), nil, ErrTooManyPixels, "60000×60000"},
+		{"a 60000×60000 PNG in a tiny file", imagingtest.BombPNG(60000, 60000), nil, ErrTooManyPixels, "60000×60000"},
 		{"a 60000×60000 JPEG in a tiny file", jpegClaiming(t, 60000, 60000), nil, ErrTooManyPixels, "60000×60000"},
 		{"one pixel over the limit", imagingtest.StoredJPEG(101, 100, 1), func(l *Limits) { l.MaxPixels = 100 * 100 }, ErrTooManyPixels, "101×100"},
 		{"one byte over the size", phone, func(l *Limits) { l.MaxBytes = int64(len(phone)) - 1 }, ErrTooLarge, "over"},

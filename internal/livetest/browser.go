@@ -407,3 +407,29 @@ func WatchPolicy(t testing.TB, ctx context.Context) {
 		chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument, page.RemoveScriptToEvaluateOnNewDocumentParams(added))
 	})
 }
+
+// CutOff makes the requests whose address matches a URL pattern (such as
+// "*/api/v1/jobs/*/photos*") fail as with no network (the Wi-Fi gone while
+// a photo is sent), or, with "", lets everything through again. A test
+// that cuts something off lets it through when it ends: the browser is
+// passed on to the next test.
+func CutOff(t testing.TB, ctx context.Context, pattern string) {
+	t.Helper()
+	set := func(ctx context.Context, pattern string) error {
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		rules := []*network.Conditions{}
+		if pattern != "" {
+			rules = append(rules, &network.Conditions{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+		}
+		_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules})
+		return err
+	}
+	if err := set(ctx, pattern); err != nil {
+		t.Fatalf("cut off %q: %v", pattern, err)
+	}
+	if pattern != "" {
+		t.Cleanup(func() { set(ctx, "") })
+	}
+}

@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"net"
@@ -39,24 +37,6 @@ func (ts *testShop) photoFiles(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// bombPNG is a PNG that says it is w×h and holds only its header: a
-// decompression bomb's shape, a few dozen bytes.
-func bombPNG(w, h uint32) []byte {
-	out := []byte("\x89PNG\r\n\x1a\n")
-	chunk := func(kind string, data []byte) {
-		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
-		start := len(out)
-		out = append(out, kind...)
-		out = append(out, data...)
-		out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
-	}
-	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
-	chunk("IHDR", append(ihdr, 8, 6, 0, 0, 0))
-	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
-	chunk("IEND", nil)
-	return out
 }
 
 // A phone's photo, sideways with its orientation in EXIF and the place it
@@ -169,7 +149,7 @@ func TestABadUploadStoresNothing(t *testing.T) {
 		{"2 MiB of text", adv, "20261123-0001", "kind=walk_around&position=front", "image/jpeg", junk, 422, "not_an_image"},
 		{"not an image", adv, "20261123-0001", "kind=walk_around&position=front", "image/jpeg", []byte("hello, this is text"), 422, "not_an_image"},
 		{"truncated", adv, "20261123-0001", "kind=walk_around&position=front", "image/jpeg", phone[:len(phone)/2], 422, "not_an_image"},
-		{"a bomb", adv, "20261123-0001", "kind=walk_around&position=front", "image/png", bombPNG(100_000, 100_000), 422, "too_many_pixels"},
+		{"a bomb", adv, "20261123-0001", "kind=walk_around&position=front", "image/png", imagingtest.BombPNG(100_000, 100_000), 422, "too_many_pixels"},
 		{"no position", adv, "20261123-0001", "kind=walk_around", "image/jpeg", phone, 400, "invalid"},
 		{"another job's finding", adv, "20261123-0001", "kind=finding&finding_id=fi-1", "image/jpeg", phone, 404, "not_found"},
 		{"a walk-around after signing", adv, "20261123-0002", "kind=walk_around&position=rear", "image/jpeg", phone, 409, "conflict"},

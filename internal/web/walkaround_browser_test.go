@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"image"
 	"image/color"
@@ -15,9 +14,6 @@ import (
 	"bayboard/internal/demo"
 	"bayboard/internal/livetest"
 	"bayboard/internal/shop"
-
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
 )
 
 // At reception, before the customer signs, the advisor photographs the
@@ -99,7 +95,7 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 
 	// The rear's photo cannot get through: the customer's signature waits.
 	uploads := ls.URL("/api/v1/jobs/" + jobID + "/photos?*")
-	cutOff(t, ctx, uploads)
+	livetest.CutOff(t, ctx, uploads)
 	livetest.Upload(t, ctx, `[data-position=rear] input[type=file][capture=environment]`, rear)
 	wait("the rear's photo waiting", `document.querySelector("#walk-around-section .photo-tile")?.dataset.state === "retry"`)
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#signed").click(), true)`)
@@ -107,7 +103,7 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	if stage := ls.Engine.State().Jobs[jobID].Stage; stage != shop.StageReception {
 		t.Fatalf("the job went to %s with a walk-around photo still on its way", stage)
 	}
-	cutOff(t, ctx, "")
+	livetest.CutOff(t, ctx, "")
 	livetest.Eval[bool](t, ctx, `(dispatchEvent(new Event("online")), true)`)
 	wait("the rear's photo in its slot", `!!document.querySelector("[data-position=rear][data-filled] .photo-thumb img") && !document.querySelector("#walk-around-section .photo-tile")`)
 	livetest.Eval[bool](t, ctx, `(document.querySelector("#signed").click(), true)`)
@@ -167,30 +163,5 @@ func writeJPEG(t *testing.T, path string, c color.RGBA) {
 	}
 	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// cutOff makes the requests whose address matches a URL pattern fail as
-// with no network (the Wi-Fi gone while a photo is sent), or, with "",
-// lets everything through again. A test that cuts something off lets it
-// through when it ends: the browser is passed on to the next test.
-func cutOff(t *testing.T, ctx context.Context, pattern string) {
-	t.Helper()
-	set := func(ctx context.Context, pattern string) error {
-		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		rules := []*network.Conditions{}
-		if pattern != "" {
-			rules = append(rules, &network.Conditions{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
-		}
-		_, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: rules})
-		return err
-	}
-	if err := set(ctx, pattern); err != nil {
-		t.Fatalf("cut off %q: %v", pattern, err)
-	}
-	if pattern != "" {
-		t.Cleanup(func() { set(ctx, "") })
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -350,4 +351,24 @@ func appendIFD(tiff []byte, order binary.AppendByteOrder, entries []entry) []byt
 	}
 	tiff = order.AppendUint32(tiff, 0)
 	return append(tiff, values...)
+}
+
+// BombPNG is a PNG that says it is w×h and holds only its header and an
+// empty image chunk: a decompression bomb's shape, a few dozen bytes.
+func BombPNG(w, h uint32) []byte {
+	out := []byte("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, data []byte) {
+		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
+		start := len(out)
+		out = append(out, kind...)
+		out = append(out, data...)
+		out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
+	}
+	ihdr := binary.BigEndian.AppendUint32(nil, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8-bit RGBA
+	chunk("IHDR", ihdr)
+	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
+	chunk("IEND", nil)
+	return out
 }
