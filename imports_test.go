@@ -54,6 +54,20 @@ var libraryHomes = []struct {
 	{"golang.org/x/image", "internal/imaging"},
 	{"github.com/go-json-experiment/json", "internal/wire"},
 	{"github.com/chromedp", "internal/livetest"},
+	// The SMS and e-mail senders use only the standard library
+	// (net/http, net/smtp); go-smtp and its SASL are their tests' mail
+	// server, in testOnlyLibraries.
+}
+
+// testOnlyLibraries are libraries that no package's code imports, and
+// only the named package's tests do: go-smtp is the real SMTP server the
+// e-mail sender is tested against.
+var testOnlyLibraries = []struct {
+	library string
+	tests   string
+}{
+	{"github.com/emersion/go-smtp", "internal/channels"},
+	{"github.com/emersion/go-sasl", "internal/channels"},
 }
 
 // Every package keeps to the import rules of STYLE.md. The rules bind a
@@ -73,8 +87,10 @@ func TestTheImportCheckFindsBrokenRules(t *testing.T) {
 	want := []string{
 		`board/leak.go imports github.com/chromedp/chromedp, which only internal/livetest may import`,
 		`internal/access/leak.go imports bayboard/internal/store: internal/access imports only internal/shop of ours`,
+		`internal/channels/leak.go imports github.com/emersion/go-smtp, which only internal/channels's tests may import`,
 		`internal/demo/leak.go imports bayboard/internal/web: only internal/server, internal/livetest import the HTTP layer`,
 		`internal/shop/leak.go imports bayboard/internal/store: internal/shop imports nothing of ours`,
+		`internal/shop/shop_test.go imports github.com/emersion/go-smtp, which only internal/channels's tests may import`,
 		`kiosk/leak.go imports github.com/gofiber/fiber/v2/middleware/cors, which only internal/web may import`,
 		`kiosk/leak.go imports go.etcd.io/bbolt, which only internal/store may import`,
 	}
@@ -101,9 +117,10 @@ func brokenImportRules(t *testing.T, root string) []string {
 			}
 			return nil
 		}
-		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+		if !strings.HasSuffix(name, ".go") {
 			return nil
 		}
+		isTest := strings.HasSuffix(name, "_test.go")
 		rel, err := filepath.Rel(root, path)
 		if err != nil {
 			return err
@@ -118,6 +135,15 @@ func brokenImportRules(t *testing.T, root string) []string {
 			imported, err := strconv.Unquote(spec.Path.Value)
 			if err != nil {
 				return err
+			}
+			for _, lib := range testOnlyLibraries {
+				if under(imported, lib.library) && (!isTest || pkg != lib.tests) {
+					broken = append(broken, rel+" imports "+imported+", which only "+lib.tests+"'s tests may import")
+				}
+			}
+			if isTest {
+				// The other rules bind a package's code, not its tests.
+				continue
 			}
 			if slices.Contains(pureDomain, pkg) && under(imported, module) {
 				broken = append(broken, rel+" imports "+imported+": "+pkg+" imports nothing of ours")
