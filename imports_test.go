@@ -28,6 +28,8 @@ var ourImports = map[string][]string{
 	// shop: the web layer joins them to jobs.
 	"internal/photos":  {},
 	"internal/imaging": {},
+	// The senders know a message, not the shop that sends it.
+	"internal/channels": {},
 }
 
 // webImporters are the only packages whose code may import the HTTP
