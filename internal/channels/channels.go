@@ -96,3 +96,9 @@ func (Secret) GoString() string { return mask }
 
 // Reveal is the secret's value.
 func (s Secret) Reveal() string { return string(s) }
+
+// Both senders are Senders.
+var (
+	_ Sender = (*SMS)(nil)
+	_ Sender = (*Email)(nil)
+)

@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/mail"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -75,6 +76,10 @@ type mailSession struct {
 	authed bool
 }
 
+// authTries counts AUTH commands over every session, so a test can say
+// that no password was offered.
+var authTries atomic.Int32
+
 func (s *mailServer) NewSession(*smtp.Conn) (smtp.Session, error) {
 	return &mailSession{server: s}, nil
 }
@@ -82,6 +87,7 @@ func (s *mailServer) NewSession(*smtp.Conn) (smtp.Session, error) {
 func (s *mailSession) AuthMechanisms() []string { return []string{s.server.mechanism} }
 
 func (s *mailSession) Auth(mech string) (sasl.Server, error) {
+	authTries.Add(1)
 	check := func(username, password string) error {
 		if username != testSMTPUser || password != testSMTPPassword {
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
@@ -370,5 +376,30 @@ func TestSMTPConfigNeverPrintsItsPassword(t *testing.T) {
 	}
 	if _, err := NewEmail(SMTPConfig{Host: "h", Port: 0, Username: "u", Password: "p", From: "a@example.cn"}); err == nil {
 		t.Error("port 0 is accepted")
+	}
+}
+
+// A server that offers no STARTTLS on a port that is not 465 gets no
+// password and no message.
+func TestEmailRequiresSTARTTLS(t *testing.T) {
+	backend := &mailServer{mechanism: sasl.Plain, delivered: make(chan []byte, 1)}
+	server := smtp.NewServer(backend)
+	server.Domain = "localhost"
+	server.AllowInsecureAuth = true
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go server.Serve(listener)
+	t.Cleanup(func() { server.Close() })
+	_, pool := testCertificate(t)
+	before := authTries.Load()
+	err = testEmail(t, listener.Addr().(*net.TCPAddr).Port, pool, testSMTPPassword).Send(context.Background(), readyMail)
+	var sendErr *Error
+	if !errors.As(err, &sendErr) || sendErr.Code != "starttls_unavailable" || Permanent(err) {
+		t.Fatalf("error %v, want a temporary starttls_unavailable", err)
+	}
+	if tries := authTries.Load() - before; tries != 0 {
+		t.Errorf("the client tried AUTH %d times without TLS", tries)
 	}
 }
