@@ -9,8 +9,9 @@ type RecordFollowUp struct {
 	JobID   string `json:"job_id"`
 	Outcome string `json:"outcome"`
 	Notes   string `json:"notes,omitempty"`
-	// A complaint's category (process when not given), owner (the caller
-	// when not given) and due time (ComplaintWorkingDays when not given).
+	// A complaint's category (process when not given), owner (the caller,
+	// when not given and a user) and due time (ComplaintWorkingDays when
+	// not given).
 	Category string     `json:"category,omitempty"`
 	OwnerID  string     `json:"owner_id,omitempty"`
 	DueAt    *time.Time `json:"due_at,omitempty"`
@@ -28,7 +29,7 @@ func (c *RecordFollowUp) apply(d *Draft, a Actor, now time.Time) (result, error)
 		if c.Category == "" {
 			c.Category = ComplaintProcess
 		}
-		if c.OwnerID == "" {
+		if u := d.users.get(a.UserID); c.OwnerID == "" && u != nil && u.Active {
 			c.OwnerID = a.UserID
 		}
 		checkComplaint(&p, d, c.Category, c.OwnerID, c.DueAt, now)

@@ -200,6 +200,9 @@ func (c *AssignComplaint) CommandType() string { return "assign_complaint" }
 
 func (c *AssignComplaint) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	var p problems
+	if c.OwnerID == "" {
+		p.add("owner_id", "is required")
+	}
 	checkComplaint(&p, d, c.Category, c.OwnerID, c.DueAt, now)
 	if err := p.err(); err != nil {
 		return result{}, err
@@ -223,12 +226,13 @@ func (c *AssignComplaint) apply(d *Draft, a Actor, now time.Time) (result, error
 }
 
 // checkComplaint checks a complaint's category, owner (an active user)
-// and due time (after now, within 60 days); an empty due time is allowed.
+// and due time (after now, within 60 days); an empty owner or due time
+// is allowed (no owner yet; the default due time).
 func checkComplaint(p *problems, d *Draft, category, ownerID string, due *time.Time, now time.Time) {
 	if !knownCategory(category) {
 		p.add("category", "must be facilities, attitude, workmanship or process")
 	}
-	if u := d.users.get(ownerID); u == nil || !u.Active {
+	if u := d.users.get(ownerID); ownerID != "" && (u == nil || !u.Active) {
 		p.add("owner_id", "is not an active user")
 	}
 	if due != nil && (!due.After(now) || due.After(now.AddDate(0, 0, 60))) {

@@ -87,6 +87,11 @@ func (s *Server) kpis(c *fiber.Ctx) error {
 			k.Bays[i].Name = b.Name
 		}
 	}
+	for i := range k.CSIAdvisors {
+		if u := st.Users[k.CSIAdvisors[i].ID]; u != nil {
+			k.CSIAdvisors[i].Name = u.Name
+		}
+	}
 	return c.JSON(k)
 }
 
