@@ -127,7 +127,7 @@ func (s *State) NoticesFor(a Actor, now time.Time) []Notice {
 				plate = v.Plate
 			}
 			ns = append(ns, Notice{Key: noticeKey(NoticeComplaintOverdue, fmt.Sprint(f.DueAt.Unix())), Kind: NoticeComplaintOverdue,
-				JobID: j.ID, Plate: plate, At: *f.DueAt, Reason: f.Category})
+				JobID: j.ID, Plate: plate, At: *f.DueAt})
 		}
 		for _, n := range ns {
 			if !j.noticeSeen(n.Key, a.UserID) {
