@@ -128,4 +128,29 @@ func TestTheCustomerAnswersTheSurveyThroughTheirLink(t *testing.T) {
 	if ts.eng.State().Jobs[second].Survey != nil {
 		t.Errorf("a revoked link's answer was kept")
 	}
+
+	// Three days on, the complaint is past its due time: flagged on the
+	// follow-up desk and on the manager's notices, not the advisor's.
+	ts.shopClock.advance(3 * 24 * time.Hour)
+	d = ts.call(t, nil, "GET", "/api/v1/follow-ups", ts.tokens[shop.RoleFollowUp], nil)
+	d.json(t, &desk)
+	if len(desk.Complaints) != 1 || !desk.Complaints[0].Overdue {
+		t.Errorf("the overdue complaint on the follow-up desk: %s", d.body)
+	}
+	overdue := func(role shop.Role) int {
+		var list struct {
+			Notices []shop.Notice `json:"notices"`
+		}
+		ts.call(t, nil, "GET", "/api/v1/notices", ts.tokens[role], nil).json(t, &list)
+		n := 0
+		for _, x := range list.Notices {
+			if x.Kind == shop.NoticeComplaintOverdue && x.JobID == first {
+				n++
+			}
+		}
+		return n
+	}
+	if overdue(shop.RoleManager) != 1 || overdue(shop.RoleAdvisor) != 0 {
+		t.Errorf("the escalation: manager %d, advisor %d; want 1 and 0", overdue(shop.RoleManager), overdue(shop.RoleAdvisor))
+	}
 }

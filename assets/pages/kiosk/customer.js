@@ -148,6 +148,7 @@ function draw(v) {
         el("div", {}, el("small", { text: t("kiosk.customer.promised") }), el("b", { text: when(v.promised_at) })),
         el("div", { class: v.late ? "late" : "" }, el("small", { text: t("kiosk.customer.eta") }), el("b", { text: v.stage === "ready" || v.stage === "delivered" ? "✓" : when(v.eta) }))),
     ),
+    survey(v),
     awaiting.length ? el("section", { class: "findings" }, el("h2", { text: t("kiosk.customer.decide", { n: awaiting.length }) }), awaiting.map((f) => findingCard(f, v.currency))) : null,
     el("section", { class: "card" }, el("h2", { text: t("kiosk.customer.progress") }), timeline(v)),
     decided.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.customer.decided") }), el("ul", {}, decided.map((f) =>
@@ -157,7 +158,6 @@ function draw(v) {
         el("span", { class: "status", text: f.status === "approved" ? t("kiosk.finding.approved") : t("kiosk.finding.declined") }),
         photosOf("finding", f.id).length ? el("div", { class: "finding-photos" }, findingPhotos(f)) : null))))
       : null,
-    survey(v),
     carPhotos(),
     el("section", { class: "card advisor" },
       el("h2", { text: t("kiosk.customer.advisor") }),
