@@ -118,6 +118,12 @@ type CustomerView struct {
 	// served at /api/v1/customer/{token}/photos/{id}.
 	Photos   []CustomerPhoto `json:"photos"`
 	Currency string          `json:"currency"`
+	// SurveyOpen says the follow-up survey may be answered now (the car
+	// is delivered and no answer given); Washed that it asks about the
+	// wash; Survey is the answer once given.
+	SurveyOpen bool         `json:"survey_open"`
+	Washed     bool         `json:"washed"`
+	Survey     *shop.Survey `json:"survey,omitempty"`
 }
 
 // CustomerFinding is extra work as the customer sees it: at the advisor's
@@ -150,7 +156,7 @@ func ViewForCustomer(st *shop.State, j *shop.Job, now time.Time) CustomerView {
 	p := st.Progress(j, now)
 	v := CustomerView{ShopName: st.Settings.Name, ShopPhone: st.Settings.Phone, JobID: j.ID, Stage: j.Stage,
 		Timeline: j.Stages, PromisedAt: j.PromisedAt, ETA: p.ETA, Late: p.Late, Currency: st.Settings.Currency,
-		Findings: []CustomerFinding{}}
+		Findings: []CustomerFinding{}, Washed: j.Washed(), Survey: j.Survey, SurveyOpen: j.Stage == shop.StageDelivered && j.Survey == nil}
 	if ve := st.Vehicles[j.VehicleID]; ve != nil {
 		v.Plate, v.Model = ve.Plate, ve.Model
 	}

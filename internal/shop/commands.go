@@ -106,6 +106,10 @@ var commandTypes = map[string]commandType{
 	// The web layer builds them from a file the person has previewed.
 	"import_operations":    {nil, managerRoles},
 	"import_catalog_parts": {nil, []Role{RoleManager, RoleParts}},
+	// The follow-up survey (survey.go): the customer answers through their
+	// link's route only; the follow-up desk assigns a complaint.
+	"answer_survey":    {nil, nil},
+	"assign_complaint": {func() Command { return &AssignComplaint{} }, []Role{RoleManager, RoleFollowUp}},
 }
 
 // CommandTypes returns every command type a client may send, for

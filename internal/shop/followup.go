@@ -9,6 +9,12 @@ type RecordFollowUp struct {
 	JobID   string `json:"job_id"`
 	Outcome string `json:"outcome"`
 	Notes   string `json:"notes,omitempty"`
+	// A complaint's category (process when not given), owner (the caller,
+	// when not given and a user) and due time (ComplaintWorkingDays when
+	// not given).
+	Category string     `json:"category,omitempty"`
+	OwnerID  string     `json:"owner_id,omitempty"`
+	DueAt    *time.Time `json:"due_at,omitempty"`
 }
 
 func (c *RecordFollowUp) CommandType() string { return "record_followup" }
@@ -20,6 +26,13 @@ func (c *RecordFollowUp) apply(d *Draft, a Actor, now time.Time) (result, error)
 		checkText(&p, "notes", c.Notes, maxText, false)
 	case FollowUpComplaint:
 		checkText(&p, "notes", c.Notes, maxText, true)
+		if c.Category == "" {
+			c.Category = ComplaintProcess
+		}
+		if u := d.users.get(a.UserID); c.OwnerID == "" && u != nil && u.Active {
+			c.OwnerID = a.UserID
+		}
+		checkComplaint(&p, d, c.Category, c.OwnerID, c.DueAt, now)
 	default:
 		p.add("outcome", "must be satisfied, complaint or unreachable")
 	}
@@ -36,7 +49,15 @@ func (c *RecordFollowUp) apply(d *Draft, a Actor, now time.Time) (result, error)
 	if j.FollowUp != nil && j.FollowUp.Outcome != FollowUpUnreachable {
 		return result{}, conflict("job %s was followed up already", j.ID)
 	}
-	j.FollowUp = &FollowUp{At: now, By: actorName(a), Outcome: c.Outcome, Notes: c.Notes, ComplaintOpen: c.Outcome == FollowUpComplaint}
+	f := &FollowUp{At: now, By: actorName(a), Outcome: c.Outcome, Notes: c.Notes, ComplaintOpen: c.Outcome == FollowUpComplaint}
+	if f.ComplaintOpen {
+		due := ComplaintDue(d.Settings().Hours.Schedule(d.location()), now)
+		if c.DueAt != nil {
+			due = *c.DueAt
+		}
+		f.Category, f.OwnerID, f.DueAt = c.Category, c.OwnerID, &due
+	}
+	j.FollowUp = f
 	return jobResult(j), nil
 }
 

@@ -37,6 +37,15 @@ type KPIs struct {
 	// KPI page's charts; ordered by id, names filled in by the caller.
 	Technicians []TechnicianKPI `json:"technicians"`
 	Bays        []BayKPI        `json:"bays"`
+
+	// The follow-up survey's answers given in the period (csi.go): the
+	// shop's CSI (0–100) and its number of answers, per advisor and per
+	// month; and the complaints opened in the period by category.
+	CSI                  float64        `json:"csi"`
+	Surveys              int            `json:"surveys"`
+	CSIAdvisors          []AdvisorCSI   `json:"csi_advisors"`
+	CSIMonths            []MonthCSI     `json:"csi_months"`
+	ComplaintsByCategory map[string]int `json:"complaints_by_category"`
 }
 
 // TechnicianKPI is one technician's share of the delivered jobs: the sold
@@ -247,6 +256,7 @@ func ComputeKPIs(input KPIInput) KPIs {
 		k.Bays = append(k.Bays, b)
 	}
 	sort.Slice(k.Bays, func(a, b int) bool { return naturalLess(k.Bays[a].ID, k.Bays[b].ID) })
+	csiKPIs(&k, input)
 	return k
 }
 

@@ -336,6 +336,7 @@ type Job struct {
 	ComebackOf string    `json:"comeback_of,omitempty"`
 	Delivery   *Delivery `json:"delivery,omitempty"`
 	FollowUp   *FollowUp `json:"follow_up,omitempty"`
+	Survey     *Survey   `json:"survey,omitempty"` // the customer's answer to the follow-up survey
 	// WashStartedAt is when the washer took the car, while its wash is
 	// due (shop/wash.go); nil while it waits for the washer.
 	WashStartedAt *time.Time `json:"wash_started_at,omitempty"`
@@ -416,6 +417,11 @@ type FollowUp struct {
 	ComplaintOpen bool       `json:"complaint_open,omitempty"`
 	Resolution    string     `json:"resolution,omitempty"`
 	ClosedAt      *time.Time `json:"closed_at,omitempty"`
+	// A complaint's category (ComplaintCategories), its owner (a user id)
+	// and when it is due; past that it is escalated to the manager.
+	Category string     `json:"category,omitempty"`
+	OwnerID  string     `json:"owner_id,omitempty"`
+	DueAt    *time.Time `json:"due_at,omitempty"`
 }
 
 // WalkAround is the reception check done with the customer (环车检查).

@@ -24,10 +24,13 @@ const (
 	NoticeReady          NoticeKind = "ready"            // the car is ready for delivery
 	NoticeAtRisk         NoticeKind = "at_risk"          // the ETA passes the promised time
 	NoticeLate           NoticeKind = "late"             // the promised time has passed
+	// NoticeComplaintOverdue escalates to the manager a complaint past its
+	// due time, still open.
+	NoticeComplaintOverdue NoticeKind = "complaint_overdue"
 )
 
 // NoticeKinds is every kind, in the order a list explains them.
-var NoticeKinds = []NoticeKind{NoticeFindingToPrice, NoticeFinding, NoticeQCFailed, NoticeReady, NoticeAtRisk, NoticeLate}
+var NoticeKinds = []NoticeKind{NoticeFindingToPrice, NoticeFinding, NoticeQCFailed, NoticeReady, NoticeAtRisk, NoticeLate, NoticeComplaintOverdue}
 
 // Notice is one thing to tell. Key names it within its job, once for each
 // time it happens: "qc_failed/2" is the job's third check result, failed;
@@ -117,7 +120,16 @@ func (s *State) NoticesFor(a Actor, now time.Time) []Notice {
 		if !toldTo(a, j) {
 			continue
 		}
-		for _, n := range s.jobNotices(j, now) {
+		ns := s.jobNotices(j, now)
+		if f := j.FollowUp; a.Has(RoleManager) && f.Overdue(now) {
+			plate := ""
+			if v := s.Vehicles[j.VehicleID]; v != nil {
+				plate = v.Plate
+			}
+			ns = append(ns, Notice{Key: noticeKey(NoticeComplaintOverdue, fmt.Sprint(f.DueAt.Unix())), Kind: NoticeComplaintOverdue,
+				JobID: j.ID, Plate: plate, At: *f.DueAt})
+		}
+		for _, n := range ns {
 			if !j.noticeSeen(n.Key, a.UserID) {
 				out = append(out, n)
 			}

@@ -20,6 +20,7 @@ var longTextFields = map[string]bool{
 	"requested": true, "requests": true, "reason": true, "explanation": true,
 	"description": true, "why": true, "note": true, "notes": true, "resolution": true,
 	"damage": true, "valuables": true, "address": true, "lounge_message": true,
+	"comment": true, // the survey's
 }
 
 // bidiControl reports the invisible characters that reorder the text around

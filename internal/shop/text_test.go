@@ -87,7 +87,7 @@ func TestEveryCommandStringIsBounded(t *testing.T) {
 	f := newFixture(t)
 	free := map[string]bool{"requested": true, "requests": true, "reason": true, "explanation": true,
 		"description": true, "why": true, "note": true, "notes": true, "resolution": true,
-		"damage": true, "valuables": true, "address": true, "lounge_message": true}
+		"damage": true, "valuables": true, "address": true, "lounge_message": true, "comment": true}
 	checked := 0
 	for _, typ := range CommandTypes() {
 		for _, sf := range stringFields(typ) {

@@ -316,6 +316,13 @@ var migrations = []func(tx *bolt.Tx) error{
 		}
 		return counters.Put([]byte("ip"), out)
 	},
+	// 12: complaints gain a category, an owner and a due time (the
+	// follow-up survey). A complaint recorded before gets the category
+	// "process" (流程, the default), no owner (the follow-up desk shows it
+	// unowned and assigns one), and, when still open, a due time two days
+	// after it was recorded (the migration does not read the opening
+	// hours), so an old complaint left open is escalated at once.
+	migrateComplaintCategories,
 }
 
 // The shapes migration 11 reads and writes, written out here rather than
@@ -786,4 +793,36 @@ func rewriteEach(b *bolt.Bucket, change func(rec map[string]json.RawMessage) (bo
 		}
 	}
 	return nil
+}
+
+func migrateComplaintCategories(tx *bolt.Tx) error {
+	jobs := records(tx, shop.KindJob)
+	if jobs == nil {
+		return nil
+	}
+	return rewriteEach(jobs, func(job map[string]json.RawMessage) (bool, error) {
+		raw, ok := job["follow_up"]
+		if !ok || string(raw) == "null" {
+			return false, nil
+		}
+		var f map[string]json.RawMessage
+		if json.Unmarshal(raw, &f) != nil {
+			return false, nil // a job of another shape is set aside at the load
+		}
+		if string(f["outcome"]) != `"complaint"` || f["category"] != nil {
+			return false, nil
+		}
+		f["category"] = json.RawMessage(`"process"`)
+		var at time.Time
+		if string(f["complaint_open"]) == "true" && json.Unmarshal(f["at"], &at) == nil {
+			due, _ := json.Marshal(at.Add(48 * time.Hour))
+			f["due_at"] = due
+		}
+		out, err := json.Marshal(f)
+		if err != nil {
+			return false, err
+		}
+		job["follow_up"] = out
+		return true, nil
+	})
 }

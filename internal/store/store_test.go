@@ -592,6 +592,38 @@ var migrationTests = []func(t *testing.T){
 			}
 		})
 	},
+	func(t *testing.T) {
+		atSchema1(t, func(tx *bolt.Tx) {
+			jobs := records(tx, shop.KindJob)
+			jobs.Put([]byte("J1"), []byte(`{"id":"J1","follow_up":{"at":"2026-11-23T09:00:00Z","by":"u1","outcome":"complaint","notes":"noisy brakes","complaint_open":true},"future_field":7}`))
+			jobs.Put([]byte("J2"), []byte(`{"id":"J2","follow_up":{"at":"2026-11-23T09:00:00Z","by":"u1","outcome":"complaint","notes":"x","resolution":"fixed","closed_at":"2026-11-24T09:00:00Z"}}`))
+			before3 := `{"id":"J3","follow_up":{"at":"2026-11-23T09:00:00Z","by":"u1","outcome":"satisfied"}}`
+			jobs.Put([]byte("J3"), []byte(before3))
+			before4 := `{"id":"J4","follow_up":{"at":"2026-11-23T09:00:00Z","by":"u1","outcome":"complaint","complaint_open":true,"category":"attitude","owner_id":"u2","due_at":"2026-11-30T09:00:00Z"}}`
+			jobs.Put([]byte("J4"), []byte(before4))
+			if err := migrations[11](tx); err != nil {
+				t.Fatal(err)
+			}
+			var j1, j2 shop.Job
+			json.Unmarshal(jobs.Get([]byte("J1")), &j1)
+			json.Unmarshal(jobs.Get([]byte("J2")), &j2)
+			if f := j1.FollowUp; f.Category != "process" || f.OwnerID != "" || f.DueAt == nil || !f.DueAt.Equal(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)) || !f.ComplaintOpen || f.Notes != "noisy brakes" {
+				t.Errorf("an old open complaint after the migration: %+v", f)
+			}
+			if f := j2.FollowUp; f.Category != "process" || f.DueAt != nil || f.Resolution != "fixed" {
+				t.Errorf("an old closed complaint after the migration: %+v", f)
+			}
+			if raw := string(jobs.Get([]byte("J1"))); !strings.Contains(raw, `"future_field":7`) {
+				t.Errorf("a field this code does not know was lost: %s", raw)
+			}
+			if got := string(jobs.Get([]byte("J3"))); got != before3 {
+				t.Errorf("a satisfied follow-up was rewritten: %s", got)
+			}
+			if got := string(jobs.Get([]byte("J4"))); got != before4 {
+				t.Errorf("a complaint with a category was rewritten: %s", got)
+			}
+		})
+	},
 }
 
 // has reports whether a key is present; bbolt's Get returns nil for an

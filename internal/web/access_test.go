@@ -47,6 +47,8 @@ var changingRoutes = map[string]routeAccess{
 		body: `{"name":"TV"}`},
 	"POST /api/v1/customer/:token/findings/:id": {path: customerFindingPath, open: true,
 		body: `{"approve":true}`},
+	"POST /api/v1/customer/:token/survey": {path: customerSurveyPath, open: true,
+		body: `{"work":5,"charges":5,"advisor":5,"recommend":9}`},
 	// Everyone signed in changes their own password.
 	"POST /api/v1/me/password": {path: fixed("/api/v1/me/password"),
 		body: `{"old":"` + testPassword + `","new":"` + testPassword + `"}`},
@@ -86,6 +88,11 @@ var changingRoutes = map[string]routeAccess{
 func customerFindingPath(ts *testShop) string {
 	link := kiosk.URLs{Base: "http://shop", Tokens: ts.qr}.Customer(ts.eng.State().Jobs["20261123-0001"])
 	return "/api/v1/customer/" + link[strings.LastIndex(link, "/")+1:] + "/findings/fi-9"
+}
+
+func customerSurveyPath(ts *testShop) string {
+	link := kiosk.URLs{Base: "http://shop", Tokens: ts.qr}.Customer(ts.eng.State().Jobs["20261123-0001"])
+	return "/api/v1/customer/" + link[strings.LastIndex(link, "/")+1:] + "/survey"
 }
 
 // caller is who sends a request in the access test.

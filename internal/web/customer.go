@@ -73,3 +73,26 @@ func (s *Server) customerDecides(c *fiber.Ctx) error {
 	}
 	return c.JSON(kiosk.ViewForCustomer(s.eng.State(), s.job(j.ID), s.eng.Now()))
 }
+
+// customerAnswers records the customer's answer to the follow-up survey,
+// given through their link: for its own job only, once.
+func (s *Server) customerAnswers(c *fiber.Ctx) error {
+	j, err := s.customerLink(c)
+	if j == nil {
+		return err
+	}
+	var cmd shop.AnswerSurvey
+	if err := decodeBody(c, &cmd); err != nil {
+		return err
+	}
+	if cmd.JobID != "" && cmd.JobID != j.ID {
+		return problem(c, CodeBadLink, "this link answers for its own car only", shop.FieldError{Field: "job_id", Message: "is not this link's job"})
+	}
+	cmd.Type, cmd.JobID = "answer_survey", j.ID
+	sum := sha256.Sum256([]byte(c.IP() + "\x00" + c.Get(fiber.HeaderUserAgent)))
+	actor := shop.Actor{Customer: true, CustomerJob: j.ID, DeviceID: "customer:" + hex.EncodeToString(sum[:6])}
+	if _, err := s.eng.Do(c.UserContext(), actor, &cmd); err != nil {
+		return err
+	}
+	return c.JSON(kiosk.ViewForCustomer(s.eng.State(), s.job(j.ID), s.eng.Now()))
+}

@@ -162,6 +162,10 @@ func TestTheKPIPageShowsThePeriodsFigures(t *testing.T) {
 			}
 			switch name {
 			case "parts_wait_hours", "delivered", "bay_utilisation", "re_agreed", "comebacks":
+			case "csi": // 0–100, not a fraction
+				if p, q := fmt.Sprintf("%.1f", first), fmt.Sprintf("%.1f", want); texts[name] != p && texts[name] != q {
+					t.Errorf("%s: csi reads %q, want %q", preset, texts[name], q)
+				}
 			default:
 				if p, q := fmt.Sprintf("%.1f%%", 100*first), fmt.Sprintf("%.1f%%", 100*want); texts[name] != p && texts[name] != q {
 					t.Errorf("%s: %s reads %q, want %q", preset, name, texts[name], q)

@@ -87,6 +87,11 @@ func (s *Server) kpis(c *fiber.Ctx) error {
 			k.Bays[i].Name = b.Name
 		}
 	}
+	for i := range k.CSIAdvisors {
+		if u := st.Users[k.CSIAdvisors[i].ID]; u != nil {
+			k.CSIAdvisors[i].Name = u.Name
+		}
+	}
 	return c.JSON(k)
 }
 
@@ -258,7 +263,48 @@ func (s *Server) followUps(c *fiber.Ctx) error {
 		}
 		return out
 	}
-	return c.JSON(fiber.Map{"due": status(due), "complaints": status(complaints)})
+	rows := make([]complaintRow, 0, len(complaints))
+	for i, r := range status(complaints) {
+		f := complaints[i].FollowUp
+		row := complaintRow{withPhone: r, Overdue: f.Overdue(now)}
+		if u := st.Users[f.OwnerID]; u != nil {
+			row.Owner = u.Name
+		}
+		rows = append(rows, row)
+	}
+	// The survey's answers of the last fortnight, the newest first.
+	answers := []surveyRow{}
+	for _, j := range st.SurveysSince(now.Add(-surveyListDays * 24 * time.Hour)) {
+		r := surveyRow{JobID: j.ID, Survey: j.Survey, Complaint: j.FollowUp != nil && j.FollowUp.ComplaintOpen}
+		if v := st.Vehicles[j.VehicleID]; v != nil {
+			r.Plate = v.Plate
+		}
+		if u := st.Users[j.AdvisorID]; u != nil {
+			r.Advisor = u.Name
+		}
+		answers = append(answers, r)
+	}
+	return c.JSON(fiber.Map{"due": status(due), "complaints": rows, "surveys": answers})
+}
+
+// surveyListDays is how far back the follow-up desk lists survey answers.
+const surveyListDays = 14
+
+// complaintRow is an open complaint on the follow-up desk: its job, the
+// owner's name, and whether it is past its due time (escalated).
+type complaintRow struct {
+	withPhone
+	Owner   string `json:"owner"`
+	Overdue bool   `json:"overdue"`
+}
+
+// surveyRow is one survey answer on the follow-up desk.
+type surveyRow struct {
+	JobID     string       `json:"job_id"`
+	Plate     string       `json:"plate"`
+	Advisor   string       `json:"advisor"`
+	Survey    *shop.Survey `json:"survey"`
+	Complaint bool         `json:"complaint_open"`
 }
 
 // suggestPromise proposes a promised time: ?hours=2.5&wash=true.

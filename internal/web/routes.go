@@ -54,6 +54,7 @@ func (s *Server) routes() {
 	api.Get("/customer/:token", s.customerJob)
 	api.Post("/customer/:token/findings/:id", s.customerDecides)
 	api.Get("/customer/:token/photos/:photo", s.customerPhoto)
+	api.Post("/customer/:token/survey", s.customerAnswers)
 
 	// Guards are attached per route, not to groups: a group's middleware
 	// would also run for unknown paths and hide the 404.

@@ -288,6 +288,7 @@ var whoMayGive = map[string]string{
 	"remove_discount":      "MA......K.",
 	"record_followup":      "MA.......F",
 	"close_complaint":      "M........F",
+	"assign_complaint":     "M........F",
 	"put_operation":        "M.........",
 	"put_catalog_part":     "M.....P...",
 	"revoke_customer_link": "MA........",

@@ -49,6 +49,8 @@ const eventKeys = {
   withdraw_finding: { key: "desk.event.withdraw_finding" },
   record_followup: { key: "desk.event.record_followup" },
   close_complaint: { key: "desk.event.close_complaint" },
+  answer_survey: { key: "desk.event.answer_survey" },
+  assign_complaint: { key: "desk.event.assign_complaint" },
   revoke_customer_link: { key: "desk.event.revoke_customer_link" },
   agree_promise: { key: "desk.event.agree_promise" },
   reopen_comeback: { key: "desk.event.reopen_comeback" },

@@ -120,6 +120,10 @@ start("desk", async (main, ctx) => {
       tile("delivered", t("desk.kpis.delivered"), String(k.delivered), k.delivered, { sub: t("desk.kpis.opened", { n: k.opened }) }),
       tile("re_agreed", t("desk.kpis.re_agreed"), String(k.re_agreed), k.re_agreed, { sub: t("desk.kpis.re_agreed_sub") }),
       tile("comebacks", t("desk.kpis.comebacks_count"), String(k.comebacks), k.comebacks, { sub: t("desk.kpis.comebacks_sub") }),
+      tile("csi", t("desk.kpis.csi"), (k.csi || 0).toFixed(1), k.csi || 0, {
+        chart: gauge((k.csi || 0) / 100, { tone: tone((k.csi || 0) / 100, 0.9, 0.75), label: t("desk.kpis.csi"), text: (k.csi || 0).toFixed(1) }),
+        sub: t("desk.kpis.csi_sub", { n: k.surveys || 0 }),
+      }),
     );
     const techs = k.technicians || [];
     const bays_ = k.bays || [];
@@ -158,9 +162,35 @@ start("desk", async (main, ctx) => {
             : el("p", { class: "muted" }, t("desk.kpis.nothing")),
         ),
       ),
+      csiCharts(k),
     );
     out.dataset.from = from.value;
     out.dataset.to = to.value;
+  }
+
+  // csiCharts are the survey's CSI (0–100) by advisor and by month, each
+  // with its number of answers, and the complaints of the period by
+  // category.
+  function csiCharts(k) {
+    const row = (label, c) => ({ label, value: c.csi / 100, text: `${c.csi.toFixed(1)} · ${t("desk.kpis.answers", { n: c.answers })}`, tone: tone(c.csi / 100, 0.9, 0.75) });
+    const advisors = k.csi_advisors || [];
+    const months = k.csi_months || [];
+    const byCat = k.complaints_by_category || {};
+    return el(
+      "div",
+      { class: "grid2" },
+      el("section", { class: "card", id: "chart-csi-advisors" }, el("h2", {}, t("desk.kpis.by_advisor")),
+        advisors.length ? bars(advisors.map((a) => row(a.name || a.id, a)), { max: 1, label: t("desk.kpis.by_advisor") }) : el("p", { class: "muted" }, t("desk.kpis.nothing"))),
+      el("section", { class: "card", id: "chart-csi-months" }, el("h2", {}, t("desk.kpis.by_month")),
+        months.length ? bars(months.map((m) => row(m.month, m)), { max: 1, label: t("desk.kpis.by_month") }) : el("p", { class: "muted" }, t("desk.kpis.nothing"))),
+      el("section", { class: "card", id: "complaint-categories" }, el("h2", {}, t("desk.kpis.complaints_by_category")),
+        el("ul", {}, [
+          ["facilities", t("desk.complaint.facilities")],
+          ["attitude", t("desk.complaint.attitude")],
+          ["workmanship", t("desk.complaint.workmanship")],
+          ["process", t("desk.complaint.process")],
+        ].map(([c, name]) => el("li", { dataset: { category: c, value: String(byCat[c] || 0) } }, name, ": ", el("strong", {}, String(byCat[c] || 0)))))),
+    );
   }
 
   f.requestSubmit();

@@ -8,6 +8,11 @@
 // the car at reception and of the work done have their own section. The
 // page shows only the photos the server sends it: this customer's, of
 // what they may see.
+// Once the car is delivered, and until the link ends, the page asks the
+// follow-up survey: satisfaction 1–5 with the work, the explanation of the
+// charges, the wash (only when the car was washed) and the advisor; would
+// they recommend us (0–10); a comment. It is answered once; the page then
+// shows the answers, with thanks.
 
 import { boot, show, api, t, el, plate, when, money, button, notice, failed, tokenOf, every } from "./kiosk.js";
 import { photoThumbs, positionName } from "../kit/photos.js";
@@ -18,6 +23,12 @@ const base = `/api/v1/customer/${encodeURIComponent(token)}`;
 let confirming = null;
 // photos are the job's photos the customer may see, from the last answer.
 let photos = [];
+// answers are the survey's answers being chosen, kept across redraws;
+// the page does not refresh itself once the customer has started.
+const answers = {};
+let answering = false;
+const SCORES = ["work", "charges", "wash", "advisor"];
+const COMMENT_MAX = 1000;
 
 function photoSrc(p, thumb) {
   return `${base}/photos/${encodeURIComponent(p.id)}${thumb ? "?thumb=1" : ""}`;
@@ -137,6 +148,7 @@ function draw(v) {
         el("div", {}, el("small", { text: t("kiosk.customer.promised") }), el("b", { text: when(v.promised_at) })),
         el("div", { class: v.late ? "late" : "" }, el("small", { text: t("kiosk.customer.eta") }), el("b", { text: v.stage === "ready" || v.stage === "delivered" ? "✓" : when(v.eta) }))),
     ),
+    survey(v),
     awaiting.length ? el("section", { class: "findings" }, el("h2", { text: t("kiosk.customer.decide", { n: awaiting.length }) }), awaiting.map((f) => findingCard(f, v.currency))) : null,
     el("section", { class: "card" }, el("h2", { text: t("kiosk.customer.progress") }), timeline(v)),
     decided.length ? el("section", { class: "card list" }, el("h2", { text: t("kiosk.customer.decided") }), el("ul", {}, decided.map((f) =>
@@ -190,9 +202,105 @@ async function decide(id, approve) {
   draw(res.data);
 }
 
+// scale is one question's choices, from..to, as a row of big radio
+// buttons; the choice is kept in answers.
+function scale(name, from, to, lowText, highText) {
+  const opts = [];
+  for (let n = from; n <= to; n++) {
+    const input = el("input", { type: "radio", name: `survey-${name}`, value: String(n) });
+    input.checked = answers[name] === n;
+    input.onchange = () => {
+      answers[name] = n;
+      answering = true;
+    };
+    opts.push(el("label", { class: "scale-choice" }, input, el("span", { text: String(n) })));
+  }
+  return el("div", { class: "scale", role: "radiogroup", "data-question": name },
+    el("div", { class: `scale-choices n${to - from + 1}` }, opts),
+    el("div", { class: "scale-ends muted" }, el("span", { text: lowText }), el("span", { text: highText })));
+}
+
+function question(name, label, body) {
+  return el("fieldset", { class: "question", "data-field": name }, el("legend", { text: label }), body);
+}
+
+function survey(v) {
+  if (v.survey) {
+    const s = v.survey;
+    const row = (label, x, of) => el("li", {}, el("span", { class: "grow", text: label }), el("b", { text: `${x} / ${of}` }));
+    return el("section", { class: "card survey answered", id: "survey" },
+      el("h2", { text: t("kiosk.survey.thanks") }),
+      el("p", { class: "hint", text: t("kiosk.survey.thanks_hint") }),
+      el("ul", { class: "survey-answers" },
+        row(t("kiosk.survey.work"), s.work, 5),
+        row(t("kiosk.survey.charges"), s.charges, 5),
+        s.wash ? row(t("kiosk.survey.wash"), s.wash, 5) : null,
+        row(t("kiosk.survey.advisor"), s.advisor, 5),
+        row(t("kiosk.survey.recommend"), s.recommend, 10)),
+      s.comment ? el("p", { class: "pre", text: s.comment }) : null);
+  }
+  if (!v.survey_open) return null;
+  const low = t("kiosk.survey.low");
+  const high = t("kiosk.survey.high");
+  const comment = el("textarea", { name: "comment", rows: 3, maxlength: COMMENT_MAX, "aria-label": t("kiosk.survey.comment") });
+  comment.value = answers.comment || "";
+  comment.oninput = () => {
+    answers.comment = comment.value;
+    answering = true;
+  };
+  const error = el("p", { class: "error", hidden: true });
+  const f = el("form", { class: "card survey", id: "survey", novalidate: true },
+    el("h2", { text: t("kiosk.survey.title") }),
+    el("p", { class: "hint", text: t("kiosk.survey.hint") }),
+    question("work", t("kiosk.survey.work"), scale("work", 1, 5, low, high)),
+    question("charges", t("kiosk.survey.charges"), scale("charges", 1, 5, low, high)),
+    v.washed ? question("wash", t("kiosk.survey.wash"), scale("wash", 1, 5, low, high)) : null,
+    question("advisor", t("kiosk.survey.advisor"), scale("advisor", 1, 5, low, high)),
+    question("recommend", t("kiosk.survey.recommend"), scale("recommend", 0, 10, t("kiosk.survey.not_likely"), t("kiosk.survey.very_likely"))),
+    question("comment", t("kiosk.survey.comment"), comment),
+    error,
+    el("button", { type: "submit", class: "big primary", text: t("kiosk.survey.send") }));
+  f.onsubmit = async (e) => {
+    e.preventDefault();
+    const asked = SCORES.filter((q) => q !== "wash" || v.washed);
+    const missing = [...asked, "recommend"].filter((q) => answers[q] === undefined);
+    if (missing.length) {
+      error.hidden = false;
+      error.textContent = t("kiosk.survey.missing");
+      f.querySelector(`[data-field="${missing[0]}"]`)?.scrollIntoView({ block: "center" });
+      return;
+    }
+    const body = { work: answers.work, charges: answers.charges, advisor: answers.advisor, recommend: answers.recommend, comment: (answers.comment || "").trim() };
+    if (v.washed) body.wash = answers.wash;
+    const button_ = f.querySelector("button[type=submit]");
+    button_.disabled = true;
+    const res = await api("POST", `${base}/survey`, body);
+    button_.disabled = false;
+    if (!res.ok) {
+      if (res.data && res.data.code === "conflict") {
+        answering = false;
+        notice(t("kiosk.survey.already"), "error");
+        await load();
+        return;
+      }
+      if (res.data && res.data.code === "invalid") {
+        error.hidden = false;
+        error.textContent = t("kiosk.survey.invalid");
+        return;
+      }
+      failed(res);
+      return;
+    }
+    answering = false;
+    notice(t("kiosk.survey.sent"), "ok");
+    draw(res.data);
+  };
+  return f;
+}
+
 // Start once everything above is defined.
 await boot({ title: () => t("kiosk.customer.title"), scanner: false });
 await load();
 every(10000, () => {
-  if (!confirming) load();
+  if (!confirming && !answering) load();
 });

@@ -186,8 +186,9 @@ const noticeKeys = {
   ready: { key: "desk.notice.ready" },
   at_risk: { key: "desk.notice.at_risk" },
   late: { key: "desk.notice.late" },
+  complaint_overdue: { key: "desk.notice.complaint_overdue" },
 };
-const noticeTone = { finding_to_price: "warn", finding: "warn", qc_failed: "alert", ready: "ok", at_risk: "warn", late: "alert" };
+const noticeTone = { finding_to_price: "warn", finding: "warn", qc_failed: "alert", ready: "ok", at_risk: "warn", late: "alert", complaint_overdue: "alert" };
 
 // noticeList draws the notices into #notices as one section with its
 // count; refresh asks the server again (one request at a time, once more
