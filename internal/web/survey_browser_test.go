@@ -78,6 +78,17 @@ func TestTheCustomerAnswersTheSurveyAndALowScoreOpensAComplaint(t *testing.T) {
 	if text := livetest.Eval[string](t, ctx, `document.querySelector(`+quote(complaint)+`).textContent`); !strings.Contains(text, advisor) {
 		t.Errorf("the complaint does not name its owner %s: %q", advisor, text)
 	}
+	// On the phone the desk's navigation is one row, scrolled so that this
+	// page's name shows (not a column of words a character wide).
+	if got := livetest.Eval[string](t, ctx, `(() => {
+		const nav = document.querySelector(".nav"), cur = nav.querySelector("a[aria-current=page]");
+		const n = nav.getBoundingClientRect(), c = cur.getBoundingClientRect(), first = nav.querySelector("a").getBoundingClientRect();
+		if (n.height > first.height * 1.5) return "the navigation is " + n.height + " px high";
+		if (c.left < n.left || c.right > n.right) return "this page's link is at " + c.left + "–" + c.right + ", the row " + n.left + "–" + n.right;
+		return "";
+	})()`); got != "" {
+		t.Error(got)
+	}
 	livetest.Eval[bool](t, ctx, `(document.querySelector(`+quote(complaint)+`).scrollIntoView(), true)`)
 	livetest.Screenshot(t, ctx, "desk-followups-survey")
 }

@@ -137,6 +137,11 @@ export async function start(area, draw) {
   }
   await loadCatalog(document.documentElement.lang, ...areas);
   translate(document);
+  // On a phone the navigation is one row scrolled sideways: this page's
+  // name is brought into it.
+  const current = document.querySelector(".nav a[aria-current=page]");
+  const nav = current?.parentElement;
+  if (nav && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
   onLinkChange(showLink);
   const main = document.getElementById("main");
   let me;
