@@ -106,6 +106,10 @@ var commandTypes = map[string]commandType{
 	// The web layer builds them from a file the person has previewed.
 	"import_operations":    {nil, managerRoles},
 	"import_catalog_parts": {nil, []Role{RoleManager, RoleParts}},
+	// The outbox's webhooks (outbox.go): the web layer builds them, since
+	// the server generates the signing secret.
+	"put_webhook":    {nil, managerRoles},
+	"remove_webhook": {nil, managerRoles},
 }
 
 // CommandTypes returns every command type a client may send, for
