@@ -94,7 +94,7 @@ type Worker struct {
 	dests map[string]chan struct{} // each running destination's wake-up
 	// forgotten are the removed webhooks whose backlog is dropped.
 	forgotten map[string]bool
-	wg    sync.WaitGroup
+	wg        sync.WaitGroup
 }
 
 // New makes a worker; Run starts it.
