@@ -319,7 +319,7 @@ func TestABacklogDrainsInOrderThroughDownSlowAnd500(t *testing.T) {
 	evs := s.queue(t, 3, hook)
 	_, attempts := run(t, s, clock, 12, 200*time.Millisecond)
 
-	view := func() store.OutboxView {
+	view := func() shop.OutboxView {
 		t.Helper()
 		v, err := s.st.Outbox(hook)
 		if err != nil {

@@ -231,3 +231,12 @@ type OutboxStatus struct {
 	LastError   string    `json:"last_error,omitempty"`
 	LastErrorAt time.Time `json:"last_error_at,omitzero"`
 }
+
+// OutboxView is one destination's queue as the admin sees it: how many
+// wait, the oldest of them, how the last tries went, and the dead letters.
+type OutboxView struct {
+	Backlog int           `json:"backlog"`
+	Oldest  *OutboxEntry  `json:"oldest,omitempty"`
+	Status  OutboxStatus  `json:"status"`
+	Dead    []OutboxEntry `json:"dead"`
+}

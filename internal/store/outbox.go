@@ -230,17 +230,9 @@ func (s *Store) OutboxForget(dest string) error {
 	})
 }
 
-// OutboxView is one destination's queue as the admin sees it.
-type OutboxView struct {
-	Backlog int                `json:"backlog"`
-	Oldest  *shop.OutboxEntry  `json:"oldest,omitempty"`
-	Status  shop.OutboxStatus  `json:"status"`
-	Dead    []shop.OutboxEntry `json:"dead"`
-}
-
 // Outbox returns a destination's backlog, status and dead letters.
-func (s *Store) Outbox(dest string) (OutboxView, error) {
-	out := OutboxView{Dead: []shop.OutboxEntry{}}
+func (s *Store) Outbox(dest string) (shop.OutboxView, error) {
+	out := shop.OutboxView{Dead: []shop.OutboxEntry{}}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b, _ := destination(tx, dest)
 		if b == nil {

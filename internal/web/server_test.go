@@ -157,7 +157,7 @@ func (ts *testShop) serve(t *testing.T, opts Options, wrap func(net.Listener) (n
 	}
 	ts.photos = ps
 	srv, err := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t),
-		Hub: board.New(eng, board.Options{}), Pages: assets.Pages(), Photos: ps}, opts)
+		Hub: board.New(eng, board.Options{}), Pages: assets.Pages(), Photos: ps, Outbox: storeOutbox{st}}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
