@@ -48,7 +48,9 @@ func (s *Server) listWebhooks(c *fiber.Ctx) error {
 		}
 		hooks = append(hooks, webhookView{w, v})
 	}
-	sort.Slice(hooks, func(i, j int) bool { return hooks[i].Name < hooks[j].Name || hooks[i].Name == hooks[j].Name && hooks[i].ID < hooks[j].ID })
+	sort.Slice(hooks, func(i, j int) bool {
+		return hooks[i].Name < hooks[j].Name || hooks[i].Name == hooks[j].Name && hooks[i].ID < hooks[j].ID
+	})
 	return c.JSON(fiber.Map{"event_types": shop.WebhookEventTypes, "webhooks": hooks})
 }
 

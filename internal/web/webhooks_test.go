@@ -99,10 +99,10 @@ func TestBadWebhooksAreRefusedAndChangeNothing(t *testing.T) {
 	m := ts.tokens[shop.RoleManager]
 	seq := ts.store.LastSeq()
 	for body, field := range map[string]string{
-		`{"name":"x","url":"ftp://dms.example/","events":["deliver"]}`:        "webhook.url",
-		`{"name":"x","url":"https://u:p@dms.example/","events":["deliver"]}`: "webhook.url",
-		`{"name":"x","url":"https://dms.example/","events":["put_user"]}`:    "webhook.events[0]",
-		`{"name":"","url":"https://dms.example/","events":["deliver"]}`:      "webhook.name",
+		`{"name":"x","url":"ftp://dms.example/","events":["deliver"]}`:                   "webhook.url",
+		`{"name":"x","url":"https://u:p@dms.example/","events":["deliver"]}`:             "webhook.url",
+		`{"name":"x","url":"https://dms.example/","events":["put_user"]}`:                "webhook.events[0]",
+		`{"name":"","url":"https://dms.example/","events":["deliver"]}`:                  "webhook.name",
 		`{"name":"x","url":"https://dms.example/","events":["deliver"],"secret":"mine"}`: "secret",
 	} {
 		r := ts.call(t, nil, "POST", "/api/v1/webhooks", m, body)
