@@ -132,7 +132,7 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	// The outbox's worker delivers after each commit, outside it: the
 	// commit only wrote the entries.
 	worker := outbox.New(outbox.Config{Queue: st, Webhooks: func() map[string]*shop.Webhook { return eng.State().Webhooks },
-		Instance: outbox.InstanceID(st.Secret()), Client: opts.WebhookClient, Logger: opts.Logger})
+		Instance: outbox.InstanceID(st.Secret()), Client: opts.WebhookClient, Logger: opts.Logger, Clock: shopClock(clock)})
 	eng.Subscribe(func(engine.Change) { worker.Notify() })
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages(), Photos: ps,
 		Outbox: outboxAdmin{st, worker}},
@@ -318,6 +318,14 @@ func (s *Server) removeExpired(ids []string) error {
 	}
 	return nil
 }
+
+// shopClock dates the outbox's tries by the shop's clock, as the events
+// they carry are dated, and waits on the wall's: a back-off is the
+// receiver's time to recover, which the demo's fast clock does not hurry.
+type shopClock func() time.Time
+
+func (c shopClock) Now() time.Time                         { return c() }
+func (c shopClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // outboxAdmin is the store's outbox as the admin mends it: a retried dead
 // letter wakes the worker.
