@@ -177,7 +177,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.mu.Unlock()
 	switch mode {
 	case "slow":
-		<-req.Context().Done() // hangs until the sender gives up
+		<-req.Context().Done() // hangs until the sender gives up (the body is read)
 		return
 	case "500":
 		http.Error(w, "down for maintenance", http.StatusInternalServerError)
