@@ -482,3 +482,48 @@ func TestBackoffDoublesUpToItsCap(t *testing.T) {
 		}
 	}
 }
+
+func TestARemovedWebhooksBacklogIsDroppedAndAPausedOneHoldsIt(t *testing.T) {
+	s := openShop(t)
+	clock := newClock()
+	r := newReceiver(t, "k")
+	r.start(t)
+	hook := addHook(t, s, r.url(), "k", "deliver")
+	// Paused before the worker starts: its queue waits.
+	s.do(t, clock.Now(), &shop.PutWebhook{Webhook: shop.Webhook{ID: hook, Name: "DMS", URL: r.url(), Events: []string{"deliver"}, Active: false}})
+	s.queue(t, 2, hook)
+	w, attempts := run(t, s, clock, 12, 5*time.Second)
+	// Made active again, it delivers what waited.
+	s.do(t, clock.Now(), &shop.PutWebhook{Webhook: shop.Webhook{ID: hook, Name: "DMS", URL: r.url(), Events: []string{"deliver"}, Active: true}})
+	w.Notify()
+	for i := 0; i < 2; i++ {
+		if a := next(t, attempts); !a.Delivered {
+			t.Fatalf("after resuming: %+v", a)
+		}
+	}
+	// Down and removed: what it still held is dropped.
+	r.setMode("500")
+	s.queue(t, 1, hook)
+	w.Notify()
+	if a := next(t, attempts); a.Delivered {
+		t.Fatalf("a 500 delivered: %+v", a)
+	}
+	clock.nextWait(t)
+	s.do(t, clock.Now(), &shop.RemoveWebhook{ID: hook})
+	forgotten := make(chan struct{})
+	go func() {
+		for {
+			if v, _ := s.st.Outbox(hook); v.Backlog == 0 {
+				close(forgotten)
+				return
+			}
+			w.Notify()
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	select {
+	case <-forgotten:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a removed webhook's backlog stays")
+	}
+}
