@@ -345,6 +345,10 @@ var whoMayGiveBuilt = map[string]string{
 	"import_catalog_parts": "M.....P...",
 	// The photo upload builds it once the file is stored (photos.go).
 	"attach_photo": "MACLT.....",
+	// The webhooks' routes build them, with the secret the server makes
+	// (webhooks.go).
+	"put_webhook":    "M.........",
+	"remove_webhook": "M.........",
 }
 
 // GET /api/v1/me tells each role the commands it may give, as the grid
