@@ -100,7 +100,10 @@ type Worker struct {
 // New makes a worker; Run starts it.
 func New(cfg Config) *Worker {
 	if cfg.Client == nil {
-		cfg.Client = &http.Client{Timeout: DefaultTimeout}
+		// A redirect is an answer, not a delivery: the webhook's URL is
+		// the manager's to correct, and a signed body is not to be sent
+		// on to wherever a receiver points.
+		cfg.Client = &http.Client{Timeout: DefaultTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = RealClock{}

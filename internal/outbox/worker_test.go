@@ -527,3 +527,23 @@ func TestARemovedWebhooksBacklogIsDroppedAndAPausedOneHoldsIt(t *testing.T) {
 		t.Fatal("a removed webhook's backlog stays")
 	}
 }
+
+func TestARedirectIsAFailure(t *testing.T) {
+	s := openShop(t)
+	target := newReceiver(t, "k")
+	target.start(t)
+	moved := httptest.NewServer(http.RedirectHandler(target.url(), http.StatusTemporaryRedirect))
+	defer moved.Close()
+	hook := addHook(t, s, moved.URL, "k", "deliver")
+	s.queue(t, 1, hook)
+	attempts := make(chan outbox.Attempt, 10)
+	w := outbox.New(outbox.Config{Queue: s.st, Webhooks: s.webhooks, Instance: "shop1", Clock: newClock(),
+		Observe: func(a outbox.Attempt) { attempts <- a }})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	if a := next(t, attempts); a.Delivered || a.Error != "HTTP 307" {
+		t.Errorf("a redirect: %+v", a)
+	}
+}
