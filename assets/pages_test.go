@@ -134,7 +134,17 @@ func builtKeys() map[string][]string {
 		"admin.setup.gap":  setupWords(shop.SetupGaps),
 		// A walk-around photo names its position.
 		"photos.position": setupWords(shop.PhotoPositions),
+		// The admin's webhooks name each event type a webhook may want.
+		"admin.webhooks.event": webhookEventTypes(),
 	}
+}
+
+func webhookEventTypes() []string {
+	var out []string
+	for _, e := range shop.WebhookEventTypes {
+		out = append(out, e.Type)
+	}
+	return out
 }
 
 func setupWords[T ~string](codes []T) []string {

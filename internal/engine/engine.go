@@ -15,6 +15,13 @@ type Committer interface {
 	Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, error)
 }
 
+// OutboxCommitter is a Committer that also writes, in the commit's
+// transaction, the outbox entries of the events it commits (the store
+// implements it): deliveries[i] names the destinations of events[i].
+type OutboxCommitter interface {
+	CommitOutbox(recs []shop.Record, events []shop.Event, deliveries [][]string) ([]shop.Event, error)
+}
+
 // Change is what subscribers hear after each commit: the new state and the
 // events that made it.
 type Change struct {
@@ -177,8 +184,18 @@ func (e *Engine) commit(batch []request) {
 		accepted[i] = [2]int{start, len(d.Events())}
 	}
 	if !d.Empty() {
+		// The state the batch publishes says which destinations want its
+		// events; only accepted commands have events, so a refused one
+		// queues nothing.
+		next := d.Publish()
 		start := time.Now()
-		events, err := e.store.Commit(d.Records(), d.Events())
+		var events []shop.Event
+		var err error
+		if oc, ok := e.store.(OutboxCommitter); ok {
+			events, err = oc.CommitOutbox(d.Records(), d.Events(), next.Deliveries(d.Events()))
+		} else {
+			events, err = e.store.Commit(d.Records(), d.Events())
+		}
 		took := time.Since(start)
 		if err != nil {
 			for i := range replies {
@@ -187,7 +204,6 @@ func (e *Engine) commit(batch []request) {
 				}
 			}
 		} else {
-			next := d.Publish()
 			if now.Sub(e.lastPrune) > pruneEvery {
 				next = next.WithoutClosedBefore(now.Add(-shop.KeepClosed))
 				e.lastPrune = now

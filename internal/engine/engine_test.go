@@ -195,3 +195,39 @@ func TestOldClosedJobsLeaveTheLiveState(t *testing.T) {
 		t.Errorf("the job left the disk too")
 	}
 }
+
+func TestAnAcceptedEventIsQueuedForItsWebhookInItsCommitAndARefusedOneIsNot(t *testing.T) {
+	e, st := newEngine(t)
+	ctx := context.Background()
+	hook, err := e.Do(ctx, sys, &shop.PutWebhook{Webhook: shop.Webhook{Name: "DMS", URL: "https://dms.example/hook", Events: []string{"open_job"}, Active: true}, Secret: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []shop.Command{
+		&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12345", Model: "Sonata"}},
+	} {
+		if _, err := e.Do(ctx, sys, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opened, err := e.Do(ctx, sys, &shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: shop.Estimate{Requests: "保养", PromisedAt: t0.Add(time.Hour)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Do(ctx, sys, &shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-404", Estimate: shop.Estimate{Requests: "保养", PromisedAt: t0.Add(time.Hour)}}); err == nil {
+		t.Fatal("a job for a car that is not there was opened")
+	}
+	v, err := st.Outbox(hook.Subject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Backlog != 1 || v.Oldest == nil || v.Oldest.EventSeq != opened.Seq || v.Oldest.EventType != "open_job" {
+		t.Fatalf("outbox after one accepted and one refused open_job: %+v", v)
+	}
+	// The entry and its event are on disk together.
+	ev, err := st.Event(v.Oldest.EventSeq)
+	if err != nil || ev.Type != "open_job" || ev.JobID != opened.JobID {
+		t.Errorf("the queued event: %+v, %v", ev, err)
+	}
+}

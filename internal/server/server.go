@@ -16,11 +16,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"bayboard/assets"
 	"bayboard/board"
 	"bayboard/internal/engine"
+	"bayboard/internal/outbox"
 	"bayboard/internal/photos"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
@@ -52,6 +54,9 @@ type Options struct {
 	// PagePoll is web.Options': how often the kiosk, customer and pairing
 	// pages ask again; 0, a shop's, leaves each page its own.
 	PagePoll time.Duration
+	// WebhookClient posts the webhooks; nil is one with
+	// outbox.DefaultTimeout.
+	WebhookClient *http.Client
 }
 
 // Server is the assembled server.
@@ -72,6 +77,9 @@ type Server struct {
 	hubDone chan struct{}
 	// sweepDone closes when the photo retention's loop has stopped.
 	sweepDone chan struct{}
+	// Outbox delivers the webhooks; outboxDone closes when it stopped.
+	Outbox     *outbox.Worker
+	outboxDone chan struct{}
 }
 
 // Load reads the shop's live state from the store at now and sets the
@@ -121,7 +129,13 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 		eng.Close()
 		return nil, err
 	}
-	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages(), Photos: ps},
+	// The outbox's worker delivers after each commit, outside it: the
+	// commit only wrote the entries.
+	worker := outbox.New(outbox.Config{Queue: st, Webhooks: func() map[string]*shop.Webhook { return eng.State().Webhooks },
+		Instance: outbox.InstanceID(st.Secret()), Client: opts.WebhookClient, Logger: opts.Logger, Clock: shopClock(clock)})
+	eng.Subscribe(func(engine.Change) { worker.Notify() })
+	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages(), Photos: ps,
+		Outbox: outboxAdmin{st, worker}},
 		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, Photos: check, CommandLimit: commandLimit(opts.CommandRate),
 			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom,
 			HashCost: opts.HashCost, GuardPause: opts.GuardPause, PagePoll: opts.PagePoll})
@@ -131,7 +145,11 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, Photos: ps, PhotoCheck: check, store: st, log: opts.Logger,
-		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{})}
+		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{}), Outbox: worker, outboxDone: make(chan struct{})}
+	go func() {
+		defer close(s.outboxDone)
+		worker.Run(ctx)
+	}()
 	go func() {
 		defer close(s.hubDone)
 		hub.Run(ctx)
@@ -164,6 +182,7 @@ func (s *Server) Close() {
 	s.stopHub()
 	<-s.hubDone
 	<-s.sweepDone
+	<-s.outboxDone
 	s.Engine.Close()
 }
 
@@ -298,4 +317,40 @@ func (s *Server) removeExpired(ids []string) error {
 		}
 	}
 	return nil
+}
+
+// shopClock dates the outbox's tries by the shop's clock, as the events
+// they carry are dated, and waits on the wall's: a back-off is the
+// receiver's time to recover, which the demo's fast clock does not hurry.
+type shopClock func() time.Time
+
+func (c shopClock) Now() time.Time                         { return c() }
+func (c shopClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// outboxAdmin is the store's outbox as the admin mends it: a retried dead
+// letter wakes the worker.
+type outboxAdmin struct {
+	st     *store.Store
+	worker *outbox.Worker
+}
+
+func (o outboxAdmin) Outbox(dest string) (shop.OutboxView, error) { return o.st.Outbox(dest) }
+
+func (o outboxAdmin) OutboxRetry(dest string, key uint64) error {
+	err := o.st.OutboxRetry(dest, key)
+	if err == nil {
+		o.worker.Notify()
+	}
+	return noEntry(err)
+}
+
+func (o outboxAdmin) OutboxDrop(dest string, key uint64) error {
+	return noEntry(o.st.OutboxDrop(dest, key))
+}
+
+func noEntry(err error) error {
+	if errors.Is(err, store.ErrNoEntry) {
+		return web.ErrNoEntry
+	}
+	return err
 }

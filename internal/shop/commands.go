@@ -110,6 +110,10 @@ var commandTypes = map[string]commandType{
 	// link's route only; the follow-up desk assigns a complaint.
 	"answer_survey":    {nil, nil},
 	"assign_complaint": {func() Command { return &AssignComplaint{} }, []Role{RoleManager, RoleFollowUp}},
+	// The outbox's webhooks (outbox.go): the web layer builds them, since
+	// the server generates the signing secret.
+	"put_webhook":    {nil, managerRoles},
+	"remove_webhook": {nil, managerRoles},
 }
 
 // CommandTypes returns every command type a client may send, for

@@ -120,6 +120,8 @@ type Draft struct {
 	recommendations layer[Recommendation]
 	// roster is the duty roster's days (roster.go).
 	roster layer[RosterDay]
+	// webhooks are the outbox's destinations (outbox.go).
+	webhooks layer[Webhook]
 	// closedJobs are jobs long closed, read from the data file, that a
 	// command changes (the photo retention's ExpirePhotos): written with
 	// the batch, never published into the live state, which they left.
@@ -145,6 +147,7 @@ func NewDraft(s *State) *Draft {
 
 		recommendations: layer[Recommendation]{base: s.Recommendations},
 		roster:          layer[RosterDay]{base: s.Roster},
+		webhooks:        layer[Webhook]{base: s.Webhooks},
 	}
 }
 
@@ -288,6 +291,7 @@ func (d *Draft) Records() []Record {
 	rs = appendRecords(rs, KindCatalogPart, &d.catalogParts, func(v *CatalogPart) string { return v.Number })
 	rs = appendRecords(rs, KindRecommendation, &d.recommendations, func(v *Recommendation) string { return v.ID })
 	rs = appendRecords(rs, KindRoster, &d.roster, func(v *RosterDay) string { return v.Date })
+	rs = appendRecords(rs, KindWebhook, &d.webhooks, func(v *Webhook) string { return v.ID })
 	for name, v := range d.counters {
 		rs = append(rs, Record{KindCounter, name, &Counter{Name: name, Value: v}})
 	}
@@ -325,6 +329,7 @@ func (d *Draft) Publish() *State {
 	s.CatalogParts = d.catalogParts.merged()
 	s.Recommendations = d.recommendations.merged()
 	s.Roster = d.roster.merged()
+	s.Webhooks = d.webhooks.merged()
 	if len(d.counters) > 0 {
 		s.Counters = make(map[string]int, len(d.base.Counters)+len(d.counters))
 		for k, v := range d.base.Counters {

@@ -50,6 +50,8 @@ type State struct {
 	Recommendations map[string]*Recommendation
 	// Roster is the duty recorded for each day, by date (roster.go).
 	Roster map[string]*RosterDay
+	// Webhooks are the outbox's destinations, removed ones too (outbox.go).
+	Webhooks map[string]*Webhook
 	// Loc is the shop's time zone, for job numbers and "today".
 	Loc *time.Location
 }
@@ -76,6 +78,7 @@ func NewState() *State {
 		// Kept for the car, not a job (history.go).
 		Recommendations: map[string]*Recommendation{},
 		Roster:          map[string]*RosterDay{},
+		Webhooks:        map[string]*Webhook{},
 	}
 }
 
@@ -125,6 +128,8 @@ func (s *State) Put(r Record) {
 		s.Recommendations[v.ID] = v
 	case *RosterDay:
 		s.Roster[v.Date] = v
+	case *Webhook:
+		s.Webhooks[v.ID] = v
 	}
 }
 
@@ -176,12 +181,14 @@ func NewRecord(kind string) any {
 		return &Recommendation{}
 	case KindRoster:
 		return &RosterDay{}
+	case KindWebhook:
+		return &Webhook{}
 	}
 	return nil
 }
 
 // RecordKinds lists every kind the store keeps.
-var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation, KindRoster}
+var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation, KindRoster, KindWebhook}
 
 // OpenJobs returns the jobs still in the shop, highest priority first, then
 // oldest first.

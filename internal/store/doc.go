@@ -13,7 +13,8 @@
 //	    <kind>/          one bucket per record kind (bays, jobs, users, …;
 //	                     roster is keyed by date, made at its first write)
 //	        <id>         the object as JSON (a user with its secrets' hashes,
-//	                     which shop.User's own JSON leaves out: users.go)
+//	                     which shop.User's own JSON leaves out: users.go;
+//	                     a webhook with its signing secret, the same way)
 //	events/
 //	    <seq>            uint64 big-endian → event JSON; seq counts from 1
 //	job_events/
@@ -35,6 +36,16 @@
 //	        <id>         access.Device JSON: a screen, paired or waiting
 //	    device_tokens/
 //	        <key>        a screen's token hash → the screen's id
+//	outbox/              the transactional outbox (outbox.go), made at its first write
+//	    <destination id>/    a webhook's queue
+//	        pending/
+//	            <key>        uint64 big-endian, the destination's own sequence
+//	                         → shop.OutboxEntry JSON {event_seq, tries, …};
+//	                         written in the commit that writes its event,
+//	                         removed only after the destination's 2xx
+//	        dead/
+//	            <key>        entries that failed every try, to retry or drop
+//	        status           shop.OutboxStatus JSON: last success, last error
 //	set_aside/           records a start could not read, kept whole (setaside.go)
 //	    <kind>/
 //	        <id> <time>  SetAside JSON: why, when, the record's bytes

@@ -198,6 +198,10 @@ type encoded struct {
 // Commit writes changed records and their events in one transaction and
 // returns the events numbered, once the transaction is on disk.
 func (s *Store) Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, error) {
+	return s.commit(recs, events, nil)
+}
+
+func (s *Store) commit(recs []shop.Record, events []shop.Event, deliveries [][]string) ([]shop.Event, error) {
 	encs := make([]encoded, len(recs))
 	for i, r := range recs {
 		data, err := encodeRecord(r.Value)
@@ -227,7 +231,7 @@ func (s *Store) Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, e
 				return err
 			}
 		}
-		return nil
+		return writeOutbox(tx, out, deliveries)
 	})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,9 @@ func encodeRecord(v any) ([]byte, error) {
 	if u, ok := v.(*shop.User); ok {
 		return json.Marshal(storedUser{User: u, PasswordHash: u.PasswordHash, PINHash: u.PINHash})
 	}
+	if w, ok := v.(*shop.Webhook); ok {
+		return json.Marshal(storedWebhook{Webhook: w, Secret: w.Secret})
+	}
 	return json.Marshal(v)
 }
 
@@ -35,6 +38,14 @@ func decodeRecord(kind string, data []byte) (any, error) {
 		}
 		u.PasswordHash, u.PINHash = su.PasswordHash, su.PINHash
 		return u, nil
+	}
+	if w, ok := val.(*shop.Webhook); ok {
+		sw := storedWebhook{Webhook: w}
+		if err := decodeStrict(data, &sw); err != nil {
+			return nil, err
+		}
+		w.Secret = sw.Secret
+		return w, nil
 	}
 	if err := decodeStrict(data, val); err != nil {
 		return nil, err

@@ -71,6 +71,15 @@ var changingRoutes = map[string]routeAccess{
 		roles: []shop.Role{}},
 	"DELETE /api/v1/devices/:id": {path: fixed("/api/v1/devices/dev-nothing"), roles: []shop.Role{}},
 	"DELETE /api/v1/tokens/:id":  {path: fixed("/api/v1/tokens/nosuchtoken"), roles: []shop.Role{}},
+	// The webhooks (webhooks.go): the manager's only.
+	"POST /api/v1/webhooks": {path: fixed("/api/v1/webhooks"),
+		body: `{"name":"DMS","url":"https://dms.example/in","events":["deliver"]}`, roles: []shop.Role{}},
+	"PUT /api/v1/webhooks/:id": {path: fixed("/api/v1/webhooks/webhook-9"),
+		body: `{"name":"DMS","url":"https://dms.example/in","events":["deliver"]}`, roles: []shop.Role{}},
+	"POST /api/v1/webhooks/:id/secret":          {path: fixed("/api/v1/webhooks/webhook-9/secret"), roles: []shop.Role{}},
+	"DELETE /api/v1/webhooks/:id":               {path: fixed("/api/v1/webhooks/webhook-9"), roles: []shop.Role{}},
+	"POST /api/v1/webhooks/:id/dead/:key/retry": {path: fixed("/api/v1/webhooks/webhook-9/dead/1/retry"), roles: []shop.Role{}},
+	"DELETE /api/v1/webhooks/:id/dead/:key":     {path: fixed("/api/v1/webhooks/webhook-9/dead/1"), roles: []shop.Role{}},
 	// A catalogue import: the preview is the import command's permission
 	// (the parts clerk imports parts); a confirmation finds only its own
 	// caller's preview, and the engine checks the command again.

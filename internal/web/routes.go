@@ -143,6 +143,14 @@ func (s *Server) routes() {
 	manager("POST", "/devices/:id", s.updateDevice)
 	manager("DELETE", "/devices/:id", s.revokeDevice)
 	manager("GET", "/backup", s.downloadBackup)
+	// The outbox's webhooks and their queues (webhooks.go).
+	manager("GET", "/webhooks", s.listWebhooks)
+	manager("POST", "/webhooks", s.createWebhook)
+	manager("PUT", "/webhooks/:id", s.updateWebhook)
+	manager("POST", "/webhooks/:id/secret", s.rotateWebhookSecret)
+	manager("DELETE", "/webhooks/:id", s.removeWebhook)
+	manager("POST", "/webhooks/:id/dead/:key/retry", s.retryDeadLetter)
+	manager("DELETE", "/webhooks/:id/dead/:key", s.dropDeadLetter)
 
 	app.Use(func(c *fiber.Ctx) error {
 		c.Locals("unmatched", true) // for the metrics: not a route of its own

@@ -142,6 +142,9 @@ type Deps struct {
 	// Photos is the photo directory beside the data file; without it the
 	// photo routes answer that photos are not set up.
 	Photos *photos.Store
+	// Outbox is the webhooks' queues (webhooks.go); nil answers that the
+	// outbox is not set up.
+	Outbox Outbox
 }
 
 // Server is the HTTP server.
@@ -154,6 +157,7 @@ type Server struct {
 	tokens   *kiosk.Tokens
 	printing *printing.Renderer
 	photos   *photos.Store
+	outbox   Outbox
 	// photoWork bounds the photos processed at once (photos.go).
 	photoWork *photoWork
 	opts      Options
@@ -202,7 +206,7 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.CommandLimit == (CommandLimit{}) {
 		opts.CommandLimit = DefaultCommandLimit
 	}
-	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, photos: d.Photos, photoWork: newPhotoWork(imaging.Parallel), opts: opts, log: opts.Logger,
+	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, photos: d.Photos, outbox: d.Outbox, photoWork: newPhotoWork(imaging.Parallel), opts: opts, log: opts.Logger,
 		guard: access.NewGuard(opts.WallClock, opts.GuardPause, opts.Logger), hasher: access.NewHasher(opts.HashCost), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.limiter = newLimiter(opts.CommandLimit, opts.WallClock)
 	s.app = fiber.New(fiber.Config{

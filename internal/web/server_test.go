@@ -157,7 +157,7 @@ func (ts *testShop) serve(t *testing.T, opts Options, wrap func(net.Listener) (n
 	}
 	ts.photos = ps
 	srv, err := New(Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: ts.qr, Printing: testRenderer(t),
-		Hub: board.New(eng, board.Options{}), Pages: assets.Pages(), Photos: ps}, opts)
+		Hub: board.New(eng, board.Options{}), Pages: assets.Pages(), Photos: ps, Outbox: storeOutbox{st}}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,6 +346,10 @@ var whoMayGiveBuilt = map[string]string{
 	"import_catalog_parts": "M.....P...",
 	// The photo upload builds it once the file is stored (photos.go).
 	"attach_photo": "MACLT.....",
+	// The webhooks' routes build them, with the secret the server makes
+	// (webhooks.go).
+	"put_webhook":    "M.........",
+	"remove_webhook": "M.........",
 }
 
 // GET /api/v1/me tells each role the commands it may give, as the grid

@@ -1,0 +1,289 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"bayboard/internal/shop"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The outbox's buckets: outbox/<destination>/{pending,dead} and the
+// destination's status key. They are made by the first write that needs
+// them, so a file written before the outbox opens as it is.
+var (
+	bucketOutbox  = []byte("outbox")
+	bucketPending = []byte("pending")
+	bucketDead    = []byte("dead")
+	keyStatus     = []byte("status")
+)
+
+// ErrNoEntry is an outbox entry that is not there (delivered, dropped).
+var ErrNoEntry = errors.New("no such outbox entry")
+
+// storedWebhook is a webhook as the data file keeps it: shop.Webhook
+// leaves its secret out of its JSON, the file alone keeps it.
+type storedWebhook struct {
+	*shop.Webhook
+	Secret string `json:"secret,omitempty"`
+}
+
+// destination returns a destination's bucket, making it (and its pending
+// and dead buckets) when the transaction is writable.
+func destination(tx *bolt.Tx, dest string) (*bolt.Bucket, error) {
+	root := tx.Bucket(bucketOutbox)
+	if !tx.Writable() {
+		if root == nil {
+			return nil, nil
+		}
+		return root.Bucket([]byte(dest)), nil
+	}
+	root, err := tx.CreateBucketIfNotExists(bucketOutbox)
+	if err != nil {
+		return nil, err
+	}
+	b, err := root.CreateBucketIfNotExists([]byte(dest))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range [][]byte{bucketPending, bucketDead} {
+		if _, err := b.CreateBucketIfNotExists(name); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// enqueue writes one entry at the end of a destination's queue.
+func enqueue(b *bolt.Bucket, e shop.OutboxEntry) error {
+	key, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	e.Key = key
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return b.Bucket(bucketPending).Put(u64(key), data)
+}
+
+// writeOutbox queues each numbered event for the destinations named for it,
+// in the commit's transaction.
+func writeOutbox(tx *bolt.Tx, events []shop.Event, deliveries [][]string) error {
+	for i, dests := range deliveries {
+		for _, dest := range dests {
+			b, err := destination(tx, dest)
+			if err != nil {
+				return err
+			}
+			ev := events[i]
+			if err := enqueue(b, shop.OutboxEntry{EventSeq: ev.Seq, EventType: ev.Type, Queued: ev.At.UTC()}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CommitOutbox is Commit that also queues, in the same transaction, each
+// event for the destinations deliveries names for it (deliveries[i] for
+// events[i]; nil for none): an event is never on disk without its outbox
+// entries, nor an entry without its event.
+func (s *Store) CommitOutbox(recs []shop.Record, events []shop.Event, deliveries [][]string) ([]shop.Event, error) {
+	if len(deliveries) > len(events) {
+		return nil, fmt.Errorf("outbox: %d deliveries for %d events", len(deliveries), len(events))
+	}
+	return s.commit(recs, events, deliveries)
+}
+
+func readEntry(v []byte) (shop.OutboxEntry, error) {
+	var e shop.OutboxEntry
+	err := json.Unmarshal(v, &e)
+	return e, err
+}
+
+// OutboxHead returns a destination's oldest pending entry.
+func (s *Store) OutboxHead(dest string) (e shop.OutboxEntry, ok bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b, _ := destination(tx, dest)
+		if b == nil {
+			return nil
+		}
+		k, v := b.Bucket(bucketPending).Cursor().First()
+		if k == nil {
+			return nil
+		}
+		e, err = readEntry(v)
+		ok = err == nil
+		return err
+	})
+	return e, ok, err
+}
+
+// OutboxDelivered removes a delivered entry and records the success.
+func (s *Store) OutboxDelivered(dest string, key uint64, at time.Time) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b, err := destination(tx, dest)
+		if err != nil {
+			return err
+		}
+		if err := b.Bucket(bucketPending).Delete(u64(key)); err != nil {
+			return err
+		}
+		st := readStatus(b)
+		st.LastSuccess = at.UTC()
+		return putStatus(b, st)
+	})
+}
+
+// OutboxFailed records a failed try of an entry: it stays at the head of
+// its queue until nextTry, or moves to the dead letters when dead is set.
+func (s *Store) OutboxFailed(dest string, key uint64, reason string, at, nextTry time.Time, dead bool) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b, err := destination(tx, dest)
+		if err != nil {
+			return err
+		}
+		pending := b.Bucket(bucketPending)
+		v := pending.Get(u64(key))
+		if v == nil {
+			return ErrNoEntry
+		}
+		e, err := readEntry(v)
+		if err != nil {
+			return err
+		}
+		e.Tries++
+		e.LastError, e.LastTry, e.NextTry = reason, at.UTC(), nextTry.UTC()
+		data, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if dead {
+			if err := pending.Delete(u64(key)); err != nil {
+				return err
+			}
+			err = b.Bucket(bucketDead).Put(u64(key), data)
+		} else {
+			err = pending.Put(u64(key), data)
+		}
+		if err != nil {
+			return err
+		}
+		st := readStatus(b)
+		st.LastError, st.LastErrorAt = reason, at.UTC()
+		return putStatus(b, st)
+	})
+}
+
+// OutboxRetry puts a dead letter back at the end of its queue, its tries
+// counted afresh.
+func (s *Store) OutboxRetry(dest string, key uint64) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b, err := destination(tx, dest)
+		if err != nil {
+			return err
+		}
+		dead := b.Bucket(bucketDead)
+		v := dead.Get(u64(key))
+		if v == nil {
+			return ErrNoEntry
+		}
+		e, err := readEntry(v)
+		if err != nil {
+			return err
+		}
+		if err := dead.Delete(u64(key)); err != nil {
+			return err
+		}
+		e.Tries, e.NextTry = 0, time.Time{}
+		return enqueue(b, e)
+	})
+}
+
+// OutboxDrop removes a dead letter for good.
+func (s *Store) OutboxDrop(dest string, key uint64) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b, err := destination(tx, dest)
+		if err != nil {
+			return err
+		}
+		if b.Bucket(bucketDead).Get(u64(key)) == nil {
+			return ErrNoEntry
+		}
+		return b.Bucket(bucketDead).Delete(u64(key))
+	})
+}
+
+// OutboxForget drops everything a removed destination still held.
+func (s *Store) OutboxForget(dest string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket(bucketOutbox)
+		if root == nil || root.Bucket([]byte(dest)) == nil {
+			return nil
+		}
+		return root.DeleteBucket([]byte(dest))
+	})
+}
+
+// Outbox returns a destination's backlog, status and dead letters.
+func (s *Store) Outbox(dest string) (shop.OutboxView, error) {
+	out := shop.OutboxView{Dead: []shop.OutboxEntry{}}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b, _ := destination(tx, dest)
+		if b == nil {
+			return nil
+		}
+		out.Status = readStatus(b)
+		pending := b.Bucket(bucketPending)
+		out.Backlog = pending.Stats().KeyN
+		if _, v := pending.Cursor().First(); v != nil {
+			e, err := readEntry(v)
+			if err != nil {
+				return err
+			}
+			out.Oldest = &e
+		}
+		return b.Bucket(bucketDead).ForEach(func(_, v []byte) error {
+			e, err := readEntry(v)
+			if err == nil {
+				out.Dead = append(out.Dead, e)
+			}
+			return err
+		})
+	})
+	return out, err
+}
+
+// Event returns the event of a sequence number.
+func (s *Store) Event(seq uint64) (shop.Event, error) {
+	var ev shop.Event
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketEvents).Get(u64(seq))
+		if v == nil {
+			return fmt.Errorf("event %d: not in the log", seq)
+		}
+		return json.Unmarshal(v, &ev)
+	})
+	return ev, err
+}
+
+func readStatus(b *bolt.Bucket) shop.OutboxStatus {
+	var st shop.OutboxStatus
+	if v := b.Get(keyStatus); v != nil {
+		json.Unmarshal(v, &st)
+	}
+	return st
+}
+
+func putStatus(b *bolt.Bucket, st shop.OutboxStatus) error {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return b.Put(keyStatus, data)
+}
