@@ -110,6 +110,8 @@ var commandTypes = map[string]commandType{
 	// link's route only; the follow-up desk assigns a complaint.
 	"answer_survey":    {nil, nil},
 	"assign_complaint": {func() Command { return &AssignComplaint{} }, []Role{RoleManager, RoleFollowUp}},
+	// The customer message templates (messages.go) are the manager's.
+	"set_message_templates": {func() Command { return &SetMessageTemplates{} }, managerRoles},
 }
 
 // CommandTypes returns every command type a client may send, for

@@ -27,7 +27,7 @@ func MaySeeContact(a Actor) bool {
 // removed, for a reader who may not see them (MaySeeContact): the id stays,
 // so a job still names whose car it is without saying who.
 func (c Customer) WithoutContact() Customer {
-	c.Name, c.Phone = "", ""
+	c.Name, c.Phone, c.Email = "", "", ""
 	return c
 }
 

@@ -22,6 +22,7 @@ func (c *PutCustomer) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	} else {
 		p.add("customer.phone", "is not a phone number")
 	}
+	cu.MessagePrefs = checkMessagePrefs(&p, cu.MessagePrefs, d.customers.get(cu.ID), now)
 	if err := p.err(); err != nil {
 		return result{}, err
 	}
