@@ -215,16 +215,18 @@ func (c *SetMessageTemplates) apply(d *Draft, a Actor, now time.Time) (result, e
 	for i, t := range c.Templates {
 		f := fmt.Sprintf("templates[%d]", i)
 		allowed, known := messagePlaceholders[t.Kind]
+		kindField, smsField := f+".kind", f+".sms_code"
 		switch {
 		case !known:
-			p.add(f+".kind", "is not a message kind")
+			p.add(kindField, "is not a message kind")
 		case seen[t.Kind]:
-			p.add(f+".kind", "is listed twice")
+			p.add(kindField, "is listed twice")
 		}
 		seen[t.Kind] = true
+		textsField := f + ".texts"
 		for lang := range t.Texts {
 			if lang != "zh-CN" && lang != "en" {
-				p.add(f+".texts", "must have texts in zh-CN and en only")
+				p.add(textsField, "must have texts in zh-CN and en only")
 			}
 		}
 		for _, lang := range MessageLanguages {
@@ -243,7 +245,7 @@ func (c *SetMessageTemplates) apply(d *Draft, a Actor, now time.Time) (result, e
 			}
 		}
 		if t.SMSCode != "" && !validSMSCode(t.SMSCode) {
-			p.add(f+".sms_code", "must be an SMS template code such as SMS_123456789")
+			p.add(smsField, "must be an SMS template code such as SMS_123456789")
 		}
 	}
 	if err := p.err(); err != nil {
