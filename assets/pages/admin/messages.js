@@ -19,9 +19,10 @@ startAdmin(async (main) => {
   draw(await api("GET", "/api/v1/message-templates"));
 
   function card(m) {
+    // Each text in a cell of its own, so a refusal shows under it.
     const text = (lang) =>
-      el("label", {}, el("span", {}, langs.find(([l]) => l === lang)[1]()),
-        el("textarea", { name: `text-${lang}`, rows: 3, "data-field": `templates[0].texts.${lang}` }, m.texts[lang] || ""));
+      el("div", { class: "cell" }, el("label", {}, el("span", {}, langs.find(([l]) => l === lang)[1]()),
+        el("textarea", { name: `text-${lang}`, rows: 3, "data-field": `templates[0].texts.${lang}` }, m.texts[lang] || "")));
     const preview = el("div", { class: "preview", "data-preview": m.kind },
       langs.map(([lang]) => el("p", { "data-lang": lang }, m.preview[lang] || "")));
     const f = el("form", { novalidate: true, class: "card", "data-kind": m.kind },

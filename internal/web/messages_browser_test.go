@@ -1,0 +1,46 @@
+package web_test
+
+import (
+	"testing"
+	"time"
+
+	"bayboard/internal/livetest"
+)
+
+type messageTemplateView struct {
+	Kind    string            `json:"kind"`
+	Texts   map[string]string `json:"texts"`
+	Preview map[string]string `json:"preview"`
+}
+
+// The manager edits "your car is ready": a placeholder that message may
+// not use is refused next to its text and nothing is saved; a good text
+// is saved and its preview, rendered by the server, shows the sample
+// values in place of the placeholders.
+func TestTheManagerEditsACustomerMessage(t *testing.T) {
+	ls := startShop(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 900)
+	signIn(t, ctx, ls, "manager", "/admin/messages")
+	const form = `#messages form[data-kind=car_ready]`
+	livetest.WaitFor(t, ctx, "the car-ready message", `!!document.querySelector("`+form+` textarea[name=text-en]") && document.querySelectorAll("#messages form").length === 6`, 10*time.Second)
+	if !livetest.Eval[bool](t, ctx, `document.querySelector("`+form+` .placeholders").textContent.includes("{pickup_hours}")`) {
+		t.Error("the placeholders it may use are not listed beside it")
+	}
+
+	fill(t, ctx, form, map[string]any{"text-en": "{customer}, your {plate} has done {mileage} km."}, true)
+	livetest.WaitFor(t, ctx, "the refusal next to the English text", `(() => {
+		const after = document.querySelector("`+form+` textarea[name=text-en]").closest("label").nextElementSibling;
+		return !!after && after.classList.contains("field-error") && after.textContent.includes("{mileage}");
+	})()`, 10*time.Second)
+	livetest.Screenshot(t, ctx, "admin-messages-refused")
+
+	fill(t, ctx, form, map[string]any{"text-en": "{customer}, your {plate} is ready: {amount}, collect {pickup_hours}."}, true)
+	want := "Mr Zhang Wei, your 京A·12345 is ready: 1,280.00, collect 08:00–18:00."
+	livetest.WaitFor(t, ctx, "the saved preview", `document.querySelector("`+form+` [data-preview] [data-lang=en]").textContent === `+quote(want), 10*time.Second)
+	var saved []messageTemplateView
+	ls.Get("/api/v1/message-templates", &saved)
+	if saved[4].Kind != "car_ready" || saved[4].Texts["en"] != "{customer}, your {plate} is ready: {amount}, collect {pickup_hours}." || saved[4].Preview["en"] != want {
+		t.Errorf("saved: %+v", saved[4])
+	}
+	livetest.Screenshot(t, ctx, "admin-messages")
+}
