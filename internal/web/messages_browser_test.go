@@ -5,7 +5,12 @@ import (
 	"time"
 
 	"bayboard/internal/livetest"
+	"bayboard/internal/shop"
 )
+
+// optedOutSummary is what the closed panel says of a customer who opted
+// out, in the demo shop's language.
+const optedOutSummary = "已退订"
 
 type messageTemplateView struct {
 	Kind    string            `json:"kind"`
@@ -16,7 +21,9 @@ type messageTemplateView struct {
 // The manager edits "your car is ready": a placeholder that message may
 // not use is refused next to its text and nothing is saved; a good text
 // is saved and its preview, rendered by the server, shows the sample
-// values in place of the placeholders.
+// values in place of the placeholders. At reception, the customer's
+// wishes: e-mail without a good address is refused on its field; with
+// one, quiet hours and an opt-out, they are saved.
 func TestTheManagerEditsACustomerMessage(t *testing.T) {
 	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 900)
@@ -43,4 +50,37 @@ func TestTheManagerEditsACustomerMessage(t *testing.T) {
 		t.Errorf("saved: %+v", saved[4])
 	}
 	livetest.Screenshot(t, ctx, "admin-messages")
+
+	// The customer's wishes at reception, for a car without a job.
+	st := ls.Engine.State()
+	busy := map[string]bool{}
+	for _, j := range st.OpenJobs() {
+		busy[j.VehicleID] = true
+	}
+	var car *shop.Vehicle
+	for _, v := range st.Vehicles {
+		if !busy[v.ID] && (car == nil || v.ID < car.ID) {
+			car = v
+		}
+	}
+	if car == nil {
+		t.Fatal("the demo shop has no car without a job")
+	}
+	livetest.Open(t, ctx, ls.URL("/desk/reception?q="+car.Plate))
+	receive := `[data-receive="` + car.Plate + `"]`
+	livetest.WaitFor(t, ctx, "the car found", `!!document.querySelector(`+quote(receive)+`)`, 10*time.Second)
+	livetest.Eval[bool](t, ctx, `(document.querySelector(`+quote(receive)+`).click(), document.querySelector("#message-prefs").open = true, true)`)
+	livetest.WaitFor(t, ctx, "the message wishes", `!!document.querySelector("#prefs-form select[name=channel]")`, 10*time.Second)
+	fill(t, ctx, "#prefs-form", map[string]any{"channel": "email", "email": "zhang at example"}, true)
+	livetest.WaitFor(t, ctx, "the e-mail refused on its field", `(() => {
+		const after = document.querySelector("#prefs-form input[name=email]").closest("label").nextElementSibling;
+		return !!after && after.classList.contains("field-error");
+	})()`, 10*time.Second)
+	fill(t, ctx, "#prefs-form", map[string]any{"email": "zhang@example.cn", "quiet_from": "22:00", "quiet_to": "07:30", "opted_out": true, "way": "phone"}, true)
+	livetest.WaitFor(t, ctx, "the wishes saved", `document.querySelector("#prefs-summary").textContent === `+quote(optedOutSummary), 10*time.Second)
+	cu := ls.Engine.State().Customers[car.CustomerID]
+	if cu.Channel != shop.ChannelEmail || cu.Email != "zhang@example.cn" || cu.QuietFrom != "22:00" || cu.QuietTo != "07:30" || cu.OptedOut == nil || cu.OptedOut.Way != shop.OptOutPhone {
+		t.Errorf("the customer's wishes: %+v", cu.MessagePrefs)
+	}
+	livetest.Screenshot(t, ctx, "desk-message-prefs")
 }
