@@ -300,7 +300,7 @@ export function ruleText(message, e) {
   if (key && has(`staff.rule.${key}`)) return t(`staff.rule.${key}`, { n: n[0] });
   // One with a placeholder in braces ("names {vin}, which this message
   // cannot use") is in the catalogs with p for it.
-  const p = message.match(/\{[a-z_]+\}/);
+  const p = message.match(/\{[^{}]*\}/);
   key = p && slug(message.replace(p[0], "p"));
   if (key && has(`staff.rule.${key}`)) return t(`staff.rule.${key}`, { p: p[0] });
   return e ? e.message : message;
