@@ -27,7 +27,13 @@ func MaySeeContact(a Actor) bool {
 // removed, for a reader who may not see them (MaySeeContact): the id stays,
 // so a job still names whose car it is without saying who.
 func (c Customer) WithoutContact() Customer {
-	c.Name, c.Phone, c.Email = "", "", ""
+	c.Name, c.Phone = "", ""
+	if c.Messages != nil && c.Messages.Email != "" {
+		// A copy: the stored wishes are shared and never changed.
+		prefs := *c.Messages
+		prefs.Email = ""
+		c.Messages = &prefs
+	}
 	return c
 }
 

@@ -7,9 +7,10 @@ import (
 )
 
 // A customer's wishes about the shop's messages: the channel, an e-mail
-// address, the quiet hours in which nothing is sent, and an opt-out. All
-// the fields are omitted from JSON when empty, so customers stored before
-// them read as "SMS, 21:00–08:00, not opted out" and need no migration.
+// address, the quiet hours in which nothing is sent, and an opt-out. They
+// are one field of the customer, omitted from JSON when not set, so
+// customers stored before it read as "SMS, 21:00–08:00, not opted out"
+// and need no migration.
 
 // MessageChannel is how a customer wants the shop's messages.
 type MessageChannel string
@@ -48,8 +49,8 @@ type OptOut struct {
 	Way OptOutWay `json:"way"`
 }
 
-// MessagePrefs are a customer's wishes about messages, embedded in
-// Customer. Empty fields are the defaults: SMS, 21:00–08:00.
+// MessagePrefs are a customer's wishes about messages (Customer.Messages).
+// Empty fields are the defaults: SMS, 21:00–08:00.
 type MessagePrefs struct {
 	Channel MessageChannel `json:"channel,omitempty"`
 	Email   string         `json:"email,omitempty"`
@@ -82,16 +83,29 @@ func (p MessagePrefs) QuietHours() (from, to string) {
 // "car ready" too: the customer asked for no messages, and the desk
 // telephones instead. A customer on e-mail without an address gets none.
 func MayMessage(c *Customer, k MessageKind) bool {
-	if c == nil || messagePlaceholders[k] == nil || c.OptedOut != nil {
+	if c == nil || messagePlaceholders[k] == nil {
 		return false
 	}
-	switch c.EffectiveChannel() {
+	prefs := c.Prefs()
+	if prefs.OptedOut != nil {
+		return false
+	}
+	switch prefs.EffectiveChannel() {
 	case ChannelSMS:
 		return c.Phone != ""
 	case ChannelEmail:
-		return c.Email != ""
+		return prefs.Email != ""
 	}
 	return false
+}
+
+// Prefs returns the customer's wishes about messages, the defaults when
+// none are recorded.
+func (c *Customer) Prefs() MessagePrefs {
+	if c.Messages == nil {
+		return MessagePrefs{}
+	}
+	return *c.Messages
 }
 
 // NextSendTime is when a message due at `at` may be sent: at itself, or,
@@ -136,25 +150,25 @@ func checkMessagePrefs(p *problems, in MessagePrefs, old *Customer, now time.Tim
 	switch in.Channel {
 	case "", ChannelSMS, ChannelEmail, ChannelNone:
 	default:
-		p.add("customer.channel", "must be sms, email or none")
+		p.add("customer.messages.channel", "must be sms, email or none")
 	}
 	out.Email = strings.TrimSpace(in.Email)
 	if out.Email != "" {
 		addr, err := mail.ParseAddress(out.Email)
 		if err != nil || addr.Address != out.Email || addr.Name != "" || len(out.Email) > 254 || !strings.Contains(out.Email[strings.LastIndexByte(out.Email, '@')+1:], ".") {
-			p.add("customer.email", "is not an e-mail address")
+			p.add("customer.messages.email", "is not an e-mail address")
 		}
 	} else if in.Channel == ChannelEmail {
-		p.add("customer.email", "is required for messages by e-mail")
+		p.add("customer.messages.email", "is required for messages by e-mail")
 	}
 	if (in.QuietFrom == "") != (in.QuietTo == "") {
-		p.add("customer.quiet_from", "quiet hours need both a start and an end")
+		p.add("customer.messages.quiet_from", "quiet hours need both a start and an end")
 	} else if in.QuietFrom != "" {
 		if _, ok := clockMinutes(in.QuietFrom); !ok {
-			p.add("customer.quiet_from", "must be a time such as 21:00")
+			p.add("customer.messages.quiet_from", "must be a time such as 21:00")
 		}
 		if _, ok := clockMinutes(in.QuietTo); !ok {
-			p.add("customer.quiet_to", "must be a time such as 21:00")
+			p.add("customer.messages.quiet_to", "must be a time such as 21:00")
 		}
 	}
 	if in.OptedOut != nil {
@@ -163,11 +177,11 @@ func checkMessagePrefs(p *problems, in MessagePrefs, old *Customer, now time.Tim
 			valid = valid || in.OptedOut.Way == w
 		}
 		if !valid {
-			p.add("customer.opted_out.way", "must be phone, in_person, sms_reply or email")
+			p.add("customer.messages.opted_out.way", "must be phone, in_person, sms_reply or email")
 		}
 		o := OptOut{At: now, Way: in.OptedOut.Way}
-		if old != nil && old.OptedOut != nil {
-			o.At = old.OptedOut.At
+		if old != nil && old.Prefs().OptedOut != nil {
+			o.At = old.Prefs().OptedOut.At
 		}
 		out.OptedOut = &o
 	}

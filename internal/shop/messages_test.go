@@ -192,25 +192,24 @@ func TestNextSendTimeHoldsQuietHours(t *testing.T) {
 }
 
 func TestMayMessageHonoursOptOutAndChannel(t *testing.T) {
-	base := Customer{ID: "cu-1", Name: "张伟", Phone: "13812345678"}
-	optedOut := base
-	optedOut.OptedOut = &OptOut{At: t0, Way: OptOutPhone}
-	email := base
-	email.Channel, email.Email = ChannelEmail, "zhang@example.cn"
-	emailNoAddress := base
-	emailNoAddress.Channel = ChannelEmail
-	none := base
-	none.Channel = ChannelNone
+	with := func(p MessagePrefs) *Customer {
+		return &Customer{ID: "cu-1", Name: "张伟", Phone: "13812345678", Messages: &p}
+	}
+	base := &Customer{ID: "cu-1", Name: "张伟", Phone: "13812345678"} // no wishes recorded: SMS
+	optedOut := with(MessagePrefs{OptedOut: &OptOut{At: t0, Way: OptOutPhone}})
+	email := with(MessagePrefs{Channel: ChannelEmail, Email: "zhang@example.cn"})
+	emailNoAddress := with(MessagePrefs{Channel: ChannelEmail})
+	none := with(MessagePrefs{Channel: ChannelNone})
 	for _, k := range MessageKinds {
-		if !MayMessage(&base, k) || !MayMessage(&email, k) {
+		if !MayMessage(base, k) || !MayMessage(email, k) {
 			t.Errorf("%s: a customer on SMS or e-mail gets none", k)
 		}
 		// An opt-out stops even the booking confirmation and "car ready".
-		if MayMessage(&optedOut, k) || MayMessage(&none, k) || MayMessage(&emailNoAddress, k) {
+		if MayMessage(optedOut, k) || MayMessage(none, k) || MayMessage(emailNoAddress, k) {
 			t.Errorf("%s: sent to a customer who opted out or chose none", k)
 		}
 	}
-	if MayMessage(&base, "birthday") || MayMessage(nil, MsgCarReady) {
+	if MayMessage(base, "birthday") || MayMessage(nil, MsgCarReady) {
 		t.Error("an unknown kind or no customer may be messaged")
 	}
 }
@@ -219,49 +218,57 @@ func TestPutCustomerChecksMessagePrefs(t *testing.T) {
 	f := newFixture(t)
 	cu := *f.state.Customers["cu-1"]
 	bad := cu
-	bad.MessagePrefs = MessagePrefs{Channel: "wechat", Email: "zhang at example", QuietFrom: "25:00", QuietTo: "08:00", OptedOut: &OptOut{Way: "pigeon"}}
+	bad.Messages = &MessagePrefs{Channel: "wechat", Email: "zhang at example", QuietFrom: "25:00", QuietTo: "08:00", OptedOut: &OptOut{Way: "pigeon"}}
 	fields := fieldsOf(t, f.apply(advisor, &PutCustomer{Customer: bad}))
 	for field, says := range map[string]string{
-		"customer.channel":       "must be sms, email or none",
-		"customer.email":         "is not an e-mail address",
-		"customer.quiet_from":    "must be a time such as 21:00",
-		"customer.opted_out.way": "must be phone, in_person, sms_reply or email",
+		"customer.messages.channel":       "must be sms, email or none",
+		"customer.messages.email":         "is not an e-mail address",
+		"customer.messages.quiet_from":    "must be a time such as 21:00",
+		"customer.messages.opted_out.way": "must be phone, in_person, sms_reply or email",
 	} {
 		if fields[field] != says {
 			t.Errorf("%s: %q, want %q", field, fields[field], says)
 		}
 	}
-	bad.MessagePrefs = MessagePrefs{Channel: ChannelEmail, QuietFrom: "21:00"}
+	bad.Messages = &MessagePrefs{Channel: ChannelEmail, QuietFrom: "21:00"}
 	fields = fieldsOf(t, f.apply(advisor, &PutCustomer{Customer: bad}))
-	if fields["customer.email"] != "is required for messages by e-mail" || fields["customer.quiet_from"] != "quiet hours need both a start and an end" {
+	if fields["customer.messages.email"] != "is required for messages by e-mail" || fields["customer.messages.quiet_from"] != "quiet hours need both a start and an end" {
 		t.Errorf("fields = %v", fields)
 	}
 
 	// An opt-out is stamped when first recorded and keeps that time.
-	cu.MessagePrefs = MessagePrefs{Channel: ChannelEmail, Email: " zhang@example.cn ", QuietFrom: "22:00", QuietTo: "07:30", OptedOut: &OptOut{Way: OptOutPhone, At: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	cu.Messages = &MessagePrefs{Channel: ChannelEmail, Email: " zhang@example.cn ", QuietFrom: "22:00", QuietTo: "07:30", OptedOut: &OptOut{Way: OptOutPhone, At: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}}
 	f.must(t, advisor, &PutCustomer{Customer: cu})
-	got := f.state.Customers["cu-1"]
+	got := f.state.Customers["cu-1"].Prefs()
 	if got.Email != "zhang@example.cn" || got.OptedOut == nil || !got.OptedOut.At.Equal(t0) || got.OptedOut.Way != OptOutPhone {
-		t.Fatalf("stored %+v", got.MessagePrefs)
+		t.Fatalf("stored %+v", got)
 	}
 	d := NewDraft(f.state)
-	cu.OptedOut = &OptOut{Way: OptOutSMSReply}
+	cu.Messages = &MessagePrefs{Channel: ChannelEmail, Email: "zhang@example.cn", OptedOut: &OptOut{Way: OptOutSMSReply}}
 	if _, err := d.Apply(advisor, &PutCustomer{Customer: cu}, t0.Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	f.state = d.Publish()
-	if at := f.state.Customers["cu-1"].OptedOut.At; !at.Equal(t0) {
+	if at := f.state.Customers["cu-1"].Prefs().OptedOut.At; !at.Equal(t0) {
 		t.Errorf("opt-out time moved to %s", at)
 	}
-	// Opting back in clears it.
-	cu.OptedOut = nil
+	// A put_customer without the wishes (a rename, a DMS's update) keeps
+	// them: nobody is opted back in by accident.
+	rename := *f.state.Customers["cu-1"]
+	rename.Name, rename.Messages = "张伟先生", nil
+	f.must(t, advisor, &PutCustomer{Customer: rename})
+	if f.state.Customers["cu-1"].Prefs().OptedOut == nil || MayMessage(f.state.Customers["cu-1"], MsgCarReady) {
+		t.Error("a rename opted the customer back in")
+	}
+	// Opting back in is saying so.
+	cu.Messages = &MessagePrefs{Channel: ChannelEmail, Email: "zhang@example.cn"}
 	f.must(t, advisor, &PutCustomer{Customer: cu})
-	if f.state.Customers["cu-1"].OptedOut != nil || !MayMessage(f.state.Customers["cu-1"], MsgCarReady) {
+	if f.state.Customers["cu-1"].Prefs().OptedOut != nil || !MayMessage(f.state.Customers["cu-1"], MsgCarReady) {
 		t.Error("opting back in did not clear the opt-out")
 	}
-	// The floor never sees the address.
-	if f.state.Customers["cu-1"].WithoutContact().Email != "" {
-		t.Error("the e-mail address survives WithoutContact")
+	// The floor never sees the address, and the stored one stays.
+	if f.state.Customers["cu-1"].WithoutContact().Messages.Email != "" || f.state.Customers["cu-1"].Prefs().Email != "zhang@example.cn" {
+		t.Error("the e-mail address survives WithoutContact, or WithoutContact changed the stored customer")
 	}
 }
 

@@ -173,9 +173,10 @@ type Customer struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
 	Key   bool   `json:"key_customer"`
-	// MessagePrefs are the customer's wishes about the shop's messages
-	// (messageprefs.go), flat in the customer's JSON.
-	MessagePrefs
+	// Messages are the customer's wishes about the shop's messages
+	// (messageprefs.go); nil has the defaults. put_customer without them
+	// keeps the ones stored.
+	Messages *MessagePrefs `json:"messages,omitempty"`
 }
 
 type Vehicle struct {

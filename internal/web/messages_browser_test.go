@@ -79,8 +79,8 @@ func TestTheManagerEditsACustomerMessage(t *testing.T) {
 	fill(t, ctx, "#prefs-form", map[string]any{"email": "zhang@example.cn", "quiet_from": "22:00", "quiet_to": "07:30", "opted_out": true, "way": "phone"}, true)
 	livetest.WaitFor(t, ctx, "the wishes saved", `document.querySelector("#prefs-summary").textContent === `+quote(optedOutSummary), 10*time.Second)
 	cu := ls.Engine.State().Customers[car.CustomerID]
-	if cu.Channel != shop.ChannelEmail || cu.Email != "zhang@example.cn" || cu.QuietFrom != "22:00" || cu.QuietTo != "07:30" || cu.OptedOut == nil || cu.OptedOut.Way != shop.OptOutPhone {
-		t.Errorf("the customer's wishes: %+v", cu.MessagePrefs)
+	if p := cu.Prefs(); p.Channel != shop.ChannelEmail || p.Email != "zhang@example.cn" || p.QuietFrom != "22:00" || p.QuietTo != "07:30" || p.OptedOut == nil || p.OptedOut.Way != shop.OptOutPhone {
+		t.Errorf("the customer's wishes: %+v", p)
 	}
 	livetest.Screenshot(t, ctx, "desk-message-prefs")
 }

@@ -83,18 +83,26 @@ func TestMessageTemplatesAPI(t *testing.T) {
 	}
 
 	// The customer's wishes, through put_customer, and read back.
-	put := map[string]any{"type": "put_customer", "customer": map[string]any{"id": "cu-1", "name": "张先生", "phone": "13812345678",
-		"channel": "email", "email": "zhang@example", "quiet_from": "22:00", "quiet_to": "07:00"}}
-	if r := ts.call(t, nil, "POST", "/api/v1/commands", adv, put); r.status == 200 || !strings.Contains(string(r.body), "customer.email") {
+	wishes := map[string]any{"channel": "email", "email": "zhang@example", "quiet_from": "22:00", "quiet_to": "07:00"}
+	put := map[string]any{"type": "put_customer", "customer": map[string]any{"id": "cu-1", "name": "张先生", "phone": "13812345678", "messages": wishes}}
+	if r := ts.call(t, nil, "POST", "/api/v1/commands", adv, put); r.status == 200 || !strings.Contains(string(r.body), "customer.messages.email") {
 		t.Fatalf("bad e-mail: %d %s", r.status, r.body)
 	}
-	put["customer"].(map[string]any)["email"] = "zhang@example.cn"
-	put["customer"].(map[string]any)["opted_out"] = map[string]any{"way": "phone"}
+	wishes["email"] = "zhang@example.cn"
+	wishes["opted_out"] = map[string]any{"way": "phone"}
 	if r := ts.call(t, nil, "POST", "/api/v1/commands", adv, put); r.status != 200 {
 		t.Fatalf("wishes: %d %s", r.status, r.body)
 	}
 	cu := ts.eng.State().Customers["cu-1"]
-	if cu.Email != "zhang@example.cn" || cu.Channel != shop.ChannelEmail || cu.QuietFrom != "22:00" || cu.OptedOut == nil || !cu.OptedOut.At.Equal(t0) || shop.MayMessage(cu, shop.MsgCarReady) {
-		t.Errorf("stored: %+v", cu)
+	if p := cu.Prefs(); p.Email != "zhang@example.cn" || p.Channel != shop.ChannelEmail || p.QuietFrom != "22:00" || p.OptedOut == nil || !p.OptedOut.At.Equal(t0) || shop.MayMessage(cu, shop.MsgCarReady) {
+		t.Errorf("stored: %+v", p)
+	}
+	// The technician, who may not see contact data, reads no address.
+	var seen []shop.Customer
+	ts.call(t, nil, "GET", "/api/v1/customers", ts.tokens[shop.RoleTechnician], nil).json(t, &seen)
+	for _, c := range seen {
+		if c.Messages != nil && c.Messages.Email != "" {
+			t.Errorf("the floor reads %s's e-mail address", c.ID)
+		}
 	}
 }

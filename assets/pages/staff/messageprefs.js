@@ -3,7 +3,8 @@
 // which nothing is sent (21:00–08:00 unless they say otherwise: a message
 // due then waits for the morning), and an opt-out with how they said so.
 // Saved by put_customer with the customer as the server has them, so the
-// name, phone and key-customer flag are kept as they are.
+// name, phone and key-customer flag are kept as they are; the wishes are
+// the customer's `messages`.
 
 import { api, command, el, t, form, notice } from "/assets/staff/app.js";
 
@@ -14,47 +15,44 @@ const ways = ["phone", "in_person", "sms_reply", "email"];
 export function messagePrefs(customer) {
   const panel = el("details", { class: "card", id: "message-prefs" },
     el("summary", {}, t("desk.prefs.title"), " ", el("span", { class: "muted", id: "prefs-summary" }, summary(customer))));
-  const opt = (value, label, selected) => {
-    const o = el("option", { value }, label);
-    o.selected = selected;
-    return o;
-  };
-  const quiet = (name, value) => el("input", { type: "time", name, "data-field": `customer.${name}`, value: value || "" });
+  const opt = (value, label) => el("option", { value }, label);
+  const quiet = (name) => el("input", { type: "time", name, "data-field": `customer.messages.${name}` });
   const f = el("form", { novalidate: true, id: "prefs-form" },
     el("div", { class: "grid4" },
       el("label", {}, el("span", {}, t("desk.prefs.channel")),
-        el("select", { name: "channel", "data-field": "customer.channel" }, channels.map((c) => opt(c, t(`desk.prefs.channel.${c}`), (customer.channel || "sms") === c)))),
-      el("label", {}, el("span", {}, t("desk.prefs.email")), el("input", { type: "email", name: "email", "data-field": "customer.email", value: customer.email || "", placeholder: "name@example.cn" })),
-      el("label", {}, el("span", {}, t("desk.prefs.quiet_from")), quiet("quiet_from", customer.quiet_from || "21:00")),
-      el("label", {}, el("span", {}, t("desk.prefs.quiet_to")), quiet("quiet_to", customer.quiet_to || "08:00")),
-      el("label", { class: "check" }, el("input", { type: "checkbox", name: "opted_out", checked: !!customer.opted_out }), el("span", {}, t("desk.prefs.opted_out"))),
+        el("select", { name: "channel", "data-field": "customer.messages.channel" }, channels.map((c) => opt(c, t(`desk.prefs.channel.${c}`))))),
+      el("label", {}, el("span", {}, t("desk.prefs.email")), el("input", { type: "email", name: "email", "data-field": "customer.messages.email", placeholder: "name@example.cn" })),
+      el("label", {}, el("span", {}, t("desk.prefs.quiet_from")), quiet("quiet_from")),
+      el("label", {}, el("span", {}, t("desk.prefs.quiet_to")), quiet("quiet_to")),
+      el("label", { class: "check" }, el("input", { type: "checkbox", name: "opted_out" }), el("span", {}, t("desk.prefs.opted_out"))),
       el("label", {}, el("span", {}, t("desk.prefs.way")),
-        el("select", { name: "way", "data-field": "customer.opted_out.way" }, ways.map((w) => opt(w, t(`desk.prefs.way.${w}`), customer.opted_out?.way === w)))),
+        el("select", { name: "way", "data-field": "customer.messages.opted_out.way" }, ways.map((w) => opt(w, t(`desk.prefs.way.${w}`))))),
       el("div", {}, el("button", { type: "submit", class: "primary" }, t("desk.prefs.save")))),
     el("p", { class: "hint" }, t("desk.prefs.hint")));
   panel.append(f);
+  fill(f, customer);
   form(f, async (key) => {
     // The customer as stored now, so a change made elsewhere is kept.
     const now = await stored(customer);
-    const next = { id: now.id, name: now.name, phone: now.phone, key_customer: now.key_customer, channel: f.channel.value, email: f.email.value.trim() };
+    const messages = { channel: f.channel.value, email: f.email.value.trim() };
     // The defaults are sent as none, so a shop's later default applies.
     if (!(f.quiet_from.value === "21:00" && f.quiet_to.value === "08:00")) {
-      next.quiet_from = f.quiet_from.value;
-      next.quiet_to = f.quiet_to.value;
+      messages.quiet_from = f.quiet_from.value;
+      messages.quiet_to = f.quiet_to.value;
     }
-    if (f.opted_out.checked) next.opted_out = { way: f.way.value };
+    if (f.opted_out.checked) messages.opted_out = { way: f.way.value };
+    const next = { id: now.id, name: now.name, phone: now.phone, key_customer: now.key_customer, messages };
     await command({ type: "put_customer", customer: next }, key);
     return next;
   }, (saved) => {
-    Object.assign(customer, saved);
-    for (const k of ["quiet_from", "quiet_to", "opted_out"]) if (!(k in saved)) delete customer[k];
+    customer.messages = saved.messages;
     panel.querySelector("#prefs-summary").textContent = summary(customer);
     notice(t("desk.prefs.saved"), "ok");
   });
   // A customer from a booking comes without their wishes: they are read
   // as stored.
   stored(customer).then((now) => {
-    Object.assign(customer, now);
+    customer.messages = now.messages;
     fill(f, customer);
     panel.querySelector("#prefs-summary").textContent = summary(customer);
   }, () => {});
@@ -66,7 +64,8 @@ async function stored(customer) {
   return found.find((c) => c.id === customer.id) || customer;
 }
 
-function fill(f, c) {
+function fill(f, customer) {
+  const c = customer.messages || {};
   f.channel.value = c.channel || "sms";
   f.email.value = c.email || "";
   f.quiet_from.value = c.quiet_from || "21:00";
@@ -75,7 +74,8 @@ function fill(f, c) {
   if (c.opted_out) f.way.value = c.opted_out.way;
 }
 
-function summary(c) {
+function summary(customer) {
+  const c = customer.messages || {};
   if (c.opted_out) return t("desk.prefs.summary_opted_out");
   return t(`desk.prefs.channel.${c.channel || "sms"}`) + " · " + t("desk.prefs.summary_quiet", { from: c.quiet_from || "21:00", to: c.quiet_to || "08:00" });
 }
