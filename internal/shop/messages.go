@@ -188,9 +188,10 @@ func SampleMessageValues(s Settings, lang string) map[string]string {
 	if lang == "en" {
 		v["customer"], v["advisor"] = "Mr Zhang Wei", "Li Na"
 	}
-	for k, s := range map[string]string{"shop": "Service Workshop", "address": "88 Example Road", "phone": "010-12345678"} {
+	// A shop that has not said who it is yet still sees a whole preview.
+	for k, fallback := range map[string]string{"shop": "Service Workshop", "address": "88 Example Road", "phone": "010-12345678"} {
 		if v[k] == "" {
-			v[k] = s
+			v[k] = fallback
 		}
 	}
 	return v

@@ -70,7 +70,7 @@ func TestTheManagerEditsACustomerMessage(t *testing.T) {
 	receive := `[data-receive="` + car.Plate + `"]`
 	livetest.WaitFor(t, ctx, "the car found", `!!document.querySelector(`+quote(receive)+`)`, 10*time.Second)
 	livetest.Eval[bool](t, ctx, `(document.querySelector(`+quote(receive)+`).click(), document.querySelector("#message-prefs").open = true, true)`)
-	livetest.WaitFor(t, ctx, "the message wishes", `!!document.querySelector("#prefs-form select[name=channel]")`, 10*time.Second)
+	livetest.WaitFor(t, ctx, "the message wishes as stored", `!!document.querySelector("#prefs-form[data-loaded] select[name=channel]")`, 10*time.Second)
 	fill(t, ctx, "#prefs-form", map[string]any{"channel": "email", "email": "zhang at example"}, true)
 	livetest.WaitFor(t, ctx, "the e-mail refused on its field", `(() => {
 		const after = document.querySelector("#prefs-form input[name=email]").closest("label").nextElementSibling;

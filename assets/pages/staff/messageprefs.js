@@ -50,12 +50,18 @@ export function messagePrefs(customer) {
     notice(t("desk.prefs.saved"), "ok");
   });
   // A customer from a booking comes without their wishes: they are read
-  // as stored.
+  // as stored, and the form is open to changes once they are in, so what
+  // the advisor types is never overwritten by the answer.
+  const fields = f.querySelectorAll("input, select, button");
+  fields.forEach((n) => (n.disabled = true));
   stored(customer).then((now) => {
     customer.messages = now.messages;
     fill(f, customer);
     panel.querySelector("#prefs-summary").textContent = summary(customer);
-  }, () => {});
+  }, () => {}).finally(() => {
+    fields.forEach((n) => (n.disabled = false));
+    f.dataset.loaded = "true";
+  });
   return panel;
 }
 
