@@ -136,6 +136,10 @@ func builtKeys() map[string][]string {
 		"photos.position": setupWords(shop.PhotoPositions),
 		// The admin's webhooks name each event type a webhook may want.
 		"admin.webhooks.event": webhookEventTypes(),
+		// The customer messages by kind, and a customer's wishes about them.
+		"admin.messages.kind": setupWords(shop.MessageKinds),
+		"desk.prefs.channel":  setupWords(shop.MessageChannels),
+		"desk.prefs.way":      setupWords(shop.OptOutWays),
 	}
 }
 
@@ -180,6 +184,8 @@ func ruleKeys() []string {
 		raw, _ := os.ReadFile(f)
 		for _, m := range said.FindAllStringSubmatch(string(raw), -1) {
 			msg := strings.ReplaceAll(m[1]+m[2], "%d", "n")
+			// A placeholder named in braces is in the catalogs as p.
+			msg = strings.ReplaceAll(msg, "{%s}", "p")
 			if strings.Contains(msg, "%") {
 				continue
 			}

@@ -114,6 +114,8 @@ var commandTypes = map[string]commandType{
 	// the server generates the signing secret.
 	"put_webhook":    {nil, managerRoles},
 	"remove_webhook": {nil, managerRoles},
+	// The customer message templates (messages.go) are the manager's.
+	"set_message_templates": {func() Command { return &SetMessageTemplates{} }, managerRoles},
 }
 
 // CommandTypes returns every command type a client may send, for

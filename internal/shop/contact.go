@@ -28,6 +28,12 @@ func MaySeeContact(a Actor) bool {
 // so a job still names whose car it is without saying who.
 func (c Customer) WithoutContact() Customer {
 	c.Name, c.Phone = "", ""
+	if c.Messages != nil && c.Messages.Email != "" {
+		// A copy: the stored wishes are shared and never changed.
+		prefs := *c.Messages
+		prefs.Email = ""
+		c.Messages = &prefs
+	}
 	return c
 }
 

@@ -58,6 +58,10 @@ type Settings struct {
 	// SettlementPhotos prints the findings' photos as thumbnails on the
 	// settlement.
 	SettlementPhotos bool `json:"settlement_photos,omitempty"`
+	// Messages are the customer message templates the manager changed
+	// (messages.go); a kind not here has the shipped texts.
+	// set_message_templates sets them, set_settings leaves them.
+	Messages []MessageTemplate `json:"message_templates,omitempty"`
 }
 
 // PrinterUse says which documents go to a printer by default.
@@ -169,6 +173,10 @@ type Customer struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
 	Key   bool   `json:"key_customer"`
+	// Messages are the customer's wishes about the shop's messages
+	// (messageprefs.go); nil has the defaults. put_customer without them
+	// keeps the ones stored.
+	Messages *MessagePrefs `json:"messages,omitempty"`
 }
 
 type Vehicle struct {

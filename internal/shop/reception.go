@@ -22,6 +22,13 @@ func (c *PutCustomer) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	} else {
 		p.add("customer.phone", "is not a phone number")
 	}
+	old := d.customers.get(cu.ID)
+	if cu.Messages != nil {
+		prefs := checkMessagePrefs(&p, *cu.Messages, old, now)
+		cu.Messages = &prefs
+	} else if old != nil {
+		cu.Messages = old.Messages
+	}
 	if err := p.err(); err != nil {
 		return result{}, err
 	}

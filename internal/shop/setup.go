@@ -83,6 +83,8 @@ func (c *SetSettings) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		return result{}, err
 	}
 	s.Printers = append([]Printer{}, s.Printers...)
+	// The message templates are set_message_templates'.
+	s.Messages = d.Settings().Messages
 	s.Hours.Week = append([]DayHours{}, s.Hours.Week...)
 	s.Hours.ClosedDays = append([]ClosedDay{}, s.Hours.ClosedDays...)
 	sortClosedDays(s.Hours.ClosedDays)

@@ -21,6 +21,7 @@ var longTextFields = map[string]bool{
 	"description": true, "why": true, "note": true, "notes": true, "resolution": true,
 	"damage": true, "valuables": true, "address": true, "lounge_message": true,
 	"comment": true, // the survey's
+	"texts":   true, // a message template's, bounded in messages.go
 }
 
 // bidiControl reports the invisible characters that reorder the text around
@@ -64,7 +65,9 @@ func walkStrings(v reflect.Value, path, key string, p *problems) {
 		for iter.Next() {
 			k := fmt.Sprint(iter.Key().Interface())
 			walkStrings(iter.Key(), joinPath(path, k), k, p)
-			walkStrings(iter.Value(), joinPath(path, k), k, p)
+			// A map's values are its field's: a template's texts by
+			// language are free text as "texts" is.
+			walkStrings(iter.Value(), joinPath(path, k), key, p)
 		}
 	case reflect.Struct:
 		t := v.Type()

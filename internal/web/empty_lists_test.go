@@ -57,6 +57,7 @@ var getRoutes = map[string]func(ts *testShop) []string{
 	"GET /api/v1/jobs/:id/history":              eachJob(func(_ *testShop, j *shop.Job) string { return "/api/v1/jobs/" + j.ID + "/history" }),
 	"GET /api/v1/settings":                      fixedPaths("/api/v1/settings"),
 	"GET /api/v1/setup":                         fixedPaths("/api/v1/setup"),
+	"GET /api/v1/message-templates":             fixedPaths("/api/v1/message-templates"),
 	"GET /api/v1/settings/phone-check.png":      nil, // PNG
 	"GET /api/v1/bays":                          fixedPaths("/api/v1/bays"),
 	"GET /api/v1/teams":                         fixedPaths("/api/v1/teams"),

@@ -132,6 +132,7 @@ func (s *Server) routes() {
 	manager("GET", "/documents/bay-sheet.pdf", s.baySheet)
 	manager("GET", "/documents/badges.pdf", s.badges)
 	manager("GET", "/setup", s.setup)
+	manager("GET", "/message-templates", s.messageTemplates)
 	manager("GET", "/users", s.listUsers)
 	command("POST", "/users", "put_user", s.putUser)
 	manager("POST", "/users/:id/unlock", s.unlockUser)

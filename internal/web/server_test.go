@@ -298,6 +298,8 @@ var whoMayGive = map[string]string{
 	"record_service_reminder": "MA.......F",
 	// The desk's notices.
 	"acknowledge_notice": "MAC.....K.",
+	// The customer messages' texts.
+	"set_message_templates": "M.........",
 }
 
 // Every role × every command: the API refuses exactly what whoMayGive

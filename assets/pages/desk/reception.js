@@ -21,6 +21,7 @@ import { watchJobs, flagChips, dateTime, localValue, isoOf, fen, yuan, advisors,
 import { picker } from "/assets/staff/picker.js";
 import { historyPanel, recommendationLines } from "/assets/kit/history.js";
 import { photoQueue, photoPicker, photoThumbs, positionName, POSITIONS } from "/assets/kit/photos.js";
+import { messagePrefs } from "/assets/staff/messageprefs.js";
 
 // The protective covers by the name the shop's settings give them
 // (三件套 or 五件套), as the job card prints them.
@@ -167,7 +168,8 @@ start("desk", async (main, ctx) => {
       el("div", { class: "toolbar" }, el("span", { class: "grow" }),
         el("button", { type: "button", onclick: () => location.assign("/desk/reception") }, t("desk.cancel")),
         el("button", { type: "submit", class: "primary", id: "open-job" }, t("desk.reception.open"))));
-    work.replaceChildren(f);
+    // The customer's wishes about messages, beside the reception form.
+    work.replaceChildren(messagePrefs(hit.customer), f);
     promised.addEventListener("input", () => (promisedTouched = true));
     f.requests.focus();
     showHistory();

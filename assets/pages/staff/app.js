@@ -298,6 +298,11 @@ export function ruleText(message, e) {
   const n = message.match(/\d+/);
   key = n && slug(message.replace(/\d+/, "n"));
   if (key && has(`staff.rule.${key}`)) return t(`staff.rule.${key}`, { n: n[0] });
+  // One with a placeholder in braces ("names {vin}, which this message
+  // cannot use") is in the catalogs with p for it.
+  const p = message.match(/\{[^{}]*\}/);
+  key = p && slug(message.replace(p[0], "p"));
+  if (key && has(`staff.rule.${key}`)) return t(`staff.rule.${key}`, { p: p[0] });
   return e ? e.message : message;
 }
 

@@ -1,0 +1,86 @@
+package web_test
+
+import (
+	"testing"
+	"time"
+
+	"bayboard/internal/livetest"
+	"bayboard/internal/shop"
+)
+
+// optedOutSummary is what the closed panel says of a customer who opted
+// out, in the demo shop's language.
+const optedOutSummary = "已退订"
+
+type messageTemplateView struct {
+	Kind    string            `json:"kind"`
+	Texts   map[string]string `json:"texts"`
+	Preview map[string]string `json:"preview"`
+}
+
+// The manager edits "your car is ready": a placeholder that message may
+// not use is refused next to its text and nothing is saved; a good text
+// is saved and its preview, rendered by the server, shows the sample
+// values in place of the placeholders. At reception, the customer's
+// wishes: e-mail without a good address is refused on its field; with
+// one, quiet hours and an opt-out, they are saved.
+func TestTheManagerEditsACustomerMessage(t *testing.T) {
+	ls := startShop(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 900)
+	signIn(t, ctx, ls, "manager", "/admin/messages")
+	const form = `#messages form[data-kind=car_ready]`
+	livetest.WaitFor(t, ctx, "the car-ready message", `!!document.querySelector("`+form+` textarea[name=text-en]") && document.querySelectorAll("#messages form").length === 6`, 10*time.Second)
+	if !livetest.Eval[bool](t, ctx, `document.querySelector("`+form+` .placeholders").textContent.includes("{pickup_hours}")`) {
+		t.Error("the placeholders it may use are not listed beside it")
+	}
+
+	fill(t, ctx, form, map[string]any{"text-en": "{customer}, your {plate} has done {mileage} km."}, true)
+	livetest.WaitFor(t, ctx, "the refusal next to the English text", `(() => {
+		const after = document.querySelector("`+form+` textarea[name=text-en]").closest("label").nextElementSibling;
+		return !!after && after.classList.contains("field-error") && after.textContent.includes("{mileage}");
+	})()`, 10*time.Second)
+	livetest.Screenshot(t, ctx, "admin-messages-refused")
+
+	fill(t, ctx, form, map[string]any{"text-en": "{customer}, your {plate} is ready: {amount}, collect {pickup_hours}."}, true)
+	want := "Mr Zhang Wei, your 京A·12345 is ready: 1,280.00, collect 08:00–18:00."
+	livetest.WaitFor(t, ctx, "the saved preview", `document.querySelector("`+form+` [data-preview] [data-lang=en]").textContent === `+quote(want), 10*time.Second)
+	var saved []messageTemplateView
+	ls.Get("/api/v1/message-templates", &saved)
+	if saved[4].Kind != "car_ready" || saved[4].Texts["en"] != "{customer}, your {plate} is ready: {amount}, collect {pickup_hours}." || saved[4].Preview["en"] != want {
+		t.Errorf("saved: %+v", saved[4])
+	}
+	livetest.Screenshot(t, ctx, "admin-messages")
+
+	// The customer's wishes at reception, for a car without a job.
+	st := ls.Engine.State()
+	busy := map[string]bool{}
+	for _, j := range st.OpenJobs() {
+		busy[j.VehicleID] = true
+	}
+	var car *shop.Vehicle
+	for _, v := range st.Vehicles {
+		if !busy[v.ID] && (car == nil || v.ID < car.ID) {
+			car = v
+		}
+	}
+	if car == nil {
+		t.Fatal("the demo shop has no car without a job")
+	}
+	livetest.Open(t, ctx, ls.URL("/desk/reception?q="+car.Plate))
+	receive := `[data-receive="` + car.Plate + `"]`
+	livetest.WaitFor(t, ctx, "the car found", `!!document.querySelector(`+quote(receive)+`)`, 10*time.Second)
+	livetest.Eval[bool](t, ctx, `(document.querySelector(`+quote(receive)+`).click(), document.querySelector("#message-prefs").open = true, true)`)
+	livetest.WaitFor(t, ctx, "the message wishes as stored", `!!document.querySelector("#prefs-form[data-loaded] select[name=channel]")`, 10*time.Second)
+	fill(t, ctx, "#prefs-form", map[string]any{"channel": "email", "email": "zhang at example"}, true)
+	livetest.WaitFor(t, ctx, "the e-mail refused on its field", `(() => {
+		const after = document.querySelector("#prefs-form input[name=email]").closest("label").nextElementSibling;
+		return !!after && after.classList.contains("field-error");
+	})()`, 10*time.Second)
+	fill(t, ctx, "#prefs-form", map[string]any{"email": "zhang@example.cn", "quiet_from": "22:00", "quiet_to": "07:30", "opted_out": true, "way": "phone"}, true)
+	livetest.WaitFor(t, ctx, "the wishes saved", `document.querySelector("#prefs-summary").textContent === `+quote(optedOutSummary), 10*time.Second)
+	cu := ls.Engine.State().Customers[car.CustomerID]
+	if p := cu.Prefs(); p.Channel != shop.ChannelEmail || p.Email != "zhang@example.cn" || p.QuietFrom != "22:00" || p.QuietTo != "07:30" || p.OptedOut == nil || p.OptedOut.Way != shop.OptOutPhone {
+		t.Errorf("the customer's wishes: %+v", p)
+	}
+	livetest.Screenshot(t, ctx, "desk-message-prefs")
+}
