@@ -22,7 +22,7 @@ type Message struct {
 	// Subject and Text are the e-mail's subject and plain-text body.
 	Subject string
 	Text    string
-	// Template is the message's kind (booking_confirmed, car_ready, …):
+	// Template is the message's kind (booking_confirmation, car_ready, …):
 	// SMS maps it to the template code the shop registered for it.
 	Template string
 	// Params fill the SMS template's variables.
