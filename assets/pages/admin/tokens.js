@@ -5,7 +5,7 @@
 // their next request.
 
 import { t, el, api, form, notice, when, problemText } from "../staff/app.js";
-import { startAdmin, field, input, table } from "../staff/kit.js";
+import { startAdmin, field, input, table, secretOnce } from "../staff/kit.js";
 
 // The header a script sends; it is the same in every language.
 const header = "Authorization: Bearer …";
@@ -44,52 +44,12 @@ startAdmin(async (main) => {
   // at once and its whole length fits.
   main.append(el("h1", {}, t("admin.tokens.title")), intro, shown, el("div", { class: "split" }, list, create));
 
-  // show puts a new token in a read-only field with a copy button. It is
-  // never fetched again: once this card is closed or the page left, the
-  // token is gone from the screen for good.
+  // show puts a new token across the page, once: it is never fetched again.
   function show(made) {
-    const value = input("token", made.token, {
-      readonly: true,
-      class: "secret",
-      size: made.token.length + 4,
-      spellcheck: "false",
-      autocomplete: "off",
-      "aria-label": t("admin.tokens.token"),
-      onfocus: (e) => e.target.select(),
+    secretOnce(shown, "token", made.token, made.id, {
+      label: t("admin.tokens.token"), title: t("admin.tokens.made", { name: made.name }), once: t("admin.tokens.once"),
+      copy: t("admin.tokens.copy"), done: t("admin.tokens.done"), copied: t("admin.tokens.copied"), copyFailed: t("admin.tokens.copy_failed"),
     });
-    shown.replaceChildren(
-      el(
-        "div",
-        { class: "card", dataset: { id: made.id } },
-        el("h2", {}, t("admin.tokens.made", { name: made.name })),
-        el("p", { class: "error", role: "alert" }, t("admin.tokens.once")),
-        el(
-          "div",
-          { class: "toolbar" },
-          value,
-          el("button", { type: "button", class: "primary", onclick: () => copyToken(value) }, t("admin.tokens.copy")),
-          el("button", { type: "button", onclick: () => shown.replaceChildren() }, t("admin.tokens.done")),
-        ),
-      ),
-    );
-    value.focus();
-  }
-
-  // copyToken copies with the clipboard API where the browser allows it
-  // (a secure page, a permission); otherwise, as on the shop's plain-HTTP
-  // address, it copies the selection. Failing both, the token stays
-  // selected for Ctrl+C.
-  async function copyToken(value) {
-    value.select();
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(value.value);
-      copied = true;
-    } catch (e) {
-      copied = document.execCommand("copy");
-    }
-    if (copied) notice(t("admin.tokens.copied"), "ok");
-    else notice(t("admin.tokens.copy_failed"), "warn");
   }
 
   async function revoke(tok) {

@@ -7,7 +7,7 @@
 // that failed every try) to retry or drop.
 
 import { t, el, api, form, notice, when, problemText } from "../staff/app.js";
-import { startAdmin, field, input, check, checks, checked, table } from "../staff/kit.js";
+import { startAdmin, field, input, check, checks, checked, table, secretOnce } from "../staff/kit.js";
 
 startAdmin(async (main) => {
   let eventTypes = [];
@@ -46,48 +46,13 @@ startAdmin(async (main) => {
     },
   );
 
-  // show puts a new secret in a read-only field with a copy button. It is
-  // never fetched again: once this card is closed or the page left, the
-  // secret is gone from the screen for good.
+  // show puts a new secret across the page, once: it is never fetched
+  // again.
   function show(made) {
-    const value = input("secret", made.secret, {
-      readonly: true,
-      class: "secret",
-      size: made.secret.length + 4,
-      spellcheck: "false",
-      autocomplete: "off",
-      "aria-label": t("admin.webhooks.secret"),
-      onfocus: (e) => e.target.select(),
+    secretOnce(shown, "secret", made.secret, made.webhook.id, {
+      label: t("admin.webhooks.secret"), title: t("admin.webhooks.secret_for", { name: made.webhook.name }), once: t("admin.webhooks.once"),
+      copy: t("admin.webhooks.copy"), done: t("admin.webhooks.done"), copied: t("admin.webhooks.copied"), copyFailed: t("admin.webhooks.copy_failed"),
     });
-    shown.replaceChildren(
-      el(
-        "div",
-        { class: "card", dataset: { id: made.webhook.id } },
-        el("h2", {}, t("admin.webhooks.secret_for", { name: made.webhook.name })),
-        el("p", { class: "error", role: "alert" }, t("admin.webhooks.once")),
-        el(
-          "div",
-          { class: "toolbar" },
-          value,
-          el("button", { type: "button", class: "primary", onclick: () => copySecret(value) }, t("admin.webhooks.copy")),
-          el("button", { type: "button", onclick: () => shown.replaceChildren() }, t("admin.webhooks.done")),
-        ),
-      ),
-    );
-    value.focus();
-  }
-
-  async function copySecret(value) {
-    value.select();
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(value.value);
-      copied = true;
-    } catch (e) {
-      copied = document.execCommand("copy");
-    }
-    if (copied) notice(t("admin.webhooks.copied"), "ok");
-    else notice(t("admin.webhooks.copy_failed"), "warn");
   }
 
   function edit(w) {

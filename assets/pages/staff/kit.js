@@ -289,3 +289,51 @@ export function gauge(value, { target, tone = "", label = "", text = "" } = {}) 
   }
   return svg("svg", { viewBox: `0 0 ${w} 82`, width: w, height: 82, class: `chart gauge ${tone}`, role: "img", "aria-label": label }, parts);
 }
+
+// secretOnce shows a secret the server gives only once (an API token, a
+// webhook's signing key) in box: a read-only field across the page with a
+// copy button and a button that closes it for good. It is never fetched
+// again. Copying uses the clipboard API where the browser allows it (a
+// secure page, a permission); otherwise, as on the shop's plain-HTTP
+// address, it copies the selection; failing both, the secret stays
+// selected for Ctrl+C. words are the page's texts: label, title, once,
+// copy, done, copied, copyFailed; name is the field's.
+export function secretOnce(box, name, secret, id, words) {
+  const value = input(name, secret, {
+    readonly: true,
+    class: "secret",
+    size: secret.length + 4,
+    spellcheck: "false",
+    autocomplete: "off",
+    "aria-label": words.label,
+    onfocus: (e) => e.target.select(),
+  });
+  async function copy() {
+    value.select();
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(value.value);
+      copied = true;
+    } catch (e) {
+      copied = document.execCommand("copy");
+    }
+    if (copied) notice(words.copied, "ok");
+    else notice(words.copyFailed, "warn");
+  }
+  box.replaceChildren(
+    el(
+      "div",
+      { class: "card", dataset: { id } },
+      el("h2", {}, words.title),
+      el("p", { class: "error", role: "alert" }, words.once),
+      el(
+        "div",
+        { class: "toolbar" },
+        value,
+        el("button", { type: "button", class: "primary", onclick: copy }, words.copy),
+        el("button", { type: "button", onclick: () => box.replaceChildren() }, words.done),
+      ),
+    ),
+  );
+  value.focus();
+}
