@@ -391,3 +391,23 @@ func startShop(t *testing.T, opts livetest.Options) *livetest.Server {
 	t.Parallel()
 	return livetest.Start(t, opts)
 }
+
+// carWithoutAJob is the demo shop's first car (by id) with no open job:
+// one the desk can receive.
+func carWithoutAJob(t *testing.T, st *shop.State) *shop.Vehicle {
+	t.Helper()
+	busy := map[string]bool{}
+	for _, j := range st.OpenJobs() {
+		busy[j.VehicleID] = true
+	}
+	var car *shop.Vehicle
+	for _, v := range st.Vehicles {
+		if !busy[v.ID] && (car == nil || v.ID < car.ID) {
+			car = v
+		}
+	}
+	if car == nil {
+		t.Fatal("the demo shop has no car without a job")
+	}
+	return car
+}

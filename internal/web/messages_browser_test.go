@@ -53,19 +53,7 @@ func TestTheManagerEditsACustomerMessage(t *testing.T) {
 
 	// The customer's wishes at reception, for a car without a job.
 	st := ls.Engine.State()
-	busy := map[string]bool{}
-	for _, j := range st.OpenJobs() {
-		busy[j.VehicleID] = true
-	}
-	var car *shop.Vehicle
-	for _, v := range st.Vehicles {
-		if !busy[v.ID] && (car == nil || v.ID < car.ID) {
-			car = v
-		}
-	}
-	if car == nil {
-		t.Fatal("the demo shop has no car without a job")
-	}
+	car := carWithoutAJob(t, st)
 	livetest.Open(t, ctx, ls.URL("/desk/reception?q="+car.Plate))
 	receive := `[data-receive="` + car.Plate + `"]`
 	livetest.WaitFor(t, ctx, "the car found", `!!document.querySelector(`+quote(receive)+`)`, 10*time.Second)

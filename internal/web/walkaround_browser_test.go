@@ -28,19 +28,7 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 	}
 	ls := startShop(t, livetest.Options{Demo: true})
 	st := ls.Engine.State()
-	busy := map[string]bool{}
-	for _, j := range st.OpenJobs() {
-		busy[j.VehicleID] = true
-	}
-	var car *shop.Vehicle
-	for _, v := range st.Vehicles {
-		if !busy[v.ID] && (car == nil || v.ID < car.ID) {
-			car = v
-		}
-	}
-	if car == nil {
-		t.Fatal("the demo shop has no car without a job")
-	}
+	car := carWithoutAJob(t, st)
 	dir := t.TempDir()
 	front, left, rear := filepath.Join(dir, "front.jpg"), filepath.Join(dir, "left.jpg"), filepath.Join(dir, "rear.jpg")
 	writeJPEG(t, front, color.RGBA{200, 30, 30, 255})
