@@ -154,6 +154,14 @@ const adminPassword = "the manager's own password"
 // signInAsAdmin signs in as the manager with a password, sets their own
 // password (adminPassword) when the server asks for it, and makes an API
 // token with the session.
+// startNewShop starts the binary on a new data file and signs the first
+// manager in with the password it printed: the server and an API token.
+func startNewShop(t *testing.T, bin, data string) (*child, string) {
+	t.Helper()
+	c := startChild(t, bin, data)
+	return c, signInAsAdmin(t, c.url, firstPassword(t, c))
+}
+
 func signInAsAdmin(t *testing.T, url, password string) string {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"login": "admin", "password": password})
@@ -333,8 +341,7 @@ func TestAcknowledgedChangesSurviveSIGKILL(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "shop.db")
-	c := startChild(t, bin, data)
-	token := signInAsAdmin(t, c.url, firstPassword(t, c))
+	c, token := startNewShop(t, bin, data)
 
 	load := startLoad(c, token, 16, 300)
 	load.waitFor(t, c)
@@ -383,8 +390,7 @@ func TestHotBackupWhileServingRestores(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "shop.db")
-	c := startChild(t, bin, data)
-	token := signInAsAdmin(t, c.url, firstPassword(t, c))
+	c, token := startNewShop(t, bin, data)
 	load := startLoad(c, token, 4, 100)
 	load.waitFor(t, c)
 	// The photos beside the data file are streamed in the same archive.

@@ -27,8 +27,7 @@ func TestFourClientsReadALongHistory(t *testing.T) {
 	livetest.Long(t)
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "shop.db")
-	c := startChild(t, bin, data)
-	token := signInAsAdmin(t, c.url, firstPassword(t, c))
+	c, token := startNewShop(t, bin, data)
 	c.cmd.Process.Signal(syscall.SIGTERM)
 	c.cmd.Wait()
 

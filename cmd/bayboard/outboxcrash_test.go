@@ -86,8 +86,7 @@ func TestWebhooksPendingAtASIGKILLAreDeliveredAfterTheRestart(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "shop.db")
-	c := startChild(t, bin, data)
-	token := signInAsAdmin(t, c.url, firstPassword(t, c))
+	c, token := startNewShop(t, bin, data)
 
 	// The receiver's port, with nothing listening on it: down.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

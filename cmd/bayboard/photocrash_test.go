@@ -65,8 +65,7 @@ func TestNoJobPointsAtAMissingPhotoAfterSIGKILL(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "shop.db")
-	c := startChild(t, bin, data)
-	token := signInAsAdmin(t, c.url, firstPassword(t, c))
+	c, token := startNewShop(t, bin, data)
 	const clients = 6
 	jobs := receptionJobs(t, c, token, clients)
 

@@ -75,8 +75,7 @@ func TestTwentyUploadsAtOnceStayWithinTheMemoryBound(t *testing.T) {
 	livetest.Long(t)
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "shop.db")
-	c := startChild(t, bin, data)
-	token := signInAsAdmin(t, c.url, firstPassword(t, c))
+	c, token := startNewShop(t, bin, data)
 	const uploads = 20
 	jobs := receptionJobs(t, c, token, uploads)
 	body := phonePhoto12MP(t)
