@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -199,5 +200,63 @@ func TestTheStartUpCheckFindsOrphansAndMissingPhotos(t *testing.T) {
 	}
 	if !srv.Photos.Has(kept) || !srv.Photos.Has(orphan) {
 		t.Error("the check removed a file")
+	}
+}
+
+// A photo taken back (remove_photo: a wrong car, a face in the picture)
+// loses its file, unless a shown photo on another job is the same
+// picture; the job keeps that it existed.
+func TestAPhotoTakenBackLosesItsFile(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c := &clock{}
+	c.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
+	srv := start(t, st, c)
+	defer srv.Close()
+	ctx, sys := context.Background(), shop.Actor{System: true}
+	for _, cmd := range []shop.Command{
+		&shop.PutCustomer{Customer: shop.Customer{Name: "王先生", Phone: "13800000001"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12345"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12346"}},
+		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: shop.Estimate{Requests: "保养", PromisedAt: c.Now().Add(time.Hour)}},
+		&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-2", Estimate: shop.Estimate{Requests: "保养", PromisedAt: c.Now().Add(time.Hour)}},
+	} {
+		if _, err := srv.Engine.Do(ctx, sys, cmd); err != nil {
+			t.Fatalf("%s: %v", cmd.CommandType(), err)
+		}
+	}
+	var jobs []string
+	for id := range srv.Engine.State().Jobs {
+		jobs = append(jobs, id)
+	}
+	slices.Sort(jobs)
+	alone := putPhoto(t, srv, jobs[0], shop.PhotoWalkAround, 300)
+	shared := putPhoto(t, srv, jobs[0], shop.PhotoWalkAround, 310)
+	if again := putPhoto(t, srv, jobs[1], shop.PhotoWalkAround, 310); again != shared {
+		t.Fatalf("the same picture is %s and %s", shared, again)
+	}
+	for _, id := range []string{shared, alone} {
+		if _, err := srv.Engine.Do(ctx, sys, &shop.RemovePhoto{JobID: jobs[0], PhotoID: id, Reason: "拍错车了"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The files go off the engine's goroutine: the taken-back photo's
+	// file is gone once the loop has come to it, and it comes to them in
+	// order, so the shared one has been decided by then.
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.Photos.Has(alone) {
+		if time.Now().After(deadline) {
+			t.Fatal("the file of a photo taken back is still there")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !srv.Photos.Has(shared) {
+		t.Error("a picture another job still shows lost its file")
+	}
+	if p := srv.Engine.State().Jobs[jobs[0]].Photo(alone); p == nil || p.RemovedAt == nil {
+		t.Errorf("the job forgot the photo it took back: %+v", p)
 	}
 }

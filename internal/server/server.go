@@ -12,6 +12,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -77,6 +78,9 @@ type Server struct {
 	hubDone chan struct{}
 	// sweepDone closes when the photo retention's loop has stopped.
 	sweepDone chan struct{}
+	// takenBack are the photos remove_photo took back, for the retention's
+	// loop to remove their files.
+	takenBack chan string
 	// Outbox delivers the webhooks; outboxDone closes when it stopped.
 	Outbox     *outbox.Worker
 	outboxDone chan struct{}
@@ -145,7 +149,22 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, Photos: ps, PhotoCheck: check, store: st, log: opts.Logger,
-		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{}), Outbox: worker, outboxDone: make(chan struct{})}
+		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{}), Outbox: worker, outboxDone: make(chan struct{}),
+		takenBack: make(chan string, takenBackQueue)}
+	// A photo taken back (remove_photo) loses its file once no shown photo
+	// uses the same picture: the retention's loop removes it, off the
+	// engine's goroutine.
+	eng.Subscribe(func(c engine.Change) {
+		for _, ev := range c.Events {
+			if id := takenBackPhoto(ev); id != "" {
+				select {
+				case s.takenBack <- id:
+				default:
+					s.log.Warn("photo taken back: its file stays until the next start's check lists it as an orphan", "photo", id)
+				}
+			}
+		}
+	})
 	go func() {
 		defer close(s.outboxDone)
 		worker.Run(ctx)
@@ -199,8 +218,9 @@ func commandLimit(rate float64) web.CommandLimit {
 // closed ones on disk alike: files no job refers to (orphans, left by a
 // crash between a file's write and its record, or by an upload refused
 // at the last moment) and photos whose file is missing are logged, and
-// /healthz reports them. A photo expired by the retention has no file
-// and is not looked for; a removed one keeps its file.
+// /healthz reports them. A photo expired by the retention or taken back
+// has no file and is not looked for (a file taken back by a server that
+// stopped before removing it is an orphan).
 func OpenPhotos(st *store.Store, log *slog.Logger) (*photos.Store, *web.PhotoCheck, error) {
 	ps, err := photos.Open(photos.Dir(st.Path()))
 	if err != nil {
@@ -223,6 +243,25 @@ func OpenPhotos(st *store.Store, log *slog.Logger) (*photos.Store, *web.PhotoChe
 	return ps, &web.PhotoCheck{Orphans: orphans, Missing: missing}, nil
 }
 
+// takenBackQueue bounds the photos taken back waiting for their files'
+// removal; one beyond it keeps its file as an orphan the start-up check
+// reports.
+const takenBackQueue = 256
+
+// takenBackPhoto is the photo a remove_photo event took back, or "".
+func takenBackPhoto(ev shop.Event) string {
+	if ev.Type != "remove_photo" {
+		return ""
+	}
+	var data struct {
+		PhotoID string `json:"photo_id"`
+	}
+	if json.Unmarshal(ev.Data, &data) != nil {
+		return ""
+	}
+	return data.PhotoID
+}
+
 // SweepEvery is how often the photo retention looks for photos to expire.
 const SweepEvery = time.Hour
 
@@ -230,7 +269,7 @@ const SweepEvery = time.Hour
 const sweepBatch = 200
 
 // keepPhotos runs the photo retention every SweepEvery until ctx ends
-// (New made its first pass).
+// (New made its first pass), and removes the files of photos taken back.
 func (s *Server) keepPhotos(ctx context.Context) {
 	tick := time.NewTicker(SweepEvery)
 	defer tick.Stop()
@@ -240,6 +279,10 @@ func (s *Server) keepPhotos(ctx context.Context) {
 			return
 		case <-tick.C:
 			s.sweepPhotos(ctx)
+		case id := <-s.takenBack:
+			if err := s.removeUnused([]string{id}); err != nil {
+				s.log.Error("remove a photo taken back", "photo", id, "err", err)
+			}
 		}
 	}
 }
@@ -292,7 +335,7 @@ func (s *Server) SweepPhotos(ctx context.Context) (int, error) {
 		for _, c := range batch {
 			ids = append(ids, c.(*shop.ExpirePhotos).PhotoIDs...)
 		}
-		if err := s.removeExpired(ids); err != nil {
+		if err := s.removeUnused(ids); err != nil {
 			return expired, err
 		}
 		expired += len(ids)
@@ -300,11 +343,11 @@ func (s *Server) SweepPhotos(ctx context.Context) (int, error) {
 	return expired, nil
 }
 
-// removeExpired removes the files of expired photos that no photo still
-// refers to (the same picture on another job, not expired). A photo an
-// upload holds right now (the same picture sent again) keeps its file:
-// the upload's record will refer to it.
-func (s *Server) removeExpired(ids []string) error {
+// removeUnused removes the files of photos (expired, or taken back) that
+// no shown photo still refers to (the same picture on another job). A
+// photo an upload holds right now (the same picture sent again) keeps its
+// file: the upload's record will refer to it.
+func (s *Server) removeUnused(ids []string) error {
 	inUse, err := s.store.PhotoFiles()
 	if err != nil {
 		return err

@@ -62,15 +62,15 @@ func (s *Store) JobsClosedBefore(before time.Time) ([]*shop.Job, error) {
 }
 
 // PhotoFiles returns the photos whose files should be beside the data
-// file: every photo of every job, live and closed, that the retention has
-// not expired (a photo taken back keeps its file; only the retention
-// removes files). The start-up check, the retention's removal and a
-// restore's report of what an archive lacked all compare with it.
+// file: every shown photo of every job, live and closed (one taken back or
+// expired by the retention has lost its file). The start-up check, the
+// removal of unused files and a restore's report of what an archive
+// lacked all compare with it.
 func (s *Store) PhotoFiles() (map[string]bool, error) {
 	ids := map[string]bool{}
 	err := s.JobPhotos(func(_ string, list []shop.Photo) error {
 		for _, p := range list {
-			if p.ExpiredAt == nil {
+			if p.Shown() {
 				ids[p.ID] = true
 			}
 		}
