@@ -22,6 +22,13 @@ type OutboxCommitter interface {
 	CommitOutbox(recs []shop.Record, events []shop.Event, deliveries [][]string) ([]shop.Event, error)
 }
 
+// MessageCommitter is an OutboxCommitter that also queues the customer
+// messages the events send (shop.State.Messages), in the same
+// transaction.
+type MessageCommitter interface {
+	CommitMessages(recs []shop.Record, events []shop.Event, deliveries [][]string, messages [][]shop.OutboxMessage) ([]shop.Event, error)
+}
+
 // Change is what subscribers hear after each commit: the new state and the
 // events that made it.
 type Change struct {
@@ -65,6 +72,8 @@ type Engine struct {
 	subs []func(Change)
 
 	lastPrune time.Time // engine goroutine only
+
+	customerLink atomic.Pointer[shop.CustomerLink]
 }
 
 // New starts an engine over a loaded state. now is the clock (the demo
@@ -74,6 +83,18 @@ func New(store Committer, state *shop.State, now func() time.Time) *Engine {
 	e.state.Store(state)
 	go e.run()
 	return e
+}
+
+// SetCustomerLink gives the engine the customer's page links that the
+// messages asking to decide on found work carry (the web layer signs
+// them); without it no such message is sent.
+func (e *Engine) SetCustomerLink(link shop.CustomerLink) { e.customerLink.Store(&link) }
+
+func (e *Engine) link() shop.CustomerLink {
+	if p := e.customerLink.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // State returns the published state. Never change what it holds.
@@ -191,7 +212,9 @@ func (e *Engine) commit(batch []request) {
 		start := time.Now()
 		var events []shop.Event
 		var err error
-		if oc, ok := e.store.(OutboxCommitter); ok {
+		if mc, ok := e.store.(MessageCommitter); ok {
+			events, err = mc.CommitMessages(d.Records(), d.Events(), next.Deliveries(d.Events()), next.Messages(d.Events(), e.link()))
+		} else if oc, ok := e.store.(OutboxCommitter); ok {
 			events, err = oc.CommitOutbox(d.Records(), d.Events(), next.Deliveries(d.Events()))
 		} else {
 			events, err = e.store.Commit(d.Records(), d.Events())

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"bayboard/internal/channels"
 	"bayboard/internal/shop"
 )
 
@@ -69,6 +70,11 @@ type Config struct {
 	Queue Queue
 	// Webhooks returns the shop's webhooks as the engine publishes them.
 	Webhooks func() map[string]*shop.Webhook
+	// Senders returns the customer messages' senders by destination
+	// ("sms", "email": shop.MessageDestinations), those the shop has set
+	// up; nil, or a destination without one, holds its messages until
+	// one is set up.
+	Senders func() map[string]channels.Sender
 	// Instance is the shop's instance id (InstanceID).
 	Instance string
 	// Client posts the webhooks; nil is one with DefaultTimeout.
@@ -165,17 +171,52 @@ func (w *Worker) sync(ctx context.Context) {
 			}
 			continue
 		}
-		if _, running := w.dests[id]; running {
-			continue
-		}
-		wake := make(chan struct{}, 1)
-		w.dests[id] = wake
-		w.wg.Add(1)
-		go func() {
-			defer w.wg.Done()
-			w.deliverAll(ctx, id, wake)
-		}()
+		w.start(ctx, id)
 	}
+	if w.cfg.Senders != nil {
+		for dest := range w.cfg.Senders() {
+			w.start(ctx, dest)
+		}
+	}
+}
+
+// start runs a destination's loop unless it runs already; w.mu is held.
+func (w *Worker) start(ctx context.Context, dest string) {
+	if _, running := w.dests[dest]; running {
+		return
+	}
+	wake := make(chan struct{}, 1)
+	w.dests[dest] = wake
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		w.deliverAll(ctx, dest, wake)
+	}()
+}
+
+// target is a destination as its loop sees it now.
+type target struct {
+	// gone ends the loop: a removed webhook, a channel no longer set up.
+	gone bool
+	// paused holds the queue: a webhook the manager paused.
+	paused bool
+	// send delivers one entry: "" when it went, or why not and whether
+	// that can never change.
+	send func(ctx context.Context, e shop.OutboxEntry) (reason string, permanent bool)
+}
+
+// target looks a destination up: a customer messages' channel or a webhook.
+func (w *Worker) target(dest string) target {
+	if w.cfg.Senders != nil {
+		if sender := w.cfg.Senders()[dest]; sender != nil {
+			return target{send: func(ctx context.Context, e shop.OutboxEntry) (string, bool) { return w.sendMessage(ctx, sender, e) }}
+		}
+	}
+	hook := w.cfg.Webhooks()[dest]
+	if hook == nil || hook.Removed {
+		return target{gone: true}
+	}
+	return target{paused: !hook.Active, send: func(ctx context.Context, e shop.OutboxEntry) (string, bool) { return w.post(ctx, hook, e), false }}
 }
 
 // deliverAll is one destination's loop: its entries one at a time, in
@@ -190,22 +231,25 @@ func (w *Worker) deliverAll(ctx context.Context, dest string, wake chan struct{}
 		w.Notify()
 	}()
 	for ctx.Err() == nil {
-		hook := w.cfg.Webhooks()[dest]
-		if hook == nil || hook.Removed {
+		t := w.target(dest)
+		if t.gone {
 			return
 		}
 		var wait <-chan time.Time
 		entry, ok, err := w.cfg.Queue.OutboxHead(dest)
 		switch {
 		case err != nil:
-			w.cfg.Logger.Error("outbox: reading the queue", "webhook", dest, "err", err)
+			w.cfg.Logger.Error("outbox: reading the queue", "destination", dest, "err", err)
 			wait = w.cfg.Clock.After(FirstBackoff)
-		case !ok || !hook.Active:
+		case !ok || t.paused:
 			// Nothing to send, or the manager paused it: wait for a commit.
 		case entry.NextTry.After(w.cfg.Clock.Now()):
 			wait = w.cfg.Clock.After(entry.NextTry.Sub(w.cfg.Clock.Now()))
+		case entry.Message != nil && entry.Message.NotBefore.After(w.cfg.Clock.Now()):
+			// A retried dead letter still waits for the quiet hours' end.
+			wait = w.cfg.Clock.After(entry.Message.NotBefore.Sub(w.cfg.Clock.Now()))
 		default:
-			w.attempt(ctx, hook, entry)
+			w.attempt(ctx, dest, t, entry)
 			continue
 		}
 		select {
@@ -217,32 +261,51 @@ func (w *Worker) deliverAll(ctx context.Context, dest string, wake chan struct{}
 	}
 }
 
-// attempt posts one entry and records what came of it.
-func (w *Worker) attempt(ctx context.Context, hook *shop.Webhook, e shop.OutboxEntry) {
-	reason := w.post(ctx, hook, e)
+// attempt delivers one entry and records what came of it.
+func (w *Worker) attempt(ctx context.Context, dest string, t target, e shop.OutboxEntry) {
+	reason, permanent := t.send(ctx, e)
 	if ctx.Err() != nil {
 		// Shutting down: the entry stays as it was, to go after the restart.
 		return
 	}
 	now := w.cfg.Clock.Now()
-	a := Attempt{Destination: hook.ID, Entry: e}
+	a := Attempt{Destination: dest, Entry: e}
 	var err error
 	if reason == "" {
 		a.Delivered = true
-		err = w.cfg.Queue.OutboxDelivered(hook.ID, e.Key, now)
+		err = w.cfg.Queue.OutboxDelivered(dest, e.Key, now)
 	} else {
 		a.Error = reason
-		a.Dead = e.Tries+1 >= w.cfg.MaxTries
+		a.Dead = permanent || e.Tries+1 >= w.cfg.MaxTries
 		backoff := Backoff(e.Tries + 1)
-		err = w.cfg.Queue.OutboxFailed(hook.ID, e.Key, reason, now, now.Add(backoff+w.cfg.Jitter(backoff)), a.Dead)
-		w.cfg.Logger.Warn("outbox: delivery failed", "webhook", hook.ID, "event", e.EventSeq, "tries", e.Tries+1, "err", reason, "dead", a.Dead)
+		err = w.cfg.Queue.OutboxFailed(dest, e.Key, reason, now, now.Add(backoff+w.cfg.Jitter(backoff)), a.Dead)
+		w.cfg.Logger.Warn("outbox: delivery failed", "destination", dest, "event", e.EventSeq, "tries", e.Tries+1, "err", reason, "dead", a.Dead)
 	}
 	if err != nil {
-		w.cfg.Logger.Error("outbox: recording a delivery", "webhook", hook.ID, "event", e.EventSeq, "err", err)
+		w.cfg.Logger.Error("outbox: recording a delivery", "destination", dest, "event", e.EventSeq, "err", err)
 	}
 	if w.cfg.Observe != nil {
 		w.cfg.Observe(a)
 	}
+}
+
+// sendMessage sends a customer message through its channel's sender. Its
+// id is the shop's instance and the message's own, the same on every try.
+func (w *Worker) sendMessage(ctx context.Context, sender channels.Sender, e shop.OutboxEntry) (string, bool) {
+	m := e.Message
+	if m == nil {
+		return "not a message", true
+	}
+	err := sender.Send(ctx, channels.Message{ID: w.cfg.Instance + "-" + m.ID, To: m.To, Subject: m.Subject, Text: m.Text,
+		Template: string(m.Kind), Params: m.Params})
+	if err == nil {
+		return "", false
+	}
+	reason := err.Error()
+	if len(reason) > maxErrorLen {
+		reason = reason[:maxErrorLen]
+	}
+	return reason, channels.Permanent(err)
 }
 
 // Backoff is the wait after the n-th failure: FirstBackoff doubled each

@@ -223,6 +223,9 @@ type OutboxEntry struct {
 	NextTry   time.Time `json:"next_try,omitzero"`
 	LastError string    `json:"last_error,omitempty"`
 	LastTry   time.Time `json:"last_try,omitzero"`
+	// Message is the customer message an "sms" or "email" entry sends
+	// (triggers.go); a webhook's entry has none.
+	Message *OutboxMessage `json:"message,omitempty"`
 }
 
 // OutboxStatus is what a destination's deliveries have come to.

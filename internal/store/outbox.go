@@ -89,6 +89,35 @@ func writeOutbox(tx *bolt.Tx, events []shop.Event, deliveries [][]string) error 
 	return nil
 }
 
+// writeMessages queues each event's customer messages for their channels'
+// destinations, in the commit's transaction; an entry's NextTry is the
+// message's NotBefore, so the worker holds it till then.
+func writeMessages(tx *bolt.Tx, events []shop.Event, messages [][]shop.OutboxMessage) error {
+	for i, ms := range messages {
+		ev := events[i]
+		for _, m := range ms {
+			b, err := destination(tx, m.Destination())
+			if err != nil {
+				return err
+			}
+			m.ID = fmt.Sprintf("%d-%s", ev.Seq, m.Kind)
+			if err := enqueue(b, shop.OutboxEntry{EventSeq: ev.Seq, EventType: ev.Type, Queued: ev.At.UTC(), NextTry: m.NotBefore, Message: &m}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CommitMessages is CommitOutbox that also queues each event's customer
+// messages (messages[i] for events[i]) in the same transaction.
+func (s *Store) CommitMessages(recs []shop.Record, events []shop.Event, deliveries [][]string, messages [][]shop.OutboxMessage) ([]shop.Event, error) {
+	if len(deliveries) > len(events) || len(messages) > len(events) {
+		return nil, fmt.Errorf("outbox: %d deliveries and %d messages for %d events", len(deliveries), len(messages), len(events))
+	}
+	return s.commitWith(recs, events, deliveries, messages)
+}
+
 // CommitOutbox is Commit that also queues, in the same transaction, each
 // event for the destinations deliveries names for it (deliveries[i] for
 // events[i]; nil for none): an event is never on disk without its outbox

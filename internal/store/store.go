@@ -202,6 +202,12 @@ func (s *Store) Commit(recs []shop.Record, events []shop.Event) ([]shop.Event, e
 }
 
 func (s *Store) commit(recs []shop.Record, events []shop.Event, deliveries [][]string) ([]shop.Event, error) {
+	return s.commitWith(recs, events, deliveries, nil)
+}
+
+// commitWith writes records and events, and queues the events' outbox
+// entries: deliveries for webhooks, messages for customers.
+func (s *Store) commitWith(recs []shop.Record, events []shop.Event, deliveries [][]string, messages [][]shop.OutboxMessage) ([]shop.Event, error) {
 	encs := make([]encoded, len(recs))
 	for i, r := range recs {
 		data, err := encodeRecord(r.Value)
@@ -231,7 +237,10 @@ func (s *Store) commit(recs []shop.Record, events []shop.Event, deliveries [][]s
 				return err
 			}
 		}
-		return writeOutbox(tx, out, deliveries)
+		if err := writeOutbox(tx, out, deliveries); err != nil {
+			return err
+		}
+		return writeMessages(tx, out, messages)
 	})
 	if err != nil {
 		return nil, err
