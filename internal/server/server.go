@@ -18,10 +18,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"bayboard/assets"
 	"bayboard/board"
+	"bayboard/internal/channels"
 	"bayboard/internal/engine"
 	"bayboard/internal/outbox"
 	"bayboard/internal/photos"
@@ -135,7 +137,21 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	}
 	// The outbox's worker delivers after each commit, outside it: the
 	// commit only wrote the entries.
+	// The approval requests carry the customer's page link on the shop's
+	// base URL: without one set, no phone could open it, and none is sent.
+	eng.SetCustomerLink(func(j *shop.Job) string {
+		base, ok := shop.NormalBaseURL(eng.State().Settings.BaseURL)
+		if !ok || base == "" {
+			return ""
+		}
+		return kiosk.URLs{Base: base, Tokens: tokens}.Customer(j)
+	})
+	senders := &messageSenders{log: opts.Logger}
+	if senders.log == nil {
+		senders.log = slog.New(slog.DiscardHandler)
+	}
 	worker := outbox.New(outbox.Config{Queue: st, Webhooks: func() map[string]*shop.Webhook { return eng.State().Webhooks },
+		Senders:  func() map[string]channels.Sender { return senders.of(eng.State()) },
 		Instance: outbox.InstanceID(st.Secret()), Client: opts.WebhookClient, Logger: opts.Logger, Clock: shopClock(clock)})
 	eng.Subscribe(func(engine.Change) { worker.Notify() })
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages(), Photos: ps,
@@ -396,4 +412,51 @@ func noEntry(err error) error {
 		return web.ErrNoEntry
 	}
 	return err
+}
+
+// messageSenders makes the customer messages' senders from the shop's
+// channel settings, again only when they or the SMS template codes
+// change, so a sender's connections are reused between messages.
+type messageSenders struct {
+	log *slog.Logger
+
+	mu   sync.Mutex
+	key  string
+	made map[string]channels.Sender
+}
+
+func (m *messageSenders) of(st *shop.State) map[string]channels.Sender {
+	codes := map[string]string{}
+	for _, t := range st.Settings.MessageTemplates() {
+		if t.SMSCode != "" {
+			codes[string(t.Kind)] = t.SMSCode
+		}
+	}
+	key := fmt.Sprintf("%p %p %v", st.MessageSenders["sms"], st.MessageSenders["email"], codes)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.made != nil && key == m.key {
+		return m.made
+	}
+	made := map[string]channels.Sender{}
+	if c := st.MessageSenders["sms"]; c != nil {
+		sms, err := channels.NewSMS(channels.SMSConfig{Endpoint: c.Endpoint, AccessKeyID: c.AccessKeyID,
+			AccessKeySecret: channels.Secret(c.Secret), SignName: c.SignName, Templates: codes}, nil)
+		if err != nil {
+			m.log.Warn("messages: the SMS settings cannot send", "err", err)
+		} else {
+			made["sms"] = sms
+		}
+	}
+	if c := st.MessageSenders["email"]; c != nil {
+		email, err := channels.NewEmail(channels.SMTPConfig{Host: c.Host, Port: c.Port, Username: c.Username,
+			Password: channels.Secret(c.Secret), From: c.From})
+		if err != nil {
+			m.log.Warn("messages: the SMTP settings cannot send", "err", err)
+		} else {
+			made["email"] = email
+		}
+	}
+	m.key, m.made = key, made
+	return made
 }

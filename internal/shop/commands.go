@@ -114,6 +114,9 @@ var commandTypes = map[string]commandType{
 	// the server generates the signing secret.
 	"put_webhook":    {nil, managerRoles},
 	"remove_webhook": {nil, managerRoles},
+	// The customer messages' channels (senders.go): the web layer builds
+	// them, so that the secret is in no command's JSON.
+	"put_message_sender": {nil, managerRoles},
 	// The customer message templates (messages.go) are the manager's.
 	"set_message_templates": {func() Command { return &SetMessageTemplates{} }, managerRoles},
 }

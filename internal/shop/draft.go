@@ -122,6 +122,8 @@ type Draft struct {
 	roster layer[RosterDay]
 	// webhooks are the outbox's destinations (outbox.go).
 	webhooks layer[Webhook]
+	// messageSenders are the customer messages' channels (senders.go).
+	messageSenders layer[MessageSender]
 	// closedJobs are jobs long closed, read from the data file, that a
 	// command changes (the photo retention's ExpirePhotos): written with
 	// the batch, never published into the live state, which they left.
@@ -148,6 +150,7 @@ func NewDraft(s *State) *Draft {
 		recommendations: layer[Recommendation]{base: s.Recommendations},
 		roster:          layer[RosterDay]{base: s.Roster},
 		webhooks:        layer[Webhook]{base: s.Webhooks},
+		messageSenders:  layer[MessageSender]{base: s.MessageSenders},
 	}
 }
 
@@ -292,6 +295,7 @@ func (d *Draft) Records() []Record {
 	rs = appendRecords(rs, KindRecommendation, &d.recommendations, func(v *Recommendation) string { return v.ID })
 	rs = appendRecords(rs, KindRoster, &d.roster, func(v *RosterDay) string { return v.Date })
 	rs = appendRecords(rs, KindWebhook, &d.webhooks, func(v *Webhook) string { return v.ID })
+	rs = appendRecords(rs, KindMessageSender, &d.messageSenders, func(v *MessageSender) string { return string(v.Channel) })
 	for name, v := range d.counters {
 		rs = append(rs, Record{KindCounter, name, &Counter{Name: name, Value: v}})
 	}
@@ -330,6 +334,7 @@ func (d *Draft) Publish() *State {
 	s.Recommendations = d.recommendations.merged()
 	s.Roster = d.roster.merged()
 	s.Webhooks = d.webhooks.merged()
+	s.MessageSenders = d.messageSenders.merged()
 	if len(d.counters) > 0 {
 		s.Counters = make(map[string]int, len(d.base.Counters)+len(d.counters))
 		for k, v := range d.base.Counters {

@@ -52,6 +52,9 @@ type State struct {
 	Roster map[string]*RosterDay
 	// Webhooks are the outbox's destinations, removed ones too (outbox.go).
 	Webhooks map[string]*Webhook
+	// MessageSenders are the customer messages' channels by channel
+	// (senders.go).
+	MessageSenders map[string]*MessageSender
 	// Loc is the shop's time zone, for job numbers and "today".
 	Loc *time.Location
 }
@@ -79,6 +82,7 @@ func NewState() *State {
 		Recommendations: map[string]*Recommendation{},
 		Roster:          map[string]*RosterDay{},
 		Webhooks:        map[string]*Webhook{},
+		MessageSenders:  map[string]*MessageSender{},
 	}
 }
 
@@ -130,6 +134,8 @@ func (s *State) Put(r Record) {
 		s.Roster[v.Date] = v
 	case *Webhook:
 		s.Webhooks[v.ID] = v
+	case *MessageSender:
+		s.MessageSenders[string(v.Channel)] = v
 	}
 }
 
@@ -183,12 +189,14 @@ func NewRecord(kind string) any {
 		return &RosterDay{}
 	case KindWebhook:
 		return &Webhook{}
+	case KindMessageSender:
+		return &MessageSender{}
 	}
 	return nil
 }
 
 // RecordKinds lists every kind the store keeps.
-var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation, KindRoster, KindWebhook}
+var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation, KindRoster, KindWebhook, KindMessageSender}
 
 // OpenJobs returns the jobs still in the shop, highest priority first, then
 // oldest first.

@@ -31,6 +31,13 @@ type storedWebhook struct {
 	Secret string `json:"secret,omitempty"`
 }
 
+// storedSender is a message channel's settings as the data file keeps
+// them: shop.MessageSender leaves its secret out of its JSON.
+type storedSender struct {
+	*shop.MessageSender
+	Secret string `json:"secret,omitempty"`
+}
+
 // destination returns a destination's bucket, making it (and its pending
 // and dead buckets) when the transaction is writable.
 func destination(tx *bolt.Tx, dest string) (*bolt.Bucket, error) {

@@ -24,6 +24,9 @@ func encodeRecord(v any) ([]byte, error) {
 	if w, ok := v.(*shop.Webhook); ok {
 		return json.Marshal(storedWebhook{Webhook: w, Secret: w.Secret})
 	}
+	if m, ok := v.(*shop.MessageSender); ok {
+		return json.Marshal(storedSender{MessageSender: m, Secret: m.Secret})
+	}
 	return json.Marshal(v)
 }
 
@@ -46,6 +49,14 @@ func decodeRecord(kind string, data []byte) (any, error) {
 		}
 		w.Secret = sw.Secret
 		return w, nil
+	}
+	if m, ok := val.(*shop.MessageSender); ok {
+		sm := storedSender{MessageSender: m}
+		if err := decodeStrict(data, &sm); err != nil {
+			return nil, err
+		}
+		m.Secret = sm.Secret
+		return m, nil
 	}
 	if err := decodeStrict(data, val); err != nil {
 		return nil, err

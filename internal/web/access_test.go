@@ -80,6 +80,11 @@ var changingRoutes = map[string]routeAccess{
 	"DELETE /api/v1/webhooks/:id":               {path: fixed("/api/v1/webhooks/webhook-9"), roles: []shop.Role{}},
 	"POST /api/v1/webhooks/:id/dead/:key/retry": {path: fixed("/api/v1/webhooks/webhook-9/dead/1/retry"), roles: []shop.Role{}},
 	"DELETE /api/v1/webhooks/:id/dead/:key":     {path: fixed("/api/v1/webhooks/webhook-9/dead/1"), roles: []shop.Role{}},
+	// The customer messages' channels (senders.go): the manager's only.
+	"PUT /api/v1/message-senders/:channel": {path: fixed("/api/v1/message-senders/sms"),
+		body: `{"access_key_id":"LTAI-id","sign_name":"京华4S店","secret":"s"}`, roles: []shop.Role{}},
+	"POST /api/v1/message-senders/:channel/dead/:key/retry": {path: fixed("/api/v1/message-senders/sms/dead/1/retry"), roles: []shop.Role{}},
+	"DELETE /api/v1/message-senders/:channel/dead/:key":     {path: fixed("/api/v1/message-senders/sms/dead/1"), roles: []shop.Role{}},
 	// A catalogue import: the preview is the import command's permission
 	// (the parts clerk imports parts); a confirmation finds only its own
 	// caller's preview, and the engine checks the command again.

@@ -152,6 +152,11 @@ func (s *Server) routes() {
 	manager("DELETE", "/webhooks/:id", s.removeWebhook)
 	manager("POST", "/webhooks/:id/dead/:key/retry", s.retryDeadLetter)
 	manager("DELETE", "/webhooks/:id/dead/:key", s.dropDeadLetter)
+	// The customer messages' channels and their queues (senders.go).
+	manager("GET", "/message-senders", s.listMessageSenders)
+	manager("PUT", "/message-senders/:channel", s.putMessageSender)
+	manager("POST", "/message-senders/:channel/dead/:key/retry", s.retryDeadLetter)
+	manager("DELETE", "/message-senders/:channel/dead/:key", s.dropDeadLetter)
 
 	app.Use(func(c *fiber.Ctx) error {
 		c.Locals("unmatched", true) // for the metrics: not a route of its own

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -135,7 +136,12 @@ func (s *Server) mendDeadLetter(c *fiber.Ctx, retry bool) error {
 		mend = s.outbox.OutboxRetry
 	}
 	id := c.Params("id")
-	if w := s.eng.State().Webhooks[id]; w == nil || w.Removed {
+	if channel := c.Params("channel"); channel != "" {
+		id = channel
+		if !slices.Contains(shop.MessageDestinations, id) {
+			return problem(c, CodeNotFound, "no message channel "+id)
+		}
+	} else if w := s.eng.State().Webhooks[id]; w == nil || w.Removed {
 		return problem(c, CodeNotFound, "no webhook "+id)
 	}
 	key, err := strconv.ParseUint(c.Params("key"), 10, 64)
@@ -147,6 +153,6 @@ func (s *Server) mendDeadLetter(c *fiber.Ctx, retry bool) error {
 	} else if err != nil {
 		return err
 	}
-	s.log.Info("outbox: dead letter mended", "webhook", id, "key", key, "by", whoOf(c).actor.UserID, "retry", retry)
+	s.log.Info("outbox: dead letter mended", "destination", id, "key", key, "by", whoOf(c).actor.UserID, "retry", retry)
 	return c.SendStatus(fiber.StatusNoContent)
 }
