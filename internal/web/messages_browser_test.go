@@ -72,3 +72,36 @@ func TestTheManagerEditsACustomerMessage(t *testing.T) {
 	}
 	livetest.Screenshot(t, ctx, "desk-message-prefs")
 }
+
+// The manager sets the channels on the messages page: an e-mail port out
+// of range is refused on its field; the SMS settings saved say that the
+// secret is set, and the page, loaded again, holds the settings but not
+// the secret.
+func TestTheManagerSetsTheMessageChannels(t *testing.T) {
+	ls := startShop(t, livetest.Options{Demo: true})
+	ctx := livetest.Browser(t, 1366, 900)
+	signIn(t, ctx, ls, "manager", "/admin/messages")
+	livetest.WaitFor(t, ctx, "the channels' forms", `!!document.querySelector("#sender-sms input[name=access_key_id]") && !!document.querySelector("#sender-email input[name=port]")`, 10*time.Second)
+
+	fill(t, ctx, "#sender-email", map[string]any{"host": "smtp.example.cn", "port": "70000", "username": "service@jinghua4s.cn", "from": "service@jinghua4s.cn", "secret": "smtp-Pass-1"}, true)
+	livetest.WaitFor(t, ctx, "the port refused on its field", `(() => {
+		const after = document.querySelector("#sender-email input[name=port]").closest("label").nextElementSibling;
+		return !!after && after.classList.contains("field-error");
+	})()`, 10*time.Second)
+	if ls.Engine.State().MessageSenders["email"] != nil {
+		t.Error("a refused e-mail setting was saved")
+	}
+
+	const secret = "sms-Key-Secret-5d2e"
+	fill(t, ctx, "#sender-sms", map[string]any{"access_key_id": "LTAI5tExample", "sign_name": "京华4S店", "secret": secret}, true)
+	livetest.WaitFor(t, ctx, "the secret said to be set", `!!document.querySelector("#sender-sms[data-set=true] [data-secret-set=true]")`, 10*time.Second)
+	if s := ls.Engine.State().MessageSenders["sms"]; s == nil || s.Secret != secret || s.SignName != "京华4S店" {
+		t.Fatalf("saved: %+v", s)
+	}
+	livetest.Screenshot(t, ctx, "admin-message-channels")
+	livetest.Open(t, ctx, ls.URL("/admin/messages"))
+	livetest.WaitFor(t, ctx, "the page again", `document.querySelector("#sender-sms input[name=access_key_id]")?.value === "LTAI5tExample"`, 10*time.Second)
+	if livetest.Eval[bool](t, ctx, `document.documentElement.outerHTML.includes(`+quote(secret)+`) || document.querySelector("#sender-sms input[name=secret]").value !== ""`) {
+		t.Error("the page shows the secret")
+	}
+}
