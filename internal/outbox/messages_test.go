@@ -112,6 +112,10 @@ func openMessagesShop(t *testing.T, customer shop.Customer, senders map[string]c
 		&shop.PutBay{Bay: shop.Bay{Name: "1号工位", Kind: shop.BayGeneral, Active: true}},
 		&shop.PutCustomer{Customer: customer},
 		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A12345", Model: "Sonata", MileageKM: 30000}},
+		// The channels as the manager sets them; the test's senders stand
+		// for what the server makes of them.
+		&shop.PutMessageSender{Sender: shop.MessageSender{Channel: shop.ChannelSMS, AccessKeyID: "LTAI-test-id", SignName: "京华4S店"}, Secret: "sms-Secret-1"},
+		&shop.PutMessageSender{Sender: shop.MessageSender{Channel: shop.ChannelEmail, Host: "127.0.0.1", Port: 587, Username: "service@jinghua4s.cn", From: "service@jinghua4s.cn"}, Secret: "smtp-Pass-1"},
 	)
 	w := outbox.New(outbox.Config{
 		Queue: s.st, Webhooks: func() map[string]*shop.Webhook { return m.eng.State().Webhooks },

@@ -71,7 +71,10 @@ var messageSubjects = map[MessageKind]map[string]string{
 // Messages names, for each committed event, the messages it sends
 // (messages[i] for events[i], nil for none), read from the state the
 // batch publishes. A customer who opted out, or who chose no channel, or
-// whose channel has no address, gets none.
+// whose channel has no address, gets none; nor does one whose channel the
+// shop has not set up (senders.go): a shop without SMS would otherwise
+// pile up confirmations of bookings long past, to go all at once the day
+// it set SMS up.
 func (s *State) Messages(events []Event, link CustomerLink) [][]OutboxMessage {
 	var out [][]OutboxMessage
 	readied := map[string]bool{}
@@ -152,7 +155,7 @@ func (s *State) readyMessage(ev Event) *OutboxMessage {
 // and the shop's are filled here.
 func (s *State) message(k MessageKind, at time.Time, customerID, vehicleID, jobID string, values map[string]string) *OutboxMessage {
 	c := s.Customers[customerID]
-	if !MayMessage(c, k) {
+	if !MayMessage(c, k) || s.MessageSenders[string(c.Prefs().EffectiveChannel())] == nil {
 		return nil
 	}
 	set := s.Settings

@@ -24,11 +24,36 @@ func (f *fixture) fired(t *testing.T, now time.Time, a Actor, c Command, link Cu
 
 func testLink(j *Job) string { return "https://shop.example/c/" + j.ID }
 
+// withChannels sets up both channels, as the manager does.
+func (f *fixture) withChannels(t *testing.T) {
+	t.Helper()
+	f.must(t, system, &PutMessageSender{Sender: MessageSender{Channel: ChannelSMS, AccessKeyID: "LTAI", SignName: "京华4S店"}, Secret: "s"})
+	f.must(t, system, &PutMessageSender{Sender: MessageSender{Channel: ChannelEmail, Host: "smtp.example.cn", Port: 587, Username: "u", From: "a@example.cn"}, Secret: "p"})
+}
+
+// A channel the shop has not set up queues nothing.
+func TestAChannelNotSetUpSendsNothing(t *testing.T) {
+	f := newFixture(t)
+	book := &BookAppointment{At: t0.Add(26 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养"}
+	if got := f.fired(t, t0, advisor, book, testLink); len(got) != 0 {
+		t.Errorf("without SMS set up: %+v", got)
+	}
+	f.must(t, system, &PutMessageSender{Sender: MessageSender{Channel: ChannelEmail, Host: "smtp.example.cn", Port: 587, Username: "u", From: "a@example.cn"}, Secret: "p"})
+	if got := f.fired(t, t0, advisor, book, testLink); len(got) != 0 {
+		t.Errorf("with only e-mail set up, to an SMS customer: %+v", got)
+	}
+	f.must(t, system, &PutMessageSender{Sender: MessageSender{Channel: ChannelSMS, AccessKeyID: "LTAI", SignName: "京华4S店"}, Secret: "s"})
+	if got := f.fired(t, t0, advisor, book, testLink); len(got) != 1 {
+		t.Errorf("with SMS set up: %d messages, want 1", len(got))
+	}
+}
+
 // Each trigger sends its kind to the customer by SMS, the text rendered
 // in the shop's language with the values of the booking, the finding or
 // the job, the SMS template's parameters beside it.
 func TestEachTriggerSendsItsMessage(t *testing.T) {
 	f := newFixture(t)
+	f.withChannels(t)
 	// The shop's zone is Asia/Shanghai: t0 is 17:00 there.
 	settings := DefaultSettings()
 	settings.Name, settings.Address, settings.Phone, settings.Language = "京华4S店", "北京市朝阳区 88 号", "010-12345678", "zh-CN"
@@ -86,6 +111,7 @@ func TestEachTriggerSendsItsMessage(t *testing.T) {
 // their address with a subject, in English when the shop writes English.
 func TestOptOutSendsNoneAndEmailGoesToTheAddress(t *testing.T) {
 	f := newFixture(t)
+	f.withChannels(t)
 	book := &BookAppointment{At: t0.Add(26 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养"}
 	f.must(t, system, &PutCustomer{Customer: Customer{ID: "cu-1", Name: "张先生", Phone: "138 1234 5678",
 		Messages: &MessagePrefs{OptedOut: &OptOut{Way: OptOutPhone}}}})
@@ -113,6 +139,7 @@ func TestOptOutSendsNoneAndEmailGoesToTheAddress(t *testing.T) {
 // customer's quiet hours end, in the shop's zone.
 func TestQuietHoursHoldTheMessageTillMorning(t *testing.T) {
 	f := newFixture(t)
+	f.withChannels(t)
 	f.state.Loc = shanghai(t)
 	night := time.Date(2026, 11, 23, 22, 30, 0, 0, f.state.Loc)
 	got := f.fired(t, night, advisor, &BookAppointment{At: night.Add(36 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养"}, testLink)
