@@ -352,6 +352,9 @@ var whoMayGiveBuilt = map[string]string{
 	// (webhooks.go).
 	"put_webhook":    "M.........",
 	"remove_webhook": "M.........",
+	// The channels' route builds it, so the secret is in no command's
+	// JSON (senders.go).
+	"put_message_sender": "M.........",
 }
 
 // GET /api/v1/me tells each role the commands it may give, as the grid
