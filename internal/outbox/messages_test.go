@@ -14,7 +14,6 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -83,7 +82,6 @@ type messagesShop struct {
 	clock    *fakeClock
 	attempts chan outbox.Attempt
 	senders  map[string]channels.Sender
-	mu       sync.Mutex
 }
 
 var (
