@@ -167,8 +167,8 @@ func nextSMS(t *testing.T, g *smsGateway) url.Values {
 // morning; a number the gateway refuses is a dead letter at once.
 func TestABookingSendsItsConfirmationBySMS(t *testing.T) {
 	g := &smsGateway{got: make(chan url.Values, 4), refused: "13900000000"}
-	m := openMessagesShop(t, shop.Customer{Name: "张先生", Phone: "138 1234 5678"}, nil)
-	m.senders = map[string]channels.Sender{"sms": smsSender(t, g)}
+	// The senders are given before the worker starts, which reads them.
+	m := openMessagesShop(t, shop.Customer{Name: "张先生", Phone: "138 1234 5678"}, map[string]channels.Sender{"sms": smsSender(t, g)})
 	at := m.clock.Now().Add(26 * time.Hour)
 	m.do(t, e2eAdvisor, &shop.BookAppointment{At: at, CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养", AdvisorID: "user-1"})
 
