@@ -38,6 +38,20 @@ func start(t *testing.T, st *store.Store, c *clock) *Server {
 	return srv
 }
 
+// photoShop opens a new data file and starts a server on it, its clock
+// at t0; the store closes when the test ends.
+func photoShop(t *testing.T, t0 time.Time) (*store.Store, *clock, *Server) {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c := &clock{}
+	c.Set(t0)
+	return st, c, start(t, st, c)
+}
+
 // putPhoto stores a picture and attaches it to a job.
 func putPhoto(t *testing.T, srv *Server, jobID string, kind shop.PhotoKind, w int) string {
 	t.Helper()
@@ -66,14 +80,7 @@ func putPhoto(t *testing.T, srv *Server, jobID string, kind shop.PhotoKind, w in
 // happens before the keep is up or while the shop keeps photos for good.
 func TestOldPhotosExpireAndTheirFilesGo(t *testing.T) {
 	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c := &clock{}
-	c.Set(t0)
-	srv := start(t, st, c)
+	st, c, srv := photoShop(t, t0)
 	ctx, sys := context.Background(), shop.Actor{System: true}
 	do := func(cmd shop.Command) {
 		t.Helper()
@@ -164,14 +171,7 @@ func TestOldPhotosExpireAndTheirFilesGo(t *testing.T) {
 // file is missing; both are reported, in the log and on /healthz.
 func TestTheStartUpCheckFindsOrphansAndMissingPhotos(t *testing.T) {
 	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c := &clock{}
-	c.Set(t0)
-	srv := start(t, st, c)
+	st, c, srv := photoShop(t, t0)
 	ctx, sys := context.Background(), shop.Actor{System: true}
 	for _, cmd := range []shop.Command{
 		&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}},
@@ -207,14 +207,7 @@ func TestTheStartUpCheckFindsOrphansAndMissingPhotos(t *testing.T) {
 // loses its file, unless a shown photo on another job is the same
 // picture; the job keeps that it existed.
 func TestAPhotoTakenBackLosesItsFile(t *testing.T) {
-	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	c := &clock{}
-	c.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	srv := start(t, st, c)
+	_, c, srv := photoShop(t, time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	defer srv.Close()
 	ctx, sys := context.Background(), shop.Actor{System: true}
 	for _, cmd := range []shop.Command{
