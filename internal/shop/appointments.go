@@ -44,7 +44,7 @@ func (c *BookAppointment) apply(d *Draft, a Actor, now time.Time) (result, error
 	}
 	ap := &Appointment{ID: d.newID("ap"), At: c.At, CustomerID: c.CustomerID, VehicleID: c.VehicleID,
 		Requested: c.Requested, AdvisorID: c.AdvisorID, Parts: append([]PartLine(nil), c.Parts...), Status: ApptBooked,
-		Hours: c.Hours, OverCapacity: c.OverCapacity, BookedFrom: a.DeviceID}
+		Hours: c.Hours, OverCapacity: c.OverCapacity, BookedFrom: a.DeviceID, BookedAt: now}
 	ap.Prep.AdvisorAssigned = c.AdvisorID != ""
 	set(d, &d.appointments, ap.ID, ap)
 	return result{subject: ap.ID}, nil

@@ -100,6 +100,9 @@ var commandTypes = map[string]commandType{
 	"remove_photo": {func() Command { return &RemovePhoto{} }, photoRoles},
 	// The photo retention's, the server's own (System): no role gives it.
 	"expire_photos": {nil, nil},
+	// The reminders and the survey link as they come due (duemessages.go),
+	// the server's own too.
+	"send_message": {nil, nil},
 	// The duty roster is the controller's (roster.go).
 	"set_roster": {func() Command { return &SetRoster{} }, []Role{RoleManager, RoleController}},
 	// The catalogue's imports, as the put commands of what they bring in.

@@ -28,17 +28,9 @@ const (
 // comes due.
 func (s *State) RemindersDue(now time.Time) []Reminder {
 	out := []Reminder{}
-	dayBeforeCloses := (ReminderDayBefore + ReminderHourBefore) / 2
 	for _, a := range s.Appointments {
-		if a.Status != ApptBooked || !a.At.After(now) {
-			continue
-		}
-		until := a.At.Sub(now)
-		switch {
-		case until <= ReminderHourBefore && !a.Prep.Reminded1h:
-			out = append(out, Reminder{a, "1h"})
-		case until <= ReminderDayBefore && until > dayBeforeCloses && !a.Prep.Reminded24h:
-			out = append(out, Reminder{a, "24h"})
+		if kind := reminderDue(a, now); kind != "" {
+			out = append(out, Reminder{a, kind})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Appointment.At.Before(out[j].Appointment.At) })

@@ -224,6 +224,9 @@ type Appointment struct {
 	// BookedFrom is the device the booking was made from, as its event
 	// records it: the demo's simulator receives only its own bookings.
 	BookedFrom string `json:"booked_from,omitempty"`
+	// BookedAt is when it was booked; zero for bookings made before it
+	// was kept (their reminders go as before).
+	BookedAt time.Time `json:"booked_at,omitzero"`
 }
 
 // Prep is the checklist done the day before an appointment.
@@ -345,6 +348,9 @@ type Job struct {
 	Delivery   *Delivery `json:"delivery,omitempty"`
 	FollowUp   *FollowUp `json:"follow_up,omitempty"`
 	Survey     *Survey   `json:"survey,omitempty"` // the customer's answer to the follow-up survey
+	// SurveySentAt is when the survey's link went to the customer
+	// (duemessages.go).
+	SurveySentAt *time.Time `json:"survey_sent_at,omitempty"`
 	// WashStartedAt is when the washer took the car, while its wash is
 	// due (shop/wash.go); nil while it waits for the washer.
 	WashStartedAt *time.Time `json:"wash_started_at,omitempty"`

@@ -85,6 +85,8 @@ func (s *State) Messages(events []Event, link CustomerLink) [][]OutboxMessage {
 			m = s.bookingMessage(ev)
 		case "price_finding":
 			m = s.findingMessage(ev, link)
+		case "send_message":
+			m = s.timedMessage(ev, link)
 		case "qc", "wash_done":
 			if !readied[ev.JobID] {
 				m = s.readyMessage(ev)
