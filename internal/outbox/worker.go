@@ -37,7 +37,9 @@ const (
 
 // Queue is the store's outbox as the worker uses it.
 type Queue interface {
-	OutboxHead(dest string) (shop.OutboxEntry, bool, error)
+	// OutboxNext is the entry to send at now, or when to look again
+	// (zero: after the next commit).
+	OutboxNext(dest string, now time.Time) (e shop.OutboxEntry, ok bool, wake time.Time, err error)
 	OutboxDelivered(dest string, key uint64, at time.Time) error
 	OutboxFailed(dest string, key uint64, reason string, at, nextTry time.Time, dead bool) error
 	OutboxForget(dest string) error
@@ -236,21 +238,20 @@ func (w *Worker) deliverAll(ctx context.Context, dest string, wake chan struct{}
 			return
 		}
 		var wait <-chan time.Time
-		entry, ok, err := w.cfg.Queue.OutboxHead(dest)
+		now := w.cfg.Clock.Now()
+		entry, ok, at, err := w.cfg.Queue.OutboxNext(dest, now)
 		switch {
 		case err != nil:
 			w.cfg.Logger.Error("outbox: reading the queue", "destination", dest, "err", err)
 			wait = w.cfg.Clock.After(FirstBackoff)
-		case !ok || t.paused:
-			// Nothing to send, or the manager paused it: wait for a commit.
-		case entry.NextTry.After(w.cfg.Clock.Now()):
-			wait = w.cfg.Clock.After(entry.NextTry.Sub(w.cfg.Clock.Now()))
-		case entry.Message != nil && entry.Message.NotBefore.After(w.cfg.Clock.Now()):
-			// A retried dead letter still waits for the quiet hours' end.
-			wait = w.cfg.Clock.After(entry.Message.NotBefore.Sub(w.cfg.Clock.Now()))
-		default:
+		case t.paused:
+			// The manager paused it: wait for a commit.
+		case ok:
 			w.attempt(ctx, dest, t, entry)
 			continue
+		case !at.IsZero():
+			// A retry's time, or the end of a customer's quiet hours.
+			wait = w.cfg.Clock.After(at.Sub(now))
 		}
 		select {
 		case <-ctx.Done():

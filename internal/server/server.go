@@ -78,8 +78,10 @@ type Server struct {
 	log     *slog.Logger
 	stopHub context.CancelFunc
 	hubDone chan struct{}
-	// sweepDone closes when the photo retention's loop has stopped.
+	// sweepDone closes when the photo retention's loop has stopped,
+	// dueDone when the timed messages' has.
 	sweepDone chan struct{}
+	dueDone   chan struct{}
 	// takenBack are the photos remove_photo took back, for the retention's
 	// loop to remove their files.
 	takenBack chan string
@@ -165,7 +167,7 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, Photos: ps, PhotoCheck: check, store: st, log: opts.Logger,
-		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{}), Outbox: worker, outboxDone: make(chan struct{}),
+		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{}), dueDone: make(chan struct{}), Outbox: worker, outboxDone: make(chan struct{}),
 		takenBack: make(chan string, takenBackQueue)}
 	// A photo taken back (remove_photo) loses its file once no shown photo
 	// uses the same picture: the retention's loop removes it, off the
@@ -196,6 +198,10 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 		defer close(s.sweepDone)
 		s.keepPhotos(ctx)
 	}()
+	go func() {
+		defer close(s.dueDone)
+		s.sendDue(ctx)
+	}()
 	return s, nil
 }
 
@@ -217,6 +223,7 @@ func (s *Server) Close() {
 	s.stopHub()
 	<-s.hubDone
 	<-s.sweepDone
+	<-s.dueDone
 	<-s.outboxDone
 	s.Engine.Close()
 }

@@ -142,22 +142,56 @@ func readEntry(v []byte) (shop.OutboxEntry, error) {
 	return e, err
 }
 
-// OutboxHead returns a destination's oldest pending entry.
-func (s *Store) OutboxHead(dest string) (e shop.OutboxEntry, ok bool, err error) {
+// heldScan bounds how far OutboxNext looks past messages held for their
+// customers' quiet hours: a night's messages of a busy shop are a few
+// hundred.
+const heldScan = 5000
+
+// OutboxNext returns the entry of a destination to send at now, in order:
+// the oldest pending one, except that a customer message held for its
+// customer's quiet hours (not tried yet, its NotBefore ahead) lets the
+// entries behind it go — none of the same customer's, which keep their
+// order. When nothing may go yet, wake is when the first held entry may
+// (zero when nothing waits: a commit wakes the worker). An entry waiting
+// for its retry holds the whole queue: a failed try is the destination's
+// (a receiver down, a gateway refusing), and the order holds across it.
+func (s *Store) OutboxNext(dest string, now time.Time) (e shop.OutboxEntry, ok bool, wake time.Time, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		b, _ := destination(tx, dest)
 		if b == nil {
 			return nil
 		}
-		k, v := b.Bucket(bucketPending).Cursor().First()
-		if k == nil {
-			return nil
+		held := map[string]bool{}
+		c := b.Bucket(bucketPending).Cursor()
+		n := 0
+		for k, v := c.First(); k != nil && n < heldScan; k, v = c.Next() {
+			n++
+			entry, err := readEntry(v)
+			if err != nil {
+				return err
+			}
+			notBefore := entry.NextTry
+			if m := entry.Message; m != nil && m.NotBefore.After(notBefore) {
+				notBefore = m.NotBefore // a retried dead letter still waits for the morning
+			}
+			if !notBefore.After(now) {
+				if entry.Message != nil && held[entry.Message.CustomerID] {
+					continue
+				}
+				e, ok = entry, true
+				return nil
+			}
+			if wake.IsZero() || notBefore.Before(wake) {
+				wake = notBefore
+			}
+			if entry.Message == nil || entry.Tries > 0 {
+				return nil
+			}
+			held[entry.Message.CustomerID] = true
 		}
-		e, err = readEntry(v)
-		ok = err == nil
-		return err
+		return nil
 	})
-	return e, ok, err
+	return e, ok, wake, err
 }
 
 // OutboxDelivered removes a delivered entry and records the success.

@@ -68,11 +68,11 @@ func TestOutboxEntriesKeepTheirOrderAndOnlyTheirDestinations(t *testing.T) {
 	if err := st.OutboxDelivered("b", b.Oldest.Key, at); err != nil {
 		t.Fatal(err)
 	}
-	head, ok, err := st.OutboxHead("b")
+	head, ok, _, err := st.OutboxNext("b", at)
 	if !ok || err != nil || head.EventSeq != out[2].Seq || head.EventType != "cancel" {
 		t.Errorf("b's head after one delivery: %+v %v %v", head, ok, err)
 	}
-	if _, ok, _ := st.OutboxHead("nobody"); ok {
+	if _, ok, _, _ := st.OutboxNext("nobody", at); ok {
 		t.Error("an unknown destination has entries")
 	}
 	if err := st.OutboxForget("a"); err != nil {
@@ -83,5 +83,76 @@ func TestOutboxEntriesKeepTheirOrderAndOnlyTheirDestinations(t *testing.T) {
 	}
 	if _, err := st.CommitOutbox(nil, evs[:1], [][]string{{"a"}, {"b"}}); err == nil {
 		t.Error("more deliveries than events were taken")
+	}
+}
+
+// A message held for one customer's quiet hours does not hold the
+// others' behind it, nor lets its own customer's later ones pass it; a
+// retry's wait holds the whole queue, and a webhook's queue keeps its
+// strict order.
+func TestAQuietCustomerHoldsOnlyTheirOwnMessages(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
+	msg := func(customer string, notBefore time.Time) []shop.OutboxMessage {
+		return []shop.OutboxMessage{{Kind: shop.MsgBookingConfirmation, Channel: shop.ChannelSMS, CustomerID: customer, To: "1", NotBefore: notBefore}}
+	}
+	morning := now.Add(5 * time.Hour)
+	evs := []shop.Event{{At: now, Type: "book_appointment"}, {At: now, Type: "book_appointment"}, {At: now, Type: "book_appointment"}, {At: now, Type: "book_appointment"}}
+	// cu-a sleeps until the morning; cu-b does not; cu-a's second message
+	// is due now but comes after the first.
+	out, err := st.CommitMessages(nil, evs, nil, [][]shop.OutboxMessage{msg("cu-a", morning), msg("cu-a", now), msg("cu-b", now), msg("cu-b", now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func(at time.Time) (shop.OutboxEntry, bool, time.Time) {
+		t.Helper()
+		e, ok, wake, err := st.OutboxNext("sms", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e, ok, wake
+	}
+	e, ok, _ := next(now)
+	if !ok || e.EventSeq != out[2].Seq {
+		t.Fatalf("next at 13:00: %+v %v, want cu-b's first", e, ok)
+	}
+	st.OutboxDelivered("sms", e.Key, now)
+	// cu-b's second fails: its retry holds the queue, cu-a's included.
+	e, _, _ = next(now)
+	if e.EventSeq != out[3].Seq {
+		t.Fatalf("next: %+v, want cu-b's second", e)
+	}
+	retry := now.Add(time.Minute)
+	st.OutboxFailed("sms", e.Key, "HTTP 503", now, retry, false)
+	if e, ok, wake := next(now); ok || !wake.Equal(retry) {
+		t.Fatalf("during the retry's wait: %+v %v wake %v, want nothing till %v", e, ok, wake, retry)
+	}
+	e, _, _ = next(retry)
+	st.OutboxDelivered("sms", e.Key, retry)
+	if e, ok, wake := next(retry); ok || !wake.Equal(morning) {
+		t.Fatalf("with only cu-a's left: %+v %v wake %v, want nothing till the morning", e, ok, wake)
+	}
+	e, ok, _ = next(morning)
+	if !ok || e.EventSeq != out[0].Seq {
+		t.Fatalf("in the morning: %+v, want cu-a's first", e)
+	}
+
+	// A webhook's entries keep their order whatever waits.
+	hooks := []shop.Event{{At: now, Type: "deliver"}, {At: now, Type: "deliver"}}
+	got, err := st.CommitOutbox(nil, hooks, [][]string{{"webhook-1"}, {"webhook-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _, _, _ := st.OutboxNext("webhook-1", now)
+	st.OutboxFailed("webhook-1", h.Key, "HTTP 500", now, retry, false)
+	if e, ok, wake, _ := st.OutboxNext("webhook-1", now); ok || !wake.Equal(retry) {
+		t.Errorf("a webhook's queue passed its failed head: %+v %v", e, ok)
+	}
+	if e, _, _, _ := st.OutboxNext("webhook-1", retry); e.EventSeq != got[0].Seq {
+		t.Errorf("after the retry's wait: %+v", e)
 	}
 }
