@@ -118,8 +118,9 @@ type CustomerView struct {
 	// served at /api/v1/customer/{token}/photos/{id}.
 	Photos   []CustomerPhoto `json:"photos"`
 	Currency string          `json:"currency"`
-	// SurveyOpen says the follow-up survey may be answered now (the car
-	// is delivered and no answer given); Washed that it asks about the
+	// SurveyOpen says the follow-up survey may be answered now
+	// (shop.State.SurveyOpen: the car delivered, no answer given, within
+	// the week after delivery and the link's life); Washed that it asks about the
 	// wash; Survey is the answer once given.
 	SurveyOpen bool         `json:"survey_open"`
 	Washed     bool         `json:"washed"`
@@ -156,7 +157,7 @@ func ViewForCustomer(st *shop.State, j *shop.Job, now time.Time) CustomerView {
 	p := st.Progress(j, now)
 	v := CustomerView{ShopName: st.Settings.Name, ShopPhone: st.Settings.Phone, JobID: j.ID, Stage: j.Stage,
 		Timeline: j.Stages, PromisedAt: j.PromisedAt, ETA: p.ETA, Late: p.Late, Currency: st.Settings.Currency,
-		Findings: []CustomerFinding{}, Washed: j.Washed(), Survey: j.Survey, SurveyOpen: j.Stage == shop.StageDelivered && j.Survey == nil}
+		Findings: []CustomerFinding{}, Washed: j.Washed(), Survey: j.Survey, SurveyOpen: st.SurveyOpen(j, now)}
 	if ve := st.Vehicles[j.VehicleID]; ve != nil {
 		v.Plate, v.Model = ve.Plate, ve.Model
 	}

@@ -115,6 +115,10 @@ func (c *SendMessage) due(d *Draft, now time.Time) error {
 		if now.Before(j.EnteredStage(StageDelivered).Add(SurveyAfter)) {
 			return conflict("the survey of job %s goes %s after delivery", j.ID, SurveyAfter)
 		}
+		// The customer gets at least a day to answer.
+		if now.Add(24 * time.Hour).After(SurveyCloses(j, d.Settings())) {
+			return conflict("the survey of job %s closes within a day", j.ID)
+		}
 		if base, ok := NormalBaseURL(d.Settings().BaseURL); !ok || base == "" {
 			return conflict("the shop has no base URL: a survey link could not be opened")
 		}

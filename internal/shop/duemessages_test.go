@@ -196,3 +196,41 @@ func TestTheSurveyLinkGoesThreeDaysAfterDelivery(t *testing.T) {
 		t.Errorf("the survey given twice: %v", err)
 	}
 }
+
+// The survey is open while the job is live and the customer's link
+// lasts, and its link goes only when it leaves the customer a day to
+// answer.
+func TestTheSurveyClosesWithTheWeekAndTheLink(t *testing.T) {
+	f := messagingShop(t, true)
+	s := f.state.Settings
+	s.BaseURL, s.CustomerLinkDays = "https://shop.example", 30
+	f.must(t, system, &SetSettings{Settings: s})
+	j := f.dispatchedJob(t, "tech-1")
+	f.must(t, tech, &ClockOn{TechRef: TechRef{j.ID, "tech-1"}})
+	f.finishAndDeliver(t, j.ID, t0, nil, 0)
+	j = f.state.Jobs[j.ID]
+	if !f.state.SurveyOpen(j, t0.Add(KeepClosed-time.Minute)) || f.state.SurveyOpen(j, t0.Add(KeepClosed)) {
+		t.Errorf("open a minute before the week ends: %v; at its end: %v", f.state.SurveyOpen(j, t0.Add(KeepClosed-time.Minute)), f.state.SurveyOpen(j, t0.Add(KeepClosed)))
+	}
+	recommend := 9
+	answer := &AnswerSurvey{JobRef: JobRef{j.ID}, Work: 5, Charges: 5, Wash: 5, Advisor: 5, Recommend: &recommend}
+	d := NewDraft(f.state)
+	if _, err := d.Apply(Actor{Customer: true, CustomerJob: j.ID}, answer, t0.Add(KeepClosed)); CodeOf(err) != CodeConflict {
+		t.Errorf("an answer a week after delivery: %v", err)
+	}
+
+	// A link of three days closes with the survey's day: no link is sent.
+	s.CustomerLinkDays = 3
+	f.must(t, system, &SetSettings{Settings: s})
+	if got := f.state.DueMessages(t0.Add(SurveyAfter)); len(got) != 0 {
+		t.Errorf("with a three-day link: due %+v", got)
+	}
+	s.CustomerLinkDays = 4
+	f.must(t, system, &SetSettings{Settings: s})
+	if got := f.state.DueMessages(t0.Add(SurveyAfter)); len(got) != 1 {
+		t.Errorf("with a four-day link: due %+v", got)
+	}
+	if f.state.SurveyOpen(j, t0.Add(4*24*time.Hour)) {
+		t.Error("open after the four-day link closed")
+	}
+}

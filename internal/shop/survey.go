@@ -58,6 +58,26 @@ const (
 // SurveyBy is the follow-up's By for a complaint the survey opened.
 const SurveyBy = "survey"
 
+// SurveyCloses is when a delivered job's survey can no longer be
+// answered: when it leaves the live state (KeepClosed after delivery),
+// where the follow-up desk sees the answer and the complaint it may open,
+// or sooner when the customer's link closes (CustomerLinkDays).
+func SurveyCloses(j *Job, set Settings) time.Time {
+	delivered := j.EnteredStage(StageDelivered)
+	closes := delivered.Add(KeepClosed)
+	if link := delivered.Add(time.Duration(set.CustomerLinkDays) * 24 * time.Hour); link.Before(closes) {
+		closes = link
+	}
+	return closes
+}
+
+// SurveyOpen says whether a job's survey may be answered at now: the car
+// delivered, no answer given, the job still live and the survey not
+// closed.
+func (s *State) SurveyOpen(j *Job, now time.Time) bool {
+	return j.Stage == StageDelivered && j.Survey == nil && s.Jobs[j.ID] != nil && now.Before(SurveyCloses(j, s.Settings))
+}
+
 // Washed says whether the car went through the wash on this job.
 func (j *Job) Washed() bool { return !j.EnteredStage(StageWashing).IsZero() }
 
@@ -157,6 +177,9 @@ func (c *AnswerSurvey) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	}
 	if j.Survey != nil {
 		return result{}, conflict("the survey was answered already; thank you")
+	}
+	if !now.Before(SurveyCloses(j, d.Settings())) {
+		return result{}, conflict("the survey closed %s after delivery; thank you", SurveyCloses(j, d.Settings()).Sub(j.EnteredStage(StageDelivered)))
 	}
 	j, _ = d.editJob(c.JobID, now)
 	s := &Survey{At: now, Work: c.Work, Charges: c.Charges, Wash: c.Wash, Advisor: c.Advisor, Recommend: *c.Recommend, Comment: c.Comment}

@@ -88,6 +88,10 @@ func (s *Server) customerAnswers(c *fiber.Ctx) error {
 	if cmd.JobID != "" && cmd.JobID != j.ID {
 		return problem(c, CodeBadLink, "this link answers for its own car only", shop.FieldError{Field: "job_id", Message: "is not this link's job"})
 	}
+	if s.eng.State().Jobs[j.ID] == nil {
+		// A job no longer live: its survey closed with it (shop.SurveyCloses).
+		return problem(c, CodeConflict, "the survey has closed; thank you")
+	}
 	cmd.Type, cmd.JobID = "answer_survey", j.ID
 	sum := sha256.Sum256([]byte(c.IP() + "\x00" + c.Get(fiber.HeaderUserAgent)))
 	actor := shop.Actor{Customer: true, CustomerJob: j.ID, DeviceID: "customer:" + hex.EncodeToString(sum[:6])}

@@ -154,3 +154,46 @@ func TestTheCustomerAnswersTheSurveyThroughTheirLink(t *testing.T) {
 		t.Errorf("the escalation: manager %d, advisor %d; want 1 and 0", overdue(shop.RoleManager), overdue(shop.RoleAdvisor))
 	}
 }
+
+// A week after delivery the job has left the live state, where the
+// follow-up desk would see an answer: its page no longer offers the
+// survey, and an answer is a clear 409, not a job not found, even while
+// a longer customer link still opens the page.
+func TestTheSurveyClosesAWeekAfterDelivery(t *testing.T) {
+	ts := newTestShop(t)
+	first := "20261123-0001"
+	set := ts.eng.State().Settings
+	set.CustomerLinkDays = 30
+	if _, err := ts.eng.Do(context.Background(), shop.Actor{System: true}, &shop.SetSettings{Settings: set}); err != nil {
+		t.Fatal(err)
+	}
+	deliverJob(t, ts, first)
+	path := surveyPath(ts, first)
+	view := func() kiosk.CustomerView {
+		var v kiosk.CustomerView
+		r := ts.call(t, nil, "GET", strings.TrimSuffix(path, "/survey"), "", nil)
+		r.json(t, &v)
+		if r.status != 200 {
+			t.Fatalf("the customer's page: %d %s", r.status, r.body)
+		}
+		return v
+	}
+	if !view().SurveyOpen {
+		t.Fatal("the survey is not open after delivery")
+	}
+	ts.shopClock.advance(shop.KeepClosed + time.Hour)
+	// The next commit leaves the job out of the live state.
+	if _, err := ts.eng.Do(context.Background(), shop.Actor{System: true}, &shop.SetSettings{Settings: set}); err != nil {
+		t.Fatal(err)
+	}
+	if ts.eng.State().Jobs[first] != nil {
+		t.Fatal("the job is still live a week after delivery")
+	}
+	if view().SurveyOpen {
+		t.Error("the page offers the survey a week after delivery")
+	}
+	r := ts.call(t, nil, "POST", path, "", `{"work":5,"charges":5,"advisor":5,"recommend":10}`)
+	if r.status != 409 || !strings.Contains(r.problem(t).Detail, "closed") {
+		t.Errorf("an answer a week after delivery: %d %s", r.status, r.body)
+	}
+}
