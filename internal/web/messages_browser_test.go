@@ -98,6 +98,11 @@ func TestTheManagerSetsTheMessageChannels(t *testing.T) {
 	if s := ls.Engine.State().MessageSenders["sms"]; s == nil || s.Secret != secret || s.SignName != "京华4S店" {
 		t.Fatalf("saved: %+v", s)
 	}
+	// Saving the SMS settings redraws their card only: what the manager
+	// typed into the e-mail form, refused and not yet corrected, stays.
+	if host := livetest.Eval[string](t, ctx, `document.querySelector("#sender-email input[name=host]").value`); host != "smtp.example.cn" {
+		t.Errorf("the e-mail form after the SMS was saved holds host %q, want what was typed", host)
+	}
 	livetest.Screenshot(t, ctx, "admin-message-channels")
 	livetest.Open(t, ctx, ls.URL("/admin/messages"))
 	livetest.WaitFor(t, ctx, "the page again", `document.querySelector("#sender-sms input[name=access_key_id]")?.value === "LTAI5tExample"`, 10*time.Second)

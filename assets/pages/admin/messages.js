@@ -26,6 +26,12 @@ startAdmin(async (main) => {
     el("p", { class: "hint" }, t("admin.messages.hint")), list);
   const draw = (templates) => list.replaceChildren(...templates.map(card));
   const drawSenders = async () => senders.replaceChildren(...(await api("GET", "/api/v1/message-senders")).senders.map(senderCard));
+  // drawSender redraws one channel's card, so that saving or mending one
+  // keeps what is being typed into the other.
+  const drawSender = async (channel) => {
+    const v = (await api("GET", "/api/v1/message-senders")).senders.find((s) => s.channel === channel);
+    if (v) senders.querySelector(`#sender-${channel}`)?.replaceWith(senderCard(v));
+  };
 
   // senderFields are a channel's settings; each names the field the
   // server's refusal names.
@@ -62,7 +68,7 @@ startAdmin(async (main) => {
       },
       async () => {
         notice(t("admin.saved"), "ok");
-        await drawSenders();
+        await drawSender(v.channel);
       },
     );
     return f;
@@ -80,7 +86,7 @@ startAdmin(async (main) => {
       } catch (e) {
         notice(problemText(e), "alert");
       }
-      await drawSenders();
+      await drawSender(v.channel);
     };
     const dead = q.dead.map((d) =>
       el("tr", { dataset: { key: d.key } },
