@@ -69,14 +69,7 @@ func TestTheRemindersGoOnTheDemosClock(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	clock := demo.NewClock(time.Now(), 0) // 09:30 in the shop, standing still
-	state, err := Load(st, clock.Now(), quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(st, state, clock.Now, Options{Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := start(t, st, clock.Now)
 	defer srv.Close()
 	g := &gateway{clock: clock, more: make(chan struct{}, 1)}
 	endpoint := httptest.NewServer(g)

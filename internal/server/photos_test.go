@@ -25,13 +25,13 @@ func day(t0 time.Time, n int) time.Time { return t0.Add(time.Duration(n) * 24 * 
 
 // start loads the shop from its data file at the clock's time and
 // assembles the server, as `bayboard serve` does.
-func start(t *testing.T, st *store.Store, c *clock) *Server {
+func start(t *testing.T, st *store.Store, now func() time.Time) *Server {
 	t.Helper()
-	state, err := Load(st, c.Now(), quiet)
+	state, err := Load(st, now(), quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(st, state, c.Now, Options{Logger: quiet})
+	srv, err := New(st, state, now, Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func photoShop(t *testing.T, t0 time.Time) (*store.Store, *clock, *Server) {
 	t.Cleanup(func() { st.Close() })
 	c := &clock{}
 	c.Set(t0)
-	return st, c, start(t, st, c)
+	return st, c, start(t, st, c.Now)
 }
 
 // putPhoto stores a picture and attaches it to a job.
@@ -101,7 +101,7 @@ func TestOldPhotosExpireAndTheirFilesGo(t *testing.T) {
 
 	// Kept for good: nothing expires, however old.
 	c.Set(day(t0, 400))
-	srv = start(t, st, c)
+	srv = start(t, st, c.Now)
 	if n, err := srv.SweepPhotos(ctx); n != 0 || err != nil || !srv.Photos.Has(only) {
 		t.Fatalf("kept for good: %d expired (%v)", n, err)
 	}
@@ -112,7 +112,7 @@ func TestOldPhotosExpireAndTheirFilesGo(t *testing.T) {
 
 	// 29 days after the cancel: not yet.
 	c.Set(day(t0, 29))
-	srv = start(t, st, c)
+	srv = start(t, st, c.Now)
 	if n, err := srv.SweepPhotos(ctx); n != 0 || err != nil || !srv.Photos.Has(only) || !srv.Photos.Has(shared) {
 		t.Fatalf("after 29 days of 30: %d expired (%v)", n, err)
 	}
@@ -121,7 +121,7 @@ func TestOldPhotosExpireAndTheirFilesGo(t *testing.T) {
 	// 31 days: the start's pass expires them.
 	c.Set(day(t0, 31))
 	seq := st.LastSeq()
-	srv = start(t, st, c)
+	srv = start(t, st, c.Now)
 	defer srv.Close()
 	if srv.Engine.State().Jobs["20261123-0001"] != nil {
 		t.Fatal("the cancelled job is still live: the test does not test the closed job's path")
@@ -192,7 +192,7 @@ func TestTheStartUpCheckFindsOrphansAndMissingPhotos(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Close()
-	srv = start(t, st, c)
+	srv = start(t, st, c.Now)
 	defer srv.Close()
 	pc := srv.PhotoCheck
 	if len(pc.Missing) != 1 || pc.Missing[0] != lost || len(pc.Orphans) != 1 || pc.Orphans[0] != orphan {

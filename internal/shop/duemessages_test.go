@@ -102,17 +102,21 @@ func TestARemindersThatCannotReachTheCustomerStayCalls(t *testing.T) {
 		}
 		return strings.Join(ks, ",")
 	}
+	// aCall checks that nothing is sent at now and the desk has the call.
+	aCall := func(t *testing.T, f *fixture, now time.Time, call string) {
+		t.Helper()
+		if got := f.sendDue(t, now); len(got) != 0 {
+			t.Errorf("sent %q", kinds(got))
+		}
+		if got := calls(f, now); got != call {
+			t.Errorf("the desk's calls %q, want %q", got, call)
+		}
+	}
 
 	t.Run("booked after the day-before time", func(t *testing.T) {
 		f := messagingShop(t, true)
 		book(f, local(t, 1, 10, 0)) // 17 hours ahead
-		now := local(t, 0, 18, 0)
-		if got := f.sendDue(t, now); len(got) != 0 {
-			t.Errorf("sent %q", kinds(got))
-		}
-		if got := calls(f, now); got != "24h" {
-			t.Errorf("the desk's calls %q, want the day-before call", got)
-		}
+		aCall(t, f, local(t, 0, 18, 0), "24h")
 		if got := kinds(f.sendDue(t, local(t, 1, 9, 0))); got != "reminder_1h" {
 			t.Errorf("an hour before: %q", got)
 		}
@@ -122,13 +126,7 @@ func TestARemindersThatCannotReachTheCustomerStayCalls(t *testing.T) {
 		f.must(t, system, &PutCustomer{Customer: Customer{ID: "cu-1", Name: "张先生", Phone: "138 1234 5678",
 			Messages: &MessagePrefs{OptedOut: &OptOut{Way: OptOutSMSReply}}}})
 		book(f, local(t, 2, 10, 0))
-		now := local(t, 1, 10, 0)
-		if got := f.sendDue(t, now); len(got) != 0 {
-			t.Errorf("sent %q", kinds(got))
-		}
-		if got := calls(f, now); got != "24h" {
-			t.Errorf("the desk's calls %q", got)
-		}
+		aCall(t, f, local(t, 1, 10, 0), "24h")
 	})
 	t.Run("no channel set up", func(t *testing.T) {
 		f := messagingShop(t, false)
@@ -140,13 +138,7 @@ func TestARemindersThatCannotReachTheCustomerStayCalls(t *testing.T) {
 	t.Run("quiet hours past the booking", func(t *testing.T) {
 		f := messagingShop(t, true)
 		book(f, local(t, 1, 8, 0)) // the hour before is 07:00, quiet until 08:00
-		now := local(t, 1, 7, 0)
-		if got := f.sendDue(t, now); len(got) != 0 {
-			t.Errorf("sent %q", kinds(got))
-		}
-		if got := calls(f, now); got != "1h" {
-			t.Errorf("the desk's calls %q", got)
-		}
+		aCall(t, f, local(t, 1, 7, 0), "1h")
 	})
 	t.Run("quiet hours ending before the booking", func(t *testing.T) {
 		f := messagingShop(t, true)
