@@ -158,11 +158,12 @@ func benchMessages(b *testing.B, channel, to string, sender channels.Sender, don
 // BenchmarkFloorCommandWithADeadDestination is the latency of a command
 // the floor gives (a booking a webhook wants) with no webhook, with one
 // whose receiver refuses every connection, with one whose receiver hangs
-// until the 10-second timeout, and with SMS set up whose endpoint hangs
-// likewise (each booking queues its confirmation): the commit only
-// writes the entry.
+// until the 10-second timeout, with SMS set up but no sender (each
+// booking queues its confirmation, none is sent: the cost of queuing a
+// rendered message) and with SMS set up whose endpoint hangs likewise:
+// the commit only writes the entries.
 func BenchmarkFloorCommandWithADeadDestination(b *testing.B) {
-	for _, dest := range []string{"none", "refused", "hanging", "sms-hanging"} {
+	for _, dest := range []string{"none", "refused", "hanging", "sms-unsent", "sms-hanging"} {
 		b.Run(dest, func(b *testing.B) {
 			st, err := store.Open(filepath.Join(b.TempDir(), "shop.db"))
 			if err != nil {
@@ -193,6 +194,13 @@ func BenchmarkFloorCommandWithADeadDestination(b *testing.B) {
 			case "hanging":
 				srv := hangingServer(b)
 				addHookTo(b, eng, srv.URL)
+			case "sms-unsent":
+				// SMS set up, so each booking queues its confirmation, but
+				// the worker has no sender: the cost of the queuing alone.
+				if _, err := eng.Do(ctx, sys, &shop.PutMessageSender{Sender: shop.MessageSender{Channel: shop.ChannelSMS,
+					AccessKeyID: "LTAI-bench", SignName: "京华4S店"}, Secret: "bench-secret"}); err != nil {
+					b.Fatal(err)
+				}
 			case "sms-hanging":
 				srv := hangingServer(b)
 				sms, err := channels.NewSMS(channels.SMSConfig{Endpoint: srv.URL + "/", AccessKeyID: "LTAI-bench", AccessKeySecret: "bench-secret",
