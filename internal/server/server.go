@@ -152,9 +152,10 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	if senders.log == nil {
 		senders.log = slog.New(slog.DiscardHandler)
 	}
+	outboxFigures := newOutboxMetrics(st, eng, clock)
 	worker := outbox.New(outbox.Config{Queue: st, Webhooks: func() map[string]*shop.Webhook { return eng.State().Webhooks },
 		Senders:  func() map[string]channels.Sender { return senders.of(eng.State()) },
-		Instance: outbox.InstanceID(st.Secret()), Client: opts.WebhookClient, Logger: opts.Logger, Clock: shopClock(clock)})
+		Instance: outbox.InstanceID(st.Secret()), Client: opts.WebhookClient, Logger: opts.Logger, Clock: shopClock(clock), Observe: outboxFigures.observe})
 	eng.Subscribe(func(engine.Change) { worker.Notify() })
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages(), Photos: ps,
 		Outbox: outboxAdmin{st, worker}},
@@ -165,6 +166,7 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 		eng.Close()
 		return nil, err
 	}
+	outboxFigures.register(srv)
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, Photos: ps, PhotoCheck: check, store: st, log: opts.Logger,
 		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{}), dueDone: make(chan struct{}), Outbox: worker, outboxDone: make(chan struct{}),

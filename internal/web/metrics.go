@@ -95,7 +95,7 @@ func routeOf(c *fiber.Ctx) string {
 
 // gauge adds a value read at each scrape, such as connected screens.
 func (s *Server) gauge(name, help string, read func() float64) {
-	s.metrics.gauges.Store(name, gauge{"gauge", help, read})
+	s.metrics.gauges.Store(name, gauge{typ: "gauge", help: help, read: read})
 }
 
 // counter adds a counter read at each scrape: a count since start that
@@ -104,13 +104,55 @@ func (s *Server) counter(name, help string, read func() float64) {
 	if !strings.HasSuffix(name, "_total") {
 		panic("metrics: counter " + name + " must end in _total")
 	}
-	s.metrics.gauges.Store(name, gauge{"counter", help, read})
+	s.metrics.gauges.Store(name, gauge{typ: "counter", help: help, read: read})
 }
 
 type gauge struct {
 	typ  string
 	help string
 	read func() float64
+	// samples, when set, reads a labelled family instead (Family).
+	samples func() []Sample
+}
+
+// Label is one label of a sample: its name and value.
+type Label struct{ Name, Value string }
+
+// Sample is one value of a labelled family, such as one destination's
+// backlog.
+type Sample struct {
+	Labels []Label
+	Value  float64
+}
+
+// Family adds a family of labelled samples read at each scrape, for
+// another package's figures per thing (the outbox's per destination):
+// typ is "gauge" or "counter", a counter's name ending in _total.
+func (s *Server) Family(name, typ, help string, read func() []Sample) {
+	if typ != "gauge" && typ != "counter" || typ == "counter" && !strings.HasSuffix(name, "_total") {
+		panic("metrics: family " + name + " must be a gauge or a counter ending in _total")
+	}
+	s.metrics.gauges.Store(name, gauge{typ: typ, help: help, samples: read})
+}
+
+// labelValue escapes a label's value as the exposition format asks: a
+// backslash, a double quote and a line feed.
+var labelValue = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+// writeSample writes one sample of a labelled family.
+func writeSample(b *strings.Builder, name string, sm Sample) {
+	b.WriteString(name)
+	if len(sm.Labels) > 0 {
+		b.WriteByte('{')
+		for i, l := range sm.Labels {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(b, `%s="%s"`, l.Name, labelValue.Replace(l.Value))
+		}
+		b.WriteByte('}')
+	}
+	fmt.Fprintf(b, " %g\n", sm.Value)
 }
 
 func (s *Server) serveMetrics(c *fiber.Ctx) error {
@@ -172,6 +214,12 @@ func (s *Server) serveMetrics(c *fiber.Ctx) error {
 		v, _ := m.gauges.Load(name)
 		g := v.(gauge)
 		family(name, g.typ, g.help)
+		if g.samples != nil {
+			for _, sm := range g.samples() {
+				writeSample(&b, name, sm)
+			}
+			continue
+		}
 		fmt.Fprintf(&b, "%s %g\n", name, g.read())
 	}
 	c.Set(fiber.HeaderContentType, "text/plain; version=0.0.4; charset=utf-8")

@@ -149,3 +149,28 @@ func TestHealthAndMetrics(t *testing.T) {
 		t.Errorf("open jobs: %v", after["bayboard_open_jobs"])
 	}
 }
+
+// A family another package adds (Family) shows a sample per label set,
+// its label values escaped as the exposition format asks.
+func TestALabelledFamilyOnMetrics(t *testing.T) {
+	ts := newTestShop(t)
+	ts.srv.Family("bayboard_test_backlog", "gauge", "A test's backlog by destination.", func() []Sample {
+		return []Sample{
+			{Labels: []Label{{Name: "destination", Value: "webhook-1"}}, Value: 3},
+			{Labels: []Label{{Name: "destination", Value: "a \"quoted\" \\ name\non two lines"}}, Value: 0.5},
+		}
+	})
+	r := ts.call(t, nil, "GET", "/metrics", "", nil)
+	samples := checkExposition(t, string(r.body))
+	for series, want := range map[string]float64{
+		`bayboard_test_backlog{destination="webhook-1"}`:                          3,
+		`bayboard_test_backlog{destination="a \"quoted\" \\ name\non two lines"}`: 0.5,
+	} {
+		if got, ok := samples[series]; !ok || got != want {
+			t.Errorf("%s = %v (present %v), want %v", series, got, ok, want)
+		}
+	}
+	if !strings.Contains(string(r.body), "# TYPE bayboard_test_backlog gauge\n") {
+		t.Errorf("no TYPE line for the family:\n%s", r.body)
+	}
+}

@@ -1,0 +1,114 @@
+package server
+
+import (
+	"slices"
+	"sync"
+	"time"
+
+	"bayboard/internal/engine"
+	"bayboard/internal/outbox"
+	"bayboard/internal/shop"
+	"bayboard/internal/store"
+	"bayboard/internal/web"
+)
+
+// outboxMetrics are the outbox's figures on /metrics, per destination
+// (each webhook's id, "sms", "email"): the backlog, the dead letters and
+// the oldest waiting entry's age, read from the store at each scrape, and
+// the deliveries and failed tries since start, counted as the worker
+// records them. A channel stuck behind a dead gateway shows as a growing
+// backlog and age with failures and no deliveries.
+type outboxMetrics struct {
+	st    *store.Store
+	eng   *engine.Engine
+	clock func() time.Time
+
+	mu        sync.Mutex
+	delivered map[string]uint64
+	failed    map[string]uint64
+}
+
+func newOutboxMetrics(st *store.Store, eng *engine.Engine, clock func() time.Time) *outboxMetrics {
+	return &outboxMetrics{st: st, eng: eng, clock: clock, delivered: map[string]uint64{}, failed: map[string]uint64{}}
+}
+
+// observe counts one recorded attempt (outbox.Config.Observe).
+func (m *outboxMetrics) observe(a outbox.Attempt) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if a.Delivered {
+		m.delivered[a.Destination]++
+	} else {
+		m.failed[a.Destination]++
+	}
+}
+
+// register adds the families to the web server's /metrics.
+func (m *outboxMetrics) register(srv *web.Server) {
+	srv.Family("bayboard_outbox_backlog", "gauge", "Outbox entries waiting for delivery, by destination (a webhook's id, sms, email).",
+		m.fromStore(func(v shop.OutboxView, _ time.Time) float64 { return float64(v.Backlog) }))
+	srv.Family("bayboard_outbox_dead_letters", "gauge", "Outbox entries given up after their tries, waiting for a manager to retry or drop them, by destination.",
+		m.fromStore(func(v shop.OutboxView, _ time.Time) float64 { return float64(len(v.Dead)) }))
+	srv.Family("bayboard_outbox_oldest_age_seconds", "gauge", "Age of the oldest entry waiting for delivery (0 when none waits), by destination.",
+		m.fromStore(func(v shop.OutboxView, now time.Time) float64 {
+			if v.Oldest == nil {
+				return 0
+			}
+			return max(0, now.Sub(v.Oldest.Queued).Seconds())
+		}))
+	srv.Family("bayboard_outbox_deliveries_total", "counter", "Outbox entries delivered since start, by destination.", m.counted(m.delivered))
+	srv.Family("bayboard_outbox_failures_total", "counter", "Failed delivery tries since start, by destination (a dead letter's last try included).", m.counted(m.failed))
+}
+
+// destinations are the live webhooks' ids and the message channels, in
+// order.
+func (m *outboxMetrics) destinations() []string {
+	var dests []string
+	for id, hook := range m.eng.State().Webhooks {
+		if !hook.Removed {
+			dests = append(dests, id)
+		}
+	}
+	slices.Sort(dests)
+	return append(dests, shop.MessageDestinations...)
+}
+
+func sample(dest string, v float64) web.Sample {
+	return web.Sample{Labels: []web.Label{{Name: "destination", Value: dest}}, Value: v}
+}
+
+// fromStore reads a figure of each destination's queue.
+func (m *outboxMetrics) fromStore(figure func(v shop.OutboxView, now time.Time) float64) func() []web.Sample {
+	return func() []web.Sample {
+		now := m.clock()
+		var out []web.Sample
+		for _, dest := range m.destinations() {
+			v, err := m.st.Outbox(dest)
+			if err != nil {
+				continue // the admin's list names the trouble; a scrape skips it
+			}
+			out = append(out, sample(dest, figure(v, now)))
+		}
+		return out
+	}
+}
+
+// counted reads a count of each destination, those that have gone
+// included (a counter does not vanish while the server runs).
+func (m *outboxMetrics) counted(counts map[string]uint64) func() []web.Sample {
+	return func() []web.Sample {
+		dests := m.destinations()
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		for dest := range counts {
+			if !slices.Contains(dests, dest) {
+				dests = append(dests, dest)
+			}
+		}
+		out := make([]web.Sample, 0, len(dests))
+		for _, dest := range dests {
+			out = append(out, sample(dest, float64(counts[dest])))
+		}
+		return out
+	}
+}
