@@ -27,7 +27,10 @@ type liveServer = livetest.Server
 // beside the others (t.Parallel): each waits on its pages much of its
 // time. The two that bound how soon a lost link shows
 // (TestABoardFollowsChangesAndSurvivesARestart, TestABoardNoticesASilentLink)
-// run alone, as the hub's silent-screen test does.
+// run alone, as the hub's silent-screen test does, and so does
+// TestTheBoardsReadFromAcrossABusyShop: beside the others, at a load of 12,
+// it once found no car of tomorrow's on the workshop at 17:30 (not
+// understood yet; alone it passed every time).
 func newLiveServer(t *testing.T, demoMode bool) *liveServer {
 	return livetest.Start(t, livetest.Options{Demo: demoMode})
 }

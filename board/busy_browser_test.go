@@ -174,7 +174,6 @@ type audit struct {
 // least 12 cars a page in the order it says; the appointment board shows
 // the masked plates whole.
 func TestTheBoardsReadFromAcrossABusyShop(t *testing.T) {
-	t.Parallel() // its own shop and browser: beside the others (see newLiveServer)
 	if testing.Short() {
 		t.Skip("browser test")
 	}
