@@ -22,15 +22,6 @@ import (
 
 type liveServer = livetest.Server
 
-// newLiveServer starts a demo shop (demoMode: marked as the demo) for a
-// browser test. A browser test with a shop and a browser of its own runs
-// beside the others (t.Parallel): each waits on its pages much of its
-// time. The two that bound how soon a lost link shows
-// (TestABoardFollowsChangesAndSurvivesARestart, TestABoardNoticesASilentLink)
-// run alone, as the hub's silent-screen test does, and so does
-// TestTheBoardsReadFromAcrossABusyShop: beside the others, at a load of 12,
-// it once found no car of tomorrow's on the workshop at 17:30 (not
-// understood yet; alone it passed every time).
 func newLiveServer(t *testing.T, demoMode bool) *liveServer {
 	return livetest.Start(t, livetest.Options{Demo: demoMode})
 }
@@ -74,7 +65,6 @@ var drawn = map[string]string{
 // Each board opens on a 1080p TV with the demo shop, shows its view with
 // no missing message, and never scrolls.
 func TestEveryBoardShowsTheDemoShop(t *testing.T) {
-	t.Parallel() // its own shop and browser: beside the others (see newLiveServer)
 	if testing.Short() {
 		t.Skip("browser test")
 	}
@@ -174,7 +164,6 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 // between attempts, at its longest and with the most jitter, is under
 // 4.5 s (3 s +50 %), and never under a quarter of a second.
 func TestAFeedKnocksAgainWithinAFewSeconds(t *testing.T) {
-	t.Parallel() // its own shop and browser: beside the others (see newLiveServer)
 	if testing.Short() {
 		t.Skip("browser test")
 	}
@@ -197,7 +186,6 @@ func TestAFeedKnocksAgainWithinAFewSeconds(t *testing.T) {
 
 // A 4K TV gets the same board at twice the size: sharp, not tiny.
 func TestA4KScreenGetsALargerBoard(t *testing.T) {
-	t.Parallel() // its own shop and browser: beside the others (see newLiveServer)
 	if testing.Short() {
 		t.Skip("browser test")
 	}
@@ -219,7 +207,6 @@ func TestA4KScreenGetsALargerBoard(t *testing.T) {
 // An unpaired screen shows a six-digit code; once a manager approves it,
 // the page opens its board in the language it was given.
 func TestAnUnpairedScreenPairsWithACode(t *testing.T) {
-	t.Parallel() // its own shop and browser: beside the others (see newLiveServer)
 	if testing.Short() {
 		t.Skip("browser test")
 	}
@@ -405,7 +392,6 @@ func TestABoardDoesNotGrowAsChangesStreamIn(t *testing.T) {
 // closing is ready tomorrow — 明天 09:15, not 20:15 today — and shows no
 // time after closing, in zh-CN and in English.
 func TestTheLoungeSaysTomorrowForWorkPastClosing(t *testing.T) {
-	t.Parallel() // its own shop and browser: beside the others (see newLiveServer)
 	if testing.Short() {
 		t.Skip("browser test")
 	}

@@ -12,7 +12,6 @@ import (
 // Chinese): a legend under the columns says what each stands for, in both
 // languages, and the board still fits the TV.
 func TestTheAppointmentBoardExplainsItsChips(t *testing.T) {
-	t.Parallel() // its own shop and browser: beside the others (see newLiveServer)
 	if testing.Short() {
 		t.Skip("browser test")
 	}

@@ -18,7 +18,6 @@ import (
 // through its final inspection), then the washer takes one and it moves
 // to the washing lane, on the screen, without a reload.
 func TestTheWashBoardTellsWaitingFromWashing(t *testing.T) {
-	t.Parallel() // its own shop and browser: beside the others (see newLiveServer)
 	if testing.Short() {
 		t.Skip("browser test")
 	}

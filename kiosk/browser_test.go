@@ -38,9 +38,6 @@ type floor struct {
 
 func newFloor(t *testing.T) *floor {
 	t.Helper()
-	// A floor is a shop and browsers of the test's own: its test runs
-	// beside the others.
-	t.Parallel()
 	// The pages ask again every half second rather than every 3 to 10:
 	// what the tests wait for is a change made on another page, not the
 	// pace (a shop's pages keep theirs: TestPagesAskAgainAtTheirOwnPaceUnlessTold).

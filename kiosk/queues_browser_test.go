@@ -27,7 +27,6 @@ type queueShop struct {
 
 func newQueueShop(t *testing.T) *queueShop {
 	t.Helper()
-	t.Parallel() // its own shop and browsers: beside the others
 	srv := livetest.Start(t, livetest.Options{Demo: true, PagePoll: 500 * time.Millisecond})
 	st := srv.Engine.State()
 	q := &queueShop{srv: srv, tech: st.TechnicianOfUser(st.UserByBadge("B1002").ID)}

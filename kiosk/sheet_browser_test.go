@@ -25,7 +25,6 @@ func TestTheTechnicianReadsWhatToDoOnAPhone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
-	t.Parallel() // its own shop and browsers: beside the others
 	srv := livetest.Start(t, livetest.Options{Demo: true, PagePoll: 500 * time.Millisecond})
 	st := srv.Engine.State()
 	tech := st.TechnicianOfUser(st.UserByBadge("B1002").ID)
