@@ -42,9 +42,9 @@ func TestTheAdvisorPricesAndSendsAFindingFromTheDesk(t *testing.T) {
 	}
 
 	desk := device(t, 1366, 768)
-	livetest.Open(t, desk, f.srv.URL("/signin?next=/desk/findings"))
-	livetest.WaitFor(t, desk, "the sign-in form", `!!document.querySelector("form.signin input[name=password]")`, 10*time.Second)
-	livetest.Eval[bool](t, desk, `(() => { const f = document.querySelector("form.signin"); f.login.value = "advisor1"; f.password.value = `+js(demo.Password)+`; f.requestSubmit(); return true })()`)
+	// The advisor signed in (the sign-in page is internal/web's test's).
+	f.srv.SignIn(desk, "advisor1", demo.Password)
+	livetest.Open(t, desk, f.srv.URL("/desk/findings"))
 	card := fmt.Sprintf(`form[data-finding='%s']`, proposed.ID)
 	livetest.WaitFor(t, desk, "the finding to price", `!!document.querySelector("#to-price `+card+`")`, 15*time.Second)
 	// 1.5 hours at the demo's ¥200 an hour, and the pads at the catalogue's price.

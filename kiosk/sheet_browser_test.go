@@ -214,11 +214,7 @@ func TestTheTechnicianReadsWhatToDoOnAPhone(t *testing.T) {
 
 	// The advisor's desk shows them with the job.
 	desk := livetest.Tab(t, phone, 1366, 900)
-	livetest.Open(t, desk, srv.URL("/signin?next=/desk/jobs"))
-	fill(t, desk, "form.signin input[name=login]", "advisor1")
-	fill(t, desk, "form.signin input[name=password]", demo.Password)
-	livetest.Eval[bool](t, desk, `(document.querySelector("form.signin").requestSubmit(), true)`)
-	livetest.WaitFor(t, desk, "the desk", `location.pathname === "/desk/jobs"`, 10*time.Second)
+	srv.SignIn(desk, "advisor1", demo.Password)
 	livetest.Open(t, desk, srv.URL("/desk/jobs?job="+jobID))
 	livetest.WaitFor(t, desk, "the team check on the desk's job", `!!document.querySelector("#detail #team-check")`, 10*time.Second)
 	got := livetest.Eval[string](t, desk, `document.querySelector("#detail #team-check").innerText`)

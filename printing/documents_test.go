@@ -157,6 +157,10 @@ func TestDocumentsPrintTheJob(t *testing.T) {
 	r := testRenderer(t)
 	for _, tc := range docCases() {
 		t.Run(tc.name, func(t *testing.T) {
+			// Each document is drawn and read by pdftoppm, zbarimg and
+			// pdftotext, waiting on them: side by side (a Renderer draws
+			// concurrently, TestConcurrentRendering).
+			t.Parallel()
 			var buf bytes.Buffer
 			if err := tc.render(r, &buf); err != nil {
 				t.Fatal(err)

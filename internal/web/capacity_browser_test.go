@@ -55,9 +55,8 @@ func TestTheBookingPageShowsTheSlotsHoursAndWarnsWhenFull(t *testing.T) {
 	ctx := livetest.Browser(t, 1366, 900)
 	wait := func(what, cond string) { t.Helper(); livetest.WaitFor(t, ctx, what, cond, 15*time.Second) }
 	eval := func(js string) { t.Helper(); livetest.Eval[any](t, ctx, js) }
-	livetest.Open(t, ctx, ls.URL("/signin?next=/desk/appointments"))
-	wait("the sign-in form", `!!document.querySelector("form.signin input[name=password]")`)
-	eval(`(() => { const f = document.querySelector("form.signin"); f.login.value = "advisor1"; f.password.value = ` + fmt.Sprintf("%q", demo.Password) + `; f.requestSubmit(); })()`)
+	ls.SignIn(ctx, "advisor1", demo.Password)
+	livetest.Open(t, ctx, ls.URL("/desk/appointments"))
 	wait("the booking form", `!!document.querySelector("form#book input[name=hours]")`)
 
 	wall := func(tm time.Time) string { return tm.In(loc).Format("2006-01-02T15:04") }

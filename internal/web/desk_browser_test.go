@@ -53,9 +53,8 @@ func quote(s string) string {
 func TestFieldMessagesReadInThePagesLanguage(t *testing.T) {
 	ls := startShop(t, livetest.Options{Demo: true})
 	ctx := livetest.Browser(t, 1366, 768)
-	livetest.Open(t, ctx, ls.URL("/signin?next=/desk/jobs"))
-	livetest.WaitFor(t, ctx, "the form", `!!document.querySelector("form.signin input[name=password]")`, 10*time.Second)
-	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form.signin"); f.login.value = "advisor1"; f.password.value = `+quote(demo.Password)+`; f.requestSubmit(); return true })()`)
+	ls.SignIn(ctx, "advisor1", demo.Password)
+	livetest.Open(t, ctx, ls.URL("/desk/jobs"))
 	livetest.WaitFor(t, ctx, "the job list", `location.pathname === "/desk/jobs" && document.documentElement.lang === "zh-CN" && !!document.querySelector("#main h1")`, 10*time.Second)
 	for message, want := range map[string]string{
 		"is longer than 200 characters": "超过 200 个字",

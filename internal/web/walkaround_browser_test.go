@@ -41,9 +41,8 @@ func TestTheWalkAroundPhotosAtReceptionShowOnTheDesk(t *testing.T) {
 
 	ctx := livetest.Browser(t, 1366, 768)
 	wait := func(what, cond string) { t.Helper(); livetest.WaitFor(t, ctx, what, cond, 15*time.Second) }
-	livetest.Open(t, ctx, ls.URL("/signin?next="+"/desk/reception?q="+car.Plate))
-	wait("the sign-in form", `!!document.querySelector("form.signin input[name=password]")`)
-	livetest.Eval[bool](t, ctx, `(() => { const f = document.querySelector("form.signin"); f.login.value = "advisor1"; f.password.value = `+quote(demo.Password)+`; f.requestSubmit(); return true })()`)
+	ls.SignIn(ctx, "advisor1", demo.Password)
+	livetest.Open(t, ctx, ls.URL("/desk/reception?q="+car.Plate))
 	receive := `[data-receive="` + car.Plate + `"]`
 	wait("the car found", `!!document.querySelector(`+quote(receive)+`)`)
 	livetest.Eval[bool](t, ctx, `(document.querySelector(`+quote(receive)+`).click(), true)`)
