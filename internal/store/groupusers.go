@@ -214,13 +214,17 @@ func (a groupAccess) EachSession(fn func(access.Session) error) error {
 	})
 }
 
-func (groupAccess) APIToken(string) (access.APIToken, bool, error)   { return access.APIToken{}, false, nil }
-func (groupAccess) EachAPIToken(func(access.APIToken) error) error    { return nil }
-func (groupAccess) Device(string) (access.Device, bool, error)        { return access.Device{}, false, nil }
-func (groupAccess) DeviceByToken(string) (access.Device, bool, error) { return access.Device{}, false, nil }
-func (groupAccess) PutDevice(access.Device) error                     { return errNoGroupDevices }
-func (groupAccess) DeleteDevice(string) error                         { return nil }
-func (groupAccess) EachDevice(func(access.Device) error) error        { return nil }
+func (groupAccess) APIToken(string) (access.APIToken, bool, error) {
+	return access.APIToken{}, false, nil
+}
+func (groupAccess) EachAPIToken(func(access.APIToken) error) error { return nil }
+func (groupAccess) Device(string) (access.Device, bool, error)     { return access.Device{}, false, nil }
+func (groupAccess) DeviceByToken(string) (access.Device, bool, error) {
+	return access.Device{}, false, nil
+}
+func (groupAccess) PutDevice(access.Device) error              { return errNoGroupDevices }
+func (groupAccess) DeleteDevice(string) error                  { return nil }
+func (groupAccess) EachDevice(func(access.Device) error) error { return nil }
 func (groupAccess) Change(access.Change, shop.Event) (shop.Event, error) {
 	return shop.Event{}, errNoGroupDevices
 }
