@@ -124,7 +124,7 @@ func (g *Group) GroupUsers() ([]access.GroupUser, error) {
 
 // ErrLoginTaken is PutGroupUser's refusal of a login another user has.
 var ErrLoginTaken = &shop.Error{Code: shop.CodeConflict, Message: "another group user has this login",
-	Fields: []shop.FieldError{{Field: "login", Message: "taken"}}}
+	Fields: []shop.FieldError{{Field: "login", Message: "is taken"}}}
 
 // PutGroupUser writes a group user whole, with its hash, in one fsynced
 // transaction.

@@ -375,7 +375,7 @@ func (g *GroupServer) signIn(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Login == "" || req.Password == "" {
-		return problem(c, CodeInvalid, "send login and password", shop.FieldError{Field: "login", Message: "login and password"})
+		return problem(c, CodeInvalid, "send login and password", shop.FieldError{Field: "login", Message: "is required"})
 	}
 	key, address := loginKey(req.Login), access.AddressKey(c.IP())
 	if wait, ok := g.guard.Reserve(key, address); !ok {
@@ -417,21 +417,33 @@ func (g *GroupServer) me(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"user": w.user, "csrf": w.session.CSRF})
 }
 
-// changePassword sets the caller's own password (the one-time one first).
+// changePassword sets the caller's own password (the one-time one first),
+// by the store's rules (checkPassword), the old one guessed against the
+// sign-in's lock.
 func (g *GroupServer) changePassword(c *fiber.Ctx) error {
 	var req struct {
-		Current string `json:"current"`
-		New     string `json:"new"`
+		Old string `json:"old"`
+		New string `json:"new"`
 	}
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
 	w := groupWhoOf(c)
-	if !access.CheckSecret(req.Current, w.user.PasswordHash) {
-		return problem(c, CodeInvalid, "the current password is wrong", shop.FieldError{Field: "current", Message: "wrong"})
+	key, address := loginKey(w.user.Login), access.AddressKey(c.IP())
+	if wait, ok := g.guard.Reserve(key, address); !ok {
+		return lockedOut(c, wait)
 	}
-	if n := len([]rune(req.New)); n < 10 || n > 128 || req.New == req.Current {
-		return problem(c, CodeInvalid, "a new password of 10 to 128 characters", shop.FieldError{Field: "new", Message: "10 to 128 characters, not the current one"})
+	if !access.CheckSecret(req.Old, w.user.PasswordHash) {
+		g.guard.Failed(key, address)
+		return problem(c, CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
+	}
+	g.guard.Succeeded(key, address)
+	if err := checkPassword("new", req.New); err != nil {
+		return err
+	}
+	if req.New == req.Old {
+		return problem(c, CodeInvalid, "choose a password other than the old one",
+			shop.FieldError{Field: "new", Message: "is the same as the old password"})
 	}
 	u := *w.user
 	u.PasswordHash, u.MustChangePassword = g.hasher.Hash(req.New), false
@@ -442,7 +454,9 @@ func (g *GroupServer) changePassword(c *fiber.Ctx) error {
 	if _, err := access.EndSessions(g.d.Auth, u.ID, w.session.Key); err != nil {
 		return err
 	}
-	if err := access.Restamp(g.d.Auth, *w.session, &shop.User{PasswordHash: u.PasswordHash}); err != nil {
+	ses := *w.session
+	ses.Stamp = access.GroupStamp(&u)
+	if err := g.d.Auth.PutSession(ses); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"user": u})
@@ -471,14 +485,14 @@ func (g *GroupServer) compare(c *fiber.Ctx) error {
 	period := c.Query("period", "day")
 	count, ok := comparePeriods[period]
 	if !ok {
-		return problem(c, CodeInvalid, "period is day, week or month", shop.FieldError{Field: "period", Message: "day, week or month"})
+		return problem(c, CodeInvalid, "period is day, week or month", shop.FieldError{Field: "period", Message: "must be day, week or month"})
 	}
 	loc, now := g.opts.Location, g.opts.WallClock()
 	day := func(field, s string) (time.Time, error) {
 		t, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {
-			return time.Time{}, &shop.Error{Code: shop.CodeInvalid, Message: field + " is a date, 2026-11-23",
-				Fields: []shop.FieldError{{Field: field, Message: "a date, 2026-11-23"}}}
+			return time.Time{}, &shop.Error{Code: shop.CodeInvalid, Message: field + " is a date such as 2027-02-06",
+				Fields: []shop.FieldError{{Field: field, Message: "must be a date such as 2027-02-06"}}}
 		}
 		return t, nil
 	}
@@ -508,17 +522,33 @@ func (g *GroupServer) compare(c *fiber.Ctx) error {
 		to = t.AddDate(0, 0, 1)
 	}
 	if !from.Before(to) || to.Sub(from) > 400*24*time.Hour {
-		return problem(c, CodeInvalid, "from is before to, at most 400 days apart", shop.FieldError{Field: "from", Message: "before to, at most 400 days"})
+		return problem(c, CodeInvalid, "from is before to, at most 400 days apart", shop.FieldError{Field: "from", Message: "must be before to, at most 400 days"})
 	}
 	u := groupWhoOf(c).user
 	rows := g.d.Compare(from, to, period, u.MaySee)
 	// The rule is asked again on what comes back: a row of a store not the
 	// user's never leaves, whatever Compare did.
 	rows = slices.DeleteFunc(rows, func(r group.StoreKPIs) bool { return !u.MaySee(r.ID) })
-	if rows == nil {
-		rows = []group.StoreKPIs{}
+	out := make([]compareRow, len(rows))
+	for i, r := range rows {
+		out[i] = compareRow{ID: r.ID, Name: r.Name, Period: r.Period, OnTimeRate: r.OnTimeRate, ComebackRate: r.ComebackRate,
+			LabourEfficiency: r.LabourEfficiency, PartsWaitHours: r.PartsWaitHours, CSI: r.CSI, Delivered: r.Delivered}
 	}
-	return c.JSON(fiber.Map{"period": period, "from": from.Format(time.DateOnly), "to": to.AddDate(0, 0, -1).Format(time.DateOnly), "rows": rows})
+	return c.JSON(fiber.Map{"period": period, "from": from.Format(time.DateOnly), "to": to.AddDate(0, 0, -1).Format(time.DateOnly), "rows": out})
+}
+
+// compareRow is one store's KPIs in one period as the comparison page
+// reads them: rates as fractions (0.93), hours, CSI as the survey's score.
+type compareRow struct {
+	ID               string  `json:"id"`
+	Name             string  `json:"name"`
+	Period           string  `json:"period"`
+	OnTimeRate       float64 `json:"on_time_rate"`
+	ComebackRate     float64 `json:"comeback_rate"`
+	LabourEfficiency float64 `json:"labour_efficiency"`
+	PartsWaitHours   float64 `json:"parts_wait_hours"`
+	CSI              float64 `json:"csi"`
+	Delivered        int     `json:"delivered"`
 }
 
 func (g *GroupServer) users(c *fiber.Ctx) error {
