@@ -28,6 +28,11 @@ import (
 //	        records/
 //	            <kind>/
 //	                <id> the record's JSON as the message carried it
+//	        archive/
+//	            <closed at><id>  RFC 3339 time + job id → the job's JSON:
+//	                 closed jobs that left the replica (7 days after
+//	                 closing, as they leave the store's live state), kept
+//	                 for the comparison of longer periods (WithClosed)
 //
 // Crash safety: each message is applied in one bbolt transaction, fsynced
 // before Apply returns: its records and the store's seq together, so a
@@ -40,6 +45,7 @@ var (
 	bucketGroupMeta    = []byte("group_meta")
 	bucketGroupStores  = []byte("group_stores")
 	bucketGroupRecords = []byte("records")
+	bucketGroupArchive = []byte("archive")
 	keyGroupState      = []byte("state")
 )
 
@@ -65,6 +71,10 @@ type GroupStore struct {
 	Seq      uint64
 	LastAt   time.Time
 	State    *shop.State
+	// Closed are jobs closed in a period asked for that left the
+	// replica (WithClosed fills them; nil otherwise): the comparison of
+	// a month needs more than the week of closed jobs a replica keeps.
+	Closed []*shop.Job
 }
 
 // groupStoreState is a store's line in the file beside its records.
@@ -182,6 +192,11 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 				return err
 			}
 		}
+		if cur.State != nil {
+			if err := archiveGone(sb, cur.State.Jobs, next.Jobs); err != nil {
+				return err
+			}
+		}
 		if !m.Snapshot && cur.State != nil {
 			// What left the replica without a record of its own: a
 			// removed job's findings and parts requests, the jobs closed
@@ -207,6 +222,65 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	}
 	g.replicas[m.Store] = GroupStore{ID: m.Store, Name: st.Name, Seq: st.Seq, LastAt: st.LastAt, State: next}
 	return true, nil
+}
+
+// archiveGone keeps the closed jobs that left the replica in the store's
+// archive.
+func archiveGone(sb *bolt.Bucket, was, is map[string]*shop.Job) error {
+	var arch *bolt.Bucket
+	for id, j := range was {
+		if _, ok := is[id]; ok || j.Stage.Open() {
+			continue
+		}
+		if arch == nil {
+			var err error
+			if arch, err = sb.CreateBucketIfNotExists(bucketGroupArchive); err != nil {
+				return err
+			}
+		}
+		data, err := json.Marshal(j)
+		if err != nil {
+			return err
+		}
+		if err := arch.Put(closedKey(j), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WithClosed returns the stores with their archived jobs closed in
+// [from, to) read from the file (GroupStore.Closed); a job still in a
+// replica is not repeated.
+func (g *Group) WithClosed(stores []GroupStore, from, to time.Time) ([]GroupStore, error) {
+	out := make([]GroupStore, len(stores))
+	copy(out, stores)
+	lo, hi := []byte(from.UTC().Format(time.RFC3339)), []byte(to.UTC().Format(time.RFC3339))
+	err := g.db.View(func(tx *bolt.Tx) error {
+		for i := range out {
+			out[i].Closed = nil
+			sb := tx.Bucket(bucketGroupStores).Bucket([]byte(out[i].ID))
+			if sb == nil || sb.Bucket(bucketGroupArchive) == nil {
+				continue
+			}
+			c := sb.Bucket(bucketGroupArchive).Cursor()
+			for k, v := c.Seek(lo); k != nil && string(k[:min(len(k), len(hi))]) < string(hi); k, v = c.Next() {
+				j := &shop.Job{}
+				if err := json.Unmarshal(v, j); err != nil {
+					return fmt.Errorf("store %s: archived job %s: %w", out[i].ID, k, err)
+				}
+				if out[i].State != nil && out[i].State.Jobs[j.ID] != nil {
+					continue
+				}
+				out[i].Closed = append(out[i].Closed, j)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("group data file %s: %w", g.path, err)
+	}
+	return out, nil
 }
 
 func groupKind(kind string) bool {

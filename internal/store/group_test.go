@@ -203,6 +203,20 @@ func TestARemovedJobLeavesTheGroupFile(t *testing.T) {
 	if len(left) != 1 || left[0] != "20261123-0001" {
 		t.Errorf("jobs in the file: %v, want the open one only", left)
 	}
+	// The cancelled job is kept in the archive, for a longer period's
+	// comparison: found in a period holding its closing, not in another.
+	for _, c := range []struct {
+		from, to time.Time
+		want     int
+	}{{t0, t0.Add(24 * time.Hour), 1}, {t0.Add(-24 * time.Hour), t0, 0}, {t0.Add(time.Hour), t0.Add(48 * time.Hour), 0}} {
+		stores, err := g.WithClosed(g.Replicas(), c.from, c.to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stores[0].Closed) != c.want || (c.want == 1 && (stores[0].Closed[0].ID != "20261123-0002" || stores[0].Closed[0].Stage != shop.StageCancelled)) {
+			t.Errorf("closed in [%s, %s): %+v, want %d", c.from, c.to, stores[0].Closed, c.want)
+		}
+	}
 }
 
 func TestABadGroupMessageChangesNothing(t *testing.T) {
