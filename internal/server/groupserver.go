@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,9 +32,13 @@ import (
 // GroupOptions configure the group process.
 type GroupOptions struct {
 	Logger *slog.Logger
-	// WallClock is the group's clock (sessions, the wall's ages, the
-	// comparison's periods). Default: time.Now.
+	// WallClock is the real time, for sessions and sign-in locks.
+	// Default: time.Now.
 	WallClock func() time.Time
+	// Clock is the group's time for what it shows: the wall's ages and
+	// "today", the comparison's periods. Default: WallClock. Tests run
+	// the stores and the group on the demo's clock.
+	Clock func() time.Time
 	// Location is the zone of the group's days. Default: time.Local.
 	Location       *time.Location
 	HashCost       int
@@ -53,8 +56,6 @@ type Group struct {
 	Wall *board.GroupHub
 	Web  *web.GroupServer
 
-	mu      sync.RWMutex
-	stores  map[string]store.GroupStore
 	applied atomic.Uint64
 
 	ctx      context.Context
@@ -81,6 +82,9 @@ func OpenGroup(ctx context.Context, path string, opts GroupOptions) (*Group, err
 	if opts.WallClock == nil {
 		opts.WallClock = time.Now
 	}
+	if opts.Clock == nil {
+		opts.Clock = opts.WallClock
+	}
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}
@@ -88,21 +92,13 @@ func OpenGroup(ctx context.Context, path string, opts GroupOptions) (*Group, err
 	if err != nil {
 		return nil, err
 	}
-	stores, err := file.Stores()
-	if err != nil {
-		file.Close()
-		return nil, fmt.Errorf("read the group's stores: %w", err)
-	}
-	g := &Group{file: file, opts: opts, log: opts.Logger, stores: map[string]store.GroupStore{}, ctx: ctx, boards: map[string]*storeBoard{}}
-	for _, s := range stores {
-		g.stores[s.ID] = s
-	}
+	g := &Group{file: file, opts: opts, log: opts.Logger, ctx: ctx, boards: map[string]*storeBoard{}}
 	bo := opts.Board
 	bo.Logger = opts.Logger
 	g.Wall = board.NewGroupHub(g, opts.Location, bo)
 	g.Web, err = web.NewGroup(web.GroupDeps{Users: file, Auth: file.GroupAccess(), Wall: g.Wall, Stores: g.storeInfos,
 		Compare: g.compare, StoreBoard: g.storeBoard, Pages: assets.Pages()},
-		web.GroupOptions{Logger: opts.Logger, WallClock: opts.WallClock, Location: opts.Location, HashCost: opts.HashCost,
+		web.GroupOptions{Logger: opts.Logger, WallClock: opts.WallClock, Clock: opts.Clock, Location: opts.Location, HashCost: opts.HashCost,
 			GuardPause: opts.GuardPause, BehindTLSProxy: opts.BehindTLSProxy})
 	if err != nil {
 		file.Close()
@@ -133,15 +129,15 @@ func (g *Group) FirstDirector() (string, error) {
 func (g *Group) Users() access.GroupUsers { return g.file }
 
 // Handle applies one delivery from the group's consumer: decoded, applied
-// once to the file, then to the store's replica and the boards. A message
-// that cannot be read, or that names another store than its subject, is
+// once to the file (and the store's replica kept beside it), then shown on
+// the boards. A message that cannot be read, that names another store than
+// its subject, or whose records do not apply to the store's replica, is
 // logged and answered nil (acknowledged): it will never read better, and
 // must not block the stream. A failure to write the file is returned, so
 // the message is not acknowledged and comes again.
 func (g *Group) Handle(d jetstream.Delivery) error {
 	var m shop.GroupMessage
-	dec := json.NewDecoder(bytes.NewReader(d.Data))
-	if err := dec.Decode(&m); err != nil || m.V != shop.GroupMessageVersion || m.Store == "" {
+	if err := json.Unmarshal(d.Data, &m); err != nil || m.V != shop.GroupMessageVersion || m.Store == "" {
 		g.log.Error("group message set aside: it does not read", "subject", d.Subject, "stream_seq", d.StreamSeq, "error", err, "v", m.V)
 		return nil
 	}
@@ -151,6 +147,14 @@ func (g *Group) Handle(d jetstream.Delivery) error {
 		g.log.Error("group message set aside: its store is not its subject's", "subject", d.Subject, "store", m.Store, "stream_seq", d.StreamSeq)
 		return nil
 	}
+	cur, known := g.replica(m.Store)
+	if known && m.Seq <= cur.Seq {
+		return nil // applied before: a redelivery
+	}
+	if _, err := shop.ApplyGroupMessage(cur.State, m); err != nil {
+		g.log.Error("group message set aside: it does not apply to the store's replica", "id", shop.GroupMessageID(m), "stream_seq", d.StreamSeq, "error", err)
+		return nil
+	}
 	applied, err := g.file.Apply(m)
 	if err != nil {
 		return fmt.Errorf("group: apply %s: %w", shop.GroupMessageID(m), err)
@@ -158,79 +162,37 @@ func (g *Group) Handle(d jetstream.Delivery) error {
 	if !applied {
 		return nil
 	}
-	g.mu.Lock()
-	s, ok := g.stores[m.Store]
-	replica, err := shop.ApplyGroupMessage(s.State, m)
-	if err != nil {
-		g.mu.Unlock()
-		// The file has it; the replica is rebuilt from the file.
-		g.log.Error("group replica rebuilt from the file", "store", m.Store, "seq", m.Seq, "error", err)
-		return g.reload(m.Store)
-	}
-	if !ok {
-		s = store.GroupStore{ID: m.Store}
-	}
-	s.State, s.Seq, s.LastAt = replica, m.Seq, m.At
-	if replica != nil && replica.Settings.Name != "" {
-		s.Name = replica.Settings.Name
-	}
-	g.stores[m.Store] = s
-	g.mu.Unlock()
 	g.applied.Add(1)
 	g.Wall.Changed()
-	g.boardChanged(m.Store, replica, m.Seq)
+	if s, ok := g.replica(m.Store); ok {
+		g.boardChanged(m.Store, s.State, m.Seq)
+	}
 	return nil
 }
 
-// reload rebuilds one store's replica from the file.
-func (g *Group) reload(id string) error {
-	stores, err := g.file.Stores()
-	if err != nil {
-		return err
-	}
-	for _, s := range stores {
+// replica is one store's replica as the file keeps it in memory.
+func (g *Group) replica(id string) (store.GroupStore, bool) {
+	for _, s := range g.file.Replicas() {
 		if s.ID == id {
-			g.mu.Lock()
-			g.stores[id] = s
-			g.mu.Unlock()
-			g.applied.Add(1)
-			g.Wall.Changed()
-			g.boardChanged(id, s.State, s.Seq)
+			return s, true
 		}
 	}
-	return nil
+	return store.GroupStore{}, false
 }
 
 // Stores returns every store's replica as it stands, by id.
-func (g *Group) Stores() []store.GroupStore {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	out := make([]store.GroupStore, 0, len(g.stores))
-	for _, s := range g.stores {
-		out = append(out, s)
-	}
-	slices.SortFunc(out, func(a, b store.GroupStore) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
-	return out
-}
+func (g *Group) Stores() []store.GroupStore { return g.file.Replicas() }
 
 // Applied is how many messages this process has applied since it started.
 func (g *Group) Applied() uint64 { return g.applied.Load() }
 
 // GroupRows is the wall's source (board.GroupSource).
 func (g *Group) GroupRows() ([]group.StoreRow, uint64) {
-	return group.Wall(g.Stores(), g.opts.WallClock()), g.applied.Load()
+	return group.Wall(g.Stores(), g.opts.Clock()), g.applied.Load()
 }
 
 // Now is the group's clock.
-func (g *Group) Now() time.Time { return g.opts.WallClock() }
+func (g *Group) Now() time.Time { return g.opts.Clock() }
 
 func (g *Group) storeInfos() []web.GroupStoreInfo {
 	all := g.Stores()
@@ -245,15 +207,19 @@ func (g *Group) storeInfos() []web.GroupStoreInfo {
 // outside is never computed, so it cannot be answered.
 func (g *Group) compare(from, to time.Time, period string, may func(string) bool) []group.StoreKPIs {
 	seen := slices.DeleteFunc(g.Stores(), func(s store.GroupStore) bool { return !may(s.ID) })
-	return group.Compare(seen, from, to, period, g.opts.WallClock())
+	// A month's comparison needs the closed jobs that left the replicas.
+	withClosed, err := g.file.WithClosed(seen, from, to)
+	if err != nil {
+		g.log.Error("group comparison without the archived jobs", "error", err)
+		withClosed = seen
+	}
+	return group.Compare(withClosed, from, to, period, g.opts.Clock())
 }
 
 // storeBoard returns the drill-down's hub of a store, made the first time;
 // nil for a store the group has no replica of.
 func (g *Group) storeBoard(id string) *board.Hub {
-	g.mu.RLock()
-	s, ok := g.stores[id]
-	g.mu.RUnlock()
+	s, ok := g.replica(id)
 	if !ok || s.State == nil {
 		return nil
 	}
@@ -262,7 +228,7 @@ func (g *Group) storeBoard(id string) *board.Hub {
 	if b := g.boards[id]; b != nil {
 		return b.hub
 	}
-	b := &storeBoard{now: g.opts.WallClock}
+	b := &storeBoard{now: g.opts.Clock}
 	b.state.Store(s.State)
 	bo := g.opts.Board
 	bo.Logger = g.log

@@ -65,9 +65,12 @@ type GroupDeps struct {
 // GroupOptions configure the group's server.
 type GroupOptions struct {
 	Logger *slog.Logger
-	// WallClock is the real time, for sessions and sign-in locks, and the
-	// clock the comparison's periods end at. Default: time.Now.
+	// WallClock is the real time, for sessions and sign-in locks.
+	// Default: time.Now.
 	WallClock func() time.Time
+	// Clock is the group's time the comparison's periods end at.
+	// Default: WallClock.
+	Clock func() time.Time
 	// Location is the zone the group's days, weeks and months are counted
 	// in. Default: time.Local.
 	Location *time.Location
@@ -103,6 +106,9 @@ func NewGroup(d GroupDeps, opts GroupOptions) (*GroupServer, error) {
 	}
 	if opts.WallClock == nil {
 		opts.WallClock = time.Now
+	}
+	if opts.Clock == nil {
+		opts.Clock = opts.WallClock
 	}
 	if opts.Location == nil {
 		opts.Location = time.Local
@@ -487,7 +493,7 @@ func (g *GroupServer) compare(c *fiber.Ctx) error {
 	if !ok {
 		return problem(c, CodeInvalid, "period is day, week or month", shop.FieldError{Field: "period", Message: "must be day, week or month"})
 	}
-	loc, now := g.opts.Location, g.opts.WallClock()
+	loc, now := g.opts.Location, g.opts.Clock()
 	day := func(field, s string) (time.Time, error) {
 		t, err := time.ParseInLocation(time.DateOnly, s, loc)
 		if err != nil {

@@ -1,0 +1,419 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"bayboard/board"
+	"bayboard/internal/access"
+	"bayboard/internal/demo"
+	"bayboard/internal/jetstream"
+	"bayboard/internal/jetstream/natstest"
+	"bayboard/internal/shop"
+	"bayboard/internal/store"
+)
+
+// groupStore is one store of a dealer group in a test: its own data file
+// with the demo's shop seeded, its engine, and the demo's simulator on a
+// clock that stands still until the test moves it. publish sends what the
+// store's link would: a snapshot first, then one message per event.
+type groupStore struct {
+	id   string
+	st   *store.Store
+	srv  *Server
+	sim  *demo.Simulator
+	clk  *demo.Clock
+	sent uint64 // the last event published
+	msgs int    // messages published
+}
+
+func newGroupStore(t *testing.T, id, name string, clk *demo.Clock) *groupStore {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), id+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	state, err := Load(st, clk.Now(), quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state, err = demo.Seed(st, state, clk.Now(), access.NewHasher(1)); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(st, state, clk.Now, Options{Logger: quiet, HashCost: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	settings := srv.Engine.State().Settings
+	settings.Name = name
+	if _, err := srv.Engine.Do(context.Background(), shop.Actor{System: true}, &shop.SetSettings{Settings: settings}); err != nil {
+		t.Fatal(err)
+	}
+	return &groupStore{id: id, st: st, srv: srv, sim: demo.NewSimulator(srv.Engine, clk, quiet), clk: clk}
+}
+
+// work runs the shop on for a while: the simulator's moves, minute by minute.
+func (s *groupStore) work(ctx context.Context, minutes int) {
+	for range minutes {
+		s.clk.Advance(time.Minute)
+		s.sim.Step(ctx)
+	}
+}
+
+// publish sends the store's new events as its link would.
+func (s *groupStore) publish(t *testing.T, conn *jetstream.Conn) {
+	t.Helper()
+	state := s.srv.Engine.State()
+	var out []shop.GroupMessage
+	if s.sent == 0 {
+		s.sent = s.st.LastSeq()
+		out = append(out, state.GroupSnapshot(s.id, s.sent, s.clk.Now(), false))
+	} else {
+		for {
+			evs, err := s.st.EventsPage(s.sent, 500)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(evs) == 0 {
+				break
+			}
+			for _, ev := range evs {
+				out = append(out, state.GroupMessage(s.id, ev, false))
+				s.sent = ev.Seq
+			}
+		}
+	}
+	msgs := make([]jetstream.Msg, len(out))
+	for i, m := range out {
+		data, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs[i] = jetstream.Msg{ID: shop.GroupMessageID(m), Subject: jetstream.StoreSubject(s.id), Data: data}
+	}
+	if err := conn.Publish(context.Background(), msgs); err != nil {
+		t.Fatal(err)
+	}
+	s.msgs += len(msgs)
+}
+
+// groupProcess is a running group process with its consumer.
+type groupProcess struct {
+	*Group
+	url    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func startGroup(t *testing.T, path, nats, consumer string, clk *demo.Clock) *groupProcess {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	g, err := OpenGroup(ctx, path, GroupOptions{Logger: quiet, Clock: clk.Now, Location: demo.Location(), HashCost: 1,
+		Board: board.Options{BeatEvery: 50 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := jetstream.Connect(ctx, jetstream.Config{URLs: nats, Name: consumer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.EnsureStream(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &groupProcess{Group: g, url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan struct{})}
+	served := make(chan struct{})
+	go func() { defer close(served); g.Serve(ln) }()
+	go func() {
+		defer close(p.done)
+		conn.Consume(ctx, consumer, g.Handle)
+		conn.Close()
+		shutdown, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		defer stop()
+		g.Shutdown(shutdown)
+		<-served
+		g.Close()
+	}()
+	t.Cleanup(p.stop)
+	return p
+}
+
+// stop stops the process as a shutdown does, and waits for it.
+func (p *groupProcess) stop() {
+	p.cancel()
+	<-p.done
+}
+
+// caughtUp waits until the group has applied every store's last event.
+func (p *groupProcess) caughtUp(t *testing.T, stores ...*groupStore) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		behind := []string{}
+		have := map[string]uint64{}
+		for _, s := range p.Stores() {
+			have[s.ID] = s.Seq
+		}
+		for _, s := range stores {
+			if have[s.id] != s.sent {
+				behind = append(behind, fmt.Sprintf("%s at %d of %d", s.id, have[s.id], s.sent))
+			}
+		}
+		if len(behind) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the group did not catch up: %v", behind)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// wallRow is a row of the group wall as its screens get it.
+type wallRow struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	WaitingParts   int    `json:"waiting_parts"`
+	Late           int    `json:"late"`
+	AtRisk         int    `json:"at_risk"`
+	Ready          int    `json:"ready"`
+	TechsFree      int    `json:"techs_free"`
+	DeliveredToday int    `json:"delivered_today"`
+}
+
+func wallRows(t *testing.T, g *Group, scope string) map[string]wallRow {
+	t.Helper()
+	g.Wall.Changed()
+	raw, err := g.Wall.Snapshot(scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap struct {
+		Lists struct {
+			Stores []wallRow `json:"stores"`
+		} `json:"lists"`
+	}
+	if err := json.Unmarshal(raw, &snap); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]wallRow{}
+	for _, r := range snap.Lists.Stores {
+		out[r.ID] = r
+	}
+	return out
+}
+
+// ownBoard is what the store's own workshop board counts now.
+func ownBoard(s *groupStore) wallRow {
+	st := s.srv.Engine.State()
+	c := st.Workshop(s.clk.Now()).Counts
+	return wallRow{ID: s.id, Name: st.Settings.Name, WaitingParts: c.WaitingParts, Late: c.Late, AtRisk: c.AtRisk, Ready: c.Ready,
+		TechsFree: c.TechsFree, DeliveredToday: c.DeliveredToday}
+}
+
+// sameRecords compares a store's own state, cut as it leaves the store,
+// with the group's replica of it.
+func sameRecords(t *testing.T, s *groupStore, g *Group) {
+	t.Helper()
+	own, err := shop.ApplyGroupMessage(nil, s.srv.Engine.State().GroupSnapshot(s.id, s.sent, s.clk.Now(), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range g.Stores() {
+		if r.ID != s.id {
+			continue
+		}
+		a, _ := json.Marshal([]any{own.Jobs, own.Findings, own.PartsRequests, own.Technicians, own.Bays})
+		b, _ := json.Marshal([]any{r.State.Jobs, r.State.Findings, r.State.PartsRequests, r.State.Technicians, r.State.Bays})
+		if string(a) != string(b) {
+			t.Errorf("%s: the group's replica differs from the store's own records (%d and %d bytes)", s.id, len(b), len(a))
+		}
+		return
+	}
+	t.Errorf("the group has no replica of %s", s.id)
+}
+
+// Two stores publish while the group consumes: the wall shows each store's
+// own board's counts; the group restarted resumes from its consumer and
+// applies nothing twice; a second group process with its own consumer is
+// as up to date, and keeps serving when the first stops.
+func TestTheGroupFollowsTheStoresThroughItsConsumer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a NATS server and two stores")
+	}
+	nats := natstest.Start(t)
+	clk := demo.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), 0)
+	ctx := context.Background()
+	a := newGroupStore(t, "bj-01", "北京一店", clk)
+	b := newGroupStore(t, "sh-02", "上海二店", clk)
+	pub, err := jetstream.Connect(ctx, jetstream.Config{URLs: nats.URL(), Name: "stores"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	if err := pub.EnsureStream(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	path := filepath.Join(t.TempDir(), "group.db")
+	one := startGroup(t, path, nats.URL(), "group-one", clk)
+	for range 3 {
+		a.work(ctx, 20)
+		b.work(ctx, 20)
+		a.publish(t, pub)
+		b.publish(t, pub)
+	}
+	one.caughtUp(t, a, b)
+	rows := wallRows(t, one.Group, board.ScopeAll)
+	for _, s := range []*groupStore{a, b} {
+		if got, want := rows[s.id], ownBoard(s); got != want {
+			t.Errorf("the wall shows %s as %+v; its own board counts %+v", s.id, got, want)
+		}
+		sameRecords(t, s, one.Group)
+	}
+	if len(rows) != 2 {
+		t.Errorf("the wall has %d rows, want 2", len(rows))
+	}
+	if only := wallRows(t, one.Group, "bj-01"); len(only) != 1 || only["bj-01"].ID != "bj-01" {
+		t.Errorf("bj-01's scope shows %v", only)
+	}
+
+	// Restarted, the group resumes from its consumer: what was published
+	// meanwhile is applied, what it had is not applied again.
+	firstRun := one.Applied()
+	one.stop()
+	a.work(ctx, 30)
+	a.publish(t, pub)
+	b.work(ctx, 30)
+	b.publish(t, pub)
+	again := startGroup(t, path, nats.URL(), "group-one", clk)
+	again.caughtUp(t, a, b)
+	if total := firstRun + again.Applied(); total != uint64(a.msgs+b.msgs) {
+		t.Errorf("the group applied %d messages over two runs; the stores published %d", total, a.msgs+b.msgs)
+	}
+	rows = wallRows(t, again.Group, board.ScopeAll)
+	for _, s := range []*groupStore{a, b} {
+		if got, want := rows[s.id], ownBoard(s); got != want {
+			t.Errorf("after the restart the wall shows %s as %+v; its own board counts %+v", s.id, got, want)
+		}
+		sameRecords(t, s, again.Group)
+	}
+
+	// A second group process with its own consumer and file is as up to
+	// date; the first stopped, it still serves, and follows the stores.
+	two := startGroup(t, filepath.Join(t.TempDir(), "group-two.db"), nats.URL(), "group-two", clk)
+	two.caughtUp(t, a, b)
+	again.stop()
+	a.work(ctx, 10)
+	a.publish(t, pub)
+	two.caughtUp(t, a, b)
+	if got, want := wallRows(t, two.Group, board.ScopeAll)["bj-01"], ownBoard(a); got != want {
+		t.Errorf("the second group process shows bj-01 as %+v; its own board counts %+v", got, want)
+	}
+	res, err := http.Get(two.url + "/healthz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("the second group process does not serve: %v %v", res, err)
+	}
+	res.Body.Close()
+}
+
+// A regional manager sees their stores only: in the stores' list, the
+// comparison, the wall's feed and the drill-down, a store not theirs is
+// as if it did not exist.
+func TestARegionalManagerSeesOnlyTheirStores(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a NATS server and two stores")
+	}
+	nats := natstest.Start(t)
+	clk := demo.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), 0)
+	ctx := context.Background()
+	a := newGroupStore(t, "bj-01", "北京一店", clk)
+	b := newGroupStore(t, "sh-02", "上海二店", clk)
+	pub, err := jetstream.Connect(ctx, jetstream.Config{URLs: nats.URL(), Name: "stores"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	if err := pub.EnsureStream(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	g := startGroup(t, filepath.Join(t.TempDir(), "group.db"), nats.URL(), "group-one", clk)
+	a.work(ctx, 15)
+	b.work(ctx, 15)
+	a.publish(t, pub)
+	b.publish(t, pub)
+	g.caughtUp(t, a, b)
+
+	password := "regional-password-1"
+	if err := g.Users().PutGroupUser(access.GroupUser{ID: "gu-r1", Login: "north", Name: "North", Role: access.GroupRegional,
+		Stores: []string{"bj-01"}, Active: true, PasswordHash: access.NewHasher(1).Hash(password)}); err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	call := func(method, path, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, g.url+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var sb strings.Builder
+		buf := make([]byte, 64<<10)
+		for {
+			n, err := res.Body.Read(buf)
+			sb.Write(buf[:n])
+			if err != nil {
+				break
+			}
+		}
+		return res.StatusCode, sb.String()
+	}
+	if code, _ := call("GET", "/group/api/stores", ""); code != http.StatusUnauthorized {
+		t.Errorf("the stores without a session: %d, want 401", code)
+	}
+	if code, body := call("POST", "/group/api/session", `{"login":"north","password":"`+password+`"}`); code != http.StatusOK {
+		t.Fatalf("sign-in: %d %s", code, body)
+	}
+	_, stores := call("GET", "/group/api/stores", "")
+	if !strings.Contains(stores, `"bj-01"`) || strings.Contains(stores, "sh-02") || strings.Contains(stores, "上海二店") {
+		t.Errorf("the regional manager's stores: %s", stores)
+	}
+	for _, period := range []string{"day", "week", "month"} {
+		code, cmp := call("GET", "/group/api/compare?period="+period, "")
+		if code != http.StatusOK || strings.Contains(cmp, "sh-02") || strings.Contains(cmp, "上海二店") {
+			t.Errorf("the comparison by %s: %d %s", period, code, cmp)
+		}
+	}
+	for path, want := range map[string]int{
+		"/group/stores/bj-01/board": http.StatusOK,
+		"/group/stores/sh-02/board": http.StatusNotFound,
+		"/group/stores/xx-99/board": http.StatusNotFound,
+		"/group/users":              http.StatusForbidden,
+		"/group/api/users":          http.StatusForbidden,
+	} {
+		if code, body := call("GET", path, ""); code != want {
+			t.Errorf("GET %s: %d, want %d (%.200s)", path, code, want, body)
+		}
+	}
+	if scope := wallRows(t, g.Group, "bj-01"); len(scope) != 1 {
+		t.Errorf("the regional manager's wall: %v", scope)
+	}
+}
