@@ -151,8 +151,8 @@ func TestCompareGivesEachStoresKPIsPerPeriod(t *testing.T) {
 	a.Closed = []*shop.Job{c1}
 	stores := []store.GroupStore{a, replica(t, "sh-02", storeB())}
 	type row struct {
-		id, period                         string
-		delivered                          int
+		id, period                        string
+		delivered                         int
 		onTime, comeback, eff, parts, csi float64
 	}
 	csi := (14.0/3 - 1) * 25
