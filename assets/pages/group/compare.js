@@ -43,7 +43,7 @@ function svg(tag, attrs, ...children) {
 // chart draws one KPI: periods along, the value up, a line and dots per
 // store, the axis labelled at its top and bottom.
 function chart(kpi, periods, stores, rows) {
-  const W = 560, H = 220, L = 56, R = 12, T = 14, B = 34;
+  const W = 560, H = 220, L = 56, R = 24, T = 14, B = 34;
   const values = rows.map((r) => r[kpi.field]).filter((v) => typeof v === "number");
   const top = Math.max(kpi.rate ? 1 : 0, ...values) || 1;
   const x = (i) => L + (periods.length <= 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (periods.length - 1));
@@ -56,11 +56,14 @@ function chart(kpi, periods, stores, rows) {
     label.textContent = shown(kpi, v);
     g.append(label);
   }
+  // At most seven labels along, the last period's always, none crowding it.
   const step = Math.max(1, Math.ceil(periods.length / 7));
+  const last = periods.length - 1;
   periods.forEach((p, i) => {
-    if (i % step !== 0 && i !== periods.length - 1) return;
+    if (i !== last && (i % step !== 0 || last - i < step)) return;
     const label = svg("text", { x: x(i), y: H - 12, class: "tick", "text-anchor": "middle" });
-    label.textContent = p;
+    // A day is shown without its year (11-23); a week or month as named.
+    label.textContent = /^\d{4}-\d{2}-\d{2}$/.test(p) ? p.slice(5) : p;
     g.append(label);
   });
   stores.forEach((s, si) => {
