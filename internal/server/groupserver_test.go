@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,6 +20,8 @@ import (
 	"bayboard/internal/jetstream/natstest"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
+
+	"github.com/gorilla/websocket"
 )
 
 // groupStore is one store of a dealer group in a test: its own data file
@@ -415,5 +418,50 @@ func TestARegionalManagerSeesOnlyTheirStores(t *testing.T) {
 	}
 	if scope := wallRows(t, g.Group, "bj-01"); len(scope) != 1 {
 		t.Errorf("the regional manager's wall: %v", scope)
+	}
+
+	// The feeds: the wall's snapshot holds their store only; the
+	// drill-down into another store's board does not open.
+	u, _ := url.Parse(g.url)
+	header := http.Header{}
+	for _, c := range jar.Cookies(u) {
+		header.Add("Cookie", c.String())
+	}
+	ws := "ws://" + u.Host
+	conn, _, err := websocket.DefaultDialer.Dial(ws+"/ws/group/wall", header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var snapshot board.Envelope
+	for snapshot.Type != board.TypeSnapshot {
+		_, msg, err := conn.ReadMessage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range board.Split(msg) {
+			var e board.Envelope
+			if err := json.Unmarshal(line, &e); err != nil {
+				t.Fatal(err)
+			}
+			if e.Type == board.TypeSnapshot {
+				snapshot = e
+			}
+		}
+	}
+	if data := string(snapshot.Data); !strings.Contains(data, `"bj-01"`) || strings.Contains(data, "sh-02") || strings.Contains(data, "上海二店") {
+		t.Errorf("the regional manager's wall feed: %s", data)
+	}
+	for path, want := range map[string]int{"/ws/group/stores/sh-02/board": http.StatusNotFound, "/ws/group/stores/bj-01/board": http.StatusSwitchingProtocols} {
+		c, res, err := websocket.DefaultDialer.Dial(ws+path, header)
+		if c != nil {
+			c.Close()
+		}
+		if res == nil || res.StatusCode != want {
+			t.Errorf("the feed %s: %v %v, want %d", path, res, err, want)
+		}
+	}
+	if _, res, _ := websocket.DefaultDialer.Dial(ws+"/ws/group/wall", nil); res == nil || res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the wall's feed without a session: %v, want 401", res)
 	}
 }
