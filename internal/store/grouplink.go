@@ -27,11 +27,12 @@ type storedGroupLink struct {
 
 // GroupCursor is how far the store's events were published to its group:
 // Seq is the last event the stream acknowledged, for the link named by
-// StoreID and URLs (a link pointed elsewhere starts again from a
-// snapshot). Snapshot is the event number of the last snapshot published.
+// StoreID and URLs under the Contacts policy (a link pointed elsewhere,
+// or a policy changed, starts again from a snapshot). Snapshot is the event number of the last snapshot published.
 type GroupCursor struct {
 	StoreID  string `json:"store_id"`
 	URLs     string `json:"urls"`
+	Contacts bool   `json:"contacts,omitempty"`
 	Seq      uint64 `json:"seq"`
 	Snapshot uint64 `json:"snapshot,omitempty"`
 }
