@@ -280,7 +280,7 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		// holds at least every event up to it; an event after it that is
 		// also in the snapshot only says again what the replica has.
 		seq := p.cfg.Store.LastSeq()
-		m := groupSnapshot(p.cfg.State(), link.StoreID, seq, p.cfg.Now(), link.Contacts)
+		m := p.cfg.State().GroupSnapshot(link.StoreID, seq, p.cfg.Now(), link.Contacts)
 		msg, err := encode(subject, m)
 		if err != nil {
 			return false, err
@@ -301,7 +301,7 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 	state := p.cfg.State()
 	msgs := make([]jetstream.Msg, 0, len(events))
 	for _, ev := range events {
-		msg, err := encode(subject, groupMessage(state, link.StoreID, ev, link.Contacts))
+		msg, err := encode(subject, state.GroupMessage(link.StoreID, ev, link.Contacts))
 		if err != nil {
 			return false, err
 		}

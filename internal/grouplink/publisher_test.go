@@ -217,8 +217,27 @@ func TestALinkedStorePublishesASnapshotThenEveryEvent(t *testing.T) {
 	}
 	got := stream(t, conn, map[string]uint64{"bj-01": s.st.LastSeq()})
 	exactlyOnce(t, "bj-01", got["bj-01"], 1, s.st.LastSeq())
-	if snap := got["bj-01"][0]; snap.Seq != 6 { // 5 bays and the link
+	snap := got["bj-01"][0]
+	if snap.Seq != 6 { // 5 bays and the link
 		t.Errorf("the snapshot is at event %d, want 6", snap.Seq)
+	}
+	// The messages carry the records (the replica part's GroupMessage): the
+	// snapshot the five bays there were, each event its new bay; never the
+	// link itself.
+	bays := 0
+	for _, r := range snap.Records {
+		if r.Kind == shop.KindBay {
+			bays++
+		}
+		if r.Kind == shop.KindGroupLink {
+			t.Errorf("the snapshot carries the group link: %s", r.Data)
+		}
+	}
+	if bays != 5 {
+		t.Errorf("the snapshot carries %d bays, want 5", bays)
+	}
+	if ev := got["bj-01"][1]; ev.Type != "put_bay" || len(ev.Records) != 1 || ev.Records[0].Kind != shop.KindBay {
+		t.Errorf("the first event's message: %+v", ev)
 	}
 }
 
