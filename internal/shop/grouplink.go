@@ -45,7 +45,7 @@ func (c *PutGroupLink) apply(d *Draft, a Actor, now time.Time) (result, error) {
 	l.URLs = normalGroupURLs(&p, "link.urls", l.URLs)
 	l.StoreID = strings.TrimSpace(l.StoreID)
 	if !storeIDPattern.MatchString(l.StoreID) {
-		p.add("link.store_id", "must be 1 to 32 of a-z, 0-9 and -")
+		p.add("link.store_id", "must be small letters, digits and - only, at most %d", 32)
 	}
 	l.Username = strings.TrimSpace(l.Username)
 	checkText(&p, "link.username", l.Username, maxName, false)
@@ -58,7 +58,7 @@ func (c *PutGroupLink) apply(d *Draft, a Actor, now time.Time) (result, error) {
 		secret = old.Secret
 	}
 	if l.Username != "" && secret == "" {
-		p.add("secret", "is required with a username (the password)")
+		p.add("secret", "is required with a user: the password")
 	}
 	if err := p.err(); err != nil {
 		return result{}, err
@@ -100,18 +100,18 @@ func normalGroupURLs(p *problems, field, raw string) string {
 		u, err := url.Parse(part)
 		switch {
 		case err != nil || (u.Scheme != "nats" && u.Scheme != "tls"):
-			p.add(field, "%q: must be a nats:// or tls:// URL", part)
+			p.add(field, "must be nats:// or tls:// addresses")
 			return raw
 		case u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "":
-			p.add(field, "%q: must be a server's address, scheme://host:port", part)
+			p.add(field, "must be addresses only, scheme://host:port")
 			return raw
 		case u.User != nil:
-			p.add(field, "%q: the username and secret go in their own fields, not in the URL", part)
+			p.add(field, "must not carry a user or password: they have their own fields")
 			return raw
 		}
 		if port := u.Port(); port != "" {
 			if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-				p.add(field, "%q: the port must be between 1 and 65535", part)
+				p.add(field, "has a port that is not between 1 and 65535")
 				return raw
 			}
 		}
