@@ -49,7 +49,13 @@ startAdmin(async (main) => {
         : el("span", { class: "flag green", id: "group-backlog", "data-backlog": "0" }, t("admin.group.up_to_date"))));
     out.push(el("p", { class: "hint" }, t("admin.group.cursor", { cursor: s.cursor, last: s.last_seq })));
     out.push(el("p", { class: "hint" }, s.last_success_at ? t("admin.group.last_success", { at: when(s.last_success_at) }) : t("admin.group.never_published")));
-    if (s.last_error) out.push(el("div", { class: "error", id: "group-error" }, t("admin.group.last_error", { at: when(s.last_error_at), error: s.last_error })));
+    // An error since the last success is the link's state; an older one,
+    // mended since, is only history.
+    if (s.last_error) {
+      const current = !s.last_success_at || new Date(s.last_error_at) > new Date(s.last_success_at);
+      out.push(el(current ? "div" : "p", { class: current ? "error" : "hint", id: current ? "group-error" : "group-past-error" },
+        t("admin.group.last_error", { at: when(s.last_error_at), error: s.last_error })));
+    }
     return out;
   }
 
