@@ -9,6 +9,8 @@
 //	    schema_version   uint64, big-endian
 //	    secret           the shop's random secret (signing QR tokens, sessions)
 //	    demo             1 in a demo shop's file, which the demo may rebuild
+//	    group_cursor     GroupCursor JSON: the last event the dealer group's
+//	                     stream acknowledged (grouplink.go)
 //	records/
 //	    <kind>/          one bucket per record kind (bays, jobs, users, …;
 //	                     roster is keyed by date, made at its first write)
