@@ -105,7 +105,30 @@ func OpenGroup(ctx context.Context, path string, opts GroupOptions) (*Group, err
 		return nil, err
 	}
 	go g.Wall.Run(ctx)
+	go g.sweepSessions(ctx)
 	return g, nil
+}
+
+// groupSweepEvery is how often the group's expired sessions are deleted.
+const groupSweepEvery = time.Hour
+
+// sweepSessions deletes the expired sessions now and then, so the group's
+// file does not keep every sign-in (as a store's sweep does).
+func (g *Group) sweepSessions(ctx context.Context) {
+	tick := time.NewTicker(groupSweepEvery)
+	defer tick.Stop()
+	for {
+		if n, err := access.SweepSessions(g.file.GroupAccess(), g.opts.WallClock()); err != nil {
+			g.log.Warn("sweeping the group's sessions", "error", err)
+		} else if n > 0 {
+			g.log.Info("swept the group's expired sessions", "sessions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // FirstDirectorLogin is the login of the director a new group file gets.

@@ -265,15 +265,21 @@ type groupPage struct {
 	SignedIn bool
 }
 
+// language picks a page's language: ?lang=, which this browser then keeps
+// (a cookie), else the one it kept, else Chinese.
 func (g *GroupServer) language(c *fiber.Ctx) string {
 	if l := c.Query("lang"); l == "en" || l == "zh-CN" {
+		c.Cookie(&fiber.Cookie{Name: cookieGroupLang, Value: l, Path: "/", SameSite: fiber.CookieSameSiteStrictMode,
+			Expires: g.opts.WallClock().AddDate(1, 0, 0), Secure: g.opts.BehindTLSProxy})
 		return l
 	}
-	if l := c.Cookies("bb_lang"); l == "en" || l == "zh-CN" {
+	if l := c.Cookies(cookieGroupLang); l == "en" || l == "zh-CN" {
 		return l
 	}
 	return "zh-CN"
 }
+
+const cookieGroupLang = "bb_group_lang"
 
 func (g *GroupServer) render(c *fiber.Ctx, name string, d groupPage) error {
 	var buf bytes.Buffer
