@@ -168,6 +168,23 @@ func TestTheGroupWallAndComparisonInTheBrowser(t *testing.T) {
 	livetest.WaitFor(t, page, "the daily comparison", `document.querySelector('button[data-period="day"]').getAttribute("aria-pressed") === "true" && document.querySelectorAll("svg.chart circle").length > 0`, 10*time.Second)
 	livetest.Screenshot(t, page, "group-compare")
 
+	// The director adds a regional manager for one store: the one-time
+	// password is shown once, and the user is listed with their store.
+	livetest.Open(t, page, base+"/group/users")
+	livetest.WaitFor(t, page, "the users page", `!!document.querySelector("form.add-user") && document.querySelectorAll("tr[data-user]").length === 1`, 10*time.Second)
+	livetest.Fill(t, page, "form.add-user", map[string]any{"login": "north", "name": "华北区域经理", "role": "regional", "stores": "bj-01"}, true)
+	livetest.WaitFor(t, page, "the new user", `document.querySelectorAll("tr[data-user]").length === 2 && /north/.test(document.querySelector(".notice").textContent)`, 10*time.Second)
+	if got := livetest.Eval[string](t, page, `document.querySelector('tr[data-user="north"] input[name=stores]').value`); got != "bj-01" {
+		t.Errorf("north's stores read %q", got)
+	}
+	livetest.Fill(t, page, "form.add-user", map[string]any{"login": "north", "name": "又一个", "role": "regional", "stores": "sh-02"}, true)
+	livetest.WaitFor(t, page, "the taken login refused at its field", `/已被占用|taken/.test(document.querySelector("form.add-user label.field .field-error").textContent)`, 10*time.Second)
+	livetest.Screenshot(t, page, "group-users")
+
+	// The wall in English.
+	livetest.Open(t, page, base+"/group/wall?lang=en")
+	livetest.WaitFor(t, page, "the English wall", `document.querySelectorAll("tr.store").length === 2 && document.querySelector("table.wall th:nth-child(2)").textContent === "In workshop"`, 10*time.Second)
+
 	// The drill-down: the store's own workshop board, on its replica.
 	livetest.Open(t, page, base+"/group/stores/bj-01/board")
 	livetest.WaitFor(t, page, "bj-01's workshop board", `document.getElementById("shop").textContent === "北京朝阳店" && !!document.querySelector(".bays")`, 10*time.Second)

@@ -67,7 +67,7 @@ start(async (main, ctx) => {
       el("td", {}, stores), el("td", {}, active),
       el("td", {}, u.locked ? el("span", { class: "badge", text: t("group.users.locked") }) : ""),
       el("td", {}, el("button", { type: "button", text: t("group.save"), disabled: self, onclick: () => send(false) }),
-        el("button", { type: "button", class: "quiet", text: t("group.users.reset"), onclick: () => send(true) }), error));
+        el("button", { type: "button", class: "quiet", text: t("group.users.reset"), disabled: self, onclick: () => send(true) }), error));
   }
 
   async function load() {
