@@ -124,6 +124,10 @@ type groupProcess struct {
 }
 
 func startGroup(t *testing.T, path, nats, consumer string, clk *demo.Clock) *groupProcess {
+	return startGroupOn(t, path, nats, consumer, 1, clk)
+}
+
+func startGroupOn(t *testing.T, path, nats, consumer string, replicas int, clk *demo.Clock) *groupProcess {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	g, err := OpenGroup(ctx, path, GroupOptions{Logger: quiet, Clock: clk.Now, Location: demo.Location(), HashCost: 1,
@@ -135,7 +139,7 @@ func startGroup(t *testing.T, path, nats, consumer string, clk *demo.Clock) *gro
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.EnsureStream(ctx, 1); err != nil {
+	if err := conn.EnsureStream(ctx, replicas); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -459,5 +463,46 @@ func TestARegionalManagerSeesOnlyTheirStores(t *testing.T) {
 	}
 	if _, res, _ := websocket.DefaultDialer.Dial(ws+"/ws/group/wall", nil); res == nil || res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("the wall's feed without a session: %v, want 401", res)
+	}
+}
+
+// On a three-node JetStream cluster the stream's leader is killed between
+// two stores' publishing: the group consumes on, loses nothing and counts
+// nothing twice.
+func TestTheGroupLosesNothingWhenANATSNodeDies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a three-node NATS cluster and two stores")
+	}
+	cluster := natstest.StartCluster(t, 3)
+	clk := demo.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), 0)
+	ctx := context.Background()
+	g := startGroupOn(t, filepath.Join(t.TempDir(), "group.db"), cluster.URLs(), "group-one", 3, clk)
+	a := newGroupStore(t, "bj-01", "北京一店", cluster.URLs(), clk)
+	b := newGroupStore(t, "sh-02", "上海二店", cluster.URLs(), clk)
+	a.work(ctx, 20)
+	b.work(ctx, 20)
+	a.published(t)
+	b.published(t)
+	g.caughtUp(t, a, b)
+
+	leader := cluster.StreamLeader(jetstream.StreamName)
+	if leader < 0 {
+		t.Fatal("the stream has no leader")
+	}
+	cluster.Node(leader).Stop()
+	a.work(ctx, 20)
+	b.work(ctx, 20)
+	a.published(t)
+	b.published(t)
+	g.caughtUp(t, a, b)
+	if g.Applied() != a.msgs+b.msgs {
+		t.Errorf("the group applied %d messages; the stores published %d", g.Applied(), a.msgs+b.msgs)
+	}
+	rows := wallRows(t, g.Group, board.ScopeAll)
+	for _, s := range []*groupStore{a, b} {
+		if got, want := rows[s.id], ownBoard(s); got != want {
+			t.Errorf("with a node down the wall shows %s as %+v; its own board counts %+v", s.id, got, want)
+		}
+		sameRecords(t, s, g.Group)
 	}
 }
