@@ -210,6 +210,7 @@ func TestALinkedStorePublishesASnapshotThenEveryEvent(t *testing.T) {
 		t.Fatalf("a store without a link: %+v", st)
 	}
 	s.link(t, srv.URL(), "bj-01")
+	s.caughtUp(t) // the snapshot, at the link's event
 	s.work(t, 20)
 	st := s.caughtUp(t)
 	if st.Published != 1+20 || st.LastSuccessAt.IsZero() {
