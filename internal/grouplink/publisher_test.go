@@ -303,3 +303,38 @@ func TestAChangedLinkRestartsAndAnInactiveOnePublishesNothing(t *testing.T) {
 		t.Errorf("an inactive link: %+v, want a backlog of 5 (the change and 4 bays)", st)
 	}
 }
+
+// A store that crashed with its cursor a second behind (the file's cursor
+// lags what the stream acknowledged) publishes those events again on its
+// next start, and the stream keeps each once.
+func TestACursorBehindTheStreamRepublishesAndTheStreamKeepsEachOnce(t *testing.T) {
+	srv, conn := startGroup(t)
+	path := filepath.Join(t.TempDir(), "wh.db")
+	s := openStore(t, path)
+	s.link(t, srv.URL(), "wh-05")
+	s.caughtUp(t)
+	s.work(t, 12)
+	s.caughtUp(t)
+	s.close()
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.GroupCursor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Seq -= 8 // the crash lost the cursor's last writes
+	if err := st.SetGroupCursor(c); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	s = openStore(t, path)
+	s.work(t, 3)
+	s.caughtUp(t)
+	if st := s.pub.Status(); st.Published != 8+3 {
+		t.Errorf("published %d after the restart, want the 8 again and 3 new", st.Published)
+	}
+	got := stream(t, conn, map[string]uint64{"wh-05": s.st.LastSeq()})
+	exactlyOnce(t, "wh-05", got["wh-05"], 1, s.st.LastSeq())
+}
