@@ -212,11 +212,30 @@ func sameLink(c store.GroupCursor, l *shop.GroupLink) bool {
 	return c.StoreID == l.StoreID && c.URLs == l.URLs && c.Contacts == l.Contacts
 }
 
+// cursorEvery is how often, at most, the cursor is written while events
+// stream: each write is an fsync beside the engine's own, and a cursor a
+// second behind only makes a crashed store publish that second again,
+// which the stream's message ids drop.
+const cursorEvery = time.Second
+
+// cursor is a session's cursor: the last acknowledged event, and whether
+// the file has it yet.
+type cursor struct {
+	store.GroupCursor
+	loaded  bool
+	dirty   bool
+	written time.Time
+}
+
 // session publishes for one link's settings until ctx ends.
 func (p *Publisher) session(ctx context.Context, link shop.GroupLink, wake <-chan struct{}) {
 	log := p.cfg.Logger.With("store_id", link.StoreID, "urls", link.URLs)
 	var conn *jetstream.Conn
+	var cur cursor
 	defer func() {
+		if err := p.flush(&cur); err != nil {
+			log.Error("group link: record the cursor", "err", err)
+		}
 		p.mu.Lock()
 		p.conn = nil
 		p.mu.Unlock()
@@ -238,7 +257,7 @@ func (p *Publisher) session(ctx context.Context, link shop.GroupLink, wake <-cha
 			}
 		}
 		if err == nil {
-			more, err = p.publishBatch(ctx, conn, link)
+			more, err = p.publishBatch(ctx, conn, link, &cur)
 		}
 		if ctx.Err() != nil {
 			return
@@ -256,10 +275,24 @@ func (p *Publisher) session(ctx context.Context, link shop.GroupLink, wake <-cha
 		if more {
 			continue
 		}
+		// Idle: a cursor not yet written is written when its second is up,
+		// unless new events come first.
+		var flushAt <-chan time.Time
+		var timer *time.Timer
+		if cur.dirty {
+			timer = time.NewTimer(cursorEvery - time.Since(cur.written))
+			flushAt = timer.C
+		}
 		select {
 		case <-ctx.Done():
-			return
 		case <-wake:
+		case <-flushAt:
+			if err := p.flush(&cur); err != nil {
+				p.failed(err)
+			}
+		}
+		if timer != nil {
+			timer.Stop()
 		}
 	}
 }
@@ -268,14 +301,20 @@ func (p *Publisher) session(ctx context.Context, link shop.GroupLink, wake <-cha
 // when the link is new to the cursor or the cursor is outside the log —
 // waits for the acks and advances the cursor. more says a full batch went
 // and more may wait.
-func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link shop.GroupLink) (more bool, err error) {
-	cursor, err := p.cfg.Store.GroupCursor()
-	if err != nil {
-		return false, err
+func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link shop.GroupLink, cur *cursor) (more bool, err error) {
+	if !cur.loaded {
+		c, err := p.cfg.Store.GroupCursor()
+		if err != nil {
+			return false, err
+		}
+		cur.GroupCursor, cur.loaded, cur.written = c, true, time.Now()
+		p.mu.Lock()
+		p.cursor = c
+		p.mu.Unlock()
 	}
 	first, last := p.cfg.Store.FirstSeq(), p.cfg.Store.LastSeq()
 	subject := jetstream.StoreSubject(link.StoreID)
-	if !sameLink(cursor, &link) || cursor.Seq > last || (first > 0 && cursor.Seq+1 < first) {
+	if !sameLink(cur.GroupCursor, &link) || cur.Seq > last || (first > 0 && cur.Seq+1 < first) {
 		// The snapshot is taken after reading the log's last number, so it
 		// holds at least every event up to it; an event after it that is
 		// also in the snapshot only says again what the replica has.
@@ -288,13 +327,11 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		if err := conn.Publish(ctx, []jetstream.Msg{msg}); err != nil {
 			return false, err
 		}
-		next := store.GroupCursor{StoreID: link.StoreID, URLs: link.URLs, Contacts: link.Contacts, Seq: seq, Snapshot: seq}
-		return true, p.advance(next, 1)
+		cur.GroupCursor = store.GroupCursor{StoreID: link.StoreID, URLs: link.URLs, Contacts: link.Contacts, Seq: seq, Snapshot: seq}
+		// A snapshot's cursor is written at once: a new link's start.
+		return true, p.advance(cur, 1, true)
 	}
-	p.mu.Lock()
-	p.cursor = cursor
-	p.mu.Unlock()
-	events, err := p.cfg.Store.EventsPage(cursor.Seq, p.cfg.Batch)
+	events, err := p.cfg.Store.EventsPage(cur.Seq, p.cfg.Batch)
 	if err != nil || len(events) == 0 {
 		return false, err
 	}
@@ -310,20 +347,34 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 	if err := conn.Publish(ctx, msgs); err != nil {
 		return false, err
 	}
-	cursor.Seq = events[len(events)-1].Seq
-	return len(events) == p.cfg.Batch, p.advance(cursor, len(msgs))
+	cur.Seq = events[len(events)-1].Seq
+	return len(events) == p.cfg.Batch, p.advance(cur, len(msgs), false)
 }
 
-// advance records the acknowledged cursor.
-func (p *Publisher) advance(c store.GroupCursor, published int) error {
-	if err := p.cfg.Store.SetGroupCursor(c); err != nil {
-		return fmt.Errorf("record the group cursor: %w", err)
-	}
+// advance takes the acknowledged cursor, writing it to the file when
+// now is true or its second is up.
+func (p *Publisher) advance(cur *cursor, published int, now bool) error {
+	cur.dirty = true
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.cursor = c
+	p.cursor = cur.GroupCursor
 	p.status.Published += uint64(published)
 	p.status.LastSuccessAt = p.cfg.Now()
+	p.mu.Unlock()
+	if now || time.Since(cur.written) >= cursorEvery {
+		return p.flush(cur)
+	}
+	return nil
+}
+
+// flush writes the cursor if the file lacks it.
+func (p *Publisher) flush(cur *cursor) error {
+	if !cur.dirty {
+		return nil
+	}
+	if err := p.cfg.Store.SetGroupCursor(cur.GroupCursor); err != nil {
+		return fmt.Errorf("record the group cursor: %w", err)
+	}
+	cur.dirty, cur.written = false, time.Now()
 	return nil
 }
 

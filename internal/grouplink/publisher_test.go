@@ -210,6 +210,7 @@ func TestALinkedStorePublishesASnapshotThenEveryEvent(t *testing.T) {
 		t.Fatalf("a store without a link: %+v", st)
 	}
 	s.link(t, srv.URL(), "bj-01")
+	s.caughtUp(t) // the snapshot, at the link's event
 	s.work(t, 20)
 	st := s.caughtUp(t)
 	if st.Published != 1+20 || st.LastSuccessAt.IsZero() {
@@ -301,4 +302,39 @@ func TestAChangedLinkRestartsAndAnInactiveOnePublishesNothing(t *testing.T) {
 	if st.Active || st.Connected || st.Backlog != 5 {
 		t.Errorf("an inactive link: %+v, want a backlog of 5 (the change and 4 bays)", st)
 	}
+}
+
+// A store that crashed with its cursor a second behind (the file's cursor
+// lags what the stream acknowledged) publishes those events again on its
+// next start, and the stream keeps each once.
+func TestACursorBehindTheStreamRepublishesAndTheStreamKeepsEachOnce(t *testing.T) {
+	srv, conn := startGroup(t)
+	path := filepath.Join(t.TempDir(), "wh.db")
+	s := openStore(t, path)
+	s.link(t, srv.URL(), "wh-05")
+	s.caughtUp(t)
+	s.work(t, 12)
+	s.caughtUp(t)
+	s.close()
+	st, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.GroupCursor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Seq -= 8 // the crash lost the cursor's last writes
+	if err := st.SetGroupCursor(c); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	s = openStore(t, path)
+	s.work(t, 3)
+	s.caughtUp(t)
+	if st := s.pub.Status(); st.Published != 8+3 {
+		t.Errorf("published %d after the restart, want the 8 again and 3 new", st.Published)
+	}
+	got := stream(t, conn, map[string]uint64{"wh-05": s.st.LastSeq()})
+	exactlyOnce(t, "wh-05", got["wh-05"], 1, s.st.LastSeq())
 }

@@ -297,3 +297,58 @@ func TestAClusterNodeKilledMidPublishingLosesNothingAcknowledged(t *testing.T) {
 	}
 	t.Logf("%d messages, %d publish attempts failed while the node was down", acked, failures)
 }
+
+// A server restarted while a consumer is in the middle of the stream, its
+// handler held until the server is back: the consumer carries on from
+// where its acks stopped, and the handler sees every message once, in
+// stream order.
+func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
+	srv := natstest.Start(t)
+	conn := connect(t, srv.URL())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := conn.EnsureStream(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 1500)); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu   sync.Mutex
+		seqs []uint64
+	)
+	restart, restarted := make(chan struct{}), make(chan struct{})
+	done := make(chan struct{})
+	go conn.Consume(ctx, "group-a", func(d jetstream.Delivery) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seqs = append(seqs, d.StreamSeq)
+		switch len(seqs) {
+		case 300:
+			close(restart)
+			mu.Unlock()
+			<-restarted
+			mu.Lock()
+		case 1500:
+			close(done)
+		}
+		return nil
+	})
+	<-restart
+	srv.Restart(t)
+	close(restarted)
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		mu.Lock()
+		defer mu.Unlock()
+		t.Fatalf("handled %d of 1500", len(seqs))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, s := range seqs {
+		if s != uint64(i+1) {
+			t.Fatalf("the %dth message handled is seq %d", i+1, s)
+		}
+	}
+}

@@ -235,13 +235,3 @@ func (c *Cluster) StreamLeader(stream string) int {
 	}
 	return -1
 }
-
-// Clients is the number of client connections the server holds now.
-func (s *Server) Clients() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.srv == nil {
-		return 0
-	}
-	return s.srv.NumClients()
-}
