@@ -250,7 +250,7 @@ func keysOf[T any](m map[string]T) []string {
 // for a kind that does not leave the store (or a customer without
 // contacts).
 func groupRecord(kind, id string, v any, contacts bool) (GroupRecord, bool) {
-	cut, ok := GroupCut(kind, v, contacts)
+	cut, ok := groupCut(kind, v, contacts)
 	if !ok {
 		return GroupRecord{}, false
 	}
@@ -262,12 +262,12 @@ func groupRecord(kind, id string, v any, contacts bool) (GroupRecord, bool) {
 	return GroupRecord{Kind: kind, ID: id, Data: data}, true
 }
 
-// GroupCut returns a record as the group's policy lets it leave the store:
+// groupCut returns a record as the group's policy lets it leave the store:
 // a new value of the same type with only the fields the group may have
 // (see the list at the top of this file), or false when the kind does not
 // leave at all. v is a pointer to the record (*Job, *Settings, ...); it is
 // never changed.
-func GroupCut(kind string, v any, contacts bool) (any, bool) {
+func groupCut(kind string, v any, contacts bool) (any, bool) {
 	switch r := v.(type) {
 	case *Settings:
 		return &Settings{

@@ -49,6 +49,12 @@ var (
 	keyGroupState      = []byte("state")
 )
 
+// ErrBadGroupMessage means a message can never apply (no store, another
+// schema version, a record that does not decode): the consumer logs it and
+// acknowledges it, since a retry would fail the same way. Any other error
+// from Apply is the file's, and the message is to be retried.
+var ErrBadGroupMessage = errors.New("group message refused")
+
 // GroupSchemaVersion is the layout of the group's data file; a file of a
 // newer one is refused.
 const GroupSchemaVersion = 1
@@ -147,7 +153,7 @@ func (g *Group) Close() error { return g.db.Close() }
 // another schema version) changes nothing and returns its error.
 func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	if m.Store == "" {
-		return false, errors.New("group message without a store")
+		return false, fmt.Errorf("%w: no store", ErrBadGroupMessage)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -157,7 +163,7 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	}
 	next, err := shop.ApplyGroupMessage(cur.State, m)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("%w: %v", ErrBadGroupMessage, err)
 	}
 	st := groupStoreState{Name: next.Settings.Name, Seq: m.Seq, LastAt: m.At}
 	err = g.db.Update(func(tx *bolt.Tx) error {

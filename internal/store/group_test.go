@@ -228,10 +228,10 @@ func TestABadGroupMessageChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := shop.GroupMessage{V: 1, Store: "bj-01", Seq: 5, Records: []shop.GroupRecord{{Kind: shop.KindJob, ID: "j-1", Data: json.RawMessage(`{"id":7}`)}}}
-	if ok, err := g.Apply(bad); err == nil || ok {
+	if ok, err := g.Apply(bad); !errors.Is(err, ErrBadGroupMessage) || ok {
 		t.Fatalf("a bad message: %v %v", ok, err)
 	}
-	if ok, err := g.Apply(shop.GroupMessage{V: 1, Seq: 9}); err == nil || ok {
+	if ok, err := g.Apply(shop.GroupMessage{V: 1, Seq: 9}); !errors.Is(err, ErrBadGroupMessage) || ok {
 		t.Fatalf("a message without a store: %v %v", ok, err)
 	}
 	stores, _ := g.Stores()
