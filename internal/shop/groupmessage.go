@@ -534,3 +534,34 @@ func copyMap[T any](m map[string]*T) map[string]*T {
 // GroupKinds lists the kinds of record that leave a store for its group,
 // in the order a message lists them.
 func GroupKinds() []string { return append([]string(nil), groupKinds...) }
+
+// GroupDiff compares a group's replica of a store with the store's own
+// state as the group's policy cuts it (a fresh snapshot of s applied to an
+// empty replica), kind by kind, and names the kinds that differ; none
+// when the group holds what the store does. For the tests and checks that
+// a group's state equals its stores'.
+func (s *State) GroupDiff(replica *State, contacts bool) []string {
+	want, err := ApplyGroupMessage(nil, s.GroupSnapshot("", 0, time.Time{}, contacts))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if replica == nil {
+		replica = NewState()
+	}
+	kinds := func(st *State) []any {
+		return []any{st.Settings, st.Bays, st.Teams, st.Technicians, st.Users, st.Customers, st.Vehicles, st.Appointments, st.Jobs, st.Findings, st.PartsRequests, st.Roster}
+	}
+	var diff []string
+	have, exp := kinds(replica), kinds(want)
+	for i, kind := range groupKinds {
+		a, errA := json.Marshal(have[i])
+		b, errB := json.Marshal(exp[i])
+		if errA != nil || errB != nil || string(a) != string(b) {
+			diff = append(diff, kind)
+		}
+	}
+	if replica.Loc.String() != want.Loc.String() {
+		diff = append(diff, "time_zone")
+	}
+	return diff
+}

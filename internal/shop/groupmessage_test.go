@@ -48,6 +48,28 @@ func groupSame(t *testing.T, step string, replica, store *State, contacts bool) 
 	if replica.Loc.String() != want.Loc.String() {
 		t.Fatalf("%s: time zone %s, want %s", step, replica.Loc, want.Loc)
 	}
+	if d := store.GroupDiff(replica, contacts); len(d) != 0 {
+		t.Fatalf("%s: GroupDiff says %v differ", step, d)
+	}
+}
+
+// GroupDiff names what differs, and nothing when nothing does.
+func TestGroupDiffNamesTheKindsThatDiffer(t *testing.T) {
+	f := groupDay(t, func(Event, *State) {})
+	replica, err := ApplyGroupMessage(nil, f.state.GroupSnapshot("s", 1, t0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := f.state.GroupDiff(replica, false); len(d) != 0 {
+		t.Errorf("an equal replica: %v", d)
+	}
+	if d := f.state.GroupDiff(replica, true); len(d) != 1 || d[0] != KindCustomer {
+		t.Errorf("a replica without the contacts the policy sends: %v", d)
+	}
+	older, _ := ApplyGroupMessage(nil, newFixture(t).state.GroupSnapshot("s", 1, t0, false))
+	if d := f.state.GroupDiff(older, false); strings.Join(d, " ") != "settings vehicles jobs findings parts_requests" {
+		t.Errorf("an older replica: %v", d)
+	}
 }
 
 func groupKindJSON(s *State, kind string) []byte {
