@@ -65,6 +65,9 @@ type Group struct {
 	db   *bolt.DB
 	path string
 
+	// applying serialises Apply; mu guards replicas only, so a reader
+	// (the wall board) never waits for a message's fsync.
+	applying sync.Mutex
 	mu       sync.Mutex
 	replicas map[string]GroupStore
 }
@@ -155,9 +158,11 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	if m.Store == "" {
 		return false, fmt.Errorf("%w: no store", ErrBadGroupMessage)
 	}
+	g.applying.Lock()
+	defer g.applying.Unlock()
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	cur, known := g.replicas[m.Store]
+	g.mu.Unlock()
 	if known && m.Seq <= cur.Seq {
 		return false, nil
 	}
@@ -226,7 +231,9 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("group data file: store %s seq %d: %w", m.Store, m.Seq, err)
 	}
+	g.mu.Lock()
 	g.replicas[m.Store] = GroupStore{ID: m.Store, Name: st.Name, Seq: st.Seq, LastAt: st.LastAt, State: next}
+	g.mu.Unlock()
 	return true, nil
 }
 
