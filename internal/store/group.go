@@ -211,15 +211,20 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 		if !m.Snapshot && cur.State != nil {
 			// What left the replica without a record of its own: a
 			// removed job's findings and parts requests, the jobs closed
-			// long enough ago to leave it.
-			if err := deleteGone(recs, shop.KindJob, cur.State.Jobs, next.Jobs); err != nil {
-				return err
-			}
-			if err := deleteGone(recs, shop.KindFinding, cur.State.Findings, next.Findings); err != nil {
-				return err
-			}
-			if err := deleteGone(recs, shop.KindPartsRequest, cur.State.PartsRequests, next.PartsRequests); err != nil {
-				return err
+			// long enough ago to leave it, the bookings and roster days
+			// as old, the cars and customers no job or booking names.
+			for _, err := range []error{
+				deleteGone(recs, shop.KindJob, cur.State.Jobs, next.Jobs),
+				deleteGone(recs, shop.KindFinding, cur.State.Findings, next.Findings),
+				deleteGone(recs, shop.KindPartsRequest, cur.State.PartsRequests, next.PartsRequests),
+				deleteGone(recs, shop.KindAppointment, cur.State.Appointments, next.Appointments),
+				deleteGone(recs, shop.KindVehicle, cur.State.Vehicles, next.Vehicles),
+				deleteGone(recs, shop.KindCustomer, cur.State.Customers, next.Customers),
+				deleteGone(recs, shop.KindRoster, cur.State.Roster, next.Roster),
+			} {
+				if err != nil {
+					return err
+				}
 			}
 		}
 		data, err := json.Marshal(st)

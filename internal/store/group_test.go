@@ -204,6 +204,18 @@ func TestARemovedJobLeavesTheGroupFile(t *testing.T) {
 	if len(left) != 1 || left[0] != "20261123-0001" {
 		t.Errorf("jobs in the file: %v, want the open one only", left)
 	}
+	// The cancelled job's car is named by no job or booking now: it
+	// leaves the file too.
+	var cars []string
+	g.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketGroupStores).Bucket([]byte("bj-01")).Bucket(bucketGroupRecords).Bucket([]byte(shop.KindVehicle)).ForEach(func(k, _ []byte) error {
+			cars = append(cars, string(k))
+			return nil
+		})
+	})
+	if len(cars) != 1 || cars[0] != "ve-1" {
+		t.Errorf("cars in the file: %v, want ve-1 only", cars)
+	}
 	// The cancelled job is kept in the archive, for a longer period's
 	// comparison: found in a period holding its closing, not in another.
 	for _, c := range []struct {
