@@ -74,6 +74,7 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 		sent     [][]byte
 		events   int
 		types    = map[string]bool{}
+		lastAt   time.Time
 		applyErr error
 	)
 	apply := func(m shop.GroupMessage) {
@@ -100,7 +101,8 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 		}
 	}
 	// The link is made after the seeding: a snapshot first.
-	apply(state.GroupSnapshot(storeID, st.LastSeq(), clock.Now(), false))
+	lastAt = clock.Now()
+	apply(state.GroupSnapshot(storeID, st.LastSeq(), lastAt, false))
 	eng := engine.New(st, state, clock.Now)
 	defer eng.Close()
 	eng.Subscribe(func(c engine.Change) {
@@ -109,6 +111,7 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 		for _, ev := range c.Events {
 			events++
 			types[ev.Type] = true
+			lastAt = ev.At
 			apply(c.State.GroupMessage(storeID, ev, false))
 		}
 	})
@@ -127,7 +130,8 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 			mu.Unlock()
 			continue
 		}
-		want, err := shop.ApplyGroupMessage(nil, eng.State().GroupSnapshot(storeID, 0, clock.Now(), false))
+		// The store's state kept as of the replica's last message.
+		want, err := shop.ApplyGroupMessage(nil, eng.State().GroupSnapshot(storeID, 0, lastAt, false))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,6 +141,9 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 				t.Fatalf("%s: %s differ after %d events:\nreplica %s\nstore   %s", clock.Now().Format("15:04"), kind, events, got[kind], exp[kind])
 			}
 		}
+		if d := eng.State().GroupDiff(replica, lastAt, false); len(d) != 0 {
+			t.Fatalf("%s: GroupDiff says %v differ", clock.Now().Format("15:04"), d)
+		}
 		mu.Unlock()
 	}
 	mu.Lock()
@@ -144,6 +151,15 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 	if events < 200 || len(types) < 15 {
 		t.Fatalf("the day had %d events of %d types: too quiet to prove much", events, len(types))
 	}
+	snap, err := json.Marshal(eng.State().GroupSnapshot(storeID, st.LastSeq(), lastAt, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	largest := 0
+	for _, raw := range sent[1:] {
+		largest = max(largest, len(raw))
+	}
+	t.Logf("the snapshot at the day's end: %d bytes for %d jobs; the largest event's message %d bytes", len(snap), len(eng.State().Jobs), largest)
 	t.Logf("%d simulated minutes, %d events of %d types, %d messages", steps, events, len(types), len(sent))
 
 	// The file reads back the replica.

@@ -26,10 +26,13 @@ import (
 //   - users: id, name, roles, active; never a login, phone, badge code or
 //     hash.
 //   - customers: only with contacts, and then only id, name, phone and
-//     whether a key customer (no e-mail, no message wishes).
+//     whether a key customer (no e-mail, no message wishes); only those a
+//     job or booking the group keeps names.
 //   - vehicles: id, plate, model, mileage and the customer's id as an
-//     opaque id; no VIN, no next-service reminder (who called whom).
-//   - appointments: whole (the customer's and the car's ids are opaque).
+//     opaque id; no VIN, no next-service reminder (who called whom); only
+//     the cars a job or booking the group keeps names.
+//   - appointments: whole (the customer's and the car's ids are opaque),
+//     from KeepClosed before the message on.
 //   - jobs: stages, times, labour and parts lines, totals, issued parts,
 //     clock sessions, QC results, reworks, comeback, delivery, survey
 //     scores; cut: photos lose their file ids and captions, the follow-up
@@ -39,7 +42,13 @@ import (
 //     generation.
 //   - findings and parts requests: whole (description, hours, prices,
 //     status; their people are user ids).
-//   - roster: whole (which technician is on duty which day).
+//   - roster: whole (which technician is on duty which day), the days
+//     from KeepClosed before the message on.
+//
+// The group keeps, of the jobs, the store's live state: open ones and
+// those closed in the last KeepClosed; the store's years of cars,
+// customers and bookings stay with it (groupPrune), so a snapshot is the
+// size of a week's work.
 //
 // Operations, catalogue parts, recommendations, counters, webhooks, the
 // message senders and the group link itself never leave.
@@ -199,6 +208,16 @@ func (s *State) GroupMessage(store string, ev Event, contacts bool) GroupMessage
 	case groupAppointment:
 		v, ok := s.Appointments[id]
 		add(KindAppointment, id, v, ok)
+		if ok {
+			// The booking's car and customer: the group keeps only the
+			// cars and customers its jobs and bookings name (groupPrune).
+			if ve, ok := s.Vehicles[v.VehicleID]; ok {
+				add(KindVehicle, ve.ID, ve, true)
+			}
+			if c, ok := s.Customers[v.CustomerID]; ok {
+				add(KindCustomer, c.ID, c, true)
+			}
+		}
 	case groupRoster:
 		v, ok := s.Roster[id]
 		add(KindRoster, id, v, ok)
@@ -212,6 +231,9 @@ func (s *State) GroupMessage(store string, ev Event, contacts bool) GroupMessage
 // last event it includes.
 func (s *State) GroupSnapshot(store string, seq uint64, at time.Time, contacts bool) GroupMessage {
 	m := GroupMessage{V: GroupMessageVersion, Store: store, Seq: seq, At: at, Snapshot: true, Records: []GroupRecord{}}
+	if !at.IsZero() {
+		s = groupPrune(s, at)
+	}
 	add := func(kind, id string, v any) {
 		if r, ok := groupRecord(kind, id, v, contacts); ok {
 			m.Records = append(m.Records, r)
@@ -250,7 +272,7 @@ func keysOf[T any](m map[string]T) []string {
 // for a kind that does not leave the store (or a customer without
 // contacts).
 func groupRecord(kind, id string, v any, contacts bool) (GroupRecord, bool) {
-	cut, ok := GroupCut(kind, v, contacts)
+	cut, ok := groupCut(kind, v, contacts)
 	if !ok {
 		return GroupRecord{}, false
 	}
@@ -262,12 +284,12 @@ func groupRecord(kind, id string, v any, contacts bool) (GroupRecord, bool) {
 	return GroupRecord{Kind: kind, ID: id, Data: data}, true
 }
 
-// GroupCut returns a record as the group's policy lets it leave the store:
+// groupCut returns a record as the group's policy lets it leave the store:
 // a new value of the same type with only the fields the group may have
 // (see the list at the top of this file), or false when the kind does not
 // leave at all. v is a pointer to the record (*Job, *Settings, ...); it is
 // never changed.
-func GroupCut(kind string, v any, contacts bool) (any, bool) {
+func groupCut(kind string, v any, contacts bool) (any, bool) {
 	switch r := v.(type) {
 	case *Settings:
 		return &Settings{
@@ -437,9 +459,91 @@ func ApplyGroupMessage(replica *State, m GroupMessage) (*State, error) {
 		n.Put(Record{Kind: r.Kind, ID: r.ID, Value: v})
 	}
 	if !m.At.IsZero() {
-		return n.WithoutClosedBefore(m.At.Add(-KeepClosed)), nil
+		return groupPrune(&n, m.At), nil
 	}
 	return &n, nil
+}
+
+// groupPrune is what the group keeps of a store at a message's time: the
+// jobs of the store's live state (closed ones for KeepClosed), the
+// bookings from KeepClosed before on, the roster's days from then, and
+// only the cars and customers those jobs and bookings name. The store
+// keeps every car, customer and booking it ever had; the group needs
+// today's, and its snapshot stays the size of a week, not of the store's
+// years. It returns s itself when nothing goes.
+func groupPrune(s *State, at time.Time) *State {
+	horizon := at.Add(-KeepClosed)
+	s = s.WithoutClosedBefore(horizon)
+	var oldAppts []string
+	for id, ap := range s.Appointments {
+		if ap.At.Before(horizon) {
+			oldAppts = append(oldAppts, id)
+		}
+	}
+	// The roster's days by their date in UTC, a day more: the same on
+	// the store's side and the group's, whatever either's zone.
+	firstDay := horizon.UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	var oldDays []string
+	for date := range s.Roster {
+		if date < firstDay {
+			oldDays = append(oldDays, date)
+		}
+	}
+	old := make(map[string]bool, len(oldAppts))
+	for _, id := range oldAppts {
+		old[id] = true
+	}
+	cars, people := map[string]bool{}, map[string]bool{}
+	for _, j := range s.Jobs {
+		cars[j.VehicleID], people[j.CustomerID] = true, true
+	}
+	for id, ap := range s.Appointments {
+		if !old[id] {
+			cars[ap.VehicleID], people[ap.CustomerID] = true, true
+		}
+	}
+	var oldCars, oldPeople []string
+	for id, v := range s.Vehicles {
+		if !cars[id] {
+			oldCars = append(oldCars, id)
+		} else {
+			people[v.CustomerID] = true
+		}
+	}
+	for id := range s.Customers {
+		if !people[id] {
+			oldPeople = append(oldPeople, id)
+		}
+	}
+	if len(oldAppts)+len(oldDays)+len(oldCars)+len(oldPeople) == 0 {
+		return s
+	}
+	n := *s
+	if len(oldAppts) > 0 {
+		n.Appointments = copyMap(s.Appointments)
+		for _, id := range oldAppts {
+			delete(n.Appointments, id)
+		}
+	}
+	if len(oldDays) > 0 {
+		n.Roster = copyMap(s.Roster)
+		for _, d := range oldDays {
+			delete(n.Roster, d)
+		}
+	}
+	if len(oldCars) > 0 {
+		n.Vehicles = copyMap(s.Vehicles)
+		for _, id := range oldCars {
+			delete(n.Vehicles, id)
+		}
+	}
+	if len(oldPeople) > 0 {
+		n.Customers = copyMap(s.Customers)
+		for _, id := range oldPeople {
+			delete(n.Customers, id)
+		}
+	}
+	return &n
 }
 
 // recordKey is the id a record is kept under, as State.Put keys it.
@@ -534,3 +638,35 @@ func copyMap[T any](m map[string]*T) map[string]*T {
 // GroupKinds lists the kinds of record that leave a store for its group,
 // in the order a message lists them.
 func GroupKinds() []string { return append([]string(nil), groupKinds...) }
+
+// GroupDiff compares a group's replica of a store with the store's own
+// state as the group's policy cuts it and keeps it at a time (a fresh
+// snapshot of s at the replica's last message's time, applied to an empty
+// replica), kind by kind, and names the kinds that differ; none when the
+// group holds what the store does. For the tests and checks that a
+// group's state equals its stores'.
+func (s *State) GroupDiff(replica *State, at time.Time, contacts bool) []string {
+	want, err := ApplyGroupMessage(nil, s.GroupSnapshot("", 0, at, contacts))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if replica == nil {
+		replica = NewState()
+	}
+	kinds := func(st *State) []any {
+		return []any{st.Settings, st.Bays, st.Teams, st.Technicians, st.Users, st.Customers, st.Vehicles, st.Appointments, st.Jobs, st.Findings, st.PartsRequests, st.Roster}
+	}
+	var diff []string
+	have, exp := kinds(replica), kinds(want)
+	for i, kind := range groupKinds {
+		a, errA := json.Marshal(have[i])
+		b, errB := json.Marshal(exp[i])
+		if errA != nil || errB != nil || string(a) != string(b) {
+			diff = append(diff, kind)
+		}
+	}
+	if replica.Loc.String() != want.Loc.String() {
+		diff = append(diff, "time_zone")
+	}
+	return diff
+}

@@ -33,9 +33,9 @@ func TestEveryEventTypeHasItsGroupRecords(t *testing.T) {
 // groupSame fails unless the replica holds, kind by kind, what a fresh
 // snapshot of the store's state gives: the store's records cut by the
 // group's policy.
-func groupSame(t *testing.T, step string, replica, store *State, contacts bool) {
+func groupSame(t *testing.T, step string, replica, store *State, at time.Time, contacts bool) {
 	t.Helper()
-	want, err := ApplyGroupMessage(nil, store.GroupSnapshot("s", 0, time.Time{}, contacts))
+	want, err := ApplyGroupMessage(nil, store.GroupSnapshot("s", 0, at, contacts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +47,28 @@ func groupSame(t *testing.T, step string, replica, store *State, contacts bool) 
 	}
 	if replica.Loc.String() != want.Loc.String() {
 		t.Fatalf("%s: time zone %s, want %s", step, replica.Loc, want.Loc)
+	}
+	if d := store.GroupDiff(replica, at, contacts); len(d) != 0 {
+		t.Fatalf("%s: GroupDiff says %v differ", step, d)
+	}
+}
+
+// GroupDiff names what differs, and nothing when nothing does.
+func TestGroupDiffNamesTheKindsThatDiffer(t *testing.T) {
+	f := groupDay(t, func(Event, *State) {})
+	replica, err := ApplyGroupMessage(nil, f.state.GroupSnapshot("s", 1, t0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := f.state.GroupDiff(replica, time.Time{}, false); len(d) != 0 {
+		t.Errorf("an equal replica: %v", d)
+	}
+	if d := f.state.GroupDiff(replica, time.Time{}, true); len(d) != 1 || d[0] != KindCustomer {
+		t.Errorf("a replica without the contacts the policy sends: %v", d)
+	}
+	older, _ := ApplyGroupMessage(nil, newFixture(t).state.GroupSnapshot("s", 1, t0, false))
+	if d := f.state.GroupDiff(older, time.Time{}, false); strings.Join(d, " ") != "settings vehicles jobs findings parts_requests" {
+		t.Errorf("an older replica: %v", d)
 	}
 }
 
@@ -180,7 +202,7 @@ func TestAReplicaFedEveryEventsMessageEqualsTheStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			groupSame(t, ev.Type, replica, s, contacts)
+			groupSame(t, ev.Type, replica, s, ev.At, contacts)
 		})
 		j := replica.Jobs["20261123-0001"]
 		if j == nil || j.Stage != StageDelivered || len(replica.JobFindings(j.ID)) != 1 || len(replica.JobParts(j.ID)) != 1 {
@@ -249,7 +271,7 @@ func TestASnapshotReplacesTheReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	groupSame(t, "snapshot", next, other, false)
+	groupSame(t, "snapshot", next, other, t0, false)
 	if len(next.Jobs) != 0 || len(next.Customers) != 0 {
 		t.Errorf("after the snapshot the replica keeps %d jobs, %d customers", len(next.Jobs), len(next.Customers))
 	}
@@ -314,5 +336,48 @@ func TestABadGroupMessageIsRefused(t *testing.T) {
 	r, err := ApplyGroupMessage(nil, GroupMessage{V: 1, Store: "s", Seq: 1, Records: []GroupRecord{{Kind: "drones", ID: "d-1", Data: json.RawMessage(`{}`)}}})
 	if err != nil || r == nil {
 		t.Errorf("an unknown kind: %v", err)
+	}
+}
+
+// The group keeps a week's bookings and roster days, and only the cars
+// and customers its jobs and bookings name: a store's years of cars and
+// bookings never go in its snapshot. A booking's message brings its car.
+func TestTheGroupKeepsAWeekAndTheCarsItNames(t *testing.T) {
+	f := newFixture(t)
+	f.must(t, system, &PutVehicle{Vehicle: Vehicle{CustomerID: "cu-1", Plate: "京B22222", Model: "Tucson"}})
+	old := t0.AddDate(0, 0, -10)
+	f.state.Appointments["ap-old"] = &Appointment{ID: "ap-old", At: old, CustomerID: "cu-1", VehicleID: "ve-1", Status: ApptArrived}
+	f.state.Roster[old.Format(time.DateOnly)] = &RosterDay{Date: old.Format(time.DateOnly), Duty: map[string]DutyStatus{"tech-1": DutyLeave}}
+	f.state.Roster["2026-11-23"] = &RosterDay{Date: "2026-11-23", Duty: map[string]DutyStatus{"tech-2": DutyLeave}}
+	snap := f.state.GroupSnapshot("s", 1, t0, true)
+	kinds := map[string][]string{}
+	for _, r := range snap.Records {
+		kinds[r.Kind] = append(kinds[r.Kind], r.ID)
+	}
+	if len(kinds[KindVehicle])+len(kinds[KindCustomer])+len(kinds[KindAppointment]) != 0 || strings.Join(kinds[KindRoster], " ") != "2026-11-23" {
+		t.Errorf("the snapshot keeps %v", kinds)
+	}
+	replica, err := ApplyGroupMessage(nil, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A booking for ve-2: its message carries the car and, with
+	// contacts, the customer; ve-1 stays the store's alone.
+	d := NewDraft(f.state)
+	ev, err := d.Apply(advisor, &BookAppointment{At: t0.Add(26 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-2", Requested: "保养", AdvisorID: "user-1"}, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.state = d.Publish()
+	ev.Seq = 2
+	replica, err = ApplyGroupMessage(replica, f.state.GroupMessage("s", ev, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(replica.Vehicles) != 1 || replica.Vehicles["ve-2"] == nil || len(replica.Customers) != 1 || len(replica.Appointments) != 1 {
+		t.Errorf("after the booking: cars %v, customers %d, bookings %d", keysOf(replica.Vehicles), len(replica.Customers), len(replica.Appointments))
+	}
+	if d := f.state.GroupDiff(replica, ev.At, true); len(d) != 0 {
+		t.Errorf("the replica differs in %v", d)
 	}
 }

@@ -57,6 +57,9 @@
 // not a complete bayboard data file or fails bbolt's consistency check,
 // with a fault inside bbolt's memory map turned into an error.
 //
+// A dealer group's process (`bayboard group`) keeps another kind of file,
+// its stores' replicas: OpenGroup, its tree drawn in group.go.
+//
 // Every change is written with its events in one transaction, and Commit
 // (and Change, for a screen or token) returns only after that
 // transaction is durably on disk.

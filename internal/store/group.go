@@ -49,6 +49,12 @@ var (
 	keyGroupState      = []byte("state")
 )
 
+// ErrBadGroupMessage means a message can never apply (no store, another
+// schema version, a record that does not decode): the consumer logs it and
+// acknowledges it, since a retry would fail the same way. Any other error
+// from Apply is the file's, and the message is to be retried.
+var ErrBadGroupMessage = errors.New("group message refused")
+
 // GroupSchemaVersion is the layout of the group's data file; a file of a
 // newer one is refused.
 const GroupSchemaVersion = 1
@@ -59,6 +65,9 @@ type Group struct {
 	db   *bolt.DB
 	path string
 
+	// applying serialises Apply; mu guards replicas only, so a reader
+	// (the wall board) never waits for a message's fsync.
+	applying sync.Mutex
 	mu       sync.Mutex
 	replicas map[string]GroupStore
 }
@@ -147,17 +156,19 @@ func (g *Group) Close() error { return g.db.Close() }
 // another schema version) changes nothing and returns its error.
 func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	if m.Store == "" {
-		return false, errors.New("group message without a store")
+		return false, fmt.Errorf("%w: no store", ErrBadGroupMessage)
 	}
+	g.applying.Lock()
+	defer g.applying.Unlock()
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	cur, known := g.replicas[m.Store]
+	g.mu.Unlock()
 	if known && m.Seq <= cur.Seq {
 		return false, nil
 	}
 	next, err := shop.ApplyGroupMessage(cur.State, m)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("%w: %v", ErrBadGroupMessage, err)
 	}
 	st := groupStoreState{Name: next.Settings.Name, Seq: m.Seq, LastAt: m.At}
 	err = g.db.Update(func(tx *bolt.Tx) error {
@@ -200,15 +211,20 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 		if !m.Snapshot && cur.State != nil {
 			// What left the replica without a record of its own: a
 			// removed job's findings and parts requests, the jobs closed
-			// long enough ago to leave it.
-			if err := deleteGone(recs, shop.KindJob, cur.State.Jobs, next.Jobs); err != nil {
-				return err
-			}
-			if err := deleteGone(recs, shop.KindFinding, cur.State.Findings, next.Findings); err != nil {
-				return err
-			}
-			if err := deleteGone(recs, shop.KindPartsRequest, cur.State.PartsRequests, next.PartsRequests); err != nil {
-				return err
+			// long enough ago to leave it, the bookings and roster days
+			// as old, the cars and customers no job or booking names.
+			for _, err := range []error{
+				deleteGone(recs, shop.KindJob, cur.State.Jobs, next.Jobs),
+				deleteGone(recs, shop.KindFinding, cur.State.Findings, next.Findings),
+				deleteGone(recs, shop.KindPartsRequest, cur.State.PartsRequests, next.PartsRequests),
+				deleteGone(recs, shop.KindAppointment, cur.State.Appointments, next.Appointments),
+				deleteGone(recs, shop.KindVehicle, cur.State.Vehicles, next.Vehicles),
+				deleteGone(recs, shop.KindCustomer, cur.State.Customers, next.Customers),
+				deleteGone(recs, shop.KindRoster, cur.State.Roster, next.Roster),
+			} {
+				if err != nil {
+					return err
+				}
 			}
 		}
 		data, err := json.Marshal(st)
@@ -220,7 +236,9 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("group data file: store %s seq %d: %w", m.Store, m.Seq, err)
 	}
+	g.mu.Lock()
 	g.replicas[m.Store] = GroupStore{ID: m.Store, Name: st.Name, Seq: st.Seq, LastAt: st.LastAt, State: next}
+	g.mu.Unlock()
 	return true, nil
 }
 

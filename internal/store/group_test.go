@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -203,6 +204,18 @@ func TestARemovedJobLeavesTheGroupFile(t *testing.T) {
 	if len(left) != 1 || left[0] != "20261123-0001" {
 		t.Errorf("jobs in the file: %v, want the open one only", left)
 	}
+	// The cancelled job's car is named by no job or booking now: it
+	// leaves the file too.
+	var cars []string
+	g.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketGroupStores).Bucket([]byte("bj-01")).Bucket(bucketGroupRecords).Bucket([]byte(shop.KindVehicle)).ForEach(func(k, _ []byte) error {
+			cars = append(cars, string(k))
+			return nil
+		})
+	})
+	if len(cars) != 1 || cars[0] != "ve-1" {
+		t.Errorf("cars in the file: %v, want ve-1 only", cars)
+	}
 	// The cancelled job is kept in the archive, for a longer period's
 	// comparison: found in a period holding its closing, not in another.
 	for _, c := range []struct {
@@ -227,10 +240,10 @@ func TestABadGroupMessageChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	bad := shop.GroupMessage{V: 1, Store: "bj-01", Seq: 5, Records: []shop.GroupRecord{{Kind: shop.KindJob, ID: "j-1", Data: json.RawMessage(`{"id":7}`)}}}
-	if ok, err := g.Apply(bad); err == nil || ok {
+	if ok, err := g.Apply(bad); !errors.Is(err, ErrBadGroupMessage) || ok {
 		t.Fatalf("a bad message: %v %v", ok, err)
 	}
-	if ok, err := g.Apply(shop.GroupMessage{V: 1, Seq: 9}); err == nil || ok {
+	if ok, err := g.Apply(shop.GroupMessage{V: 1, Seq: 9}); !errors.Is(err, ErrBadGroupMessage) || ok {
 		t.Fatalf("a message without a store: %v %v", ok, err)
 	}
 	stores, _ := g.Stores()
@@ -258,5 +271,42 @@ func TestOpenGroupRefusesAnotherFile(t *testing.T) {
 	g.Close()
 	if _, err := OpenGroup(path); !errors.Is(err, ErrNewerSchema) {
 		t.Errorf("a newer group file: %v", err)
+	}
+}
+
+// The group process's file, per message: one event's records (a job, its
+// car, its parts requests) applied in one fsynced transaction, on a
+// replica of 60 live jobs.
+func BenchmarkGroupApply(b *testing.B) {
+	g, err := OpenGroup(filepath.Join(b.TempDir(), "group.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer g.Close()
+	st := shop.NewState()
+	cmds := []shop.Command{&shop.PutCustomer{Customer: shop.Customer{Name: "张先生", Phone: "13812345678"}}}
+	for i := 0; i < 60; i++ {
+		cmds = append(cmds, &shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-1", Plate: "京A" + strconv.Itoa(10000+i), Model: "Sonata"}},
+			&shop.OpenJob{CustomerID: "cu-1", VehicleID: "ve-" + strconv.Itoa(i+1), Estimate: shop.Estimate{Requests: "保养", PromisedAt: t0.Add(3 * time.Hour)}})
+	}
+	d := shop.NewDraft(st)
+	for _, c := range cmds {
+		if _, err := d.Apply(shop.Actor{System: true}, c, t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st = d.Publish()
+	if _, err := g.Apply(st.GroupSnapshot("bj-01", 1, t0, false)); err != nil {
+		b.Fatal(err)
+	}
+	seq := uint64(1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		seq++
+		ev := shop.Event{Seq: seq, At: t0, Type: "update_estimate", Subject: "20261123-0007", JobID: "20261123-0007"}
+		if ok, err := g.Apply(st.GroupMessage("bj-01", ev, false)); err != nil || !ok {
+			b.Fatal(ok, err)
+		}
 	}
 }
