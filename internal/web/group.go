@@ -486,17 +486,17 @@ func (g *GroupServer) stores(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"stores": out})
 }
 
-// Periods the comparison groups by, and how many of each it shows when the
-// request names no range.
-var comparePeriods = map[string]int{"day": 14, "week": 8, "month": 6}
+// Periods the comparison groups by (group.ValidPeriod's), and how many of
+// each it shows when the request names no range.
+var comparePeriods = map[string]int{group.PeriodDay: 14, group.PeriodWeek: 8, group.PeriodMonth: 6}
 
 // compare answers the stores' KPIs per period: ?period=day|week|month,
 // and optionally ?from=2026-11-01&to=2026-11-30 (days in the group's
 // zone, to inclusive).
 func (g *GroupServer) compare(c *fiber.Ctx) error {
 	period := c.Query("period", "day")
-	count, ok := comparePeriods[period]
-	if !ok {
+	count := comparePeriods[period]
+	if !group.ValidPeriod(period) {
 		return problem(c, CodeInvalid, "period is day, week or month", shop.FieldError{Field: "period", Message: "must be day, week or month"})
 	}
 	loc, now := g.opts.Location, g.opts.Clock()
@@ -512,9 +512,9 @@ func (g *GroupServer) compare(c *fiber.Ctx) error {
 	to := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 	var from time.Time
 	switch period {
-	case "day":
+	case group.PeriodDay:
 		from = to.AddDate(0, 0, -count)
-	case "week":
+	case group.PeriodWeek:
 		from = to.AddDate(0, 0, -7*count)
 	default:
 		from = time.Date(y, m-time.Month(count-1), 1, 0, 0, 0, 0, loc)
