@@ -405,6 +405,19 @@ func TestARegionalManagerSeesOnlyTheirStores(t *testing.T) {
 			t.Errorf("the comparison by %s: %d %s", period, code, cmp)
 		}
 	}
+	for path, want := range map[string]string{
+		"/group/api/compare?period=year":                   `"field":"period"`,
+		"/group/api/compare?period=day&from=23.11.2026":    `"field":"from"`,
+		"/group/api/compare?from=2026-11-23&to=2026-11-01": `"field":"from"`,
+	} {
+		if code, body := call("GET", path, ""); code != http.StatusBadRequest || !strings.Contains(body, want) {
+			t.Errorf("GET %s: %d %s, want 400 naming %s", path, code, body, want)
+		}
+	}
+	// A change without the session's CSRF token is refused.
+	if code, body := call("POST", "/group/api/me/password", `{"old":"`+password+`","new":"another-password-2"}`); code != http.StatusForbidden || !strings.Contains(body, "csrf") {
+		t.Errorf("a password change without the CSRF token: %d %s", code, body)
+	}
 	for path, want := range map[string]int{
 		"/group/stores/bj-01/board": http.StatusOK,
 		"/group/stores/sh-02/board": http.StatusNotFound,
