@@ -211,7 +211,7 @@ func groupWhoOf(c *fiber.Ctx) *groupWho {
 // identify finds the signed-in group user, if any. It never refuses.
 func (g *GroupServer) identify(c *fiber.Ctx) error {
 	w := &groupWho{}
-	if ses, ok := access.LoadSession(g.d.Auth, c.Cookies(cookieSession), g.opts.WallClock()); ok {
+	if ses, ok := access.LoadSession(g.d.Auth, c.Cookies(cookieGroupSession), g.opts.WallClock()); ok {
 		u, found, err := g.d.Users.GroupUser(ses.UserID)
 		switch {
 		case err != nil:
@@ -279,7 +279,13 @@ func (g *GroupServer) language(c *fiber.Ctx) string {
 	return "zh-CN"
 }
 
-const cookieGroupLang = "bb_group_lang"
+// The group's cookies have names of their own: cookies are not kept apart
+// by port, and a trial runs a store (:8080) and its group (:8090) on one
+// machine, where one sign-in must not end the other.
+const (
+	cookieGroupSession = "bb_group_session"
+	cookieGroupLang    = "bb_group_lang"
+)
 
 func (g *GroupServer) render(c *fiber.Ctx, name string, d groupPage) error {
 	var buf bytes.Buffer
@@ -408,7 +414,7 @@ func (g *GroupServer) signIn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode,
+	c.Cookie(&fiber.Cookie{Name: cookieGroupSession, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode,
 		Expires: now.Add(access.StaffSessionTTL), Secure: g.opts.BehindTLSProxy})
 	return c.JSON(fiber.Map{"user": u, "csrf": ses.CSRF})
 }
@@ -420,7 +426,7 @@ func (g *GroupServer) signOut(c *fiber.Ctx) error {
 		}
 		access.CloseSession(g.d.Auth, w.session.Key)
 	}
-	c.Cookie(&fiber.Cookie{Name: cookieSession, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Unix(0, 0)})
+	c.Cookie(&fiber.Cookie{Name: cookieGroupSession, Value: "", Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Expires: time.Unix(0, 0)})
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
