@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ type groupStore struct {
 	seen uint64 // the publisher's count when last read
 }
 
-func newGroupStore(t *testing.T, id, name, nats string, clk *demo.Clock) *groupStore {
+func newGroupStore(t testing.TB, id, name, nats string, clk *demo.Clock) *groupStore {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), id+".db"))
 	if err != nil {
@@ -78,7 +79,7 @@ func newGroupStore(t *testing.T, id, name, nats string, clk *demo.Clock) *groupS
 // instant while commits run (reported to the link part: an event read
 // before its state is published leaves the group a step behind on the
 // records it touched, until they change again).
-func (s *groupStore) link(t *testing.T, active bool) {
+func (s *groupStore) link(t testing.TB, active bool) {
 	t.Helper()
 	cmd := &shop.PutGroupLink{Link: shop.GroupLink{URLs: s.nats, StoreID: s.id, Active: active}}
 	if _, err := s.srv.Engine.Do(context.Background(), shop.Actor{System: true}, cmd); err != nil {
@@ -96,7 +97,7 @@ func (s *groupStore) work(ctx context.Context, minutes int) {
 
 // published resumes the store's link, waits until it has published every
 // event, and pauses it again.
-func (s *groupStore) published(t *testing.T) {
+func (s *groupStore) published(t testing.TB) {
 	t.Helper()
 	s.link(t, true)
 	defer s.link(t, false)
@@ -121,13 +122,15 @@ type groupProcess struct {
 	url    string
 	cancel context.CancelFunc
 	done   chan struct{}
+	// tap, when set, is told of each delivery handled (the benchmark's clock).
+	tap atomic.Pointer[func(jetstream.Delivery)]
 }
 
-func startGroup(t *testing.T, path, nats, consumer string, clk *demo.Clock) *groupProcess {
+func startGroup(t testing.TB, path, nats, consumer string, clk *demo.Clock) *groupProcess {
 	return startGroupOn(t, path, nats, consumer, 1, clk)
 }
 
-func startGroupOn(t *testing.T, path, nats, consumer string, replicas int, clk *demo.Clock) *groupProcess {
+func startGroupOn(t testing.TB, path, nats, consumer string, replicas int, clk *demo.Clock) *groupProcess {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	g, err := OpenGroup(ctx, path, GroupOptions{Logger: quiet, Clock: clk.Now, Location: demo.Location(), HashCost: 1,
@@ -149,9 +152,16 @@ func startGroupOn(t *testing.T, path, nats, consumer string, replicas int, clk *
 	p := &groupProcess{Group: g, url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan struct{})}
 	served := make(chan struct{})
 	go func() { defer close(served); g.Serve(ln) }()
+	handle := func(d jetstream.Delivery) error {
+		err := g.Handle(d)
+		if f := p.tap.Load(); err == nil && f != nil {
+			(*f)(d)
+		}
+		return err
+	}
 	go func() {
 		defer close(p.done)
-		conn.Consume(ctx, consumer, g.Handle)
+		conn.Consume(ctx, consumer, handle)
 		conn.Close()
 		shutdown, stop := context.WithTimeout(context.Background(), 5*time.Second)
 		defer stop()
@@ -170,7 +180,7 @@ func (p *groupProcess) stop() {
 }
 
 // caughtUp waits until the group has applied every store's last event.
-func (p *groupProcess) caughtUp(t *testing.T, stores ...*groupStore) {
+func (p *groupProcess) caughtUp(t testing.TB, stores ...*groupStore) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -206,7 +216,7 @@ type wallRow struct {
 	DeliveredToday int    `json:"delivered_today"`
 }
 
-func wallRows(t *testing.T, g *Group, scope string) map[string]wallRow {
+func wallRows(t testing.TB, g *Group, scope string) map[string]wallRow {
 	t.Helper()
 	g.Wall.Changed()
 	raw, err := g.Wall.Snapshot(scope)
@@ -238,7 +248,7 @@ func ownBoard(s *groupStore) wallRow {
 
 // sameRecords compares a store's own state, cut as it leaves the store,
 // with the group's replica of it.
-func sameRecords(t *testing.T, s *groupStore, g *Group) {
+func sameRecords(t testing.TB, s *groupStore, g *Group) {
 	t.Helper()
 	own, err := shop.ApplyGroupMessage(nil, s.srv.Engine.State().GroupSnapshot(s.id, s.sent, s.clk.Now(), false))
 	if err != nil {
