@@ -529,3 +529,48 @@ func TestTheGroupLosesNothingWhenANATSNodeDies(t *testing.T) {
 		sameRecords(t, s, g.Group)
 	}
 }
+
+// What the consumer is told: a message that does not read, or claims a
+// store that is not its subject's, is acknowledged and changes nothing; a
+// message applied twice counts once; a failure to write the group's file
+// is not acknowledged, so the message comes again.
+func TestTheGroupAcknowledgesWhatNeverReadsAndRetriesWhatItCouldNotWrite(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	g, err := OpenGroup(ctx, filepath.Join(t.TempDir(), "group.db"), GroupOptions{Logger: quiet, HashCost: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := shop.NewState()
+	snap, err := json.Marshal(st.GroupSnapshot("bj-01", 7, time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := jetstream.StoreSubject("bj-01")
+	for name, d := range map[string]jetstream.Delivery{
+		"not JSON":          {Subject: subject, Data: []byte("{not json")},
+		"another version":   {Subject: subject, Data: []byte(`{"v":99,"store":"bj-01","seq":8,"records":[]}`)},
+		"another's subject": {Subject: jetstream.StoreSubject("sh-02"), Data: snap},
+		"a bad record":      {Subject: subject, Data: []byte(`{"v":1,"store":"bj-01","seq":9,"snapshot":true,"records":[{"kind":"jobs","id":"j1","data":"not a job"}]}`)},
+	} {
+		if err := g.Handle(d); err != nil {
+			t.Errorf("%s: %v, want it acknowledged", name, err)
+		}
+	}
+	if n := len(g.Stores()); n != 0 || g.Applied() != 0 {
+		t.Fatalf("messages set aside changed the group: %d stores, %d applied", n, g.Applied())
+	}
+	for range 2 {
+		if err := g.Handle(jetstream.Delivery{Subject: subject, Data: snap}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g.Applied() != 1 || len(g.Stores()) != 1 || g.Stores()[0].Seq != 7 {
+		t.Errorf("the snapshot twice: %d applied, %+v", g.Applied(), g.Stores())
+	}
+	next, _ := json.Marshal(shop.GroupMessage{V: shop.GroupMessageVersion, Store: "bj-01", Seq: 8, Records: []shop.GroupRecord{}})
+	g.Close()
+	if err := g.Handle(jetstream.Delivery{Subject: subject, Data: next}); err == nil {
+		t.Error("a message the closed file could not take was acknowledged")
+	}
+}
