@@ -57,6 +57,10 @@ var libraryHomes = []struct {
 	{"golang.org/x/image", "internal/imaging"},
 	{"github.com/go-json-experiment/json", "internal/wire"},
 	{"github.com/chromedp", "internal/livetest"},
+	// The dealer group's JetStream: the client behind internal/jetstream,
+	// the server behind natstest, which only tests import.
+	{"github.com/nats-io/nats.go", "internal/jetstream"},
+	{"github.com/nats-io/nats-server/v2", "internal/jetstream/natstest"},
 	// The SMS and e-mail senders use only the standard library
 	// (net/http, net/smtp); go-smtp and its SASL are their tests' mail
 	// server, in testOnlyLibraries.
@@ -74,6 +78,10 @@ var testOnlyLibraries = []struct {
 	{"github.com/emersion/go-smtp", []string{"internal/channels", "internal/outbox", "cmd/bayboard"}},
 	{"github.com/emersion/go-sasl", []string{"internal/channels", "internal/outbox", "cmd/bayboard"}},
 }
+
+// testOnlyPackages are packages of ours that only tests import: natstest
+// starts real NATS servers in the test's process.
+var testOnlyPackages = []string{"internal/jetstream/natstest"}
 
 // Every package keeps to the import rules of STYLE.md. The rules bind a
 // package's code; its tests may import a library as a test tool (chromedp
@@ -94,6 +102,8 @@ func TestTheImportCheckFindsBrokenRules(t *testing.T) {
 		`internal/access/leak.go imports bayboard/internal/store: internal/access imports only internal/shop of ours`,
 		`internal/channels/leak.go imports github.com/emersion/go-smtp, which only internal/channels, internal/outbox and cmd/bayboard's tests may import`,
 		`internal/demo/leak.go imports bayboard/internal/web: only internal/server, internal/livetest import the HTTP layer`,
+		`internal/grouplink/leak.go imports bayboard/internal/jetstream/natstest, which only tests may import`,
+		`internal/grouplink/leak.go imports github.com/nats-io/nats.go, which only internal/jetstream may import`,
 		`internal/shop/leak.go imports bayboard/internal/store: internal/shop imports nothing of ours`,
 		`internal/shop/shop_test.go imports github.com/emersion/go-smtp, which only internal/channels, internal/outbox and cmd/bayboard's tests may import`,
 		`kiosk/leak.go imports github.com/gofiber/fiber/v2/middleware/cors, which only internal/web may import`,
@@ -149,6 +159,9 @@ func brokenImportRules(t *testing.T, root string) []string {
 			if isTest {
 				// The other rules bind a package's code, not its tests.
 				continue
+			}
+			if under(imported, module) && slices.Contains(testOnlyPackages, strings.TrimPrefix(imported, module+"/")) {
+				broken = append(broken, rel+" imports "+imported+", which only tests may import")
 			}
 			if slices.Contains(pureDomain, pkg) && under(imported, module) {
 				broken = append(broken, rel+" imports "+imported+": "+pkg+" imports nothing of ours")

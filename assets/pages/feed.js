@@ -48,7 +48,10 @@ export class Feed {
 
   url() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    let u = `${scheme}//${location.host}/ws/board/${encodeURIComponent(this.view)}`;
+    // A page may name its feed (the group's drill-down into one store's
+    // board, data-feed on <html>); a board's is its view's.
+    const path = document.documentElement.dataset.feed || `/ws/board/${encodeURIComponent(this.view)}`;
+    let u = `${scheme}//${location.host}${path}`;
     if (this.epoch) {
       u += `?epoch=${encodeURIComponent(this.epoch)}&seq=${this.seq}`;
     }

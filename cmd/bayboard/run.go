@@ -53,13 +53,19 @@ Usage:
   bayboard restore [--data ./bayboard.db] BACKUP
   bayboard health   [--url http://127.0.0.1:8080]
   bayboard watch   VIEW [--url http://127.0.0.1:8080] [--token TOKEN] [--json] [--once]
+  bayboard group   --nats nats://host:4222[,…] [--nats-user USER] [--nats-secret-file FILE]
+                   [--addr :8090] [--data ./group.db] [--consumer group-HOSTNAME]
+                   [--replicas 1] [--behind-tls-proxy]
   bayboard version
 
 These flags can also be set by environment variables: --addr BAYBOARD_ADDR,
 --data BAYBOARD_DATA, --url BAYBOARD_URL, --token BAYBOARD_TOKEN, --log-level
 BAYBOARD_LOG_LEVEL, --tls-cert BAYBOARD_TLS_CERT, --tls-key BAYBOARD_TLS_KEY,
 --behind-tls-proxy BAYBOARD_BEHIND_TLS_PROXY=true, --frame-boards-from
-BAYBOARD_FRAME_BOARDS_FROM. A flag given wins over its variable. The demo keeps to
+BAYBOARD_FRAME_BOARDS_FROM; group's --nats BAYBOARD_NATS, --nats-user
+BAYBOARD_NATS_USER, --nats-secret-file BAYBOARD_NATS_SECRET_FILE, --consumer
+BAYBOARD_GROUP_CONSUMER, --addr BAYBOARD_GROUP_ADDR, --data BAYBOARD_GROUP_DATA,
+--replicas BAYBOARD_GROUP_REPLICAS. A flag given wins over its variable. The demo keeps to
 ./bayboard-demo.db whatever BAYBOARD_DATA says.
 `
 
@@ -82,6 +88,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = health(ctx, args[1:], getenv, stdout)
 	case "watch":
 		err = watch(ctx, args[1:], getenv, stdout)
+	case "group":
+		err = groupCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "bayboard", buildVersion())
 		return 0

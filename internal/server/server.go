@@ -25,6 +25,7 @@ import (
 	"bayboard/board"
 	"bayboard/internal/channels"
 	"bayboard/internal/engine"
+	"bayboard/internal/grouplink"
 	"bayboard/internal/outbox"
 	"bayboard/internal/photos"
 	"bayboard/internal/shop"
@@ -60,6 +61,9 @@ type Options struct {
 	// WebhookClient posts the webhooks; nil is one with
 	// outbox.DefaultTimeout.
 	WebhookClient *http.Client
+	// GroupLinkBackoff is the group link's first pause after a failure;
+	// 0 is grouplink.DefaultMinBackoff (tests shorten it).
+	GroupLinkBackoff time.Duration
 }
 
 // Server is the assembled server.
@@ -88,6 +92,11 @@ type Server struct {
 	// Outbox delivers the webhooks; outboxDone closes when it stopped.
 	Outbox     *outbox.Worker
 	outboxDone chan struct{}
+	// GroupLink publishes the store's events to its dealer group while
+	// the manager's link is active (grouplink.go); groupDone closes when
+	// it stopped.
+	GroupLink *grouplink.Publisher
+	groupDone chan struct{}
 }
 
 // Load reads the shop's live state from the store at now and sets the
@@ -157,8 +166,9 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 		Senders:  func() map[string]channels.Sender { return senders.of(eng.State()) },
 		Instance: outbox.InstanceID(st.Secret()), Client: opts.WebhookClient, Logger: opts.Logger, Clock: shopClock(clock), Observe: outboxFigures.observe})
 	eng.Subscribe(func(engine.Change) { worker.Notify() })
+	group := newGroupLink(st, eng, clock, opts)
 	srv, err := web.New(web.Deps{Engine: eng, Auth: st, Backup: st, History: st, Tokens: tokens, Printing: renderer, Hub: hub, Pages: assets.Pages(), Photos: ps,
-		Outbox: outboxAdmin{st, worker}},
+		Outbox: outboxAdmin{st, worker}, GroupLink: group},
 		web.Options{Demo: opts.Demo, Logger: opts.Logger, Version: opts.Version, SetAside: setAside, Photos: check, CommandLimit: commandLimit(opts.CommandRate),
 			BehindTLSProxy: opts.BehindTLSProxy, FrameBoardsFrom: opts.FrameBoardsFrom,
 			HashCost: opts.HashCost, GuardPause: opts.GuardPause, PagePoll: opts.PagePoll})
@@ -170,6 +180,7 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Server{Engine: eng, Hub: hub, Web: srv, Tokens: tokens, Photos: ps, PhotoCheck: check, store: st, log: opts.Logger,
 		stopHub: stop, hubDone: make(chan struct{}), sweepDone: make(chan struct{}), dueDone: make(chan struct{}), Outbox: worker, outboxDone: make(chan struct{}),
+		GroupLink: group, groupDone: make(chan struct{}),
 		takenBack: make(chan string, takenBackQueue)}
 	// A photo taken back (remove_photo) loses its file once no shown photo
 	// uses the same picture: the retention's loop removes it, off the
@@ -192,6 +203,10 @@ func New(st *store.Store, state *shop.State, clock func() time.Time, opts Option
 	go func() {
 		defer close(s.hubDone)
 		hub.Run(ctx)
+	}()
+	go func() {
+		defer close(s.groupDone)
+		group.Run(ctx)
 	}()
 	// The retention's first pass is made before the server serves, so a
 	// start after a long pause does not show photos already past their keep.
@@ -227,6 +242,7 @@ func (s *Server) Close() {
 	<-s.sweepDone
 	<-s.dueDone
 	<-s.outboxDone
+	<-s.groupDone
 	s.Engine.Close()
 }
 

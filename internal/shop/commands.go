@@ -120,6 +120,9 @@ var commandTypes = map[string]commandType{
 	// The customer messages' channels (senders.go): the web layer builds
 	// them, so that the secret is in no command's JSON.
 	"put_message_sender": {nil, managerRoles},
+	// The dealer group's link (grouplink.go): the web layer builds it too,
+	// for its secret.
+	"put_group_link": {nil, managerRoles},
 	// The customer message templates (messages.go) are the manager's.
 	"set_message_templates": {func() Command { return &SetMessageTemplates{} }, managerRoles},
 }

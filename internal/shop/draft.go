@@ -124,6 +124,8 @@ type Draft struct {
 	webhooks layer[Webhook]
 	// messageSenders are the customer messages' channels (senders.go).
 	messageSenders layer[MessageSender]
+	// groupLink is the group link as changed, or nil (grouplink.go).
+	groupLink *GroupLink
 	// closedJobs are jobs long closed, read from the data file, that a
 	// command changes (the photo retention's ExpirePhotos): written with
 	// the batch, never published into the live state, which they left.
@@ -296,6 +298,9 @@ func (d *Draft) Records() []Record {
 	rs = appendRecords(rs, KindRoster, &d.roster, func(v *RosterDay) string { return v.Date })
 	rs = appendRecords(rs, KindWebhook, &d.webhooks, func(v *Webhook) string { return v.ID })
 	rs = appendRecords(rs, KindMessageSender, &d.messageSenders, func(v *MessageSender) string { return string(v.Channel) })
+	if d.groupLink != nil {
+		rs = append(rs, Record{KindGroupLink, groupLinkID, d.groupLink})
+	}
 	for name, v := range d.counters {
 		rs = append(rs, Record{KindCounter, name, &Counter{Name: name, Value: v}})
 	}
@@ -335,6 +340,9 @@ func (d *Draft) Publish() *State {
 	s.Roster = d.roster.merged()
 	s.Webhooks = d.webhooks.merged()
 	s.MessageSenders = d.messageSenders.merged()
+	if d.groupLink != nil {
+		s.GroupLink = d.groupLink
+	}
 	if len(d.counters) > 0 {
 		s.Counters = make(map[string]int, len(d.base.Counters)+len(d.counters))
 		for k, v := range d.base.Counters {

@@ -55,6 +55,9 @@ type State struct {
 	// MessageSenders are the customer messages' channels by channel
 	// (senders.go).
 	MessageSenders map[string]*MessageSender
+	// GroupLink is the store's link to its dealer group, or nil
+	// (grouplink.go).
+	GroupLink *GroupLink
 	// Loc is the shop's time zone, for job numbers and "today".
 	Loc *time.Location
 }
@@ -136,6 +139,8 @@ func (s *State) Put(r Record) {
 		s.Webhooks[v.ID] = v
 	case *MessageSender:
 		s.MessageSenders[string(v.Channel)] = v
+	case *GroupLink:
+		s.GroupLink = v
 	}
 }
 
@@ -191,12 +196,14 @@ func NewRecord(kind string) any {
 		return &Webhook{}
 	case KindMessageSender:
 		return &MessageSender{}
+	case KindGroupLink:
+		return &GroupLink{}
 	}
 	return nil
 }
 
 // RecordKinds lists every kind the store keeps.
-var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation, KindRoster, KindWebhook, KindMessageSender}
+var RecordKinds = []string{KindSettings, KindBay, KindTeam, KindTechnician, KindUser, KindCustomer, KindVehicle, KindAppointment, KindJob, KindPartsRequest, KindFinding, KindCounter, KindOperation, KindCatalogPart, KindRecommendation, KindRoster, KindWebhook, KindMessageSender, KindGroupLink}
 
 // OpenJobs returns the jobs still in the shop, highest priority first, then
 // oldest first.

@@ -9,6 +9,8 @@
 //	    schema_version   uint64, big-endian
 //	    secret           the shop's random secret (signing QR tokens, sessions)
 //	    demo             1 in a demo shop's file, which the demo may rebuild
+//	    group_cursor     GroupCursor JSON: the last event the dealer group's
+//	                     stream acknowledged (grouplink.go)
 //	records/
 //	    <kind>/          one bucket per record kind (bays, jobs, users, …;
 //	                     roster is keyed by date, made at its first write)
@@ -54,6 +56,9 @@
 // Restore and BackupFile read it read-only first and refuse a file that is
 // not a complete bayboard data file or fails bbolt's consistency check,
 // with a fault inside bbolt's memory map turned into an error.
+//
+// A dealer group's process (`bayboard group`) keeps another kind of file,
+// its stores' replicas: OpenGroup, its tree drawn in group.go.
 //
 // Every change is written with its events in one transaction, and Commit
 // (and Change, for a screen or token) returns only after that

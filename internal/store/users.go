@@ -27,6 +27,9 @@ func encodeRecord(v any) ([]byte, error) {
 	if m, ok := v.(*shop.MessageSender); ok {
 		return json.Marshal(storedSender{MessageSender: m, Secret: m.Secret})
 	}
+	if l, ok := v.(*shop.GroupLink); ok {
+		return json.Marshal(storedGroupLink{GroupLink: l, Secret: l.Secret})
+	}
 	return json.Marshal(v)
 }
 
@@ -57,6 +60,14 @@ func decodeRecord(kind string, data []byte) (any, error) {
 		}
 		m.Secret = sm.Secret
 		return m, nil
+	}
+	if l, ok := val.(*shop.GroupLink); ok {
+		sl := storedGroupLink{GroupLink: l}
+		if err := decodeStrict(data, &sl); err != nil {
+			return nil, err
+		}
+		l.Secret = sl.Secret
+		return l, nil
 	}
 	if err := decodeStrict(data, val); err != nil {
 		return nil, err

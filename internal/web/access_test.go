@@ -85,6 +85,9 @@ var changingRoutes = map[string]routeAccess{
 		body: `{"access_key_id":"LTAI-id","sign_name":"京华4S店","secret":"s"}`, roles: []shop.Role{}},
 	"POST /api/v1/message-senders/:channel/dead/:key/retry": {path: fixed("/api/v1/message-senders/sms/dead/1/retry"), roles: []shop.Role{}},
 	"DELETE /api/v1/message-senders/:channel/dead/:key":     {path: fixed("/api/v1/message-senders/sms/dead/1"), roles: []shop.Role{}},
+	// The dealer group's link (grouplink.go): the manager's only.
+	"PUT /api/v1/group-link": {path: fixed("/api/v1/group-link"),
+		body: `{"urls":"nats://127.0.0.1:4222","store_id":"bj-01","active":false}`, roles: []shop.Role{}},
 	// A catalogue import: the preview is the import command's permission
 	// (the parts clerk imports parts); a confirmation finds only its own
 	// caller's preview, and the engine checks the command again.

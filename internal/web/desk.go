@@ -44,7 +44,7 @@ func newDesk(s *Server, pages fs.FS) (*desk, error) {
 // pages not named here follow in name order.
 var navOrder = map[string][]string{
 	"desk":  {"jobs", "findings", "appointments", "reception", "dispatch", "roster", "delivery", "followups", "kpis"},
-	"admin": {"setup", "settings", "bays", "teams", "technicians", "users", "devices", "tokens", "webhooks", "messages", "printers", "catalog", "export"},
+	"admin": {"setup", "settings", "bays", "teams", "technicians", "users", "devices", "tokens", "webhooks", "messages", "group", "printers", "catalog", "export"},
 }
 
 // offNav are pages the navigation does not list: one's own account is

@@ -97,6 +97,7 @@ var getRoutes = map[string]func(ts *testShop) []string{
 	"GET /api/v1/tokens":                        fixedPaths("/api/v1/tokens"),
 	"GET /api/v1/webhooks":                      fixedPaths("/api/v1/webhooks"),
 	"GET /api/v1/message-senders":               fixedPaths("/api/v1/message-senders"),
+	"GET /api/v1/group-link":                    fixedPaths("/api/v1/group-link"),
 	"GET /api/v1/devices":                       fixedPaths("/api/v1/devices"),
 	"GET /api/v1/backup":                        nil, // the data file
 	"GET /k/bay/:token":                         nil, // pages: their modules are walked in Chromium

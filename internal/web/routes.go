@@ -157,6 +157,9 @@ func (s *Server) routes() {
 	manager("PUT", "/message-senders/:channel", s.putMessageSender)
 	manager("POST", "/message-senders/:channel/dead/:key/retry", s.retryDeadLetter)
 	manager("DELETE", "/message-senders/:channel/dead/:key", s.dropDeadLetter)
+	// The dealer group's link (grouplink.go).
+	manager("GET", "/group-link", s.getGroupLink)
+	manager("PUT", "/group-link", s.putGroupLink)
 
 	app.Use(func(c *fiber.Ctx) error {
 		c.Locals("unmatched", true) // for the metrics: not a route of its own

@@ -145,6 +145,9 @@ type Deps struct {
 	// Outbox is the webhooks' queues (webhooks.go); nil answers that the
 	// outbox is not set up.
 	Outbox Outbox
+	// GroupLink is the dealer group link's state (grouplink.go); nil
+	// answers that it is not set up.
+	GroupLink GroupLinkStatus
 }
 
 // Server is the HTTP server.
@@ -158,6 +161,8 @@ type Server struct {
 	printing *printing.Renderer
 	photos   *photos.Store
 	outbox   Outbox
+	// groupLink is the group link's state (grouplink.go).
+	groupLink GroupLinkStatus
 	// photoWork bounds the photos processed at once (photos.go).
 	photoWork *photoWork
 	opts      Options
@@ -206,7 +211,7 @@ func New(d Deps, opts Options) (*Server, error) {
 	if opts.CommandLimit == (CommandLimit{}) {
 		opts.CommandLimit = DefaultCommandLimit
 	}
-	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, photos: d.Photos, outbox: d.Outbox, photoWork: newPhotoWork(imaging.Parallel), opts: opts, log: opts.Logger,
+	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, photos: d.Photos, outbox: d.Outbox, groupLink: d.GroupLink, photoWork: newPhotoWork(imaging.Parallel), opts: opts, log: opts.Logger,
 		guard: access.NewGuard(opts.WallClock, opts.GuardPause, opts.Logger), hasher: access.NewHasher(opts.HashCost), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.limiter = newLimiter(opts.CommandLimit, opts.WallClock)
 	s.app = fiber.New(fiber.Config{

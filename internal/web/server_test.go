@@ -355,6 +355,7 @@ var whoMayGiveBuilt = map[string]string{
 	// The channels' route builds it, so the secret is in no command's
 	// JSON (senders.go).
 	"put_message_sender": "M.........",
+	"put_group_link":     "M.........",
 }
 
 // GET /api/v1/me tells each role the commands it may give, as the grid

@@ -1,0 +1,407 @@
+package grouplink
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"bayboard/internal/jetstream"
+	"bayboard/internal/shop"
+	"bayboard/internal/store"
+)
+
+const (
+	// DefaultBatch is the most events published before their acks are
+	// waited for and the cursor advanced.
+	DefaultBatch = 500
+	// DefaultMinBackoff and DefaultMaxBackoff bound the pause after a
+	// failure while the link is down: quick to notice its return, and a
+	// store offline for a day asks once a minute, not ten times a second.
+	DefaultMinBackoff = time.Second
+	DefaultMaxBackoff = time.Minute
+)
+
+// Store is what the publisher needs of the data file.
+type Store interface {
+	GroupCursor() (store.GroupCursor, error)
+	SetGroupCursor(store.GroupCursor) error
+	EventsPage(after uint64, limit int) ([]shop.Event, error)
+	FirstSeq() uint64
+	LastSeq() uint64
+}
+
+// Config is what a Publisher needs.
+type Config struct {
+	Store Store
+	// State is the engine's live state: the link's settings and the
+	// records a message carries as they stand when published.
+	State func() *shop.State
+	// Now is the shop's clock: a snapshot's time and the status's.
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Name names the connection in the group's monitoring.
+	Name string
+	// Batch, MinBackoff and MaxBackoff default to the Default… constants.
+	Batch                  int
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// Status is the link's state for the admin.
+type Status struct {
+	// Active says a link is set and active; Connected that its connection
+	// is up now.
+	Active    bool   `json:"active"`
+	Connected bool   `json:"connected"`
+	StoreID   string `json:"store_id,omitempty"`
+	// Cursor is the last event the group's stream acknowledged, LastSeq
+	// the store's newest, Backlog the events between them.
+	Cursor  uint64 `json:"cursor"`
+	LastSeq uint64 `json:"last_seq"`
+	Backlog uint64 `json:"backlog"`
+	// Published counts the messages this process published.
+	Published     uint64    `json:"published"`
+	LastError     string    `json:"last_error,omitempty"`
+	LastErrorAt   time.Time `json:"last_error_at,omitzero"`
+	LastSuccessAt time.Time `json:"last_success_at,omitzero"`
+}
+
+// Publisher publishes the store's events while its link is active.
+type Publisher struct {
+	cfg  Config
+	wake chan struct{}
+
+	mu     sync.Mutex
+	status Status
+	conn   *jetstream.Conn
+	cursor store.GroupCursor
+}
+
+// New makes a publisher; Run runs it.
+func New(cfg Config) *Publisher {
+	if cfg.Batch <= 0 {
+		cfg.Batch = DefaultBatch
+	}
+	if cfg.MinBackoff <= 0 {
+		cfg.MinBackoff = DefaultMinBackoff
+	}
+	if cfg.MaxBackoff < cfg.MinBackoff {
+		cfg.MaxBackoff = max(DefaultMaxBackoff, cfg.MinBackoff)
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Publisher{cfg: cfg, wake: make(chan struct{}, 1)}
+}
+
+// Notify wakes the publisher after a commit: new events, or a changed
+// link. It never blocks.
+func (p *Publisher) Notify() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Status is the link's state now.
+func (p *Publisher) Status() Status {
+	p.mu.Lock()
+	st := p.status
+	conn := p.conn
+	cursor := p.cursor
+	p.mu.Unlock()
+	link := p.cfg.State().GroupLink
+	st.Active = link != nil && link.Active
+	st.Connected = st.Active && conn != nil && conn.Connected()
+	st.LastSeq = p.cfg.Store.LastSeq()
+	if link != nil && sameLink(cursor, link) {
+		st.Cursor = cursor.Seq
+	} else if link != nil {
+		// Not read yet in this process: the file has it.
+		if c, err := p.cfg.Store.GroupCursor(); err == nil && sameLink(c, link) {
+			st.Cursor = c.Seq
+		}
+	}
+	if link != nil {
+		st.StoreID = link.StoreID
+	}
+	if st.LastSeq > st.Cursor {
+		st.Backlog = st.LastSeq - st.Cursor
+	}
+	return st
+}
+
+// Run publishes while a link is active, starting, stopping and restarting
+// with the link's changes, until ctx ends.
+func (p *Publisher) Run(ctx context.Context) {
+	var running *running
+	defer func() { running.end() }()
+	for {
+		link := p.cfg.State().GroupLink
+		switch {
+		case !sameSettings(running.settings(), link):
+			running.end()
+			running = nil
+			if link != nil && link.Active {
+				running = p.start(ctx, *link)
+			}
+		case running != nil:
+			select {
+			case running.wake <- struct{}{}:
+			default:
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-p.wake:
+		}
+	}
+}
+
+// running is the session of one link's settings.
+type running struct {
+	link shop.GroupLink
+	stop context.CancelFunc
+	done chan struct{}
+	wake chan struct{}
+}
+
+func (p *Publisher) start(ctx context.Context, link shop.GroupLink) *running {
+	ctx, stop := context.WithCancel(ctx)
+	r := &running{link: link, stop: stop, done: make(chan struct{}), wake: make(chan struct{}, 1)}
+	go func() {
+		defer close(r.done)
+		p.session(ctx, link, r.wake)
+	}()
+	return r
+}
+
+func (r *running) settings() *shop.GroupLink {
+	if r == nil {
+		return nil
+	}
+	return &r.link
+}
+
+// end stops the session and waits for it.
+func (r *running) end() {
+	if r != nil {
+		r.stop()
+		<-r.done
+	}
+}
+
+// sameSettings says whether the running link (nil: none) is the link now
+// (nil or inactive: none).
+func sameSettings(running, now *shop.GroupLink) bool {
+	if now == nil || !now.Active {
+		return running == nil
+	}
+	return running != nil && *running == *now
+}
+
+// sameLink says whether a cursor is this link's: the same store in the
+// same group under the same policy. Any other starts from a snapshot.
+func sameLink(c store.GroupCursor, l *shop.GroupLink) bool {
+	return c.StoreID == l.StoreID && c.URLs == l.URLs && c.Contacts == l.Contacts
+}
+
+// cursorEvery is how often, at most, the cursor is written while events
+// stream: each write is an fsync beside the engine's own, and a cursor a
+// second behind only makes a crashed store publish that second again,
+// which the stream's message ids drop.
+const cursorEvery = time.Second
+
+// cursor is a session's cursor: the last acknowledged event, and whether
+// the file has it yet.
+type cursor struct {
+	store.GroupCursor
+	loaded  bool
+	dirty   bool
+	written time.Time
+}
+
+// session publishes for one link's settings until ctx ends.
+func (p *Publisher) session(ctx context.Context, link shop.GroupLink, wake <-chan struct{}) {
+	log := p.cfg.Logger.With("store_id", link.StoreID, "urls", link.URLs)
+	var conn *jetstream.Conn
+	var cur cursor
+	defer func() {
+		if err := p.flush(&cur); err != nil {
+			log.Error("group link: record the cursor", "err", err)
+		}
+		p.mu.Lock()
+		p.conn = nil
+		p.mu.Unlock()
+		if conn != nil {
+			conn.Close()
+		}
+	}()
+	pause := p.cfg.MinBackoff
+	for ctx.Err() == nil {
+		var err error
+		more := false
+		if conn == nil {
+			conn, err = jetstream.Connect(ctx, jetstream.Config{URLs: link.URLs, Username: link.Username, Secret: link.Secret, Name: p.cfg.Name})
+			if err == nil {
+				p.mu.Lock()
+				p.conn = conn
+				p.mu.Unlock()
+				log.Info("group link: connected")
+			}
+		}
+		if err == nil {
+			more, err = p.publishBatch(ctx, conn, link, &cur)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			p.failed(err)
+			log.Warn("group link: publishing failed; the events wait in the data file", "err", err, "retry_in", pause)
+			if !sleep(ctx, pause) {
+				return
+			}
+			pause = min(2*pause, p.cfg.MaxBackoff)
+			continue
+		}
+		pause = p.cfg.MinBackoff
+		if more {
+			continue
+		}
+		// Idle: a cursor not yet written is written when its second is up,
+		// unless new events come first.
+		var flushAt <-chan time.Time
+		var timer *time.Timer
+		if cur.dirty {
+			timer = time.NewTimer(cursorEvery - time.Since(cur.written))
+			flushAt = timer.C
+		}
+		select {
+		case <-ctx.Done():
+		case <-wake:
+		case <-flushAt:
+			if err := p.flush(&cur); err != nil {
+				p.failed(err)
+			}
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+	}
+}
+
+// publishBatch publishes what comes after the cursor — a snapshot first
+// when the link is new to the cursor or the cursor is outside the log —
+// waits for the acks and advances the cursor. more says a full batch went
+// and more may wait.
+func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link shop.GroupLink, cur *cursor) (more bool, err error) {
+	if !cur.loaded {
+		c, err := p.cfg.Store.GroupCursor()
+		if err != nil {
+			return false, err
+		}
+		cur.GroupCursor, cur.loaded, cur.written = c, true, time.Now()
+		p.mu.Lock()
+		p.cursor = c
+		p.mu.Unlock()
+	}
+	first, last := p.cfg.Store.FirstSeq(), p.cfg.Store.LastSeq()
+	subject := jetstream.StoreSubject(link.StoreID)
+	if !sameLink(cur.GroupCursor, &link) || cur.Seq > last || (first > 0 && cur.Seq+1 < first) {
+		// The snapshot is taken after reading the log's last number, so it
+		// holds at least every event up to it; an event after it that is
+		// also in the snapshot only says again what the replica has.
+		seq := p.cfg.Store.LastSeq()
+		m := p.cfg.State().GroupSnapshot(link.StoreID, seq, p.cfg.Now(), link.Contacts)
+		msg, err := encode(subject, m)
+		if err != nil {
+			return false, err
+		}
+		if err := conn.Publish(ctx, []jetstream.Msg{msg}); err != nil {
+			return false, err
+		}
+		cur.GroupCursor = store.GroupCursor{StoreID: link.StoreID, URLs: link.URLs, Contacts: link.Contacts, Seq: seq, Snapshot: seq}
+		// A snapshot's cursor is written at once: a new link's start.
+		return true, p.advance(cur, 1, true)
+	}
+	events, err := p.cfg.Store.EventsPage(cur.Seq, p.cfg.Batch)
+	if err != nil || len(events) == 0 {
+		return false, err
+	}
+	state := p.cfg.State()
+	msgs := make([]jetstream.Msg, 0, len(events))
+	for _, ev := range events {
+		msg, err := encode(subject, state.GroupMessage(link.StoreID, ev, link.Contacts))
+		if err != nil {
+			return false, err
+		}
+		msgs = append(msgs, msg)
+	}
+	if err := conn.Publish(ctx, msgs); err != nil {
+		return false, err
+	}
+	cur.Seq = events[len(events)-1].Seq
+	return len(events) == p.cfg.Batch, p.advance(cur, len(msgs), false)
+}
+
+// advance takes the acknowledged cursor, writing it to the file when
+// now is true or its second is up.
+func (p *Publisher) advance(cur *cursor, published int, now bool) error {
+	cur.dirty = true
+	p.mu.Lock()
+	p.cursor = cur.GroupCursor
+	p.status.Published += uint64(published)
+	p.status.LastSuccessAt = p.cfg.Now()
+	p.mu.Unlock()
+	if now || time.Since(cur.written) >= cursorEvery {
+		return p.flush(cur)
+	}
+	return nil
+}
+
+// flush writes the cursor if the file lacks it.
+func (p *Publisher) flush(cur *cursor) error {
+	if !cur.dirty {
+		return nil
+	}
+	if err := p.cfg.Store.SetGroupCursor(cur.GroupCursor); err != nil {
+		return fmt.Errorf("record the group cursor: %w", err)
+	}
+	cur.dirty, cur.written = false, time.Now()
+	return nil
+}
+
+func (p *Publisher) failed(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.status.LastError = err.Error()
+	p.status.LastErrorAt = p.cfg.Now()
+}
+
+// encode is a message as it goes on the store's subject.
+func encode(subject string, m shop.GroupMessage) (jetstream.Msg, error) {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return jetstream.Msg{}, fmt.Errorf("encode group message %d: %w", m.Seq, err)
+	}
+	return jetstream.Msg{ID: shop.GroupMessageID(m), Subject: subject, Data: data}, nil
+}
+
+// sleep waits d or until ctx ends; false when ctx ended.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
