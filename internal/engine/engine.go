@@ -231,6 +231,9 @@ func (e *Engine) commit(batch []request) {
 				next = next.WithoutClosedBefore(now.Add(-shop.KeepClosed))
 				e.lastPrune = now
 			}
+			if len(events) > 0 {
+				next.Seq = events[len(events)-1].Seq
+			}
 			e.state.Store(next)
 			for i, span := range accepted {
 				if span[0] >= 0 {

@@ -312,14 +312,17 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		p.cursor = c
 		p.mu.Unlock()
 	}
-	first, last := p.cfg.Store.FirstSeq(), p.cfg.Store.LastSeq()
+	// The state is read first, and only the events it already shows are
+	// published: the engine writes a commit's events before it publishes
+	// the state they make, so an event read from the log may be newer than
+	// the state at hand, and its message would carry its records as they
+	// were before it.
+	state := p.cfg.State()
+	first, last := p.cfg.Store.FirstSeq(), state.Seq
 	subject := jetstream.StoreSubject(link.StoreID)
-	if !sameLink(cur.GroupCursor, &link) || cur.Seq > last || (first > 0 && cur.Seq+1 < first) {
-		// The snapshot is taken after reading the log's last number, so it
-		// holds at least every event up to it; an event after it that is
-		// also in the snapshot only says again what the replica has.
-		seq := p.cfg.Store.LastSeq()
-		m := p.cfg.State().GroupSnapshot(link.StoreID, seq, p.cfg.Now(), link.Contacts)
+	if !sameLink(cur.GroupCursor, &link) || cur.Seq > p.cfg.Store.LastSeq() || (first > 0 && cur.Seq+1 < first) {
+		seq := state.Seq
+		m := state.GroupSnapshot(link.StoreID, seq, p.cfg.Now(), link.Contacts)
 		msg, err := encode(subject, m)
 		if err != nil {
 			return false, err
@@ -332,10 +335,15 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		return true, p.advance(cur, 1, true)
 	}
 	events, err := p.cfg.Store.EventsPage(cur.Seq, p.cfg.Batch)
-	if err != nil || len(events) == 0 {
+	if err != nil {
 		return false, err
 	}
-	state := p.cfg.State()
+	for len(events) > 0 && events[len(events)-1].Seq > last {
+		events = events[:len(events)-1] // the next state's: published with it
+	}
+	if len(events) == 0 {
+		return false, nil
+	}
 	msgs := make([]jetstream.Msg, 0, len(events))
 	for _, ev := range events {
 		msg, err := encode(subject, state.GroupMessage(link.StoreID, ev, link.Contacts))

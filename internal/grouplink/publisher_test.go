@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -337,4 +338,78 @@ func TestACursorBehindTheStreamRepublishesAndTheStreamKeepsEachOnce(t *testing.T
 	}
 	got := stream(t, conn, map[string]uint64{"wh-05": s.st.LastSeq()})
 	exactlyOnce(t, "wh-05", got["wh-05"], 1, s.st.LastSeq())
+}
+
+// The engine writes a commit's events before it publishes the state they
+// make: a publisher that read an event from the log and the records from
+// the state at hand would send the event with its records as they were
+// before it, and the group's replica would stay a step behind. It
+// publishes only the events the state it holds shows; the next state's
+// go with it.
+func TestAnEventGoesWithTheStateThatShowsIt(t *testing.T) {
+	srv, conn := startGroup(t)
+	st, err := store.Open(filepath.Join(t.TempDir(), "sh.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	clock := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	state, _, err := st.Load(clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(st, state, func() time.Time { return clock })
+	defer eng.Close()
+	if _, err := eng.Do(context.Background(), manager, &shop.PutGroupLink{Link: shop.GroupLink{URLs: srv.URL(), StoreID: "sh-01", Active: true}}); err != nil {
+		t.Fatal(err)
+	}
+	// The publisher holds a state the test gives it: the engine's after a
+	// first bay's commit and before a second's, as a publisher does between
+	// a commit and the state's swap.
+	bay := func(name string) {
+		t.Helper()
+		if _, err := eng.Do(context.Background(), manager, &shop.PutBay{Bay: shop.Bay{Name: name, Kind: shop.BayGeneral, Active: true}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bay("1号工位")
+	var mu sync.Mutex
+	held := eng.State()
+	bay("2号工位")
+	pub := grouplink.New(grouplink.Config{Store: st, State: func() *shop.State { mu.Lock(); defer mu.Unlock(); return held },
+		Now: func() time.Time { return clock }, MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); pub.Run(ctx) }()
+	defer func() { stop(); <-done }()
+	// cursorPast waits for the cursor to pass an event and returns it.
+	cursorPast := func(seq uint64) uint64 {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			if c := pub.Status().Cursor; c > seq {
+				return c
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the cursor never passed %d: %+v", seq, pub.Status())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	// The snapshot and the first bay go in one pass; the second bay's
+	// event, in the log but not in the state held, does not go with them.
+	if c := cursorPast(0); c != 2 {
+		t.Fatalf("the cursor after the first pass is at %d, want 2 (the first bay's event)", c)
+	}
+	mu.Lock()
+	held = eng.State()
+	mu.Unlock()
+	pub.Notify()
+	if c := cursorPast(2); c != 3 {
+		t.Fatalf("the cursor is at %d, want 3", c)
+	}
+	got := stream(t, conn, map[string]uint64{"sh-01": 3})["sh-01"]
+	if len(got) != 2 || got[1].Type != "put_bay" || len(got[1].Records) != 1 || !strings.Contains(string(got[1].Records[0].Data), "2号工位") {
+		t.Fatalf("the stream: %+v, want the snapshot and the second bay's event with its bay", got)
+	}
 }

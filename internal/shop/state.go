@@ -60,6 +60,11 @@ type State struct {
 	GroupLink *GroupLink
 	// Loc is the shop's time zone, for job numbers and "today".
 	Loc *time.Location
+	// Seq is the number of the last event this state includes: set by the
+	// store's Load and by the engine for each state it publishes, so a
+	// reader of the event log (the group link) knows which events the
+	// state it holds already shows.
+	Seq uint64
 }
 
 // NewState returns an empty shop.

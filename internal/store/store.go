@@ -129,6 +129,7 @@ func (s *Store) Load(now time.Time) (*shop.State, []SetAside, error) {
 			}
 			st.Put(shop.Record{Kind: shop.KindJob, ID: j.ID, Value: j})
 		}
+		st.Seq = tx.Bucket(bucketEvents).Sequence()
 		tx.Bucket(bucketOpenJobs).ForEach(func(k, _ []byte) error { loadJob(k); return nil })
 		c := tx.Bucket(bucketClosedJobs).Cursor()
 		from := []byte(now.Add(-shop.KeepClosed).UTC().Format(time.RFC3339))
