@@ -91,9 +91,6 @@ type GroupServer struct {
 	hasher access.Hasher
 	files  *boards // the embedded assets, served as the store's are
 	pages  *template.Template
-
-	connsMu sync.Mutex
-	conns   map[net.Conn]struct{}
 }
 
 // NewGroup builds the group's server and its routes.
@@ -122,7 +119,7 @@ func NewGroup(d GroupDeps, opts GroupOptions) (*GroupServer, error) {
 		return nil, fmt.Errorf("load the group's pages: %w", err)
 	}
 	g := &GroupServer{d: d, opts: opts, log: opts.Logger, guard: access.NewGuard(opts.WallClock, opts.GuardPause, opts.Logger),
-		hasher: access.NewHasher(opts.HashCost), files: &boards{files: files}, pages: pages, conns: map[net.Conn]struct{}{}}
+		hasher: access.NewHasher(opts.HashCost), files: &boards{files: files}, pages: pages}
 	g.app = fiber.New(fiber.Config{
 		AppName:               "bayboard group",
 		BodyLimit:             DefaultBodyLimit,
