@@ -166,6 +166,17 @@ func (c *Conn) Publish(ctx context.Context, msgs []Msg) error {
 	if !c.nc.IsConnected() {
 		return ErrNotConnected
 	}
+	if most := c.nc.MaxPayload(); most > 0 {
+		for _, m := range msgs {
+			if int64(len(m.Data)) > most {
+				// nats.go would say only "maximum payload exceeded": say
+				// what to change, since a store's snapshot can outgrow the
+				// default 1 MB.
+				return fmt.Errorf("jetstream: message %s is %.1f MB; the group's NATS servers take at most %.1f MB a message: raise their max_payload (8 MB holds a busy store's snapshot)",
+					m.ID, float64(len(m.Data))/(1<<20), float64(most)/(1<<20))
+			}
+		}
+	}
 	futures := make([]natsjs.PubAckFuture, 0, len(msgs))
 	for _, m := range msgs {
 		f, err := c.js.PublishMsgAsync(&nats.Msg{Subject: m.Subject, Data: m.Data},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -350,5 +351,28 @@ func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
 		if s != uint64(i+1) {
 			t.Fatalf("the %dth message handled is seq %d", i+1, s)
 		}
+	}
+}
+
+// A message over the server's max_payload (a busy store's snapshot over
+// NATS's default 1 MB) is refused before anything is sent, with what to
+// change; the batch's smaller messages are not half-sent.
+func TestAMessageOverMaxPayloadSaysWhatToChange(t *testing.T) {
+	srv := natstest.Start(t)
+	conn := connect(t, srv.URL())
+	if err := conn.EnsureStream(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	msgs := storeMsgs("bj-01", 1, 2)
+	msgs[1].Data = make([]byte, 3<<20/2) // 1.5 MB
+	err := conn.Publish(context.Background(), msgs)
+	if err == nil || !strings.Contains(err.Error(), "max_payload") || !strings.Contains(err.Error(), "1.5 MB") {
+		t.Fatalf("a 1.5 MB message: %v", err)
+	}
+	if err := conn.Publish(context.Background(), storeMsgs("bj-01", 3, 3)); err != nil {
+		t.Fatal(err)
+	}
+	if got := collect(t, conn, "group-a", 1); got[0].StreamSeq != 1 || string(got[0].Data) != "bj-01 event 3" {
+		t.Fatalf("the stream's first message: %d %q, want the one published after the refusal", got[0].StreamSeq, got[0].Data)
 	}
 }
