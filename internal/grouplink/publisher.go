@@ -2,6 +2,8 @@ package grouplink
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -323,6 +325,7 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 	if !sameLink(cur.GroupCursor, &link) || cur.Seq > p.cfg.Store.LastSeq() || (first > 0 && cur.Seq+1 < first) {
 		seq := state.Seq
 		m := state.GroupSnapshot(link.StoreID, seq, p.cfg.Now(), link.Contacts)
+		m.Epoch = newEpoch()
 		msg, err := encode(subject, m)
 		if err != nil {
 			return false, err
@@ -330,7 +333,7 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		if err := conn.Publish(ctx, []jetstream.Msg{msg}); err != nil {
 			return false, err
 		}
-		cur.GroupCursor = store.GroupCursor{StoreID: link.StoreID, URLs: link.URLs, Contacts: link.Contacts, Seq: seq, Snapshot: seq}
+		cur.GroupCursor = store.GroupCursor{StoreID: link.StoreID, URLs: link.URLs, Contacts: link.Contacts, Seq: seq, Snapshot: seq, Epoch: m.Epoch}
 		// A snapshot's cursor is written at once: a new link's start.
 		return true, p.advance(cur, 1, true)
 	}
@@ -346,7 +349,9 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 	}
 	msgs := make([]jetstream.Msg, 0, len(events))
 	for _, ev := range events {
-		msg, err := encode(subject, state.GroupMessage(link.StoreID, ev, link.Contacts))
+		m := state.GroupMessage(link.StoreID, ev, link.Contacts)
+		m.Epoch = cur.Epoch
+		msg, err := encode(subject, m)
 		if err != nil {
 			return false, err
 		}
@@ -412,4 +417,11 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// newEpoch names a new run of the store's messages: 8 random bytes in hex.
+func newEpoch() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

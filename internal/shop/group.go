@@ -63,6 +63,13 @@ type GroupRecord struct {
 type GroupMessage struct {
 	V     int    `json:"v"`
 	Store string `json:"store"`
+	// Epoch names the run of event numbers the message belongs to: a new
+	// one starts with each snapshot the store's link makes from a cursor
+	// it does not have (a new link, or a data file restored from a backup,
+	// whose event numbers start again below what the group has). The group
+	// takes a snapshot of a new epoch whatever its number, and no event of
+	// an epoch it has left.
+	Epoch string `json:"epoch"`
 	// Seq is the store's event number; a snapshot carries the last event
 	// number it includes.
 	Seq uint64    `json:"seq"`
@@ -79,10 +86,12 @@ type GroupMessage struct {
 }
 
 // GroupMessageID is the JetStream message id of a store's message: the
-// store and the event number ("bj-01:1234"; a snapshot "bj-01:snap:1234").
+// store, the epoch and the event number ("bj-01:3f9a0c1e:1234"; a
+// snapshot "bj-01:3f9a0c1e:snap:1234"), so a restored store's new events
+// are never taken for the old ones it numbered the same.
 func GroupMessageID(m GroupMessage) string {
 	if m.Snapshot {
-		return m.Store + ":snap:" + strconv.FormatUint(m.Seq, 10)
+		return m.Store + ":" + m.Epoch + ":snap:" + strconv.FormatUint(m.Seq, 10)
 	}
-	return m.Store + ":" + strconv.FormatUint(m.Seq, 10)
+	return m.Store + ":" + m.Epoch + ":" + strconv.FormatUint(m.Seq, 10)
 }

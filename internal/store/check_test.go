@@ -328,3 +328,36 @@ func TestASetAsideCounterGoesOnAfterTheHighestID(t *testing.T) {
 		t.Errorf("new records after the setting aside: customers %v, jobs %v", st.Customers, st.Jobs)
 	}
 }
+
+// A restored file's group link forgets its cursor: its events are
+// numbered again from the backup's, and the link starts a new epoch with
+// a snapshot (shop.GroupMessage.Epoch) rather than go on from a number
+// the group already has. The backup itself is not changed.
+func TestARestoredFileForgetsItsGroupCursor(t *testing.T) {
+	dir := t.TempDir()
+	backup := filepath.Join(dir, "backup.db")
+	b, err := Open(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, b)
+	if err := b.SetGroupCursor(GroupCursor{StoreID: "bj-01", URLs: "nats://group:4222", Seq: 3, Snapshot: 1, Epoch: "aaaa"}); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	path := filepath.Join(dir, "shop.db")
+	if _, err := Restore(backup, path, t0); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]GroupCursor{path: {}, backup: {StoreID: "bj-01", URLs: "nats://group:4222", Seq: 3, Snapshot: 1, Epoch: "aaaa"}} {
+		s, err := Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GroupCursor()
+		s.Close()
+		if err != nil || got != want {
+			t.Errorf("%s's cursor: %+v (%v), want %+v", filepath.Base(file), got, err, want)
+		}
+	}
+}

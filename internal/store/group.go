@@ -77,9 +77,11 @@ type Group struct {
 // the last event number applied and when that event happened.
 type GroupStore struct {
 	ID, Name string
-	Seq      uint64
-	LastAt   time.Time
-	State    *shop.State
+	// Epoch and Seq are the last message applied (shop.GroupMessage).
+	Epoch  string
+	Seq    uint64
+	LastAt time.Time
+	State  *shop.State
 	// Closed are jobs closed in a period asked for that left the
 	// replica (WithClosed fills them; nil otherwise): the comparison of
 	// a month needs more than the week of closed jobs a replica keeps.
@@ -89,6 +91,7 @@ type GroupStore struct {
 // groupStoreState is a store's line in the file beside its records.
 type groupStoreState struct {
 	Name   string    `json:"name"`
+	Epoch  string    `json:"epoch,omitempty"`
 	Seq    uint64    `json:"seq"`
 	LastAt time.Time `json:"last_at"`
 }
@@ -163,14 +166,24 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	g.mu.Lock()
 	cur, known := g.replicas[m.Store]
 	g.mu.Unlock()
-	if known && m.Seq <= cur.Seq {
+	switch {
+	case !known:
+	case m.Epoch != cur.Epoch:
+		// A snapshot of a new epoch replaces the store whatever its number
+		// (a store restored from a backup numbers its events again from
+		// where the backup was); an event of another epoch is one the
+		// store has left, or, before its snapshot, cannot be placed.
+		if !m.Snapshot {
+			return false, nil
+		}
+	case m.Seq <= cur.Seq:
 		return false, nil
 	}
 	next, err := shop.ApplyGroupMessage(cur.State, m)
 	if err != nil {
 		return false, fmt.Errorf("%w: %v", ErrBadGroupMessage, err)
 	}
-	st := groupStoreState{Name: next.Settings.Name, Seq: m.Seq, LastAt: m.At}
+	st := groupStoreState{Name: next.Settings.Name, Epoch: m.Epoch, Seq: m.Seq, LastAt: m.At}
 	err = g.db.Update(func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketGroupStores)
 		sb, err := root.CreateBucketIfNotExists([]byte(m.Store))
@@ -237,7 +250,7 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 		return false, fmt.Errorf("group data file: store %s seq %d: %w", m.Store, m.Seq, err)
 	}
 	g.mu.Lock()
-	g.replicas[m.Store] = GroupStore{ID: m.Store, Name: st.Name, Seq: st.Seq, LastAt: st.LastAt, State: next}
+	g.replicas[m.Store] = GroupStore{ID: m.Store, Name: st.Name, Epoch: st.Epoch, Seq: st.Seq, LastAt: st.LastAt, State: next}
 	g.mu.Unlock()
 	return true, nil
 }
@@ -361,7 +374,7 @@ func (g *Group) Stores() ([]GroupStore, error) {
 			if err != nil {
 				return fmt.Errorf("store %s: %w", id, err)
 			}
-			out = append(out, GroupStore{ID: string(id), Name: st.Name, Seq: st.Seq, LastAt: st.LastAt, State: state})
+			out = append(out, GroupStore{ID: string(id), Name: st.Name, Epoch: st.Epoch, Seq: st.Seq, LastAt: st.LastAt, State: state})
 			return nil
 		})
 	})

@@ -174,6 +174,50 @@ func TestADuplicateOrOlderMessageCountsOnce(t *testing.T) {
 	}
 }
 
+// A store restored from a backup numbers its events again from where the
+// backup was: its link's snapshot of a new epoch replaces what the group
+// had whatever its number, the old epoch's events no longer apply, and
+// the new epoch's go on from the snapshot's number.
+func TestANewEpochsSnapshotReplacesTheStoreWhateverItsNumber(t *testing.T) {
+	g := openGroup(t, filepath.Join(t.TempDir(), "group.db"))
+	defer g.Close()
+	epoch := func(ms []shop.GroupMessage, e string) []shop.GroupMessage {
+		for i := range ms {
+			ms[i].Epoch = e
+		}
+		return ms
+	}
+	before := epoch(func() []shop.GroupMessage {
+		m, _ := groupFeed(t, "bj-01", 1, false, groupShop("北京一店")...)
+		return m
+	}(), "aaaa")
+	for _, m := range before {
+		if _, err := g.Apply(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The backup was taken at event 4 (settings, a bay, a customer, a
+	// car): the restored store's snapshot is at 4, its next events 5 on.
+	after := epoch(func() []shop.GroupMessage {
+		m, _ := groupFeed(t, "bj-01", 5, false, &shop.SetSettings{Settings: func() shop.Settings { s := shop.DefaultSettings(); s.Name = "北京一店"; return s }()},
+			&shop.PutBay{Bay: shop.Bay{Name: "2号工位", Kind: shop.BayGeneral, Active: true}})
+		return m
+	}(), "bbbb")
+	after[0].Seq = 4
+	for i, m := range after {
+		if ok, err := g.Apply(m); err != nil || !ok {
+			t.Fatalf("the new epoch's message %d (seq %d): applied %v, %v", i, m.Seq, ok, err)
+		}
+	}
+	if ok, _ := g.Apply(before[len(before)-1]); ok {
+		t.Error("an event of the old epoch applied after the new epoch's snapshot")
+	}
+	stores, _ := g.Stores()
+	if s := stores[0]; s.Epoch != "bbbb" || s.Seq != 6 || len(s.State.Jobs) != 0 || len(s.State.Bays) != 1 {
+		t.Errorf("after the restore: epoch %q seq %d, %d jobs, %d bays; want bbbb, 6, none, the one bay", s.Epoch, s.Seq, len(s.State.Jobs), len(s.State.Bays))
+	}
+}
+
 // A job removed, with its findings and parts requests, and a job closed
 // long enough ago to leave the replica, leave the file too.
 func TestARemovedJobLeavesTheGroupFile(t *testing.T) {

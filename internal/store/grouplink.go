@@ -35,6 +35,8 @@ type GroupCursor struct {
 	Contacts bool   `json:"contacts,omitempty"`
 	Seq      uint64 `json:"seq"`
 	Snapshot uint64 `json:"snapshot,omitempty"`
+	// Epoch is the run the snapshot started (shop.GroupMessage.Epoch).
+	Epoch string `json:"epoch,omitempty"`
 }
 
 // GroupCursor reads the publisher's cursor; the zero cursor when none was

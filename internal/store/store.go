@@ -572,9 +572,17 @@ func RestoreWith(backup, path, photoDir, staged string, now time.Time) (kept, ke
 		return "", "", fmt.Errorf("the backup %s cannot be used: %w", backup, err)
 	}
 	err = b.Check()
+	if err != nil {
+		b.Close()
+		return "", "", fmt.Errorf("the backup fails the consistency check: %w", err)
+	}
+	// The restored file numbers its events again from the backup's: its
+	// group link forgets its cursor, so it starts a new epoch with a
+	// snapshot the group takes in place of what it had.
+	err = b.SetGroupCursor(GroupCursor{})
 	b.Close()
 	if err != nil {
-		return "", "", fmt.Errorf("the backup fails the consistency check: %w", err)
+		return "", "", fmt.Errorf("the backup's group link cannot be reset: %w", err)
 	}
 	photosExist := false
 	if photoDir != "" {
