@@ -295,46 +295,58 @@ func (c *Conn) resetConsumer(ctx context.Context, durable string, handled uint64
 func consume(ctx context.Context, consumer natsjs.Consumer, last *uint64, handle func(Delivery) error) error {
 	fresh := true // the first message after a reset may lawfully skip ahead (messages aged out)
 	for ctx.Err() == nil {
-		batch, err := consumer.Fetch(fetchBatch, natsjs.FetchMaxWait(2*time.Second))
-		if err != nil {
-			return err
-		}
-		for msg := range batch.Messages() {
-			meta, err := msg.Metadata()
-			if err != nil {
-				return err
-			}
-			seq := meta.Sequence.Stream
-			if seq <= *last {
-				continue // handled already
-			}
-			if !fresh && seq != *last+1 {
-				return errGap
-			}
-			fresh = false
-			d := Delivery{Subject: msg.Subject(), Data: msg.Data(), StreamSeq: seq}
-			pause := time.Second
-			for {
-				err := handle(d)
-				if err == nil {
-					break
-				}
-				_ = msg.InProgress()
-				if !sleep(ctx, pause) {
-					return ctx.Err()
-				}
-				pause = min(2*pause, 30*time.Second)
-			}
-			*last = seq
-			// The ack may be lost with the connection: the message then comes
-			// again and is passed over above, or after a restart handled twice.
-			_ = msg.Ack()
-		}
-		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+		if err := pull(ctx, consumer, last, &fresh, handle); err != nil {
 			return err
 		}
 	}
 	return ctx.Err()
+}
+
+// pull fetches one batch, waiting up to 2 s for messages and no longer
+// than ctx (a group process stopping does not wait for the pull to
+// expire), and handles it in order.
+func pull(ctx context.Context, consumer natsjs.Consumer, last *uint64, fresh *bool, handle func(Delivery) error) error {
+	pullCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	batch, err := consumer.Fetch(fetchBatch, natsjs.FetchContext(pullCtx))
+	if err != nil {
+		return err
+	}
+	for msg := range batch.Messages() {
+		meta, err := msg.Metadata()
+		if err != nil {
+			return err
+		}
+		seq := meta.Sequence.Stream
+		if seq <= *last {
+			continue // handled already
+		}
+		if !*fresh && seq != *last+1 {
+			return errGap
+		}
+		*fresh = false
+		d := Delivery{Subject: msg.Subject(), Data: msg.Data(), StreamSeq: seq}
+		pause := time.Second
+		for {
+			err := handle(d)
+			if err == nil {
+				break
+			}
+			_ = msg.InProgress()
+			if !sleep(ctx, pause) {
+				return ctx.Err()
+			}
+			pause = min(2*pause, 30*time.Second)
+		}
+		*last = seq
+		// The ack may be lost with the connection: the message then comes
+		// again and is passed over above, or after a restart handled twice.
+		_ = msg.Ack()
+	}
+	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
 }
 
 // sleep waits d or until ctx ends; false when ctx ended.
