@@ -170,13 +170,15 @@ func StartCluster(t testing.TB, n int) *Cluster {
 	return c
 }
 
-// waitForLeader waits until one node is the JetStream meta leader and
-// every running node is current with it.
+// waitForLeader waits until one node is the JetStream meta leader, every
+// running node is current with it, and the leader knows every running
+// node as a peer it can place a stream on (until its stats have come, a
+// stream of as many replicas as nodes finds "no suitable peers").
 func (c *Cluster) waitForLeader(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(readyTimeout)
 	for time.Now().Before(deadline) {
-		leader, current := false, true
+		leader, current, running, peers := false, true, 0, 0
 		for _, node := range c.nodes {
 			node.mu.Lock()
 			srv := node.srv
@@ -184,14 +186,16 @@ func (c *Cluster) waitForLeader(t testing.TB) {
 			if srv == nil {
 				continue
 			}
+			running++
 			if srv.JetStreamIsLeader() {
 				leader = true
+				peers = len(srv.JetStreamClusterPeers())
 			}
 			if !srv.JetStreamIsCurrent() {
 				current = false
 			}
 		}
-		if leader && current {
+		if leader && current && peers >= running {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
