@@ -28,8 +28,10 @@ type GroupConfig struct {
 	// Consumer names this process's durable consumer: each group process
 	// behind a load balancer has its own, so each applies every message
 	// to its own file and one stopping takes nothing from the others.
-	Consumer       string
-	Replicas       int
+	Consumer string
+	Replicas int
+	// KeepDays is how long the stream keeps a message (jetstream.Stream.Keep).
+	KeepDays       int
 	LogLevel       string
 	BehindTLSProxy bool
 }
@@ -60,6 +62,8 @@ func groupConfig(args []string, getenv func(string) string, stderr io.Writer) (G
 	fs.StringVar(&cfg.Consumer, "consumer", envDefault(getenv, "BAYBOARD_GROUP_CONSUMER", "group-"+consumerSafe(host)),
 		"this process's durable consumer, one per group process (BAYBOARD_GROUP_CONSUMER; default group-HOSTNAME)")
 	replicas := fs.String("replicas", envDefault(getenv, "BAYBOARD_GROUP_REPLICAS", strconv.Itoa(DefaultGroupReplicas)), "copies of the stream in the NATS cluster, 1 to 5")
+	keep := fs.String("keep-days", envDefault(getenv, "BAYBOARD_GROUP_KEEP_DAYS", strconv.Itoa(int(jetstream.DefaultKeep/(24*time.Hour)))),
+		"days the stream keeps the stores' messages, 2 to 3650: each store sends a snapshot a day (BAYBOARD_GROUP_KEEP_DAYS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", envDefault(getenv, "BAYBOARD_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&cfg.BehindTLSProxy, "behind-tls-proxy", getenv("BAYBOARD_BEHIND_TLS_PROXY") == "true",
 		"a reverse proxy or load balancer in front terminates TLS: cookies are Secure (BAYBOARD_BEHIND_TLS_PROXY=true)")
@@ -75,6 +79,11 @@ func groupConfig(args []string, getenv func(string) string, stderr io.Writer) (G
 	var err error
 	if cfg.Replicas, err = strconv.Atoi(*replicas); err != nil || cfg.Replicas < 1 || cfg.Replicas > 5 {
 		return cfg, usageError{"--replicas must be 1 to 5"}
+	}
+	// A day and more: the stream always holds each store's last daily
+	// snapshot, so a new group process finds every store whole.
+	if cfg.KeepDays, err = strconv.Atoi(*keep); err != nil || cfg.KeepDays < 2 || cfg.KeepDays > 3650 {
+		return cfg, usageError{"--keep-days must be 2 to 3650"}
 	}
 	if cfg.Consumer == "" || cfg.Consumer != consumerSafe(cfg.Consumer) {
 		return cfg, usageError{"--consumer is letters, digits, '-' and '_'"}
@@ -121,7 +130,7 @@ func groupCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// Logged without the secret.
 	log.Info("starting the group", "version", buildVersion(), "addr", cfg.Addr, "data", cfg.Data, "nats", cfg.NATS,
-		"nats_user", cfg.NATSUser, "secret", cfg.SecretFile != "", "consumer", cfg.Consumer, "replicas", cfg.Replicas)
+		"nats_user", cfg.NATSUser, "secret", cfg.SecretFile != "", "consumer", cfg.Consumer, "replicas", cfg.Replicas, "keep_days", cfg.KeepDays)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -147,7 +156,7 @@ func groupCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("connect to NATS at %s: %w", cfg.NATS, err)
 	}
 	defer conn.Close()
-	if err := conn.EnsureStream(ctx, cfg.Replicas); err != nil {
+	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: cfg.Replicas, Keep: time.Duration(cfg.KeepDays) * 24 * time.Hour}); err != nil {
 		return fmt.Errorf("the group's stream: %w", err)
 	}
 	fmt.Fprintf(stdout, "bayboard group %s serving on %s (data: %s, consumer: %s)\n", buildVersion(), url, cfg.Data, cfg.Consumer)

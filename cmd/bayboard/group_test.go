@@ -20,6 +20,7 @@ func TestGroupFlagsAreChecked(t *testing.T) {
 	}{
 		{"no NATS", []string{"group"}, "--nats names"},
 		{"too many replicas", []string{"group", "--nats", "nats://127.0.0.1:1", "--replicas", "9"}, "--replicas must be 1 to 5"},
+		{"a stream kept one day", []string{"group", "--nats", "nats://127.0.0.1:1", "--keep-days", "1"}, "--keep-days must be 2 to 3650"},
 		{"a consumer name NATS refuses", []string{"group", "--nats", "nats://127.0.0.1:1", "--consumer", "a.b"}, "--consumer is"},
 		// The secret is never taken on the command line.
 		{"a secret on the command line", []string{"group", "--nats", "nats://127.0.0.1:1", "--nats-secret", "s3cret"}, "flag provided but not defined"},

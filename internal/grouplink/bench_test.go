@@ -119,7 +119,7 @@ func ensureStream(b *testing.B, url string) {
 		b.Fatal(err)
 	}
 	defer conn.Close()
-	if err := conn.EnsureStream(context.Background(), 1); err != nil {
+	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -19,6 +19,9 @@ const (
 	// DefaultBatch is the most events published before their acks are
 	// waited for and the cursor advanced.
 	DefaultBatch = 500
+	// SnapshotEvery is how often, by the shop's clock, a store that has
+	// worked since its last snapshot publishes another.
+	SnapshotEvery = 24 * time.Hour
 	// DefaultMinBackoff and DefaultMaxBackoff bound the pause after a
 	// failure while the link is down: quick to notice its return, and a
 	// store offline for a day asks once a minute, not ten times a second.
@@ -322,10 +325,18 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 	state := p.cfg.State()
 	first, last := p.cfg.Store.FirstSeq(), state.Seq
 	subject := jetstream.StoreSubject(link.StoreID)
-	if !sameLink(cur.GroupCursor, &link) || cur.Seq > p.cfg.Store.LastSeq() || (first > 0 && cur.Seq+1 < first) {
+	now := p.cfg.Now()
+	newRun := !sameLink(cur.GroupCursor, &link) || cur.Seq > p.cfg.Store.LastSeq() || (first > 0 && cur.Seq+1 < first)
+	// Caught up, with events since the last snapshot a day old: another,
+	// so the stream, which keeps its messages for a while only
+	// (jetstream.Stream.Keep), always holds a recent one to start from.
+	if newRun || snapshotDue(cur.GroupCursor, state, now) {
 		seq := state.Seq
-		m := state.GroupSnapshot(link.StoreID, seq, p.cfg.Now(), link.Contacts)
-		m.Epoch = newEpoch()
+		m := state.GroupSnapshot(link.StoreID, seq, now, link.Contacts)
+		m.Epoch = cur.Epoch
+		if newRun {
+			m.Epoch = newEpoch()
+		}
 		msg, err := encode(subject, m)
 		if err != nil {
 			return false, err
@@ -333,9 +344,9 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		if err := conn.Publish(ctx, []jetstream.Msg{msg}); err != nil {
 			return false, err
 		}
-		cur.GroupCursor = store.GroupCursor{StoreID: link.StoreID, URLs: link.URLs, Contacts: link.Contacts, Seq: seq, Snapshot: seq, Epoch: m.Epoch}
+		cur.GroupCursor = store.GroupCursor{StoreID: link.StoreID, URLs: link.URLs, Contacts: link.Contacts, Seq: seq, Snapshot: seq, SnapshotAt: now, Epoch: m.Epoch}
 		// A snapshot's cursor is written at once: a new link's start.
-		return true, p.advance(cur, 1, true)
+		return newRun, p.advance(cur, 1, true)
 	}
 	events, err := p.cfg.Store.EventsPage(cur.Seq, p.cfg.Batch)
 	if err != nil {
@@ -361,7 +372,13 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		return false, err
 	}
 	cur.Seq = events[len(events)-1].Seq
-	return len(events) == p.cfg.Batch, p.advance(cur, len(msgs), false)
+	return len(events) == p.cfg.Batch || snapshotDue(cur.GroupCursor, state, now), p.advance(cur, len(msgs), false)
+}
+
+// snapshotDue says whether a caught-up link owes the day's snapshot: the
+// last is SnapshotEvery old and the store has worked since.
+func snapshotDue(c store.GroupCursor, state *shop.State, now time.Time) bool {
+	return c.Seq == state.Seq && state.Seq > c.Snapshot && now.Sub(c.SnapshotAt) >= SnapshotEvery
 }
 
 // advance takes the acknowledged cursor, writing it to the file when

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,14 +23,15 @@ var manager = shop.Actor{System: true}
 
 // aStore is one store's box: its data file, engine and publisher.
 type aStore struct {
-	path  string
-	st    *store.Store
-	eng   *engine.Engine
-	pub   *grouplink.Publisher
-	stop  context.CancelFunc
-	done  chan struct{}
-	bays  int
-	clock time.Time
+	path string
+	st   *store.Store
+	eng  *engine.Engine
+	pub  *grouplink.Publisher
+	stop context.CancelFunc
+	done chan struct{}
+	bays int
+	// clock is the shop's time, in Unix nanoseconds: a test moves it.
+	clock atomic.Int64
 }
 
 func openStore(t *testing.T, path string) *aStore {
@@ -43,9 +45,10 @@ func openStore(t *testing.T, path string) *aStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &aStore{path: path, st: st, clock: clock, done: make(chan struct{}), bays: len(state.Bays)}
-	s.eng = engine.New(st, state, func() time.Time { return s.clock })
-	s.pub = grouplink.New(grouplink.Config{Store: st, State: s.eng.State, Now: func() time.Time { return s.clock },
+	s := &aStore{path: path, st: st, done: make(chan struct{}), bays: len(state.Bays)}
+	s.clock.Store(clock.UnixNano())
+	s.eng = engine.New(st, state, s.now)
+	s.pub = grouplink.New(grouplink.Config{Store: st, State: s.eng.State, Now: s.now,
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
 	s.eng.Subscribe(func(engine.Change) { s.pub.Notify() })
 	ctx, stop := context.WithCancel(context.Background())
@@ -57,6 +60,8 @@ func openStore(t *testing.T, path string) *aStore {
 	t.Cleanup(s.close)
 	return s
 }
+
+func (s *aStore) now() time.Time { return time.Unix(0, s.clock.Load()).UTC() }
 
 // close stops the publisher and closes the engine and the file, as a
 // store's server does when it stops.
@@ -111,7 +116,7 @@ func startGroup(t *testing.T) (*natstest.Server, *jetstream.Conn) {
 		t.Fatal(err)
 	}
 	t.Cleanup(conn.Close)
-	if err := conn.EnsureStream(context.Background(), 1); err != nil {
+	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	return srv, conn
@@ -411,5 +416,45 @@ func TestAnEventGoesWithTheStateThatShowsIt(t *testing.T) {
 	got := stream(t, conn, map[string]uint64{"sh-01": 3})["sh-01"]
 	if len(got) != 2 || got[1].Type != "put_bay" || len(got[1].Records) != 1 || !strings.Contains(string(got[1].Records[0].Data), "2号工位") {
 		t.Fatalf("the stream: %+v, want the snapshot and the second bay's event with its bay", got)
+	}
+}
+
+// A store that has worked since its last snapshot sends another a day
+// later, in the same epoch, once caught up: the stream keeps messages for
+// a while only, and always holds a recent one to start from.
+func TestALinkSendsASnapshotADay(t *testing.T) {
+	srv, conn := startGroup(t)
+	s := openStore(t, filepath.Join(t.TempDir(), "bj.db"))
+	s.link(t, srv.URL(), "bj-01")
+	s.work(t, 3)
+	s.caughtUp(t)
+	s.clock.Add(int64(grouplink.SnapshotEvery - time.Minute))
+	s.work(t, 1)
+	s.caughtUp(t) // not a day yet: no snapshot
+	s.clock.Add(int64(time.Minute))
+	dayOn := s.st.LastSeq() + 1 // the first event a day on
+	s.work(t, 2)
+	s.caughtUp(t)
+	last := s.st.LastSeq()
+	got := stream(t, conn, map[string]uint64{"bj-01": last})["bj-01"]
+	var seqs []string
+	var snaps []shop.GroupMessage
+	events := 0
+	for _, m := range got {
+		if m.Snapshot {
+			snaps = append(snaps, m)
+			seqs = append(seqs, fmt.Sprintf("snap@%d/%s", m.Seq, m.Epoch))
+		} else {
+			events++
+			seqs = append(seqs, fmt.Sprint(m.Seq))
+		}
+	}
+	if len(snaps) != 2 || snaps[1].Seq < dayOn || snaps[1].Epoch != snaps[0].Epoch {
+		t.Fatalf("the stream %v: want the link's snapshot and, a day on, one at or after event %d, in the same epoch", seqs, dayOn)
+	}
+	// Every event after the first snapshot is there once, in order.
+	exactlyOnce(t, "bj-01", got, 2, last)
+	if events != int(last-snaps[0].Seq) {
+		t.Errorf("the stream %v: %d events, want %d", seqs, events, last-snaps[0].Seq)
 	}
 }

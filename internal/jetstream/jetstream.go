@@ -127,26 +127,65 @@ func (c *Conn) Connected() bool { return c.nc.IsConnected() }
 // Close closes the connection; pending publishes fail.
 func (c *Conn) Close() { c.nc.Close() }
 
-// EnsureStream creates the group's stream, or updates it to this
-// configuration, with the given number of replicas (1, or 3 on a
-// three-node cluster).
-func (c *Conn) EnsureStream(ctx context.Context, replicas int) error {
-	if replicas < 1 {
-		replicas = 1
+// DefaultKeep is how long the stream keeps a message: a month of every
+// store's events (a busy store's day is a megabyte or two), beyond the
+// day between the snapshots each store's link publishes, so a new group
+// process reading the stream from its start finds every store whole.
+const DefaultKeep = 30 * 24 * time.Hour
+
+// Stream is how the group keeps the stores' stream.
+type Stream struct {
+	// Replicas are the copies in a cluster (1 on one server); 0 is 1.
+	Replicas int
+	// Keep is how long a message stays; 0 is DefaultKeep.
+	Keep time.Duration
+}
+
+// EnsureStream creates the group's stream, or updates it to cfg: its
+// replicas (1, or 3 on a three-node cluster) and how long it keeps a
+// message.
+func (c *Conn) EnsureStream(ctx context.Context, cfg Stream) error {
+	if cfg.Replicas < 1 {
+		cfg.Replicas = 1
+	}
+	if cfg.Keep <= 0 {
+		cfg.Keep = DefaultKeep
 	}
 	_, err := c.js.CreateOrUpdateStream(ctx, natsjs.StreamConfig{
 		Name:        StreamName,
 		Description: "bayboard: every store's events, one subject per store",
 		Subjects:    []string{AllStores},
 		Retention:   natsjs.LimitsPolicy,
+		MaxAge:      cfg.Keep,
 		Storage:     natsjs.FileStorage,
-		Replicas:    replicas,
+		Replicas:    cfg.Replicas,
 		Duplicates:  duplicateWindow,
 	})
 	if err != nil {
 		return fmt.Errorf("jetstream: stream %s: %w", StreamName, err)
 	}
 	return nil
+}
+
+// StreamState is what the stream holds now.
+type StreamState struct {
+	Messages uint64
+	Bytes    uint64
+	Keep     time.Duration
+	Replicas int
+}
+
+// StreamState reads the stream's size and how it is kept.
+func (c *Conn) StreamState(ctx context.Context) (StreamState, error) {
+	s, err := c.js.Stream(ctx, StreamName)
+	if err != nil {
+		return StreamState{}, fmt.Errorf("jetstream: stream %s: %w", StreamName, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return StreamState{}, fmt.Errorf("jetstream: stream %s: %w", StreamName, err)
+	}
+	return StreamState{Messages: info.State.Msgs, Bytes: info.State.Bytes, Keep: info.Config.MaxAge, Replicas: info.Config.Replicas}, nil
 }
 
 // Msg is one message to publish: ID is its JetStream message id.

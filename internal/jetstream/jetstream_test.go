@@ -77,7 +77,7 @@ func collect(t *testing.T, conn *jetstream.Conn, durable string, want int) []jet
 func TestABatchIsConsumedInOrder(t *testing.T) {
 	srv := natstest.Start(t)
 	conn := connect(t, srv.URL())
-	if err := conn.EnsureStream(context.Background(), 1); err != nil {
+	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	a, b := storeMsgs("bj-01", 1, 300), storeMsgs("sh-02", 1, 200)
@@ -102,7 +102,7 @@ func TestABatchIsConsumedInOrder(t *testing.T) {
 func TestTheSameIDsPublishedTwiceAreStoredOnce(t *testing.T) {
 	srv := natstest.Start(t)
 	conn := connect(t, srv.URL())
-	if err := conn.EnsureStream(context.Background(), 1); err != nil {
+	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := conn.Publish(context.Background(), storeMsgs("bj-01", 1, 50)); err != nil {
@@ -148,7 +148,7 @@ func TestPublishFailsWhileTheServerIsDownAndWorksAfterRestart(t *testing.T) {
 	srv := natstest.Start(t)
 	conn := connect(t, srv.URL())
 	ctx := context.Background()
-	if err := conn.EnsureStream(ctx, 1); err != nil {
+	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 10)); err != nil {
@@ -186,7 +186,7 @@ func TestAConsumerResumesWhereItsAcksStopped(t *testing.T) {
 	srv := natstest.Start(t)
 	conn := connect(t, srv.URL())
 	ctx := context.Background()
-	if err := conn.EnsureStream(ctx, 1); err != nil {
+	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 30)); err != nil {
@@ -209,7 +209,7 @@ func TestAFailingHandlerIsHandedTheSameMessageAgain(t *testing.T) {
 	conn := connect(t, srv.URL())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := conn.EnsureStream(ctx, 1); err != nil {
+	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 3)); err != nil {
@@ -248,7 +248,7 @@ func TestAClusterNodeKilledMidPublishingLosesNothingAcknowledged(t *testing.T) {
 	ctx := context.Background()
 	var err error
 	for range 100 { // the stream's placement waits for the cluster's peers
-		if err = conn.EnsureStream(ctx, 3); err == nil {
+		if err = conn.EnsureStream(ctx, jetstream.Stream{Replicas: 3}); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -308,7 +308,7 @@ func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
 	conn := connect(t, srv.URL())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := conn.EnsureStream(ctx, 1); err != nil {
+	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 1500)); err != nil {
@@ -360,7 +360,7 @@ func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
 func TestAMessageOverMaxPayloadSaysWhatToChange(t *testing.T) {
 	srv := natstest.Start(t)
 	conn := connect(t, srv.URL())
-	if err := conn.EnsureStream(context.Background(), 1); err != nil {
+	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	msgs := storeMsgs("bj-01", 1, 2)
@@ -374,5 +374,30 @@ func TestAMessageOverMaxPayloadSaysWhatToChange(t *testing.T) {
 	}
 	if got := collect(t, conn, "group-a", 1); got[0].StreamSeq != 1 || string(got[0].Data) != "bj-01 event 3" {
 		t.Fatalf("the stream's first message: %d %q, want the one published after the refusal", got[0].StreamSeq, got[0].Data)
+	}
+}
+
+// The stream keeps messages for what the group says, a month unless it
+// says otherwise, and EnsureStream on a stream already there updates it.
+func TestTheStreamKeepsMessagesForTheGroupsTime(t *testing.T) {
+	srv := natstest.Start(t)
+	conn := connect(t, srv.URL())
+	ctx := context.Background()
+	for _, tc := range []struct {
+		keep, want time.Duration
+	}{{0, jetstream.DefaultKeep}, {48 * time.Hour, 48 * time.Hour}} {
+		if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1, Keep: tc.keep}); err != nil {
+			t.Fatal(err)
+		}
+		st, err := conn.StreamState(ctx)
+		if err != nil || st.Keep != tc.want || st.Replicas != 1 {
+			t.Errorf("kept for %v: %+v (%v), want %v", tc.keep, st, err, tc.want)
+		}
+	}
+	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 3)); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := conn.StreamState(ctx); st.Messages != 3 || st.Bytes == 0 {
+		t.Errorf("after three messages: %+v", st)
 	}
 }

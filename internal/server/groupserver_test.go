@@ -135,7 +135,7 @@ func startGroupOn(t testing.TB, path, nats, consumer string, replicas int, clk *
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.EnsureStream(ctx, replicas); err != nil {
+	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: replicas}); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"bayboard/internal/shop"
 
@@ -35,8 +36,10 @@ type GroupCursor struct {
 	Contacts bool   `json:"contacts,omitempty"`
 	Seq      uint64 `json:"seq"`
 	Snapshot uint64 `json:"snapshot,omitempty"`
-	// Epoch is the run the snapshot started (shop.GroupMessage.Epoch).
-	Epoch string `json:"epoch,omitempty"`
+	// SnapshotAt is when the last snapshot was published, by the shop's
+	// clock; Epoch the run the first one started (shop.GroupMessage.Epoch).
+	SnapshotAt time.Time `json:"snapshot_at,omitzero"`
+	Epoch      string    `json:"epoch,omitempty"`
 }
 
 // GroupCursor reads the publisher's cursor; the zero cursor when none was

@@ -24,7 +24,7 @@ func TestTheManagerLinksTheStoreAndSeesItCatchUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if err := conn.EnsureStream(context.Background(), 1); err != nil {
+	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
 	group.Stop()
