@@ -75,6 +75,7 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 		events   int
 		types    = map[string]bool{}
 		lastAt   time.Time
+		applied  uint64 // the last event the replica has
 		applyErr error
 	)
 	apply := func(m shop.GroupMessage) {
@@ -101,7 +102,7 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 		}
 	}
 	// The link is made after the seeding: a snapshot first.
-	lastAt = clock.Now()
+	lastAt, applied = clock.Now(), st.LastSeq()
 	apply(state.GroupSnapshot(storeID, st.LastSeq(), lastAt, false))
 	eng := engine.New(st, state, clock.Now)
 	defer eng.Close()
@@ -111,7 +112,7 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 		for _, ev := range c.Events {
 			events++
 			types[ev.Type] = true
-			lastAt = ev.At
+			lastAt, applied = ev.At, ev.Seq
 			apply(c.State.GroupMessage(storeID, ev, false))
 		}
 	})
@@ -122,7 +123,21 @@ func TestADemoDayReplicatedEventByEvent(t *testing.T) {
 		clock.Advance(time.Minute)
 		sim.Step(context.Background())
 		steps++
-		mu.Lock()
+		// The engine answers a command before its subscribers have heard
+		// of the commit: wait until the replica has the events of the state
+		// it is compared with.
+		target := eng.State().Seq
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			mu.Lock()
+			if applied >= target || applyErr != nil {
+				break
+			}
+			mu.Unlock()
+			if time.Now().After(deadline) {
+				t.Fatalf("the replica never had event %d", target)
+			}
+			time.Sleep(time.Millisecond)
+		}
 		if applyErr != nil {
 			t.Fatal(applyErr)
 		}
