@@ -292,33 +292,13 @@ func (g *GroupHub) Serve(conn Conn, scope string, r Resume) error {
 		conn.Close()
 		return fmt.Errorf("board: group wall: %w", err)
 	}
-	h := g.core
-	h.screens.Add(1)
-	defer h.screens.Add(-1)
-	s := newScreen(conn, h.opts.QueueSize)
-	first, ok := c.join(h, s, r)
-	if !ok {
-		conn.WriteControl(closeMessage, closeFrame(CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
-		conn.Close()
-		return ErrClosed
-	}
-	wrote := make(chan struct{})
-	go func() {
-		defer close(wrote)
-		s.write(first, h.opts)
-	}()
-	s.read(h.opts)
-	s.stop(CloseNormal, "")
-	c.leave(s)
-	<-wrote
-	return nil
+	return g.core.serve(c, conn, r)
 }
 
 // Close tells every screen the server is going away and waits until they
 // are gone or ctx ends, as Hub.Close.
 func (g *GroupHub) Close(ctx context.Context) {
-	g.core.closed.Store(true)
-	each := func(fn func(*screen)) {
+	g.core.closeScreens(ctx, func(fn func(*screen)) {
 		g.mu.Lock()
 		defer g.mu.Unlock()
 		for _, c := range g.scopes {
@@ -328,16 +308,5 @@ func (g *GroupHub) Close(ctx context.Context) {
 			}
 			c.mu.Unlock()
 		}
-	}
-	each(func(s *screen) { s.stop(CloseGoingAway, "server restarting") })
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for g.core.screens.Load() > 0 {
-		select {
-		case <-ctx.Done():
-			each(func(s *screen) { s.conn.Close() })
-			return
-		case <-tick.C:
-		}
-	}
+	})
 }

@@ -336,6 +336,13 @@ func (h *Hub) Serve(conn Conn, view string, r Resume) error {
 		conn.Close()
 		return fmt.Errorf("board: no view %q", view)
 	}
+	return h.serve(c, conn, r)
+}
+
+// serve runs one screen on a channel (a view's, or a group wall's scope)
+// until it goes: its first frame and the changes after on its writer, its
+// reads here, then its leaving. It returns once the writer has stopped.
+func (h *Hub) serve(c *channel, conn Conn, r Resume) error {
 	h.screens.Add(1)
 	defer h.screens.Add(-1)
 	s := newScreen(conn, h.opts.QueueSize)
@@ -361,8 +368,7 @@ func (h *Hub) Serve(conn Conn, view string, r Resume) error {
 // next run by themselves) and waits until they are gone or ctx ends, when
 // the laggards' connections are cut.
 func (h *Hub) Close(ctx context.Context) {
-	h.closed.Store(true)
-	each := func(fn func(*screen)) {
+	h.closeScreens(ctx, func(fn func(*screen)) {
 		for _, name := range Views {
 			c := h.views[name]
 			c.mu.Lock()
@@ -371,7 +377,14 @@ func (h *Hub) Close(ctx context.Context) {
 			}
 			c.mu.Unlock()
 		}
-	}
+	})
+}
+
+// closeScreens closes the hub and tells each screen (each walks them) that
+// the server is going away, then waits until they are gone or ctx ends,
+// when the laggards' connections are cut.
+func (h *Hub) closeScreens(ctx context.Context, each func(fn func(*screen))) {
+	h.closed.Store(true)
 	each(func(s *screen) { s.stop(CloseGoingAway, "server restarting") })
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
