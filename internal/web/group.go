@@ -444,15 +444,9 @@ func (g *GroupServer) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	w := groupWhoOf(c)
-	key, address := loginKey(w.user.Login), access.AddressKey(c.IP())
-	if wait, ok := g.guard.Reserve(key, address); !ok {
-		return lockedOut(c, wait)
+	if ok, err := oldPasswordRight(c, g.guard, w.user.Login, w.user.PasswordHash, req.Old); !ok {
+		return err // the refusal, written
 	}
-	if !access.CheckSecret(req.Old, w.user.PasswordHash) {
-		g.guard.Failed(key, address)
-		return problem(c, CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
-	}
-	g.guard.Succeeded(key, address)
 	if err := checkPassword("new", req.New); err != nil {
 		return err
 	}

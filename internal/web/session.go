@@ -179,17 +179,9 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	w := whoOf(c)
-	// The old password is guessed against the same lock as a sign-in: a
-	// stolen session must not become a way to find the password.
-	key, address := loginKey(w.user.Login), access.AddressKey(c.IP())
-	if wait, ok := s.guard.Reserve(key, address); !ok {
-		return lockedOut(c, wait)
+	if ok, err := oldPasswordRight(c, s.guard, w.user.Login, w.user.PasswordHash, req.Old); !ok {
+		return err // the refusal, written
 	}
-	if !access.CheckSecret(req.Old, w.user.PasswordHash) {
-		s.guard.Failed(key, address)
-		return problem(c, CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
-	}
-	s.guard.Succeeded(key, address)
 	if req.NewAgain != nil && *req.NewAgain != req.New {
 		return problem(c, CodeInvalid, "the new password was typed differently the second time",
 			shop.FieldError{Field: "new_again", Message: "does not match the new password"})
@@ -243,4 +235,21 @@ func checkPIN(p string, settings shop.Settings) error {
 		return &shop.Error{Code: shop.CodeInvalid, Message: "a PIN is " + field.Message, Fields: []shop.FieldError{field}}
 	}
 	return nil
+}
+
+// oldPasswordRight checks the old password a password change gives, and
+// when it is refused writes the refusal (ok false, and what writing it
+// returned). It is guessed against the same lock as a sign-in: a stolen
+// session must not become a way to find the password.
+func oldPasswordRight(c *fiber.Ctx, guard *access.Guard, login, hash, old string) (ok bool, err error) {
+	key, address := loginKey(login), access.AddressKey(c.IP())
+	if wait, free := guard.Reserve(key, address); !free {
+		return false, lockedOut(c, wait)
+	}
+	if !access.CheckSecret(old, hash) {
+		guard.Failed(key, address)
+		return false, problem(c, CodeInvalid, "the old password is wrong", shop.FieldError{Field: "old", Message: "is wrong"})
+	}
+	guard.Succeeded(key, address)
+	return true, nil
 }
