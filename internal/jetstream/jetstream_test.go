@@ -35,6 +35,18 @@ func storeMsgs(store string, from, to int) []jetstream.Msg {
 	return msgs
 }
 
+// withStream starts a real server with the group's stream on it and
+// connects to it.
+func withStream(t *testing.T) (*natstest.Server, *jetstream.Conn) {
+	t.Helper()
+	srv := natstest.Start(t)
+	conn := connect(t, srv.URL())
+	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
+		t.Fatal(err)
+	}
+	return srv, conn
+}
+
 // collect consumes until want messages arrived (or fails after a bound
 // that only a broken consumer reaches) and returns them in delivery order.
 func collect(t *testing.T, conn *jetstream.Conn, durable string, want int) []jetstream.Delivery {
@@ -75,11 +87,7 @@ func collect(t *testing.T, conn *jetstream.Conn, durable string, want int) []jet
 }
 
 func TestABatchIsConsumedInOrder(t *testing.T) {
-	srv := natstest.Start(t)
-	conn := connect(t, srv.URL())
-	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, conn := withStream(t)
 	a, b := storeMsgs("bj-01", 1, 300), storeMsgs("sh-02", 1, 200)
 	var all []jetstream.Msg
 	for i := range 300 { // interleaved, as stores publish at once
@@ -100,11 +108,7 @@ func TestABatchIsConsumedInOrder(t *testing.T) {
 }
 
 func TestTheSameIDsPublishedTwiceAreStoredOnce(t *testing.T) {
-	srv := natstest.Start(t)
-	conn := connect(t, srv.URL())
-	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, conn := withStream(t)
 	if err := conn.Publish(context.Background(), storeMsgs("bj-01", 1, 50)); err != nil {
 		t.Fatal(err)
 	}
@@ -205,13 +209,9 @@ func TestAConsumerResumesWhereItsAcksStopped(t *testing.T) {
 }
 
 func TestAFailingHandlerIsHandedTheSameMessageAgain(t *testing.T) {
-	srv := natstest.Start(t)
-	conn := connect(t, srv.URL())
+	_, conn := withStream(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1}); err != nil {
-		t.Fatal(err)
-	}
 	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 3)); err != nil {
 		t.Fatal(err)
 	}
@@ -304,13 +304,9 @@ func TestAClusterNodeKilledMidPublishingLosesNothingAcknowledged(t *testing.T) {
 // where its acks stopped, and the handler sees every message once, in
 // stream order.
 func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
-	srv := natstest.Start(t)
-	conn := connect(t, srv.URL())
+	srv, conn := withStream(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1}); err != nil {
-		t.Fatal(err)
-	}
 	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 1500)); err != nil {
 		t.Fatal(err)
 	}
@@ -358,11 +354,7 @@ func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
 // NATS's default 1 MB) is refused before anything is sent, with what to
 // change; the batch's smaller messages are not half-sent.
 func TestAMessageOverMaxPayloadSaysWhatToChange(t *testing.T) {
-	srv := natstest.Start(t)
-	conn := connect(t, srv.URL())
-	if err := conn.EnsureStream(context.Background(), jetstream.Stream{Replicas: 1}); err != nil {
-		t.Fatal(err)
-	}
+	_, conn := withStream(t)
 	msgs := storeMsgs("bj-01", 1, 2)
 	msgs[1].Data = make([]byte, 3<<20/2) // 1.5 MB
 	err := conn.Publish(context.Background(), msgs)
