@@ -18,7 +18,6 @@ import (
 	"bayboard/internal/access"
 	"bayboard/internal/group"
 	"bayboard/internal/shop"
-	"bayboard/internal/wire"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -120,20 +119,7 @@ func NewGroup(d GroupDeps, opts GroupOptions) (*GroupServer, error) {
 	}
 	g := &GroupServer{d: d, opts: opts, log: opts.Logger, guard: access.NewGuard(opts.WallClock, opts.GuardPause, opts.Logger),
 		hasher: access.NewHasher(opts.HashCost), files: &boards{files: files}, pages: pages}
-	g.app = fiber.New(fiber.Config{
-		AppName:               "bayboard group",
-		BodyLimit:             DefaultBodyLimit,
-		DisableStartupMessage: true,
-		Immutable:             true,
-		ReduceMemoryUsage:     true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           2 * time.Minute,
-		ErrorHandler:          func(c *fiber.Ctx, err error) error { return fail(c, err) },
-		JSONEncoder:           wire.Marshal,
-	})
-	g.app.Server().KeepHijackedConns = true
-	g.app.Server().SecureErrorLogMessage = true
+	g.app = newApp("bayboard group", DefaultBodyLimit)
 	g.groupRoutes()
 	return g, nil
 }

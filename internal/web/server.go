@@ -214,30 +214,8 @@ func New(d Deps, opts Options) (*Server, error) {
 	s := &Server{eng: d.Engine, auth: d.Auth, backup: d.Backup, history: d.History, tokens: d.Tokens, printing: d.Printing, photos: d.Photos, outbox: d.Outbox, groupLink: d.GroupLink, photoWork: newPhotoWork(imaging.Parallel), opts: opts, log: opts.Logger,
 		guard: access.NewGuard(opts.WallClock, opts.GuardPause, opts.Logger), hasher: access.NewHasher(opts.HashCost), metrics: newMetrics(), replays: newReplays(), started: time.Now()}
 	s.limiter = newLimiter(opts.CommandLimit, opts.WallClock)
-	s.app = fiber.New(fiber.Config{
-		AppName:               "bayboard",
-		BodyLimit:             opts.BodyLimit,
-		DisableStartupMessage: true,
-		Immutable:             true,
-		// Buffers go back to their pools when a connection waits: a board
-		// feed then reads from its socket without holding a 4 KB request
-		// reader for as long as the TV is on.
-		ReduceMemoryUsage: true,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorHandler:      func(c *fiber.Ctx, err error) error { return fail(c, err) },
-		JSONEncoder:       wire.Marshal,
-		JSONDecoder:       json.Unmarshal,
-	})
+	s.app = newApp("bayboard", opts.BodyLimit)
 	s.conns = map[*conn]struct{}{}
-	// A board feed ends its connection itself (a screen dropped for being
-	// too slow is cut off at once); by default fasthttp would ignore that
-	// Close and keep the connection until the feed's reader timed out.
-	s.app.Server().KeepHijackedConns = true
-	// A request fasthttp cannot read is refused without repeating it: its
-	// headers may carry a token or a session cookie.
-	s.app.Server().SecureErrorLogMessage = true
 	// A body is refused from its declared length before it is read; a
 	// catalogue file for import may be larger than any other body.
 	s.app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
@@ -371,3 +349,33 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 }
 
 func jsonMarshal(v any) ([]byte, error) { return wire.Marshal(v) }
+
+// newApp is the fiber app of a server, the store's or the group's: the
+// body limit, the timeouts, the problem documents for errors and the JSON
+// the pages read.
+func newApp(name string, bodyLimit int) *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               name,
+		BodyLimit:             bodyLimit,
+		DisableStartupMessage: true,
+		Immutable:             true,
+		// Buffers go back to their pools when a connection waits: a board
+		// feed then reads from its socket without holding a 4 KB request
+		// reader for as long as the TV is on.
+		ReduceMemoryUsage: true,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorHandler:      func(c *fiber.Ctx, err error) error { return fail(c, err) },
+		JSONEncoder:       wire.Marshal,
+		JSONDecoder:       json.Unmarshal,
+	})
+	// A board feed ends its connection itself (a screen dropped for being
+	// too slow is cut off at once); by default fasthttp would ignore that
+	// Close and keep the connection until the feed's reader timed out.
+	app.Server().KeepHijackedConns = true
+	// A request fasthttp cannot read is refused without repeating it: its
+	// headers may carry a token or a session cookie.
+	app.Server().SecureErrorLogMessage = true
+	return app
+}
