@@ -19,9 +19,14 @@ const (
 	// DefaultBatch is the most events published before their acks are
 	// waited for and the cursor advanced.
 	DefaultBatch = 500
-	// SnapshotEvery is how often, by the shop's clock, a store that has
-	// worked since its last snapshot publishes another.
+	// SnapshotEvery is how often, by the shop's clock, a store publishes
+	// another snapshot: the stream keeps messages for a while only
+	// (jetstream.Stream.Keep, at least two days), so it always holds a
+	// recent one to start from, a quiet store's too.
 	SnapshotEvery = 24 * time.Hour
+	// DefaultRecheck is how often, at most, an idle link looks at the
+	// shop's clock for the day's snapshot: no commit wakes a quiet store.
+	DefaultRecheck = time.Minute
 	// DefaultMinBackoff and DefaultMaxBackoff bound the pause after a
 	// failure while the link is down: quick to notice its return, and a
 	// store offline for a day asks once a minute, not ten times a second.
@@ -49,9 +54,11 @@ type Config struct {
 	Logger *slog.Logger
 	// Name names the connection in the group's monitoring.
 	Name string
-	// Batch, MinBackoff and MaxBackoff default to the Default… constants.
+	// Batch, MinBackoff, MaxBackoff and Recheck default to the Default…
+	// constants.
 	Batch                  int
 	MinBackoff, MaxBackoff time.Duration
+	Recheck                time.Duration
 }
 
 // Status is the link's state for the admin.
@@ -94,6 +101,9 @@ func New(cfg Config) *Publisher {
 	}
 	if cfg.MaxBackoff < cfg.MinBackoff {
 		cfg.MaxBackoff = max(DefaultMaxBackoff, cfg.MinBackoff)
+	}
+	if cfg.Recheck <= 0 {
+		cfg.Recheck = DefaultRecheck
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -281,23 +291,27 @@ func (p *Publisher) session(ctx context.Context, link shop.GroupLink, wake <-cha
 			continue
 		}
 		// Idle: a cursor not yet written is written when its second is up,
-		// unless new events come first.
+		// unless new events come first; the day's snapshot is looked for
+		// when it falls due by the shop's clock, or every Recheck.
 		var flushAt <-chan time.Time
-		var timer *time.Timer
+		var flushTimer *time.Timer
 		if cur.dirty {
-			timer = time.NewTimer(cursorEvery - time.Since(cur.written))
-			flushAt = timer.C
+			flushTimer = time.NewTimer(cursorEvery - time.Since(cur.written))
+			flushAt = flushTimer.C
 		}
+		due := time.NewTimer(min(p.cfg.Recheck, max(0, cur.SnapshotAt.Add(SnapshotEvery).Sub(p.cfg.Now()))))
 		select {
 		case <-ctx.Done():
 		case <-wake:
+		case <-due.C:
 		case <-flushAt:
 			if err := p.flush(&cur); err != nil {
 				p.failed(err)
 			}
 		}
-		if timer != nil {
-			timer.Stop()
+		due.Stop()
+		if flushTimer != nil {
+			flushTimer.Stop()
 		}
 	}
 }
@@ -327,9 +341,11 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 	subject := jetstream.StoreSubject(link.StoreID)
 	now := p.cfg.Now()
 	newRun := !sameLink(cur.GroupCursor, &link) || cur.Seq > p.cfg.Store.LastSeq() || (first > 0 && cur.Seq+1 < first)
-	// Caught up, with events since the last snapshot a day old: another,
-	// so the stream, which keeps its messages for a while only
-	// (jetstream.Stream.Keep), always holds a recent one to start from.
+	// Caught up, with the last snapshot a day old: another, so the stream,
+	// which keeps its messages for a while only (jetstream.Stream.Keep),
+	// always holds a recent one to start from — a store that has done
+	// nothing since too, or a group process started after its last
+	// snapshot aged out would never see it.
 	if newRun || snapshotDue(cur.GroupCursor, state, now) {
 		seq := state.Seq
 		m := state.GroupSnapshot(link.StoreID, seq, now, link.Contacts)
@@ -376,9 +392,9 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 }
 
 // snapshotDue says whether a caught-up link owes the day's snapshot: the
-// last is SnapshotEvery old and the store has worked since.
+// last is SnapshotEvery old.
 func snapshotDue(c store.GroupCursor, state *shop.State, now time.Time) bool {
-	return c.Seq == state.Seq && state.Seq > c.Snapshot && now.Sub(c.SnapshotAt) >= SnapshotEvery
+	return c.Seq == state.Seq && now.Sub(c.SnapshotAt) >= SnapshotEvery
 }
 
 // advance takes the acknowledged cursor, writing it to the file when

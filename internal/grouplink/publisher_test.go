@@ -49,7 +49,7 @@ func openStore(t *testing.T, path string) *aStore {
 	s.clock.Store(clock.UnixNano())
 	s.eng = engine.New(st, state, s.now)
 	s.pub = grouplink.New(grouplink.Config{Store: st, State: s.eng.State, Now: s.now,
-		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, Recheck: 20 * time.Millisecond})
 	s.eng.Subscribe(func(engine.Change) { s.pub.Notify() })
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
@@ -382,7 +382,7 @@ func TestAnEventGoesWithTheStateThatShowsIt(t *testing.T) {
 	held := eng.State()
 	bay("2号工位")
 	pub := grouplink.New(grouplink.Config{Store: st, State: func() *shop.State { mu.Lock(); defer mu.Unlock(); return held },
-		Now: func() time.Time { return clock }, MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond})
+		Now: func() time.Time { return clock }, MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, Recheck: 20 * time.Millisecond})
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); pub.Run(ctx) }()
@@ -419,9 +419,9 @@ func TestAnEventGoesWithTheStateThatShowsIt(t *testing.T) {
 	}
 }
 
-// A store that has worked since its last snapshot sends another a day
-// later, in the same epoch, once caught up: the stream keeps messages for
-// a while only, and always holds a recent one to start from.
+// A working store sends another snapshot a day after its last, in the
+// same epoch, once caught up: the stream keeps messages for a while only,
+// and always holds a recent one to start from.
 func TestALinkSendsASnapshotADay(t *testing.T) {
 	srv, conn := startGroup(t)
 	s := openStore(t, filepath.Join(t.TempDir(), "bj.db"))
@@ -430,9 +430,9 @@ func TestALinkSendsASnapshotADay(t *testing.T) {
 	s.caughtUp(t)
 	s.clock.Add(int64(grouplink.SnapshotEvery - time.Minute))
 	s.work(t, 1)
-	s.caughtUp(t) // not a day yet: no snapshot
+	s.caughtUp(t)               // not a day yet: no snapshot
+	dayBefore := s.st.LastSeq() // the last event before the day is up
 	s.clock.Add(int64(time.Minute))
-	dayOn := s.st.LastSeq() + 1 // the first event a day on
 	s.work(t, 2)
 	s.caughtUp(t)
 	last := s.st.LastSeq()
@@ -449,12 +449,51 @@ func TestALinkSendsASnapshotADay(t *testing.T) {
 			seqs = append(seqs, fmt.Sprint(m.Seq))
 		}
 	}
-	if len(snaps) != 2 || snaps[1].Seq < dayOn || snaps[1].Epoch != snaps[0].Epoch {
-		t.Fatalf("the stream %v: want the link's snapshot and, a day on, one at or after event %d, in the same epoch", seqs, dayOn)
+	if len(snaps) != 2 || snaps[1].Seq < dayBefore || snaps[1].Epoch != snaps[0].Epoch {
+		t.Fatalf("the stream %v: want the link's snapshot and, a day on, one at or after event %d, in the same epoch", seqs, dayBefore)
 	}
 	// Every event after the first snapshot is there once, in order.
 	exactlyOnce(t, "bj-01", got, 2, last)
 	if events != int(last-snaps[0].Seq) {
 		t.Errorf("the stream %v: %d events, want %d", seqs, events, last-snaps[0].Seq)
+	}
+}
+
+// A store that does nothing for days sends a snapshot a day all the
+// same, woken by no commit: the stream lets messages go after the group's
+// --keep-days, and a group process started later must find one to begin
+// the store from. Each day's has the same event number and is kept.
+func TestAQuietStoreSendsItsSnapshotADayToo(t *testing.T) {
+	srv, conn := startGroup(t)
+	s := openStore(t, filepath.Join(t.TempDir(), "bj.db"))
+	s.link(t, srv.URL(), "bj-01")
+	s.work(t, 3)
+	published := s.caughtUp(t).Published
+	last := s.st.LastSeq()
+	var days []time.Time
+	for day := 1; day <= 2; day++ {
+		s.clock.Add(int64(grouplink.SnapshotEvery))
+		days = append(days, s.now())
+		deadline := time.Now().Add(30 * time.Second)
+		for s.pub.Status().Published < published+uint64(day) {
+			if time.Now().After(deadline) {
+				t.Fatalf("day %d: the quiet store sent nothing: %+v", day, s.pub.Status())
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	var snaps []shop.GroupMessage
+	for _, m := range stream(t, conn, map[string]uint64{"bj-01": last})["bj-01"] {
+		if m.Snapshot {
+			snaps = append(snaps, m)
+		}
+	}
+	if len(snaps) != 3 {
+		t.Fatalf("the stream holds %d snapshots, want the link's and one a day for two days: %+v", len(snaps), snaps)
+	}
+	for i, m := range snaps[1:] {
+		if m.Seq != last || m.Epoch != snaps[0].Epoch || !m.At.Equal(days[i]) {
+			t.Errorf("day %d's snapshot at event %d, epoch %s, %v; want %d, %s, %v", i+1, m.Seq, m.Epoch, m.At, last, snaps[0].Epoch, days[i])
+		}
 	}
 }

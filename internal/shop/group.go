@@ -86,12 +86,14 @@ type GroupMessage struct {
 }
 
 // GroupMessageID is the JetStream message id of a store's message: the
-// store, the epoch and the event number ("bj-01:3f9a0c1e:1234"; a
-// snapshot "bj-01:3f9a0c1e:snap:1234"), so a restored store's new events
-// are never taken for the old ones it numbered the same.
+// store, the epoch and the event number ("bj-01:3f9a0c1e:1234"), so a
+// restored store's new events are never taken for the old ones it
+// numbered the same. A snapshot's names its time as well
+// ("bj-01:3f9a0c1e:snap:1234:1764578400"): a quiet store's day-apart
+// snapshots show the same event number, and each must be kept.
 func GroupMessageID(m GroupMessage) string {
 	if m.Snapshot {
-		return m.Store + ":" + m.Epoch + ":snap:" + strconv.FormatUint(m.Seq, 10)
+		return m.Store + ":" + m.Epoch + ":snap:" + strconv.FormatUint(m.Seq, 10) + ":" + strconv.FormatInt(m.At.Unix(), 10)
 	}
 	return m.Store + ":" + m.Epoch + ":" + strconv.FormatUint(m.Seq, 10)
 }

@@ -167,6 +167,11 @@ func (g *Group) Apply(m shop.GroupMessage) (bool, error) {
 	cur, known := g.replicas[m.Store]
 	g.mu.Unlock()
 	switch {
+	case !known && !m.Snapshot:
+		// A store's events before its snapshot cannot be placed: a group
+		// process that starts after the stream let the store's older
+		// messages go waits for its next snapshot (a day at most).
+		return false, nil
 	case !known:
 	case m.Epoch != cur.Epoch:
 		// A snapshot of a new epoch replaces the store whatever its number

@@ -218,6 +218,39 @@ func TestANewEpochsSnapshotReplacesTheStoreWhateverItsNumber(t *testing.T) {
 	}
 }
 
+// A group process that starts after the stream let a store's older
+// messages go meets the store's events before any snapshot of it: it
+// cannot place them (the records they touch may lean on ones it never
+// had), so it skips them, and takes the store from its next snapshot.
+func TestAStoresEventsBeforeItsSnapshotAreSkipped(t *testing.T) {
+	g := openGroup(t, filepath.Join(t.TempDir(), "group.db"))
+	defer g.Close()
+	msgs, st := groupFeed(t, "bj-01", 1, false, groupShop("北京一店")...)
+	for _, m := range msgs[5:] { // the stream's oldest left: events 5 to 9
+		if ok, err := g.Apply(m); err != nil || ok {
+			t.Fatalf("event %d before the store's snapshot: applied %v, %v", m.Seq, ok, err)
+		}
+	}
+	if stores, _ := g.Stores(); len(stores) != 0 {
+		t.Fatalf("the group knows %d stores from events alone", len(stores))
+	}
+	snap := st.GroupSnapshot("bj-01", 9, t0.Add(24*time.Hour), false)
+	if ok, err := g.Apply(snap); err != nil || !ok {
+		t.Fatalf("the store's snapshot: applied %v, %v", ok, err)
+	}
+	stores, _ := g.Stores()
+	if len(stores) != 1 || stores[0].Seq != 9 || len(stores[0].State.Jobs) != 2 {
+		t.Fatalf("after the snapshot: %+v", stores)
+	}
+	want, err := shop.ApplyGroupMessage(nil, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := replicaJSON(t, stores[0].State), replicaJSON(t, want); got != want {
+		t.Errorf("the replica is not the snapshot's:\n got %s\nwant %s", got, want)
+	}
+}
+
 // A job removed, with its findings and parts requests, and a job closed
 // long enough ago to leave the replica, leave the file too.
 func TestARemovedJobLeavesTheGroupFile(t *testing.T) {
