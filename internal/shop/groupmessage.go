@@ -31,11 +31,14 @@ import (
 //   - vehicles: id, plate, model, mileage and the customer's id as an
 //     opaque id; no VIN, no next-service reminder (who called whom); only
 //     the cars a job or booking the group keeps names.
-//   - appointments: whole (the customer's and the car's ids are opaque),
-//     from KeepClosed before the message on.
+//   - appointments: all but the work the customer asked for, in their
+//     own words (the customer's and the car's ids are opaque), from
+//     KeepClosed before the message on.
 //   - jobs: stages, times, labour and parts lines, totals, issued parts,
 //     clock sessions, QC results, reworks, comeback, delivery, survey
-//     scores; cut: photos lose their file ids and captions, the follow-up
+//     scores; cut: the customer's requests in their own words (a name, a
+//     number, "call my wife first"), photos lose their file ids and
+//     captions, the follow-up
 //     its notes and resolution, the survey its comment, discounts their
 //     reasons, pauses, clock sessions and QC their notes, the walk-around
 //     its valuables and notes, the notices seen, the customer link's
@@ -318,6 +321,7 @@ func groupCut(kind string, v any, contacts bool) (any, bool) {
 		return &Vehicle{ID: r.ID, CustomerID: r.CustomerID, Plate: r.Plate, Model: r.Model, MileageKM: r.MileageKM}, kind == KindVehicle
 	case *Appointment:
 		c := *r
+		c.Requested = "" // the customer's own words
 		return &c, kind == KindAppointment
 	case *Job:
 		return cutJob(r), kind == KindJob
@@ -335,9 +339,11 @@ func groupCut(kind string, v any, contacts bool) (any, bool) {
 }
 
 // cutJob is a job as the group gets it: everything the boards and the KPIs
-// read, nothing a person wrote about a person, no photo's file.
+// read, nothing a person wrote about a person nor the customer's own
+// words, no photo's file.
 func cutJob(j *Job) *Job {
 	c := *j
+	c.Requests = ""
 	c.CustomerLinkGen = 0
 	c.NoticesSeen = nil
 	c.WalkAround.Valuables, c.WalkAround.Notes = "", ""

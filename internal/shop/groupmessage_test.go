@@ -67,7 +67,7 @@ func TestGroupDiffNamesTheKindsThatDiffer(t *testing.T) {
 		t.Errorf("a replica without the contacts the policy sends: %v", d)
 	}
 	older, _ := ApplyGroupMessage(nil, newFixture(t).state.GroupSnapshot("s", 1, t0, false))
-	if d := f.state.GroupDiff(older, time.Time{}, false); strings.Join(d, " ") != "settings vehicles jobs findings parts_requests" {
+	if d := f.state.GroupDiff(older, time.Time{}, false); strings.Join(d, " ") != "settings vehicles appointments jobs findings parts_requests" {
 		t.Errorf("an older replica: %v", d)
 	}
 }
@@ -138,11 +138,12 @@ func groupDay(t *testing.T, each func(ev Event, s *State)) *fixture {
 	do(next(), system, &PutCustomer{Customer: Customer{ID: "cu-1", Name: "张先生", Phone: "138 1234 5678"}})
 	do(next(), system, &PutVehicle{Vehicle: Vehicle{ID: "ve-1", CustomerID: "cu-1", Plate: "京a12345", VIN: "1M8GDM9AXKP042788", Model: "Sonata", MileageKM: 30000}})
 	do(next(), advisor, &OpenJob{CustomerID: "cu-1", VehicleID: "ve-1", Estimate: Estimate{
-		Requests: "保养，刹车有异响", PromisedAt: t0.Add(4 * time.Hour),
+		Requests: "保养，刹车有异响，张先生三点前要车", PromisedAt: t0.Add(4 * time.Hour),
 		WalkAround: WalkAround{FuelPercent: 50, MileageKM: 30100, Valuables: "张先生的墨镜", Notes: "张先生说后门有划痕"},
 		Labour:     []Labour{{Name: "更换机油", SoldHours: 1, Price: 20000}, {Name: "检查刹车", SoldHours: 1, Price: 15000}},
 		Parts:      []PartLine{{Number: "26300-35505", Name: "Oil filter 机油滤清器", Quantity: 1, UnitPrice: 12800}},
 		Wash:       true}})
+	do(next(), advisor, &BookAppointment{At: t0.Add(48 * time.Hour), CustomerID: "cu-1", VehicleID: "ve-1", Requested: "空调有异味，到了打 138 1234 5678"})
 	do(next(), advisor, &Submit{JobRef: JobRef{j}})
 	do(next(), advisor, &Dispatch{JobID: j, TeamID: "team-1", TechIDs: []string{"tech-1"}, BayID: "bay-1"})
 	do(next(), tech, &ClockOn{TechRef: TechRef{j, "tech-1"}})
@@ -214,9 +215,10 @@ func TestAReplicaFedEveryEventsMessageEqualsTheStore(t *testing.T) {
 	}
 }
 
-// What is cut is cut: the fixture's customer's name and phone and every
-// note naming him, the VIN, the shop's secrets and printers never leave a
-// store without contacts.
+// What is cut is cut: the fixture's customer's name and phone, every note
+// naming him and his own words (the job's requests, the booking's work),
+// the VIN, the shop's secrets and printers never leave a store without
+// contacts.
 func TestWithoutContactsNoCustomerNameOrPhoneLeaves(t *testing.T) {
 	never := []string{"张先生", "138 1234 5678", "13812345678", "1M8GDM9AXKP042788", "secret.example", "ipp://", "朝阳路", "badge", "hash", `"login":"advisor"`}
 	var all [][]byte
@@ -253,7 +255,7 @@ func TestWithoutContactsNoCustomerNameOrPhoneLeaves(t *testing.T) {
 	}
 	// The store's own state still has every note.
 	j := f.state.Jobs["20261123-0001"]
-	if !strings.Contains(j.FollowUp.Notes, "张先生") || j.Discounts[0].Reason == "" || j.WalkAround.Valuables == "" {
+	if !strings.Contains(j.FollowUp.Notes, "张先生") || j.Discounts[0].Reason == "" || j.WalkAround.Valuables == "" || !strings.Contains(j.Requests, "张先生") {
 		t.Errorf("the cut changed the store's job: %+v", j)
 	}
 }
