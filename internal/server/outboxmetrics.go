@@ -19,7 +19,7 @@ import (
 // records them. A channel stuck behind a dead gateway shows as a growing
 // backlog and age with failures and no deliveries.
 type outboxMetrics struct {
-	st    *store.Store
+	read  func(dest string) (shop.OutboxView, error) // the store's Outbox
 	eng   *engine.Engine
 	clock func() time.Time
 
@@ -29,7 +29,7 @@ type outboxMetrics struct {
 }
 
 func newOutboxMetrics(st *store.Store, eng *engine.Engine, clock func() time.Time) *outboxMetrics {
-	return &outboxMetrics{st: st, eng: eng, clock: clock, delivered: map[string]uint64{}, failed: map[string]uint64{}}
+	return &outboxMetrics{read: st.Outbox, eng: eng, clock: clock, delivered: map[string]uint64{}, failed: map[string]uint64{}}
 }
 
 // observe counts one recorded attempt (outbox.Config.Observe).
@@ -45,17 +45,11 @@ func (m *outboxMetrics) observe(a outbox.Attempt) {
 
 // register adds the families to the web server's /metrics.
 func (m *outboxMetrics) register(srv *web.Server) {
-	srv.Family("bayboard_outbox_backlog", "gauge", "Outbox entries waiting for delivery, by destination (a webhook's id, sms, email).",
-		m.fromStore(func(v shop.OutboxView, _ time.Time) float64 { return float64(v.Backlog) }))
-	srv.Family("bayboard_outbox_dead_letters", "gauge", "Outbox entries given up after their tries, waiting for a manager to retry or drop them, by destination.",
-		m.fromStore(func(v shop.OutboxView, _ time.Time) float64 { return float64(len(v.Dead)) }))
-	srv.Family("bayboard_outbox_oldest_age_seconds", "gauge", "Age of the oldest entry waiting for delivery (0 when none waits), by destination.",
-		m.fromStore(func(v shop.OutboxView, now time.Time) float64 {
-			if v.Oldest == nil {
-				return 0
-			}
-			return max(0, now.Sub(v.Oldest.Queued).Seconds())
-		}))
+	srv.Families([]web.FamilySpec{
+		{Name: "bayboard_outbox_backlog", Type: "gauge", Help: "Outbox entries waiting for delivery, by destination (a webhook's id, sms, email)."},
+		{Name: "bayboard_outbox_dead_letters", Type: "gauge", Help: "Outbox entries given up after their tries, waiting for a manager to retry or drop them, by destination."},
+		{Name: "bayboard_outbox_oldest_age_seconds", Type: "gauge", Help: "Age of the oldest entry waiting for delivery (0 when none waits), by destination."},
+	}, m.queues)
 	srv.Family("bayboard_outbox_deliveries_total", "counter", "Outbox entries delivered since start, by destination.", m.counted(m.delivered))
 	srv.Family("bayboard_outbox_failures_total", "counter", "Failed delivery tries since start, by destination (a dead letter's last try included).", m.counted(m.failed))
 }
@@ -77,20 +71,25 @@ func sample(dest string, v float64) web.Sample {
 	return web.Sample{Labels: []web.Label{{Name: "destination", Value: dest}}, Value: v}
 }
 
-// fromStore reads a figure of each destination's queue.
-func (m *outboxMetrics) fromStore(figure func(v shop.OutboxView, now time.Time) float64) func() []web.Sample {
-	return func() []web.Sample {
-		now := m.clock()
-		var out []web.Sample
-		for _, dest := range m.destinations() {
-			v, err := m.st.Outbox(dest)
-			if err != nil {
-				continue // the admin's list names the trouble; a scrape skips it
-			}
-			out = append(out, sample(dest, figure(v, now)))
+// queues reads each destination's queue once and gives its backlog, dead
+// letters and oldest entry's age.
+func (m *outboxMetrics) queues() [][]web.Sample {
+	now := m.clock()
+	var backlog, dead, oldest []web.Sample
+	for _, dest := range m.destinations() {
+		v, err := m.read(dest)
+		if err != nil {
+			continue // the admin's list names the trouble; a scrape skips it
 		}
-		return out
+		age := 0.0
+		if v.Oldest != nil {
+			age = max(0, now.Sub(v.Oldest.Queued).Seconds())
+		}
+		backlog = append(backlog, sample(dest, float64(v.Backlog)))
+		dead = append(dead, sample(dest, float64(len(v.Dead))))
+		oldest = append(oldest, sample(dest, age))
 	}
+	return [][]web.Sample{backlog, dead, oldest}
 }
 
 // counted reads a count of each destination, those that have gone

@@ -111,9 +111,15 @@ type gauge struct {
 	typ  string
 	help string
 	read func() float64
-	// samples, when set, reads a labelled family instead (Family).
+	// samples, when set, reads a labelled family instead (Family); joint,
+	// when set, reads it with others at once (Families): its index-th.
 	samples func() []Sample
+	joint   *joint
+	index   int
 }
+
+// joint reads several families at once, once a scrape.
+type joint struct{ read func() [][]Sample }
 
 // Label is one label of a sample: its name and value.
 type Label struct{ Name, Value string }
@@ -129,10 +135,29 @@ type Sample struct {
 // another package's figures per thing (the outbox's per destination):
 // typ is "gauge" or "counter", a counter's name ending in _total.
 func (s *Server) Family(name, typ, help string, read func() []Sample) {
+	checkFamily(name, typ)
+	s.metrics.gauges.Store(name, gauge{typ: typ, help: help, samples: read})
+}
+
+// FamilySpec names a family of Families.
+type FamilySpec struct{ Name, Type, Help string }
+
+// Families adds families read together at each scrape, once for all of
+// them: figures of one costly read (each outbox queue's backlog, dead
+// letters and oldest entry). read returns each family's samples in the
+// order of specs.
+func (s *Server) Families(specs []FamilySpec, read func() [][]Sample) {
+	j := &joint{read: read}
+	for i, f := range specs {
+		checkFamily(f.Name, f.Type)
+		s.metrics.gauges.Store(f.Name, gauge{typ: f.Type, help: f.Help, joint: j, index: i})
+	}
+}
+
+func checkFamily(name, typ string) {
 	if typ != "gauge" && typ != "counter" || typ == "counter" && !strings.HasSuffix(name, "_total") {
 		panic("metrics: family " + name + " must be a gauge or a counter ending in _total")
 	}
-	s.metrics.gauges.Store(name, gauge{typ: typ, help: help, samples: read})
 }
 
 // labelValue escapes a label's value as the exposition format asks: a
@@ -210,10 +235,24 @@ func (s *Server) serveMetrics(c *fiber.Ctx) error {
 	var names []string
 	m.gauges.Range(func(k, _ any) bool { names = append(names, k.(string)); return true })
 	sort.Strings(names)
+	joints := map[*joint][][]Sample{} // this scrape's joint reads
 	for _, name := range names {
 		v, _ := m.gauges.Load(name)
 		g := v.(gauge)
 		family(name, g.typ, g.help)
+		if g.joint != nil {
+			read, ok := joints[g.joint]
+			if !ok {
+				read = g.joint.read()
+				joints[g.joint] = read
+			}
+			if g.index < len(read) {
+				for _, sm := range read[g.index] {
+					writeSample(&b, name, sm)
+				}
+			}
+			continue
+		}
 		if g.samples != nil {
 			for _, sm := range g.samples() {
 				writeSample(&b, name, sm)

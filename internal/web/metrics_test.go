@@ -174,3 +174,35 @@ func TestALabelledFamilyOnMetrics(t *testing.T) {
 		t.Errorf("no TYPE line for the family:\n%s", r.body)
 	}
 }
+
+// Families read together (Families) are read once a scrape, however many
+// they are: three figures of each outbox queue cost one read of it.
+func TestFamiliesReadTogetherAreReadOnceAScrape(t *testing.T) {
+	ts := newTestShop(t)
+	reads := 0
+	ts.srv.Families([]FamilySpec{
+		{Name: "bayboard_test_waiting", Type: "gauge", Help: "Waiting, by queue."},
+		{Name: "bayboard_test_given_up", Type: "gauge", Help: "Given up, by queue."},
+		{Name: "bayboard_test_sent_total", Type: "counter", Help: "Sent, by queue."},
+	}, func() [][]Sample {
+		reads++
+		q := []Label{{Name: "queue", Value: "sms"}}
+		return [][]Sample{{{Labels: q, Value: 2}}, {{Labels: q, Value: 1}}, {{Labels: q, Value: float64(10 * reads)}}}
+	})
+	for scrape := 1; scrape <= 2; scrape++ {
+		r := ts.call(t, nil, "GET", "/metrics", "", nil)
+		samples := checkExposition(t, string(r.body))
+		for series, want := range map[string]float64{
+			`bayboard_test_waiting{queue="sms"}`:    2,
+			`bayboard_test_given_up{queue="sms"}`:   1,
+			`bayboard_test_sent_total{queue="sms"}`: float64(10 * scrape),
+		} {
+			if got, ok := samples[series]; !ok || got != want {
+				t.Errorf("scrape %d: %s = %v (present %v), want %v", scrape, series, got, ok, want)
+			}
+		}
+		if reads != scrape {
+			t.Errorf("after %d scrapes the families were read %d times", scrape, reads)
+		}
+	}
+}
