@@ -161,20 +161,7 @@ func groupCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "bayboard group %s serving on %s (data: %s, consumer: %s)\n", buildVersion(), url, cfg.Data, cfg.Consumer)
 	go consumeGroup(ctx, conn, cfg.Consumer, g, log)
-	errc := make(chan error, 1)
-	go func() { errc <- g.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdown, stop := context.WithTimeout(context.Background(), ShutdownGrace)
-	defer stop()
-	if err := g.Shutdown(shutdown); err != nil {
-		log.Warn("shutdown", "error", err)
-	}
-	return nil
+	return serveUntil(ctx, log, ln, g)
 }
 
 // consumeGroup runs the durable consumer until ctx ends, starting it again

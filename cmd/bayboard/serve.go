@@ -233,6 +233,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("removed the file a restore replaced", "files", removed)
 	}
 	go sweep(ctx, st, time.Now, log) // sessions live in real time, whatever the demo clock says
+	return serveUntil(ctx, log, ln, srv)
+}
+
+// serving is what serveUntil runs: a store's server or a group's.
+type serving interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+}
+
+// serveUntil serves on ln until the server fails or ctx ends (a signal),
+// then shuts it down, letting answers under way finish for ShutdownGrace.
+func serveUntil(ctx context.Context, log *slog.Logger, ln net.Listener, srv serving) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
