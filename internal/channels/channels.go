@@ -50,6 +50,10 @@ type Error struct {
 	// or password) is not permanent, so the backlog drains once it is
 	// fixed.
 	permanent bool
+	// recipient says that the failure is this recipient's alone, for a
+	// while (the gateway's limit on one number, a mailbox greylisting its
+	// sender): another customer's message would go now.
+	recipient bool
 	err       error
 }
 
@@ -75,6 +79,14 @@ func (e *Error) Unwrap() error { return e.err }
 func Permanent(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.permanent
+}
+
+// RecipientOnly says whether err is a temporary failure of this
+// recipient alone: the outbox retries it later and lets other customers'
+// messages go meanwhile, rather than holding the channel behind it.
+func RecipientOnly(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.recipient
 }
 
 // Secret is a password or key: it prints as a mask in every fmt verb, so a

@@ -267,7 +267,8 @@ func (a loginAuth) Next(fromServer []byte, more bool) ([]byte, error) {
 
 // smtpError classifies a failed step. A server's refusal of the
 // recipient (5xx to RCPT) or of the message (5xx to DATA) is permanent;
-// a 4xx is temporary; refused authentication, a refused sender and
+// a 4xx is temporary, and a 4xx to RCPT the recipient's alone (a
+// greylisting or full mailbox); refused authentication, a refused sender and
 // everything that got no answer (down, hanging, TLS) are temporary, as a
 // change of settings or time cures them.
 func smtpError(ctx context.Context, step string, err error) error {
@@ -285,7 +286,8 @@ func smtpError(ctx context.Context, step string, err error) error {
 			code = "auth " + strconv.Itoa(reply.Code)
 			message = "the server refused the username or password: " + reply.Msg
 		}
-		return &Error{Channel: "email", Code: code, Message: message, permanent: permanent}
+		return &Error{Channel: "email", Code: code, Message: message, permanent: permanent,
+			recipient: step == "rcpt" && reply.Code >= 400 && reply.Code < 500}
 	}
 	var netErr net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()) {

@@ -26,6 +26,8 @@ const (
 	testSMTPUser     = "service@jinghua4s.cn"
 	testSMTPPassword = "p4ss-Word-SMTP"
 	refusedRecipient = "nobody@example.cn"
+	// greylisted is a mailbox that answers "try again later".
+	greylisted = "later@example.cn"
 )
 
 // testCertificate is a self-signed certificate for 127.0.0.1 and the pool
@@ -83,6 +85,9 @@ func (s *mailSession) Mail(string, *smtp.MailOptions) error {
 func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if to == refusedRecipient {
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user here"}
+	}
+	if to == greylisted {
+		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "Greylisted, try again later"}
 	}
 	return nil
 }
@@ -290,6 +295,8 @@ func TestEmailFailuresAreClassified(t *testing.T) {
 
 	refused := readyMail
 	refused.To = refusedRecipient
+	later := readyMail
+	later.To = greylisted
 	for _, tc := range []struct {
 		name      string
 		port      int
@@ -297,9 +304,11 @@ func TestEmailFailuresAreClassified(t *testing.T) {
 		message   Message
 		code      string
 		permanent bool
+		recipient bool // the address's alone, for a while
 	}{
 		{name: "wrong password", port: port, password: "wrong-password", message: readyMail, code: "auth 535"},
 		{name: "recipient refused", port: port, password: testSMTPPassword, message: refused, code: "rcpt 550", permanent: true},
+		{name: "recipient greylisted", port: port, password: testSMTPPassword, message: later, code: "rcpt 450", recipient: true},
 		{name: "server down", port: downPort, password: testSMTPPassword, message: readyMail, code: "unreachable"},
 		{name: "server hangs", port: hangingPort, password: testSMTPPassword, message: readyMail, code: "timeout"},
 		{name: "not an address", port: port, password: testSMTPPassword, message: Message{ID: "m", To: "wang at example", Subject: "s"}, code: "invalid_address", permanent: true},
@@ -316,6 +325,9 @@ func TestEmailFailuresAreClassified(t *testing.T) {
 			}
 			if Permanent(err) != tc.permanent {
 				t.Errorf("Permanent(%v) = %v, want %v", err, Permanent(err), tc.permanent)
+			}
+			if RecipientOnly(err) != tc.recipient {
+				t.Errorf("RecipientOnly(%v) = %v, want %v", err, RecipientOnly(err), tc.recipient)
 			}
 			for _, secret := range []string{testSMTPPassword, string(tc.password)} {
 				if strings.Contains(err.Error(), secret) {

@@ -128,6 +128,11 @@ var permanentSMSCodes = []string{
 	"isv.SMS_CONTENT_ILLEGAL",
 }
 
+// recipientSMSCodes are the codes for a number that cannot receive for
+// a while: the gateway's minute, hour and day limits of messages to one
+// number. Other numbers go meanwhile.
+var recipientSMSCodes = []string{"isv.BUSINESS_LIMIT_CONTROL"}
+
 // smsAnswer is SendSms's JSON answer.
 type smsAnswer struct {
 	Code      string `json:"Code"`
@@ -190,7 +195,8 @@ func (s *SMS) Send(ctx context.Context, m Message) error {
 	if answer.Code == "OK" {
 		return nil
 	}
-	return &Error{Channel: "sms", Code: answer.Code, Message: answer.Message, permanent: slices.Contains(permanentSMSCodes, answer.Code)}
+	return &Error{Channel: "sms", Code: answer.Code, Message: answer.Message, permanent: slices.Contains(permanentSMSCodes, answer.Code),
+		recipient: slices.Contains(recipientSMSCodes, answer.Code)}
 }
 
 // smsTransportError names a call that got no answer. The URL (with the

@@ -227,10 +227,11 @@ func TestSMSFailuresAreClassified(t *testing.T) {
 		message   Message
 		code      string
 		permanent bool
+		recipient bool // the number's alone, for a while
 		sent      int
 	}{
 		{name: "number illegal", answer: answerJSON(`{"Code":"isv.MOBILE_NUMBER_ILLEGAL","Message":"非法手机号"}`), message: carReady, code: "isv.MOBILE_NUMBER_ILLEGAL", permanent: true, sent: 1},
-		{name: "rate limited", answer: answerJSON(`{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"触发分钟级流控Permits:1"}`), message: carReady, code: "isv.BUSINESS_LIMIT_CONTROL", sent: 1},
+		{name: "rate limited", answer: answerJSON(`{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"触发分钟级流控Permits:1"}`), message: carReady, code: "isv.BUSINESS_LIMIT_CONTROL", recipient: true, sent: 1},
 		{name: "gateway trouble", answer: answerJSON(`{"Code":"isp.SYSTEM_ERROR","Message":"系统错误"}`), message: carReady, code: "isp.SYSTEM_ERROR", sent: 1},
 		{name: "garbage", answer: func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(http.StatusBadGateway)
@@ -256,6 +257,9 @@ func TestSMSFailuresAreClassified(t *testing.T) {
 			}
 			if Permanent(err) != tc.permanent {
 				t.Errorf("Permanent(%v) = %v, want %v", err, Permanent(err), tc.permanent)
+			}
+			if RecipientOnly(err) != tc.recipient {
+				t.Errorf("RecipientOnly(%v) = %v, want %v", err, RecipientOnly(err), tc.recipient)
 			}
 			if strings.Contains(err.Error(), testSMSSecret) {
 				t.Errorf("the error %q shows the secret", err)

@@ -14,6 +14,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,10 +30,15 @@ import (
 
 // smsGateway stands in for Alibaba Cloud's SMS endpoint: it hands each
 // SendSms's query to the test and answers OK, or, for the number it
-// refuses, isv.MOBILE_NUMBER_ILLEGAL as the gateway does.
+// refuses, isv.MOBILE_NUMBER_ILLEGAL as the gateway does, and for the
+// number it limits, isv.BUSINESS_LIMIT_CONTROL the first time, once the
+// test lets it answer (release).
 type smsGateway struct {
 	got     chan url.Values
 	refused string
+	limited string
+	release chan struct{}
+	limit   atomic.Bool // the limited number has had its refusal
 }
 
 func (g *smsGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +46,11 @@ func (g *smsGateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	if q.Get("PhoneNumbers") == g.refused {
 		fmt.Fprint(w, `{"Code":"isv.MOBILE_NUMBER_ILLEGAL","Message":"非法手机号"}`)
+	} else if q.Get("PhoneNumbers") == g.limited && g.limit.CompareAndSwap(false, true) {
+		g.got <- q
+		<-g.release
+		fmt.Fprint(w, `{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"触发小时级流控Permits:5"}`)
+		return
 	} else {
 		fmt.Fprint(w, `{"Code":"OK","Message":"OK","BizId":"900619746936498440^0"}`)
 	}
@@ -217,6 +228,47 @@ func TestABookingSendsItsConfirmationBySMS(t *testing.T) {
 	nextSMS(t, g)
 	if a := next(t, m.attempts); a.Delivered || !a.Dead || a.Entry.Tries != 0 || !strings.Contains(a.Error, "MOBILE_NUMBER_ILLEGAL") {
 		t.Errorf("a refused number: %+v, want a dead letter on its first try", a)
+	}
+}
+
+// The gateway's limit on one number (isv.BUSINESS_LIMIT_CONTROL: too
+// many messages to it this hour) holds that customer's message for its
+// retry, not the channel: the next customer's confirmation goes at once,
+// and the limited one goes at its retry.
+func TestANumberTheGatewayLimitsHoldsOnlyItsCustomer(t *testing.T) {
+	g := &smsGateway{got: make(chan url.Values, 4), limited: "13812345678", release: make(chan struct{})}
+	m := openMessagesShop(t, shop.Customer{Name: "张先生", Phone: "138 1234 5678"}, map[string]channels.Sender{"sms": smsSender(t, g)})
+	m.do(t, e2eSystem,
+		&shop.PutCustomer{Customer: shop.Customer{Name: "王女士", Phone: "139 8765 4321"}},
+		&shop.PutVehicle{Vehicle: shop.Vehicle{CustomerID: "cu-2", Plate: "京B54321", Model: "Tucson"}})
+	at := m.clock.Now().Add(26 * time.Hour)
+	m.do(t, e2eAdvisor, &shop.BookAppointment{At: at, CustomerID: "cu-1", VehicleID: "ve-1", Requested: "保养"})
+	if q := nextSMS(t, g); q.Get("PhoneNumbers") != "13812345678" {
+		t.Fatalf("the first SMS went to %s, want 张先生's", q.Get("PhoneNumbers"))
+	}
+	// 王女士 books while 张先生's is at the gateway, which then refuses it.
+	m.do(t, e2eAdvisor, &shop.BookAppointment{At: at.Add(time.Hour), CustomerID: "cu-2", VehicleID: "ve-2", Requested: "保养"})
+	close(g.release)
+	a := next(t, m.attempts)
+	if a.Delivered || a.Dead || !strings.Contains(a.Error, "BUSINESS_LIMIT_CONTROL") {
+		t.Fatalf("the limited number's attempt %+v, want a failure to retry", a)
+	}
+	// 王女士's goes now, not after 张先生's retry.
+	if q := nextSMS(t, g); q.Get("PhoneNumbers") != "13987654321" {
+		t.Fatalf("the second SMS went to %s, want 王女士's", q.Get("PhoneNumbers"))
+	}
+	if a := next(t, m.attempts); !a.Delivered || a.Entry.Message.CustomerID != "cu-2" {
+		t.Fatalf("王女士's attempt %+v", a)
+	}
+	if d := m.clock.nextWait(t); d != outbox.Backoff(1) {
+		t.Fatalf("the worker waits %s, want the retry's %s", d, outbox.Backoff(1))
+	}
+	m.clock.advance(outbox.Backoff(1))
+	if q := nextSMS(t, g); q.Get("PhoneNumbers") != "13812345678" {
+		t.Fatalf("the retry went to %s, want 张先生's", q.Get("PhoneNumbers"))
+	}
+	if a := next(t, m.attempts); !a.Delivered || a.Entry.Tries != 1 {
+		t.Errorf("the retry's attempt %+v, want delivered on the second try", a)
 	}
 }
 

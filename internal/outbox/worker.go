@@ -41,7 +41,7 @@ type Queue interface {
 	// (zero: after the next commit).
 	OutboxNext(dest string, now time.Time) (e shop.OutboxEntry, ok bool, wake time.Time, err error)
 	OutboxDelivered(dest string, key uint64, at time.Time) error
-	OutboxFailed(dest string, key uint64, reason string, at, nextTry time.Time, dead bool) error
+	OutboxFailed(dest string, key uint64, f shop.OutboxFailure) error
 	OutboxForget(dest string) error
 	Event(seq uint64) (shop.Event, error)
 }
@@ -202,23 +202,34 @@ type target struct {
 	gone bool
 	// paused holds the queue: a webhook the manager paused.
 	paused bool
-	// send delivers one entry: "" when it went, or why not and whether
-	// that can never change.
-	send func(ctx context.Context, e shop.OutboxEntry) (reason string, permanent bool)
+	// send delivers one entry: nil when it went, or why not.
+	send func(ctx context.Context, e shop.OutboxEntry) *failure
+}
+
+// failure is why a try failed, whether that can never change, and
+// whether it was its recipient's alone (channels.RecipientOnly).
+type failure struct {
+	reason               string
+	permanent, recipient bool
 }
 
 // target looks a destination up: a customer messages' channel or a webhook.
 func (w *Worker) target(dest string) target {
 	if w.cfg.Senders != nil {
 		if sender := w.cfg.Senders()[dest]; sender != nil {
-			return target{send: func(ctx context.Context, e shop.OutboxEntry) (string, bool) { return w.sendMessage(ctx, sender, e) }}
+			return target{send: func(ctx context.Context, e shop.OutboxEntry) *failure { return w.sendMessage(ctx, sender, e) }}
 		}
 	}
 	hook := w.cfg.Webhooks()[dest]
 	if hook == nil || hook.Removed {
 		return target{gone: true}
 	}
-	return target{paused: !hook.Active, send: func(ctx context.Context, e shop.OutboxEntry) (string, bool) { return w.post(ctx, hook, e), false }}
+	return target{paused: !hook.Active, send: func(ctx context.Context, e shop.OutboxEntry) *failure {
+		if reason := w.post(ctx, hook, e); reason != "" {
+			return &failure{reason: reason}
+		}
+		return nil
+	}}
 }
 
 // deliverAll is one destination's loop: its entries one at a time, in
@@ -264,7 +275,7 @@ func (w *Worker) deliverAll(ctx context.Context, dest string, wake chan struct{}
 
 // attempt delivers one entry and records what came of it.
 func (w *Worker) attempt(ctx context.Context, dest string, t target, e shop.OutboxEntry) {
-	reason, permanent := t.send(ctx, e)
+	f := t.send(ctx, e)
 	if ctx.Err() != nil {
 		// Shutting down: the entry stays as it was, to go after the restart.
 		return
@@ -272,15 +283,16 @@ func (w *Worker) attempt(ctx context.Context, dest string, t target, e shop.Outb
 	now := w.cfg.Clock.Now()
 	a := Attempt{Destination: dest, Entry: e}
 	var err error
-	if reason == "" {
+	if f == nil {
 		a.Delivered = true
 		err = w.cfg.Queue.OutboxDelivered(dest, e.Key, now)
 	} else {
-		a.Error = reason
-		a.Dead = permanent || e.Tries+1 >= w.cfg.MaxTries
+		a.Error = f.reason
+		a.Dead = f.permanent || e.Tries+1 >= w.cfg.MaxTries
 		backoff := Backoff(e.Tries + 1)
-		err = w.cfg.Queue.OutboxFailed(dest, e.Key, reason, now, now.Add(backoff+w.cfg.Jitter(backoff)), a.Dead)
-		w.cfg.Logger.Warn("outbox: delivery failed", "destination", dest, "event", e.EventSeq, "tries", e.Tries+1, "err", reason, "dead", a.Dead)
+		err = w.cfg.Queue.OutboxFailed(dest, e.Key, shop.OutboxFailure{Reason: f.reason, At: now,
+			NextTry: now.Add(backoff + w.cfg.Jitter(backoff)), Dead: a.Dead, RecipientOnly: f.recipient})
+		w.cfg.Logger.Warn("outbox: delivery failed", "destination", dest, "event", e.EventSeq, "tries", e.Tries+1, "err", f.reason, "dead", a.Dead, "recipient_only", f.recipient)
 	}
 	if err != nil {
 		w.cfg.Logger.Error("outbox: recording a delivery", "destination", dest, "event", e.EventSeq, "err", err)
@@ -292,21 +304,21 @@ func (w *Worker) attempt(ctx context.Context, dest string, t target, e shop.Outb
 
 // sendMessage sends a customer message through its channel's sender. Its
 // id is the shop's instance and the message's own, the same on every try.
-func (w *Worker) sendMessage(ctx context.Context, sender channels.Sender, e shop.OutboxEntry) (string, bool) {
+func (w *Worker) sendMessage(ctx context.Context, sender channels.Sender, e shop.OutboxEntry) *failure {
 	m := e.Message
 	if m == nil {
-		return "not a message", true
+		return &failure{reason: "not a message", permanent: true}
 	}
 	err := sender.Send(ctx, channels.Message{ID: w.cfg.Instance + "-" + m.ID, To: m.To, Subject: m.Subject, Text: m.Text,
 		Template: string(m.Kind), Params: m.Params})
 	if err == nil {
-		return "", false
+		return nil
 	}
 	reason := err.Error()
 	if len(reason) > maxErrorLen {
 		reason = reason[:maxErrorLen]
 	}
-	return reason, channels.Permanent(err)
+	return &failure{reason: reason, permanent: channels.Permanent(err), recipient: channels.RecipientOnly(err)}
 }
 
 // Backoff is the wait after the n-th failure: FirstBackoff doubled each

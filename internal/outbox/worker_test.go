@@ -50,8 +50,12 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ch := make(chan time.Time, 1)
-	c.waiters = append(c.waiters, waiter{c.now.Add(d), ch})
 	c.waiting <- d
+	if d <= 0 {
+		ch <- c.now // due already, as time.After's
+		return ch
+	}
+	c.waiters = append(c.waiters, waiter{c.now.Add(d), ch})
 	return ch
 }
 

@@ -223,9 +223,24 @@ type OutboxEntry struct {
 	NextTry   time.Time `json:"next_try,omitzero"`
 	LastError string    `json:"last_error,omitempty"`
 	LastTry   time.Time `json:"last_try,omitzero"`
+	// RecipientOnly says the last failure was its recipient's alone (a
+	// number's rate limit, a greylisting mailbox): while its retry waits,
+	// other customers' messages go; its customer's later ones wait behind
+	// it.
+	RecipientOnly bool `json:"recipient_only,omitempty"`
 	// Message is the customer message an "sms" or "email" entry sends
 	// (triggers.go); a webhook's entry has none.
 	Message *OutboxMessage `json:"message,omitempty"`
+}
+
+// OutboxFailure is a failed try of an entry, as the outbox records it:
+// why, when, when to try again, whether it is given up (a dead letter),
+// and whether it was its recipient's alone.
+type OutboxFailure struct {
+	Reason        string
+	At, NextTry   time.Time
+	Dead          bool
+	RecipientOnly bool
 }
 
 // OutboxStatus is what a destination's deliveries have come to.

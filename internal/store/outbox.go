@@ -153,8 +153,10 @@ const heldScan = 5000
 // entries behind it go — none of the same customer's, which keep their
 // order. When nothing may go yet, wake is when the first held entry may
 // (zero when nothing waits: a commit wakes the worker). An entry waiting
-// for its retry holds the whole queue: a failed try is the destination's
-// (a receiver down, a gateway refusing), and the order holds across it.
+// for its retry holds the whole queue — a failed try is the destination's
+// (a receiver down, a gateway refusing), and the order holds across it —
+// unless the failure was its recipient's alone (RecipientOnly: a number's
+// rate limit, a greylisting mailbox): then it holds only its customer's.
 func (s *Store) OutboxNext(dest string, now time.Time) (e shop.OutboxEntry, ok bool, wake time.Time, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
 		b, _ := destination(tx, dest)
@@ -184,8 +186,8 @@ func (s *Store) OutboxNext(dest string, now time.Time) (e shop.OutboxEntry, ok b
 			if wake.IsZero() || notBefore.Before(wake) {
 				wake = notBefore
 			}
-			if entry.Message == nil || entry.Tries > 0 {
-				return nil
+			if entry.Message == nil || entry.Tries > 0 && !entry.RecipientOnly {
+				return nil // a webhook's order, or the channel's own trouble
 			}
 			held[entry.Message.CustomerID] = true
 		}
@@ -211,8 +213,10 @@ func (s *Store) OutboxDelivered(dest string, key uint64, at time.Time) error {
 }
 
 // OutboxFailed records a failed try of an entry: it stays at the head of
-// its queue until nextTry, or moves to the dead letters when dead is set.
-func (s *Store) OutboxFailed(dest string, key uint64, reason string, at, nextTry time.Time, dead bool) error {
+// its queue (of its customer's, when the failure was its recipient's
+// alone) until its next try, or moves to the dead letters.
+func (s *Store) OutboxFailed(dest string, key uint64, f shop.OutboxFailure) error {
+	reason, at := f.Reason, f.At
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b, err := destination(tx, dest)
 		if err != nil {
@@ -228,12 +232,12 @@ func (s *Store) OutboxFailed(dest string, key uint64, reason string, at, nextTry
 			return err
 		}
 		e.Tries++
-		e.LastError, e.LastTry, e.NextTry = reason, at.UTC(), nextTry.UTC()
+		e.LastError, e.LastTry, e.NextTry, e.RecipientOnly = reason, at.UTC(), f.NextTry.UTC(), f.RecipientOnly && e.Message != nil
 		data, err := json.Marshal(e)
 		if err != nil {
 			return err
 		}
-		if dead {
+		if f.Dead {
 			if err := pending.Delete(u64(key)); err != nil {
 				return err
 			}
@@ -270,7 +274,7 @@ func (s *Store) OutboxRetry(dest string, key uint64) error {
 		if err := dead.Delete(u64(key)); err != nil {
 			return err
 		}
-		e.Tries, e.NextTry = 0, time.Time{}
+		e.Tries, e.NextTry, e.RecipientOnly = 0, time.Time{}, false
 		return enqueue(b, e)
 	})
 }

@@ -139,7 +139,7 @@ func TestAQuietCustomerHoldsOnlyTheirOwnMessages(t *testing.T) {
 		t.Fatalf("next: %+v, want cu-b's second", e)
 	}
 	retry := now.Add(time.Minute)
-	st.OutboxFailed("sms", e.Key, "HTTP 503", now, retry, false)
+	st.OutboxFailed("sms", e.Key, shop.OutboxFailure{Reason: "HTTP 503", At: now, NextTry: retry})
 	if e, ok, wake := next(now); ok || !wake.Equal(retry) {
 		t.Fatalf("during the retry's wait: %+v %v wake %v, want nothing till %v", e, ok, wake, retry)
 	}
@@ -160,11 +160,60 @@ func TestAQuietCustomerHoldsOnlyTheirOwnMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	h, _, _, _ := st.OutboxNext("webhook-1", now)
-	st.OutboxFailed("webhook-1", h.Key, "HTTP 500", now, retry, false)
+	st.OutboxFailed("webhook-1", h.Key, shop.OutboxFailure{Reason: "HTTP 500", At: now, NextTry: retry, RecipientOnly: true})
 	if e, ok, wake, _ := st.OutboxNext("webhook-1", now); ok || !wake.Equal(retry) {
-		t.Errorf("a webhook's queue passed its failed head: %+v %v", e, ok)
+		t.Errorf("a webhook's queue passed its failed head (a webhook has no recipient of its own): %+v %v", e, ok)
 	}
 	if e, _, _, _ := st.OutboxNext("webhook-1", retry); e.EventSeq != got[0].Seq {
 		t.Errorf("after the retry's wait: %+v", e)
+	}
+}
+
+// A failure of one recipient alone (a number the gateway limits for the
+// hour, a greylisting mailbox) holds only that customer's messages while
+// its retry waits: the others go, and the customer's own keep their order.
+func TestARecipientsOwnFailureHoldsOnlyTheirMessages(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 3, 2, 13, 0, 0, 0, time.UTC)
+	msg := func(customer string) []shop.OutboxMessage {
+		return []shop.OutboxMessage{{Kind: shop.MsgBookingConfirmation, Channel: shop.ChannelSMS, CustomerID: customer, To: "1", NotBefore: now}}
+	}
+	ev := shop.Event{At: now, Type: "book_appointment"}
+	out, err := st.CommitMessages(nil, []shop.Event{ev, ev, ev, ev}, nil, [][]shop.OutboxMessage{msg("cu-a"), msg("cu-a"), msg("cu-b"), msg("cu-c")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := func(at time.Time) (shop.OutboxEntry, bool, time.Time) {
+		t.Helper()
+		e, ok, wake, err := st.OutboxNext("sms", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e, ok, wake
+	}
+	e, _, _ := next(now)
+	if e.EventSeq != out[0].Seq {
+		t.Fatalf("first: %+v, want cu-a's first", e)
+	}
+	retry := now.Add(time.Hour)
+	if err := st.OutboxFailed("sms", e.Key, shop.OutboxFailure{Reason: "isv.BUSINESS_LIMIT_CONTROL", At: now, NextTry: retry, RecipientOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []int{2, 3} { // cu-b's, cu-c's; never cu-a's second
+		e, ok, _ := next(now)
+		if !ok || e.EventSeq != out[want].Seq {
+			t.Fatalf("while cu-a's number waits: %+v %v, want event %d", e, ok, out[want].Seq)
+		}
+		st.OutboxDelivered("sms", e.Key, now)
+	}
+	if e, ok, wake := next(now); ok || !wake.Equal(retry) {
+		t.Fatalf("with only cu-a's left: %+v %v wake %v, want nothing till %v", e, ok, wake, retry)
+	}
+	if e, ok, _ := next(retry); !ok || e.EventSeq != out[0].Seq || e.Tries != 1 || !e.RecipientOnly {
+		t.Fatalf("at the retry: %+v %v, want cu-a's first, tried once", e, ok)
 	}
 }
