@@ -149,6 +149,7 @@ func (g *GroupServer) groupRoutes() {
 	api.Post("/session", g.signIn)
 	api.Delete("/session", g.signOut)
 	api.Get("/me", g.requireUser, g.me)
+	api.Put("/me", g.requireUser, g.rename)
 	api.Post("/me/password", g.requireSignedIn, g.changePassword)
 	api.Get("/stores", g.requireUser, g.stores)
 	api.Get("/compare", g.requireUser, g.compare)
@@ -156,6 +157,22 @@ func (g *GroupServer) groupRoutes() {
 	api.Post("/users", g.requireUser, g.requireDirector, g.addUser)
 	api.Put("/users/:id", g.requireUser, g.requireDirector, g.changeUser)
 	app.Use(func(c *fiber.Ctx) error { return problem(c, CodeRouteNotFound, c.Path()) })
+}
+
+// Routes lists the group's routes as "METHOD /path" (the docs' test reads
+// them).
+func (g *GroupServer) Routes() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range g.app.GetRoutes(true) {
+		k := r.Method + " " + r.Path
+		if r.Method == fiber.MethodHead || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, k)
+	}
+	return out
 }
 
 // Serve serves on a listener until Shutdown.
@@ -241,11 +258,12 @@ func (g *GroupServer) requireDirector(c *fiber.Ctx) error {
 
 // groupPage is what the group's template needs.
 type groupPage struct {
-	Page     string
-	Lang     string
-	Store    string // the drill-down's store
-	Director bool
-	SignedIn bool
+	Page      string
+	Lang      string
+	Store     string // the drill-down's store: its id and name
+	StoreName string
+	Director  bool
+	SignedIn  bool
 }
 
 // language picks a page's language: ?lang=, which this browser then keeps
@@ -312,7 +330,13 @@ func (g *GroupServer) storePage(c *fiber.Ctx) error {
 		// A store not the user's is answered as one that does not exist.
 		return problem(c, CodeNotFound, "no store "+id)
 	}
-	return g.render(c, "board.html", groupPage{Page: board.ViewWorkshop, Lang: g.language(c), Store: id})
+	name := id
+	for _, s := range g.d.Stores() {
+		if s.ID == id && s.Name != "" {
+			name = s.Name
+		}
+	}
+	return g.render(c, "board.html", groupPage{Page: board.ViewWorkshop, Lang: g.language(c), Store: id, StoreName: name})
 }
 
 // feedCheck refuses a feed before the websocket handshake.
@@ -416,6 +440,28 @@ func (g *GroupServer) signOut(c *fiber.Ctx) error {
 func (g *GroupServer) me(c *fiber.Ctx) error {
 	w := groupWhoOf(c)
 	return c.JSON(fiber.Map{"user": w.user, "csrf": w.session.CSRF})
+}
+
+// rename sets the caller's own display name, by the rule a director's
+// change of it follows (access.CheckGroupUser). Login, role and stores
+// stay the director's to change: a regional manager names themselves and
+// sees no more than before.
+func (g *GroupServer) rename(c *fiber.Ctx) error {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	u := *groupWhoOf(c).user
+	u.Name = req.Name
+	if err := access.CheckGroupUser(u); err != nil {
+		return err
+	}
+	if err := g.d.Users.PutGroupUser(u); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"user": u})
 }
 
 // changePassword sets the caller's own password (the one-time one first),
