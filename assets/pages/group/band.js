@@ -16,7 +16,6 @@ const band = document.getElementById("group-band");
 const store = document.documentElement.dataset.store;
 const name = band.querySelector(".store-name");
 const heard = document.getElementById("heard");
-const badge = silentBadge(el);
 
 function show(row) {
   if (row.name) name.textContent = row.name;
@@ -30,6 +29,7 @@ function show(row) {
 // The board's own module loads the catalog (the page names the group's
 // area in data-areas); the band waits for it.
 await whenLoaded();
+const badge = silentBadge(el);
 new Feed("group", {
   onModel: (model) => show((model.lists.stores || []).find((r) => r.id === store) || {}),
 }, "/ws/group/wall").start();
