@@ -573,13 +573,14 @@ func (g *GroupServer) compare(c *fiber.Ctx) error {
 	out := make([]compareRow, len(rows))
 	for i, r := range rows {
 		out[i] = compareRow{ID: r.ID, Name: r.Name, Period: r.Period, OnTimeRate: r.OnTimeRate, ComebackRate: r.ComebackRate,
-			LabourEfficiency: r.LabourEfficiency, PartsWaitHours: r.PartsWaitHours, CSI: r.CSI, Delivered: r.Delivered}
+			LabourEfficiency: r.LabourEfficiency, PartsWaitHours: r.PartsWaitHours, CSI: r.CSI, Delivered: r.Delivered, Surveys: r.Surveys}
 	}
 	return c.JSON(fiber.Map{"period": period, "from": from.Format(time.DateOnly), "to": to.AddDate(0, 0, -1).Format(time.DateOnly), "rows": out})
 }
 
 // compareRow is one store's KPIs in one period as the comparison page
-// reads them: rates as fractions (0.93), hours, CSI as the survey's score.
+// reads them: rates as fractions (0.93), hours, CSI as the survey's score
+// and its number of answers.
 type compareRow struct {
 	ID               string  `json:"id"`
 	Name             string  `json:"name"`
@@ -590,6 +591,8 @@ type compareRow struct {
 	PartsWaitHours   float64 `json:"parts_wait_hours"`
 	CSI              float64 `json:"csi"`
 	Delivered        int     `json:"delivered"`
+	// Surveys is how many answers CSI is made of (none: no score).
+	Surveys int `json:"surveys"`
 }
 
 func (g *GroupServer) users(c *fiber.Ctx) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -20,6 +21,7 @@ import (
 	"bayboard/internal/demo"
 	"bayboard/internal/livetest"
 	"bayboard/internal/server"
+	"bayboard/internal/shop"
 )
 
 // groupPages is a group process serving two demo stores' replicas, for
@@ -178,6 +180,18 @@ func TestTheGroupPagesFitTheirScreens(t *testing.T) {
 			.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.tagName + " " + e.textContent.slice(0, 30));
 		return cut.length ? "cut: " + cut.join(" | ") : "";
 	})()`
+	now := p.clk.Now().In(demo.Location())
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	st := p.a.srv.Engine.State()
+	jobs := make([]*shop.Job, 0, len(st.Jobs))
+	for _, j := range st.Jobs {
+		jobs = append(jobs, j)
+	}
+	own := st.KPIs(jobs, day, day.AddDate(0, 0, 1), now)
+	csi := "–"
+	if own.Surveys > 0 {
+		csi = fmt.Sprint(math.Round(own.CSI*10) / 10)
+	}
 	for _, size := range []struct{ w, h int }{{1920, 1080}, {1366, 768}} {
 		livetest.Resize(t, page, size.w, size.h)
 		for _, lang := range []string{"zh-CN", "en"} {
@@ -191,6 +205,10 @@ func TestTheGroupPagesFitTheirScreens(t *testing.T) {
 			livetest.WaitFor(t, page, "the comparison", `document.querySelectorAll("table.compare tbody tr").length === 2 && document.querySelectorAll("svg.chart").length === 5`, 10*time.Second)
 			if got := livetest.Eval[string](t, page, overflow); got != "" {
 				t.Errorf("the comparison, %s at %dx%d: %s", lang, size.w, size.h, got)
+			}
+			// CSI without a survey answer is no score, not a score of 0.
+			if got := livetest.Eval[string](t, page, `document.querySelector('table.compare tr[data-store="bj-01"] td:last-child').textContent`); got != csi {
+				t.Errorf("the comparison's CSI of bj-01 reads %q; the store has %d answers today, want %q", got, own.Surveys, csi)
 			}
 			livetest.Screenshot(t, page, fmt.Sprintf("group-compare-%s-%d", lang, size.w))
 		}
