@@ -100,7 +100,7 @@ function whoText(user) {
 // shown at once on success, the refusal at the field otherwise.
 function nameYourself(who, ctx) {
   who.textContent = whoText(ctx.user);
-  const name = field(t("group.me.name"), el("input", { name: "name", required: true, maxlength: "64", autocomplete: "name" }));
+  const name = field(t("group.me.name"), el("input", { name: "name", required: true, autocomplete: "name" }));
   const formError = el("span", { class: "form-error", role: "alert" });
   const form = el("form", { class: "rename", hidden: true }, name.box,
     el("button", { type: "submit", text: t("group.save") }),
