@@ -30,8 +30,11 @@ export function backoff(attempt, random = Math.random()) {
 
 export class Feed {
   // handlers: onModel(model, info), onStatus(status, since), onBeat(now)
-  constructor(view, handlers) {
+  // path names the feed when a page has two (the group's band over a
+  // store's board follows the group wall's); else the page's or the view's.
+  constructor(view, handlers, path = "") {
     this.view = view;
+    this.path = path;
     this.handlers = handlers;
     this.epoch = "";
     this.seq = 0;
@@ -50,7 +53,7 @@ export class Feed {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     // A page may name its feed (the group's drill-down into one store's
     // board, data-feed on <html>); a board's is its view's.
-    const path = document.documentElement.dataset.feed || `/ws/board/${encodeURIComponent(this.view)}`;
+    const path = this.path || document.documentElement.dataset.feed || `/ws/board/${encodeURIComponent(this.view)}`;
     let u = `${scheme}//${location.host}${path}`;
     if (this.epoch) {
       u += `?epoch=${encodeURIComponent(this.epoch)}&seq=${this.seq}`;

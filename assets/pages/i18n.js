@@ -10,6 +10,15 @@
 
 let catalog = {};
 let language = "zh-CN";
+let loaded;
+const whenLoadedPromise = new Promise((resolve) => (loaded = resolve));
+
+// whenLoaded resolves when the page's catalog is loaded: a second module
+// of a page (the group's band over a store's board) waits for the one
+// that loads it rather than loading its own over it.
+export function whenLoaded() {
+  return whenLoadedPromise;
+}
 
 async function fetchCatalog(path) {
   const res = await fetch(path);
@@ -25,6 +34,7 @@ export async function loadCatalog(lang, ...areas) {
   for (const area of areas) parts.push(fetchCatalog(`/assets/i18n/${area}/${language}.json`));
   catalog = Object.assign({}, ...(await Promise.all(parts)));
   document.documentElement.lang = language;
+  loaded();
   return language;
 }
 

@@ -95,19 +95,19 @@ const MaxGroupStores = 500
 func CheckGroupUser(u GroupUser) error {
 	switch {
 	case !groupLogin.MatchString(u.Login):
-		return invalidField("login", "1 to 32 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit")
+		return invalidField(shop.FieldError{Field: "login", Message: "1 to 32 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"})
 	case u.Name == "" || len([]rune(u.Name)) > 64:
-		return invalidField("name", "a name of 1 to 64 characters")
+		return invalidField(shop.FieldError{Field: "name", Message: "a name of 1 to 64 characters"})
 	case u.Role != GroupDirector && u.Role != GroupRegional:
-		return invalidField("role", fmt.Sprintf("%q or %q", GroupDirector, GroupRegional))
+		return invalidField(shop.FieldError{Field: "role", Message: fmt.Sprintf("%q or %q", GroupDirector, GroupRegional)})
 	case u.Role == GroupRegional && len(u.Stores) == 0:
-		return invalidField("stores", "a regional manager sees at least one store")
+		return invalidField(shop.FieldError{Field: "stores", Message: "a regional manager sees at least one store"})
 	case len(u.Stores) > MaxGroupStores:
-		return invalidField("stores", fmt.Sprintf("at most %d stores", MaxGroupStores))
+		return invalidField(shop.FieldError{Field: "stores", Message: fmt.Sprintf("at most %d stores", MaxGroupStores)})
 	}
 	for _, id := range u.Stores {
 		if !groupStoreID.MatchString(id) {
-			return invalidField("stores", fmt.Sprintf("%q is not a store id (1 to 32 of a-z, 0-9 and '-')", id))
+			return invalidField(shop.FieldError{Field: "stores", Message: fmt.Sprintf("%q is not a store id (1 to 32 of a-z, 0-9 and '-')", id)})
 		}
 	}
 	return nil
@@ -124,6 +124,9 @@ type GroupUsers interface {
 	PutGroupUser(GroupUser) error
 }
 
-func invalidField(field, message string) error {
-	return &shop.Error{Code: shop.CodeInvalid, Message: "the group user is not valid", Fields: []shop.FieldError{{Field: field, Message: message}}}
+// invalidField is a refusal of one field. Its message is written out as a
+// FieldError where it is said, so the pages' catalog test finds it and the
+// pages say it in their language (staff.rule.*).
+func invalidField(fe shop.FieldError) error {
+	return &shop.Error{Code: shop.CodeInvalid, Message: "the group user is not valid", Fields: []shop.FieldError{fe}}
 }

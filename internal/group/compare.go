@@ -31,6 +31,9 @@ type StoreKPIs struct {
 	// is 0–100; each is zero when there is nothing to count.
 	OnTimeRate, ComebackRate, LabourEfficiency, PartsWaitHours, CSI float64
 	Delivered                                                       int
+	// Surveys is the number of survey answers CSI is made of: a CSI of
+	// no answers is no score, not a score of 0.
+	Surveys int
 }
 
 // Compare returns each store's KPIs for every period of the kind given
@@ -61,7 +64,7 @@ func Compare(stores []store.GroupStore, from, to time.Time, period string, now t
 			out = append(out, StoreKPIs{
 				ID: s.ID, Name: s.Name, Period: p.name, From: p.from, To: p.to,
 				OnTimeRate: k.OnTime, ComebackRate: k.ComebackRate, LabourEfficiency: k.Efficiency,
-				PartsWaitHours: k.PartsWaitHours, CSI: k.CSI, Delivered: k.Delivered,
+				PartsWaitHours: k.PartsWaitHours, CSI: k.CSI, Delivered: k.Delivered, Surveys: k.Surveys,
 			})
 		}
 	}

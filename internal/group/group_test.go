@@ -154,6 +154,7 @@ func TestCompareGivesEachStoresKPIsPerPeriod(t *testing.T) {
 		id, period                        string
 		delivered                         int
 		onTime, comeback, eff, parts, csi float64
+		surveys                           int
 	}
 	csi := (14.0/3 - 1) * 25
 	for _, c := range []struct {
@@ -162,20 +163,20 @@ func TestCompareGivesEachStoresKPIsPerPeriod(t *testing.T) {
 		want     []row
 	}{
 		{PeriodDay, local(22, 0, 0), local(24, 0, 0), []row{
-			{"bj-01", "2026-11-22", 1, 1, 0, 0.5, 0, 0},
-			{"bj-01", "2026-11-23", 2, 0.5, 0.5, 1.5, 2, csi},
-			{"sh-02", "2026-11-22", 0, 0, 0, 0, 0, 0},
-			{"sh-02", "2026-11-23", 0, 0, 0, 0, 0, 0},
+			{"bj-01", "2026-11-22", 1, 1, 0, 0.5, 0, 0, 0},
+			{"bj-01", "2026-11-23", 2, 0.5, 0.5, 1.5, 2, csi, 1},
+			{"sh-02", "2026-11-22", 0, 0, 0, 0, 0, 0, 0},
+			{"sh-02", "2026-11-23", 0, 0, 0, 0, 0, 0, 0},
 		}},
 		{PeriodWeek, local(18, 12, 0), local(24, 0, 0), []row{
-			{"bj-01", "2026-W47", 1, 1, 0, 0.5, 0, 0},
-			{"bj-01", "2026-W48", 2, 0.5, 0.5, 1.5, 2, csi},
-			{"sh-02", "2026-W47", 0, 0, 0, 0, 0, 0},
-			{"sh-02", "2026-W48", 0, 0, 0, 0, 0, 0},
+			{"bj-01", "2026-W47", 1, 1, 0, 0.5, 0, 0, 0},
+			{"bj-01", "2026-W48", 2, 0.5, 0.5, 1.5, 2, csi, 1},
+			{"sh-02", "2026-W47", 0, 0, 0, 0, 0, 0, 0},
+			{"sh-02", "2026-W48", 0, 0, 0, 0, 0, 0, 0},
 		}},
 		{PeriodMonth, local(23, 0, 0), local(24, 0, 0), []row{
-			{"bj-01", "2026-11", 4, 0.75, 0.25, 1, 2, csi},
-			{"sh-02", "2026-11", 0, 0, 0, 0, 0, 0},
+			{"bj-01", "2026-11", 4, 0.75, 0.25, 1, 2, csi, 1},
+			{"sh-02", "2026-11", 0, 0, 0, 0, 0, 0, 0},
 		}},
 	} {
 		got := Compare(stores, c.from, c.to, c.period, now)
@@ -185,7 +186,7 @@ func TestCompareGivesEachStoresKPIsPerPeriod(t *testing.T) {
 		for i, w := range c.want {
 			g := got[i]
 			if g.ID != w.id || g.Period != w.period || g.Delivered != w.delivered || !near(g.OnTimeRate, w.onTime) ||
-				!near(g.ComebackRate, w.comeback) || !near(g.LabourEfficiency, w.eff) || !near(g.PartsWaitHours, w.parts) || !near(g.CSI, w.csi) {
+				!near(g.ComebackRate, w.comeback) || !near(g.LabourEfficiency, w.eff) || !near(g.PartsWaitHours, w.parts) || !near(g.CSI, w.csi) || g.Surveys != w.surveys {
 				t.Errorf("%s row %d:\n got %+v\nwant %+v", c.period, i, g, w)
 			}
 		}

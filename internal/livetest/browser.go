@@ -433,3 +433,12 @@ func CutOff(t testing.TB, ctx context.Context, pattern string) {
 		t.Cleanup(func() { set(ctx, "") })
 	}
 }
+
+// Resize sets the size of the tab of ctx, as a screen of that size: a
+// test looks at one page on a TV and on a laptop.
+func Resize(t testing.TB, ctx context.Context, width, height int) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatal(err)
+	}
+}

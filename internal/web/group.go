@@ -149,6 +149,7 @@ func (g *GroupServer) groupRoutes() {
 	api.Post("/session", g.signIn)
 	api.Delete("/session", g.signOut)
 	api.Get("/me", g.requireUser, g.me)
+	api.Put("/me", g.requireUser, g.rename)
 	api.Post("/me/password", g.requireSignedIn, g.changePassword)
 	api.Get("/stores", g.requireUser, g.stores)
 	api.Get("/compare", g.requireUser, g.compare)
@@ -156,6 +157,22 @@ func (g *GroupServer) groupRoutes() {
 	api.Post("/users", g.requireUser, g.requireDirector, g.addUser)
 	api.Put("/users/:id", g.requireUser, g.requireDirector, g.changeUser)
 	app.Use(func(c *fiber.Ctx) error { return problem(c, CodeRouteNotFound, c.Path()) })
+}
+
+// Routes lists the group's routes as "METHOD /path" (the docs' test reads
+// them).
+func (g *GroupServer) Routes() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range g.app.GetRoutes(true) {
+		k := r.Method + " " + r.Path
+		if r.Method == fiber.MethodHead || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, k)
+	}
+	return out
 }
 
 // Serve serves on a listener until Shutdown.
@@ -241,11 +258,12 @@ func (g *GroupServer) requireDirector(c *fiber.Ctx) error {
 
 // groupPage is what the group's template needs.
 type groupPage struct {
-	Page     string
-	Lang     string
-	Store    string // the drill-down's store
-	Director bool
-	SignedIn bool
+	Page      string
+	Lang      string
+	Store     string // the drill-down's store: its id and name
+	StoreName string
+	Director  bool
+	SignedIn  bool
 }
 
 // language picks a page's language: ?lang=, which this browser then keeps
@@ -312,7 +330,13 @@ func (g *GroupServer) storePage(c *fiber.Ctx) error {
 		// A store not the user's is answered as one that does not exist.
 		return problem(c, CodeNotFound, "no store "+id)
 	}
-	return g.render(c, "board.html", groupPage{Page: board.ViewWorkshop, Lang: g.language(c), Store: id})
+	name := id
+	for _, s := range g.d.Stores() {
+		if s.ID == id && s.Name != "" {
+			name = s.Name
+		}
+	}
+	return g.render(c, "board.html", groupPage{Page: board.ViewWorkshop, Lang: g.language(c), Store: id, StoreName: name})
 }
 
 // feedCheck refuses a feed before the websocket handshake.
@@ -416,6 +440,28 @@ func (g *GroupServer) signOut(c *fiber.Ctx) error {
 func (g *GroupServer) me(c *fiber.Ctx) error {
 	w := groupWhoOf(c)
 	return c.JSON(fiber.Map{"user": w.user, "csrf": w.session.CSRF})
+}
+
+// rename sets the caller's own display name, by the rule a director's
+// change of it follows (access.CheckGroupUser). Login, role and stores
+// stay the director's to change: a regional manager names themselves and
+// sees no more than before.
+func (g *GroupServer) rename(c *fiber.Ctx) error {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	u := *groupWhoOf(c).user
+	u.Name = req.Name
+	if err := access.CheckGroupUser(u); err != nil {
+		return err
+	}
+	if err := g.d.Users.PutGroupUser(u); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"user": u})
 }
 
 // changePassword sets the caller's own password (the one-time one first),
@@ -527,13 +573,14 @@ func (g *GroupServer) compare(c *fiber.Ctx) error {
 	out := make([]compareRow, len(rows))
 	for i, r := range rows {
 		out[i] = compareRow{ID: r.ID, Name: r.Name, Period: r.Period, OnTimeRate: r.OnTimeRate, ComebackRate: r.ComebackRate,
-			LabourEfficiency: r.LabourEfficiency, PartsWaitHours: r.PartsWaitHours, CSI: r.CSI, Delivered: r.Delivered}
+			LabourEfficiency: r.LabourEfficiency, PartsWaitHours: r.PartsWaitHours, CSI: r.CSI, Delivered: r.Delivered, Surveys: r.Surveys}
 	}
 	return c.JSON(fiber.Map{"period": period, "from": from.Format(time.DateOnly), "to": to.AddDate(0, 0, -1).Format(time.DateOnly), "rows": out})
 }
 
 // compareRow is one store's KPIs in one period as the comparison page
-// reads them: rates as fractions (0.93), hours, CSI as the survey's score.
+// reads them: rates as fractions (0.93), hours, CSI as the survey's score
+// and its number of answers.
 type compareRow struct {
 	ID               string  `json:"id"`
 	Name             string  `json:"name"`
@@ -544,6 +591,8 @@ type compareRow struct {
 	PartsWaitHours   float64 `json:"parts_wait_hours"`
 	CSI              float64 `json:"csi"`
 	Delivered        int     `json:"delivered"`
+	// Surveys is how many answers CSI is made of (none: no score).
+	Surveys int `json:"surveys"`
 }
 
 func (g *GroupServer) users(c *fiber.Ctx) error {

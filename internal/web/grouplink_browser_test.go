@@ -48,10 +48,16 @@ func TestTheManagerLinksTheStoreAndSeesItCatchUp(t *testing.T) {
 		return c?.dataset.state === "down" && Number(b?.dataset.backlog) > 0 && !!document.querySelector("#group-error");
 	})()`, 30*time.Second)
 	livetest.Screenshot(t, ctx, "admin-group-down")
+	livetest.Open(t, ctx, ls.URL("/admin/group?lang=en"))
+	livetest.WaitFor(t, ctx, "the English page, the link down", `document.querySelector("#group-connected")?.dataset.state === "down" && document.documentElement.lang === "en"`, 10*time.Second)
+	livetest.Screenshot(t, ctx, "admin-group-down-en")
 
 	group.Restart(t)
 	livetest.WaitFor(t, ctx, "connected with nothing waiting", `document.querySelector("#group-connected")?.dataset.state === "connected" &&
 		document.querySelector("#group-backlog")?.dataset.backlog === "0" && !document.querySelector("#group-error")`, 60*time.Second)
+	livetest.Screenshot(t, ctx, "admin-group-en")
+	livetest.Open(t, ctx, ls.URL("/admin/group?lang=zh-CN"))
+	livetest.WaitFor(t, ctx, "the Chinese page, connected", `document.querySelector("#group-connected")?.dataset.state === "connected" && document.documentElement.lang === "zh-CN"`, 10*time.Second)
 	livetest.Screenshot(t, ctx, "admin-group")
 
 	// The stream has the store's snapshot, every record the group keeps.

@@ -179,11 +179,13 @@ class Screen {
 }
 
 // startScreen loads the catalog for the screen's language (?lang=, the
-// screen's own, or the shop's, as the server picked it) and starts the feed.
+// screen's own, or the shop's, as the server picked it), with the areas'
+// the page names in data-areas (the group's drill-down: "group"), and
+// starts the feed.
 export async function startScreen(draw, options) {
   const root = document.documentElement;
   const view = root.dataset.view;
-  await loadCatalog(root.lang);
+  await loadCatalog(root.lang, ...(root.dataset.areas || "").split(" ").filter(Boolean));
   translate(document);
   document.getElementById("title").textContent = viewName(view);
   document.title = viewName(view);

@@ -79,7 +79,7 @@ export async function start(draw) {
     useSession(me.csrf);
     ctx.user = me.user;
     const who = document.getElementById("who");
-    if (who) who.textContent = `${me.user.name} · ${t(me.user.role === "director" ? "group.role_director" : "group.role_regional")}`;
+    if (who) nameYourself(who, ctx);
     document.getElementById("sign-out")?.addEventListener("click", async () => {
       await api("DELETE", "/group/api/session");
       location.href = "/group/signin";
@@ -88,6 +88,49 @@ export async function start(draw) {
   const main = document.getElementById("main");
   main.replaceChildren();
   await draw(main, ctx);
+}
+
+// whoText is the header's line for the signed-in user: name and role.
+function whoText(user) {
+  return `${user.name} · ${t(user.role === "director" ? "group.role_director" : "group.role_regional")}`;
+}
+
+// nameYourself shows who is signed in in the header; a click opens a
+// small form there to change one's own display name (PUT /group/api/me),
+// shown at once on success, the refusal at the field otherwise.
+function nameYourself(who, ctx) {
+  who.textContent = whoText(ctx.user);
+  const name = field(t("group.me.name"), el("input", { name: "name", required: true, autocomplete: "name" }));
+  const formError = el("span", { class: "form-error", role: "alert" });
+  const form = el("form", { class: "rename", hidden: true }, name.box,
+    el("button", { type: "submit", text: t("group.save") }),
+    el("button", { type: "button", class: "quiet", text: t("group.me.cancel"), onclick: () => close() }), formError);
+  const close = () => {
+    form.hidden = true;
+    who.setAttribute("aria-expanded", "false");
+  };
+  who.after(form);
+  who.setAttribute("aria-expanded", "false");
+  who.title = t("group.me.rename");
+  who.addEventListener("click", () => {
+    if (!form.hidden) return close();
+    name.input.value = ctx.user.name;
+    showRefusal({ fields: [], message: "" }, { name }, formError);
+    form.hidden = false;
+    who.setAttribute("aria-expanded", "true");
+    name.input.focus();
+  });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const out = await api("PUT", "/group/api/me", { name: name.input.value.trim() });
+      ctx.user = out.user;
+      who.textContent = whoText(out.user);
+      close();
+    } catch (err) {
+      showRefusal(err, { name }, formError);
+    }
+  });
 }
 
 // field is a labelled input with the place its refusal is shown.

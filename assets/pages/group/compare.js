@@ -19,7 +19,8 @@ const KPIS = [
   { field: "comeback_rate", key: "group.kpi.comeback_rate", rate: true },
   { field: "labour_efficiency", key: "group.kpi.labour_efficiency", rate: true },
   { field: "parts_wait_hours", key: "group.kpi.parts_wait_hours", rate: false },
-  { field: "csi", key: "group.kpi.csi", rate: false },
+  // CSI is a score out of 100, and no score at all without answers.
+  { field: "csi", key: "group.kpi.csi", rate: false, top: 100, counted: "surveys" },
 ];
 
 const PERIODS = [
@@ -33,6 +34,12 @@ function shown(kpi, v) {
   return kpi.rate ? `${Math.round(v * 1000) / 10}%` : String(Math.round(v * 10) / 10);
 }
 
+// scored says whether a period's row has a figure for a KPI: a delivery
+// to count, and for CSI an answer.
+function scored(kpi, r) {
+  return r.delivered > 0 && (!kpi.counted || r[kpi.counted] > 0);
+}
+
 function svg(tag, attrs, ...children) {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -44,8 +51,8 @@ function svg(tag, attrs, ...children) {
 // store, the axis labelled at its top and bottom.
 function chart(kpi, periods, stores, rows) {
   const W = 560, H = 220, L = 56, R = 24, T = 14, B = 34;
-  const values = rows.map((r) => r[kpi.field]).filter((v) => typeof v === "number");
-  const top = Math.max(kpi.rate ? 1 : 0, ...values) || 1;
+  const values = rows.filter((r) => scored(kpi, r)).map((r) => r[kpi.field]).filter((v) => typeof v === "number");
+  const top = kpi.top || Math.max(kpi.rate ? 1 : 0, ...values) || 1;
   const x = (i) => L + (periods.length <= 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (periods.length - 1));
   const y = (v) => T + (H - T - B) * (1 - v / top);
   const g = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": t(kpi.key) });
@@ -70,7 +77,7 @@ function chart(kpi, periods, stores, rows) {
     const pts = [];
     periods.forEach((p, i) => {
       const r = rows.find((row) => row.id === s.id && row.period === p);
-      if (r && typeof r[kpi.field] === "number" && r.delivered > 0) pts.push([x(i), y(r[kpi.field]), r]);
+      if (r && typeof r[kpi.field] === "number" && scored(kpi, r)) pts.push([x(i), y(r[kpi.field]), r]);
     });
     const cls = `series series-${si % 6}`;
     if (pts.length > 1) g.append(svg("polyline", { points: pts.map(([a, b]) => `${a},${b}`).join(" "), class: cls, fill: "none" }));
@@ -98,7 +105,7 @@ function table(periods, stores, rows) {
     el("tbody", {}, ...stores.map((s) => {
       const r = rows.find((row) => row.id === s.id && row.period === last) || {};
       return el("tr", { dataset: { store: s.id } }, el("td", { text: s.name || s.id }), el("td", { class: "num", text: String(r.delivered ?? 0) }),
-        ...KPIS.map((k) => el("td", { class: "num", text: r.delivered > 0 ? shown(k, r[k.field]) : "–" })));
+        ...KPIS.map((k) => el("td", { class: "num", text: scored(k, r) ? shown(k, r[k.field]) : "–" })));
     })));
 }
 

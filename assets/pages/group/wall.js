@@ -9,6 +9,7 @@
 import { start, t, el } from "./app.js";
 import { Feed } from "../feed.js";
 import { setZone, time } from "../kit/format.js";
+import { lastHeard, silentBadge } from "./heard.js";
 
 const COLUMNS = [
   { field: "in_workshop", key: "group.wall.in_workshop" },
@@ -33,11 +34,6 @@ function cell(row, key) {
   return el("td", { class: warn ? `num warn warn-${key}` : "num", text: String(v) });
 }
 
-function lastHeard(row) {
-  if (row.silent_minutes === undefined || row.silent_minutes === null) return t("group.wall.never");
-  return row.silent_minutes < 1 ? t("group.wall.just_now") : t("group.wall.minutes_ago", { n: row.silent_minutes });
-}
-
 function draw(main, model) {
   const head = model.head || { totals: {} };
   const rows = model.lists.stores || [];
@@ -52,7 +48,7 @@ function draw(main, model) {
       el("th", { text: t("group.wall.last_event") }))),
     el("tbody", {}, ...rows.map((r) => el("tr", { class: r.silent ? "store silent" : "store", dataset: { store: r.id } },
       el("td", { class: "name" }, el("a", { href: `/group/stores/${encodeURIComponent(r.id)}/board`, text: r.name || r.id }),
-        r.silent ? el("span", { class: "badge", text: t("group.wall.silent_badge") }) : null),
+        r.silent ? silentBadge(el) : null),
       ...COLUMNS.map((c) => cell(r, c.field)),
       el("td", { class: "ago", title: r.last_event_at ? time(new Date(r.last_event_at)) : "", text: lastHeard(r) })))));
   const empty = rows.length === 0 ? el("p", { class: "muted", text: t("group.wall.no_stores") }) : null;
