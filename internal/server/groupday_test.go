@@ -47,7 +47,7 @@ import (
 // under the same load at the same moments. BAYBOARD_BENCH_PROFILES names a
 // directory for a heap profile at each hour.
 //
-//	BAYBOARD_BENCH_STORES=100 go test -run '^$' -bench AGroupsWholeDay -benchtime 1x -timeout 60m ./internal/server/
+//	BAYBOARD_BENCH_STORES=100 go test -run '^$' -bench AGroupsWholeDay -benchtime 1x -timeout 60m -v ./internal/server/
 func BenchmarkAGroupsWholeDay(b *testing.B) {
 	n := benchStores(100)
 	maxHours := envInt("BAYBOARD_BENCH_HOURS", 0)
