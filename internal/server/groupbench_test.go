@@ -30,10 +30,7 @@ import (
 //
 //	go test -run '^$' -bench AGroupFollowsItsStores -benchtime 60x ./internal/server/
 func BenchmarkAGroupFollowsItsStores(b *testing.B) {
-	n := 20
-	if v, err := strconv.Atoi(os.Getenv("BAYBOARD_BENCH_STORES")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchStores(20)
 	nats := natstest.Start(b)
 	clk := demo.NewClock(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), 0)
 	ctx := context.Background()
@@ -139,6 +136,14 @@ func BenchmarkAGroupFollowsItsStores(b *testing.B) {
 	b.ReportMetric(float64(applied), "events")
 	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "group-heap-MB")
 	b.ReportMetric(0, "ns/op")
+}
+
+// benchStores is BAYBOARD_BENCH_STORES, or n when it is not set.
+func benchStores(n int) int {
+	if v, err := strconv.Atoi(os.Getenv("BAYBOARD_BENCH_STORES")); err == nil && v > 0 {
+		return v
+	}
+	return n
 }
 
 // waitPublished waits until the store's active link has published every

@@ -57,6 +57,13 @@ type Group struct {
 
 	applied atomic.Uint64
 
+	// The wall's row of each store as last computed: a row is computed
+	// again when the store's replica changed or the wall's refresh is due
+	// (GroupRows), not every store's after each message.
+	wallMu       sync.Mutex
+	wallRows     map[string]cachedRow
+	rowsComputed uint64 // rows computed since the process started (tests read it)
+
 	ctx      context.Context
 	boardsMu sync.Mutex
 	boards   map[string]*storeBoard
@@ -208,9 +215,45 @@ func (g *Group) Stores() []store.GroupStore { return g.file.Replicas() }
 // Applied is how many messages this process has applied since it started.
 func (g *Group) Applied() uint64 { return g.applied.Load() }
 
-// GroupRows is the wall's source (board.GroupSource).
+// cachedRow is a store's wall row, the replica it was computed on and when.
+type cachedRow struct {
+	row   group.StoreRow
+	state *shop.State
+	epoch string
+	seq   uint64
+	at    time.Time
+}
+
+// GroupRows is the wall's source (board.GroupSource). Each message the
+// group applies wakes the wall, so a store's row is computed again only
+// when its replica changed, or when the board's refresh is due (its
+// RefreshEvery of the group's clock, as the hub recomputes as the clock
+// moves): the rest are the rows last computed. A hundred stores' rows
+// cost 35–250 ms; computing them all after every message of a busy day
+// took half the process's CPU and put the wall seconds behind
+// (BenchmarkAGroupsWholeDay).
 func (g *Group) GroupRows() ([]group.StoreRow, uint64) {
-	return group.Wall(g.Stores(), g.opts.Clock()), g.applied.Load()
+	now := g.opts.Clock()
+	refresh := g.opts.Board.RefreshEvery
+	if refresh <= 0 {
+		refresh = board.DefaultRefreshEvery
+	}
+	stores := g.Stores()
+	rows := make([]group.StoreRow, 0, len(stores))
+	g.wallMu.Lock()
+	was := g.wallRows
+	g.wallRows = make(map[string]cachedRow, len(stores))
+	for _, s := range stores {
+		c, ok := was[s.ID]
+		if !ok || c.state != s.State || c.epoch != s.Epoch || c.seq != s.Seq || now.Before(c.at) || now.Sub(c.at) >= refresh {
+			c = cachedRow{row: group.Wall([]store.GroupStore{s}, now)[0], state: s.State, epoch: s.Epoch, seq: s.Seq, at: now}
+			g.rowsComputed++
+		}
+		g.wallRows[s.ID] = c
+		rows = append(rows, c.row)
+	}
+	g.wallMu.Unlock()
+	return rows, g.applied.Load()
 }
 
 // Now is the group's clock.

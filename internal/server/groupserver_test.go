@@ -43,6 +43,15 @@ type groupStore struct {
 
 func newGroupStore(t testing.TB, id, name, nats string, clk *demo.Clock) *groupStore {
 	t.Helper()
+	s := newUnlinkedStore(t, id, name, nats, clk)
+	s.link(t, true)
+	return s
+}
+
+// newUnlinkedStore is a store as newGroupStore makes it that has never had
+// a group link: its publisher runs and finds nothing to do.
+func newUnlinkedStore(t testing.TB, id, name, nats string, clk *demo.Clock) *groupStore {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), id+".db"))
 	if err != nil {
 		t.Fatal(err)
@@ -66,9 +75,7 @@ func newGroupStore(t testing.TB, id, name, nats string, clk *demo.Clock) *groupS
 	if _, err := srv.Engine.Do(context.Background(), system, &shop.SetSettings{Settings: settings}); err != nil {
 		t.Fatal(err)
 	}
-	s := &groupStore{id: id, st: st, srv: srv, sim: demo.NewSimulator(srv.Engine, clk, quiet), clk: clk, nats: nats}
-	s.link(t, true)
-	return s
+	return &groupStore{id: id, st: st, srv: srv, sim: demo.NewSimulator(srv.Engine, clk, quiet), clk: clk, nats: nats}
 }
 
 // link sets the store's group link, active (publishing) or paused. The
