@@ -106,6 +106,9 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
+	// Most of its time is the outage and the feed knocking again: it waits
+	// beside the silent link's test (each has its own server and browser).
+	t.Parallel()
 	ls := newLiveServer(t, true)
 	ctx := browser(t, 1920, 1080)
 	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/workshop"))); err != nil {
@@ -308,6 +311,9 @@ func TestABoardNoticesASilentLink(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
+	// Most of its time is the silence and the feed knocking again: it waits
+	// beside the restart's test (each has its own server and browser).
+	t.Parallel()
 	ls := newLiveServer(t, true)
 	p := newProxy(t, ls.Addr)
 	ctx := browser(t, 1920, 1080)
