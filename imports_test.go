@@ -28,6 +28,7 @@ var ourImports = map[string][]string{
 	// shop: the web layer joins them to jobs.
 	"internal/photos":   {},
 	"internal/testcert": {},
+	"internal/testdisk": {},
 	"internal/imaging":  {},
 	// The senders know a message, not the shop that sends it.
 	"internal/channels": {},

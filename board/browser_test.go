@@ -106,6 +106,10 @@ func TestABoardFollowsChangesAndSurvivesARestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
+	// Most of its time is the outage and the feed knocking again: it waits
+	// beside the package's other waiting browser tests (each has its own
+	// server and browser).
+	t.Parallel()
 	ls := newLiveServer(t, true)
 	ctx := browser(t, 1920, 1080)
 	if err := chromedp.Do(ctx, chromedp.Navigate(ls.URL("/board/workshop"))); err != nil {
@@ -308,6 +312,9 @@ func TestABoardNoticesASilentLink(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
+	// Most of its time is the silence and the feed knocking again: it waits
+	// beside the package's other waiting browser tests.
+	t.Parallel()
 	ls := newLiveServer(t, true)
 	p := newProxy(t, ls.Addr)
 	ctx := browser(t, 1920, 1080)
@@ -395,6 +402,9 @@ func TestTheLoungeSaysTomorrowForWorkPastClosing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
 	}
+	// It may wait out the lounge's page turns: beside the package's other
+	// waiting browser tests.
+	t.Parallel()
 	ls := newLiveServer(t, true)
 	ls.Clock.Advance(8 * time.Hour) // 17:30 in Beijing
 	ctx := browser(t, 1920, 1080)

@@ -120,6 +120,9 @@ func meanDiff(t *testing.T, a, b []byte) float64 {
 // its QR code (which carries the job number), its page count, and how it
 // looks, rather than by pdftotext.
 func TestCUPSPrintsTheJobCard(t *testing.T) {
+	// Most of its time is CUPS's (Ghostscript turning the job into a PDF):
+	// the package's other tests run meanwhile.
+	t.Parallel()
 	p, out := cupsQueue(t)
 	r := testRenderer(t)
 	d := sampleJob()

@@ -87,6 +87,7 @@ func collect(t *testing.T, conn *jetstream.Conn, durable string, want int) []jet
 }
 
 func TestABatchIsConsumedInOrder(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	_, conn := withStream(t)
 	a, b := storeMsgs("bj-01", 1, 300), storeMsgs("sh-02", 1, 200)
 	var all []jetstream.Msg
@@ -108,6 +109,7 @@ func TestABatchIsConsumedInOrder(t *testing.T) {
 }
 
 func TestTheSameIDsPublishedTwiceAreStoredOnce(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	_, conn := withStream(t)
 	if err := conn.Publish(context.Background(), storeMsgs("bj-01", 1, 50)); err != nil {
 		t.Fatal(err)
@@ -149,6 +151,7 @@ func TestConnectFailsFastOnADeadURL(t *testing.T) {
 }
 
 func TestPublishFailsWhileTheServerIsDownAndWorksAfterRestart(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	srv := natstest.Start(t)
 	conn := connect(t, srv.URL())
 	ctx := context.Background()
@@ -187,6 +190,7 @@ func TestPublishFailsWhileTheServerIsDownAndWorksAfterRestart(t *testing.T) {
 }
 
 func TestAConsumerResumesWhereItsAcksStopped(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	srv := natstest.Start(t)
 	conn := connect(t, srv.URL())
 	ctx := context.Background()
@@ -209,6 +213,7 @@ func TestAConsumerResumesWhereItsAcksStopped(t *testing.T) {
 }
 
 func TestAFailingHandlerIsHandedTheSameMessageAgain(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	_, conn := withStream(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -243,6 +248,7 @@ func TestAFailingHandlerIsHandedTheSameMessageAgain(t *testing.T) {
 // publisher retries what failed (with the same ids) and a consumer reads
 // every acknowledged message exactly once.
 func TestAClusterNodeKilledMidPublishingLosesNothingAcknowledged(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	cluster := natstest.StartCluster(t, 3)
 	conn := connect(t, cluster.URLs())
 	ctx := context.Background()
@@ -271,7 +277,14 @@ func TestAClusterNodeKilledMidPublishingLosesNothingAcknowledged(t *testing.T) {
 		}
 		msgs := storeMsgs("bj-01", b*size+1, (b+1)*size)
 		for {
-			if err := conn.Publish(ctx, msgs); err == nil {
+			// An attempt whose acks were owed by the killed node gives up
+			// after a second, not after Publish's own ten-second ack bound:
+			// what it sent may be stored or not, and the retry (the same
+			// ids) must leave one copy either way.
+			attempt, cancel := context.WithTimeout(ctx, time.Second)
+			err := conn.Publish(attempt, msgs)
+			cancel()
+			if err == nil {
 				break
 			}
 			failures++
@@ -304,6 +317,7 @@ func TestAClusterNodeKilledMidPublishingLosesNothingAcknowledged(t *testing.T) {
 // where its acks stopped, and the handler sees every message once, in
 // stream order.
 func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	srv, conn := withStream(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -354,6 +368,7 @@ func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
 // NATS's default 1 MB) is refused before anything is sent, with what to
 // change; the batch's smaller messages are not half-sent.
 func TestAMessageOverMaxPayloadSaysWhatToChange(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	_, conn := withStream(t)
 	msgs := storeMsgs("bj-01", 1, 2)
 	msgs[1].Data = make([]byte, 3<<20/2) // 1.5 MB
@@ -372,6 +387,7 @@ func TestAMessageOverMaxPayloadSaysWhatToChange(t *testing.T) {
 // The stream keeps messages for what the group says, a month unless it
 // says otherwise, and EnsureStream on a stream already there updates it.
 func TestTheStreamKeepsMessagesForTheGroupsTime(t *testing.T) {
+	t.Parallel() // its own server or cluster, on ports of its own
 	srv := natstest.Start(t)
 	conn := connect(t, srv.URL())
 	ctx := context.Background()

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/testdisk"
+
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
@@ -127,10 +129,12 @@ func browser(t testing.TB) context.Context {
 	return ctx
 }
 
-// Run runs a package's tests and then ends the shared Chromium, if one
-// was started: a package with browser tests calls it from TestMain, as
+// Run runs a package's tests, their temporary files in memory (see
+// testdisk), and then ends the shared Chromium, if one was started: a
+// package with browser tests calls it from TestMain, as
 // os.Exit(livetest.Run(m)).
 func Run(m *testing.M) int {
+	defer testdisk.Use()()
 	code := m.Run()
 	shared.Lock()
 	for _, p := range shared.idle {

@@ -122,6 +122,7 @@ func TestUsersKeepTheirSecretsInTheFile(t *testing.T) {
 }
 
 func TestSecondOpenFailsAtOnceWithAClearMessage(t *testing.T) {
+	t.Parallel() // it waits out LockWait on a file of its own
 	s := open(t)
 	start := time.Now()
 	_, err := Open(s.Path())
@@ -657,6 +658,7 @@ func rawDB(t *testing.T) *bolt.DB {
 }
 
 func TestBackupAndRestore(t *testing.T) {
+	t.Parallel() // it waits out LockWait on a file of its own
 	s := open(t)
 	seed(t, s)
 	var buf bytes.Buffer
@@ -748,6 +750,7 @@ func TestVehicleJobsReadsACarsJobsFromTheFile(t *testing.T) {
 // The demo rebuilds its file at each start; only the mark tells it that a
 // file is its own and not a real shop's.
 func TestOnlyAMarkedFileIsTheDemos(t *testing.T) {
+	t.Parallel() // it waits out LockWait on a file of its own
 	real := open(t)
 	seed(t, real)
 	demo := open(t)
