@@ -20,12 +20,18 @@ import (
 // shm is where Linux mounts its tmpfs for everyone.
 const shm = "/dev/shm"
 
+// minFree is the room /dev/shm must have for the tests' files to go
+// there: a container's is often 64 MB, which the browser tests' profiles
+// and a few shops would fill.
+const minFree = 2 << 30
+
 // Use points TMPDIR (t.TempDir, os.MkdirTemp, and the processes the tests
 // start) at a directory of its own under /dev/shm, and returns what
 // removes it once the tests are done. A TMPDIR the person running the
-// tests set is kept, and so is the disk where there is no /dev/shm.
+// tests set is kept, and so is the disk where there is no /dev/shm or it
+// has less than minFree.
 func Use() (done func()) {
-	if os.Getenv("TMPDIR") != "" {
+	if os.Getenv("TMPDIR") != "" || free(shm) < minFree {
 		return func() {}
 	}
 	dir, err := os.MkdirTemp(shm, "bayboard-test-")

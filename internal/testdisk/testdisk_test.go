@@ -8,8 +8,8 @@ import (
 )
 
 func TestTheTestsFilesGoToMemoryAndAreRemoved(t *testing.T) {
-	if _, err := os.Stat(shm); err != nil {
-		t.Skip("no /dev/shm here: the tests' files stay on the disk")
+	if free(shm) < minFree {
+		t.Skipf("no /dev/shm here with %d MB free: the tests' files stay on the disk", minFree>>20)
 	}
 	t.Setenv("TMPDIR", "")
 	os.Unsetenv("TMPDIR")
@@ -38,5 +38,17 @@ func TestATMPDIRSetByThePersonIsKept(t *testing.T) {
 	defer done()
 	if got := os.TempDir(); got != mine {
 		t.Errorf("TMPDIR is %q, want %q as set", got, mine)
+	}
+}
+
+func TestShmsRoomIsRead(t *testing.T) {
+	if _, err := os.Stat(shm); err != nil {
+		t.Skip("no /dev/shm here")
+	}
+	if free(shm) == 0 {
+		t.Errorf("the room on %s reads 0", shm)
+	}
+	if free(filepath.Join(t.TempDir(), "missing")) != 0 {
+		t.Errorf("a missing path has room")
 	}
 }
