@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -357,7 +358,7 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		if err != nil {
 			return false, err
 		}
-		if err := conn.Publish(ctx, []jetstream.Msg{msg}); err != nil {
+		if _, err := conn.Publish(ctx, []jetstream.Msg{msg}); err != nil {
 			return false, err
 		}
 		cur.GroupCursor = store.GroupCursor{StoreID: link.StoreID, URLs: link.URLs, Contacts: link.Contacts, Seq: seq, Snapshot: seq, SnapshotAt: now, Epoch: m.Epoch}
@@ -384,7 +385,11 @@ func (p *Publisher) publishBatch(ctx context.Context, conn *jetstream.Conn, link
 		}
 		msgs = append(msgs, msg)
 	}
-	if err := conn.Publish(ctx, msgs); err != nil {
+	if acked, err := conn.Publish(ctx, msgs); err != nil {
+		if acked > 0 { // those the stream has: not published again
+			cur.Seq = events[acked-1].Seq
+			err = errors.Join(err, p.advance(cur, acked, false))
+		}
 		return false, err
 	}
 	cur.Seq = events[len(events)-1].Seq

@@ -113,7 +113,7 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 	if r.err != nil {
 		return nil, fmt.Errorf("jetstream: connect to %s: %w", cfg.URLs, r.err)
 	}
-	js, err := natsjs.New(r.nc, natsjs.WithPublishAsyncTimeout(ackTimeout), natsjs.WithPublishAsyncMaxPending(2*fetchBatch+512))
+	js, err := natsjs.New(r.nc)
 	if err != nil {
 		r.nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
@@ -194,16 +194,21 @@ type Msg struct {
 	Data        []byte
 }
 
-// Publish publishes msgs asynchronously, in order, and waits for every
-// ack. It returns nil only when the stream has stored (or already had)
-// every one; on an error some may be stored and some not, and publishing
-// the same messages again stores each once.
-func (c *Conn) Publish(ctx context.Context, msgs []Msg) error {
+// Publish publishes msgs in order, each once the one before it is
+// stored, and returns how many the stream acknowledged: all of them with
+// a nil error, or those before the one that failed. One at a time is what
+// keeps a store's messages in the stream in its own order: published side
+// by side, a message lost with a stream leader (its ack never comes)
+// could be followed by later ones stored by the new leader, and the group,
+// which applies a store's messages in order and skips one not above the
+// last, would never apply the lost one when it came again. Publishing the
+// same messages again stores each once (their ids).
+func (c *Conn) Publish(ctx context.Context, msgs []Msg) (acked int, err error) {
 	if len(msgs) == 0 {
-		return nil
+		return 0, nil
 	}
 	if !c.nc.IsConnected() {
-		return ErrNotConnected
+		return 0, ErrNotConnected
 	}
 	if most := c.nc.MaxPayload(); most > 0 {
 		for _, m := range msgs {
@@ -211,30 +216,25 @@ func (c *Conn) Publish(ctx context.Context, msgs []Msg) error {
 				// nats.go would say only "maximum payload exceeded": say
 				// what to change, since a store's snapshot can outgrow the
 				// default 1 MB.
-				return fmt.Errorf("jetstream: message %s is %.1f MB; the group's NATS servers take at most %.1f MB a message: raise their max_payload (8 MB holds a busy store's snapshot)",
+				return 0, fmt.Errorf("jetstream: message %s is %.1f MB; the group's NATS servers take at most %.1f MB a message: raise their max_payload (8 MB holds a busy store's snapshot)",
 					m.ID, float64(len(m.Data))/(1<<20), float64(most)/(1<<20))
 			}
 		}
 	}
-	futures := make([]natsjs.PubAckFuture, 0, len(msgs))
-	for _, m := range msgs {
-		f, err := c.js.PublishMsgAsync(&nats.Msg{Subject: m.Subject, Data: m.Data},
-			natsjs.WithMsgID(m.ID), natsjs.WithExpectStream(StreamName))
-		if err != nil {
-			return fmt.Errorf("jetstream: publish %s: %w", m.ID, err)
-		}
-		futures = append(futures, f)
-	}
-	for i, f := range futures {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			return fmt.Errorf("jetstream: publish %s: %w", msgs[i].ID, err)
-		case <-ctx.Done():
-			return fmt.Errorf("jetstream: publish %s: %w", msgs[i].ID, ctx.Err())
+	for i, m := range msgs {
+		if err := c.publishOne(ctx, m); err != nil {
+			return i, fmt.Errorf("jetstream: publish %s: %w", m.ID, err)
 		}
 	}
-	return nil
+	return len(msgs), nil
+}
+
+// publishOne publishes a message and waits for its ack, ackTimeout at most.
+func (c *Conn) publishOne(ctx context.Context, m Msg) error {
+	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	_, err := c.js.PublishMsg(ctx, &nats.Msg{Subject: m.Subject, Data: m.Data}, natsjs.WithMsgID(m.ID), natsjs.WithExpectStream(StreamName))
+	return err
 }
 
 // Delivery is one consumed message.

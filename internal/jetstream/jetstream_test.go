@@ -97,7 +97,7 @@ func TestABatchIsConsumedInOrder(t *testing.T) {
 			all = append(all, b[i])
 		}
 	}
-	if err := conn.Publish(context.Background(), all); err != nil {
+	if _, err := conn.Publish(context.Background(), all); err != nil {
 		t.Fatalf("Publish: %v", err)
 	}
 	got := collect(t, conn, "group-a", len(all))
@@ -111,12 +111,12 @@ func TestABatchIsConsumedInOrder(t *testing.T) {
 func TestTheSameIDsPublishedTwiceAreStoredOnce(t *testing.T) {
 	t.Parallel() // its own server or cluster, on ports of its own
 	_, conn := withStream(t)
-	if err := conn.Publish(context.Background(), storeMsgs("bj-01", 1, 50)); err != nil {
+	if _, err := conn.Publish(context.Background(), storeMsgs("bj-01", 1, 50)); err != nil {
 		t.Fatal(err)
 	}
 	// A store that crashed before recording its ack publishes 31..50 again,
 	// then goes on.
-	if err := conn.Publish(context.Background(), storeMsgs("bj-01", 31, 80)); err != nil {
+	if _, err := conn.Publish(context.Background(), storeMsgs("bj-01", 31, 80)); err != nil {
 		t.Fatal(err)
 	}
 	got := collect(t, conn, "group-a", 80)
@@ -127,7 +127,7 @@ func TestTheSameIDsPublishedTwiceAreStoredOnce(t *testing.T) {
 	}
 	// A second consumer sees the same 80 and nothing more: publish one
 	// marker and it is the 81st.
-	if err := conn.Publish(context.Background(), storeMsgs("bj-01", 81, 81)); err != nil {
+	if _, err := conn.Publish(context.Background(), storeMsgs("bj-01", 81, 81)); err != nil {
 		t.Fatal(err)
 	}
 	again := collect(t, conn, "group-b", 81)
@@ -158,19 +158,19 @@ func TestPublishFailsWhileTheServerIsDownAndWorksAfterRestart(t *testing.T) {
 	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 10)); err != nil {
-		t.Fatal(err)
+	if acked, err := conn.Publish(ctx, storeMsgs("bj-01", 1, 10)); err != nil || acked != 10 {
+		t.Fatalf("Publish: %d acknowledged, %v; want all 10", acked, err)
 	}
 	srv.Stop()
-	if err := conn.Publish(ctx, storeMsgs("bj-01", 11, 20)); err == nil {
-		t.Fatal("Publish succeeded with the server stopped")
+	if acked, err := conn.Publish(ctx, storeMsgs("bj-01", 11, 20)); err == nil || acked != 0 {
+		t.Fatalf("Publish with the server stopped: %d acknowledged, %v; want none and an error", acked, err)
 	}
 	srv.Restart(t)
 	// The connection comes back by itself; publishing works again once it
 	// has (the publisher retries with a back-off just so).
 	var err error
 	for range 200 {
-		if err = conn.Publish(ctx, storeMsgs("bj-01", 11, 20)); err == nil {
+		if _, err = conn.Publish(ctx, storeMsgs("bj-01", 11, 20)); err == nil {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -197,11 +197,11 @@ func TestAConsumerResumesWhereItsAcksStopped(t *testing.T) {
 	if err := conn.EnsureStream(ctx, jetstream.Stream{Replicas: 1}); err != nil {
 		t.Fatal(err)
 	}
-	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 30)); err != nil {
+	if _, err := conn.Publish(ctx, storeMsgs("bj-01", 1, 30)); err != nil {
 		t.Fatal(err)
 	}
 	first := collect(t, conn, "group-a", 30)
-	if err := conn.Publish(ctx, storeMsgs("bj-01", 31, 40)); err != nil {
+	if _, err := conn.Publish(ctx, storeMsgs("bj-01", 31, 40)); err != nil {
 		t.Fatal(err)
 	}
 	// The same durable in a new connection (a group process restarted).
@@ -217,7 +217,7 @@ func TestAFailingHandlerIsHandedTheSameMessageAgain(t *testing.T) {
 	_, conn := withStream(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 3)); err != nil {
+	if _, err := conn.Publish(ctx, storeMsgs("bj-01", 1, 3)); err != nil {
 		t.Fatal(err)
 	}
 	var seen []uint64
@@ -282,7 +282,7 @@ func TestAClusterNodeKilledMidPublishingLosesNothingAcknowledged(t *testing.T) {
 			// what it sent may be stored or not, and the retry (the same
 			// ids) must leave one copy either way.
 			attempt, cancel := context.WithTimeout(ctx, time.Second)
-			err := conn.Publish(attempt, msgs)
+			_, err := conn.Publish(attempt, msgs)
 			cancel()
 			if err == nil {
 				break
@@ -301,8 +301,19 @@ func TestAClusterNodeKilledMidPublishingLosesNothingAcknowledged(t *testing.T) {
 	}
 	got := collect(t, conn, "group-a", acked)
 	seen := map[string]int{}
+	last := 0
 	for _, d := range got {
 		seen[string(d.Data)]++
+		// In the store's order: the group skips a message not above the
+		// last it applied, so one stored after a later one is lost to it.
+		var n int
+		if _, err := fmt.Sscanf(string(d.Data), "bj-01 event %d", &n); err != nil {
+			t.Fatalf("message %d: %q", d.StreamSeq, d.Data)
+		}
+		if n <= last {
+			t.Errorf("event %d is on the stream after event %d", n, last)
+		}
+		last = max(last, n)
 	}
 	for i := 1; i <= acked; i++ {
 		if n := seen[fmt.Sprintf("bj-01 event %d", i)]; n != 1 {
@@ -321,7 +332,7 @@ func TestConsumeKeepsItsOrderAcrossALostConnection(t *testing.T) {
 	srv, conn := withStream(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 1500)); err != nil {
+	if _, err := conn.Publish(ctx, storeMsgs("bj-01", 1, 1500)); err != nil {
 		t.Fatal(err)
 	}
 	var (
@@ -372,11 +383,11 @@ func TestAMessageOverMaxPayloadSaysWhatToChange(t *testing.T) {
 	_, conn := withStream(t)
 	msgs := storeMsgs("bj-01", 1, 2)
 	msgs[1].Data = make([]byte, 3<<20/2) // 1.5 MB
-	err := conn.Publish(context.Background(), msgs)
+	_, err := conn.Publish(context.Background(), msgs)
 	if err == nil || !strings.Contains(err.Error(), "max_payload") || !strings.Contains(err.Error(), "1.5 MB") {
 		t.Fatalf("a 1.5 MB message: %v", err)
 	}
-	if err := conn.Publish(context.Background(), storeMsgs("bj-01", 3, 3)); err != nil {
+	if _, err := conn.Publish(context.Background(), storeMsgs("bj-01", 3, 3)); err != nil {
 		t.Fatal(err)
 	}
 	if got := collect(t, conn, "group-a", 1); got[0].StreamSeq != 1 || string(got[0].Data) != "bj-01 event 3" {
@@ -402,7 +413,7 @@ func TestTheStreamKeepsMessagesForTheGroupsTime(t *testing.T) {
 			t.Errorf("kept for %v: %+v (%v), want %v", tc.keep, st, err, tc.want)
 		}
 	}
-	if err := conn.Publish(ctx, storeMsgs("bj-01", 1, 3)); err != nil {
+	if _, err := conn.Publish(ctx, storeMsgs("bj-01", 1, 3)); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := conn.StreamState(ctx); st.Messages != 3 || st.Bytes == 0 {
