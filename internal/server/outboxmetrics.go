@@ -43,15 +43,23 @@ func (m *outboxMetrics) observe(a outbox.Attempt) {
 	}
 }
 
-// register adds the families to the web server's /metrics.
+// register adds the families to the web server's /metrics: read together,
+// the counts first, so a scrape never shows a delivery counted whose entry
+// its backlog still holds (the worker records the delivery, then counts it).
 func (m *outboxMetrics) register(srv *web.Server) {
 	srv.Families([]web.FamilySpec{
+		{Name: "bayboard_outbox_deliveries_total", Type: "counter", Help: "Outbox entries delivered since start, by destination."},
+		{Name: "bayboard_outbox_failures_total", Type: "counter", Help: "Failed delivery tries since start, by destination (a dead letter's last try included)."},
 		{Name: "bayboard_outbox_backlog", Type: "gauge", Help: "Outbox entries waiting for delivery, by destination (a webhook's id, sms, email)."},
 		{Name: "bayboard_outbox_dead_letters", Type: "gauge", Help: "Outbox entries given up after their tries, waiting for a manager to retry or drop them, by destination."},
 		{Name: "bayboard_outbox_oldest_age_seconds", Type: "gauge", Help: "Age of the oldest entry waiting for delivery (0 when none waits), by destination."},
-	}, m.queues)
-	srv.Family("bayboard_outbox_deliveries_total", "counter", "Outbox entries delivered since start, by destination.", m.counted(m.delivered))
-	srv.Family("bayboard_outbox_failures_total", "counter", "Failed delivery tries since start, by destination (a dead letter's last try included).", m.counted(m.failed))
+	}, m.scrape)
+}
+
+// scrape reads the five families, the counts before the queues.
+func (m *outboxMetrics) scrape() [][]web.Sample {
+	delivered, failed := m.counts()
+	return append([][]web.Sample{delivered, failed}, m.queues()...)
 }
 
 // destinations are the live webhooks' ids and the message channels, in
@@ -92,22 +100,23 @@ func (m *outboxMetrics) queues() [][]web.Sample {
 	return [][]web.Sample{backlog, dead, oldest}
 }
 
-// counted reads a count of each destination, those that have gone
-// included (a counter does not vanish while the server runs).
-func (m *outboxMetrics) counted(counts map[string]uint64) func() []web.Sample {
-	return func() []web.Sample {
-		dests := m.destinations()
-		m.mu.Lock()
-		defer m.mu.Unlock()
+// counts reads the deliveries and failures of each destination, those
+// that have gone included (a counter does not vanish while the server
+// runs).
+func (m *outboxMetrics) counts() (delivered, failed []web.Sample) {
+	dests := m.destinations()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, counts := range []map[string]uint64{m.delivered, m.failed} {
 		for dest := range counts {
 			if !slices.Contains(dests, dest) {
 				dests = append(dests, dest)
 			}
 		}
-		out := make([]web.Sample, 0, len(dests))
-		for _, dest := range dests {
-			out = append(out, sample(dest, float64(counts[dest])))
-		}
-		return out
 	}
+	for _, dest := range dests {
+		delivered = append(delivered, sample(dest, float64(m.delivered[dest])))
+		failed = append(failed, sample(dest, float64(m.failed[dest])))
+	}
+	return delivered, failed
 }

@@ -13,8 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"bayboard/internal/engine"
+	"bayboard/internal/outbox"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
+	"bayboard/internal/web"
 )
 
 // testClock is the shop's clock as a test moves it.
@@ -198,4 +201,45 @@ func outboxLines(text string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// A delivery recorded while a scrape reads the queues is counted in the
+// next scrape, never in one whose backlog still holds its entry: the
+// counts are read before the queues (the worker records a delivery in
+// the queue, then counts it).
+func TestAScrapeNeverCountsADeliveryItsBacklogStillHolds(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "shop.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	eng := engine.New(st, shop.NewState(), time.Now)
+	defer eng.Close()
+	m := newOutboxMetrics(st, eng, time.Now)
+	waiting := true // the SMS channel's one entry
+	m.read = func(dest string) (shop.OutboxView, error) {
+		v := shop.OutboxView{}
+		if dest == "sms" && waiting {
+			v.Backlog = 1
+			// The worker delivers it now, as the scrape reads.
+			waiting = false
+			m.observe(outbox.Attempt{Destination: "sms", Delivered: true})
+		}
+		return v, nil
+	}
+	value := func(samples []web.Sample) float64 {
+		for _, s := range samples {
+			if s.Labels[0].Value == "sms" {
+				return s.Value
+			}
+		}
+		t.Fatalf("no sms sample in %+v", samples)
+		return 0
+	}
+	for scrape, want := range [][2]float64{{0, 1}, {1, 0}} { // delivered, backlog
+		got := m.scrape()
+		if d, b := value(got[0]), value(got[2]); d != want[0] || b != want[1] {
+			t.Errorf("scrape %d: %v delivered with %v waiting, want %v and %v", scrape+1, d, b, want[0], want[1])
+		}
+	}
 }
