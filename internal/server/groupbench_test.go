@@ -56,17 +56,12 @@ func BenchmarkAGroupFollowsItsStores(b *testing.B) {
 	var latencies []time.Duration
 	applied := 0
 	tap := func(d jetstream.Delivery) {
-		var m struct {
-			Store    string `json:"store"`
-			Seq      uint64 `json:"seq"`
-			Snapshot bool   `json:"snapshot"`
-		}
-		json.Unmarshal(d.Data, &m)
+		key, snapshot := messageKey(d)
 		now := time.Now()
 		mu.Lock()
 		defer mu.Unlock()
 		applied++
-		if at, ok := committed[m.Store+":"+strconv.FormatUint(m.Seq, 10)]; ok && !m.Snapshot {
+		if at, ok := committed[key]; ok && !snapshot {
 			latencies = append(latencies, now.Sub(at))
 		}
 	}
@@ -144,6 +139,18 @@ func benchStores(n int) int {
 		return v
 	}
 	return n
+}
+
+// messageKey is a delivery's store and event number ("bj-01:42"), as a
+// benchmark's commits are noted, and whether it is a snapshot.
+func messageKey(d jetstream.Delivery) (key string, snapshot bool) {
+	var m struct {
+		Store    string `json:"store"`
+		Seq      uint64 `json:"seq"`
+		Snapshot bool   `json:"snapshot"`
+	}
+	json.Unmarshal(d.Data, &m)
+	return m.Store + ":" + strconv.FormatUint(m.Seq, 10), m.Snapshot
 }
 
 // waitPublished waits until the store's active link has published every

@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -96,19 +95,13 @@ func BenchmarkAGroupsWholeDay(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "group.db")
 	g := startGroup(b, path, nats.URL(), "group-day", clk)
 	tap := func(d jetstream.Delivery) {
-		var m struct {
-			Store    string `json:"store"`
-			Seq      uint64 `json:"seq"`
-			Snapshot bool   `json:"snapshot"`
-		}
-		json.Unmarshal(d.Data, &m)
+		key, snapshot := messageKey(d)
 		now := time.Now()
-		key := m.Store + ":" + strconv.FormatUint(m.Seq, 10)
 		mu.Lock()
 		defer mu.Unlock()
 		if c, ok := committed[key]; ok {
 			delete(committed, key)
-			if !m.Snapshot {
+			if !snapshot {
 				latencies[c.hour] = append(latencies[c.hour], now.Sub(c.at))
 			}
 		}

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"bayboard/board"
 	"bayboard/internal/access"
 	"bayboard/internal/demo"
 	"bayboard/internal/jetstream"
@@ -92,31 +90,8 @@ func TestTheGroupWallAndComparisonInTheBrowser(t *testing.T) {
 			b.sim.Step(ctx)
 		}
 	}
-	gctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	g, err := server.OpenGroup(gctx, filepath.Join(t.TempDir(), "group.db"), server.GroupOptions{Logger: groupQuiet, Clock: clk.Now,
-		Location: demo.Location(), HashCost: 1, Board: board.Options{BeatEvery: 100 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
-	a.deliver(t, g)
-	b.deliver(t, g)
-	password, err := g.FirstDirector()
-	if err != nil || password == "" {
-		t.Fatalf("no first director: %q %v", password, err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go g.Serve(ln)
-	defer func() {
-		shutdown, stop := context.WithTimeout(context.Background(), 5*time.Second)
-		defer stop()
-		g.Shutdown(shutdown)
-	}()
-	base := "http://" + ln.Addr().String()
+	p := serveGroup(t, clk, a, b)
+	g, password, base := p.g, p.password, p.base
 
 	page := livetest.Browser(t, 1600, 900)
 	livetest.WatchPolicy(t, page)

@@ -45,7 +45,14 @@ func startGroupPages(t *testing.T) *groupPages {
 		a.sim.Step(ctx)
 		b.sim.Step(ctx)
 	}
-	gctx, cancel := context.WithCancel(ctx)
+	return serveGroup(t, clk, a, b)
+}
+
+// serveGroup opens a group process with the two stores' replicas and
+// serves it on a port of its own.
+func serveGroup(t *testing.T, clk *demo.Clock, a, b *groupTestStore) *groupPages {
+	t.Helper()
+	gctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	g, err := server.OpenGroup(gctx, filepath.Join(t.TempDir(), "group.db"), server.GroupOptions{Logger: groupQuiet, Clock: clk.Now,
 		Location: demo.Location(), HashCost: 1, Board: board.Options{BeatEvery: 100 * time.Millisecond}})
