@@ -412,6 +412,51 @@ func WatchPolicy(t testing.TB, ctx context.Context) {
 	})
 }
 
+// WatchTimers makes every page the tab of ctx opens from now on keep a
+// note of its timers (setTimeout, setInterval), from before the page's own
+// scripts run, and gives it window.runTimersWithin(ms): it runs at once
+// every timer that would fire within ms (an interval's callback once) and
+// returns how many. A test moves a page's clock on by running what the
+// time would run, instead of waiting for it.
+func WatchTimers(t testing.TB, ctx context.Context) {
+	t.Helper()
+	added, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: `
+			(() => {
+				const timers = new Map();
+				const { setTimeout: setT, clearTimeout: clearT, setInterval: setI, clearInterval: clearI } = window;
+				const call = (fn, args) => { if (typeof fn === "function") fn(...args); };
+				window.setTimeout = (fn, ms = 0, ...args) => {
+					const id = setT(() => { timers.delete(id); call(fn, args); }, ms);
+					timers.set(id, { fn, args, due: performance.now() + ms, once: true });
+					return id;
+				};
+				window.clearTimeout = (id) => { timers.delete(id); clearT(id); };
+				window.setInterval = (fn, ms = 0, ...args) => {
+					const id = setI(() => call(fn, args), ms);
+					timers.set(id, { fn, args, due: performance.now() + ms, once: false });
+					return id;
+				};
+				window.clearInterval = (id) => { timers.delete(id); clearI(id); };
+				window.runTimersWithin = (ms) => {
+					const until = performance.now() + ms;
+					let ran = 0;
+					for (const [id, t] of [...timers]) {
+						if (t.due > until) continue;
+						if (t.once) { timers.delete(id); clearT(id); }
+						call(t.fn, t.args);
+						ran++;
+					}
+					return ran;
+				};
+			})();`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		chromedp.Call(ctx, page.RemoveScriptToEvaluateOnNewDocument, page.RemoveScriptToEvaluateOnNewDocumentParams(added))
+	})
+}
+
 // CutOff makes the requests whose address matches a URL pattern (such as
 // "*/api/v1/jobs/*/photos*") fail as with no network (the Wi-Fi gone while
 // a photo is sent), or, with "", lets everything through again. A test
