@@ -81,6 +81,13 @@ func startChild(t *testing.T, bin, data string) *child {
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A test that does not end its child itself leaves no server running.
+	t.Cleanup(func() {
+		if c.cmd.ProcessState == nil {
+			c.cmd.Process.Kill()
+			c.cmd.Wait()
+		}
+	})
 	lines := make(chan string, 64)
 	go func() {
 		sc := bufio.NewScanner(stdout)
