@@ -20,7 +20,10 @@ const plateSuffixes = "学警挂港澳领试超"
 // least one digit, with single spaces or hyphens between groups.
 func ParsePlate(in string) (string, bool) {
 	s := strings.TrimSpace(in)
-	if s == "" || len(s) > 40 || strings.ContainsFunc(in, typedByNoOne) {
+	// The whole input as typed, spaces and all, is held to the line's
+	// length every command's strings are (checkString): the parser never
+	// takes what a command refuses.
+	if s == "" || len(s) > 40 || utf8.RuneCountInString(in) > maxLine || strings.ContainsFunc(in, typedByNoOne) {
 		return "", false
 	}
 	first, _ := utf8.DecodeRuneInString(s)
