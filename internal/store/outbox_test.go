@@ -120,14 +120,7 @@ func TestAQuietCustomerHoldsOnlyTheirOwnMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next := func(at time.Time) (shop.OutboxEntry, bool, time.Time) {
-		t.Helper()
-		e, ok, wake, err := st.OutboxNext("sms", at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e, ok, wake
-	}
+	next := func(at time.Time) (shop.OutboxEntry, bool, time.Time) { t.Helper(); return smsNext(t, st, at) }
 	e, ok, _ := next(now)
 	if !ok || e.EventSeq != out[2].Seq {
 		t.Fatalf("next at 13:00: %+v %v, want cu-b's first", e, ok)
@@ -187,14 +180,7 @@ func TestARecipientsOwnFailureHoldsOnlyTheirMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next := func(at time.Time) (shop.OutboxEntry, bool, time.Time) {
-		t.Helper()
-		e, ok, wake, err := st.OutboxNext("sms", at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e, ok, wake
-	}
+	next := func(at time.Time) (shop.OutboxEntry, bool, time.Time) { t.Helper(); return smsNext(t, st, at) }
 	e, _, _ := next(now)
 	if e.EventSeq != out[0].Seq {
 		t.Fatalf("first: %+v, want cu-a's first", e)
@@ -216,4 +202,14 @@ func TestARecipientsOwnFailureHoldsOnlyTheirMessages(t *testing.T) {
 	if e, ok, _ := next(retry); !ok || e.EventSeq != out[0].Seq || e.Tries != 1 || !e.RecipientOnly {
 		t.Fatalf("at the retry: %+v %v, want cu-a's first, tried once", e, ok)
 	}
+}
+
+// smsNext is the SMS channel's next entry at a time, as the worker asks.
+func smsNext(t *testing.T, st *Store, at time.Time) (shop.OutboxEntry, bool, time.Time) {
+	t.Helper()
+	e, ok, wake, err := st.OutboxNext("sms", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, ok, wake
 }
