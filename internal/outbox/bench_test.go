@@ -2,7 +2,6 @@ package outbox_test
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -14,14 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"bayboard/internal/channels"
 	"bayboard/internal/engine"
 	"bayboard/internal/outbox"
 	"bayboard/internal/shop"
 	"bayboard/internal/store"
-	"bayboard/internal/testcert"
 )
 
 // BenchmarkDeliveries is deliveries a second to a local receiver: b.N
@@ -93,18 +89,7 @@ func BenchmarkMessages(b *testing.B) {
 		benchMessages(b, "sms", "13812345678", sms, done)
 	})
 	b.Run("email", func(b *testing.B) {
-		cert := testcert.New(b, "bayboard bench SMTP")
-		box := &mailBox{got: make(chan []byte, 64)}
-		server := smtp.NewServer(box)
-		server.Domain = "localhost"
-		server.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert.TLS}}
-		server.ReadTimeout, server.WriteTimeout = 10*time.Second, 10*time.Second
-		listener, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			b.Fatal(err)
-		}
-		go server.Serve(listener)
-		defer server.Close()
+		box, email := mailSender(b, 64)
 		done := make(chan struct{})
 		go func() {
 			for i := 0; i < b.N; i++ {
@@ -112,11 +97,6 @@ func BenchmarkMessages(b *testing.B) {
 			}
 			close(done)
 		}()
-		email, err := channels.NewEmail(channels.SMTPConfig{Host: "127.0.0.1", Port: listener.Addr().(*net.TCPAddr).Port,
-			Username: "service@jinghua4s.cn", Password: "smtp-Pass-1", From: "京华4S店 <service@jinghua4s.cn>", TLS: &tls.Config{RootCAs: cert.Pool}})
-		if err != nil {
-			b.Fatal(err)
-		}
 		benchMessages(b, "email", "zhang@example.cn", email, done)
 	})
 }

@@ -161,6 +161,30 @@ func smsSender(t *testing.T, g *smsGateway) channels.Sender {
 	return sms
 }
 
+// mailSender starts a mail box (go-smtp over STARTTLS with AUTH) holding
+// up to held messages unread, and gives the e-mail sender to it.
+func mailSender(tb testing.TB, held int) (*mailBox, channels.Sender) {
+	tb.Helper()
+	cert := testcert.New(tb, "bayboard test SMTP")
+	box := &mailBox{got: make(chan []byte, held)}
+	server := smtp.NewServer(box)
+	server.Domain = "localhost"
+	server.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert.TLS}}
+	server.ReadTimeout, server.WriteTimeout = 10*time.Second, 10*time.Second
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	go server.Serve(listener)
+	tb.Cleanup(func() { server.Close() })
+	email, err := channels.NewEmail(channels.SMTPConfig{Host: "127.0.0.1", Port: listener.Addr().(*net.TCPAddr).Port,
+		Username: "service@jinghua4s.cn", Password: "smtp-Pass-1", From: "京华4S店 <service@jinghua4s.cn>", TLS: &tls.Config{RootCAs: cert.Pool}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return box, email
+}
+
 func nextSMS(t *testing.T, g *smsGateway) url.Values {
 	t.Helper()
 	select {
@@ -287,23 +311,7 @@ func TestANumberTheGatewayLimitsHoldsOnlyItsCustomer(t *testing.T) {
 // The car reaching ready sends "your car is ready" by e-mail, with the
 // customer's share, to a real SMTP server over STARTTLS with AUTH.
 func TestACarReadySendsAnEmail(t *testing.T) {
-	cert := testcert.New(t, "bayboard test SMTP")
-	box := &mailBox{got: make(chan []byte, 4)}
-	server := smtp.NewServer(box)
-	server.Domain = "localhost"
-	server.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert.TLS}}
-	server.ReadTimeout, server.WriteTimeout = 10*time.Second, 10*time.Second
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go server.Serve(listener)
-	t.Cleanup(func() { server.Close() })
-	email, err := channels.NewEmail(channels.SMTPConfig{Host: "127.0.0.1", Port: listener.Addr().(*net.TCPAddr).Port,
-		Username: "service@jinghua4s.cn", Password: "smtp-Pass-1", From: "京华4S店 <service@jinghua4s.cn>", TLS: &tls.Config{RootCAs: cert.Pool}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	box, email := mailSender(t, 4)
 	m := openMessagesShop(t, shop.Customer{Name: "张先生", Phone: "138 1234 5678",
 		Messages: &shop.MessagePrefs{Channel: shop.ChannelEmail, Email: "zhang@example.cn", QuietFrom: "23:00", QuietTo: "06:00"}},
 		map[string]channels.Sender{"email": email})
